@@ -1,0 +1,214 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Non-recursive build of the mach kernel, its GRUB ISO and every test.
+#
+#   make            build mach (multiboot ELF) and mach.iso (GRUB rescue ISO)
+#   make run        boot mach.iso in QEMU (TCG), serial console on this terminal
+#   make debug      same, paused, with a gdb stub on :1234 (see tools/gdbinit)
+#   make check      host unit tests, fuzzers (briefly), in-kernel and boot tests
+#   make fuzz       run every fuzzer for FUZZ_SECONDS (default 60) each
+#
+# Configuration comes from ./configure (run automatically with defaults on
+# the first build); re-run it by hand for other settings, e.g.
+# `./configure --enable-pae --with-ncpus=4 --enable-debug`.
+
+.DEFAULT_GOAL := all
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+-include config.mk
+
+B := build
+
+# `make V=1` shows full commands.
+ifeq ($(V),1)
+Q :=
+quiet = @true
+else
+Q := @
+quiet = @printf '  %-7s %s\n' $(1) $(2)
+endif
+
+# ---------------------------------------------------------------- configure
+
+configure config.h.in: configure.ac
+	@tools/install-deps
+	autoheader
+	autoconf
+	@touch configure config.h.in
+
+config.mk config.h: configure config.mk.in config.h.in
+	@if [ -x config.status ]; then ./config.status --recheck && ./config.status; \
+	 else ./configure; fi
+	@touch config.mk config.h
+
+# ---------------------------------------------------------------- kernel
+
+KCC := gcc
+LD := ld
+NM := nm
+KCFLAGS = -m32 -std=gnu11 -ffreestanding -nostdinc \
+	-isystem $(shell $(KCC) -m32 -print-file-name=include) \
+	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-strict-aliasing -fno-common -mno-sse -mno-mmx -mno-80387 \
+	-O2 -g -Wall -Wextra -Werror -I. -include config.h -MMD -MP
+LIBGCC = $(shell $(KCC) -m32 -print-libgcc-file-name)
+KLDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments -T i386/kernel.ld
+
+KERNEL_SRCS := \
+	i386/boot.S \
+	i386/trap_entry.S \
+	i386/backtrace.c \
+	i386/boot_main.c \
+	i386/cpu.c \
+	i386/gdt.c \
+	i386/machine.c \
+	i386/pic.c \
+	i386/pit.c \
+	i386/serial.c \
+	i386/trap.c \
+	i386/vga.c \
+	kern/cmdline.c \
+	kern/console.c \
+	kern/kern_main.c \
+	kern/ksyms.c \
+	kern/ktest.c \
+	kern/panic.c \
+	kern/printf.c \
+	kern/shell.c \
+	kern/string.c \
+	tests/kernel/ktest_selftest.c
+
+KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS)))
+
+$(B)/k/%.o: %.c config.h
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)
+	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(B)/k/%.o: %.S config.h
+	@mkdir -p $(@D)
+	$(call quiet,AS,$<)
+	$(Q)$(KCC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+# Two links: the first with an empty symbol table, whose symbols make the
+# table of the second. The table lies after all code, so function
+# addresses must come out identical; the recipe checks that.
+$(B)/ksyms-empty.S: tools/gen-ksyms
+	@mkdir -p $(@D)
+	$(Q)tools/gen-ksyms --empty > $@
+
+$(B)/mach.pass1: $(KOBJS) $(B)/k/ksyms-empty.o i386/kernel.ld
+	$(call quiet,LD,$@)
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/k/ksyms-empty.o $(LIBGCC)
+
+$(B)/ksyms.S: $(B)/mach.pass1 tools/gen-ksyms
+	$(call quiet,GEN,$@)
+	$(Q)NM=$(NM) tools/gen-ksyms $< > $@
+
+$(B)/k/ksyms-empty.o $(B)/k/ksyms.o: $(B)/k/%.o: $(B)/%.S
+	$(call quiet,AS,$<)
+	$(Q)$(KCC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+mach: $(KOBJS) $(B)/k/ksyms.o i386/kernel.ld
+	$(call quiet,LD,$@)
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/k/ksyms.o $(LIBGCC)
+	@$(NM) -n $(B)/mach.pass1 | grep ' [tT] ' > $(B)/syms.pass1
+	@$(NM) -n $@ | grep ' [tT] ' > $(B)/syms.final
+	@cmp -s $(B)/syms.pass1 $(B)/syms.final || \
+	 { echo "error: function addresses moved between links"; rm -f $@; exit 1; }
+	@grub-file --is-x86-multiboot $@ || { echo "error: $@ is not multiboot"; rm -f $@; exit 1; }
+
+mach.iso: mach tools/mkiso
+	$(call quiet,MKISO,$@)
+	$(Q)tools/mkiso --timeout 1 mach $@ "console=com1,vga"
+
+all: mach mach.iso
+
+# ---------------------------------------------------------------- running
+
+QEMU := qemu-system-i386
+RUN_MEM ?= 128M
+RUN_SMP ?= 1
+QEMU_FLAGS := -accel tcg -m $(RUN_MEM) -smp $(RUN_SMP) -display none \
+	-serial mon:stdio -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+deps:
+	@tools/install-deps
+
+run: deps mach.iso
+	@echo "QEMU: type 'halt' to power off, or Ctrl-A X to quit"
+	$(QEMU) $(QEMU_FLAGS) -cdrom mach.iso -boot d
+
+debug: deps mach.iso
+	@echo "QEMU paused with a gdb stub on :1234; in another terminal: gdb -x tools/gdbinit"
+	$(QEMU) $(QEMU_FLAGS) -cdrom mach.iso -boot d -s -S
+
+# ---------------------------------------------------------------- tests
+
+HOSTCC := gcc
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -I. -DMACH_HOST=1
+FUZZCC := clang
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -I. -DMACH_HOST=1
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_RUNS ?= 200000
+
+UNIT_TESTS :=
+FUZZERS :=
+include $(sort $(wildcard tests/unit/*.mk))
+include $(sort $(wildcard tests/fuzz/*.mk))
+
+define unit_rule
+$(B)/unit/$(1): $$(unit_$(1)_SRCS)
+	@mkdir -p $$(@D)
+	$$(call quiet,HOSTCC,$$@)
+	$$(Q)$$(HOSTCC) $$(UNIT_CFLAGS) $$(unit_$(1)_CFLAGS) -MMD -MP -o $$@ $$(unit_$(1)_SRCS)
+$(B)/check/unit-$(1).tap: $(B)/unit/$(1) tools/tap-run
+	@mkdir -p $$(@D)
+	@tools/tap-run unit/$(1) $$@ $(B)/unit/$(1)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+define fuzz_rule
+$(B)/fuzz/$(1): $$(fuzz_$(1)_SRCS)
+	@mkdir -p $$(@D)
+	$$(call quiet,FUZZCC,$$@)
+	$$(Q)$$(FUZZCC) $$(FUZZ_CFLAGS) $$(fuzz_$(1)_CFLAGS) -o $$@ $$(fuzz_$(1)_SRCS)
+$(B)/check/fuzz-$(1).tap: $(B)/fuzz/$(1) tools/tap-run
+	@mkdir -p $$(@D) $(B)/fuzz/$(1).corpus
+	@tools/tap-run fuzz/$(1) $$@ $(B)/fuzz/$(1) -runs=$(FUZZ_CHECK_RUNS) \
+	    -seed=1 $(B)/fuzz/$(1).corpus
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
+
+CHECK_TAPS := $(UNIT_TESTS:%=$(B)/check/unit-%.tap) \
+	$(FUZZERS:%=$(B)/check/fuzz-%.tap) $(B)/check/boot.tap
+
+$(B)/check/boot.tap: mach tools/mkiso tests/boot/run tests/boot/configs
+	@mkdir -p $(@D)
+	@tests/boot/run tests/boot/configs > $@.tmp || true
+	@mv $@.tmp $@; cat $@
+
+# Every level always runs; the summary decides the exit status.
+check: deps
+	@rm -f $(CHECK_TAPS)
+	@$(MAKE) --no-print-directory -k $(CHECK_TAPS) || true
+	@tools/tap-summary $(CHECK_TAPS)
+
+fuzz: deps $(FUZZERS:%=$(B)/fuzz/%)
+	@for f in $(FUZZERS); do mkdir -p $(B)/fuzz/$$f.corpus; \
+	  $(B)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) $(B)/fuzz/$$f.corpus || exit 1; done
+
+clean:
+	rm -rf $(B) mach mach.iso
+
+distclean: clean
+	rm -rf config.mk config.h config.log config.status configure config.h.in \
+	    autom4te.cache
+
+.PHONY: all run debug deps check fuzz clean distclean
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the boot path leaves for the rest of the kernel.
+ */
+#ifndef I386_BOOT_H
+#define I386_BOOT_H
+
+#include <stdint.h>
+
+#include <i386/multiboot.h>
+
+/* The multiboot information (direct-mapped), valid for the kernel's life. */
+extern const struct multiboot_info *boot_info;
+
+/* C entry point, from boot.S. */
+void boot_main(uint32_t magic, uint32_t info_pa) __attribute__((noreturn));
+
+/* The boot loader's name, or "unknown" when it gave none. */
+const char *boot_loader_name(void);
+
+/* Print the memory information and map as the boot loader gave them. */
+void boot_report_memory(void);
+
+#endif /* I386_BOOT_H */

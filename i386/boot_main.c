@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * C entry of the boot CPU, called from boot.S with paging on.
+ *
+ * Order matters: the console first (so every later failure can be seen),
+ * then descriptor tables and traps (so faults print a dump instead of
+ * triple-faulting), then the command line (console= and test= shape what
+ * follows), then timer and serial interrupts. The boot report comes last,
+ * and the kernel then runs the tests or the shell.
+ */
+#include <stdint.h>
+
+#include <i386/boot.h>
+#include <i386/cpu.h>
+#include <i386/cpu_info.h>
+#include <i386/gdt.h>
+#include <i386/multiboot.h>
+#include <i386/param.h>
+#include <i386/pic.h>
+#include <i386/pit.h>
+#include <i386/serial.h>
+#include <i386/trap.h>
+#include <i386/vga.h>
+#include <kern/cmdline.h>
+#include <kern/console.h>
+#include <kern/kern_main.h>
+#include <kern/ktest.h>
+#include <kern/panic.h>
+#include <kern/printf.h>
+#include <kern/string.h>
+
+#ifdef CONFIG_PAE
+extern uint64_t boot_pd_low[];
+#else
+extern uint32_t boot_pgdir[];
+#endif
+
+const struct multiboot_info *boot_info;
+
+/* Drop the identity mapping of the first large page used to enable paging. */
+static void
+boot_identity_unmap(void)
+{
+#ifdef CONFIG_PAE
+    boot_pd_low[0] = 0;
+#else
+    boot_pgdir[0] = 0;
+#endif
+    cpu_set_cr3(cpu_get_cr3());
+}
+
+/* Return a direct-map pointer to a boot loader string, or NULL. */
+static const char *
+boot_string(uint32_t pa)
+{
+    const char *s;
+
+    if (pa == 0 || !phys_in_directmap(pa, 1)) {
+        return NULL;
+    }
+    s = phystokv(pa);
+    /* The string must end inside the direct map too. */
+    for (phys_addr_t p = pa; *s != '\0'; p++, s++) {
+        if (!phys_in_directmap(p + 1, 1)) {
+            return NULL;
+        }
+    }
+    return phystokv(pa);
+}
+
+static const char *
+boot_mmap_type_name(uint32_t type)
+{
+    switch (type) {
+    case MULTIBOOT_MEMORY_AVAILABLE: return "available";
+    case MULTIBOOT_MEMORY_RESERVED: return "reserved";
+    case MULTIBOOT_MEMORY_ACPI: return "ACPI";
+    case MULTIBOOT_MEMORY_NVS: return "ACPI NVS";
+    case MULTIBOOT_MEMORY_BADRAM: return "bad";
+    default: return "unknown";
+    }
+}
+
+const char *
+boot_loader_name(void)
+{
+    const char *name = NULL;
+
+    if (boot_info->flags & MULTIBOOT_INFO_BOOT_LOADER_NAME) {
+        name = boot_string(boot_info->boot_loader_name);
+    }
+    return name != NULL ? name : "unknown";
+}
+
+void
+boot_report_memory(void)
+{
+    const struct multiboot_info *mbi = boot_info;
+
+    if (mbi->flags & MULTIBOOT_INFO_MEMORY) {
+        printf("mem: lower %u KiB, upper %u KiB\n", mbi->mem_lower, mbi->mem_upper);
+    }
+    if (!(mbi->flags & MULTIBOOT_INFO_MEM_MAP)) {
+        printf("mmap: none (boot loader gave no memory map)\n");
+        return;
+    }
+    if (!phys_in_directmap(mbi->mmap_addr, mbi->mmap_length)) {
+        printf("mmap: at 0x%x, outside the direct map, not shown\n", mbi->mmap_addr);
+        return;
+    }
+
+    const char *p = phystokv(mbi->mmap_addr);
+    const char *end = p + mbi->mmap_length;
+
+    while (p + sizeof(uint32_t) <= end) {
+        const struct multiboot_mmap_entry *e = (const void *)p;
+
+        if (e->size < 20 || p + sizeof(e->size) + e->size > end) {
+            printf("mmap: malformed entry (size %u), rest ignored\n", e->size);
+            break;
+        }
+        printf("mmap: 0x%016llx-0x%016llx %s (%u)\n",
+               (unsigned long long)e->base_addr,
+               (unsigned long long)(e->base_addr + e->length),
+               boot_mmap_type_name(e->type), e->type);
+        p += sizeof(e->size) + e->size;
+    }
+}
+
+void
+boot_main(uint32_t magic, uint32_t info_pa)
+{
+    const char *cmdline = NULL;
+
+    boot_identity_unmap();
+    serial_setup();
+    vga_setup();
+    gdt_setup();
+    trap_setup();
+    pic_setup();
+
+    if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
+        panic("boot: bad multiboot magic 0x%08x: not started by a multiboot "
+              "loader", magic);
+    }
+    if (!phys_in_directmap(info_pa, sizeof(*boot_info))) {
+        panic("boot: multiboot info at 0x%08x lies outside the direct map",
+              info_pa);
+    }
+    boot_info = phystokv(info_pa);
+
+    if (boot_info->flags & MULTIBOOT_INFO_CMDLINE) {
+        cmdline = boot_string(boot_info->cmdline);
+        if (cmdline == NULL) {
+            printf("boot: command line not reachable, ignored\n");
+        }
+    }
+    if (cmdline_parse(cmdline != NULL ? cmdline : "") != 0) {
+        printf("boot: command line too long, ignored\n");
+    }
+    ktest_setup();
+    console_setup();
+
+    pit_setup();
+    serial_intr_setup();
+    cpu_intr_enable();
+
+    kern_main();
+}

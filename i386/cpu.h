@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Thin wrappers around i386 instructions: port I/O, control registers,
+ * interrupt flag, cpuid. All are inline and cannot fail.
+ */
+#ifndef I386_CPU_H
+#define I386_CPU_H
+
+#include <stdint.h>
+
+#define CPU_EFLAGS_IF           0x00000200
+
+#define CPU_CR0_PE              0x00000001
+#define CPU_CR0_WP              0x00010000
+#define CPU_CR0_PG              0x80000000
+#define CPU_CR4_PSE             0x00000010
+#define CPU_CR4_PAE             0x00000020
+#define CPU_CR4_PGE             0x00000080
+
+static inline void outb(uint16_t port, uint8_t v)
+{ __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outw(uint16_t port, uint16_t v)
+{ __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outl(uint16_t port, uint32_t v)
+{ __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port)
+{ uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+
+static inline void cpu_intr_disable(void) { __asm__ volatile("cli" : : : "memory"); }
+static inline void cpu_intr_enable(void) { __asm__ volatile("sti" : : : "memory"); }
+static inline void cpu_pause(void) { __asm__ volatile("pause" : : : "memory"); }
+
+/* Enable interrupts and wait for one, atomically (no lost wakeup). */
+static inline void cpu_idle(void) { __asm__ volatile("sti; hlt" : : : "memory"); }
+
+static inline uint32_t
+cpu_intr_save(void)
+{
+    uint32_t eflags;
+
+    __asm__ volatile("pushfl; popl %0; cli" : "=r"(eflags) : : "memory");
+    return eflags;
+}
+
+static inline void
+cpu_intr_restore(uint32_t eflags)
+{
+    if (eflags & CPU_EFLAGS_IF) {
+        cpu_intr_enable();
+    }
+}
+
+#define CPU_CR_ACCESSORS(n) \
+static inline uint32_t cpu_get_cr##n(void) \
+{ uint32_t v; __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v)); return v; } \
+static inline void cpu_set_cr##n(uint32_t v) \
+{ __asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); }
+CPU_CR_ACCESSORS(0)
+CPU_CR_ACCESSORS(2)
+CPU_CR_ACCESSORS(3)
+CPU_CR_ACCESSORS(4)
+
+static inline void
+cpu_cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+                     : "a"(leaf), "c"(0));
+}
+
+static inline uint64_t
+cpu_rdtsc(void)
+{
+    uint64_t v;
+
+    __asm__ volatile("rdtsc" : "=A"(v));
+    return v;
+}
+
+static inline __attribute__((noreturn)) void
+cpu_halt_forever(void)
+{
+    for (;;) {
+        __asm__ volatile("cli; hlt");
+    }
+}
+
+#endif /* I386_CPU_H */

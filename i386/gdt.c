@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Flat segmentation: every code and data segment spans 4 GiB, so
+ * protection comes from paging alone. The TSS is needed only for the
+ * ring-0 stack the CPU switches to on a trap from user mode; there is no
+ * hardware task switching. Per-CPU GDTs arrive with SMP.
+ */
+#include <stdint.h>
+
+#include <i386/gdt.h>
+#include <i386/param.h>
+
+struct gdt_tss {
+    uint32_t link;
+    uint32_t esp0, ss0;
+    uint32_t unused[22];
+    uint16_t trap, iomap_base;
+} __attribute__((packed));
+
+static uint64_t gdt_table[GDT_NR_ENTRIES] __attribute__((aligned(8)));
+static struct gdt_tss gdt_boot_tss;
+extern char boot_stack[];
+
+/* Build a segment descriptor from base, limit (20 bits), access byte, flags. */
+static uint64_t
+gdt_desc(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+{
+    return (uint64_t)(limit & 0xffff)
+           | ((uint64_t)(base & 0xffffff) << 16)
+           | ((uint64_t)access << 40)
+           | ((uint64_t)((limit >> 16) & 0xf) << 48)
+           | ((uint64_t)(flags & 0xf) << 52)
+           | ((uint64_t)(base >> 24) << 56);
+}
+
+void
+gdt_setup(void)
+{
+    struct { uint16_t limit; uint32_t base; } __attribute__((packed)) gdtr;
+
+    gdt_table[GDT_KERNEL_CS >> 3] = gdt_desc(0, 0xfffff, 0x9a, 0xc);
+    gdt_table[GDT_KERNEL_DS >> 3] = gdt_desc(0, 0xfffff, 0x92, 0xc);
+    gdt_table[GDT_USER_CS >> 3] = gdt_desc(0, 0xfffff, 0xfa, 0xc);
+    gdt_table[GDT_USER_DS >> 3] = gdt_desc(0, 0xfffff, 0xf2, 0xc);
+    gdt_boot_tss.ss0 = GDT_KERNEL_DS;
+    gdt_boot_tss.esp0 = (uint32_t)(uintptr_t)boot_stack + KERNEL_STACK_SIZE;
+    gdt_boot_tss.iomap_base = sizeof(gdt_boot_tss);  /* no I/O bitmap */
+    gdt_table[GDT_TSS >> 3] = gdt_desc((uint32_t)(uintptr_t)&gdt_boot_tss,
+                                       sizeof(gdt_boot_tss) - 1, 0x89, 0);
+
+    gdtr.limit = sizeof(gdt_table) - 1;
+    gdtr.base = (uint32_t)(uintptr_t)gdt_table;
+    __asm__ volatile("lgdt %0\n\t"
+                     "ljmp %1, $1f\n"
+                     "1:\n\t"
+                     "movl %2, %%eax\n\t"
+                     "movl %%eax, %%ds\n\t"
+                     "movl %%eax, %%es\n\t"
+                     "movl %%eax, %%fs\n\t"
+                     "movl %%eax, %%gs\n\t"
+                     "movl %%eax, %%ss\n\t"
+                     "ltr %w3"
+                     : : "m"(gdtr), "i"(GDT_KERNEL_CS), "i"(GDT_KERNEL_DS),
+                         "r"(GDT_TSS)
+                     : "eax", "memory");
+}

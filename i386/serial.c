@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * COM1 driver. Output polls the line status register, which keeps it
+ * usable from trap handlers and panics. Input is taken by the IRQ 4
+ * handler into a single-producer single-consumer ring; when the ring is
+ * full, new bytes are dropped (counted), never overwriting unread ones.
+ * If no UART answers (the scratch register does not hold a value), output
+ * is skipped instead of spinning forever.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <i386/cpu.h>
+#include <i386/pic.h>
+#include <i386/serial.h>
+#include <i386/trap.h>
+
+#define COM1                    0x3f8
+#define COM1_IRQ                4
+#define UART_DATA               0
+#define UART_IER                1
+#define UART_FCR                2
+#define UART_LCR                3
+#define UART_MCR                4
+#define UART_LSR                5
+#define UART_SCRATCH            7
+#define UART_LSR_DATA_READY     0x01
+#define UART_LSR_THR_EMPTY      0x20
+#define SERIAL_RING_SIZE        256         /* power of two */
+
+static bool serial_present;
+static char serial_ring[SERIAL_RING_SIZE];
+static volatile uint32_t serial_ring_head, serial_ring_tail;
+static uint32_t serial_dropped;
+
+void
+serial_setup(void)
+{
+    outb(COM1 + UART_SCRATCH, 0x5a);
+    serial_present = inb(COM1 + UART_SCRATCH) == 0x5a;
+    if (!serial_present) {
+        return;
+    }
+    outb(COM1 + UART_IER, 0x00);
+    outb(COM1 + UART_LCR, 0x80);            /* divisor latch */
+    outb(COM1 + UART_DATA, 1);              /* 115200 baud */
+    outb(COM1 + UART_IER, 0);
+    outb(COM1 + UART_LCR, 0x03);            /* 8N1 */
+    outb(COM1 + UART_FCR, 0x07);            /* enable and clear FIFOs */
+    outb(COM1 + UART_MCR, 0x0b);            /* DTR, RTS, OUT2 (IRQ gate) */
+}
+
+static void
+serial_intr(struct trap_frame *frame)
+{
+    (void)frame;
+    while (inb(COM1 + UART_LSR) & UART_LSR_DATA_READY) {
+        char c = inb(COM1 + UART_DATA);
+        uint32_t head = serial_ring_head;
+
+        if (head - serial_ring_tail == SERIAL_RING_SIZE) {
+            serial_dropped++;
+            continue;
+        }
+        serial_ring[head & (SERIAL_RING_SIZE - 1)] = c;
+        __atomic_store_n(&serial_ring_head, head + 1, __ATOMIC_RELEASE);
+    }
+}
+
+void
+serial_intr_setup(void)
+{
+    if (!serial_present) {
+        return;
+    }
+    trap_irq_register(COM1_IRQ, serial_intr);
+    outb(COM1 + UART_IER, 0x01);            /* received data available */
+    pic_unmask(COM1_IRQ);
+}
+
+void
+serial_write(const char *s, size_t len)
+{
+    if (!serial_present) {
+        return;
+    }
+    for (size_t i = 0; i < len; i++) {
+        while (!(inb(COM1 + UART_LSR) & UART_LSR_THR_EMPTY)) {
+            cpu_pause();
+        }
+        outb(COM1 + UART_DATA, s[i]);
+    }
+}
+
+int
+serial_getc(void)
+{
+    uint32_t tail = serial_ring_tail;
+    int c;
+
+    if (__atomic_load_n(&serial_ring_head, __ATOMIC_ACQUIRE) == tail) {
+        return -1;
+    }
+    c = (unsigned char)serial_ring[tail & (SERIAL_RING_SIZE - 1)];
+    serial_ring_tail = tail + 1;
+    return c;
+}

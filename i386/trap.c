@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Trap dispatch.
+ *
+ * Exceptions in the kernel are fatal for now: the handler prints what
+ * happened, the registers and a backtrace, then hands over to
+ * panic_fatal(), which ends a running in-kernel test as a failure or halts
+ * the machine. (User-mode exceptions will become signals to tasks when
+ * tasks exist.) Hardware interrupts go to the handler registered for their
+ * line and are acknowledged at the PIC afterwards.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <i386/backtrace.h>
+#include <i386/cpu.h>
+#include <i386/gdt.h>
+#include <i386/pic.h>
+#include <i386/trap.h>
+#include <kern/macros.h>
+#include <kern/panic.h>
+#include <kern/printf.h>
+
+struct trap_gate {
+    uint16_t offset_low;
+    uint16_t selector;
+    uint8_t zero;
+    uint8_t type;
+    uint16_t offset_high;
+} __attribute__((packed));
+
+#define TRAP_GATE_INTR          0x8e        /* present, DPL 0, 32-bit interrupt gate */
+
+static struct trap_gate trap_idt[256] __attribute__((aligned(8)));
+static trap_irq_handler_t trap_irq_handlers[TRAP_NR_IRQS];
+extern const uint32_t trap_entry_table[TRAP_NR_VECTORS];
+
+static const char *const trap_names[TRAP_NR_EXCEPTIONS] = {
+    [TRAP_DIVIDE] = "divide error",
+    [TRAP_DEBUG] = "debug",
+    [TRAP_NMI] = "non-maskable interrupt",
+    [TRAP_BREAKPOINT] = "breakpoint",
+    [TRAP_OVERFLOW] = "overflow",
+    [TRAP_BOUND] = "bound range exceeded",
+    [TRAP_INVALID_OPCODE] = "invalid opcode",
+    [TRAP_NO_FPU] = "device not available",
+    [TRAP_DOUBLE_FAULT] = "double fault",
+    [TRAP_INVALID_TSS] = "invalid TSS",
+    [TRAP_SEGMENT_NP] = "segment not present",
+    [TRAP_STACK_FAULT] = "stack fault",
+    [TRAP_GENERAL_PROTECTION] = "general protection fault",
+    [TRAP_PAGE_FAULT] = "page fault",
+    [TRAP_FPU_ERROR] = "x87 floating-point error",
+    [TRAP_ALIGNMENT] = "alignment check",
+    [TRAP_MACHINE_CHECK] = "machine check",
+    [TRAP_SIMD] = "SIMD floating-point error",
+};
+
+void
+trap_setup(void)
+{
+    struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idtr;
+
+    for (unsigned int i = 0; i < TRAP_NR_VECTORS; i++) {
+        trap_idt[i].offset_low = trap_entry_table[i] & 0xffff;
+        trap_idt[i].offset_high = trap_entry_table[i] >> 16;
+        trap_idt[i].selector = GDT_KERNEL_CS;
+        trap_idt[i].type = TRAP_GATE_INTR;
+    }
+    idtr.limit = sizeof(trap_idt) - 1;
+    idtr.base = (uint32_t)(uintptr_t)trap_idt;
+    __asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+void
+trap_irq_register(unsigned int irq, trap_irq_handler_t handler)
+{
+    if (irq >= TRAP_NR_IRQS) {
+        panic("trap: IRQ %u out of range", irq);
+    }
+    trap_irq_handlers[irq] = handler;
+}
+
+void
+trap_frame_dump(const struct trap_frame *f)
+{
+    printf("eax %08x ebx %08x ecx %08x edx %08x\n", f->eax, f->ebx, f->ecx, f->edx);
+    printf("esi %08x edi %08x ebp %08x esp %08x\n", f->esi, f->edi, f->ebp,
+           f->esp_pushal + 20);
+    printf("eip %08x cs %04x eflags %08x error %08x\n", f->eip, f->cs & 0xffff,
+           f->eflags, f->error);
+    printf("ds %04x es %04x fs %04x gs %04x cr0 %08x cr2 %08x cr3 %08x cr4 %08x\n",
+           f->ds & 0xffff, f->es & 0xffff, f->fs & 0xffff, f->gs & 0xffff,
+           cpu_get_cr0(), cpu_get_cr2(), cpu_get_cr3(), cpu_get_cr4());
+    backtrace_print(f->eip, f->ebp);
+}
+
+static void __attribute__((noreturn))
+trap_fatal(struct trap_frame *f)
+{
+    const char *name = trap_names[f->vector];
+
+    printf("\ntrap: %s (vector %u) at ", name ? name : "reserved", f->vector);
+    backtrace_print_addr(f->eip);
+    printf("\n");
+    if (f->vector == TRAP_PAGE_FAULT) {
+        printf("trap: page fault address %08x (%s, %s, %s mode)\n", cpu_get_cr2(),
+               (f->error & 1) ? "protection" : "not present",
+               (f->error & 2) ? "write" : "read",
+               (f->error & 4) ? "user" : "kernel");
+    }
+    trap_frame_dump(f);
+    panic_fatal("kernel trap");
+}
+
+void
+trap_dispatch(struct trap_frame *f)
+{
+    if (f->vector < TRAP_NR_EXCEPTIONS) {
+        trap_fatal(f);
+    }
+
+    unsigned int irq = f->vector - TRAP_IRQ_BASE;
+
+    if (pic_spurious(irq)) {
+        return;
+    }
+    if (trap_irq_handlers[irq] != NULL) {
+        trap_irq_handlers[irq](f);
+    } else {
+        printf("trap: unexpected IRQ %u\n", irq);
+    }
+    pic_eoi(irq);
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Traps and interrupts: the IDT, the saved register frame and the
+ * dispatch of exceptions and hardware interrupts.
+ */
+#ifndef I386_TRAP_H
+#define I386_TRAP_H
+
+#define TRAP_DIVIDE             0
+#define TRAP_DEBUG              1
+#define TRAP_NMI                2
+#define TRAP_BREAKPOINT         3
+#define TRAP_OVERFLOW           4
+#define TRAP_BOUND              5
+#define TRAP_INVALID_OPCODE     6
+#define TRAP_NO_FPU             7
+#define TRAP_DOUBLE_FAULT       8
+#define TRAP_INVALID_TSS        10
+#define TRAP_SEGMENT_NP         11
+#define TRAP_STACK_FAULT        12
+#define TRAP_GENERAL_PROTECTION 13
+#define TRAP_PAGE_FAULT         14
+#define TRAP_FPU_ERROR          16
+#define TRAP_ALIGNMENT          17
+#define TRAP_MACHINE_CHECK      18
+#define TRAP_SIMD               19
+#define TRAP_NR_EXCEPTIONS      32
+
+#define TRAP_IRQ_BASE           32          /* PIC vectors 32..47 */
+#define TRAP_NR_IRQS            16
+#define TRAP_NR_VECTORS         (TRAP_IRQ_BASE + TRAP_NR_IRQS)
+
+#ifndef __ASSEMBLER__
+
+#include <stdint.h>
+
+/*
+ * Registers saved on trap entry, lowest address first: pushed by
+ * pushal, then segment registers, then the vector and error code pushed by
+ * the entry stub, then what the CPU pushed. esp/ss are present only when
+ * the trap came from user mode.
+ */
+struct trap_frame {
+    uint32_t edi, esi, ebp, esp_pushal, ebx, edx, ecx, eax;
+    uint32_t gs, fs, es, ds;
+    uint32_t vector, error;
+    uint32_t eip, cs, eflags;
+    uint32_t esp, ss;
+};
+
+typedef void (*trap_irq_handler_t)(struct trap_frame *frame);
+
+/* Fill and load the IDT. Call once, early, on the boot CPU. */
+void trap_setup(void);
+
+/*
+ * Install the handler of hardware interrupt line irq (0..15). Replaces
+ * any previous handler. Does not unmask the line (see pic_unmask()).
+ */
+void trap_irq_register(unsigned int irq, trap_irq_handler_t handler);
+
+/* Called from the entry stubs with the saved frame. */
+void trap_dispatch(struct trap_frame *frame);
+
+/*
+ * Print the register dump and frame-pointer backtrace of a frame to the
+ * console. Callable with interrupts disabled.
+ */
+void trap_frame_dump(const struct trap_frame *frame);
+
+#endif /* __ASSEMBLER__ */
+
+#endif /* I386_TRAP_H */

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * In-kernel tests.
+ *
+ * A test is a function registered with KTEST_DEFINE(); it is linked into
+ * the image and run when named on the command line: `test=NAME[,NAME...]`,
+ * or `test=all` for every test not marked KTEST_MANUAL. Results are TAP
+ * lines on the console ("ok N name", "not ok N name"), and the kernel then
+ * leaves QEMU through isa-debug-exit: status 1 when every test passed,
+ * 3 otherwise. A trap or panic during a test ends the run as a failure.
+ */
+#ifndef KERN_KTEST_H
+#define KERN_KTEST_H
+
+#include <stdbool.h>
+
+#include <kern/macros.h>
+
+/* Not part of test=all: tests that must fail (harness self-tests). */
+#define KTEST_MANUAL            0x1
+
+struct ktest {
+    const char *name;
+    void (*fn)(void);
+    unsigned int flags;
+};
+
+#define KTEST_DEFINE(tname, tfn, tflags)                                    \
+    static const struct ktest ktest_##tname __used __section(".ktests")     \
+        __aligned(4) = { .name = #tname, .fn = (tfn), .flags = (tflags) }
+
+/*
+ * Record a failure of the running test with a message (printed as a TAP
+ * diagnostic). The test goes on; it is reported "not ok" at its end.
+ */
+void ktest_fail_at(const char *file, int line, const char *fmt, ...)
+    __format_printf(3, 4);
+
+#define ktest_assert_msg(expr, ...)                                         \
+    do {                                                                    \
+        if (!(expr)) {                                                      \
+            ktest_fail_at(__FILE__, __LINE__, __VA_ARGS__);                 \
+        }                                                                   \
+    } while (0)
+
+#define KTEST_ASSERT(expr) ktest_assert_msg(expr, "%s", #expr)
+
+/* Print a TAP diagnostic line ("# ..."). */
+void ktest_diag(const char *fmt, ...) __format_printf(1, 2);
+
+/*
+ * Read `test=` from the command line. When present, a fatal error from
+ * then on (even before the tests start) ends QEMU with failure. Call right
+ * after cmdline_parse(). Returns true when tests were asked for.
+ */
+bool ktest_setup(void);
+
+/*
+ * When `test=` was given: run the tests it names (comma-separated, "all"
+ * for every test without KTEST_MANUAL), print TAP, and leave QEMU with
+ * the result, halting if QEMU's exit device is absent; does not return.
+ * Without `test=`, returns at once.
+ */
+void ktest_run(void);
+
+/*
+ * Called on a fatal error (trap, panic). During test=, reports the running
+ * test (or the boot) as failed and leaves QEMU with failure; otherwise
+ * returns so that the caller halts.
+ */
+void ktest_abort(const char *why);
+
+#endif /* KERN_KTEST_H */

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A deliberately small line-oriented shell: read a line with echo and
+ * backspace, split it on blanks, look the first word up in the .shell_cmds
+ * section. A line longer than the buffer is refused as a whole (with a
+ * message), never cut and run.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <i386/machine.h>
+#include <i386/pit.h>
+#include <kern/console.h>
+#include <kern/printf.h>
+#include <kern/shell.h>
+#include <kern/string.h>
+
+#define SHELL_LINE_MAX          256
+#define SHELL_ARGS_MAX          16
+#define SHELL_PROMPT            "mach> "
+
+extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
+
+int
+shell_exec(char *line)
+{
+    char *argv[SHELL_ARGS_MAX + 1];
+    int argc = 0;
+
+    for (char *p = line; *p != '\0';) {
+        while (*p == ' ' || *p == '\t') {
+            *p++ = '\0';
+        }
+        if (*p == '\0') {
+            break;
+        }
+        if (argc == SHELL_ARGS_MAX) {
+            printf("shell: too many arguments (at most %d)\n", SHELL_ARGS_MAX);
+            return -1;
+        }
+        argv[argc++] = p;
+        while (*p != '\0' && *p != ' ' && *p != '\t') {
+            p++;
+        }
+    }
+    if (argc == 0) {
+        return -1;
+    }
+    argv[argc] = NULL;
+    for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++) {
+        if (strcmp(c->name, argv[0]) == 0) {
+            c->fn(argc, argv);
+            return 0;
+        }
+    }
+    printf("shell: unknown command '%s' (try 'help')\n", argv[0]);
+    return -1;
+}
+
+/* Read one line; returns false when it was too long (and was discarded). */
+static bool
+shell_read_line(char *buf, size_t size)
+{
+    size_t len = 0;
+    bool overflow = false;
+
+    for (;;) {
+        int c = console_getc();
+
+        if (c == '\r' || c == '\n') {
+            printf("\n");
+            buf[len] = '\0';
+            return !overflow;
+        } else if (c == '\b' || c == 0x7f) {
+            if (len > 0) {
+                len--;
+                printf("\b \b");
+            }
+        } else if (c == 0x15) {                 /* ^U: kill line */
+            while (len > 0) {
+                len--;
+                printf("\b \b");
+            }
+            overflow = false;
+        } else if (c >= ' ' && c < 0x7f) {
+            if (len + 1 < size) {
+                buf[len++] = c;
+                printf("%c", c);
+            } else {
+                overflow = true;
+            }
+        }
+    }
+}
+
+void
+shell_run(void)
+{
+    static char line[SHELL_LINE_MAX];
+
+    printf("shell: type 'help' for commands\n");
+    for (;;) {
+        printf(SHELL_PROMPT);
+        if (!shell_read_line(line, sizeof(line))) {
+            printf("shell: line too long (at most %d characters), ignored\n",
+                   SHELL_LINE_MAX - 1);
+            continue;
+        }
+        shell_exec(line);
+    }
+}
+
+static void
+shell_cmd_help_fn(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++) {
+        printf("  %-14s %-12s %s\n", c->name, c->usage, c->help);
+    }
+}
+
+static void
+shell_cmd_halt_fn(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("halting\n");
+    machine_halt();
+}
+
+static void
+shell_cmd_reboot_fn(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("rebooting\n");
+    machine_reboot();
+}
+
+static void
+shell_cmd_uptime_fn(int argc, char **argv)
+{
+    uint64_t ticks = pit_ticks();
+
+    (void)argc;
+    (void)argv;
+    printf("up %llu.%02llu s (%llu ticks at %d Hz)\n", ticks / PIT_HZ,
+           ticks % PIT_HZ, ticks, PIT_HZ);
+}
+
+SHELL_CMD_DEFINE(help, "", "list commands", shell_cmd_help_fn);
+SHELL_CMD_DEFINE(halt, "", "power off (ends QEMU)", shell_cmd_halt_fn);
+SHELL_CMD_DEFINE(reboot, "", "reset the machine", shell_cmd_reboot_fn);
+SHELL_CMD_DEFINE(uptime, "", "time since the timer started", shell_cmd_uptime_fn);
