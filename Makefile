@@ -185,12 +185,18 @@ endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 
 CHECK_TAPS := $(UNIT_TESTS:%=$(B)/check/unit-%.tap) \
-	$(FUZZERS:%=$(B)/check/fuzz-%.tap) $(B)/check/boot.tap
+	$(FUZZERS:%=$(B)/check/fuzz-%.tap) $(B)/check/boot.tap \
+	$(B)/check/shell.tap
 
 $(B)/check/boot.tap: mach tools/mkiso tests/boot/run tests/boot/configs
 	@mkdir -p $(@D)
 	@tests/boot/run tests/boot/configs > $@.tmp || true
 	@mv $@.tmp $@; cat $@
+
+# `make run` driven through the shell: prompt, commands, halt ends QEMU.
+$(B)/check/shell.tap: mach.iso tests/boot/shell-test tools/tap-run
+	@mkdir -p $(@D)
+	@tools/tap-run shell $@ tests/boot/shell-test
 
 # Every level always runs; the summary decides the exit status.
 check: deps
