@@ -45,6 +45,10 @@ config.mk config.h: configure config.mk.in config.h.in
 
 # ---------------------------------------------------------------- kernel
 
+# A kernel variant is built with B=DIR CONFIG_DIR=DIR KERNEL=DIR/mach, DIR
+# holding the config.h of its own configure run (see the PAE variant below).
+CONFIG_DIR ?= .
+KERNEL ?= mach
 KCC := gcc
 LD := ld
 NM := nm
@@ -52,7 +56,7 @@ KCFLAGS = -m32 -std=gnu11 -ffreestanding -nostdinc \
 	-isystem $(shell $(KCC) -m32 -print-file-name=include) \
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
 	-fno-strict-aliasing -fno-common -mno-sse -mno-mmx -mno-80387 \
-	-O2 -g -Wall -Wextra -Werror -I. -include config.h -MMD -MP
+	-O2 -g -Wall -Wextra -Werror -I. -include $(CONFIG_DIR)/config.h -MMD -MP
 LIBGCC = $(shell $(KCC) -m32 -print-libgcc-file-name)
 KLDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments -T i386/kernel.ld
 
@@ -82,12 +86,12 @@ KERNEL_SRCS := \
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS)))
 
-$(B)/k/%.o: %.c config.h
+$(B)/k/%.o: %.c $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)
 	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
 
-$(B)/k/%.o: %.S config.h
+$(B)/k/%.o: %.S $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)
 	$(call quiet,AS,$<)
 	$(Q)$(KCC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
@@ -111,7 +115,7 @@ $(B)/k/ksyms-empty.o $(B)/k/ksyms.o: $(B)/k/%.o: $(B)/%.S
 	$(call quiet,AS,$<)
 	$(Q)$(KCC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
-mach: $(KOBJS) $(B)/k/ksyms.o i386/kernel.ld
+$(KERNEL): $(KOBJS) $(B)/k/ksyms.o i386/kernel.ld
 	$(call quiet,LD,$@)
 	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/k/ksyms.o $(LIBGCC)
 	@$(NM) -n $(B)/mach.pass1 | grep ' [tT] ' > $(B)/syms.pass1
@@ -125,6 +129,19 @@ mach.iso: mach tools/mkiso
 	$(Q)tools/mkiso --timeout 1 mach $@ "console=com1,vga"
 
 all: mach mach.iso
+
+# The PAE variant, for the boot matrix: its own configure run and objects.
+PAE_DIR := $(B)/pae
+$(PAE_DIR)/config.h: configure config.mk.in config.h.in
+	@mkdir -p $(PAE_DIR)
+	$(Q)cd $(PAE_DIR) && $(CURDIR)/configure -q --enable-pae
+	@touch $@
+
+$(PAE_DIR)/mach: $(PAE_DIR)/config.h FORCE
+	$(Q)$(MAKE) --no-print-directory B=$(PAE_DIR) CONFIG_DIR=$(PAE_DIR) \
+	    KERNEL=$(PAE_DIR)/mach $(PAE_DIR)/mach
+
+FORCE:
 
 # ---------------------------------------------------------------- running
 
@@ -188,9 +205,9 @@ CHECK_TAPS := $(UNIT_TESTS:%=$(B)/check/unit-%.tap) \
 	$(FUZZERS:%=$(B)/check/fuzz-%.tap) $(B)/check/boot.tap \
 	$(B)/check/shell.tap
 
-$(B)/check/boot.tap: mach tools/mkiso tests/boot/run tests/boot/configs
+$(B)/check/boot.tap: mach $(PAE_DIR)/mach tools/mkiso tests/boot/run tests/boot/configs
 	@mkdir -p $(@D)
-	@tests/boot/run tests/boot/configs > $@.tmp || true
+	@MACH_PAE=$(PAE_DIR)/mach tests/boot/run tests/boot/configs > $@.tmp || true
 	@mv $@.tmp $@; cat $@
 
 # `make run` driven through the shell: prompt, commands, halt ends QEMU.
@@ -215,6 +232,6 @@ distclean: clean
 	rm -rf config.mk config.h config.log config.status configure config.h.in \
 	    autom4te.cache
 
-.PHONY: all run debug deps check fuzz clean distclean
+.PHONY: all run debug deps check fuzz clean distclean FORCE
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
