@@ -64,6 +64,8 @@ KERNEL_SRCS := \
 	i386/boot.S \
 	i386/trap_entry.S \
 	i386/backtrace.c \
+	i386/biosmem.c \
+	i386/biosmem_mb.c \
 	i386/boot_main.c \
 	i386/cpu.c \
 	i386/gdt.c \
@@ -82,6 +84,7 @@ KERNEL_SRCS := \
 	kern/printf.c \
 	kern/shell.c \
 	kern/string.c \
+	tests/kernel/biosmem_test.c \
 	tests/kernel/ktest_selftest.c
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS)))

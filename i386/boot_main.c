@@ -10,6 +10,7 @@
  */
 #include <stdint.h>
 
+#include <i386/biosmem.h>
 #include <i386/boot.h>
 #include <i386/cpu.h>
 #include <i386/cpu_info.h>
@@ -27,6 +28,7 @@
 #include <kern/ktest.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
+#include <kern/shell.h>
 #include <kern/string.h>
 
 #ifdef CONFIG_PAE
@@ -34,6 +36,7 @@ extern uint64_t boot_pd_low[];
 #else
 extern uint32_t boot_pgdir[];
 #endif
+extern char _kernel_start[], _kernel_end[];
 
 const struct multiboot_info *boot_info;
 
@@ -81,6 +84,19 @@ boot_mmap_type_name(uint32_t type)
     }
 }
 
+phys_addr_t
+boot_alloc_pages(unsigned int npages)
+{
+    phys_addr_t pa = biosmem_bootalloc(npages);
+
+    if (pa == 0) {
+        panic("biosmem: cannot allocate %u boot pages (%u KiB): no free run "
+              "that long in DIRECTMAP or DMA (see the biosmem map above)",
+              npages, npages * (PAGE_SIZE / 1024));
+    }
+    return pa;
+}
+
 const char *
 boot_loader_name(void)
 {
@@ -92,6 +108,30 @@ boot_loader_name(void)
     return name != NULL ? name : "unknown";
 }
 
+/* biosmem's view of physical memory: the direct map, or nothing. */
+static const void *
+boot_ptov(phys_addr_t pa, size_t size)
+{
+    return phys_in_directmap(pa, size) ? phystokv(pa) : NULL;
+}
+
+static void
+boot_print_line(const char *line)
+{
+    printf("%s\n", line);
+}
+
+static void
+boot_shell_biosmem(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    biosmem_report(boot_print_line);
+}
+
+SHELL_CMD_DEFINE(biosmem, "", "sanitized memory map, boot data, segments",
+                 boot_shell_biosmem);
+
 void
 boot_report_memory(void)
 {
@@ -102,10 +142,12 @@ boot_report_memory(void)
     }
     if (!(mbi->flags & MULTIBOOT_INFO_MEM_MAP)) {
         printf("mmap: none (boot loader gave no memory map)\n");
+        biosmem_report(boot_print_line);
         return;
     }
     if (!phys_in_directmap(mbi->mmap_addr, mbi->mmap_length)) {
         printf("mmap: at 0x%x, outside the direct map, not shown\n", mbi->mmap_addr);
+        biosmem_report(boot_print_line);
         return;
     }
 
@@ -125,6 +167,7 @@ boot_report_memory(void)
                boot_mmap_type_name(e->type), e->type);
         p += sizeof(e->size) + e->size;
     }
+    biosmem_report(boot_print_line);
 }
 
 void
@@ -160,6 +203,11 @@ boot_main(uint32_t magic, uint32_t info_pa)
     }
     ktest_setup();
     console_setup();
+
+    if (biosmem_setup_multiboot(info_pa, kvtophys(_kernel_start),
+                                kvtophys(_kernel_end), boot_ptov) != 0) {
+        printf("biosmem: warning: malformed or unreachable multiboot data\n");
+    }
 
     pit_setup();
     serial_intr_setup();

@@ -1,0 +1,811 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Early physical memory management.
+ *
+ * Rationale. Firmware memory maps are unreliable: entries come unsorted,
+ * overlap, nest, have zero length, unaligned bounds or lie above what the
+ * kernel can address. Everything later (vm_page, the boot allocator)
+ * wants one clean answer to "is this page RAM the kernel may use", so the
+ * raw entries are first collected as given and then rebuilt in one pass
+ * into a canonical map. The pass is a sweep over the sorted entry bounds
+ * that keeps, per type, the number of entries covering the current
+ * address; the most restrictive type with a non-zero count owns the next
+ * interval. That resolves overlaps of any depth in O(n log n) steps and
+ * merges adjacent entries of one type for free. Only then are available
+ * ranges trimmed to whole pages, so that a page partly covered by a more
+ * restrictive type is never used.
+ *
+ * Type precedence (more restrictive wins): available < ACPI reclaimable
+ * < ACPI NVS < reserved < bad. ACPI reclaimable memory becomes usable once
+ * the tables are read, so it yields to everything but available memory;
+ * NVS must survive sleep states but is still RAM the firmware owns;
+ * reserved memory may be device memory; bad memory must never be used,
+ * whatever else is claimed about it. Unknown types are reserved.
+ *
+ * Boot data (kernel image, multiboot structures, modules) and boot
+ * allocations are kept as a short list of ranges beside the map rather
+ * than by editing the map: boot data can then be released later, and two
+ * boot data ranges may share a page (only whole pages are freed, when no
+ * remaining range touches them). Free ranges are computed on demand by
+ * walking the available ranges and skipping the protected ones; the
+ * lists are small and this only runs at boot.
+ *
+ * The boot allocator hands out the lowest free run of DIRECTMAP pages, so
+ * that early allocations are reachable through the direct map without
+ * taking memory ISA devices need; on machines with 16 MiB or less, where
+ * DIRECTMAP is empty, it falls back to DMA (which is direct-mapped too).
+ *
+ * All tables are static and bounded: nothing here can overflow memory;
+ * entries that do not fit are dropped, counted and reported.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <i386/biosmem.h>
+#include <i386/param.h>
+#include <kern/macros.h>
+
+#ifdef MACH_HOST
+#include <stdio.h>
+#else
+#include <kern/printf.h>
+#endif
+
+/* End bound used when nothing above an address limits a search. */
+#define BIOSMEM_ADDR_END        UINT64_MAX
+
+/* A range of memory of one type (map) or one owner (boot data, allocation). */
+struct biosmem_range {
+    phys_addr_t start;
+    phys_addr_t end;
+    uint32_t type;              /* map entries only */
+    const char *name;           /* boot data only */
+};
+
+/* One bound of a raw entry, for the sanitizing sweep. */
+struct biosmem_event {
+    phys_addr_t addr;
+    unsigned int rank;
+    bool is_end;
+};
+
+struct biosmem_segment_bounds {
+    const char *name;
+    phys_addr_t start;
+    phys_addr_t end;
+};
+
+static const struct biosmem_segment_bounds biosmem_segment_bounds[] = {
+    [BIOSMEM_SEG_DMA] = { "DMA", BIOSMEM_LOW_LIMIT, 0x1000000 },
+    [BIOSMEM_SEG_DIRECTMAP] = { "DIRECTMAP", 0x1000000, DIRECTMAP_SIZE },
+#ifdef CONFIG_PAE
+    [BIOSMEM_SEG_DMA32] = { "DMA32", DIRECTMAP_SIZE, UINT64_C(1) << 32 },
+    [BIOSMEM_SEG_HIGHMEM] = { "HIGHMEM", UINT64_C(1) << 32, BIOSMEM_PHYS_LIMIT },
+#else
+    [BIOSMEM_SEG_HIGHMEM] = { "HIGHMEM", DIRECTMAP_SIZE, BIOSMEM_PHYS_LIMIT },
+#endif
+};
+
+/* Types by rank: the index says how restrictive a type is, higher wins. */
+#define BIOSMEM_RANK_RESERVED   3
+
+static const uint32_t biosmem_rank_types[] = {
+    BIOSMEM_TYPE_AVAILABLE,
+    BIOSMEM_TYPE_ACPI,
+    BIOSMEM_TYPE_NVS,
+    [BIOSMEM_RANK_RESERVED] = BIOSMEM_TYPE_RESERVED,
+    BIOSMEM_TYPE_BADRAM,
+};
+
+#define BIOSMEM_NR_RANKS        ARRAY_SIZE(biosmem_rank_types)
+
+static struct biosmem_range biosmem_raw[BIOSMEM_MAP_MAX];
+static unsigned int biosmem_raw_nr;
+
+/* n entries can cut each other into at most 2n - 1 intervals. */
+static struct biosmem_range biosmem_map[BIOSMEM_MAP_MAX * 2];
+static unsigned int biosmem_map_nr;
+
+static struct biosmem_event biosmem_events[BIOSMEM_MAP_MAX * 2];
+
+static struct biosmem_range biosmem_boot_data[BIOSMEM_BOOT_DATA_MAX];
+static unsigned int biosmem_boot_data_nr;
+
+static struct biosmem_range biosmem_allocs[BIOSMEM_ALLOC_MAX];
+static unsigned int biosmem_alloc_nr;
+
+static bool biosmem_sanitized;
+static bool biosmem_handed_off;
+static struct biosmem_stats biosmem_stats;
+
+void
+biosmem_reset(void)
+{
+    biosmem_raw_nr = 0;
+    biosmem_map_nr = 0;
+    biosmem_boot_data_nr = 0;
+    biosmem_alloc_nr = 0;
+    biosmem_sanitized = false;
+    biosmem_handed_off = false;
+    biosmem_stats = (struct biosmem_stats){ 0 };
+}
+
+static unsigned int
+biosmem_type_rank(uint32_t type)
+{
+    for (unsigned int i = 0; i < BIOSMEM_NR_RANKS; i++) {
+        if (biosmem_rank_types[i] == type) {
+            return i;
+        }
+    }
+    return BIOSMEM_RANK_RESERVED;     /* unknown types */
+}
+
+const char *
+biosmem_type_name(uint32_t type)
+{
+    switch (type) {
+    case BIOSMEM_TYPE_AVAILABLE:
+        return "available";
+    case BIOSMEM_TYPE_ACPI:
+        return "ACPI";
+    case BIOSMEM_TYPE_NVS:
+        return "NVS";
+    case BIOSMEM_TYPE_BADRAM:
+        return "bad";
+    default:
+        return "reserved";
+    }
+}
+
+int
+biosmem_map_add(uint64_t base, uint64_t len, uint32_t type)
+{
+    struct biosmem_range *entry;
+
+    if (biosmem_sanitized) {
+        return -1;
+    }
+    if (len == 0) {
+        return 0;
+    }
+    if (biosmem_raw_nr == ARRAY_SIZE(biosmem_raw)) {
+        biosmem_stats.map_dropped++;
+        return -1;
+    }
+    entry = &biosmem_raw[biosmem_raw_nr++];
+    entry->start = base;
+    entry->end = (len > BIOSMEM_ADDR_END - base) ? BIOSMEM_ADDR_END : base + len;
+    entry->type = biosmem_rank_types[biosmem_type_rank(type)];
+    entry->name = NULL;
+    return 0;
+}
+
+int
+biosmem_map_add_legacy(uint32_t mem_lower, uint32_t mem_upper)
+{
+    int error;
+
+    error = biosmem_map_add(0, (uint64_t)MIN(mem_lower, 640u) << 10,
+                            BIOSMEM_TYPE_AVAILABLE);
+    if (biosmem_map_add(0x100000, (uint64_t)mem_upper << 10,
+                        BIOSMEM_TYPE_AVAILABLE) != 0) {
+        error = -1;
+    }
+    return error;
+}
+
+/* Insertion sort: at most 2 * BIOSMEM_MAP_MAX events, once per boot. */
+static void
+biosmem_events_sort(unsigned int nr)
+{
+    for (unsigned int i = 1; i < nr; i++) {
+        struct biosmem_event event = biosmem_events[i];
+        unsigned int j = i;
+
+        while (j > 0 && biosmem_events[j - 1].addr > event.addr) {
+            biosmem_events[j] = biosmem_events[j - 1];
+            j--;
+        }
+        biosmem_events[j] = event;
+    }
+}
+
+/* Append [start, end) of type to the sanitized map, merging with the last. */
+static void
+biosmem_map_append(phys_addr_t start, phys_addr_t end, uint32_t type)
+{
+    struct biosmem_range *last;
+
+    if (biosmem_map_nr > 0) {
+        last = &biosmem_map[biosmem_map_nr - 1];
+        if (last->end == start && last->type == type) {
+            last->end = end;
+            return;
+        }
+    }
+    biosmem_map[biosmem_map_nr++] = (struct biosmem_range){
+        .start = start, .end = end, .type = type,
+    };
+}
+
+/* Resolve overlaps: one sweep over the sorted bounds of the raw entries. */
+static void
+biosmem_map_sweep(void)
+{
+    unsigned int counts[BIOSMEM_NR_RANKS] = { 0 };
+    unsigned int nr_events = 0;
+
+    for (unsigned int i = 0; i < biosmem_raw_nr; i++) {
+        unsigned int rank = biosmem_type_rank(biosmem_raw[i].type);
+
+        biosmem_events[nr_events++] = (struct biosmem_event){
+            .addr = biosmem_raw[i].start, .rank = rank, .is_end = false,
+        };
+        biosmem_events[nr_events++] = (struct biosmem_event){
+            .addr = biosmem_raw[i].end, .rank = rank, .is_end = true,
+        };
+    }
+    biosmem_events_sort(nr_events);
+
+    biosmem_map_nr = 0;
+    for (unsigned int i = 0; i < nr_events;) {
+        phys_addr_t addr = biosmem_events[i].addr;
+        unsigned int rank;
+
+        for (; i < nr_events && biosmem_events[i].addr == addr; i++) {
+            if (biosmem_events[i].is_end) {
+                counts[biosmem_events[i].rank]--;
+            } else {
+                counts[biosmem_events[i].rank]++;
+            }
+        }
+        if (i == nr_events) {
+            break;
+        }
+        for (rank = BIOSMEM_NR_RANKS; rank > 0 && counts[rank - 1] == 0; rank--) {
+            continue;
+        }
+        if (rank > 0) {
+            biosmem_map_append(addr, biosmem_events[i].addr,
+                               biosmem_rank_types[rank - 1]);
+        }
+    }
+}
+
+/*
+ * Trim available ranges to whole pages and cut everything at the physical
+ * limit, counting the available memory cut off. Compacts the map in place.
+ */
+static void
+biosmem_map_trim(void)
+{
+    unsigned int nr = 0;
+
+    biosmem_stats.ignored_bytes = 0;
+    for (unsigned int i = 0; i < biosmem_map_nr; i++) {
+        struct biosmem_range entry = biosmem_map[i];
+
+        if (entry.type == BIOSMEM_TYPE_AVAILABLE) {
+            if (entry.start > P2TRUNC(entry.end, PAGE_SIZE)) {
+                continue;
+            }
+            entry.start = P2ROUND(entry.start, PAGE_SIZE);
+            entry.end = P2TRUNC(entry.end, PAGE_SIZE);
+            if (entry.end > BIOSMEM_PHYS_LIMIT) {
+                biosmem_stats.ignored_bytes +=
+                    entry.end - MAX(entry.start, BIOSMEM_PHYS_LIMIT);
+            }
+        }
+        entry.end = MIN(entry.end, BIOSMEM_PHYS_LIMIT);
+        if (entry.start >= entry.end) {
+            continue;
+        }
+        biosmem_map[nr++] = entry;
+    }
+    biosmem_map_nr = nr;
+}
+
+void
+biosmem_map_sanitize(void)
+{
+    biosmem_map_sweep();
+    biosmem_map_trim();
+    biosmem_sanitized = true;
+}
+
+unsigned int
+biosmem_map_count(void)
+{
+    return biosmem_map_nr;
+}
+
+int
+biosmem_map_get(unsigned int i, phys_addr_t *startp, phys_addr_t *endp,
+                uint32_t *typep)
+{
+    if (i >= biosmem_map_nr) {
+        return -1;
+    }
+    *startp = biosmem_map[i].start;
+    *endp = biosmem_map[i].end;
+    *typep = biosmem_map[i].type;
+    return 0;
+}
+
+int
+biosmem_boot_data_reserve(phys_addr_t start, phys_addr_t end, const char *name)
+{
+    if (start > end || biosmem_handed_off) {
+        return -1;
+    }
+
+    /* Nothing at or above the limit is ever free; clamping keeps rounding safe. */
+    start = MIN(start, BIOSMEM_PHYS_LIMIT);
+    end = MIN(end, BIOSMEM_PHYS_LIMIT);
+    if (start == end) {
+        return 0;
+    }
+    if (biosmem_boot_data_nr == ARRAY_SIZE(biosmem_boot_data)) {
+        biosmem_stats.boot_data_dropped++;
+        return -1;
+    }
+    biosmem_boot_data[biosmem_boot_data_nr++] = (struct biosmem_range){
+        .start = start, .end = end, .name = name,
+    };
+    return 0;
+}
+
+/*
+ * Protected pieces. Piece 2i and 2i+1 are the parts of boot data range i
+ * below and above the excluded bytes [xs, xe), rounded out to pages; the
+ * pieces after those are the boot allocations. Returns false when piece
+ * index is empty.
+ */
+static bool
+biosmem_piece_get(unsigned int index, phys_addr_t xs, phys_addr_t xe,
+                  phys_addr_t *startp, phys_addr_t *endp)
+{
+    const struct biosmem_range *range;
+    phys_addr_t start, end;
+
+    if (index >= 2 * biosmem_boot_data_nr) {
+        range = &biosmem_allocs[index - 2 * biosmem_boot_data_nr];
+        *startp = range->start;
+        *endp = range->end;
+        return true;
+    }
+
+    range = &biosmem_boot_data[index / 2];
+    if (index % 2 == 0) {
+        start = range->start;
+        end = MIN(range->end, xs);
+    } else {
+        start = MAX(range->start, xe);
+        end = range->end;
+    }
+    if (start >= end) {
+        return false;
+    }
+    *startp = P2TRUNC(start, PAGE_SIZE);
+    *endp = P2ROUND(end, PAGE_SIZE);
+    return true;
+}
+
+/*
+ * Classify addr against the protected pieces (boot data less [xs, xe), and
+ * allocations). Returns true when a piece covers addr, with *endp set to
+ * the highest end of the pieces covering it; otherwise returns false with
+ * *endp set to the lowest piece start above addr (BIOSMEM_ADDR_END if none).
+ */
+static bool
+biosmem_protected_lookup(phys_addr_t addr, phys_addr_t xs, phys_addr_t xe,
+                         phys_addr_t *endp)
+{
+    unsigned int nr_pieces = 2 * biosmem_boot_data_nr + biosmem_alloc_nr;
+    phys_addr_t covered_end = addr, next = BIOSMEM_ADDR_END;
+    bool covered = false;
+
+    for (unsigned int i = 0; i < nr_pieces; i++) {
+        phys_addr_t start, end;
+
+        if (!biosmem_piece_get(i, xs, xe, &start, &end)) {
+            continue;
+        }
+        if (start <= addr && addr < end) {
+            covered = true;
+            covered_end = MAX(covered_end, end);
+        } else if (start > addr) {
+            next = MIN(next, start);
+        }
+    }
+    *endp = covered ? covered_end : next;
+    return covered;
+}
+
+/* Coalesces adjacent ranges before passing them on. */
+struct biosmem_emitter {
+    unsigned int seg;
+    biosmem_range_fn fn;
+    void *arg;
+    phys_addr_t start;
+    phys_addr_t end;
+};
+
+static void
+biosmem_emitter_flush(struct biosmem_emitter *emitter)
+{
+    if (emitter->start < emitter->end) {
+        emitter->fn(emitter->seg, emitter->start, emitter->end, emitter->arg);
+    }
+    emitter->start = emitter->end = 0;
+}
+
+static void
+biosmem_emitter_push(struct biosmem_emitter *emitter, phys_addr_t start,
+                     phys_addr_t end)
+{
+    if (emitter->start < emitter->end && emitter->end == start) {
+        emitter->end = end;
+        return;
+    }
+    biosmem_emitter_flush(emitter);
+    emitter->start = start;
+    emitter->end = end;
+}
+
+/*
+ * Push the parts of [start, end) that are protected (if want_protected)
+ * or not protected (otherwise) by the pieces excluding [xs, xe).
+ */
+static void
+biosmem_walk(struct biosmem_emitter *emitter, phys_addr_t start,
+             phys_addr_t end, phys_addr_t xs, phys_addr_t xe,
+             bool want_protected)
+{
+    phys_addr_t addr = start;
+
+    while (addr < end) {
+        phys_addr_t next;
+        bool covered;
+
+        covered = biosmem_protected_lookup(addr, xs, xe, &next);
+        next = MIN(next, end);
+        if (covered == want_protected) {
+            biosmem_emitter_push(emitter, addr, next);
+        }
+        addr = next;
+    }
+}
+
+/*
+ * Intersect available range i of the map with segment seg and the window
+ * [ws, we). Returns false when the intersection is empty.
+ */
+static bool
+biosmem_avail_clip(unsigned int i, unsigned int seg, phys_addr_t ws,
+                   phys_addr_t we, phys_addr_t *startp, phys_addr_t *endp)
+{
+    const struct biosmem_range *entry = &biosmem_map[i];
+
+    if (entry->type != BIOSMEM_TYPE_AVAILABLE) {
+        return false;
+    }
+    *startp = MAX(MAX(entry->start, biosmem_segment_bounds[seg].start), ws);
+    *endp = MIN(MIN(entry->end, biosmem_segment_bounds[seg].end), we);
+    return *startp < *endp;
+}
+
+void
+biosmem_free_ranges(unsigned int seg, biosmem_range_fn fn, void *arg)
+{
+    struct biosmem_emitter emitter = { .seg = seg, .fn = fn, .arg = arg };
+
+    if (seg >= BIOSMEM_NR_SEGS) {
+        return;
+    }
+    for (unsigned int i = 0; i < biosmem_map_nr; i++) {
+        phys_addr_t start, end;
+
+        if (biosmem_avail_clip(i, seg, 0, BIOSMEM_ADDR_END, &start, &end)) {
+            biosmem_walk(&emitter, start, end, 0, 0, false);
+        }
+    }
+    biosmem_emitter_flush(&emitter);
+}
+
+int
+biosmem_segment_get(unsigned int seg, struct biosmem_segment *segment)
+{
+    phys_addr_t start, end;
+
+    if (seg >= BIOSMEM_NR_SEGS) {
+        return -1;
+    }
+    segment->name = biosmem_segment_bounds[seg].name;
+    segment->start = segment->end = biosmem_segment_bounds[seg].start;
+    segment->nr_pages = 0;
+    for (unsigned int i = 0; i < biosmem_map_nr; i++) {
+        if (!biosmem_avail_clip(i, seg, 0, BIOSMEM_ADDR_END, &start, &end)) {
+            continue;
+        }
+        if (segment->nr_pages == 0) {
+            segment->start = start;
+        }
+        segment->end = end;
+        segment->nr_pages += (end - start) >> PAGE_SHIFT;
+    }
+    return 0;
+}
+
+/* First free run of a given size, found through biosmem_free_ranges(). */
+struct biosmem_fit {
+    phys_addr_t size;
+    phys_addr_t addr;
+};
+
+static void
+biosmem_fit_check(unsigned int seg, phys_addr_t start, phys_addr_t end,
+                  void *arg)
+{
+    struct biosmem_fit *fit = arg;
+
+    (void)seg;
+    if (fit->addr == 0 && end - start >= fit->size) {
+        fit->addr = start;
+    }
+}
+
+/* Whether any available memory lies in [start, end). */
+static bool
+biosmem_avail_overlaps(phys_addr_t start, phys_addr_t end)
+{
+    for (unsigned int i = 0; i < biosmem_map_nr; i++) {
+        if (biosmem_map[i].type == BIOSMEM_TYPE_AVAILABLE && start < end
+            && biosmem_map[i].start < end && biosmem_map[i].end > start) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Record allocation [start, end). A run is extended when nothing but
+ * unavailable memory separates it from the allocation: covering holes
+ * costs nothing (they are never free), and with lowest-first allocation
+ * this keeps one run per stretch of memory however fragmented it is.
+ */
+static int
+biosmem_alloc_record(phys_addr_t start, phys_addr_t end)
+{
+    for (unsigned int i = 0; i < biosmem_alloc_nr; i++) {
+        struct biosmem_range *run = &biosmem_allocs[i];
+
+        if (run->end <= start && !biosmem_avail_overlaps(run->end, start)) {
+            run->end = end;
+            return 0;
+        }
+        if (run->start >= end && !biosmem_avail_overlaps(end, run->start)) {
+            run->start = start;
+            return 0;
+        }
+    }
+    if (biosmem_alloc_nr == ARRAY_SIZE(biosmem_allocs)) {
+        return -1;
+    }
+    biosmem_allocs[biosmem_alloc_nr++] = (struct biosmem_range){
+        .start = start, .end = end,
+    };
+    return 0;
+}
+
+phys_addr_t
+biosmem_bootalloc(unsigned int npages)
+{
+    static const unsigned int segs[] = { BIOSMEM_SEG_DIRECTMAP, BIOSMEM_SEG_DMA };
+    struct biosmem_fit fit = { .size = (phys_addr_t)npages << PAGE_SHIFT };
+
+    if (npages == 0 || !biosmem_sanitized || biosmem_handed_off) {
+        return 0;
+    }
+    for (unsigned int i = 0; i < ARRAY_SIZE(segs) && fit.addr == 0; i++) {
+        biosmem_free_ranges(segs[i], biosmem_fit_check, &fit);
+    }
+    if (fit.addr == 0 || biosmem_alloc_record(fit.addr, fit.addr + fit.size) != 0) {
+        return 0;
+    }
+    return fit.addr;
+}
+
+void
+biosmem_handoff(biosmem_range_fn fn, void *arg)
+{
+    if (biosmem_handed_off) {
+        return;
+    }
+    for (unsigned int seg = 0; seg < BIOSMEM_NR_SEGS; seg++) {
+        biosmem_free_ranges(seg, fn, arg);
+    }
+    biosmem_handed_off = true;
+}
+
+/* Context of the pages a release frees, for biosmem_release_gap(). */
+struct biosmem_release_ctx {
+    phys_addr_t xs;
+    phys_addr_t xe;
+    struct biosmem_emitter *out;
+};
+
+/*
+ * [start, end) is free once [xs, xe) is released; report its part that
+ * was protected before, i.e. the pages the release frees.
+ */
+static void
+biosmem_release_gap(unsigned int seg, phys_addr_t start, phys_addr_t end,
+                    void *arg)
+{
+    struct biosmem_release_ctx *ctx = arg;
+
+    (void)seg;
+    biosmem_walk(ctx->out, start, end, 0, 0, true);
+}
+
+/* Remove the bytes [xs, xe) from the boot data; the caller checked room. */
+static void
+biosmem_boot_data_cut(phys_addr_t xs, phys_addr_t xe)
+{
+    unsigned int nr = biosmem_boot_data_nr;
+
+    for (unsigned int i = 0; i < nr;) {
+        struct biosmem_range *range = &biosmem_boot_data[i];
+        bool below = range->start < xs, above = range->end > xe;
+
+        if (range->end <= xs || range->start >= xe) {
+            i++;
+        } else if (below && above) {
+            biosmem_boot_data[biosmem_boot_data_nr++] = (struct biosmem_range){
+                .start = xe, .end = range->end, .name = range->name,
+            };
+            range->end = xs;
+            i++;
+        } else if (below) {
+            range->end = xs;
+            i++;
+        } else if (above) {
+            range->start = xe;
+            i++;
+        } else {
+            /* Entirely released: move the tail down, keeping the order. */
+            for (unsigned int j = i + 1; j < biosmem_boot_data_nr; j++) {
+                biosmem_boot_data[j - 1] = biosmem_boot_data[j];
+            }
+            biosmem_boot_data_nr--;
+            nr--;
+        }
+    }
+}
+
+int
+biosmem_release(phys_addr_t start, phys_addr_t end, biosmem_range_fn fn,
+                void *arg)
+{
+    unsigned int splits = 0;
+
+    if (start > end) {
+        return -1;
+    }
+    start = MIN(start, BIOSMEM_PHYS_LIMIT);
+    end = MIN(end, BIOSMEM_PHYS_LIMIT);
+    if (start == end) {
+        return 0;
+    }
+    for (unsigned int i = 0; i < biosmem_boot_data_nr; i++) {
+        if (biosmem_boot_data[i].start < start && biosmem_boot_data[i].end > end) {
+            splits++;
+        }
+    }
+    if (splits > ARRAY_SIZE(biosmem_boot_data) - biosmem_boot_data_nr) {
+        return -1;
+    }
+
+    if (fn != NULL) {
+        phys_addr_t ws = P2TRUNC(start, PAGE_SIZE), we = P2ROUND(end, PAGE_SIZE);
+
+        for (unsigned int seg = 0; seg < BIOSMEM_NR_SEGS; seg++) {
+            struct biosmem_emitter out = { .seg = seg, .fn = fn, .arg = arg };
+            struct biosmem_release_ctx ctx = { start, end, &out };
+            struct biosmem_emitter gaps = {
+                .seg = seg, .fn = biosmem_release_gap, .arg = &ctx,
+            };
+
+            for (unsigned int i = 0; i < biosmem_map_nr; i++) {
+                phys_addr_t s, e;
+
+                if (biosmem_avail_clip(i, seg, ws, we, &s, &e)) {
+                    biosmem_walk(&gaps, s, e, start, end, false);
+                }
+            }
+            biosmem_emitter_flush(&gaps);
+            biosmem_emitter_flush(&out);
+        }
+    }
+    biosmem_boot_data_cut(start, end);
+    return 0;
+}
+
+void
+biosmem_stats_get(struct biosmem_stats *stats)
+{
+    *stats = biosmem_stats;
+}
+
+#ifdef CONFIG_PAE
+#define BIOSMEM_LIMIT_TEXT      "the PAE limit of 4 PiB"
+#else
+#define BIOSMEM_LIMIT_TEXT      "4 GiB (kernel built without PAE)"
+#endif
+
+void
+biosmem_report(void (*print)(const char *line))
+{
+    char line[128];
+    uint64_t total_pages = 0;
+
+    for (unsigned int i = 0; i < biosmem_map_nr; i++) {
+        snprintf(line, sizeof(line), "biosmem: map 0x%016llx-0x%016llx %s",
+                 (unsigned long long)biosmem_map[i].start,
+                 (unsigned long long)biosmem_map[i].end,
+                 biosmem_type_name(biosmem_map[i].type));
+        print(line);
+    }
+    for (unsigned int i = 0; i < biosmem_boot_data_nr; i++) {
+        snprintf(line, sizeof(line), "biosmem: boot data 0x%016llx-0x%016llx %s",
+                 (unsigned long long)biosmem_boot_data[i].start,
+                 (unsigned long long)biosmem_boot_data[i].end,
+                 biosmem_boot_data[i].name);
+        print(line);
+    }
+    for (unsigned int i = 0; i < biosmem_alloc_nr; i++) {
+        snprintf(line, sizeof(line), "biosmem: boot alloc 0x%016llx-0x%016llx",
+                 (unsigned long long)biosmem_allocs[i].start,
+                 (unsigned long long)biosmem_allocs[i].end);
+        print(line);
+    }
+    for (unsigned int seg = 0; seg < BIOSMEM_NR_SEGS; seg++) {
+        struct biosmem_segment segment;
+
+        biosmem_segment_get(seg, &segment);
+        total_pages += segment.nr_pages;
+        snprintf(line, sizeof(line),
+                 "biosmem: segment %s 0x%016llx-0x%016llx %llu pages",
+                 segment.name, (unsigned long long)segment.start,
+                 (unsigned long long)segment.end,
+                 (unsigned long long)segment.nr_pages);
+        print(line);
+    }
+
+    if (total_pages == 0) {
+        print("biosmem: warning: the memory map has no usable memory");
+    }
+    if (biosmem_stats.ignored_bytes != 0) {
+        snprintf(line, sizeof(line),
+                 "biosmem: warning: ignoring %llu KiB (%llu MiB) of memory above "
+                 BIOSMEM_LIMIT_TEXT,
+                 (unsigned long long)(biosmem_stats.ignored_bytes >> 10),
+                 (unsigned long long)(biosmem_stats.ignored_bytes >> 20));
+        print(line);
+    }
+    if (biosmem_stats.map_dropped != 0) {
+        snprintf(line, sizeof(line),
+                 "biosmem: warning: %u memory map entries dropped (table of %u full)",
+                 biosmem_stats.map_dropped, BIOSMEM_MAP_MAX);
+        print(line);
+    }
+    if (biosmem_stats.boot_data_dropped != 0) {
+        snprintf(line, sizeof(line),
+                 "biosmem: warning: %u boot data ranges not protected (table of %u full)",
+                 biosmem_stats.boot_data_dropped, BIOSMEM_BOOT_DATA_MAX);
+        print(line);
+    }
+}
