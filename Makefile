@@ -63,18 +63,27 @@ KLDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments -T i386/
 KERNEL_SRCS := \
 	i386/boot.S \
 	i386/trap_entry.S \
+	i386/ap_boot.S \
+	i386/acpi.c \
 	i386/backtrace.c \
 	i386/biosmem.c \
 	i386/biosmem_mb.c \
 	i386/boot_main.c \
+	i386/boot_map.c \
 	i386/cpu.c \
 	i386/gdt.c \
+	i386/intr.c \
+	i386/lapic.c \
 	i386/machine.c \
+	i386/mptable.c \
 	i386/pic.c \
 	i386/pit.c \
+	i386/platform.c \
 	i386/serial.c \
+	i386/smp.c \
 	i386/trap.c \
 	i386/vga.c \
+	kern/clock.c \
 	kern/cmdline.c \
 	kern/console.c \
 	kern/kern_main.c \
@@ -85,7 +94,8 @@ KERNEL_SRCS := \
 	kern/shell.c \
 	kern/string.c \
 	tests/kernel/biosmem_test.c \
-	tests/kernel/ktest_selftest.c
+	tests/kernel/ktest_selftest.c \
+	tests/kernel/smp_test.c
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS)))
 

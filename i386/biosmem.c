@@ -542,6 +542,7 @@ biosmem_segment_get(unsigned int seg, struct biosmem_segment *segment)
 /* First free run of a given size, found through biosmem_free_ranges(). */
 struct biosmem_fit {
     phys_addr_t size;
+    phys_addr_t limit;          /* the run must end at or below it */
     phys_addr_t addr;
 };
 
@@ -552,7 +553,8 @@ biosmem_fit_check(unsigned int seg, phys_addr_t start, phys_addr_t end,
     struct biosmem_fit *fit = arg;
 
     (void)seg;
-    if (fit->addr == 0 && end - start >= fit->size) {
+    if (fit->addr == 0 && end - start >= fit->size
+        && start + fit->size <= fit->limit) {
         fit->addr = start;
     }
 }
@@ -600,22 +602,43 @@ biosmem_alloc_record(phys_addr_t start, phys_addr_t end)
     return 0;
 }
 
-phys_addr_t
-biosmem_bootalloc(unsigned int npages)
+/* Lowest fit below limit in the segments segs, in order; 0 on failure. */
+static phys_addr_t
+biosmem_bootalloc_from(const unsigned int *segs, unsigned int nr_segs,
+                       unsigned int npages, phys_addr_t limit)
 {
-    static const unsigned int segs[] = { BIOSMEM_SEG_DIRECTMAP, BIOSMEM_SEG_DMA };
-    struct biosmem_fit fit = { .size = (phys_addr_t)npages << PAGE_SHIFT };
+    struct biosmem_fit fit = {
+        .size = (phys_addr_t)npages << PAGE_SHIFT,
+        .limit = limit,
+    };
 
     if (npages == 0 || !biosmem_sanitized || biosmem_handed_off) {
         return 0;
     }
-    for (unsigned int i = 0; i < ARRAY_SIZE(segs) && fit.addr == 0; i++) {
+    for (unsigned int i = 0; i < nr_segs && fit.addr == 0; i++) {
         biosmem_free_ranges(segs[i], biosmem_fit_check, &fit);
     }
     if (fit.addr == 0 || biosmem_alloc_record(fit.addr, fit.addr + fit.size) != 0) {
         return 0;
     }
     return fit.addr;
+}
+
+phys_addr_t
+biosmem_bootalloc(unsigned int npages)
+{
+    static const unsigned int segs[] = { BIOSMEM_SEG_DIRECTMAP, BIOSMEM_SEG_DMA };
+
+    return biosmem_bootalloc_from(segs, ARRAY_SIZE(segs), npages,
+                                  BIOSMEM_ADDR_END);
+}
+
+phys_addr_t
+biosmem_bootalloc_low(unsigned int npages, phys_addr_t limit)
+{
+    static const unsigned int segs[] = { BIOSMEM_SEG_DMA };
+
+    return biosmem_bootalloc_from(segs, ARRAY_SIZE(segs), npages, limit);
 }
 
 void

@@ -161,6 +161,14 @@ int biosmem_boot_data_reserve(phys_addr_t start, phys_addr_t end,
 phys_addr_t biosmem_bootalloc(unsigned int npages);
 
 /*
+ * Like biosmem_bootalloc(), but from the DMA segment only, and the run
+ * must end at or below limit: for memory that real-mode code or old
+ * devices must reach (the SMP trampoline lives below 1 MiB). Returns 0 on
+ * the same failures, and when no such run exists below limit.
+ */
+phys_addr_t biosmem_bootalloc_low(unsigned int npages, phys_addr_t limit);
+
+/*
  * Describe segment seg in *segment. An empty segment has nr_pages 0 and
  * start == end == its lower bound. Returns 0, or -1 when seg is not below
  * BIOSMEM_NR_SEGS. Requires a sanitized map (else every segment is empty).

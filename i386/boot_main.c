@@ -17,9 +17,10 @@
 #include <i386/gdt.h>
 #include <i386/multiboot.h>
 #include <i386/param.h>
-#include <i386/pic.h>
+#include <i386/intr.h>
 #include <i386/pit.h>
 #include <i386/serial.h>
+#include <i386/smp.h>
 #include <i386/trap.h>
 #include <i386/vga.h>
 #include <kern/cmdline.h>
@@ -180,7 +181,7 @@ boot_main(uint32_t magic, uint32_t info_pa)
     vga_setup();
     gdt_setup();
     trap_setup();
-    pic_setup();
+    intr_setup();
 
     if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
         panic("boot: bad multiboot magic 0x%08x: not started by a multiboot "
@@ -212,6 +213,8 @@ boot_main(uint32_t magic, uint32_t info_pa)
     pit_setup();
     serial_intr_setup();
     cpu_intr_enable();
+    kern_report();
+    smp_setup();
 
     kern_main();
 }

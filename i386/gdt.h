@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Global descriptor table and task state segment.
+ * Global descriptor table and task state segments.
+ *
+ * One GDT for all CPUs: flat kernel and user code/data segments, then for
+ * each CPU its TSS and its per-CPU data segment (loaded in %gs).
  */
 #ifndef I386_GDT_H
 #define I386_GDT_H
@@ -9,17 +12,29 @@
 #define GDT_KERNEL_DS           0x10
 #define GDT_USER_CS             0x1b        /* RPL 3 */
 #define GDT_USER_DS             0x23        /* RPL 3 */
-#define GDT_TSS                 0x28
-#define GDT_NR_ENTRIES          6
+#define GDT_CPU_BASE            5           /* first per-CPU entry */
+#define GDT_TSS(cpu)            ((GDT_CPU_BASE + 2 * (cpu)) << 3)
+#define GDT_PERCPU(cpu)         ((GDT_CPU_BASE + 2 * (cpu) + 1) << 3)
+#define GDT_NR_ENTRIES          (GDT_CPU_BASE + 2 * CONFIG_NCPUS)
 
 #ifndef __ASSEMBLER__
 
+#include <stdint.h>
+
 /*
- * Load a flat GDT (kernel and user code/data, one TSS whose ring-0 stack
- * is the boot stack), reload every segment register and the task register.
- * Call once on the boot CPU.
+ * Build the GDT (every CPU's TSS and per-CPU segment included) and load it
+ * on the boot CPU, which becomes CPU 0. Call once, first thing.
  */
 void gdt_setup(void);
+
+/*
+ * Load the GDT on the calling CPU as CPU cpu: reload the segment
+ * registers, its task register and %gs (its struct percpu).
+ */
+void gdt_load(unsigned int cpu);
+
+/* Set the stack the CPU switches to on a trap from user mode. */
+void gdt_set_kernel_stack(unsigned int cpu, uint32_t esp0);
 
 #endif
 

@@ -45,6 +45,13 @@ pic_setup(void)
 }
 
 void
+pic_disable(void)
+{
+    pic_masks = 0xffff;
+    pic_write_masks();
+}
+
+void
 pic_unmask(unsigned int irq)
 {
     uint32_t flags = cpu_intr_save();

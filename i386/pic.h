@@ -10,6 +10,9 @@
 /* Remap IRQs 0..15 to vectors TRAP_IRQ_BASE.., all lines masked. */
 void pic_setup(void);
 
+/* Mask every line for good: the I/O APIC delivers interrupts instead. */
+void pic_disable(void);
+
 /* Unmask / mask one IRQ line. Interrupt-safe. */
 void pic_unmask(unsigned int irq);
 void pic_mask(unsigned int irq);

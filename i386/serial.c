@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include <i386/cpu.h>
-#include <i386/pic.h>
+#include <i386/intr.h>
 #include <i386/serial.h>
 #include <i386/trap.h>
 
@@ -76,7 +76,7 @@ serial_intr_setup(void)
     }
     trap_irq_register(COM1_IRQ, serial_intr);
     outb(COM1 + UART_IER, 0x01);            /* received data available */
-    pic_unmask(COM1_IRQ);
+    intr_unmask(COM1_IRQ);
 }
 
 void

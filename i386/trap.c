@@ -15,7 +15,8 @@
 #include <i386/backtrace.h>
 #include <i386/cpu.h>
 #include <i386/gdt.h>
-#include <i386/pic.h>
+#include <i386/intr.h>
+#include <i386/lapic.h>
 #include <i386/trap.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
@@ -32,7 +33,7 @@ struct trap_gate {
 #define TRAP_GATE_INTR          0x8e        /* present, DPL 0, 32-bit interrupt gate */
 
 static struct trap_gate trap_idt[256] __attribute__((aligned(8)));
-static trap_irq_handler_t trap_irq_handlers[TRAP_NR_IRQS];
+static trap_irq_handler_t trap_handlers[TRAP_NR_VECTORS];
 extern const uint32_t trap_entry_table[TRAP_NR_VECTORS];
 
 static const char *const trap_names[TRAP_NR_EXCEPTIONS] = {
@@ -59,14 +60,20 @@ static const char *const trap_names[TRAP_NR_EXCEPTIONS] = {
 void
 trap_setup(void)
 {
-    struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idtr;
-
     for (unsigned int i = 0; i < TRAP_NR_VECTORS; i++) {
         trap_idt[i].offset_low = trap_entry_table[i] & 0xffff;
         trap_idt[i].offset_high = trap_entry_table[i] >> 16;
         trap_idt[i].selector = GDT_KERNEL_CS;
         trap_idt[i].type = TRAP_GATE_INTR;
     }
+    trap_load();
+}
+
+void
+trap_load(void)
+{
+    struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idtr;
+
     idtr.limit = sizeof(trap_idt) - 1;
     idtr.base = (uint32_t)(uintptr_t)trap_idt;
     __asm__ volatile("lidt %0" : : "m"(idtr));
@@ -78,7 +85,16 @@ trap_irq_register(unsigned int irq, trap_irq_handler_t handler)
     if (irq >= TRAP_NR_IRQS) {
         panic("trap: IRQ %u out of range", irq);
     }
-    trap_irq_handlers[irq] = handler;
+    trap_handlers[TRAP_IRQ_BASE + irq] = handler;
+}
+
+void
+trap_vector_register(unsigned int vector, trap_irq_handler_t handler)
+{
+    if (vector < TRAP_IRQ_BASE + TRAP_NR_IRQS || vector >= TRAP_NR_VECTORS) {
+        panic("trap: vector %u is not a local APIC vector", vector);
+    }
+    trap_handlers[vector] = handler;
 }
 
 void
@@ -120,15 +136,27 @@ trap_dispatch(struct trap_frame *f)
         trap_fatal(f);
     }
 
-    unsigned int irq = f->vector - TRAP_IRQ_BASE;
+    if (f->vector == TRAP_LAPIC_SPURIOUS) {
+        return;                 /* never acknowledged */
+    }
+    if (f->vector < TRAP_IRQ_BASE + TRAP_NR_IRQS) {
+        unsigned int irq = f->vector - TRAP_IRQ_BASE;
 
-    if (pic_spurious(irq)) {
+        if (intr_spurious(irq)) {
+            return;
+        }
+        if (trap_handlers[f->vector] != NULL) {
+            trap_handlers[f->vector](f);
+        } else {
+            printf("trap: unexpected IRQ %u\n", irq);
+        }
+        intr_eoi(irq);
         return;
     }
-    if (trap_irq_handlers[irq] != NULL) {
-        trap_irq_handlers[irq](f);
+    if (trap_handlers[f->vector] != NULL) {
+        trap_handlers[f->vector](f);
     } else {
-        printf("trap: unexpected IRQ %u\n", irq);
+        printf("trap: unexpected interrupt vector %u\n", f->vector);
     }
-    pic_eoi(irq);
+    lapic_eoi();
 }

@@ -26,9 +26,14 @@
 #define TRAP_SIMD               19
 #define TRAP_NR_EXCEPTIONS      32
 
-#define TRAP_IRQ_BASE           32          /* PIC vectors 32..47 */
+#define TRAP_IRQ_BASE           32          /* ISA IRQs 0..15: vectors 32..47 */
 #define TRAP_NR_IRQS            16
-#define TRAP_NR_VECTORS         (TRAP_IRQ_BASE + TRAP_NR_IRQS)
+#define TRAP_LAPIC_TIMER        0xf0        /* local APIC vectors */
+#define TRAP_IPI_CALL           0xf1
+#define TRAP_IPI_WAKEUP         0xf2
+#define TRAP_LAPIC_ERROR        0xfe
+#define TRAP_LAPIC_SPURIOUS     0xff
+#define TRAP_NR_VECTORS         256
 
 #ifndef __ASSEMBLER__
 
@@ -54,10 +59,20 @@ typedef void (*trap_irq_handler_t)(struct trap_frame *frame);
 void trap_setup(void);
 
 /*
- * Install the handler of hardware interrupt line irq (0..15). Replaces
- * any previous handler. Does not unmask the line (see pic_unmask()).
+ * Install the handler of ISA interrupt line irq (0..15). Replaces any
+ * previous handler. Does not unmask the line (see intr_unmask()). The
+ * interrupt is acknowledged after the handler returns.
  */
 void trap_irq_register(unsigned int irq, trap_irq_handler_t handler);
+
+/*
+ * Install the handler of a local APIC vector (TRAP_LAPIC_TIMER, IPIs).
+ * The local APIC is acknowledged after the handler returns.
+ */
+void trap_vector_register(unsigned int vector, trap_irq_handler_t handler);
+
+/* Load the IDT on the calling CPU (secondary CPUs; trap_setup() does the boot CPU). */
+void trap_load(void);
 
 /* Called from the entry stubs with the saved frame. */
 void trap_dispatch(struct trap_frame *frame);

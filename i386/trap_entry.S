@@ -6,7 +6,8 @@
  * does not push one, then the vector number, and jumps to trap_common,
  * which saves the remaining registers into a struct trap_frame, loads the
  * kernel data segments and calls trap_dispatch(frame). The stub addresses
- * are collected in trap_entry_table[] for trap_setup().
+ * are collected in trap_entry_table[] for trap_setup(). %gs is left
+ * alone: in the kernel it always holds the CPU's per-CPU segment.
  */
 #include <i386/trap.h>
 

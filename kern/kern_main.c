@@ -31,7 +31,6 @@ kern_report(void)
 void
 kern_main(void)
 {
-    kern_report();
     printf("boot: report done\n");
     ktest_run();
     shell_run();

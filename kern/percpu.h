@@ -2,11 +2,13 @@
 /*
  * The current CPU and local interrupt control, for per-CPU data.
  *
- * Until SMP bring-up lands there is one CPU and cpu_id() is 0; code that
- * keeps per-CPU state indexes arrays of CONFIG_NCPUS entries with it and
- * disables interrupts (which also prevents preemption) around accesses.
- * Host builds (MACH_HOST) let tests choose the CPU per thread with
- * percpu_host_set_cpu(), so per-CPU code can be exercised with pthreads.
+ * Each CPU has a struct percpu, padded to a cache line; %gs points at it
+ * (a per-CPU GDT segment), so cpu_id() and percpu_self() are one
+ * instruction each. Code that keeps per-CPU state indexes arrays of
+ * CONFIG_NCPUS entries with cpu_id() and disables interrupts (which also
+ * prevents preemption) around accesses. Host builds (MACH_HOST) let tests
+ * choose the CPU per thread with percpu_host_set_cpu(), so per-CPU code
+ * can be exercised with pthreads.
  */
 #ifndef KERN_PERCPU_H
 #define KERN_PERCPU_H
@@ -30,10 +32,43 @@ static inline void cpu_intr_restore(uint32_t flags) { (void)flags; }
 
 #else /* MACH_HOST */
 
+#include <stdbool.h>
+
 #include <i386/cpu.h>
 
+struct percpu {
+    struct percpu *self;        /* offset 0: %gs:0 */
+    unsigned int id;            /* offset 4: 0..CONFIG_NCPUS-1 */
+    unsigned int apic_id;
+    volatile bool online;
+    volatile uint64_t ticks;    /* timer interrupts taken by this CPU */
+    char *stack;                /* boot/idle stack (KERNEL_STACK_SIZE) */
+} __attribute__((aligned(CPU_CACHE_LINE)));
+
+extern struct percpu percpu_table[CONFIG_NCPUS];
+
+/* Number of CPUs online; grows during boot, then stays. */
+extern volatile unsigned int percpu_nr_online;
+
+/* The running CPU's data. Stable while interrupts are off. */
+static inline struct percpu *
+percpu_self(void)
+{
+    struct percpu *self;
+
+    __asm__ volatile("movl %%gs:0, %0" : "=r"(self));
+    return self;
+}
+
 /* Index of the running CPU, 0..CONFIG_NCPUS-1. Stable while interrupts are off. */
-static inline unsigned int cpu_id(void) { return 0; }
+static inline unsigned int
+cpu_id(void)
+{
+    unsigned int id;
+
+    __asm__ volatile("movl %%gs:4, %0" : "=r"(id));
+    return id;
+}
 
 #endif /* MACH_HOST */
 

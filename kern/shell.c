@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include <i386/machine.h>
-#include <i386/pit.h>
+#include <kern/clock.h>
 #include <kern/console.h>
 #include <kern/printf.h>
 #include <kern/shell.h>
@@ -141,12 +141,12 @@ shell_cmd_reboot_fn(int argc, char **argv)
 static void
 shell_cmd_uptime_fn(int argc, char **argv)
 {
-    uint64_t ticks = pit_ticks();
+    uint64_t ticks = clock_ticks();
 
     (void)argc;
     (void)argv;
-    printf("up %llu.%02llu s (%llu ticks at %d Hz)\n", ticks / PIT_HZ,
-           ticks % PIT_HZ, ticks, PIT_HZ);
+    printf("up %llu.%02llu s (%llu ticks at %d Hz)\n", ticks / CLOCK_HZ,
+           ticks % CLOCK_HZ, ticks, CLOCK_HZ);
 }
 
 SHELL_CMD_DEFINE(help, "", "list commands", shell_cmd_help_fn);

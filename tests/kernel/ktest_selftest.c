@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include <i386/cpu.h>
-#include <i386/pit.h>
+#include <kern/clock.h>
 #include <kern/ksyms.h>
 #include <kern/ktest.h>
 #include <kern/panic.h>
@@ -21,13 +21,13 @@
 static void
 ktest_timer_fn(void)
 {
-    uint64_t start = pit_ticks();
+    uint64_t start = clock_ticks();
 
-    for (unsigned int i = 0; i < 1000000 && pit_ticks() < start + 3; i++) {
+    for (unsigned int i = 0; i < 1000000 && clock_ticks() < start + 3; i++) {
         cpu_idle();
     }
-    ktest_assert_msg(pit_ticks() >= start + 3, "ticks did not advance: %llu -> %llu",
-                     (unsigned long long)start, (unsigned long long)pit_ticks());
+    ktest_assert_msg(clock_ticks() >= start + 3, "ticks did not advance: %llu -> %llu",
+                     (unsigned long long)start, (unsigned long long)clock_ticks());
 }
 
 /* The symbol table resolves a function address to its own name. */
