@@ -429,6 +429,33 @@ test_first_64k(void)
               "DIRECTMAP empty: allocation falls back to DMA, above 64 KiB");
 }
 
+/* Allocations below a limit come from DMA, lowest first, or fail. */
+static void
+test_bootalloc_low(void)
+{
+    phys_addr_t a, b, c, d;
+
+    tap_check(load(qemu_128m, ARRAY_SIZE(qemu_128m)), "bootalloc_low: map loaded");
+    a = biosmem_bootalloc_low(1, 1 * MiB);
+    b = biosmem_bootalloc_low(1, 1 * MiB);
+    tap_check(a == 0x10000 && b == 0x11000,
+              "bootalloc_low: lowest DMA pages above 64 KiB (0x%" PRIx64 ", 0x%" PRIx64 ")",
+              a, b);
+    ref_alloc_record(a, a + 4096);
+    ref_alloc_record(b, b + 4096);
+    /* 0x12000-0x9f000 is 141 pages: 142 do not fit below 640 KiB. */
+    c = biosmem_bootalloc_low(142, 1 * MiB);
+    tap_check(c == 0, "bootalloc_low: a run that does not fit below the limit fails");
+    c = biosmem_bootalloc_low(141, 1 * MiB);
+    tap_check(c == 0x12000, "bootalloc_low: the exact fit below the limit works");
+    ref_alloc_record(c, c + 141 * 4096);
+    d = biosmem_bootalloc(1);
+    tap_check(d == 16 * MiB && biosmem_bootalloc_low(1, 1 * MiB) == 0,
+              "bootalloc_low: plain allocations still use DIRECTMAP; low memory is full");
+    ref_alloc_record(d, d + 4096);
+    tap_check(ok(ref_check_all()), "bootalloc_low: model agrees");
+}
+
 static void
 test_holes(void)
 {
@@ -933,6 +960,7 @@ main(void)
     test_legacy_and_empty();
     test_first_64k();
     test_holes();
+    test_bootalloc_low();
     test_boot_data();
     test_overflow();
     test_multiboot();
