@@ -1,0 +1,1364 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Slab allocator with per-CPU magazines.
+ *
+ * Rationale. Two layers, after Bonwick's slab allocator and its magazine
+ * extension, written for this kernel.
+ *
+ * The slab layer carves blocks of 2^order pages from vm_page (DIRECTMAP
+ * selector, so every slab is reached through the direct map and no kernel
+ * virtual space is needed) into buffers of one size. A free buffer is
+ * linked into its slab's free list through a word at bufctl_off: the first
+ * word of the buffer normally, a word past the object and its redzone in
+ * verify mode, so that the whole object can hold the free pattern. The
+ * slab descriptor sits at the end of the block for small buffers and
+ * comes from the kmem_slab cache for buffers of PAGE_SIZE / 8 and more
+ * when that wastes less; either way every page of the block points to it
+ * through its private pointer (vm_page.priv), so finding the slab of a
+ * buffer is one vm_page_lookup() and never a search. The order of a cache
+ * is the smallest that wastes at most 1/8 of the slab and holds at least
+ * KMEM_SLAB_MIN_BUFS buffers (or reaches KMEM_SLAB_SIZE_PREF), falling
+ * back to the least wasteful order. The bytes left over shift the first
+ * buffer of successive slabs (colouring) so that buffers at the same
+ * index do not all compete for the same cache sets. Allocation prefers
+ * partial slabs, so that free slabs appear and can be given back; a slab
+ * that becomes empty stays in the cache (its pages are only returned by
+ * kmem_gc()), so alternating allocations and frees never thrash vm_page.
+ * Constructors run when a buffer leaves the slab layer, since the slab's
+ * free-list link may have overwritten the object.
+ *
+ * The CPU layer keeps, per CPU and per cache, two magazines (arrays of
+ * object pointers): loaded, used for both allocation and free, and
+ * previous, full or empty, swapped in when loaded runs empty or full,
+ * which gives hysteresis: a CPU alternating around a magazine boundary
+ * never goes further. Only when both are exhausted does the pool
+ * exchange a magazine with the cache's depot (one lock, a pointer swap),
+ * and only when the depot has no full magazine (allocation) or no empty
+ * one (free) does the slab layer see the request. The fast paths in
+ * kern/kmem.h are about fifteen instructions each: interrupts off, a
+ * compare and a pointer bump in the CPU's own cache line, interrupts
+ * back. Magazines are objects of the kmem_magazine_N caches, which have
+ * no CPU layer themselves; they are allocated only on the free path, when
+ * a freed object needs room, never on the allocation path, so allocating
+ * never recurses, and freeing recurses at most once (into a magazine
+ * cache's slab layer, which frees without allocating). Magazine sizes
+ * depend on the object size: the bigger the objects, the fewer a
+ * magazine caches (kmem_mag_types).
+ *
+ * Verify mode gives up the CPU layer (every operation goes through the
+ * slab layer under the cache lock, which makes every check exact) and
+ * lays a buffer out as object, redzone (at least a word of
+ * KMEM_REDZONE_BYTE), then a tag: the free-list link and a state word,
+ * KMEM_BUFTAG_ALLOC or KMEM_BUFTAG_FREE. A free checks that the pointer
+ * is the start of a buffer of this cache, that the state is "allocated"
+ * (double free otherwise, anything else means the tag was overwritten)
+ * and the redzone intact (an overflow), then fills the object with
+ * KMEM_FREE_PATTERN. An allocation checks the pattern (a write after
+ * free) and fills the object with KMEM_UNINIT_PATTERN before the
+ * constructor. Reaping checks the pattern of every buffer of a slab it
+ * releases. Errors go to a hook: panic() by default, a test's function
+ * when installed.
+ *
+ * Reaping (kmem_gc) drains the depots back to the slabs, then releases
+ * empty slabs, keeping one per cache. vm_page calls it when it runs low;
+ * that is safe because kmem never allocates pages while holding a lock.
+ *
+ * Locking: a pool is only touched by its own CPU with interrupts off.
+ * Each cache has a depot lock and a slab-layer lock, never held
+ * together; the cache list lock protects the list and is held across
+ * kmem_gc() (which then takes the per-cache locks). Every lock is taken
+ * with interrupts disabled, since interrupt handlers may allocate.
+ * Statistics are plain counters under those locks.
+ *
+ * Host builds (MACH_HOST, for the unit tests and benchmarks) compile
+ * this same file with a page backend of their own (kern/kmem_i.h) and
+ * threads standing in for CPUs.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <i386/param.h>
+#include <kern/kmem.h>
+#include <kern/list.h>
+#include <kern/macros.h>
+#include <kern/panic.h>
+#include <kern/percpu.h>
+#include <kern/spinlock.h>
+
+#ifdef MACH_HOST
+#include <stdio.h>
+#include <string.h>
+#else
+#include <kern/printf.h>
+#include <kern/shell.h>
+#include <kern/string.h>
+#include <vm/vm_page.h>
+#endif
+
+/* Slab geometry. */
+#define KMEM_SLAB_ORDER_MAX     5       /* 128 KiB slabs at most */
+#define KMEM_SLAB_MIN_BUFS      4       /* grow slabs to hold this many... */
+#define KMEM_SLAB_SIZE_PREF     (PAGE_SIZE << 3) /* ...up to this size */
+#define KMEM_WASTE_SHIFT        3       /* acceptable waste: 1/8 of a slab */
+#define KMEM_OFFSLAB_MIN        (PAGE_SIZE / 8) /* smaller: descriptor on slab */
+#define KMEM_OBJ_SIZE_MAX       0x10000 /* 64 KiB */
+
+/* Free slabs kmem_gc() leaves in each cache. */
+#define KMEM_GC_RESERVE         1
+
+/* kmem_alloc(): size classes, then page blocks up to 4 MiB. */
+#define KMEM_NR_ALLOC_CACHES    64
+#define KMEM_LARGE_ORDER_MAX    10
+
+/* Verify mode. */
+#define KMEM_FREE_PATTERN       0xdeadbeefU
+#define KMEM_UNINIT_PATTERN     0xbaddcafeU
+#define KMEM_REDZONE_BYTE       0xbb
+#define KMEM_BUFTAG_ALLOC       0xa110c8edU
+#define KMEM_BUFTAG_FREE        0xf4eef4eeU
+
+/* Internal cache flags, beyond the public KMEM_CACHE_* ones. */
+#define KMEM_CF_VERIFY          KMEM_CACHE_VERIFY
+#define KMEM_CF_NOCPUPOOL       KMEM_CACHE_NOCPUPOOL
+#define KMEM_CF_OFFSLAB         0x100
+#define KMEM_CACHE_FLAGS        (KMEM_CACHE_VERIFY | KMEM_CACHE_NOCPUPOOL)
+
+struct kmem_bufctl {
+    struct kmem_bufctl *next;
+};
+
+/* Verify mode: the tail of a buffer, after the redzone. */
+struct kmem_buftag {
+    struct kmem_bufctl bufctl;
+    uintptr_t state;
+};
+
+struct kmem_slab {
+    struct list node;           /* partial or free list; unlinked when full */
+    struct kmem_cache *cache;
+    struct kmem_bufctl *first_free;
+    char *addr;                 /* first buffer (block start + colour) */
+    unsigned long nr_refs;      /* buffers out of the slab */
+};
+
+_Static_assert(sizeof(struct kmem_slab) < KMEM_OFFSLAB_MIN,
+               "the slab descriptor cache keeps its descriptors on slab");
+
+/* Words of a pattern, read and written over objects of any type. */
+typedef uint32_t __attribute__((__may_alias__)) kmem_word_t;
+
+/* Magazine sizes: caches of objects up to obj_size_max get nr_rounds. */
+struct kmem_mag_type {
+    size_t obj_size_max;
+    unsigned int nr_rounds;
+};
+
+static const struct kmem_mag_type kmem_mag_types[] = {
+    { 256, 62 },
+    { 512, 30 },
+    { 1024, 14 },
+    { 4096, 6 },
+    { KMEM_OBJ_SIZE_MAX, 2 },
+};
+
+#define KMEM_NR_MAG_TYPES       ARRAY_SIZE(kmem_mag_types)
+
+static struct kmem_cache kmem_mag_caches[KMEM_NR_MAG_TYPES];
+static struct kmem_cache kmem_slab_cache;
+static struct kmem_cache kmem_alloc_caches[KMEM_NR_ALLOC_CACHES];
+
+static struct spinlock kmem_cache_list_lock = SPINLOCK_INITIALIZER;
+static struct list kmem_cache_list = LIST_INITIALIZER(kmem_cache_list);
+
+static kmem_error_fn kmem_error_hook;
+
+/* Private pointer of the first page of a kmem_alloc() page block. */
+static char kmem_large_tag;
+
+/* ---------------------------------------------------------------- page backend */
+
+#ifndef MACH_HOST
+
+_Static_assert(KMEM_LARGE_ORDER_MAX <= VM_PAGE_ORDER_MAX,
+               "large kmem_alloc() blocks come from vm_page");
+
+/* Descriptor of the page containing a direct-mapped address, or NULL. */
+static struct vm_page *
+kmem_page_lookup(const void *addr)
+{
+    uintptr_t va = (uintptr_t)addr;
+
+    if (va < KERNBASE || va - KERNBASE >= DIRECTMAP_SIZE) {
+        return NULL;
+    }
+    return vm_page_lookup(kvtophys(addr));
+}
+
+void *
+kmem_pages_alloc(unsigned int order)
+{
+    struct vm_page *page;
+
+    page = vm_page_alloc(order, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KMEM);
+    return (page == NULL) ? NULL : vm_page_direct_va(page);
+}
+
+void
+kmem_pages_free(void *addr, unsigned int order)
+{
+    struct vm_page *page = kmem_page_lookup(addr);
+
+    /* vm_page hands out pages with priv NULL: give them back that way. */
+    for (unsigned long i = 0; i < (1UL << order); i++) {
+        page[i].priv = NULL;
+    }
+    vm_page_free(page, order);
+}
+
+void
+kmem_pages_priv_set(void *addr, unsigned int order, void *priv)
+{
+    struct vm_page *page = kmem_page_lookup(addr);
+
+    for (unsigned long i = 0; i < (1UL << order); i++) {
+        page[i].priv = priv;
+    }
+}
+
+bool
+kmem_pages_priv_get(const void *addr, void **privp)
+{
+    struct vm_page *page = kmem_page_lookup(addr);
+
+    if (page == NULL || page->type != VM_PAGE_KMEM) {
+        return false;
+    }
+    *privp = page->priv;
+    return true;
+}
+
+#endif /* MACH_HOST */
+
+/* ---------------------------------------------------------------- verify mode */
+
+static void
+kmem_pattern_fill(void *buf, size_t size, uint32_t pattern)
+{
+    kmem_word_t *word = buf;
+    unsigned char *byte;
+    size_t i;
+
+    for (i = 0; i < size / sizeof(*word); i++) {
+        word[i] = pattern;
+    }
+    byte = (unsigned char *)&word[i];
+    for (i = 0; i < size % sizeof(*word); i++) {
+        byte[i] = (unsigned char)(pattern >> (8 * i));
+    }
+}
+
+/* Address of the first byte of buf differing from the pattern, or NULL. */
+static const void *
+kmem_pattern_check(const void *buf, size_t size, uint32_t pattern)
+{
+    const kmem_word_t *word = buf;
+    const unsigned char *byte = buf;
+    size_t i;
+
+    for (i = 0; i < size / sizeof(*word); i++) {
+        if (word[i] != pattern) {
+            break;
+        }
+    }
+    for (i *= sizeof(*word); i < size; i++) {
+        if (byte[i] != (unsigned char)(pattern >> (8 * (i % sizeof(*word))))) {
+            return &byte[i];
+        }
+    }
+    return NULL;
+}
+
+static void
+kmem_redzone_fill(const struct kmem_cache *cache, void *buf)
+{
+    memset((char *)buf + cache->obj_size, KMEM_REDZONE_BYTE,
+           cache->bufctl_off - cache->obj_size);
+}
+
+static const void *
+kmem_redzone_check(const struct kmem_cache *cache, const void *buf)
+{
+    const unsigned char *byte = (const unsigned char *)buf + cache->obj_size;
+
+    for (size_t i = 0; i < cache->bufctl_off - cache->obj_size; i++) {
+        if (byte[i] != KMEM_REDZONE_BYTE) {
+            return &byte[i];
+        }
+    }
+    return NULL;
+}
+
+static struct kmem_buftag *
+kmem_buf_to_buftag(const struct kmem_cache *cache, void *buf)
+{
+    return (struct kmem_buftag *)((char *)buf + cache->bufctl_off);
+}
+
+const char *
+kmem_error_kind_name(enum kmem_error_kind kind)
+{
+    switch (kind) {
+    case KMEM_ERR_INVALID_FREE:
+        return "invalid free";
+    case KMEM_ERR_DOUBLE_FREE:
+        return "double free";
+    case KMEM_ERR_MODIFIED:
+        return "write after free";
+    case KMEM_ERR_REDZONE:
+        return "redzone overwritten";
+    case KMEM_ERR_BUFTAG:
+        return "buffer tag corrupted";
+    }
+    return "unknown error";
+}
+
+kmem_error_fn
+kmem_error_hook_set(kmem_error_fn fn)
+{
+    kmem_error_fn old = kmem_error_hook;
+
+    kmem_error_hook = fn;
+    return old;
+}
+
+static void
+kmem_error(const char *cache, enum kmem_error_kind kind, const void *buf,
+           const void *addr, const char *owner)
+{
+    struct kmem_error error = {
+        .kind = kind,
+        .cache = cache,
+        .owner = owner,
+        .buf = buf,
+        .addr = (addr != NULL) ? addr : buf,
+    };
+
+    if (kmem_error_hook != NULL) {
+        kmem_error_hook(&error);
+        return;
+    }
+    panic("kmem: %s in cache %s: buffer %p, address %p%s%s",
+          kmem_error_kind_name(kind), cache, buf, error.addr,
+          (owner != NULL) ? ", buffer of cache " : "",
+          (owner != NULL) ? owner : "");
+}
+
+/* ---------------------------------------------------------------- slab layer */
+
+static struct kmem_bufctl *
+kmem_buf_to_bufctl(const struct kmem_cache *cache, void *buf)
+{
+    return (struct kmem_bufctl *)((char *)buf + cache->bufctl_off);
+}
+
+static void *
+kmem_bufctl_to_buf(const struct kmem_cache *cache, struct kmem_bufctl *bufctl)
+{
+    return (char *)bufctl - cache->bufctl_off;
+}
+
+static void *
+kmem_slab_base(const struct kmem_cache *cache, const struct kmem_slab *slab)
+{
+    return (void *)P2TRUNC((uintptr_t)slab->addr, cache->slab_size);
+}
+
+/* The slab holding buf, or NULL when buf is in no slab. */
+static struct kmem_slab *
+kmem_slab_lookup(const void *buf)
+{
+    void *priv;
+
+    if (!kmem_pages_priv_get(buf, &priv) || priv == &kmem_large_tag) {
+        return NULL;
+    }
+    return priv;
+}
+
+/* Build a slab with the given colour; no lock held. NULL if out of memory. */
+static struct kmem_slab *
+kmem_slab_create(struct kmem_cache *cache, size_t colour)
+{
+    struct kmem_bufctl **prevp;
+    struct kmem_slab *slab;
+    char *base, *buf;
+
+    base = kmem_pages_alloc(cache->slab_order);
+    if (base == NULL) {
+        return NULL;
+    }
+    assert(P2ALIGNED((uintptr_t)base, cache->slab_size));
+    if (cache->flags & KMEM_CF_OFFSLAB) {
+        slab = kmem_cache_alloc(&kmem_slab_cache);
+        if (slab == NULL) {
+            kmem_pages_free(base, cache->slab_order);
+            return NULL;
+        }
+    } else {
+        slab = (struct kmem_slab *)(base + cache->slab_size) - 1;
+    }
+    slab->cache = cache;
+    slab->nr_refs = 0;
+    slab->addr = base + colour;
+    prevp = &slab->first_free;
+    buf = slab->addr;
+    for (unsigned int i = 0; i < cache->bufs_per_slab; i++) {
+        struct kmem_bufctl *bufctl = kmem_buf_to_bufctl(cache, buf);
+
+        *prevp = bufctl;
+        prevp = &bufctl->next;
+        if (cache->flags & KMEM_CF_VERIFY) {
+            kmem_pattern_fill(buf, cache->obj_size, KMEM_FREE_PATTERN);
+            kmem_redzone_fill(cache, buf);
+            kmem_buf_to_buftag(cache, buf)->state = KMEM_BUFTAG_FREE;
+        }
+        buf += cache->buf_size;
+    }
+    *prevp = NULL;
+    kmem_pages_priv_set(base, cache->slab_order, slab);
+    return slab;
+}
+
+/* Give an empty slab back to vm_page; no lock held. */
+static void
+kmem_slab_destroy(struct kmem_cache *cache, struct kmem_slab *slab)
+{
+    void *base = kmem_slab_base(cache, slab);
+
+    assert(slab->nr_refs == 0);
+    if (cache->flags & KMEM_CF_VERIFY) {
+        char *buf = slab->addr;
+
+        for (unsigned int i = 0; i < cache->bufs_per_slab; i++) {
+            const void *bad = kmem_pattern_check(buf, cache->obj_size,
+                                                 KMEM_FREE_PATTERN);
+
+            if (bad != NULL) {
+                kmem_error(cache->name, KMEM_ERR_MODIFIED, buf, bad, NULL);
+            }
+            buf += cache->buf_size;
+        }
+    }
+    if (cache->flags & KMEM_CF_OFFSLAB) {
+        kmem_cache_free(&kmem_slab_cache, slab);
+    }
+    kmem_pages_free(base, cache->slab_order);
+}
+
+/* Take a buffer from a slab of the cache; lock held. */
+static void *
+kmem_slab_get(struct kmem_cache *cache, struct kmem_slab *slab)
+{
+    struct kmem_bufctl *bufctl = slab->first_free;
+    bool was_free = (slab->nr_refs == 0);
+
+    slab->first_free = bufctl->next;
+    slab->nr_refs++;
+    cache->nr_objs++;
+    if (was_free) {
+        list_remove(&slab->node);
+        cache->nr_free_slabs--;
+        if (slab->nr_refs < cache->bufs_per_slab) {
+            list_insert_head(&cache->partial_slabs, &slab->node);
+        }
+    } else if (slab->nr_refs == cache->bufs_per_slab) {
+        list_remove(&slab->node);
+    }
+    return kmem_bufctl_to_buf(cache, bufctl);
+}
+
+/* Return a buffer to its slab; lock held. */
+static void
+kmem_slab_put(struct kmem_cache *cache, struct kmem_slab *slab, void *buf)
+{
+    struct kmem_bufctl *bufctl = kmem_buf_to_bufctl(cache, buf);
+
+    assert(slab->cache == cache && slab->nr_refs != 0);
+    bufctl->next = slab->first_free;
+    slab->first_free = bufctl;
+    slab->nr_refs--;
+    cache->nr_objs--;
+    if (slab->nr_refs == 0) {
+        if (cache->bufs_per_slab != 1) {
+            list_remove(&slab->node);
+        }
+        list_insert_head(&cache->free_slabs, &slab->node);
+        cache->nr_free_slabs++;
+    } else if (slab->nr_refs == cache->bufs_per_slab - 1) {
+        list_insert_head(&cache->partial_slabs, &slab->node);
+    }
+}
+
+/* A slab with a free buffer, partial ones first; lock held. NULL if none. */
+static struct kmem_slab *
+kmem_cache_slab_pick(struct kmem_cache *cache)
+{
+    struct list *node = list_first(&cache->partial_slabs);
+
+    if (node == NULL) {
+        node = list_first(&cache->free_slabs);
+        if (node == NULL) {
+            return NULL;
+        }
+    }
+    return list_entry(node, struct kmem_slab, node);
+}
+
+/* Verify mode, on a buffer just taken from a slab: check and prepare it. */
+static void
+kmem_verify_alloc(struct kmem_cache *cache, void *buf, uintptr_t state)
+{
+    const void *bad;
+
+    if (state != KMEM_BUFTAG_FREE) {
+        kmem_error(cache->name, KMEM_ERR_BUFTAG,
+                   buf, kmem_buf_to_buftag(cache, buf), NULL);
+    }
+    bad = kmem_pattern_check(buf, cache->obj_size, KMEM_FREE_PATTERN);
+    if (bad != NULL) {
+        kmem_error(cache->name, KMEM_ERR_MODIFIED, buf, bad, NULL);
+    }
+    bad = kmem_redzone_check(cache, buf);
+    if (bad != NULL) {
+        kmem_error(cache->name, KMEM_ERR_REDZONE, buf, bad, NULL);
+        kmem_redzone_fill(cache, buf);
+    }
+    kmem_pattern_fill(buf, cache->obj_size, KMEM_UNINIT_PATTERN);
+}
+
+/* Allocate from the slab layer, creating a slab if needed. */
+static void *
+kmem_slab_alloc(struct kmem_cache *cache)
+{
+    struct kmem_slab *slab;
+    uintptr_t state = 0;
+    uint32_t flags;
+    size_t colour;
+    void *buf;
+
+    flags = spinlock_lock_intr_save(&cache->lock);
+    slab = kmem_cache_slab_pick(cache);
+    if (slab == NULL) {
+        colour = cache->colour;
+        cache->colour = (colour + cache->align <= cache->colour_max)
+                        ? colour + cache->align : 0;
+        spinlock_unlock_intr_restore(&cache->lock, flags);
+        slab = kmem_slab_create(cache, colour);
+        if (slab == NULL) {
+            return NULL;
+        }
+        flags = spinlock_lock_intr_save(&cache->lock);
+        list_insert_head(&cache->free_slabs, &slab->node);
+        cache->nr_slabs++;
+        cache->nr_free_slabs++;
+        slab = kmem_cache_slab_pick(cache);
+    }
+    buf = kmem_slab_get(cache, slab);
+    if (cache->flags & KMEM_CF_VERIFY) {
+        struct kmem_buftag *buftag = kmem_buf_to_buftag(cache, buf);
+
+        state = buftag->state;
+        buftag->state = KMEM_BUFTAG_ALLOC;
+    }
+    spinlock_unlock_intr_restore(&cache->lock, flags);
+
+    if (cache->flags & KMEM_CF_VERIFY) {
+        kmem_verify_alloc(cache, buf, state);
+    }
+    if (cache->ctor != NULL) {
+        cache->ctor(buf);
+    }
+    return buf;
+}
+
+/* Free objects to their slabs (not in verify mode). */
+static void
+kmem_slab_free(struct kmem_cache *cache, void *const *objs, unsigned int nr_objs)
+{
+    uint32_t flags;
+
+    flags = spinlock_lock_intr_save(&cache->lock);
+    for (unsigned int i = 0; i < nr_objs; i++) {
+        kmem_slab_put(cache, kmem_slab_lookup(objs[i]), objs[i]);
+    }
+    spinlock_unlock_intr_restore(&cache->lock, flags);
+}
+
+/* Verify mode: check a free, then return the buffer to its slab. */
+static void
+kmem_verify_free(struct kmem_cache *cache, void *buf)
+{
+    struct kmem_slab *slab = kmem_slab_lookup(buf);
+    const void *bad = NULL;
+    uintptr_t state;
+    uint32_t flags;
+    size_t offset;
+
+    if (slab == NULL || slab->cache != cache) {
+        kmem_error(cache->name, KMEM_ERR_INVALID_FREE, buf, NULL,
+                   (slab != NULL) ? slab->cache->name : NULL);
+        return;
+    }
+    offset = (size_t)((uintptr_t)buf - (uintptr_t)slab->addr);
+    if ((char *)buf < slab->addr || offset % cache->buf_size != 0
+        || offset / cache->buf_size >= cache->bufs_per_slab) {
+        kmem_error(cache->name, KMEM_ERR_INVALID_FREE, buf, NULL, NULL);
+        return;
+    }
+
+    flags = spinlock_lock_intr_save(&cache->lock);
+    state = kmem_buf_to_buftag(cache, buf)->state;
+    if (state == KMEM_BUFTAG_ALLOC) {
+        bad = kmem_redzone_check(cache, buf);
+        if (bad != NULL) {
+            kmem_redzone_fill(cache, buf);
+        }
+        kmem_pattern_fill(buf, cache->obj_size, KMEM_FREE_PATTERN);
+        kmem_buf_to_buftag(cache, buf)->state = KMEM_BUFTAG_FREE;
+        kmem_slab_put(cache, slab, buf);
+    }
+    spinlock_unlock_intr_restore(&cache->lock, flags);
+
+    if (state == KMEM_BUFTAG_FREE) {
+        kmem_error(cache->name, KMEM_ERR_DOUBLE_FREE, buf, NULL, NULL);
+    } else if (state != KMEM_BUFTAG_ALLOC) {
+        kmem_error(cache->name, KMEM_ERR_BUFTAG, buf,
+                   kmem_buf_to_buftag(cache, buf), NULL);
+    } else if (bad != NULL) {
+        kmem_error(cache->name, KMEM_ERR_REDZONE, buf, bad, NULL);
+    }
+}
+
+/* Free the cache's empty slabs beyond reserve; returns pages freed. */
+static unsigned long
+kmem_cache_slabs_release(struct kmem_cache *cache, unsigned long reserve)
+{
+    struct list doomed;
+    unsigned long nr = 0;
+    uint32_t flags;
+
+    list_init(&doomed);
+    flags = spinlock_lock_intr_save(&cache->lock);
+    while (cache->nr_free_slabs > reserve) {
+        struct list *node = list_last(&cache->free_slabs);
+
+        list_remove(node);
+        list_insert_tail(&doomed, node);
+        cache->nr_free_slabs--;
+        cache->nr_slabs--;
+        nr++;
+    }
+    spinlock_unlock_intr_restore(&cache->lock, flags);
+
+    while (!list_empty(&doomed)) {
+        struct kmem_slab *slab = list_entry(list_first(&doomed),
+                                            struct kmem_slab, node);
+
+        list_remove(&slab->node);
+        kmem_slab_destroy(cache, slab);
+    }
+    return nr << cache->slab_order;
+}
+
+/* ---------------------------------------------------------------- CPU layer */
+
+/* Objects in the loaded magazine. */
+static unsigned int
+kmem_cpu_pool_rounds(const struct kmem_cpu_pool *pool)
+{
+    return (unsigned int)(pool->top - pool->base);
+}
+
+static void
+kmem_cpu_pool_load(struct kmem_cache *cache, struct kmem_cpu_pool *pool,
+                   struct kmem_magazine *mag)
+{
+    pool->loaded = mag;
+    pool->base = mag->objs;
+    pool->top = mag->objs + mag->rounds;
+    pool->end = mag->objs + cache->mag_size;
+}
+
+/* Record the loaded magazine's object count in it, before it leaves. */
+static struct kmem_magazine *
+kmem_cpu_pool_unload(struct kmem_cpu_pool *pool)
+{
+    struct kmem_magazine *mag = pool->loaded;
+
+    if (mag != NULL) {
+        mag->rounds = kmem_cpu_pool_rounds(pool);
+    }
+    return mag;
+}
+
+/* Make previous the loaded magazine and loaded the previous one. */
+static void
+kmem_cpu_pool_swap(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
+{
+    struct kmem_magazine *mag = pool->previous;
+
+    pool->previous = kmem_cpu_pool_unload(pool);
+    kmem_cpu_pool_load(cache, pool, mag);
+}
+
+/*
+ * Loaded is empty (or absent): load objects from previous or the depot,
+ * if there are any. Interrupts disabled.
+ */
+static void
+kmem_cpu_pool_fill(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
+{
+    struct kmem_magazine *mag, *prev = pool->previous;
+
+    if (prev != NULL && prev->rounds != 0) {
+        kmem_cpu_pool_swap(cache, pool);
+        return;
+    }
+    spinlock_lock(&cache->depot_lock);
+    mag = cache->depot_full;
+    if (mag != NULL) {
+        cache->depot_full = mag->next;
+        cache->depot_nr_full--;
+        if (prev != NULL) {
+            prev->next = cache->depot_empty;
+            cache->depot_empty = prev;
+            cache->depot_nr_empty++;
+        }
+        pool->previous = kmem_cpu_pool_unload(pool);
+        kmem_cpu_pool_load(cache, pool, mag);
+    }
+    spinlock_unlock(&cache->depot_lock);
+}
+
+/*
+ * Loaded is full (or absent): make room from previous or with an empty
+ * magazine of the depot, if there is one. Interrupts disabled.
+ */
+static void
+kmem_cpu_pool_drain(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
+{
+    struct kmem_magazine *mag, *prev = pool->previous;
+
+    if (prev != NULL && prev->rounds == 0) {
+        kmem_cpu_pool_swap(cache, pool);
+        return;
+    }
+    spinlock_lock(&cache->depot_lock);
+    mag = cache->depot_empty;
+    if (mag != NULL) {
+        cache->depot_empty = mag->next;
+        cache->depot_nr_empty--;
+        if (prev != NULL) {
+            prev->next = cache->depot_full;
+            cache->depot_full = prev;
+            cache->depot_nr_full++;
+        }
+        pool->previous = kmem_cpu_pool_unload(pool);
+        kmem_cpu_pool_load(cache, pool, mag);
+    }
+    spinlock_unlock(&cache->depot_lock);
+}
+
+void *
+kmem_cache_alloc_slow(struct kmem_cache *cache)
+{
+    struct kmem_cpu_pool *pool;
+    uint32_t flags;
+    void *obj;
+
+    if (cache->mag_size != 0) {
+        flags = cpu_intr_save();
+        pool = kmem_cpu_pool_get(cache);
+        if (pool->top == pool->base) {
+            kmem_cpu_pool_fill(cache, pool);
+        }
+        if (pool->top != pool->base) {
+            obj = *--pool->top;
+            cpu_intr_restore(flags);
+            return obj;
+        }
+        cpu_intr_restore(flags);
+    }
+    return kmem_slab_alloc(cache);
+}
+
+void
+kmem_cache_free_slow(struct kmem_cache *cache, void *obj)
+{
+    struct kmem_cpu_pool *pool;
+    struct kmem_magazine *mag;
+    uint32_t flags;
+
+    if (cache->flags & KMEM_CF_VERIFY) {
+        kmem_verify_free(cache, obj);
+        return;
+    }
+    while (cache->mag_size != 0) {
+        flags = cpu_intr_save();
+        pool = kmem_cpu_pool_get(cache);
+        if (pool->top == pool->end) {
+            kmem_cpu_pool_drain(cache, pool);
+        }
+        if (pool->top != pool->end) {
+            *pool->top++ = obj;
+            cpu_intr_restore(flags);
+            return;
+        }
+        cpu_intr_restore(flags);
+
+        /* No empty magazine anywhere: make one, then try again. */
+        mag = kmem_cache_alloc(cache->mag_cache);
+        if (mag == NULL) {
+            break;
+        }
+        mag->rounds = 0;
+        flags = spinlock_lock_intr_save(&cache->depot_lock);
+        mag->next = cache->depot_empty;
+        cache->depot_empty = mag;
+        cache->depot_nr_empty++;
+        spinlock_unlock_intr_restore(&cache->depot_lock, flags);
+    }
+    kmem_slab_free(cache, &obj, 1);
+}
+
+/* Return a magazine's objects to the slabs and the magazine to its cache. */
+static void
+kmem_magazine_destroy(struct kmem_cache *cache, struct kmem_magazine *mag)
+{
+    kmem_slab_free(cache, mag->objs, mag->rounds);
+    kmem_cache_free(cache->mag_cache, mag);
+}
+
+/* Empty the current CPU's pool of the cache. */
+static void
+kmem_cpu_pool_flush(struct kmem_cache *cache)
+{
+    struct kmem_magazine *loaded, *prev;
+    struct kmem_cpu_pool *pool;
+    uint32_t flags;
+
+    flags = cpu_intr_save();
+    pool = kmem_cpu_pool_get(cache);
+    loaded = kmem_cpu_pool_unload(pool);
+    prev = pool->previous;
+    pool->top = NULL;
+    pool->base = NULL;
+    pool->end = NULL;
+    pool->loaded = NULL;
+    pool->previous = NULL;
+    cpu_intr_restore(flags);
+
+    if (loaded != NULL) {
+        kmem_magazine_destroy(cache, loaded);
+    }
+    if (prev != NULL) {
+        kmem_magazine_destroy(cache, prev);
+    }
+}
+
+/* Return every magazine of the depot, and their objects. */
+static void
+kmem_depot_drain(struct kmem_cache *cache)
+{
+    struct kmem_magazine *full, *empty, *mag;
+    uint32_t flags;
+
+    flags = spinlock_lock_intr_save(&cache->depot_lock);
+    full = cache->depot_full;
+    empty = cache->depot_empty;
+    cache->depot_full = NULL;
+    cache->depot_empty = NULL;
+    cache->depot_nr_full = 0;
+    cache->depot_nr_empty = 0;
+    spinlock_unlock_intr_restore(&cache->depot_lock, flags);
+
+    while (full != NULL) {
+        mag = full;
+        full = mag->next;
+        kmem_magazine_destroy(cache, mag);
+    }
+    while (empty != NULL) {
+        mag = empty;
+        empty = mag->next;
+        kmem_cache_free(cache->mag_cache, mag);
+    }
+}
+
+/* ---------------------------------------------------------------- caches */
+
+/* Choose the slab order and descriptor placement for buf_size. */
+static void
+kmem_cache_layout_slabs(struct kmem_cache *cache)
+{
+    size_t best_waste = SIZE_MAX, best_size = 1;
+    unsigned int best_order = 0, best_nr = 0;
+    bool best_off = false;
+
+    for (unsigned int order = 0; order <= KMEM_SLAB_ORDER_MAX; order++) {
+        size_t slab_size = (size_t)PAGE_SIZE << order;
+        size_t nr, waste, nr_off, waste_off;
+        bool off = false;
+
+        nr = (slab_size - sizeof(struct kmem_slab)) / cache->buf_size;
+        waste = slab_size - nr * cache->buf_size;
+        if (cache->buf_size >= KMEM_OFFSLAB_MIN) {
+            nr_off = slab_size / cache->buf_size;
+            waste_off = slab_size - nr_off * cache->buf_size
+                        + sizeof(struct kmem_slab);
+            if (waste_off < waste) {
+                nr = nr_off;
+                waste = waste_off;
+                off = true;
+            }
+        }
+        if (nr == 0) {
+            continue;
+        }
+        /* Compare waste / slab_size of this order with the best so far. */
+        if (waste * best_size < best_waste * slab_size) {
+            best_waste = waste;
+            best_size = slab_size;
+            best_order = order;
+            best_nr = nr;
+            best_off = off;
+        }
+        if ((waste << KMEM_WASTE_SHIFT) <= slab_size
+            && (nr >= KMEM_SLAB_MIN_BUFS || slab_size >= KMEM_SLAB_SIZE_PREF)) {
+            best_order = order;
+            best_nr = nr;
+            best_off = off;
+            break;
+        }
+    }
+    cache->slab_order = best_order;
+    cache->slab_size = (size_t)PAGE_SIZE << best_order;
+    cache->bufs_per_slab = best_nr;
+    if (best_off) {
+        cache->flags |= KMEM_CF_OFFSLAB;
+    }
+    cache->colour_max = cache->slab_size - best_nr * cache->buf_size
+                        - (best_off ? 0 : sizeof(struct kmem_slab));
+    cache->colour_max = P2TRUNC(cache->colour_max, cache->align);
+}
+
+static unsigned int
+kmem_mag_type_index(size_t obj_size)
+{
+    unsigned int i = 0;
+
+    while (obj_size > kmem_mag_types[i].obj_size_max) {
+        i++;
+    }
+    return i;
+}
+
+static void
+kmem_name_copy(char *dest, const char *src)
+{
+    size_t i;
+
+    for (i = 0; i < KMEM_NAME_SIZE - 1 && src[i] != '\0'; i++) {
+        dest[i] = src[i];
+    }
+    dest[i] = '\0';
+}
+
+int
+kmem_cache_init(struct kmem_cache *cache, const char *name, size_t obj_size,
+                size_t align, kmem_ctor_fn ctor, unsigned int flags)
+{
+    unsigned int mag_index;
+    uint32_t intr;
+
+    if (align == 0) {
+        align = KMEM_ALIGN_MIN;
+    }
+    if (obj_size == 0 || obj_size > KMEM_OBJ_SIZE_MAX
+        || (align & (align - 1)) != 0 || align > PAGE_SIZE
+        || (flags & ~KMEM_CACHE_FLAGS) != 0) {
+        return -1;
+    }
+#ifdef CONFIG_DEBUG
+    flags |= KMEM_CACHE_VERIFY;
+#endif
+    if (flags & KMEM_CACHE_VERIFY) {
+        flags |= KMEM_CACHE_NOCPUPOOL;
+    }
+
+    memset(cache, 0, sizeof(*cache));
+    spinlock_init(&cache->depot_lock);
+    spinlock_init(&cache->lock);
+    list_init(&cache->partial_slabs);
+    list_init(&cache->free_slabs);
+    cache->flags = flags;
+    cache->obj_size = obj_size;
+    cache->align = MAX(align, (size_t)KMEM_ALIGN_MIN);
+    cache->ctor = ctor;
+    kmem_name_copy(cache->name, name);
+
+    if (flags & KMEM_CF_VERIFY) {
+        cache->bufctl_off = P2ROUND(obj_size, sizeof(uintptr_t)) + sizeof(uintptr_t);
+        cache->buf_size = P2ROUND(cache->bufctl_off + sizeof(struct kmem_buftag),
+                                  cache->align);
+    } else {
+        cache->bufctl_off = 0;
+        cache->buf_size = P2ROUND(MAX(obj_size, sizeof(struct kmem_bufctl)),
+                                  cache->align);
+    }
+    kmem_cache_layout_slabs(cache);
+
+    if (!(flags & KMEM_CF_NOCPUPOOL)) {
+        mag_index = kmem_mag_type_index(obj_size);
+        cache->mag_size = kmem_mag_types[mag_index].nr_rounds;
+        cache->mag_cache = &kmem_mag_caches[mag_index];
+    }
+
+    intr = spinlock_lock_intr_save(&kmem_cache_list_lock);
+    list_insert_tail(&kmem_cache_list, &cache->node);
+    spinlock_unlock_intr_restore(&kmem_cache_list_lock, intr);
+    return 0;
+}
+
+void
+kmem_cache_stats_get(struct kmem_cache *cache, struct kmem_cache_stats *stats)
+{
+    unsigned long cached = 0;
+    uint32_t flags;
+
+    /* Other CPUs' pools change meanwhile: ignore what cannot be right. */
+    for (unsigned int i = 0; i < CONFIG_NCPUS; i++) {
+        const struct kmem_cpu_pool *pool = &cache->cpu_pools[i];
+        const struct kmem_magazine *prev;
+        void **top, **base;
+
+        top = __atomic_load_n(&pool->top, __ATOMIC_RELAXED);
+        base = __atomic_load_n(&pool->base, __ATOMIC_RELAXED);
+        if (base != NULL && top >= base && top <= base + cache->mag_size) {
+            cached += (unsigned long)(top - base);
+        }
+        prev = __atomic_load_n(&pool->previous, __ATOMIC_RELAXED);
+        if (prev != NULL) {
+            cached += MIN(__atomic_load_n(&prev->rounds, __ATOMIC_RELAXED), cache->mag_size);
+        }
+    }
+
+    stats->name = cache->name;
+    stats->obj_size = cache->obj_size;
+    stats->align = cache->align;
+    stats->buf_size = cache->buf_size;
+    stats->slab_size = cache->slab_size;
+    stats->bufs_per_slab = cache->bufs_per_slab;
+    stats->mag_size = cache->mag_size;
+    stats->verify = !!(cache->flags & KMEM_CF_VERIFY);
+    stats->offslab = !!(cache->flags & KMEM_CF_OFFSLAB);
+
+    flags = spinlock_lock_intr_save(&cache->depot_lock);
+    stats->depot_nr_full = cache->depot_nr_full;
+    stats->depot_nr_empty = cache->depot_nr_empty;
+    spinlock_unlock_intr_restore(&cache->depot_lock, flags);
+    cached += stats->depot_nr_full * cache->mag_size;
+
+    flags = spinlock_lock_intr_save(&cache->lock);
+    stats->nr_slabs = cache->nr_slabs;
+    stats->nr_free_slabs = cache->nr_free_slabs;
+    stats->nr_allocated = cache->nr_objs;
+    spinlock_unlock_intr_restore(&cache->lock, flags);
+    stats->nr_bufs = stats->nr_slabs * cache->bufs_per_slab;
+    stats->nr_cached = MIN(cached, stats->nr_allocated);
+    stats->nr_in_use = stats->nr_allocated - stats->nr_cached;
+}
+
+/* ---------------------------------------------------------------- kmem_alloc */
+
+/* Size class index of a size in [1, KMEM_ALLOC_MAX]: 8 classes per doubling. */
+static inline unsigned int
+kmem_alloc_index(size_t size)
+{
+    size_t n = size - 1;
+    unsigned int log;
+
+    if (n < 64) {
+        return n >> 3;
+    }
+    log = (unsigned int)(sizeof(long) * 8 - 1) - (unsigned int)__builtin_clzl(n);
+    return 8 * log - 48 + (unsigned int)(n >> (log - 3));
+}
+
+static size_t
+kmem_alloc_class_size(unsigned int index)
+{
+    unsigned int log = index / 8 + 5;
+
+    if (index < 8) {
+        return (index + 1) * 8;
+    }
+    return (size_t)(index % 8 + 9) << (log - 3);
+}
+
+/* Order of the page block of a large allocation. */
+static unsigned int
+kmem_large_order(size_t size)
+{
+    unsigned int order = 0;
+
+    while (((size_t)PAGE_SIZE << order) < size) {
+        order++;
+    }
+    return order;
+}
+
+void *
+kmem_alloc(size_t size)
+{
+    void *ptr;
+
+    if (size - 1 < KMEM_ALLOC_MAX) {
+        return kmem_cache_alloc(&kmem_alloc_caches[kmem_alloc_index(size)]);
+    }
+    if (size == 0 || size > ((size_t)PAGE_SIZE << KMEM_LARGE_ORDER_MAX)) {
+        return NULL;
+    }
+    ptr = kmem_pages_alloc(kmem_large_order(size));
+    if (ptr != NULL) {
+        kmem_pages_priv_set(ptr, 0, &kmem_large_tag);
+    }
+    return ptr;
+}
+
+size_t
+kmem_alloc_size(size_t size)
+{
+    if (size - 1 < KMEM_ALLOC_MAX) {
+        return kmem_alloc_class_size(kmem_alloc_index(size));
+    }
+    if (size == 0 || size > ((size_t)PAGE_SIZE << KMEM_LARGE_ORDER_MAX)) {
+        return 0;
+    }
+    return (size_t)PAGE_SIZE << kmem_large_order(size);
+}
+
+void *
+kmem_zalloc(size_t size)
+{
+    void *ptr = kmem_alloc(size);
+
+    if (ptr != NULL) {
+        memset(ptr, 0, size);
+    }
+    return ptr;
+}
+
+void
+kmem_free(void *ptr, size_t size)
+{
+    if (ptr == NULL || size == 0) {
+        return;
+    }
+    if (size <= KMEM_ALLOC_MAX) {
+        kmem_cache_free(&kmem_alloc_caches[kmem_alloc_index(size)], ptr);
+        return;
+    }
+#ifdef CONFIG_DEBUG
+    {
+        void *priv = NULL;
+
+        if (!P2ALIGNED((uintptr_t)ptr, PAGE_SIZE)
+            || !kmem_pages_priv_get(ptr, &priv) || priv != &kmem_large_tag) {
+            kmem_error("kmem_alloc_large", KMEM_ERR_INVALID_FREE, ptr, NULL,
+                       (priv != NULL && priv != &kmem_large_tag)
+                       ? ((struct kmem_slab *)priv)->cache->name : NULL);
+            return;
+        }
+    }
+#endif
+    kmem_pages_free(ptr, kmem_large_order(size));
+}
+
+/* ---------------------------------------------------------------- setup, reaping */
+
+void
+kmem_setup(void)
+{
+    char name[KMEM_NAME_SIZE];
+    int error;
+
+    error = kmem_cache_init(&kmem_slab_cache, "kmem_slab",
+                            sizeof(struct kmem_slab), 0, NULL,
+                            KMEM_CACHE_NOCPUPOOL);
+    for (unsigned int i = 0; i < KMEM_NR_MAG_TYPES; i++) {
+        snprintf(name, sizeof(name), "kmem_magazine_%u", kmem_mag_types[i].nr_rounds);
+        error |= kmem_cache_init(&kmem_mag_caches[i], name,
+                                 sizeof(struct kmem_magazine)
+                                 + kmem_mag_types[i].nr_rounds * sizeof(void *),
+                                 0, NULL, KMEM_CACHE_NOCPUPOOL);
+    }
+    for (unsigned int i = 0; i < KMEM_NR_ALLOC_CACHES; i++) {
+        size_t size = kmem_alloc_class_size(i);
+
+        snprintf(name, sizeof(name), "kmem_alloc_%zu", size);
+        error |= kmem_cache_init(&kmem_alloc_caches[i], name, size, 0, NULL, 0);
+    }
+    assert(error == 0);
+    assert(kmem_alloc_class_size(KMEM_NR_ALLOC_CACHES - 1) == KMEM_ALLOC_MAX);
+    (void)error;
+}
+
+/*
+ * Drain every depot (when flush, first empty the current CPU's pools),
+ * then free the empty slabs beyond reserve, walking the caches from the
+ * newest: releasing slabs gives magazines and off-slab descriptors back
+ * to the internal caches, which kmem_setup() created first.
+ */
+static unsigned long
+kmem_reclaim(bool flush, unsigned long reserve)
+{
+    struct kmem_cache *cache;
+    unsigned long nr_pages = 0;
+    struct list *node;
+    uint32_t flags;
+
+    flags = spinlock_lock_intr_save(&kmem_cache_list_lock);
+    list_foreach(&kmem_cache_list, node) {
+        cache = list_entry(node, struct kmem_cache, node);
+        if (cache->mag_size != 0) {
+            if (flush) {
+                kmem_cpu_pool_flush(cache);
+            }
+            kmem_depot_drain(cache);
+        }
+    }
+    list_foreach_reverse(&kmem_cache_list, node) {
+        cache = list_entry(node, struct kmem_cache, node);
+        nr_pages += kmem_cache_slabs_release(cache, reserve);
+    }
+    spinlock_unlock_intr_restore(&kmem_cache_list_lock, flags);
+    return nr_pages;
+}
+
+unsigned long
+kmem_gc(void)
+{
+    return kmem_reclaim(false, KMEM_GC_RESERVE);
+}
+
+unsigned long
+kmem_purge(void)
+{
+    return kmem_reclaim(true, 0);
+}
+
+/* ---------------------------------------------------------------- reports */
+
+/*
+ * The cache after cache in the list (the first when cache is NULL), or
+ * NULL. Caches are never destroyed, so reports can walk the list without
+ * holding its lock while they print.
+ */
+static struct kmem_cache *
+kmem_cache_next(struct kmem_cache *cache)
+{
+    struct list *node;
+    uint32_t flags;
+
+    flags = spinlock_lock_intr_save(&kmem_cache_list_lock);
+    node = (cache == NULL) ? list_first(&kmem_cache_list)
+                           : list_next(&kmem_cache_list, &cache->node);
+    spinlock_unlock_intr_restore(&kmem_cache_list_lock, flags);
+    return (node == NULL) ? NULL : list_entry(node, struct kmem_cache, node);
+}
+
+void
+kmem_report(kmem_print_fn print)
+{
+    unsigned long slab_bytes = 0, used_bytes = 0;
+    struct kmem_cache_stats stats;
+    unsigned int nr_caches = 0;
+    char line[96];
+
+    for (struct kmem_cache *cache = kmem_cache_next(NULL); cache != NULL;
+         cache = kmem_cache_next(cache)) {
+        kmem_cache_stats_get(cache, &stats);
+        slab_bytes += stats.nr_slabs * stats.slab_size;
+        used_bytes += stats.nr_in_use * stats.obj_size;
+        nr_caches++;
+    }
+    snprintf(line, sizeof(line), "kmem: %u caches, %lu KiB in slabs, %lu KiB in use",
+             nr_caches, slab_bytes >> 10, used_bytes >> 10);
+    print(line);
+}
+
+static void
+kmem_info_line(kmem_print_fn print, struct kmem_cache *cache)
+{
+    struct kmem_cache_stats stats;
+    unsigned long slab_bytes;
+    char line[128], eff[8];
+
+    kmem_cache_stats_get(cache, &stats);
+    slab_bytes = stats.nr_slabs * stats.slab_size;
+    if (slab_bytes == 0) {
+        snprintf(eff, sizeof(eff), "-");
+    } else {
+        snprintf(eff, sizeof(eff), "%lu%%",
+                 (unsigned long)((uint64_t)stats.nr_in_use * stats.obj_size * 100
+                                 / slab_bytes));
+    }
+    snprintf(line, sizeof(line),
+             "%-20s %7zu %6zu %4u %8lu %8lu %6lu %5lu %3u %4s%s",
+             stats.name, stats.obj_size, stats.slab_size, stats.bufs_per_slab,
+             stats.nr_in_use, stats.nr_bufs, stats.nr_slabs,
+             stats.nr_free_slabs, stats.mag_size, eff,
+             stats.verify ? " verify" : "");
+    print(line);
+}
+
+int
+kmem_info(kmem_print_fn print, const char *name)
+{
+    int found = 0;
+
+    print("cache                objsize   slab objs    inuse    total  slabs  free mag  eff");
+    for (struct kmem_cache *cache = kmem_cache_next(NULL); cache != NULL;
+         cache = kmem_cache_next(cache)) {
+        if (name == NULL || strcmp(cache->name, name) == 0) {
+            kmem_info_line(print, cache);
+            found = 1;
+        }
+    }
+    return found ? 0 : -1;
+}
+
+#ifndef MACH_HOST
+static void
+kmem_shell_print(const char *line)
+{
+    printf("%s\n", line);
+}
+
+static void
+kmem_shell_info(int argc, char **argv)
+{
+    if (argc > 2) {
+        printf("usage: kmem_info [cache]\n");
+        return;
+    }
+    if (kmem_info(kmem_shell_print, (argc == 2) ? argv[1] : NULL) != 0) {
+        printf("kmem_info: no cache named '%s'\n", argv[1]);
+    }
+}
+
+SHELL_CMD_DEFINE(kmem_info, "[cache]",
+                 "kmem caches: sizes, objects, slabs, magazines, efficiency",
+                 kmem_shell_info);
+#endif

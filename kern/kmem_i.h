@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internals of kmem: struct kmem_cache (which callers embed to declare a
+ * cache statically, but never touch), what the inline fast paths of
+ * kern/kmem.h use, and the page backend. kern/kmem.h includes this file;
+ * nothing else may use it except kern/kmem.c and the host page backend
+ * of the tests (tests/unit/kmem_host.c).
+ *
+ * A magazine is an array of object pointers. Each CPU has, per cache, a
+ * pool holding two magazines: "loaded", whose objects are handed out and
+ * which receives freed objects, and "previous", which is either full or
+ * empty. While a magazine is loaded the pool describes its array with
+ * three pointers, base, top (the next free slot) and end, so that each
+ * fast path is one comparison and one pointer bump: top == base means
+ * empty, top == end full. With no magazine loaded all three are NULL,
+ * which reads as both. A pool is touched only by its own CPU, with
+ * interrupts disabled.
+ */
+#ifndef KERN_KMEM_I_H
+#define KERN_KMEM_I_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kern/list.h>
+#include <kern/macros.h>
+#include <kern/percpu.h>
+#include <kern/spinlock.h>
+
+#define KMEM_NAME_SIZE          32
+
+struct kmem_magazine {
+    unsigned int rounds;            /* objects, while not loaded */
+    struct kmem_magazine *next;     /* depot stacks */
+    void *objs[];
+};
+
+struct kmem_cpu_pool {
+    void **top;                     /* next free slot of loaded */
+    void **base;                    /* loaded->objs, NULL when none loaded */
+    void **end;                     /* base + capacity */
+    struct kmem_magazine *loaded;   /* NULL until the first free needs one */
+    struct kmem_magazine *previous; /* NULL, full or empty */
+} __aligned(CPU_CACHE_LINE);
+
+/* Object constructor: called on an object before kmem hands it out fresh. */
+typedef void (*kmem_ctor_fn)(void *obj);
+
+/*
+ * A cache. Declare it anywhere (static storage is the usual place: the
+ * structure must be aligned to CPU_CACHE_LINE, which a declaration
+ * ensures), then call kmem_cache_init(). All fields belong to kmem.
+ */
+struct kmem_cache {
+    struct kmem_cpu_pool cpu_pools[CONFIG_NCPUS];
+
+    /* Depot: stacks of full and empty magazines. */
+    struct spinlock depot_lock;
+    struct kmem_magazine *depot_full;
+    struct kmem_magazine *depot_empty;
+    unsigned long depot_nr_full;
+    unsigned long depot_nr_empty;
+
+    /* Slab layer, under lock. Full slabs are on no list. */
+    struct spinlock lock;
+    struct list partial_slabs;
+    struct list free_slabs;
+    unsigned long nr_objs;          /* buffers out of the slab layer */
+    unsigned long nr_slabs;
+    unsigned long nr_free_slabs;
+    size_t colour;                  /* colour of the next slab */
+
+    /* Set by kmem_cache_init(), constant afterwards. */
+    unsigned int flags;             /* KMEM_CF_* */
+    unsigned int mag_size;          /* rounds per magazine, 0: no CPU layer */
+    struct kmem_cache *mag_cache;   /* where magazines come from */
+    size_t obj_size;
+    size_t align;
+    size_t buf_size;                /* object, redzone, tag, padding */
+    size_t bufctl_off;              /* free-list link within a buffer */
+    size_t slab_size;
+    unsigned int slab_order;
+    unsigned int bufs_per_slab;
+    size_t colour_max;
+    kmem_ctor_fn ctor;
+    struct list node;               /* list of all caches */
+    char name[KMEM_NAME_SIZE];
+};
+
+/* The slow paths, out of line in kern/kmem.c. */
+void *kmem_cache_alloc_slow(struct kmem_cache *cache);
+void kmem_cache_free_slow(struct kmem_cache *cache, void *obj);
+
+static inline struct kmem_cpu_pool *
+kmem_cpu_pool_get(struct kmem_cache *cache)
+{
+    return &cache->cpu_pools[cpu_id()];
+}
+
+/*
+ * Page backend: blocks of 2^order pages, naturally aligned, addressed
+ * through the direct map, with a private pointer per page. In the kernel
+ * kern/kmem.c implements it over vm_page (DIRECTMAP selector, type
+ * VM_PAGE_KMEM, vm_page.priv); host tests supply their own
+ * (tests/unit/kmem_host.c). All may be called from any context, with or
+ * without interrupts enabled, and never call back into kmem.
+ */
+
+/* Allocate a block; each page's private pointer is NULL. NULL if none. */
+void *kmem_pages_alloc(unsigned int order);
+
+/* Free a block from kmem_pages_alloc() with the same order. */
+void kmem_pages_free(void *addr, unsigned int order);
+
+/* Set the private pointer of every page of a block. */
+void kmem_pages_priv_set(void *addr, unsigned int order, void *priv);
+
+/*
+ * Whether addr lies in a page of a block allocated by kmem_pages_alloc()
+ * and not freed; if so, store that page's private pointer in *privp.
+ */
+bool kmem_pages_priv_get(const void *addr, void **privp);
+
+#endif /* KERN_KMEM_I_H */

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Host page backend of kern/kmem.c (the functions declared at the end of
+ * kern/kmem_i.h), for the unit tests and the benchmarks.
+ *
+ * Pages come from one anonymous mapping aligned to 4 MiB, handed out as
+ * naturally aligned blocks of 2^order pages (free blocks are kept per
+ * order, never merged, which is enough for kmem's few orders). A side
+ * array keeps each page's state and private pointer, so the lookup of an
+ * address is an index, as vm_page_lookup() is in the kernel. Freed pages
+ * are poisoned for AddressSanitizer, so that kmem touching a slab it gave
+ * back is caught. A bad free (unknown block, wrong order) aborts.
+ */
+#ifndef TESTS_UNIT_KMEM_HOST_H
+#define TESTS_UNIT_KMEM_HOST_H
+
+/*
+ * Reserve an arena of nr_pages pages (a multiple of 1024); call once,
+ * before kmem_setup(). Aborts when the mapping fails.
+ */
+void kmem_host_setup(unsigned long nr_pages);
+
+/* Make kmem_pages_alloc() fail once nr_pages pages are in use (~0UL: never). */
+void kmem_host_limit_set(unsigned long nr_pages);
+
+/* Pages currently allocated by kmem. */
+unsigned long kmem_host_pages_used(void);
+
+#endif /* TESTS_UNIT_KMEM_HOST_H */
