@@ -7,6 +7,7 @@
 #   make debug      same, paused, with a gdb stub on :1234 (see tools/gdbinit)
 #   make check      host unit tests, fuzzers (briefly), in-kernel and boot tests
 #   make fuzz       run every fuzzer for FUZZ_SECONDS (default 60) each
+#   make bench      benchmarks: host (callgrind, peers) and kernel (-icount)
 #
 # Configuration comes from ./configure (run automatically with defaults on
 # the first build); re-run it by hand for other settings, e.g.
@@ -87,6 +88,7 @@ KERNEL_SRCS := \
 	kern/cmdline.c \
 	kern/console.c \
 	kern/kern_main.c \
+	kern/kmem.c \
 	kern/ksyms.c \
 	kern/ktest.c \
 	kern/panic.c \
@@ -94,8 +96,11 @@ KERNEL_SRCS := \
 	kern/shell.c \
 	kern/string.c \
 	tests/kernel/biosmem_test.c \
+	tests/kernel/kmem_test.c \
 	tests/kernel/ktest_selftest.c \
-	tests/kernel/smp_test.c
+	tests/kernel/smp_test.c \
+	tests/kernel/vm_page_test.c \
+	vm/vm_page.c
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS)))
 
@@ -188,8 +193,10 @@ FUZZ_CHECK_RUNS ?= 200000
 
 UNIT_TESTS :=
 FUZZERS :=
+BENCHES :=
 include $(sort $(wildcard tests/unit/*.mk))
 include $(sort $(wildcard tests/fuzz/*.mk))
+include $(sort $(wildcard tests/bench/*.mk))
 
 define unit_rule
 $(B)/unit/$(1): $$(unit_$(1)_SRCS)
@@ -238,6 +245,21 @@ fuzz: deps $(FUZZERS:%=$(B)/fuzz/%)
 	@for f in $(FUZZERS); do mkdir -p $(B)/fuzz/$$f.corpus; \
 	  $(B)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) $(B)/fuzz/$$f.corpus || exit 1; done
 
+define bench_rule
+$(B)/bench/$(1): $$(bench_$(1)_SRCS)
+	@mkdir -p $$(@D)
+	$$(call quiet,HOSTCC,$$@)
+	$$(Q)$$(HOSTCC) -std=gnu11 -O2 -g -I. -DMACH_HOST=1 $$(bench_$(1)_CFLAGS) \
+	    -o $$@ $$(bench_$(1)_SRCS) $$(bench_$(1)_LIBS)
+endef
+$(foreach b,$(BENCHES),$(eval $(call bench_rule,$(b))))
+
+# Results and their meaning: doc/benchmarks.md.
+bench: deps mach $(BENCHES:%=$(B)/bench/%)
+	$(B)/bench/kmem
+	tools/bench-vm-page --kernel mach 128M
+	tools/bench-kernel kmem_bench
+
 clean:
 	rm -rf $(B) mach mach.iso
 
@@ -245,6 +267,6 @@ distclean: clean
 	rm -rf config.mk config.h config.log config.status configure config.h.in \
 	    autom4te.cache
 
-.PHONY: all run debug deps check fuzz clean distclean FORCE
+.PHONY: all run debug deps check fuzz bench clean distclean FORCE
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -25,12 +25,14 @@
 #include <i386/vga.h>
 #include <kern/cmdline.h>
 #include <kern/console.h>
+#include <kern/kmem.h>
 #include <kern/kern_main.h>
 #include <kern/ktest.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
 #include <kern/shell.h>
 #include <kern/string.h>
+#include <vm/vm_page.h>
 
 #ifdef CONFIG_PAE
 extern uint64_t boot_pd_low[];
@@ -171,6 +173,43 @@ boot_report_memory(void)
     biosmem_report(boot_print_line);
 }
 
+/* biosmem hand-off callback: one free range to vm_page. */
+static void
+boot_vm_page_range(unsigned int seg, phys_addr_t start, phys_addr_t end, void *arg)
+{
+    (void)seg;
+    (void)arg;
+    if (vm_page_manage_range(start, end) != 0) {
+        panic("vm_page: cannot manage free range 0x%llx-0x%llx",
+              (unsigned long long)start, (unsigned long long)end);
+    }
+}
+
+/*
+ * Move physical memory from biosmem to vm_page, then start kmem. Runs
+ * after SMP bring-up, which still needs the boot allocator (trampoline
+ * page, CPU stacks).
+ */
+static void
+boot_vm_setup(void)
+{
+    for (unsigned int seg = 0; seg < BIOSMEM_NR_SEGS; seg++) {
+        struct biosmem_segment s;
+
+        if (biosmem_segment_get(seg, &s) == 0 && s.nr_pages != 0
+            && vm_page_load(seg, s.start, s.end) != 0) {
+            panic("vm_page: cannot load segment %s 0x%llx-0x%llx", s.name,
+                  (unsigned long long)s.start, (unsigned long long)s.end);
+        }
+    }
+    vm_page_setup(boot_alloc_pages);
+    biosmem_handoff(boot_vm_page_range, NULL);
+    vm_page_ready();
+    vm_page_report(boot_print_line);
+    kmem_setup();
+    kmem_report(boot_print_line);
+}
+
 void
 boot_main(uint32_t magic, uint32_t info_pa)
 {
@@ -215,6 +254,7 @@ boot_main(uint32_t magic, uint32_t info_pa)
     cpu_intr_enable();
     kern_report();
     smp_setup();
+    boot_vm_setup();
 
     kern_main();
 }

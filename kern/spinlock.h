@@ -14,6 +14,10 @@
 
 #include <kern/percpu.h>
 
+#ifdef MACH_HOST
+#include <sched.h>
+#endif
+
 struct spinlock {
     uint16_t next;              /* ticket of the next arrival */
     uint16_t owner;             /* ticket being served */
@@ -35,7 +39,9 @@ spinlock_lock(struct spinlock *lock)
     uint16_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
 
     while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket) {
-#ifndef MACH_HOST
+#ifdef MACH_HOST
+        sched_yield();          /* threads may outnumber cores */
+#else
         cpu_pause();
 #endif
     }

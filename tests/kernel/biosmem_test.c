@@ -2,8 +2,7 @@
 /*
  * biosmem on the real boot: whatever map QEMU or GRUB handed over, the
  * segments and free ranges must be consistent with the sanitized map and
- * the boot data, and the boot allocator must hand out pages that are
- * available RAM, outside boot data, and really writable.
+ * the boot data, and vm_page must have received exactly the free ranges.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,8 +11,7 @@
 #include <i386/param.h>
 #include <kern/ktest.h>
 #include <kern/string.h>
-
-#define BIOSMEM_TEST_ALLOCS     8
+#include <vm/vm_page.h>
 
 /* True when [start, end) lies inside one available entry of the map. */
 static bool
@@ -83,46 +81,32 @@ biosmem_test_segments_fn(void)
 }
 
 /*
- * Boot allocations: available, direct-mapped, disjoint from each other and
- * gone from the free ranges, and writable.
+ * The hand-off: vm_page manages exactly the free pages biosmem handed
+ * over, segment by segment, and the boot allocator is closed. (The boot
+ * allocator itself is exercised at every boot: vm_page's descriptor
+ * tables and the CPU stacks come from it.)
  */
 static void
-biosmem_test_bootalloc_fn(void)
+biosmem_test_handoff_fn(void)
 {
-    phys_addr_t pa[BIOSMEM_TEST_ALLOCS];
+    for (unsigned int seg = 0; seg < BIOSMEM_NR_SEGS; seg++) {
+        struct biosmem_test_walk w = { .seg = seg };
+        struct vm_page_seg_stats stats;
 
-    for (unsigned int i = 0; i < BIOSMEM_TEST_ALLOCS; i++) {
-        unsigned int npages = 1 + i;
-
-        pa[i] = biosmem_bootalloc(npages);
-        ktest_assert_msg(pa[i] != 0, "bootalloc of %u pages failed", npages);
-        if (pa[i] == 0) {
-            return;
+        biosmem_segment_get(seg, &w.segment);
+        biosmem_free_ranges(seg, biosmem_test_range, &w);
+        if (vm_page_seg_stats_get(seg, &stats) != 0) {
+            stats.nr_managed = 0;
         }
-        phys_addr_t end = pa[i] + ((phys_addr_t)npages << PAGE_SHIFT);
-
-        KTEST_ASSERT((pa[i] & PAGE_MASK) == 0);
-        KTEST_ASSERT(phys_in_directmap(pa[i], end - pa[i]));
-        KTEST_ASSERT(biosmem_test_available(pa[i], end));
-        for (unsigned int j = 0; j < i; j++) {
-            phys_addr_t jend = pa[j] + ((phys_addr_t)(j + 1) << PAGE_SHIFT);
-
-            ktest_assert_msg(end <= pa[j] || pa[i] >= jend,
-                             "allocations %u and %u overlap", i, j);
-        }
-        memset(phystokv(pa[i]), 0xa5 + i, npages * PAGE_SIZE);
+        ktest_assert_msg(stats.nr_managed == w.pages,
+                         "segment %s: vm_page manages %lu pages, biosmem handed over %llu",
+                         w.segment.name, stats.nr_managed,
+                         (unsigned long long)w.pages);
     }
-    for (unsigned int i = 0; i < BIOSMEM_TEST_ALLOCS; i++) {
-        const uint8_t *p = phystokv(pa[i]);
-        unsigned int bad = 0;
-
-        for (unsigned int k = 0; k < (i + 1) * PAGE_SIZE; k++) {
-            bad += p[k] != (uint8_t)(0xa5 + i);
-        }
-        ktest_assert_msg(bad == 0, "allocation %u: %u bytes changed", i, bad);
-    }
-    KTEST_ASSERT(biosmem_bootalloc(0) == 0);
+    KTEST_ASSERT(biosmem_bootalloc(1) == 0);
+    KTEST_ASSERT(biosmem_bootalloc_low(1, 0x100000) == 0);
+    KTEST_ASSERT(biosmem_boot_data_reserve(0x100000, 0x101000, "late") == -1);
 }
 
 KTEST_DEFINE(biosmem_segments, biosmem_test_segments_fn, 0);
-KTEST_DEFINE(biosmem_bootalloc, biosmem_test_bootalloc_fn, 0);
+KTEST_DEFINE(biosmem_handoff, biosmem_test_handoff_fn, 0);
