@@ -93,6 +93,7 @@ KERNEL_SRCS := \
 	kern/ktest.c \
 	kern/panic.c \
 	kern/printf.c \
+	kern/qsbr.c \
 	kern/shell.c \
 	kern/string.c \
 	tests/kernel/biosmem_test.c \
