@@ -94,11 +94,13 @@ KERNEL_SRCS := \
 	kern/panic.c \
 	kern/printf.c \
 	kern/qsbr.c \
+	kern/rdxtree.c \
 	kern/shell.c \
 	kern/string.c \
 	tests/kernel/biosmem_test.c \
 	tests/kernel/kmem_test.c \
 	tests/kernel/ktest_selftest.c \
+	tests/kernel/rdxtree_test.c \
 	tests/kernel/smp_test.c \
 	tests/kernel/vm_page_test.c \
 	vm/vm_page.c

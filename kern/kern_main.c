@@ -9,6 +9,7 @@
 #include <kern/kern_main.h>
 #include <kern/ktest.h>
 #include <kern/printf.h>
+#include <kern/rdxtree.h>
 #include <kern/shell.h>
 
 #ifdef CONFIG_PAE
@@ -31,6 +32,7 @@ kern_report(void)
 void
 kern_main(void)
 {
+    rdxtree_setup();
     printf("boot: report done\n");
     ktest_run();
     shell_run();

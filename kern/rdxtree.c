@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Radix tree (see kern/rdxtree.h and doc/ipc.md).
+ *
+ * Rationale. IPC name spaces used to be tables grown by realloc: an
+ * O(n) copy at each doubling, and a failure once kernel virtual space is
+ * fragmented. A radix tree over the 32-bit name never moves anything:
+ * growing adds one node at a time, at most 6 levels deep, and dense keys
+ * (names are allocated lowest first) fill nodes completely, so memory is
+ * about 4.5 bytes per value plus 1/64 per level. 64 slots per node keeps
+ * the tree at 2 levels up to 4096 keys and 3 up to 262144.
+ *
+ * Lowest-free-key allocation uses one 64-bit bitmap per node: bit i is
+ * set when a free key lies below slot i (an empty slot, a missing child,
+ * or a child whose own bitmap is not zero). Following the lowest set bit
+ * from the root finds the lowest free key in O(height); every change of
+ * a slot updates the bitmaps upward only as long as a node turns full or
+ * stops being full, which is amortized constant.
+ *
+ * Lockless readers: a writer fills a node completely before publishing
+ * it with a release store (a new root first points at the old one; a new
+ * child is linked before its slots fill), so a reader always walks
+ * initialized nodes. A node is never modified after it is unlinked, and
+ * is freed through qsbr_defer(), so a reader still inside it keeps
+ * reading valid memory until it leaves its read section. Values
+ * themselves are stored with release stores too.
+ *
+ * Nodes come from a kmem cache whose constructor clears the slots; a
+ * node is always freed with every slot NULL again (a retired root's only
+ * child is dropped in the deferred free), so creating a node touches its
+ * header only.
+ *
+ * The tree shrinks: a node whose last slot empties is unlinked from its
+ * parent (recursively), and the root is replaced by its child while it
+ * has only one, at slot 0. A failed insertion undoes the nodes it
+ * created with the same two steps, so the tree is always as low as its
+ * largest key requires.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kern/kmem.h>
+#include <kern/macros.h>
+#include <kern/panic.h>
+#include <kern/qsbr.h>
+#include <kern/rdxtree.h>
+
+static struct kmem_cache rdxtree_node_cache;
+
+static void
+rdxtree_node_ctor(void *obj)
+{
+    struct rdxtree_node *node = obj;
+
+    for (unsigned int i = 0; i < RDXTREE_RADIX_SIZE; i++) {
+        node->slots[i] = NULL;
+    }
+}
+
+void
+rdxtree_setup(void)
+{
+    if (kmem_cache_init(&rdxtree_node_cache, "rdxtree_node", sizeof(struct rdxtree_node),
+                        0, rdxtree_node_ctor, 0) != 0) {
+        panic("rdxtree: cannot create the node cache");
+    }
+}
+
+/* Slot of key in a node with this shift. */
+static inline unsigned int
+rdxtree_slot_index(unsigned int shift, uint32_t key)
+{
+    return (key >> shift) & RDXTREE_RADIX_MASK;
+}
+
+/* Bitmap of the slots a node with this shift can use. */
+static inline uint64_t
+rdxtree_slots_map(unsigned int shift)
+{
+    unsigned int bits = 32 - shift;
+
+    return (bits >= RDXTREE_RADIX) ? ~(uint64_t)0 : ((uint64_t)1 << (1U << bits)) - 1;
+}
+
+/* Smallest root shift that covers key. */
+static unsigned int
+rdxtree_key_shift(uint32_t key)
+{
+    unsigned int shift = 0;
+
+    while ((key >> shift) >= RDXTREE_RADIX_SIZE) {
+        shift += RDXTREE_RADIX;
+    }
+    return shift;
+}
+
+static struct rdxtree_node *
+rdxtree_node_create(struct rdxtree *tree, unsigned int shift)
+{
+    struct rdxtree_node *node = kmem_cache_alloc(&rdxtree_node_cache);
+
+    if (node == NULL) {
+        return NULL;
+    }
+    node->shift = shift;
+    node->nr_used = 0;
+    node->parent = NULL;
+    node->index = 0;
+    node->free_map = rdxtree_slots_map(shift);
+    tree->nr_nodes++;
+    return node;
+}
+
+static void
+rdxtree_node_free_deferred(struct qsbr_node *qnode)
+{
+    struct rdxtree_node *node = structof(qnode, struct rdxtree_node, qsbr);
+
+    node->slots[0] = NULL;          /* a retired root still points at its child */
+    kmem_cache_free(&rdxtree_node_cache, node);
+}
+
+/* Free an unlinked node once no reader can be in it. */
+static void
+rdxtree_node_retire(struct rdxtree *tree, struct rdxtree_node *node)
+{
+    tree->nr_nodes--;
+    qsbr_defer(&node->qsbr, rdxtree_node_free_deferred);
+}
+
+/* Slot index of node now holds a value or a full child: clear bits upward. */
+static void
+rdxtree_mark_used(struct rdxtree_node *node, unsigned int index)
+{
+    for (;;) {
+        node->free_map &= ~((uint64_t)1 << index);
+        if (node->free_map != 0 || node->parent == NULL) {
+            return;
+        }
+        index = node->index;
+        node = node->parent;
+    }
+}
+
+/* Slot index of node has room again: set bits upward. */
+static void
+rdxtree_mark_free(struct rdxtree_node *node, unsigned int index)
+{
+    for (;;) {
+        bool was_full = node->free_map == 0;
+
+        node->free_map |= (uint64_t)1 << index;
+        if (!was_full || node->parent == NULL) {
+            return;
+        }
+        index = node->index;
+        node = node->parent;
+    }
+}
+
+/* Lower the root while it has a single child, at slot 0. */
+static void
+rdxtree_shrink(struct rdxtree *tree)
+{
+    struct rdxtree_node *root;
+
+    while ((root = tree->root) != NULL && root->shift != 0 && root->nr_used == 1
+           && root->slots[0] != NULL) {
+        struct rdxtree_node *child = root->slots[0];
+
+        child->parent = NULL;
+        child->index = 0;
+        __atomic_store_n(&tree->root, child, __ATOMIC_RELEASE);
+        rdxtree_node_retire(tree, root);
+    }
+}
+
+/* Unlink node if it is empty, then its ancestors that become empty; then shrink. */
+static void
+rdxtree_prune(struct rdxtree *tree, struct rdxtree_node *node)
+{
+    while (node->nr_used == 0) {
+        struct rdxtree_node *parent = node->parent;
+
+        if (parent == NULL) {
+            __atomic_store_n(&tree->root, NULL, __ATOMIC_RELEASE);
+            rdxtree_node_retire(tree, node);
+            return;
+        }
+        __atomic_store_n(&parent->slots[node->index], NULL, __ATOMIC_RELAXED);
+        parent->nr_used--;
+        rdxtree_mark_free(parent, node->index);
+        rdxtree_node_retire(tree, node);
+        node = parent;
+    }
+    rdxtree_shrink(tree);
+}
+
+/* Add levels above the root until it covers key (creating the root if needed). */
+static int
+rdxtree_grow(struct rdxtree *tree, uint32_t key)
+{
+    struct rdxtree_node *root = tree->root, *node;
+
+    if (root == NULL) {
+        root = rdxtree_node_create(tree, rdxtree_key_shift(key));
+        if (root == NULL) {
+            return RDXTREE_ERR_NOMEM;
+        }
+        __atomic_store_n(&tree->root, root, __ATOMIC_RELEASE);
+        return 0;
+    }
+    while ((key >> root->shift) >= RDXTREE_RADIX_SIZE) {
+        node = rdxtree_node_create(tree, root->shift + RDXTREE_RADIX);
+        if (node == NULL) {
+            rdxtree_shrink(tree);   /* drop the levels added so far */
+            return RDXTREE_ERR_NOMEM;
+        }
+        node->slots[0] = root;
+        node->nr_used = 1;
+        if (root->free_map == 0) {
+            node->free_map &= ~(uint64_t)1;
+        }
+        root->parent = node;
+        root->index = 0;
+        __atomic_store_n(&tree->root, node, __ATOMIC_RELEASE);
+        root = node;
+    }
+    return 0;
+}
+
+/*
+ * Store value at key below node (which covers key), creating the missing
+ * nodes on the way down. On failure, the nodes created are pruned again.
+ */
+static int
+rdxtree_store(struct rdxtree *tree, struct rdxtree_node *node, uint32_t key, void *value)
+{
+    unsigned int index;
+
+    while (node->shift != 0) {
+        struct rdxtree_node *child;
+
+        index = rdxtree_slot_index(node->shift, key);
+        child = node->slots[index];
+        if (child == NULL) {
+            child = rdxtree_node_create(tree, node->shift - RDXTREE_RADIX);
+            if (child == NULL) {
+                rdxtree_prune(tree, node);
+                return RDXTREE_ERR_NOMEM;
+            }
+            child->parent = node;
+            child->index = index;
+            __atomic_store_n(&node->slots[index], child, __ATOMIC_RELEASE);
+            node->nr_used++;
+        }
+        node = child;
+    }
+    index = key & RDXTREE_RADIX_MASK;
+    if (node->slots[index] != NULL) {
+        return RDXTREE_ERR_EXIST;   /* only reached through existing nodes */
+    }
+    __atomic_store_n(&node->slots[index], value, __ATOMIC_RELEASE);
+    node->nr_used++;
+    rdxtree_mark_used(node, index);
+    tree->nr_values++;
+    return 0;
+}
+
+int
+rdxtree_insert(struct rdxtree *tree, uint32_t key, void *value)
+{
+    int error;
+
+    assert(value != NULL);
+    error = rdxtree_grow(tree, key);
+    if (error != 0) {
+        return error;
+    }
+    return rdxtree_store(tree, tree->root, key, value);
+}
+
+int
+rdxtree_insert_alloc(struct rdxtree *tree, void *value, uint32_t *keyp)
+{
+    struct rdxtree_node *node = tree->root;
+    uint32_t key = 0;
+    int error;
+
+    assert(value != NULL);
+    if (node == NULL || node->free_map == 0) {
+        /* Empty, or every key the root covers is used: the next one up. */
+        if (node != NULL) {
+            if (node->shift == RDXTREE_SHIFT_MAX) {
+                return RDXTREE_ERR_FULL;
+            }
+            key = (uint32_t)1 << (node->shift + RDXTREE_RADIX);
+        }
+        error = rdxtree_insert(tree, key, value);
+    } else {
+        /* Follow the lowest free slot down to a leaf or a missing child. */
+        for (;;) {
+            unsigned int index = __builtin_ctzll(node->free_map);
+            struct rdxtree_node *child;
+
+            key |= (uint32_t)index << node->shift;
+            if (node->shift == 0) {
+                break;
+            }
+            child = node->slots[index];
+            if (child == NULL) {
+                break;
+            }
+            node = child;
+        }
+        error = rdxtree_store(tree, node, key, value);
+    }
+    if (error == 0) {
+        *keyp = key;
+    }
+    return error;
+}
+
+/* Leaf holding key, or NULL; writers' lock held. */
+static struct rdxtree_node *
+rdxtree_leaf_find(const struct rdxtree *tree, uint32_t key)
+{
+    struct rdxtree_node *node = tree->root;
+
+    if (node == NULL || (key >> node->shift) >= RDXTREE_RADIX_SIZE) {
+        return NULL;
+    }
+    while (node != NULL && node->shift != 0) {
+        node = node->slots[rdxtree_slot_index(node->shift, key)];
+    }
+    return node;
+}
+
+void *
+rdxtree_replace(struct rdxtree *tree, uint32_t key, void *value)
+{
+    struct rdxtree_node *leaf = rdxtree_leaf_find(tree, key);
+    unsigned int index = key & RDXTREE_RADIX_MASK;
+    void *old;
+
+    assert(value != NULL);
+    if (leaf == NULL || leaf->slots[index] == NULL) {
+        return NULL;
+    }
+    old = leaf->slots[index];
+    __atomic_store_n(&leaf->slots[index], value, __ATOMIC_RELEASE);
+    return old;
+}
+
+void *
+rdxtree_remove(struct rdxtree *tree, uint32_t key)
+{
+    struct rdxtree_node *leaf = rdxtree_leaf_find(tree, key);
+    unsigned int index = key & RDXTREE_RADIX_MASK;
+    void *value;
+
+    if (leaf == NULL || leaf->slots[index] == NULL) {
+        return NULL;
+    }
+    value = leaf->slots[index];
+    __atomic_store_n(&leaf->slots[index], NULL, __ATOMIC_RELAXED);
+    leaf->nr_used--;
+    tree->nr_values--;
+    rdxtree_mark_free(leaf, index);
+    if (leaf->nr_used == 0) {
+        rdxtree_prune(tree, leaf);
+    }
+    return value;
+}
+
+/*
+ * The value with the lowest key >= *keyp, setting *keyp to that key, or
+ * NULL. Inside a read section: only shift and slots are read. When a
+ * subtree holds nothing at or after the key, the walk restarts from the
+ * root at the first key of the next subtree.
+ */
+static void *
+rdxtree_lookup_from(const struct rdxtree *tree, uint32_t *keyp)
+{
+    const struct rdxtree_node *node;
+    uint64_t key = *keyp;
+
+restart:
+    node = __atomic_load_n(&tree->root, __ATOMIC_ACQUIRE);
+    if (node == NULL || (key >> node->shift) >= RDXTREE_RADIX_SIZE) {
+        return NULL;                /* empty, or beyond the keys the root covers */
+    }
+    for (;;) {
+        unsigned int shift = node->shift, index;
+        uint64_t span = (uint64_t)1 << (shift + RDXTREE_RADIX);
+        void *slot = NULL;
+
+        for (index = (key >> shift) & RDXTREE_RADIX_MASK; index < RDXTREE_RADIX_SIZE; index++) {
+            slot = __atomic_load_n(&node->slots[index], __ATOMIC_ACQUIRE);
+            if (slot != NULL) {
+                break;
+            }
+        }
+        if (slot == NULL) {
+            key = (key & ~(span - 1)) + span;   /* the next subtree */
+            if (key > UINT32_MAX) {
+                return NULL;
+            }
+            goto restart;
+        }
+        if (index != ((key >> shift) & RDXTREE_RADIX_MASK)) {
+            key = (key & ~(span - 1)) | ((uint64_t)index << shift);
+        }
+        if (shift == 0) {
+            *keyp = (uint32_t)key;
+            return slot;
+        }
+        node = slot;
+    }
+}
+
+void *
+rdxtree_iter_next(const struct rdxtree *tree, struct rdxtree_iter *iter)
+{
+    uint32_t key = iter->next;
+    uint32_t flags;
+    void *value;
+
+    if (iter->end) {
+        return NULL;
+    }
+    flags = qsbr_read_enter();
+    value = rdxtree_lookup_from(tree, &key);
+    qsbr_read_exit(flags);
+    if (value == NULL || key == UINT32_MAX) {
+        iter->end = true;
+    } else {
+        iter->next = key + 1;
+    }
+    iter->key = key;
+    return value;
+}
