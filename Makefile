@@ -82,6 +82,7 @@ KERNEL_SRCS := \
 	i386/platform.c \
 	i386/serial.c \
 	i386/smp.c \
+	i386/thread_switch.S \
 	i386/trap.c \
 	i386/vga.c \
 	kern/clock.c \
@@ -97,10 +98,12 @@ KERNEL_SRCS := \
 	kern/rdxtree.c \
 	kern/shell.c \
 	kern/string.c \
+	kern/thread.c \
 	tests/kernel/biosmem_test.c \
 	tests/kernel/kmem_test.c \
 	tests/kernel/ktest_selftest.c \
 	tests/kernel/rdxtree_test.c \
+	tests/kernel/sched_test.c \
 	tests/kernel/smp_test.c \
 	tests/kernel/vm_page_test.c \
 	vm/vm_page.c
@@ -152,10 +155,12 @@ mach.iso: mach tools/mkiso
 all: mach mach.iso
 
 # The PAE variant, for the boot matrix: its own configure run and objects.
+# It is also the debug build (assertions, lock debugging, kmem verify
+# mode), so the matrix covers both settings without a third kernel.
 PAE_DIR := $(B)/pae
 $(PAE_DIR)/config.h: configure config.mk.in config.h.in
 	@mkdir -p $(PAE_DIR)
-	$(Q)cd $(PAE_DIR) && $(CURDIR)/configure -q --enable-pae
+	$(Q)cd $(PAE_DIR) && $(CURDIR)/configure -q --enable-pae --enable-debug
 	@touch $@
 
 $(PAE_DIR)/mach: $(PAE_DIR)/config.h FORCE

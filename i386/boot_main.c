@@ -32,6 +32,7 @@
 #include <kern/printf.h>
 #include <kern/shell.h>
 #include <kern/string.h>
+#include <kern/thread.h>
 #include <vm/vm_page.h>
 
 #ifdef CONFIG_PAE
@@ -255,6 +256,7 @@ boot_main(uint32_t magic, uint32_t info_pa)
     kern_report();
     smp_setup();
     boot_vm_setup();
+    thread_setup();
 
     kern_main();
 }

@@ -26,6 +26,8 @@ static struct gdt_tss gdt_tss_table[CONFIG_NCPUS];
 
 _Static_assert(offsetof(struct percpu, self) == 0, "%gs:0 must be percpu.self");
 _Static_assert(offsetof(struct percpu, id) == 4, "%gs:4 must be percpu.id");
+_Static_assert(offsetof(struct percpu, preempt_count) == PERCPU_PREEMPT_COUNT,
+               "PERCPU_PREEMPT_COUNT is wrong");
 
 /* Build a segment descriptor from base, limit (20 bits), access byte, flags. */
 static uint64_t

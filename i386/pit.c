@@ -10,6 +10,7 @@
 #include <i386/pit.h>
 #include <i386/trap.h>
 #include <kern/clock.h>
+#include <kern/thread.h>
 
 #define PIT_CHANNEL0            0x40
 #define PIT_COMMAND             0x43
@@ -21,6 +22,7 @@ pit_intr(struct trap_frame *frame)
 {
     (void)frame;
     clock_tick();
+    thread_tick();          /* the only timer when there is no local APIC */
 }
 
 void

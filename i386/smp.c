@@ -35,6 +35,7 @@
 #include <kern/shell.h>
 #include <kern/spinlock.h>
 #include <kern/string.h>
+#include <kern/thread.h>
 
 #define SMP_TRAMPOLINE_LIMIT    0x100000    /* real mode reaches 1 MiB */
 #define SMP_START_TIMEOUT_MS    1000
@@ -89,6 +90,22 @@ smp_timer_intr(struct trap_frame *frame)
     self->ticks++;
     if (self->id == 0) {
         clock_tick();
+    }
+    thread_tick();
+}
+
+static void
+smp_wakeup_intr(struct trap_frame *frame)
+{
+    (void)frame;
+    percpu_self()->need_resched = true;     /* acted on at interrupt exit */
+}
+
+void
+smp_wakeup(unsigned int cpu)
+{
+    if (lapic_present() && percpu_table[cpu].online) {
+        lapic_ipi_send(percpu_table[cpu].apic_id, TRAP_IPI_WAKEUP);
     }
 }
 
@@ -183,9 +200,7 @@ smp_ap_main(unsigned int cpu)
     lapic_timer_start(CLOCK_HZ);
     __atomic_fetch_add(&percpu_nr_online, 1, __ATOMIC_RELAXED);
     __atomic_store_n(&self->online, true, __ATOMIC_RELEASE);
-    for (;;) {
-        cpu_idle();
-    }
+    thread_idle();
 }
 
 /* Start the CPU with APIC id apic_id as CPU cpu; true once it is online. */
@@ -279,6 +294,7 @@ smp_setup(void)
     }
     trap_vector_register(TRAP_LAPIC_TIMER, smp_timer_intr);
     trap_vector_register(TRAP_IPI_CALL, smp_call_intr);
+    trap_vector_register(TRAP_IPI_WAKEUP, smp_wakeup_intr);
     pit_stop();
     lapic_timer_start(CLOCK_HZ);
 
@@ -293,15 +309,15 @@ smp_shell_cpus(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    printf("cpu apic online ticks\n");
+    printf("cpu apic ready      ticks\n");
     for (unsigned int i = 0; i < CONFIG_NCPUS; i++) {
         const struct percpu *pc = &percpu_table[i];
 
         if (pc->online) {
-            printf("%3u %4u %6s %llu\n", i, pc->apic_id, "yes",
+            printf("%3u %4u %5u %10llu\n", i, pc->apic_id, thread_runq_length(i),
                    (unsigned long long)pc->ticks);
         }
     }
 }
 
-SHELL_CMD_DEFINE(cpus, "", "online CPUs and their timer ticks", smp_shell_cpus);
+SHELL_CMD_DEFINE(cpus, "", "online CPUs, run-queue lengths, timer ticks", smp_shell_cpus);

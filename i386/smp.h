@@ -40,4 +40,7 @@ bool smp_call(unsigned int cpu, void (*fn)(void *arg), void *arg);
  */
 void smp_call_all(void (*fn)(void *arg), void *arg);
 
+/* Make CPU cpu look at its run queue soon (an IPI); no-op when offline. */
+void smp_wakeup(unsigned int cpu);
+
 #endif /* I386_SMP_H */

@@ -21,6 +21,7 @@
 #include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
+#include <kern/thread.h>
 
 struct trap_gate {
     uint16_t offset_low;
@@ -151,6 +152,7 @@ trap_dispatch(struct trap_frame *f)
             printf("trap: unexpected IRQ %u\n", irq);
         }
         intr_eoi(irq);
+        thread_intr_exit();
         return;
     }
     if (trap_handlers[f->vector] != NULL) {
@@ -159,4 +161,5 @@ trap_dispatch(struct trap_frame *f)
         printf("trap: unexpected interrupt vector %u\n", f->vector);
     }
     lapic_eoi();
+    thread_intr_exit();
 }

@@ -6,8 +6,10 @@
  * does not push one, then the vector number, and jumps to trap_common,
  * which saves the remaining registers into a struct trap_frame, loads the
  * kernel data segments and calls trap_dispatch(frame). The stub addresses
- * are collected in trap_entry_table[] for trap_setup(). %gs is left
- * alone: in the kernel it always holds the CPU's per-CPU segment.
+ * are collected in trap_entry_table[] for trap_setup(). %gs is saved in
+ * the frame but never restored from it: in the kernel it always holds the
+ * per-CPU segment of the CPU running the code, and a thread preempted on
+ * one CPU may return from the interrupt on another.
  */
 #include <i386/trap.h>
 
@@ -32,7 +34,7 @@ trap_common:
     call trap_dispatch
     addl $4, %esp
     popal
-    popl %gs
+    addl $4, %esp                       /* %gs: keep this CPU's (see above) */
     popl %fs
     popl %es
     popl %ds

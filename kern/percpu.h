@@ -29,21 +29,35 @@ static inline unsigned int cpu_id(void) { return percpu_host_cpu; }
 static inline void percpu_host_set_cpu(unsigned int cpu) { percpu_host_cpu = cpu; }
 static inline uint32_t cpu_intr_save(void) { return 0; }
 static inline void cpu_intr_restore(uint32_t flags) { (void)flags; }
+static inline void preempt_disable(void) { }
+static inline void preempt_enable(void) { }
+static inline void preempt_enable_no_resched(void) { }
+static inline int preempt_resched_pending(void) { return 0; }
+static inline void preempt_check(void) { }
 
 #else /* MACH_HOST */
 
 #include <stdbool.h>
 
 #include <i386/cpu.h>
+#include <kern/macros.h>
+
+struct thread;
 
 struct percpu {
     struct percpu *self;        /* offset 0: %gs:0 */
     unsigned int id;            /* offset 4: 0..CONFIG_NCPUS-1 */
+    unsigned int preempt_count; /* offset 8: > 0: no preemption */
+    volatile bool need_resched; /* the scheduler wants the CPU back */
     unsigned int apic_id;
     volatile bool online;
     volatile uint64_t ticks;    /* timer interrupts taken by this CPU */
     char *stack;                /* boot/idle stack (KERNEL_STACK_SIZE) */
+    struct thread *current;     /* running thread (NULL before threads) */
+    struct thread *idle;        /* this CPU's idle thread */
 } __attribute__((aligned(CPU_CACHE_LINE)));
+
+#define PERCPU_PREEMPT_COUNT    8   /* offsetof(struct percpu, preempt_count) */
 
 extern struct percpu percpu_table[CONFIG_NCPUS];
 
@@ -68,6 +82,46 @@ cpu_id(void)
 
     __asm__ volatile("movl %%gs:4, %0" : "=r"(id));
     return id;
+}
+
+/*
+ * Disable preemption: the running thread stays on this CPU until the
+ * matching preempt_enable(). Nests. One instruction.
+ */
+static inline void
+preempt_disable(void)
+{
+    __asm__ volatile("incl %%gs:%c0" : : "i"(PERCPU_PREEMPT_COUNT) : "memory");
+}
+
+/*
+ * Reschedule if the scheduler asked for it while preemption was off and
+ * the caller can be preempted now (count 0, interrupts on).
+ */
+void preempt_check(void);
+
+/* True when the scheduler wants this CPU back. */
+static inline int
+preempt_resched_pending(void)
+{
+    return percpu_self()->need_resched;
+}
+
+/* Re-enable preemption; may switch threads when the count drops to 0. */
+static inline void
+preempt_enable(void)
+{
+    __asm__ volatile("decl %%gs:%c0" : : "i"(PERCPU_PREEMPT_COUNT) : "memory");
+    if (unlikely(preempt_resched_pending())) {
+        preempt_check();
+    }
+}
+
+/* Re-enable preemption without rescheduling (e.g. interrupts are off). */
+static inline void
+preempt_enable_no_resched(void)
+{
+    __asm__ volatile("decl %%gs:%c0" : : "i"(PERCPU_PREEMPT_COUNT) : "memory");
 }
 
 #endif /* MACH_HOST */

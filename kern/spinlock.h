@@ -2,41 +2,99 @@
 /*
  * Spinlocks (ticket locks: first come, first served).
  *
- * spinlock_lock() does not touch interrupts; use spinlock_lock_intr_save()
- * for locks also taken from interrupt handlers. Never sleep with a lock
- * held. Works in host builds too (pthreads as CPUs), where the interrupt
- * part is a no-op.
+ * Holding a spinlock disables preemption: the holder stays on its CPU
+ * and runs until it unlocks. spinlock_lock() does not touch interrupts;
+ * use spinlock_lock_intr_save() for locks also taken from interrupt
+ * handlers. Never sleep with a lock held. Works in host builds too
+ * (pthreads as CPUs), where the interrupt and preemption parts are no-ops.
  */
 #ifndef KERN_SPINLOCK_H
 #define KERN_SPINLOCK_H
 
 #include <stdint.h>
 
+#include <kern/macros.h>
 #include <kern/percpu.h>
 
 #ifdef MACH_HOST
 #include <sched.h>
 #endif
 
+#if defined(CONFIG_DEBUG) && !defined(MACH_HOST)
+#define SPINLOCK_DEBUG 1
+#include <kern/panic.h>
+#endif
+
 struct spinlock {
     uint16_t next;              /* ticket of the next arrival */
     uint16_t owner;             /* ticket being served */
+#ifdef SPINLOCK_DEBUG
+    unsigned int holder;        /* CPU holding it, plus 1; 0 when free */
+#endif
 };
 
+#ifdef SPINLOCK_DEBUG
+#define SPINLOCK_INITIALIZER    { 0, 0, 0 }
+#else
 #define SPINLOCK_INITIALIZER    { 0, 0 }
+#endif
 
 static inline void
 spinlock_init(struct spinlock *lock)
 {
     lock->next = 0;
     lock->owner = 0;
+#ifdef SPINLOCK_DEBUG
+    lock->holder = 0;
+#endif
 }
+
+/*
+ * Lock debugging (--enable-debug): the holder is tracked, taking a lock
+ * the CPU already holds (recursion) and releasing a lock another CPU holds
+ * panic, and spinlock_assert_held() checks the caller holds the lock.
+ */
+#ifdef SPINLOCK_DEBUG
+static inline void
+spinlock_debug_acquire(struct spinlock *lock)
+{
+    if (__atomic_load_n(&lock->holder, __ATOMIC_RELAXED) == cpu_id() + 1) {
+        panic("spinlock %p: recursive lock on CPU %u", (void *)lock, cpu_id());
+    }
+}
+
+static inline void
+spinlock_debug_release(struct spinlock *lock)
+{
+    if (lock->holder != cpu_id() + 1) {
+        panic("spinlock %p: released on CPU %u, holder %d", (void *)lock,
+              cpu_id(), (int)lock->holder - 1);
+    }
+    lock->holder = 0;
+}
+
+static inline void
+spinlock_assert_held(const struct spinlock *lock)
+{
+    if (lock->holder != cpu_id() + 1) {
+        panic("spinlock %p: not held by CPU %u", (void *)lock, cpu_id());
+    }
+}
+#else
+static inline void spinlock_debug_acquire(struct spinlock *lock) { (void)lock; }
+static inline void spinlock_debug_release(struct spinlock *lock) { (void)lock; }
+static inline void spinlock_assert_held(const struct spinlock *lock) { (void)lock; }
+#endif
 
 /* Acquire the lock, spinning while another CPU holds it. */
 static inline void
 spinlock_lock(struct spinlock *lock)
 {
-    uint16_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
+    uint16_t ticket;
+
+    preempt_disable();
+    spinlock_debug_acquire(lock);
+    ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
 
     while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket) {
 #ifdef MACH_HOST
@@ -45,13 +103,18 @@ spinlock_lock(struct spinlock *lock)
         cpu_pause();
 #endif
     }
+#ifdef SPINLOCK_DEBUG
+    lock->holder = cpu_id() + 1;
+#endif
 }
 
 /* Release the lock. The caller must hold it. */
 static inline void
 spinlock_unlock(struct spinlock *lock)
 {
+    spinlock_debug_release(lock);
     __atomic_store_n(&lock->owner, lock->owner + 1, __ATOMIC_RELEASE);
+    preempt_enable();
 }
 
 /* Disable local interrupts, then acquire; returns the flags to restore. */
@@ -68,8 +131,13 @@ spinlock_lock_intr_save(struct spinlock *lock)
 static inline void
 spinlock_unlock_intr_restore(struct spinlock *lock, uint32_t flags)
 {
-    spinlock_unlock(lock);
+    spinlock_debug_release(lock);
+    __atomic_store_n(&lock->owner, lock->owner + 1, __ATOMIC_RELEASE);
+    preempt_enable_no_resched();
     cpu_intr_restore(flags);
+    if (unlikely(preempt_resched_pending())) {
+        preempt_check();
+    }
 }
 
 #endif /* KERN_SPINLOCK_H */

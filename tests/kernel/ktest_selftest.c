@@ -15,6 +15,7 @@
 #include <kern/ktest.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
+#include <kern/spinlock.h>
 #include <kern/string.h>
 
 /* The timer interrupt is running: ticks advance while we wait. */
@@ -72,6 +73,17 @@ ktest_selftest_fault_fn(void)
     ktest_assert_msg(0, "the read of an unmapped address did not fault");
 }
 
+/* With --enable-debug, taking a held lock again must panic, not hang. */
+static void
+ktest_selftest_lock_fn(void)
+{
+    static struct spinlock lock = SPINLOCK_INITIALIZER;
+
+    spinlock_lock(&lock);
+    spinlock_lock(&lock);
+    ktest_assert_msg(0, "a recursive spinlock_lock() returned");
+}
+
 static void
 ktest_selftest_panic_fn(void)
 {
@@ -84,3 +96,4 @@ KTEST_DEFINE(printf, ktest_printf_fn, 0);
 KTEST_DEFINE(selftest_fail, ktest_selftest_fail_fn, KTEST_MANUAL);
 KTEST_DEFINE(selftest_fault, ktest_selftest_fault_fn, KTEST_MANUAL);
 KTEST_DEFINE(selftest_panic, ktest_selftest_panic_fn, KTEST_MANUAL);
+KTEST_DEFINE(selftest_lock, ktest_selftest_lock_fn, KTEST_MANUAL);

@@ -48,14 +48,21 @@ struct vm_page_test_state {
 /* Marks the pages a test holds, to catch a page handed out twice. */
 static char vm_page_test_marker;
 
-/* Drain this CPU's pools, then record the free lists. */
+static void
+vm_page_test_drain(void *arg)
+{
+    (void)arg;
+    vm_page_pool_drain();
+}
+
+/* Drains every CPU's pool first, so that only free lists are compared. */
 static void
 vm_page_test_state_get(struct vm_page_test_state *state)
 {
     struct vm_page_seg_stats stats;
     struct vm_page *first;
 
-    vm_page_pool_drain();
+    smp_call_all(vm_page_test_drain, NULL);
     state->digest = 0;
     for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
         vm_page_seg_stats_get(i, &stats);
@@ -283,7 +290,9 @@ vm_page_test_contig_fn(void)
 
 /* ---------------------------------------------------------------- smp */
 
-#define VM_PAGE_SMP_OPS         20000
+/* Operations in all, split over the CPUs (lock hand-offs are slow when
+   QEMU runs more vCPUs than the host has cores). */
+#define VM_PAGE_SMP_OPS_TOTAL   40000
 #define VM_PAGE_SMP_HELD        64
 
 struct vm_page_smp_cpu {
@@ -325,7 +334,7 @@ vm_page_smp_fn(void *arg)
     struct vm_page *page;
 
     (void)arg;
-    for (unsigned int op = 0; op < VM_PAGE_SMP_OPS; op++) {
+    for (unsigned int op = 0; op < VM_PAGE_SMP_OPS_TOTAL / smp_nr_cpus(); op++) {
         rng ^= rng << 13;
         rng ^= rng >> 17;
         rng ^= rng << 5;

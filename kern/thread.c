@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Threads and the scheduler.
+ *
+ * Each CPU owns a run queue (a spinlock and a FIFO list); a thread is on
+ * at most one run queue or one wait queue, linked by its node. Switching
+ * happens in thread_schedule() with interrupts off: the current thread,
+ * if still runnable, goes to the tail of its run queue, and the head (or
+ * the idle thread) runs next. A thread that was just switched away from
+ * is still "on CPU" until its registers are saved; any CPU that picks it
+ * waits for on_cpu to clear, which thread_switch_finish() does right after
+ * the switch. That closes the race where a thread queued on a wait queue
+ * is woken (and run elsewhere) before its old CPU finished leaving it.
+ *
+ * Preemption: the timer tick counts the slice down and raises
+ * need_resched; the end of every interrupt (thread_intr_exit) switches
+ * when preemption is enabled, and so does the last preempt_enable() of a
+ * spinlock section. Placement: a new thread goes to the CPU with the
+ * shortest run queue; an idle CPU steals the oldest ready thread of the
+ * longest queue (load balancing), unless it is bound to its CPU.
+ *
+ * Memory: thread structures come from a kmem cache, stacks are order-2
+ * (16 KiB) vm_page blocks in the direct map. Guard pages under stacks
+ * wait for pmap. A dead thread is freed by the thread that runs after it,
+ * since nobody can free the stack it is running on.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <i386/cpu.h>
+#include <i386/param.h>
+#include <i386/smp.h>
+#include <kern/clock.h>
+#include <kern/kmem.h>
+#include <kern/list.h>
+#include <kern/macros.h>
+#include <kern/panic.h>
+#include <kern/percpu.h>
+#include <kern/printf.h>
+#include <kern/shell.h>
+#include <kern/spinlock.h>
+#include <kern/string.h>
+#include <kern/thread.h>
+#include <vm/vm_page.h>
+
+#define THREAD_STACK_ORDER      2           /* 16 KiB = KERNEL_STACK_SIZE */
+
+_Static_assert((PAGE_SIZE << THREAD_STACK_ORDER) == KERNEL_STACK_SIZE,
+               "thread stacks are KERNEL_STACK_SIZE");
+_Static_assert(offsetof(struct thread, esp) == 0, "thread_switch uses esp at 0");
+
+struct thread_runq {
+    struct spinlock lock;
+    struct list ready;
+    unsigned int nr_ready;
+} __attribute__((aligned(CPU_CACHE_LINE)));
+
+static struct thread_runq thread_runqs[CONFIG_NCPUS];
+static struct kmem_cache thread_cache;
+static struct thread thread_boot[CONFIG_NCPUS];    /* boot contexts */
+static volatile bool thread_active;
+static unsigned int thread_nr;          /* allocated threads, boot contexts excluded */
+
+struct thread *thread_switch_context(struct thread *prev, struct thread *next);
+extern char thread_start[];
+
+struct thread *
+thread_self(void)
+{
+    return percpu_self()->current;
+}
+
+unsigned int
+thread_runq_length(unsigned int cpu)
+{
+    return thread_runqs[cpu].nr_ready;
+}
+
+/* Lock-free hint: a run queue's length may change right after. */
+static unsigned int
+thread_runq_pick_least(void)
+{
+    unsigned int best = 0;
+
+    for (unsigned int cpu = 1; cpu < CONFIG_NCPUS; cpu++) {
+        if (percpu_table[cpu].online
+            && thread_runqs[cpu].nr_ready < thread_runqs[best].nr_ready) {
+            best = cpu;
+        }
+    }
+    return best;
+}
+
+/* Put t on CPU cpu's run queue and make that CPU notice. */
+static void
+thread_enqueue(struct thread *t, unsigned int cpu)
+{
+    struct thread_runq *rq = &thread_runqs[cpu];
+    uint32_t flags = spinlock_lock_intr_save(&rq->lock);
+
+    if (t->state == THREAD_READY || t->state == THREAD_DEAD) {
+        panic("thread: '%s' queued while %s", t->name,
+              t->state == THREAD_READY ? "ready" : "dead");
+    }
+    t->state = THREAD_READY;
+    t->cpu = cpu;
+    list_insert_tail(&rq->ready, &t->node);
+    rq->nr_ready++;
+    spinlock_unlock_intr_restore(&rq->lock, flags);
+
+    if (cpu != cpu_id()) {
+        smp_wakeup(cpu);
+    } else if (percpu_self()->current == percpu_self()->idle) {
+        percpu_self()->need_resched = true;
+    }
+}
+
+/* Take the oldest unbound thread of the longest other run queue. */
+static struct thread *
+thread_steal(unsigned int self)
+{
+    unsigned int victim = self;
+    struct thread *t = NULL;
+
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        if (cpu != self && thread_runqs[cpu].nr_ready > 0
+            && (victim == self || thread_runqs[cpu].nr_ready
+                                  > thread_runqs[victim].nr_ready)) {
+            victim = cpu;
+        }
+    }
+    if (victim == self) {
+        return NULL;
+    }
+
+    struct thread_runq *rq = &thread_runqs[victim];
+    struct list *node;
+
+    spinlock_lock(&rq->lock);
+    list_foreach(&rq->ready, node) {
+        struct thread *candidate = list_entry(node, struct thread, node);
+
+        if (candidate->bound_cpu == THREAD_ANY_CPU) {
+            list_remove(node);
+            rq->nr_ready--;
+            t = candidate;
+            break;
+        }
+    }
+    spinlock_unlock(&rq->lock);
+    return t;
+}
+
+/* Called on the resumed side of every switch, interrupts off. */
+static void
+thread_switch_finish(struct thread *prev)
+{
+    __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
+    if (prev->state == THREAD_DEAD && prev->stack != NULL) {
+        vm_page_free(vm_page_lookup(kvtophys(prev->stack)), THREAD_STACK_ORDER);
+        kmem_cache_free(&thread_cache, prev);
+        __atomic_fetch_sub(&thread_nr, 1, __ATOMIC_RELAXED);
+    }
+}
+
+/* Pick the next thread and switch to it. Interrupts off, preemption 0. */
+static void
+thread_schedule(void)
+{
+    struct percpu *self = percpu_self();
+    struct thread *prev = self->current, *next = NULL;
+    struct thread_runq *rq = &thread_runqs[self->id];
+
+    self->need_resched = false;
+    spinlock_lock(&rq->lock);
+    if (prev->state == THREAD_RUNNING && prev != self->idle) {
+        prev->state = THREAD_READY;
+        list_insert_tail(&rq->ready, &prev->node);
+        rq->nr_ready++;
+    }
+    if (!list_empty(&rq->ready)) {
+        next = list_entry(list_first(&rq->ready), struct thread, node);
+        list_remove(&next->node);
+        rq->nr_ready--;
+    }
+    spinlock_unlock(&rq->lock);
+    if (next == NULL) {
+        next = thread_steal(self->id);
+    }
+    if (next == NULL) {
+        next = (prev->state == THREAD_RUNNING) ? prev : self->idle;
+    }
+    if (next == prev) {
+        prev->state = THREAD_RUNNING;
+        return;
+    }
+
+    while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE)) {
+        cpu_pause();
+    }
+    next->on_cpu = true;
+    next->state = THREAD_RUNNING;
+    next->cpu = self->id;
+    next->slice = THREAD_SLICE_TICKS;
+    self->current = next;
+    prev = thread_switch_context(prev, next);
+    thread_switch_finish(prev);
+}
+
+void
+thread_yield(void)
+{
+    uint32_t flags = cpu_intr_save();
+
+    if (thread_active && percpu_self()->preempt_count == 0) {
+        thread_schedule();
+    }
+    cpu_intr_restore(flags);
+}
+
+void
+preempt_check(void)
+{
+    uint32_t flags = cpu_intr_save();
+
+    if ((flags & CPU_EFLAGS_IF) && thread_active
+        && percpu_self()->preempt_count == 0 && percpu_self()->need_resched) {
+        thread_schedule();
+    }
+    cpu_intr_restore(flags);
+}
+
+void
+thread_tick(void)
+{
+    struct percpu *self = percpu_self();
+    struct thread *t = self->current;
+
+    if (!thread_active || t == NULL) {
+        return;
+    }
+    if (t == self->idle) {
+        if (thread_runqs[self->id].nr_ready > 0 || smp_nr_cpus() > 1) {
+            self->need_resched = true;      /* run work, or try to steal */
+        }
+    } else if (t->slice > 0 && --t->slice == 0) {
+        self->need_resched = true;
+    }
+}
+
+void
+thread_intr_exit(void)
+{
+    struct percpu *self = percpu_self();
+
+    if (thread_active && self->need_resched && self->preempt_count == 0) {
+        thread_schedule();
+    }
+}
+
+/* First C code of a new thread, from thread_start. */
+void __attribute__((noreturn))
+thread_start_c(struct thread *prev)
+{
+    struct thread *self;
+
+    thread_switch_finish(prev);
+    cpu_intr_enable();
+    self = thread_self();
+    self->fn(self->arg);
+    thread_exit();
+}
+
+/* Allocate a thread whose first switch-in runs fn(arg); not queued. */
+static struct thread *
+thread_alloc(const char *name, void (*fn)(void *arg), void *arg, unsigned int bound_cpu)
+{
+    struct vm_page *page;
+    struct thread *t;
+    uint32_t *sp;
+
+    t = kmem_cache_alloc(&thread_cache);
+    if (t == NULL) {
+        return NULL;
+    }
+    page = vm_page_alloc(THREAD_STACK_ORDER, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+    if (page == NULL) {
+        kmem_cache_free(&thread_cache, t);
+        return NULL;
+    }
+    memset(t, 0, sizeof(*t));
+    strlcpy(t->name, name, sizeof(t->name));
+    t->stack = vm_page_direct_va(page);
+    t->fn = fn;
+    t->arg = arg;
+    t->bound_cpu = bound_cpu;
+    t->slice = THREAD_SLICE_TICKS;
+
+    /* Registers popped by thread_switch_context, then its return address. */
+    sp = (uint32_t *)((char *)t->stack + KERNEL_STACK_SIZE);
+    *--sp = 0;                                  /* fake caller of thread_start */
+    *--sp = (uint32_t)(uintptr_t)thread_start;
+    for (int i = 0; i < 4; i++) {
+        *--sp = 0;                              /* ebp, ebx, esi, edi */
+    }
+    t->esp = (uint32_t)(uintptr_t)sp;
+    __atomic_fetch_add(&thread_nr, 1, __ATOMIC_RELAXED);
+    return t;
+}
+
+unsigned int
+thread_count(void)
+{
+    return __atomic_load_n(&thread_nr, __ATOMIC_RELAXED);
+}
+
+struct thread *
+thread_create(const char *name, void (*fn)(void *arg), void *arg, unsigned int cpu)
+{
+    struct thread *t;
+
+    if (cpu != THREAD_ANY_CPU && (cpu >= CONFIG_NCPUS || !percpu_table[cpu].online)) {
+        return NULL;
+    }
+    t = thread_alloc(name, fn, arg, cpu);
+    if (t != NULL) {
+        thread_enqueue(t, cpu == THREAD_ANY_CPU ? thread_runq_pick_least() : cpu);
+    }
+    return t;
+}
+
+void
+thread_exit(void)
+{
+    cpu_intr_disable();
+    if (percpu_self()->preempt_count != 0) {
+        panic("thread: '%s' exits with preemption disabled", thread_self()->name);
+    }
+    thread_self()->state = THREAD_DEAD;
+    thread_schedule();
+    panic("thread: a dead thread was scheduled");
+}
+
+void
+thread_delay(unsigned long ticks)
+{
+    uint64_t end = clock_ticks() + ticks;
+
+    while (clock_ticks() < end) {
+        thread_yield();
+        if (clock_ticks() < end && thread_runq_length(cpu_id()) == 0) {
+            cpu_idle();             /* nothing else to run: wait for a tick */
+        }
+    }
+}
+
+void
+waitq_init(struct waitq *wq)
+{
+    spinlock_init(&wq->lock);
+    list_init(&wq->threads);
+}
+
+void
+waitq_sleep(struct waitq *wq, struct spinlock *lock)
+{
+    struct thread *self;
+    uint32_t flags = cpu_intr_save();
+
+    spinlock_lock(&wq->lock);
+    self = thread_self();
+    self->state = THREAD_SLEEPING;
+    list_insert_tail(&wq->threads, &self->node);
+    spinlock_unlock(&wq->lock);
+    if (lock != NULL) {
+        spinlock_unlock(lock);
+    }
+    /* Interrupts off: a wakeup can only make us READY, not run us here. */
+    if (percpu_self()->preempt_count != 0) {
+        panic("thread: '%s' sleeps with preemption disabled (count %u, cpu %u)", self->name, percpu_self()->preempt_count, cpu_id());
+    }
+    thread_schedule();
+    cpu_intr_restore(flags);
+    if (lock != NULL) {
+        spinlock_lock(lock);
+    }
+}
+
+static unsigned int
+waitq_wakeup(struct waitq *wq, bool all)
+{
+    unsigned int n = 0;
+    uint32_t flags = spinlock_lock_intr_save(&wq->lock);
+
+    while (!list_empty(&wq->threads)) {
+        struct thread *t = list_entry(list_first(&wq->threads), struct thread, node);
+
+        list_remove(&t->node);
+        /* Wake on its last CPU unless another is less loaded. */
+        thread_enqueue(t, t->bound_cpu != THREAD_ANY_CPU ? t->bound_cpu
+                                                        : thread_runq_pick_least());
+        n++;
+        if (!all) {
+            break;
+        }
+    }
+    spinlock_unlock_intr_restore(&wq->lock, flags);
+    return n;
+}
+
+unsigned int
+waitq_wakeup_one(struct waitq *wq)
+{
+    return waitq_wakeup(wq, false);
+}
+
+unsigned int
+waitq_wakeup_all(struct waitq *wq)
+{
+    return waitq_wakeup(wq, true);
+}
+
+/* The idle loop of one CPU: run whatever appears, else halt. */
+static void __attribute__((noreturn))
+thread_idle_loop(void)
+{
+    for (;;) {
+        cpu_intr_disable();
+        if (thread_runqs[cpu_id()].nr_ready > 0 || smp_nr_cpus() > 1) {
+            thread_schedule();
+        }
+        cpu_idle();                 /* sti; hlt: wakes on any interrupt */
+    }
+}
+
+static void
+thread_idle_fn(void *arg)
+{
+    (void)arg;
+    thread_idle_loop();
+}
+
+/* Make the caller's boot context the thread t of this CPU. */
+static void
+thread_boot_adopt(struct thread *t, const char *name)
+{
+    struct percpu *self = percpu_self();
+
+    strlcpy(t->name, name, sizeof(t->name));
+    t->state = THREAD_RUNNING;
+    t->on_cpu = true;
+    t->cpu = self->id;
+    t->bound_cpu = self->id;
+    t->slice = THREAD_SLICE_TICKS;
+    self->current = t;
+}
+
+/* Secondary CPUs: their boot context becomes their idle thread. */
+static void
+thread_ap_start(void *arg)
+{
+    struct percpu *self = percpu_self();
+    struct thread *t = &thread_boot[self->id];
+
+    (void)arg;
+    thread_boot_adopt(t, "idle");
+    self->idle = t;
+}
+
+void
+thread_setup(void)
+{
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        spinlock_init(&thread_runqs[cpu].lock);
+        list_init(&thread_runqs[cpu].ready);
+    }
+    if (kmem_cache_init(&thread_cache, "thread", sizeof(struct thread),
+                        CPU_CACHE_LINE, NULL, 0) != 0) {
+        panic("thread: cannot create the thread cache");
+    }
+    thread_boot_adopt(&thread_boot[0], "main");
+    thread_boot[0].bound_cpu = THREAD_ANY_CPU;
+
+    /* CPU 0's idle thread is a real thread, bound to CPU 0, never queued. */
+    percpu_self()->idle = thread_alloc("idle", thread_idle_fn, NULL, 0);
+    if (percpu_self()->idle == NULL) {
+        panic("thread: no memory for the idle thread");
+    }
+    for (unsigned int cpu = 1; cpu < CONFIG_NCPUS; cpu++) {
+        smp_call(cpu, thread_ap_start, NULL);       /* false when offline */
+    }
+    __atomic_store_n(&thread_active, true, __ATOMIC_RELEASE);
+}
+
+void
+thread_idle(void)
+{
+    while (!__atomic_load_n(&thread_active, __ATOMIC_ACQUIRE)) {
+        cpu_idle();
+    }
+    thread_idle_loop();
+}
+
+static void
+thread_shell_threads(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("cpu current          ready\n");
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        const struct percpu *pc = &percpu_table[cpu];
+
+        if (pc->online) {
+            printf("%3u %-16s %5u\n", cpu,
+                   pc->current != NULL ? pc->current->name : "-",
+                   thread_runqs[cpu].nr_ready);
+        }
+    }
+}
+
+SHELL_CMD_DEFINE(threads, "", "running thread and run-queue length per CPU",
+                 thread_shell_threads);

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Kernel threads, the scheduler and wait queues.
+ *
+ * Every CPU has a run queue of ready threads (FIFO, round robin with a
+ * time slice of THREAD_SLICE_TICKS) and an idle thread. Threads are
+ * preempted at the end of an interrupt when their slice is over and
+ * preemption is enabled (no spinlock held). New threads go to the least
+ * loaded CPU; an idle CPU steals ready threads from the busiest one.
+ */
+#ifndef KERN_THREAD_H
+#define KERN_THREAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kern/list.h>
+#include <kern/spinlock.h>
+
+#define THREAD_NAME_SIZE        24
+#define THREAD_SLICE_TICKS      5           /* 50 ms at 100 Hz */
+#define THREAD_ANY_CPU          (~0u)
+
+enum thread_state {
+    THREAD_RUNNING,
+    THREAD_READY,
+    THREAD_SLEEPING,
+    THREAD_DEAD,
+};
+
+struct thread {
+    uint32_t esp;                   /* saved stack pointer (switch) */
+    volatile bool on_cpu;           /* context not yet saved: do not run */
+    enum thread_state state;
+    unsigned int cpu;               /* CPU whose run queue holds it / ran it */
+    unsigned int bound_cpu;         /* THREAD_ANY_CPU or a fixed CPU */
+    unsigned int slice;             /* ticks left */
+    struct list node;               /* run queue or wait queue */
+    void *stack;                    /* NULL for boot contexts */
+    void (*fn)(void *arg);
+    void *arg;
+    char name[THREAD_NAME_SIZE];
+};
+
+/* A queue of sleeping threads. */
+struct waitq {
+    struct spinlock lock;
+    struct list threads;
+};
+
+#define WAITQ_INITIALIZER(wq) { SPINLOCK_INITIALIZER, LIST_INITIALIZER((wq).threads) }
+
+/*
+ * Start the scheduler: the calling boot context becomes the thread
+ * "main" on CPU 0, each CPU gets an idle thread, and the other CPUs start
+ * scheduling. Call once on CPU 0 after kmem and SMP are up.
+ */
+void thread_setup(void);
+
+/*
+ * Create a thread running fn(arg) (a return from fn is thread_exit()), on
+ * CPU cpu or, with THREAD_ANY_CPU, on the least loaded CPU. The name is
+ * copied (and cut to THREAD_NAME_SIZE - 1 characters). Returns NULL when
+ * memory for the thread or its stack is short. Any thread context.
+ */
+struct thread *thread_create(const char *name, void (*fn)(void *arg), void *arg,
+                             unsigned int cpu);
+
+/* End the calling thread. Its memory is freed after it stopped running. */
+void thread_exit(void) __attribute__((noreturn));
+
+/* Give the CPU to another ready thread, if any. */
+void thread_yield(void);
+
+/* The calling thread. */
+struct thread *thread_self(void);
+
+/* Sleep at least ticks clock ticks (yielding meanwhile). */
+void thread_delay(unsigned long ticks);
+
+/* Threads allocated and not yet freed (idle threads included, boot contexts not). */
+unsigned int thread_count(void);
+
+/* Count of ready threads on CPU cpu's run queue (for reports and tests). */
+unsigned int thread_runq_length(unsigned int cpu);
+
+/*
+ * The idle loop of a secondary CPU's boot context: wait for thread_setup(),
+ * then schedule forever.
+ */
+void thread_idle(void) __attribute__((noreturn));
+
+/* Called from the timer interrupt of every CPU. */
+void thread_tick(void);
+
+/*
+ * Called at the end of every interrupt, with interrupts off: switch
+ * threads if the slice is over and preemption is enabled.
+ */
+void thread_intr_exit(void);
+
+void waitq_init(struct waitq *wq);
+
+/*
+ * Sleep on wq until woken. If lock is not NULL, it is released after the
+ * caller is queued (so a wakeup between the caller's check and its sleep
+ * is not lost) and taken again before returning. Call from a thread with
+ * preemption enabled, apart from lock.
+ */
+void waitq_sleep(struct waitq *wq, struct spinlock *lock);
+
+/* Wake one / all threads sleeping on wq. Returns how many were woken. Any context. */
+unsigned int waitq_wakeup_one(struct waitq *wq);
+unsigned int waitq_wakeup_all(struct waitq *wq);
+
+#endif /* KERN_THREAD_H */
