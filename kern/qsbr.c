@@ -106,7 +106,11 @@ qsbr_cpu_count(unsigned int cpu)
 void
 qsbr_quiescent(void)
 {
+    /* Interrupts off: a thread moved to another CPU must not vouch for this one. */
+    uint32_t flags = cpu_intr_save();
+
     __atomic_fetch_add(&qsbr_cpus[cpu_id()].count, 1, __ATOMIC_SEQ_CST);
+    cpu_intr_restore(flags);
 }
 
 /* Whether every CPU of the snapshot has moved; lock held. */

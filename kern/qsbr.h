@@ -84,7 +84,8 @@ void qsbr_defer(struct qsbr_node *node, void (*fn)(struct qsbr_node *node));
 /*
  * Declare that the calling CPU is outside any read section (for loops
  * that run long with interrupts disabled, and for host tests). Lock-free:
- * one atomic increment of the CPU's counter.
+ * one atomic increment of the CPU's counter, with interrupts disabled
+ * around it so that the caller cannot migrate in between.
  */
 void qsbr_quiescent(void);
 
