@@ -85,6 +85,10 @@ KERNEL_SRCS := \
 	i386/thread_switch.S \
 	i386/trap.c \
 	i386/vga.c \
+	ipc/ipc_entry.c \
+	ipc/ipc_port.c \
+	ipc/ipc_right.c \
+	ipc/ipc_space.c \
 	kern/clock.c \
 	kern/cmdline.c \
 	kern/console.c \
@@ -100,6 +104,7 @@ KERNEL_SRCS := \
 	kern/string.c \
 	kern/thread.c \
 	tests/kernel/biosmem_test.c \
+	tests/kernel/ipc_space_test.c \
 	tests/kernel/kmem_test.c \
 	tests/kernel/ktest_selftest.c \
 	tests/kernel/rdxtree_test.c \

@@ -5,6 +5,9 @@
  */
 #include <i386/boot.h>
 #include <i386/cpu_info.h>
+#include <ipc/ipc_entry.h>
+#include <ipc/ipc_port.h>
+#include <ipc/ipc_space.h>
 #include <kern/cmdline.h>
 #include <kern/kern_main.h>
 #include <kern/ktest.h>
@@ -33,6 +36,9 @@ void
 kern_main(void)
 {
     rdxtree_setup();
+    ipc_entry_setup();
+    ipc_port_setup();
+    ipc_space_setup();
     printf("boot: report done\n");
     ktest_run();
     shell_run();

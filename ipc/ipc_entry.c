@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Entries of an IPC space (see ipc/ipc_entry.h).
+ *
+ * Rationale. The space's radix tree is keyed by name - 1: the lowest
+ * free key of the tree is then the lowest free name, and name 0 maps to
+ * key 0xffffffff, which is never inserted, so looking it up finds
+ * nothing without a test. Name MACH_PORT_DEAD (key 0xfffffffe) could
+ * only be reached by an allocation after four billion names; it is
+ * refused there all the same. Entries come from a kmem cache: one
+ * magazine pop per name, and a name costs 32 bytes (i386) plus its
+ * share of a tree leaf, about 4.5 bytes when names are dense.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <include/mach/kern_return.h>
+#include <include/mach/port.h>
+#include <ipc/ipc_entry.h>
+#include <ipc/ipc_port.h>
+#include <ipc/ipc_space.h>
+#include <kern/kmem.h>
+#include <kern/list.h>
+#include <kern/panic.h>
+#include <kern/rdxtree.h>
+#include <kern/spinlock.h>
+
+static struct kmem_cache ipc_entry_cache;
+
+void
+ipc_entry_setup(void)
+{
+    if (kmem_cache_init(&ipc_entry_cache, "ipc_entry", sizeof(struct ipc_entry), 0, NULL,
+                        0) != 0) {
+        panic("ipc: cannot create the entry cache");
+    }
+}
+
+static struct ipc_entry *
+ipc_entry_create(struct ipc_space *space)
+{
+    struct ipc_entry *entry = kmem_cache_alloc(&ipc_entry_cache);
+
+    if (entry != NULL) {
+        entry->type = MACH_PORT_TYPE_NONE;
+        entry->urefs = 0;
+        entry->object = NULL;
+        entry->space = space;
+    }
+    return entry;
+}
+
+kern_return_t
+ipc_entry_alloc(struct ipc_space *space, struct ipc_entry **entryp)
+{
+    struct ipc_entry *entry = ipc_entry_create(space);
+    uint32_t key;
+    int error;
+
+    if (entry == NULL) {
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    error = rdxtree_insert_alloc(&space->names, entry, &key);
+    if (error == 0 && key + 1 == MACH_PORT_DEAD) {
+        rdxtree_remove(&space->names, key);
+        error = RDXTREE_ERR_FULL;
+    }
+    if (error != 0) {
+        kmem_cache_free(&ipc_entry_cache, entry);
+        return (error == RDXTREE_ERR_NOMEM) ? KERN_RESOURCE_SHORTAGE : KERN_NO_SPACE;
+    }
+    entry->name = key + 1;
+    *entryp = entry;
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+ipc_entry_alloc_name(struct ipc_space *space, mach_port_name_t name, struct ipc_entry **entryp)
+{
+    struct ipc_entry *entry;
+    int error;
+
+    assert(MACH_PORT_VALID(name));
+    if (ipc_entry_lookup(space, name) != NULL) {
+        return KERN_NAME_EXISTS;
+    }
+    entry = ipc_entry_create(space);
+    if (entry == NULL) {
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    error = rdxtree_insert(&space->names, name - 1, entry);
+    if (error != 0) {
+        kmem_cache_free(&ipc_entry_cache, entry);
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    entry->name = name;
+    *entryp = entry;
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+ipc_entry_rename(struct ipc_space *space, struct ipc_entry *entry, mach_port_name_t new_name)
+{
+    int error;
+
+    assert(MACH_PORT_VALID(new_name));
+    error = rdxtree_insert(&space->names, new_name - 1, entry);
+    if (error != 0) {
+        return (error == RDXTREE_ERR_EXIST) ? KERN_NAME_EXISTS : KERN_RESOURCE_SHORTAGE;
+    }
+    rdxtree_remove(&space->names, entry->name - 1);
+    entry->name = new_name;
+    if (entry->type & MACH_PORT_TYPE_RECEIVE) {
+        struct ipc_port *port = entry->object;
+
+        spinlock_lock(&port->lock);
+        port->receiver_name = new_name;
+        spinlock_unlock(&port->lock);
+    }
+    return KERN_SUCCESS;
+}
+
+void
+ipc_entry_free(struct ipc_space *space, struct ipc_entry *entry)
+{
+    assert(entry->type == MACH_PORT_TYPE_NONE && entry->object == NULL);
+    rdxtree_remove(&space->names, entry->name - 1);
+    kmem_cache_free(&ipc_entry_cache, entry);
+}

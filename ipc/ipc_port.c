@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Ports and port sets (see ipc/ipc_port.h).
+ *
+ * Rationale. Objects come from kmem caches, so creating a port costs a
+ * magazine pop, never a zone refill that can panic, and fails cleanly
+ * with NULL. The reference count is atomic so that dropping a right
+ * never needs the port lock; whoever drops the last one frees the port,
+ * which by then is dead (the receive right holds a reference until it is
+ * destroyed) and is no longer on any list. Counters for the reports are
+ * atomic too; they are approximate only while calls are in flight.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <ipc/ipc_port.h>
+#include <kern/kmem.h>
+#include <kern/list.h>
+#include <kern/panic.h>
+#include <kern/spinlock.h>
+
+static struct kmem_cache ipc_port_cache;
+static struct kmem_cache ipc_pset_cache;
+
+static unsigned long ipc_port_nr_ports;
+static unsigned long ipc_port_nr_active;
+static unsigned long ipc_port_nr_psets;
+
+void
+ipc_port_setup(void)
+{
+    if (kmem_cache_init(&ipc_port_cache, "ipc_port", sizeof(struct ipc_port), 0, NULL, 0) != 0
+        || kmem_cache_init(&ipc_pset_cache, "ipc_pset", sizeof(struct ipc_pset), 0, NULL,
+                           0) != 0) {
+        panic("ipc: cannot create the port caches");
+    }
+}
+
+static void
+ipc_mqueue_init(struct ipc_mqueue *mqueue)
+{
+    list_init(&mqueue->messages);
+    mqueue->nr_messages = 0;
+}
+
+struct ipc_port *
+ipc_port_create(struct ipc_space *receiver, mach_port_name_t name)
+{
+    struct ipc_port *port = kmem_cache_alloc(&ipc_port_cache);
+
+    if (port == NULL) {
+        return NULL;
+    }
+    spinlock_init(&port->lock);
+    port->refs = 1;
+    port->active = true;
+    port->receiver = receiver;
+    port->receiver_name = name;
+    port->srights = 0;
+    port->sorights = 0;
+    list_init(&port->holders);
+    ipc_mqueue_init(&port->mqueue);
+    __atomic_fetch_add(&ipc_port_nr_ports, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&ipc_port_nr_active, 1, __ATOMIC_RELAXED);
+    return port;
+}
+
+void
+ipc_port_ref(struct ipc_port *port)
+{
+    __atomic_fetch_add(&port->refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+ipc_port_unref(struct ipc_port *port)
+{
+    if (__atomic_sub_fetch(&port->refs, 1, __ATOMIC_ACQ_REL) != 0) {
+        return;
+    }
+    assert(!port->active && list_empty(&port->holders));
+    assert(port->srights == 0 && port->sorights == 0);
+    kmem_cache_free(&ipc_port_cache, port);
+    __atomic_fetch_sub(&ipc_port_nr_ports, 1, __ATOMIC_RELAXED);
+}
+
+void
+ipc_port_destroy(struct ipc_port *port)
+{
+    spinlock_lock(&port->lock);
+    assert(port->active);
+    port->active = false;
+    port->receiver = NULL;
+    port->receiver_name = MACH_PORT_NULL;
+    spinlock_unlock(&port->lock);
+    __atomic_fetch_sub(&ipc_port_nr_active, 1, __ATOMIC_RELAXED);
+}
+
+struct ipc_pset *
+ipc_pset_create(void)
+{
+    struct ipc_pset *pset = kmem_cache_alloc(&ipc_pset_cache);
+
+    if (pset == NULL) {
+        return NULL;
+    }
+    ipc_mqueue_init(&pset->mqueue);
+    __atomic_fetch_add(&ipc_port_nr_psets, 1, __ATOMIC_RELAXED);
+    return pset;
+}
+
+void
+ipc_pset_destroy(struct ipc_pset *pset)
+{
+    kmem_cache_free(&ipc_pset_cache, pset);
+    __atomic_fetch_sub(&ipc_port_nr_psets, 1, __ATOMIC_RELAXED);
+}
+
+void
+ipc_port_stats_get(struct ipc_port_stats *stats)
+{
+    stats->nr_ports = __atomic_load_n(&ipc_port_nr_ports, __ATOMIC_RELAXED);
+    stats->nr_active = __atomic_load_n(&ipc_port_nr_active, __ATOMIC_RELAXED);
+    stats->nr_psets = __atomic_load_n(&ipc_port_nr_psets, __ATOMIC_RELAXED);
+}

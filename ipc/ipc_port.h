@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Ports and port sets, the objects that IPC rights name.
+ *
+ * A port has one receiver (the space holding its receive right), any
+ * number of send rights and send-once rights in any spaces, and a message
+ * queue (a placeholder until mach_msg exists). It dies when its receive
+ * right is destroyed: it turns inactive and forgets its receiver, and
+ * the send rights held elsewhere become dead names the next time their
+ * space looks at them (ipc/ipc_right.c). The memory goes once the last
+ * reference is gone: each right held in a space holds one, and kernel
+ * code may take more.
+ *
+ * Locking: port->lock protects every field but refs, which is atomic.
+ * It is taken after the lock of a space (ipc/ipc_space.h), never the
+ * other way round, and never two port locks at once. Port sets have no
+ * lock yet: only the space naming one touches it, under that space's
+ * lock.
+ */
+#ifndef IPC_IPC_PORT_H
+#define IPC_IPC_PORT_H
+
+#include <stdbool.h>
+
+#include <include/mach/port.h>
+#include <kern/list.h>
+#include <kern/spinlock.h>
+
+struct ipc_space;
+
+/* Message queue: a placeholder for mach_msg. */
+struct ipc_mqueue {
+    struct list messages;
+    unsigned long nr_messages;
+};
+
+struct ipc_port {
+    struct spinlock lock;
+    unsigned int refs;              /* atomic */
+    bool active;                    /* false once the receive right is destroyed */
+    struct ipc_space *receiver;     /* space of the receive right; NULL when dead */
+    mach_port_name_t receiver_name; /* its name there */
+    unsigned int srights;           /* entries holding send rights, in all spaces */
+    unsigned int sorights;          /* send-once rights */
+    struct list holders;            /* entries with send or receive rights for it */
+    struct ipc_mqueue mqueue;
+};
+
+struct ipc_pset {
+    struct ipc_mqueue mqueue;       /* placeholder: the set's members' messages */
+};
+
+/* Counters for reports. */
+struct ipc_port_stats {
+    unsigned long nr_ports;         /* allocated, dead ones included */
+    unsigned long nr_active;
+    unsigned long nr_psets;
+};
+
+/* Create the kmem caches of ports and port sets. Once, after kmem_setup(). */
+void ipc_port_setup(void);
+
+/*
+ * A new active port with one reference (for its receive right), its
+ * receiver given by the caller (receiver and receiver_name). Returns
+ * NULL when memory is out.
+ */
+struct ipc_port *ipc_port_create(struct ipc_space *receiver, mach_port_name_t name);
+
+/* Take a reference on port. Lock-free; the caller holds a reference already. */
+void ipc_port_ref(struct ipc_port *port);
+
+/*
+ * Drop a reference; the last one frees the port, which must be inactive
+ * by then. Lock-free, port lock not held.
+ */
+void ipc_port_unref(struct ipc_port *port);
+
+/*
+ * Kill port: it turns inactive and loses its receiver. The caller
+ * destroys the receive right (and drops its reference afterwards). Takes
+ * the port lock. Cannot fail.
+ */
+void ipc_port_destroy(struct ipc_port *port);
+
+/* A new port set. Returns NULL when memory is out. */
+struct ipc_pset *ipc_pset_create(void);
+
+/* Free a port set (its space destroyed the right naming it). */
+void ipc_pset_destroy(struct ipc_pset *pset);
+
+/* Copy the counters into *stats. Lock-free snapshot. */
+void ipc_port_stats_get(struct ipc_port_stats *stats);
+
+#endif /* IPC_IPC_PORT_H */
