@@ -99,6 +99,7 @@ KERNEL_SRCS := \
 	kern/panic.c \
 	kern/printf.c \
 	kern/qsbr.c \
+	kern/rbtree.c \
 	kern/rdxtree.c \
 	kern/shell.c \
 	kern/string.c \
@@ -110,7 +111,9 @@ KERNEL_SRCS := \
 	tests/kernel/rdxtree_test.c \
 	tests/kernel/sched_test.c \
 	tests/kernel/smp_test.c \
+	tests/kernel/vm_map_test.c \
 	tests/kernel/vm_page_test.c \
+	vm/vm_map.c \
 	vm/vm_page.c
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS)))

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internals of vm_map: the structures callers embed (struct vm_map) or
+ * read (struct vm_map_entry, whose public fields vm/vm_map.h lists).
+ * vm/vm_map.h includes this file; only vm/vm_map.c writes these fields.
+ */
+#ifndef VM_VM_MAP_I_H
+#define VM_VM_MAP_I_H
+
+#include <stdint.h>
+
+#include <kern/list.h>
+#include <kern/rbtree.h>
+#include <kern/spinlock.h>
+
+/*
+ * One mapped range [start, end). Entries of a map are linked twice, in
+ * address order: in a red-black tree (for O(log n) lookups and free-range
+ * searches) and in a list (O(1) neighbours). gap is the free space that
+ * follows the entry, up to the next entry or the map's end; max_gap is the
+ * largest gap in the entry's subtree (the tree's augmentation).
+ */
+struct vm_map_entry {
+    struct rbtree_node tree_node;
+    struct list list_node;
+    uintptr_t start;
+    uintptr_t end;
+    uintptr_t gap;
+    uintptr_t max_gap;
+    void *object;               /* placeholder for vm_object: NULL for now */
+    uint64_t offset;            /* offset of start in object */
+    unsigned int protection;    /* VM_MAP_PROT_* */
+};
+
+/*
+ * An address map. head is a sentinel entry of size 0 at the map's start,
+ * always first in the tree and the list (the list's head node): its gap
+ * is the free space before the first real entry, so every free range is
+ * the gap of exactly one entry. lock_flags holds the interrupt state
+ * saved by vm_map_lock(), written only by the lock's holder.
+ */
+struct vm_map {
+    struct spinlock lock;
+    uint32_t lock_flags;
+    struct rbtree tree;
+    struct vm_map_entry head;
+    uintptr_t start;
+    uintptr_t end;
+    unsigned long nr_entries;   /* head excluded */
+    uintptr_t mapped;           /* bytes in entries */
+};
+
+#endif /* VM_VM_MAP_I_H */
