@@ -273,6 +273,7 @@ $(foreach b,$(BENCHES),$(eval $(call bench_rule,$(b))))
 # Results and their meaning: doc/benchmarks.md.
 bench: deps mach $(BENCHES:%=$(B)/bench/%)
 	$(B)/bench/kmem
+	$(B)/bench/vm_map
 	tools/bench-vm-page --kernel mach 128M
 	tools/bench-kernel kmem_bench
 
