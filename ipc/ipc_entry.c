@@ -36,7 +36,7 @@ ipc_entry_setup(void)
     }
 }
 
-static struct ipc_entry *
+static inline struct ipc_entry *
 ipc_entry_create(struct ipc_space *space)
 {
     struct ipc_entry *entry = kmem_cache_alloc(&ipc_entry_cache);

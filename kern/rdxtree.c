@@ -74,13 +74,37 @@ rdxtree_slot_index(unsigned int shift, uint32_t key)
     return (key >> shift) & RDXTREE_RADIX_MASK;
 }
 
-/* Bitmap of the slots a node with this shift can use. */
-static inline uint64_t
-rdxtree_slots_map(unsigned int shift)
+/*
+ * The free-slot bitmap is two 32-bit words rather than one 64-bit word:
+ * on i386 a 64-bit shift or bit scan costs a dozen instructions or a
+ * call into libgcc, a word operation one or two.
+ */
+static inline bool
+rdxtree_node_full(const struct rdxtree_node *node)
 {
-    unsigned int bits = 32 - shift;
+    return (node->free_map[0] | node->free_map[1]) == 0;
+}
 
-    return (bits >= RDXTREE_RADIX) ? ~(uint64_t)0 : ((uint64_t)1 << (1U << bits)) - 1;
+/* Lowest slot with a free key below it; the node must not be full. */
+static inline unsigned int
+rdxtree_node_first_free(const struct rdxtree_node *node)
+{
+    uint32_t low = node->free_map[0];
+
+    return (low != 0) ? (unsigned int)__builtin_ctz(low)
+                      : 32 + (unsigned int)__builtin_ctz(node->free_map[1]);
+}
+
+static inline void
+rdxtree_node_clear_free(struct rdxtree_node *node, unsigned int index)
+{
+    node->free_map[index / 32] &= ~(1U << (index % 32));
+}
+
+static inline void
+rdxtree_node_set_free(struct rdxtree_node *node, unsigned int index)
+{
+    node->free_map[index / 32] |= 1U << (index % 32);
 }
 
 /* Smallest root shift that covers key. */
@@ -107,7 +131,13 @@ rdxtree_node_create(struct rdxtree *tree, unsigned int shift)
     node->nr_used = 0;
     node->parent = NULL;
     node->index = 0;
-    node->free_map = rdxtree_slots_map(shift);
+    if (shift == RDXTREE_SHIFT_MAX) {
+        node->free_map[0] = (1U << (1U << (32 - RDXTREE_SHIFT_MAX))) - 1;  /* 4 slots */
+        node->free_map[1] = 0;
+    } else {
+        node->free_map[0] = ~0U;
+        node->free_map[1] = ~0U;
+    }
     tree->nr_nodes++;
     return node;
 }
@@ -129,33 +159,45 @@ rdxtree_node_retire(struct rdxtree *tree, struct rdxtree_node *node)
     qsbr_defer(&node->qsbr, rdxtree_node_free_deferred);
 }
 
-/* Slot index of node now holds a value or a full child: clear bits upward. */
-static void
-rdxtree_mark_used(struct rdxtree_node *node, unsigned int index)
+/* node just turned full: clear its bit in its ancestors, as far as they turn full. */
+static void __attribute__((noinline))
+rdxtree_mark_full(struct rdxtree_node *node)
 {
-    for (;;) {
-        node->free_map &= ~((uint64_t)1 << index);
-        if (node->free_map != 0 || node->parent == NULL) {
+    while (node->parent != NULL) {
+        rdxtree_node_clear_free(node->parent, node->index);
+        node = node->parent;
+        if (!rdxtree_node_full(node)) {
             return;
         }
-        index = node->index;
-        node = node->parent;
     }
 }
 
-/* Slot index of node has room again: set bits upward. */
-static void
-rdxtree_mark_free(struct rdxtree_node *node, unsigned int index)
+/* node was full and has room again: set its bit in its ancestors, as far as they were full. */
+static void __attribute__((noinline))
+rdxtree_mark_not_full(struct rdxtree_node *node)
 {
-    for (;;) {
-        bool was_full = node->free_map == 0;
+    while (node->parent != NULL) {
+        bool was_full = rdxtree_node_full(node->parent);
 
-        node->free_map |= (uint64_t)1 << index;
-        if (!was_full || node->parent == NULL) {
+        rdxtree_node_set_free(node->parent, node->index);
+        node = node->parent;
+        if (!was_full) {
             return;
         }
-        index = node->index;
-        node = node->parent;
+    }
+}
+
+/* Store value in the free slot index of leaf. */
+static inline void
+rdxtree_leaf_set(struct rdxtree *tree, struct rdxtree_node *leaf, unsigned int index,
+                 void *value)
+{
+    __atomic_store_n(&leaf->slots[index], value, __ATOMIC_RELEASE);
+    leaf->nr_used++;
+    tree->nr_values++;
+    rdxtree_node_clear_free(leaf, index);
+    if (unlikely(rdxtree_node_full(leaf))) {
+        rdxtree_mark_full(leaf);
     }
 }
 
@@ -177,7 +219,7 @@ rdxtree_shrink(struct rdxtree *tree)
 }
 
 /* Unlink node if it is empty, then its ancestors that become empty; then shrink. */
-static void
+static void __attribute__((noinline))
 rdxtree_prune(struct rdxtree *tree, struct rdxtree_node *node)
 {
     while (node->nr_used == 0) {
@@ -190,7 +232,12 @@ rdxtree_prune(struct rdxtree *tree, struct rdxtree_node *node)
         }
         __atomic_store_n(&parent->slots[node->index], NULL, __ATOMIC_RELAXED);
         parent->nr_used--;
-        rdxtree_mark_free(parent, node->index);
+        if (rdxtree_node_full(parent)) {
+            rdxtree_node_set_free(parent, node->index);
+            rdxtree_mark_not_full(parent);
+        } else {
+            rdxtree_node_set_free(parent, node->index);
+        }
         rdxtree_node_retire(tree, node);
         node = parent;
     }
@@ -219,8 +266,8 @@ rdxtree_grow(struct rdxtree *tree, uint32_t key)
         }
         node->slots[0] = root;
         node->nr_used = 1;
-        if (root->free_map == 0) {
-            node->free_map &= ~(uint64_t)1;
+        if (rdxtree_node_full(root)) {
+            rdxtree_node_clear_free(node, 0);
         }
         root->parent = node;
         root->index = 0;
@@ -234,7 +281,7 @@ rdxtree_grow(struct rdxtree *tree, uint32_t key)
  * Store value at key below node (which covers key), creating the missing
  * nodes on the way down. On failure, the nodes created are pruned again.
  */
-static int
+static int __attribute__((noinline))
 rdxtree_store(struct rdxtree *tree, struct rdxtree_node *node, uint32_t key, void *value)
 {
     unsigned int index;
@@ -261,10 +308,7 @@ rdxtree_store(struct rdxtree *tree, struct rdxtree_node *node, uint32_t key, voi
     if (node->slots[index] != NULL) {
         return RDXTREE_ERR_EXIST;   /* only reached through existing nodes */
     }
-    __atomic_store_n(&node->slots[index], value, __ATOMIC_RELEASE);
-    node->nr_used++;
-    rdxtree_mark_used(node, index);
-    tree->nr_values++;
+    rdxtree_leaf_set(tree, node, index, value);
     return 0;
 }
 
@@ -286,10 +330,11 @@ rdxtree_insert_alloc(struct rdxtree *tree, void *value, uint32_t *keyp)
 {
     struct rdxtree_node *node = tree->root;
     uint32_t key = 0;
+    unsigned int index;
     int error;
 
     assert(value != NULL);
-    if (node == NULL || node->free_map == 0) {
+    if (unlikely(node == NULL || rdxtree_node_full(node))) {
         /* Empty, or every key the root covers is used: the next one up. */
         if (node != NULL) {
             if (node->shift == RDXTREE_SHIFT_MAX) {
@@ -298,32 +343,38 @@ rdxtree_insert_alloc(struct rdxtree *tree, void *value, uint32_t *keyp)
             key = (uint32_t)1 << (node->shift + RDXTREE_RADIX);
         }
         error = rdxtree_insert(tree, key, value);
-    } else {
-        /* Follow the lowest free slot down to a leaf or a missing child. */
-        for (;;) {
-            unsigned int index = __builtin_ctzll(node->free_map);
-            struct rdxtree_node *child;
-
-            key |= (uint32_t)index << node->shift;
-            if (node->shift == 0) {
-                break;
-            }
-            child = node->slots[index];
-            if (child == NULL) {
-                break;
-            }
-            node = child;
+        if (error == 0) {
+            *keyp = key;
         }
-        error = rdxtree_store(tree, node, key, value);
+        return error;
     }
-    if (error == 0) {
-        *keyp = key;
+
+    /* Follow the lowest free slot down to a leaf, or to a missing child. */
+    for (;;) {
+        struct rdxtree_node *child;
+
+        index = rdxtree_node_first_free(node);
+        key |= (uint32_t)index << node->shift;
+        if (node->shift == 0) {
+            break;
+        }
+        child = node->slots[index];
+        if (unlikely(child == NULL)) {
+            error = rdxtree_store(tree, node, key, value);
+            if (error == 0) {
+                *keyp = key;
+            }
+            return error;
+        }
+        node = child;
     }
-    return error;
+    rdxtree_leaf_set(tree, node, index, value);
+    *keyp = key;
+    return 0;
 }
 
 /* Leaf holding key, or NULL; writers' lock held. */
-static struct rdxtree_node *
+static inline struct rdxtree_node *
 rdxtree_leaf_find(const struct rdxtree *tree, uint32_t key)
 {
     struct rdxtree_node *node = tree->root;
@@ -331,8 +382,11 @@ rdxtree_leaf_find(const struct rdxtree *tree, uint32_t key)
     if (node == NULL || (key >> node->shift) >= RDXTREE_RADIX_SIZE) {
         return NULL;
     }
-    while (node != NULL && node->shift != 0) {
+    while (node->shift != 0) {
         node = node->slots[rdxtree_slot_index(node->shift, key)];
+        if (node == NULL) {
+            return NULL;
+        }
     }
     return node;
 }
@@ -358,6 +412,7 @@ rdxtree_remove(struct rdxtree *tree, uint32_t key)
 {
     struct rdxtree_node *leaf = rdxtree_leaf_find(tree, key);
     unsigned int index = key & RDXTREE_RADIX_MASK;
+    bool was_full;
     void *value;
 
     if (leaf == NULL || leaf->slots[index] == NULL) {
@@ -365,10 +420,13 @@ rdxtree_remove(struct rdxtree *tree, uint32_t key)
     }
     value = leaf->slots[index];
     __atomic_store_n(&leaf->slots[index], NULL, __ATOMIC_RELAXED);
-    leaf->nr_used--;
     tree->nr_values--;
-    rdxtree_mark_free(leaf, index);
-    if (leaf->nr_used == 0) {
+    was_full = rdxtree_node_full(leaf);
+    rdxtree_node_set_free(leaf, index);
+    if (unlikely(was_full)) {
+        rdxtree_mark_not_full(leaf);
+    }
+    if (unlikely(--leaf->nr_used == 0)) {
         rdxtree_prune(tree, leaf);
     }
     return value;

@@ -32,7 +32,7 @@ struct rdxtree_node {
     unsigned int nr_used;           /* slots that are not NULL */
     struct rdxtree_node *parent;    /* NULL for the root */
     unsigned int index;             /* slot in the parent */
-    uint64_t free_map;              /* bit i: a free key lies below slot i */
+    uint32_t free_map[2];           /* bit i % 32 of word i / 32: a free key lies below slot i */
     struct qsbr_node qsbr;          /* deferred free */
     void *slots[RDXTREE_RADIX_SIZE];
 };
