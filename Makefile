@@ -105,6 +105,7 @@ KERNEL_SRCS := \
 	kern/string.c \
 	kern/thread.c \
 	tests/kernel/biosmem_test.c \
+	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/kmem_test.c \
 	tests/kernel/ktest_selftest.c \
@@ -276,6 +277,8 @@ bench: deps mach $(BENCHES:%=$(B)/bench/%)
 	$(B)/bench/vm_map
 	tools/bench-vm-page --kernel mach 128M
 	tools/bench-kernel kmem_bench
+	$(B)/bench/ipc
+	tools/bench-kernel ipc_bench mach 256M
 
 clean:
 	rm -rf $(B) mach mach.iso
