@@ -5,8 +5,8 @@
  *   test=kmem          caches, constructors, alignment, kmem_alloc sizes,
  *                      the vm_page glue (slab lookup through vm_page.priv),
  *                      verify-mode reports, reaping back to vm_page
- *   test=kmem_stress   random sizes and lifetimes on every CPU (one for
- *                      now), verify-mode caches next to magazine caches,
+ *   test=kmem_stress   random sizes and lifetimes on every CPU (a thread
+ *                      bound to each), verify-mode caches next to magazine caches,
  *                      a fixed amount of work, no error, every page back
  *   test=kmem_exhaust  objects until NULL over all of DMA + DIRECTMAP,
  *                      at least 95% of it as objects, then every page back
@@ -24,11 +24,14 @@
 
 #include <i386/cpu.h>
 #include <i386/param.h>
+#include <i386/smp.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
 #include <kern/macros.h>
 #include <kern/percpu.h>
+#include <kern/spinlock.h>
 #include <kern/string.h>
+#include <kern/thread.h>
 #include <vm/vm_page.h>
 
 /* Free pages of the segments a DIRECTMAP allocation can reach. */
@@ -63,10 +66,18 @@ kmem_test_free_all(void)
 }
 
 /* Purge, then the free page count to come back to. */
+/* Every CPU's magazines back to the slabs, empty slabs back to vm_page. */
+static void
+kmem_test_purge(void *arg)
+{
+    (void)arg;
+    kmem_purge();
+}
+
 static unsigned long
 kmem_test_baseline(void)
 {
-    kmem_purge();
+    smp_call_all(kmem_test_purge, NULL);
     return kmem_test_free_all();
 }
 
@@ -75,7 +86,7 @@ kmem_test_check_returned(const char *test, unsigned long baseline)
 {
     unsigned long now;
 
-    kmem_purge();
+    smp_call_all(kmem_test_purge, NULL);
     now = kmem_test_free_all();
     ktest_assert_msg(now == baseline, "%s: %lu free pages after kmem_purge, %lu before",
                      test, now, baseline);
@@ -341,7 +352,12 @@ KTEST_DEFINE(kmem, kmem_test_functional, 0);
 /* ---------------------------------------------------------------- test=kmem_stress */
 
 #define KMEM_STRESS_SLOTS       512
+#ifdef CONFIG_DEBUG
+/* Every cache verifies (no magazines): all operations lock, so fewer. */
+#define KMEM_STRESS_OPS         15000
+#else
 #define KMEM_STRESS_OPS         60000
+#endif
 #define KMEM_STRESS_CACHES      6
 
 struct kmem_stress_slot {
@@ -351,7 +367,14 @@ struct kmem_stress_slot {
     uint8_t cache;              /* KMEM_STRESS_CACHES: kmem_alloc */
 };
 
-static struct kmem_cache kmem_stress_caches[KMEM_STRESS_CACHES];
+/*
+ * Verify-mode caches have no magazines, so every operation takes the
+ * cache lock: each CPU gets its own, else the run measures lock hand-offs
+ * between vCPUs (slow under TCG when vCPUs outnumber host cores) more than
+ * kmem. The magazine caches and kmem_alloc are shared by all CPUs.
+ */
+#define KMEM_STRESS_VERIFY      4           /* the first specs */
+static struct kmem_cache kmem_stress_caches[CONFIG_NCPUS][KMEM_STRESS_CACHES];
 static const struct {
     size_t size;
     unsigned int flags;
@@ -368,6 +391,13 @@ static struct kmem_stress_slot kmem_stress_slots[CONFIG_NCPUS][KMEM_STRESS_SLOTS
 static unsigned int kmem_stress_bad[CONFIG_NCPUS];
 static unsigned int kmem_stress_failed[CONFIG_NCPUS];
 
+/* Cache number i of CPU cpu's worker. */
+static struct kmem_cache *
+kmem_stress_cache(unsigned int i, unsigned int cpu)
+{
+    return &kmem_stress_caches[i < KMEM_STRESS_VERIFY ? cpu : 0][i];
+}
+
 static void
 kmem_stress_release(struct kmem_stress_slot *slot, unsigned int cpu)
 {
@@ -377,7 +407,7 @@ kmem_stress_release(struct kmem_stress_slot *slot, unsigned int cpu)
     if (slot->cache == KMEM_STRESS_CACHES) {
         kmem_free(slot->obj, slot->size);
     } else {
-        kmem_cache_free(&kmem_stress_caches[slot->cache], slot->obj);
+        kmem_cache_free(kmem_stress_cache(slot->cache, cpu), slot->obj);
     }
     slot->obj = NULL;
 }
@@ -412,7 +442,7 @@ kmem_stress_worker(unsigned int cpu, uint32_t seed)
             slot->obj = kmem_alloc(slot->size);
         } else {
             slot->size = (uint16_t)kmem_stress_specs[slot->cache].size;
-            slot->obj = kmem_cache_alloc(&kmem_stress_caches[slot->cache]);
+            slot->obj = kmem_cache_alloc(kmem_stress_cache(slot->cache, cpu));
         }
         if (slot->obj == NULL) {
             kmem_stress_failed[cpu]++;
@@ -429,38 +459,86 @@ kmem_stress_worker(unsigned int cpu, uint32_t seed)
     kmem_purge();
 }
 
+static struct spinlock kmem_stress_lock = SPINLOCK_INITIALIZER;
+static struct waitq kmem_stress_wq;
+static unsigned int kmem_stress_done;
+
+static void
+kmem_stress_thread(void *arg)
+{
+    unsigned int cpu = (uintptr_t)arg;
+
+    kmem_stress_worker(cpu, 0x5eed + cpu);
+    spinlock_lock(&kmem_stress_lock);
+    kmem_stress_done++;
+    waitq_wakeup_all(&kmem_stress_wq);
+    spinlock_unlock(&kmem_stress_lock);
+}
+
 static void
 kmem_stress_test(void)
 {
+    unsigned int nr_threads = thread_count();
     unsigned long baseline = kmem_test_baseline();
-    unsigned int cpu;
+    unsigned int nr_cpus = 0, bad = 0, failed = 0;
     kmem_error_fn old;
 
-    for (unsigned int i = 0; i < KMEM_STRESS_CACHES; i++) {
-        KTEST_ASSERT(kmem_cache_init(&kmem_stress_caches[i], "ktest_stress",
-                                     kmem_stress_specs[i].size, 0, NULL,
-                                     kmem_stress_specs[i].flags) == 0);
+    static bool caches_ready;   /* caches are never destroyed: init once */
+
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS && !caches_ready; cpu++) {
+        for (unsigned int i = 0; i < KMEM_STRESS_CACHES; i++) {
+            if (cpu == 0 || i < KMEM_STRESS_VERIFY) {
+                KTEST_ASSERT(kmem_cache_init(kmem_stress_cache(i, cpu), "ktest_stress",
+                                             kmem_stress_specs[i].size, 0, NULL,
+                                             kmem_stress_specs[i].flags) == 0);
+            }
+        }
     }
+    caches_ready = true;
     kmem_test_nr_errors = 0;
     old = kmem_error_hook_set(kmem_test_error);
-    /* Until SMP bring-up, the only CPU runs the only worker. */
-    cpu = cpu_id();
-    kmem_stress_worker(cpu, 0x5eed + cpu);
+    /* One worker thread bound to each CPU, all at once. */
+    waitq_init(&kmem_stress_wq);
+    kmem_stress_done = 0;
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        kmem_stress_bad[cpu] = kmem_stress_failed[cpu] = 0;
+        if (percpu_table[cpu].online) {
+            ktest_assert_msg(thread_create("kmem_stress", kmem_stress_thread,
+                                           (void *)(uintptr_t)cpu, cpu) != NULL,
+                             "no worker thread for CPU %u", cpu);
+            nr_cpus++;
+        }
+    }
+    spinlock_lock(&kmem_stress_lock);
+    while (kmem_stress_done < nr_cpus) {
+        waitq_sleep(&kmem_stress_wq, &kmem_stress_lock);
+    }
+    spinlock_unlock(&kmem_stress_lock);
+    /* A dead thread is freed by the next thread to run on its CPU. */
+    for (int i = 0; i < 100 && thread_count() != nr_threads; i++) {
+        thread_delay(1);
+    }
     kmem_error_hook_set(old);
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        bad += kmem_stress_bad[cpu];
+        failed += kmem_stress_failed[cpu];
+    }
 
-    ktest_diag("kmem_stress: %u operations on CPU %u", KMEM_STRESS_OPS, cpu);
+    ktest_diag("kmem_stress: %u operations on each of %u CPUs", KMEM_STRESS_OPS, nr_cpus);
     ktest_assert_msg(kmem_test_nr_errors == 0, "%u verify-mode errors, last: %s at %p",
                      kmem_test_nr_errors,
                      kmem_test_nr_errors ? kmem_error_kind_name(kmem_test_last_error.kind) : "-",
                      kmem_test_last_error.addr);
-    ktest_assert_msg(kmem_stress_bad[cpu] == 0, "%u objects changed while allocated",
-                     kmem_stress_bad[cpu]);
-    ktest_assert_msg(kmem_stress_failed[cpu] == 0, "%u allocations failed",
-                     kmem_stress_failed[cpu]);
-    for (unsigned int i = 0; i < KMEM_STRESS_CACHES; i++) {
+    ktest_assert_msg(bad == 0, "%u objects changed while allocated", bad);
+    ktest_assert_msg(failed == 0, "%u allocations failed", failed);
+    for (unsigned int i = 0; i < KMEM_STRESS_CACHES * nr_cpus; i++) {
+        unsigned int cache = i % KMEM_STRESS_CACHES, cpu = i / KMEM_STRESS_CACHES;
         struct kmem_cache_stats st;
 
-        kmem_cache_stats_get(&kmem_stress_caches[i], &st);
+        if (cpu > 0 && cache >= KMEM_STRESS_VERIFY) {
+            continue;
+        }
+        kmem_cache_stats_get(kmem_stress_cache(cache, cpu), &st);
         ktest_assert_msg(st.nr_allocated == 0 && st.nr_slabs == 0,
                          "stress cache %zu: %lu objects, %lu slabs left",
                          st.obj_size, st.nr_allocated, st.nr_slabs);
