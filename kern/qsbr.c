@@ -113,7 +113,11 @@ qsbr_quiescent(void)
     cpu_intr_restore(flags);
 }
 
-/* Whether every CPU of the snapshot has moved; lock held. */
+/*
+ * Whether every CPU of the snapshot has moved (or gone offline: it runs
+ * no read section any more; only host tests take CPUs offline); lock
+ * held.
+ */
 static bool
 qsbr_grace_period_ended(void)
 {
@@ -123,10 +127,11 @@ qsbr_grace_period_ended(void)
         if (!qsbr_snapshot_valid[cpu]) {
             continue;
         }
-        if (cpu != self && qsbr_cpu_count(cpu) == qsbr_snapshot[cpu]) {
+        if (cpu != self && qsbr_cpu_online(cpu)
+            && qsbr_cpu_count(cpu) == qsbr_snapshot[cpu]) {
             return false;
         }
-        qsbr_snapshot_valid[cpu] = false;   /* quiescent once: done with it */
+        qsbr_snapshot_valid[cpu] = false;   /* quiescent once, or offline: done with it */
     }
     return true;
 }
