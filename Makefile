@@ -80,6 +80,8 @@ KERNEL_SRCS := \
 	i386/pic.c \
 	i386/pit.c \
 	i386/platform.c \
+	i386/pmap.c \
+	i386/probe.S \
 	i386/serial.c \
 	i386/smp.c \
 	i386/thread_switch.S \
@@ -110,10 +112,12 @@ KERNEL_SRCS := \
 	tests/kernel/kmem_test.c \
 	tests/kernel/ktest_selftest.c \
 	tests/kernel/rdxtree_test.c \
+	tests/kernel/pmap_test.c \
 	tests/kernel/sched_test.c \
 	tests/kernel/smp_test.c \
 	tests/kernel/vm_map_test.c \
 	tests/kernel/vm_page_test.c \
+	vm/vm_kmem.c \
 	vm/vm_map.c \
 	vm/vm_page.c
 

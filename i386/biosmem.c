@@ -116,6 +116,7 @@ static struct biosmem_range biosmem_allocs[BIOSMEM_ALLOC_MAX];
 static unsigned int biosmem_alloc_nr;
 
 static bool biosmem_sanitized;
+static phys_addr_t biosmem_phys_limit = BIOSMEM_PHYS_LIMIT;  /* first unusable address */
 static bool biosmem_handed_off;
 static struct biosmem_stats biosmem_stats;
 
@@ -128,6 +129,7 @@ biosmem_reset(void)
     biosmem_alloc_nr = 0;
     biosmem_sanitized = false;
     biosmem_handed_off = false;
+    biosmem_phys_limit = BIOSMEM_PHYS_LIMIT;
     biosmem_stats = (struct biosmem_stats){ 0 };
 }
 
@@ -293,12 +295,12 @@ biosmem_map_trim(void)
             }
             entry.start = P2ROUND(entry.start, PAGE_SIZE);
             entry.end = P2TRUNC(entry.end, PAGE_SIZE);
-            if (entry.end > BIOSMEM_PHYS_LIMIT) {
+            if (entry.end > biosmem_phys_limit) {
                 biosmem_stats.ignored_bytes +=
-                    entry.end - MAX(entry.start, BIOSMEM_PHYS_LIMIT);
+                    entry.end - MAX(entry.start, biosmem_phys_limit);
             }
         }
-        entry.end = MIN(entry.end, BIOSMEM_PHYS_LIMIT);
+        entry.end = MIN(entry.end, biosmem_phys_limit);
         if (entry.start >= entry.end) {
             continue;
         }
@@ -342,8 +344,8 @@ biosmem_boot_data_reserve(phys_addr_t start, phys_addr_t end, const char *name)
     }
 
     /* Nothing at or above the limit is ever free; clamping keeps rounding safe. */
-    start = MIN(start, BIOSMEM_PHYS_LIMIT);
-    end = MIN(end, BIOSMEM_PHYS_LIMIT);
+    start = MIN(start, biosmem_phys_limit);
+    end = MIN(end, biosmem_phys_limit);
     if (start == end) {
         return 0;
     }
@@ -718,8 +720,8 @@ biosmem_release(phys_addr_t start, phys_addr_t end, biosmem_range_fn fn,
     if (start > end) {
         return -1;
     }
-    start = MIN(start, BIOSMEM_PHYS_LIMIT);
-    end = MIN(end, BIOSMEM_PHYS_LIMIT);
+    start = MIN(start, biosmem_phys_limit);
+    end = MIN(end, biosmem_phys_limit);
     if (start == end) {
         return 0;
     }
@@ -769,10 +771,20 @@ biosmem_stats_get(struct biosmem_stats *stats)
 #define BIOSMEM_LIMIT_TEXT      "4 GiB (kernel built without PAE)"
 #endif
 
+int
+biosmem_phys_limit_set(phys_addr_t limit)
+{
+    if (biosmem_sanitized || limit == 0 || (limit & PAGE_MASK) != 0) {
+        return -1;
+    }
+    biosmem_phys_limit = MIN(limit, BIOSMEM_PHYS_LIMIT);
+    return 0;
+}
+
 void
 biosmem_report(void (*print)(const char *line))
 {
-    char line[128];
+    char line[160];
     uint64_t total_pages = 0;
 
     for (unsigned int i = 0; i < biosmem_map_nr; i++) {
@@ -812,11 +824,20 @@ biosmem_report(void (*print)(const char *line))
         print("biosmem: warning: the memory map has no usable memory");
     }
     if (biosmem_stats.ignored_bytes != 0) {
-        snprintf(line, sizeof(line),
-                 "biosmem: warning: ignoring %llu KiB (%llu MiB) of memory above "
-                 BIOSMEM_LIMIT_TEXT,
-                 (unsigned long long)(biosmem_stats.ignored_bytes >> 10),
-                 (unsigned long long)(biosmem_stats.ignored_bytes >> 20));
+        if (biosmem_phys_limit == BIOSMEM_PHYS_LIMIT) {
+            snprintf(line, sizeof(line),
+                     "biosmem: warning: ignoring %llu KiB (%llu MiB) of memory above "
+                     BIOSMEM_LIMIT_TEXT,
+                     (unsigned long long)(biosmem_stats.ignored_bytes >> 10),
+                     (unsigned long long)(biosmem_stats.ignored_bytes >> 20));
+        } else {
+            snprintf(line, sizeof(line),
+                     "biosmem: warning: ignoring %llu KiB (%llu MiB) of memory above "
+                     "%llu MiB, the CPU's physical address limit",
+                     (unsigned long long)(biosmem_stats.ignored_bytes >> 10),
+                     (unsigned long long)(biosmem_stats.ignored_bytes >> 20),
+                     (unsigned long long)(biosmem_phys_limit >> 20));
+        }
         print(line);
     }
     if (biosmem_stats.map_dropped != 0) {

@@ -95,6 +95,16 @@ typedef void (*biosmem_range_fn)(unsigned int seg, phys_addr_t start,
 void biosmem_reset(void);
 
 /*
+ * Lower the physical address limit below BIOSMEM_PHYS_LIMIT, for a CPU
+ * that addresses less (a PAE CPU with 32 or 36 address bits): memory at
+ * or above limit is left out like memory above BIOSMEM_PHYS_LIMIT, and
+ * the report says it is the CPU's limit. Call before the map is
+ * sanitized. Returns 0, or -1 (nothing changed) when the map is already
+ * sanitized or limit is 0 or not page-aligned.
+ */
+int biosmem_phys_limit_set(phys_addr_t limit);
+
+/*
  * Add a raw map entry of len bytes at base, as the firmware reported it:
  * unsorted, overlapping, unaligned entries are all fine. Entries of length
  * 0 are ignored; unknown types count as reserved; a range that wraps past

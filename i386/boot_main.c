@@ -16,6 +16,7 @@
 #include <i386/cpu_info.h>
 #include <i386/gdt.h>
 #include <i386/multiboot.h>
+#include <i386/pmap.h>
 #include <i386/param.h>
 #include <i386/intr.h>
 #include <i386/pit.h>
@@ -33,6 +34,7 @@
 #include <kern/shell.h>
 #include <kern/string.h>
 #include <kern/thread.h>
+#include <vm/vm_kmem.h>
 #include <vm/vm_page.h>
 
 #ifdef CONFIG_PAE
@@ -208,6 +210,8 @@ boot_vm_setup(void)
     vm_page_ready();
     vm_page_report(boot_print_line);
     kmem_setup();
+    pmap_setup();
+    vm_kmem_setup();
     kmem_report(boot_print_line);
 }
 
@@ -245,6 +249,10 @@ boot_main(uint32_t magic, uint32_t info_pa)
     ktest_setup();
     console_setup();
 
+#ifdef CONFIG_PAE
+    /* Memory the CPU cannot address with PAE page tables is left out. */
+    biosmem_phys_limit_set((phys_addr_t)1 << cpu_info_phys_bits());
+#endif
     if (biosmem_setup_multiboot(info_pa, kvtophys(_kernel_start),
                                 kvtophys(_kernel_end), boot_ptov) != 0) {
         printf("biosmem: warning: malformed or unreachable multiboot data\n");

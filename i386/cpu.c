@@ -21,6 +21,20 @@ static const char *const cpu_feature_names[32] = {
 
 static uint32_t cpu_features_edx;
 
+unsigned int
+cpu_info_phys_bits(void)
+{
+    uint32_t max, a, b, c, d;
+
+    cpu_cpuid(0x80000000, &max, &b, &c, &d);
+    if (max >= 0x80000008) {
+        cpu_cpuid(0x80000008, &a, &b, &c, &d);
+        return a & 0xff;
+    }
+    cpu_cpuid(1, &a, &b, &c, &d);
+    return (d & CPU_FEATURE_PSE36) ? 36 : 32;
+}
+
 uint32_t
 cpu_info_features(void)
 {

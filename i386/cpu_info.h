@@ -9,9 +9,17 @@
 
 #define CPU_FEATURE_PSE         (1u << 3)
 #define CPU_FEATURE_PAE         (1u << 6)
+#define CPU_FEATURE_PSE36       (1u << 17)
 
 /* Print vendor, family/model/stepping, brand string and feature flags. */
 void cpu_info_report(void);
+
+/*
+ * Physical address width (MAXPHYADDR): cpuid 0x80000008 when the CPU has
+ * it, else 36 with PSE-36 and 32 without (what QEMU's models implement;
+ * a PTE above the width is a reserved-bit fault).
+ */
+unsigned int cpu_info_phys_bits(void);
 
 /* cpuid leaf 1 EDX of the boot CPU; valid after cpu_info_report(). */
 uint32_t cpu_info_features(void);

@@ -12,6 +12,7 @@
 
 #include <i386/gdt.h>
 #include <i386/param.h>
+#include <i386/probe.h>
 #include <kern/percpu.h>
 
 struct gdt_tss {
@@ -28,6 +29,8 @@ _Static_assert(offsetof(struct percpu, self) == 0, "%gs:0 must be percpu.self");
 _Static_assert(offsetof(struct percpu, id) == 4, "%gs:4 must be percpu.id");
 _Static_assert(offsetof(struct percpu, preempt_count) == PERCPU_PREEMPT_COUNT,
                "PERCPU_PREEMPT_COUNT is wrong");
+_Static_assert(offsetof(struct percpu, onfault) == PERCPU_ONFAULT,
+               "PERCPU_ONFAULT is wrong (i386/probe.S)");
 
 /* Build a segment descriptor from base, limit (20 bits), access byte, flags. */
 static uint64_t

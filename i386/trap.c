@@ -20,6 +20,7 @@
 #include <i386/trap.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
+#include <kern/percpu.h>
 #include <kern/printf.h>
 #include <kern/thread.h>
 
@@ -133,6 +134,11 @@ trap_fatal(struct trap_frame *f)
 void
 trap_dispatch(struct trap_frame *f)
 {
+    if (f->vector == TRAP_PAGE_FAULT && percpu_self()->onfault != 0) {
+        f->eip = percpu_self()->onfault;    /* a probe: it returns an error */
+        percpu_self()->onfault = 0;
+        return;
+    }
     if (f->vector < TRAP_NR_EXCEPTIONS) {
         trap_fatal(f);
     }

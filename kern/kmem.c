@@ -93,6 +93,7 @@
 #include <kern/printf.h>
 #include <kern/shell.h>
 #include <kern/string.h>
+#include <vm/vm_kmem.h>
 #include <vm/vm_page.h>
 #endif
 
@@ -1106,7 +1107,8 @@ kmem_alloc_class_size(unsigned int index)
     return (size_t)(index % 8 + 9) << (log - 3);
 }
 
-/* Order of the page block of a large allocation. */
+#ifdef MACH_HOST
+/* Order of the page block of a large allocation (host page backend). */
 static unsigned int
 kmem_large_order(size_t size)
 {
@@ -1117,6 +1119,7 @@ kmem_large_order(size_t size)
     }
     return order;
 }
+#endif
 
 void *
 kmem_alloc(size_t size)
@@ -1129,10 +1132,15 @@ kmem_alloc(size_t size)
     if (size == 0 || size > ((size_t)PAGE_SIZE << KMEM_LARGE_ORDER_MAX)) {
         return NULL;
     }
+#ifdef MACH_HOST
     ptr = kmem_pages_alloc(kmem_large_order(size));
     if (ptr != NULL) {
         kmem_pages_priv_set(ptr, 0, &kmem_large_tag);
     }
+#else
+    /* Kernel virtual memory: pages from anywhere, no contiguity needed. */
+    ptr = vm_kmem_alloc(size);
+#endif
     return ptr;
 }
 
@@ -1145,7 +1153,11 @@ kmem_alloc_size(size_t size)
     if (size == 0 || size > ((size_t)PAGE_SIZE << KMEM_LARGE_ORDER_MAX)) {
         return 0;
     }
+#ifdef MACH_HOST
     return (size_t)PAGE_SIZE << kmem_large_order(size);
+#else
+    return P2ROUND(size, PAGE_SIZE);
+#endif
 }
 
 void *
@@ -1169,6 +1181,7 @@ kmem_free(void *ptr, size_t size)
         kmem_cache_free(&kmem_alloc_caches[kmem_alloc_index(size)], ptr);
         return;
     }
+#ifdef MACH_HOST
 #ifdef CONFIG_DEBUG
     {
         void *priv = NULL;
@@ -1183,6 +1196,9 @@ kmem_free(void *ptr, size_t size)
     }
 #endif
     kmem_pages_free(ptr, kmem_large_order(size));
+#else
+    vm_kmem_free(ptr, size);        /* panics on a range it did not hand out */
+#endif
 }
 
 /* ---------------------------------------------------------------- setup, reaping */

@@ -55,6 +55,8 @@ struct percpu {
     char *stack;                /* boot/idle stack (KERNEL_STACK_SIZE) */
     struct thread *current;     /* running thread (NULL before threads) */
     struct thread *idle;        /* this CPU's idle thread */
+    uintptr_t onfault;          /* where a kernel page fault resumes, or 0 */
+    unsigned int nr_windows;    /* pmap temporary mappings in use */
 } __attribute__((aligned(CPU_CACHE_LINE)));
 
 #define PERCPU_PREEMPT_COUNT    8   /* offsetof(struct percpu, preempt_count) */

@@ -456,6 +456,41 @@ test_bootalloc_low(void)
     tap_check(ok(ref_check_all()), "bootalloc_low: model agrees");
 }
 
+/* A CPU with fewer address bits lowers the limit; the report says so. */
+/* (2 GiB stands for any limit below the paging mode's.) */
+static void
+test_phys_limit(void)
+{
+    static const struct entry big[] = {
+        { 0, 0x9fc00, AVL },
+        { 1 * MiB, 0xc0000000, AVL },
+        { 0x100000000, 0x180000000, AVL },
+    };
+    struct biosmem_stats stats;
+    phys_addr_t s, e;
+    uint32_t t;
+
+    biosmem_reset();
+    tap_check(biosmem_phys_limit_set(0) == -1 && biosmem_phys_limit_set(0x1001) == -1,
+              "phys limit: 0 and unaligned limits refused");
+    tap_check(biosmem_phys_limit_set(UINT64_C(1) << 31) == 0, "phys limit: 2 GiB accepted");
+    for (unsigned int i = 0; i < ARRAY_SIZE(big); i++) {
+        biosmem_map_add(big[i].start, big[i].end - big[i].start, big[i].type);
+    }
+    biosmem_map_sanitize();
+    biosmem_stats_get(&stats);
+    biosmem_map_get(biosmem_map_count() - 1, &s, &e, &t);
+    tap_check(stats.ignored_bytes == 0xc0000000 && e == 0x80000000,
+              "phys limit: 3 GiB above 2 GiB ignored, map ends at 2 GiB");
+    report_run();
+    tap_check(report_has("biosmem: warning: ignoring 3145728 KiB (3072 MiB) of memory "
+                         "above 2048 MiB, the CPU's physical address limit"),
+              "phys limit: the warning names the CPU's limit");
+    tap_check(biosmem_phys_limit_set(UINT64_C(1) << 36) == -1,
+              "phys limit: refused once the map is sanitized");
+    biosmem_reset();
+}
+
 static void
 test_holes(void)
 {
@@ -960,6 +995,7 @@ main(void)
     test_legacy_and_empty();
     test_first_64k();
     test_holes();
+    test_phys_limit();
     test_bootalloc_low();
     test_boot_data();
     test_overflow();
