@@ -18,7 +18,16 @@
  * aligned to 32 << 10 bytes, so that descriptor addresses mirror page
  * numbers: the buddy of the block of order k at descriptor d is at
  * d ^ (32 << k) and the merged block at d & buddy. The merge loop then
- * needs no index arithmetic, only the page, the order and the free list.
+ * needs no index arithmetic, only the page, the order and that bit.
+ *
+ * A split or merge across k orders is k list operations, and the buddy
+ * paths spend most of their time there (doc/vm_page.md has the counts),
+ * so the rest is kept out of the loops: the search for a non-empty list
+ * stops at a sentinel list, the lists a split fills are known to be
+ * empty (each half is linked without reading its list), the merge loop
+ * ends at the maximum order by a mask rather than a test, and the free
+ * block counts per order are kept as differences, so that a split or a
+ * merge updates three counters whatever the number of orders.
  *
  * A page heads a free block of order k exactly when its order field is k;
  * every other page has VM_PAGE_ORDER_NONE. Merging therefore only looks
@@ -54,7 +63,10 @@
  * it is taken with interrupts disabled, since pages may be allocated
  * from interrupt handlers. Pools are protected by disabling interrupts
  * on their CPU; a pool's refill and drain take the segment lock inside
- * that section. Nothing takes two segment locks at once.
+ * that section. Nothing takes two segment locks at once. The inline
+ * paths disable interrupts once: on a pool miss, the slow path goes on
+ * in the same section (it gets the saved flags and restores them, then
+ * lets in a preemption that a segment lock deferred meanwhile).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -92,6 +104,15 @@ _Static_assert(VM_PAGE_SEG_DMA32 == BIOSMEM_SEG_DMA32,
                "vm_page and biosmem number segments alike");
 #endif
 
+/*
+ * Make the compiler forget where x came from; no instruction (Linux's
+ * OPTIMIZER_HIDE_VAR). Used on the buddy paths, where GCC on i386 would
+ * otherwise address a segment through its index, recomputed after each
+ * spill, instead of keeping a pointer, and load the next field of every
+ * empty list it scans past.
+ */
+#define VM_PAGE_HIDE(x)         __asm__("" : "+r"(x))
+
 /* A maximum-order block, in pages and bytes. */
 #define VM_PAGE_BLOCK_PAGES     (1UL << VM_PAGE_ORDER_MAX)
 #define VM_PAGE_BLOCK_SIZE      ((phys_addr_t)PAGE_SIZE << VM_PAGE_ORDER_MAX)
@@ -121,14 +142,20 @@ _Static_assert(VM_PAGE_SEG_DMA32 == BIOSMEM_SEG_DMA32,
 #define VM_PAGE_LOW_SHIFT       7       /* 0.8% */
 #define VM_PAGE_HIGH_SHIFT      6       /* 1.6% */
 
-struct vm_page_free_list {
-    unsigned long size;         /* blocks */
-    struct list blocks;
-};
-
+/*
+ * The free lists have one more entry than there are orders: a sentinel,
+ * never empty and never holding blocks, ends the search for a non-empty
+ * list without a bound check.
+ *
+ * The number of free blocks of order k is the sum of blocks_delta[0..k]:
+ * adding n to the counts of the orders [low, high) is blocks_delta[low]
+ * += n, blocks_delta[high] -= n. A split or merge across many orders
+ * then updates three counters, not one per order (vm_page_seg_count()).
+ */
 struct vm_page_seg {
     struct spinlock lock;
-    struct vm_page_free_list free_lists[VM_PAGE_NR_ORDERS];
+    struct list free_lists[VM_PAGE_NR_ORDERS + 1];
+    long blocks_delta[VM_PAGE_NR_ORDERS + 1];
     unsigned long nr_free;      /* pages in the free lists */
     unsigned long nr_managed;
     unsigned long min;
@@ -179,36 +206,64 @@ vm_page_ptov(phys_addr_t pa, size_t size)
 }
 #endif
 
-static void
+/* Set the type of nr_pages pages, at least one, from page on. */
+static inline void
 vm_page_set_type(struct vm_page *page, unsigned long nr_pages, unsigned int type)
 {
-    for (unsigned long i = 0; i < nr_pages; i++) {
+    page->type = type;
+    for (unsigned long i = 1; i < nr_pages; i++) {
         page[i].type = type;
     }
 }
 
 /* ---------------------------------------------------------------- buddy */
 
-/* Add the free block of 2^order pages headed by page to list (of that order). */
+/*
+ * Count a block of order high leaving the free lists while one block of
+ * each order in [low, high) enters them (n = 1), or the reverse (n = -1).
+ * With low == high: one block of that order leaves (1) or enters (-1).
+ */
 static inline void
-vm_page_seg_push(struct vm_page_free_list *list, struct vm_page *page,
-                 unsigned int order)
+vm_page_seg_count(struct vm_page_seg *seg, unsigned int low, unsigned int high,
+                  long n)
 {
-    page->order = order;
-    list_insert_head(&list->blocks, &page->node);
-    list->size++;
+    seg->blocks_delta[low] += n;
+    seg->blocks_delta[high] -= 2 * n;
+    seg->blocks_delta[high + 1] += n;
 }
 
-/* Remove the free block headed by page from list (of its order). */
+/* Number of free blocks of the given order. The segment is locked. */
+static unsigned long
+vm_page_seg_nr_blocks(const struct vm_page_seg *seg, unsigned int order)
+{
+    long n = 0;
+
+    for (unsigned int i = 0; i <= order; i++) {
+        n += seg->blocks_delta[i];
+    }
+    return n;
+}
+
+/*
+ * Add the free block of 2^order pages headed by page to its free list.
+ * The caller counts it.
+ */
 static inline void
-vm_page_seg_unlink(struct vm_page_free_list *list, struct vm_page *page)
+vm_page_seg_push(struct vm_page_seg *seg, struct vm_page *page, unsigned int order)
+{
+    page->order = order;
+    list_insert_head(&seg->free_lists[order], &page->node);
+}
+
+/* Remove the free block headed by page from its free list. The caller counts it. */
+static inline void
+vm_page_seg_unlink(struct vm_page *page)
 {
     struct list *prev = page->node.prev, *next = page->node.next;
 
     /* list_remove(), with both links read once whatever the stores alias. */
     prev->next = next;
     next->prev = prev;
-    list->size--;
     page->order = VM_PAGE_ORDER_NONE;
 }
 
@@ -221,53 +276,74 @@ vm_page_seg_unlink(struct vm_page_free_list *list, struct vm_page *page)
 static inline __attribute__((always_inline)) struct vm_page *
 vm_page_seg_alloc_block(struct vm_page_seg *seg, unsigned int order)
 {
-    struct vm_page_free_list *list = &seg->free_lists[order];
-    struct vm_page *page;
-    unsigned int i = order;
+    struct list *list = &seg->free_lists[order];
+    struct vm_page *page, *half;
+    unsigned int i;
+    uintptr_t step;
 
-    while (list->size == 0) {
-        if (i == VM_PAGE_ORDER_MAX) {
-            return NULL;
-        }
-        i++;
-        list++;
+    while (list_empty(list)) {
+        list++;                 /* the sentinel stops this */
     }
-    page = list_entry(list->blocks.next, struct vm_page, node);
-    vm_page_seg_unlink(list, page);
+    VM_PAGE_HIDE(list);         /* no load of next per empty list */
+    i = list - seg->free_lists;
+    if (unlikely(i == VM_PAGE_NR_ORDERS)) {
+        return NULL;
+    }
+    page = list_entry(list->next, struct vm_page, node);
+    vm_page_seg_unlink(page);
+
+    /*
+     * The lists of orders [order, i) are empty: each gets the upper half
+     * of what is left, as its only block.
+     */
+    vm_page_seg_count(seg, order, i, 1);
+    step = sizeof(struct vm_page) << i;
     while (i > order) {
         i--;
         list--;
-        vm_page_seg_push(list, page + (1UL << i), i);
+        step >>= 1;
+        half = (struct vm_page *)((uintptr_t)page + step);
+        half->order = i;
+        list_link(list, list, &half->node);
     }
     seg->nr_free -= 1UL << order;
     return page;
 }
 
 /*
- * Give back the block of 2^order pages at page (already typed free),
- * merging it with its free buddies. The segment is locked. The arrays
- * are aligned so that the buddy's descriptor is the one whose address
- * differs in the bit of value sizeof(struct vm_page) << order, and the
- * merged block's is the lower of the two.
+ * Give back the block of 2^order pages at page (already typed free, in
+ * no list), merging it with its free buddies. The segment is locked.
+ * The arrays are aligned so that the buddy's descriptor is the one whose
+ * address differs in the bit of value sizeof(struct vm_page) << order,
+ * and the merged block's is the lower of the two.
  */
 static inline __attribute__((always_inline)) void
 vm_page_seg_free_block(struct vm_page_seg *seg, struct vm_page *page,
                        unsigned int order)
 {
-    struct vm_page_free_list *list = &seg->free_lists[order];
+    uintptr_t bit = (sizeof(struct vm_page) << order) & (VM_PAGE_DESC_ALIGN - 1);
+    unsigned int first = order;
     struct vm_page *buddy;
 
+    assert(page->order == VM_PAGE_ORDER_NONE);
+
+    /*
+     * At the maximum order, bit is masked to 0: the buddy is the page
+     * itself, whose order is NONE, and that ends the loop.
+     */
     seg->nr_free += 1UL << order;
-    for (; order < VM_PAGE_ORDER_MAX; order++, list++) {
-        buddy = (struct vm_page *)((uintptr_t)page
-                                   ^ (sizeof(struct vm_page) << order));
+    for (;;) {
+        buddy = (struct vm_page *)((uintptr_t)page ^ bit);
         if (buddy->order != order) {
             break;
         }
-        vm_page_seg_unlink(list, buddy);
+        vm_page_seg_unlink(buddy);
         page = (struct vm_page *)((uintptr_t)page & (uintptr_t)buddy);
+        order++;
+        bit = (bit << 1) & (VM_PAGE_DESC_ALIGN - 1);
     }
-    vm_page_seg_push(list, page, order);
+    vm_page_seg_push(seg, page, order);
+    vm_page_seg_count(seg, first, order, -1);
 }
 
 /*
@@ -289,18 +365,6 @@ vm_page_seg_free_range(struct vm_page_seg *seg, unsigned long start,
         vm_page_seg_free_block(seg, &seg->pages[start], order);
         start += 1UL << order;
     }
-}
-
-static inline struct vm_page *
-vm_page_seg_alloc(struct vm_page_seg *seg, unsigned int order)
-{
-    struct vm_page *page;
-    uint32_t flags;
-
-    flags = spinlock_lock_intr_save(&seg->lock);
-    page = vm_page_seg_alloc_block(seg, order);
-    spinlock_unlock_intr_restore(&seg->lock, flags);
-    return page;
 }
 
 /* ---------------------------------------------------------------- pools */
@@ -367,26 +431,6 @@ vm_page_pool_drain_to(struct vm_page_cpu_pool *pool, struct vm_page_seg *seg,
     spinlock_unlock(&seg->lock);
 }
 
-/* Take a page from this CPU's pool of segment seg_index, refilling it. */
-static struct vm_page *
-vm_page_pool_alloc(struct vm_page_seg *seg, unsigned int seg_index)
-{
-    struct vm_page_cpu_pool *pool;
-    struct vm_page *page = NULL;
-    uint32_t flags;
-
-    flags = cpu_intr_save();
-    pool = vm_page_cpu_pool(seg_index);
-    if (pool->top == NULL) {
-        vm_page_pool_fill(pool, seg);
-    }
-    if (pool->top != NULL) {
-        page = vm_page_pool_pop(pool);
-    }
-    cpu_intr_restore(flags);
-    return page;
-}
-
 unsigned long
 vm_page_pool_drain(void)
 {
@@ -408,57 +452,127 @@ vm_page_pool_drain(void)
 
 /* ---------------------------------------------------------------- alloc/free */
 
-/* Try the segments of selector in fallback order. */
-static inline __attribute__((always_inline)) struct vm_page *
-vm_page_alloc_from(unsigned int order, unsigned int selector)
+/*
+ * Restore the interrupt state that the inline path saved, then let in a
+ * preemption that a segment lock deferred meanwhile, as
+ * spinlock_unlock_intr_restore() does.
+ */
+static inline void
+vm_page_intr_restore(uint32_t flags)
 {
-    struct vm_page_seg *seg;
-    struct vm_page *page;
-
-    for (unsigned int i = vm_page_sel_first[selector] + 1; i-- > 0;) {
-        seg = &vm_page_segs[i];
-        if (order == 0 && seg->pool_size != 0) {
-            page = vm_page_pool_alloc(seg, i);
-        } else {
-            page = vm_page_seg_alloc(seg, order);
-        }
-        if (page != NULL) {
-            return page;
-        }
+    cpu_intr_restore(flags);
+    if (unlikely(preempt_resched_pending())) {
+        preempt_check();
     }
-    return NULL;
 }
 
-struct vm_page *
-vm_page_alloc_slow(unsigned int order, unsigned int selector, unsigned int type)
+/*
+ * Take a page from this CPU's pool of segment i (seg), refilling it when
+ * empty. Interrupts disabled. Returns NULL when there is none.
+ */
+static inline __attribute__((always_inline)) struct vm_page *
+vm_page_pool_take(struct vm_page_seg *seg, unsigned int i)
 {
-    struct vm_page *page;
+    struct vm_page_cpu_pool *pool = vm_page_cpu_pool(i);
 
-    assert(type >= VM_PAGE_PMAP && type < VM_PAGE_NR_TYPES);
-
-    if (order > VM_PAGE_ORDER_MAX || selector >= VM_PAGE_NR_SEGS
-        || !vm_page_is_ready) {
-        return NULL;
-    }
-    for (;;) {
-        page = vm_page_alloc_from(order, selector);
-        if (page != NULL) {
-            vm_page_set_type(page, 1UL << order, type);
-            return page;
-        }
-        /* Pooled pages may complete a larger block once back in the lists. */
-        if (order == 0 || vm_page_pool_drain() == 0) {
+    if (pool->top == NULL) {
+        vm_page_pool_fill(pool, seg);
+        if (pool->top == NULL) {
             return NULL;
         }
     }
+    return vm_page_pool_pop(pool);
+}
+
+/*
+ * Take a block of 2^order pages from segment i: for order 0 from this
+ * CPU's pool when the segment has pools, otherwise from the free lists.
+ * Interrupts disabled. Returns NULL when there is none.
+ */
+static struct vm_page *
+vm_page_seg_take(unsigned int i, unsigned int order)
+{
+    struct vm_page_seg *seg = &vm_page_segs[i];
+    struct vm_page *page;
+
+    if (order == 0 && seg->pool_size != 0) {
+        return vm_page_pool_take(seg, i);
+    }
+    spinlock_lock(&seg->lock);
+    page = vm_page_seg_alloc_block(seg, order);
+    spinlock_unlock(&seg->lock);
+    return page;
+}
+
+/*
+ * The rest of an allocation that segment first could not serve: the
+ * segments from first down (first again, which is rare and cheap), then,
+ * when pooled pages may complete a larger block once back in the lists,
+ * all of them again after draining this CPU's pools. Interrupts
+ * disabled.
+ */
+static __attribute__((noinline)) struct vm_page *
+vm_page_alloc_fallback(unsigned int order, unsigned int first)
+{
+    struct vm_page *page = NULL;
+
+    for (unsigned int i = first + 1; page == NULL && i-- > 0;) {
+        page = vm_page_seg_take(i, order);
+    }
+    if (page == NULL && order != 0 && vm_page_pool_drain() != 0) {
+        for (unsigned int i = first + 1; page == NULL && i-- > 0;) {
+            page = vm_page_seg_take(i, order);
+        }
+    }
+    return page;
+}
+
+struct vm_page *
+vm_page_alloc_slow(unsigned int order, unsigned int selector, unsigned int type,
+                   uint32_t flags)
+{
+    struct vm_page_seg *seg;
+    struct vm_page *page = NULL;
+    unsigned int first;
+
+    assert(type >= VM_PAGE_PMAP && type < VM_PAGE_NR_TYPES);
+
+    if (likely(order <= VM_PAGE_ORDER_MAX && selector < VM_PAGE_NR_SEGS
+               && vm_page_is_ready)) {
+        first = vm_page_sel_first[selector];
+        seg = &vm_page_segs[first];
+        VM_PAGE_HIDE(seg);
+        if (order == 0 && seg->pool_size != 0) {
+            page = vm_page_pool_take(seg, first);
+        } else {
+            spinlock_lock(&seg->lock);
+            page = vm_page_seg_alloc_block(seg, order);
+            if (likely(page != NULL)) {
+                /* Restores interrupts, then lets a pending preemption in. */
+                spinlock_unlock_intr_restore(&seg->lock, flags);
+                vm_page_set_type(page, 1UL << order, type);
+                return page;
+            }
+            spinlock_unlock(&seg->lock);
+        }
+        if (unlikely(page == NULL)) {
+            page = vm_page_alloc_fallback(order, first);
+        }
+    }
+    vm_page_intr_restore(flags);
+    if (page != NULL) {
+        vm_page_set_type(page, 1UL << order, type);
+    }
+    return page;
 }
 
 void
-vm_page_free_slow(struct vm_page *page, unsigned int order)
+vm_page_free_slow(struct vm_page *page, unsigned int order, uint32_t flags)
 {
     struct vm_page_seg *seg = &vm_page_segs[page->seg_index];
     struct vm_page_cpu_pool *pool;
-    uint32_t flags;
+
+    VM_PAGE_HIDE(seg);
 
     if (page->type < VM_PAGE_PMAP) {
         panic("vm_page: freeing page 0x%llx, which is %s",
@@ -469,19 +583,17 @@ vm_page_free_slow(struct vm_page *page, unsigned int order)
     assert(P2ALIGNED((unsigned long)(page - seg->pages), 1UL << order));
 
     if (order == 0 && seg->pool_size != 0) {
-        flags = cpu_intr_save();
         pool = vm_page_cpu_pool(page->seg_index);
         if (pool->nr_pages == pool->size) {
             vm_page_pool_drain_to(pool, seg, pool->size - pool->size / 2);
         }
         page->type = VM_PAGE_POOL;
         vm_page_pool_push(pool, page);
-        cpu_intr_restore(flags);
+        vm_page_intr_restore(flags);
         return;
     }
-
     vm_page_set_type(page, 1UL << order, VM_PAGE_FREE);
-    flags = spinlock_lock_intr_save(&seg->lock);
+    spinlock_lock(&seg->lock);
     vm_page_seg_free_block(seg, page, order);
     spinlock_unlock_intr_restore(&seg->lock, flags);
 }
@@ -522,7 +634,8 @@ vm_page_seg_carve(struct vm_page_seg *seg, unsigned long first,
 
     while (index < end) {
         order = seg->pages[index].order;
-        vm_page_seg_unlink(&seg->free_lists[order], &seg->pages[index]);
+        vm_page_seg_unlink(&seg->pages[index]);
+        vm_page_seg_count(seg, order, order, 1);
         seg->nr_free -= 1UL << order;
         index += 1UL << order;
     }
@@ -545,7 +658,7 @@ vm_page_seg_alloc_contig(struct vm_page_seg *seg, unsigned long npages,
     struct list *node;
 
     for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
-        list_foreach(&seg->free_lists[order].blocks, node) {
+        list_foreach(&seg->free_lists[order], node) {
             page = list_entry(node, struct vm_page, node);
             block_start = page->phys_addr;
             block_end = block_start + ((phys_addr_t)PAGE_SIZE << order);
@@ -630,6 +743,9 @@ vm_page_free_contig(struct vm_page *page, unsigned long npages)
 
     assert(npages <= seg->nr_descs - index);
 
+    if (npages == 0) {
+        return;
+    }
     vm_page_set_type(page, npages, VM_PAGE_FREE);
     flags = spinlock_lock_intr_save(&seg->lock);
     vm_page_seg_free_range(seg, index, index + npages);
@@ -744,8 +860,13 @@ vm_page_setup(phys_addr_t (*bootalloc)(unsigned int npages))
         seg = &vm_page_segs[i];
         spinlock_init(&seg->lock);
         for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
-            seg->free_lists[order].size = 0;
-            list_init(&seg->free_lists[order].blocks);
+            list_init(&seg->free_lists[order]);
+        }
+        /* The sentinel: not empty (its next is not itself), never used. */
+        seg->free_lists[VM_PAGE_NR_ORDERS].prev = NULL;
+        seg->free_lists[VM_PAGE_NR_ORDERS].next = NULL;
+        for (unsigned int order = 0; order <= VM_PAGE_NR_ORDERS; order++) {
+            seg->blocks_delta[order] = 0;
         }
         if (seg->load_end == 0) {
             continue;
@@ -893,7 +1014,7 @@ vm_page_seg_stats_get(unsigned int seg_index, struct vm_page_seg_stats *stats)
     stats->nr_managed = seg->nr_managed;
     stats->nr_free = seg->nr_free;
     for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
-        stats->nr_blocks[order] = seg->free_lists[order].size;
+        stats->nr_blocks[order] = vm_page_seg_nr_blocks(seg, order);
     }
     stats->min = seg->min;
     stats->low = seg->low;
@@ -1092,7 +1213,7 @@ vm_page_seg_check(unsigned int i, unsigned long pooled)
     for (order = 0; order < VM_PAGE_NR_ORDERS; order++) {
         unsigned long n = 0;
 
-        list_foreach(&seg->free_lists[order].blocks, node) {
+        list_foreach(&seg->free_lists[order], node) {
             page = list_entry(node, const struct vm_page, node);
             if (page < seg->pages || page >= seg->pages + seg->nr_descs
                 || page->order != order || n == blocks[order]) {
@@ -1100,7 +1221,7 @@ vm_page_seg_check(unsigned int i, unsigned long pooled)
             }
             n++;
         }
-        if (n != blocks[order] || n != seg->free_lists[order].size) {
+        if (n != blocks[order] || n != vm_page_seg_nr_blocks(seg, order)) {
             return vm_page_check_fail(i, 0, "free list size mismatch");
         }
     }

@@ -188,8 +188,8 @@ vm_page_alloc(unsigned int order, unsigned int selector, unsigned int type)
 
     assert(type >= VM_PAGE_PMAP && type < VM_PAGE_NR_TYPES);
 
+    flags = cpu_intr_save();
     if (likely(order == 0 && selector < VM_PAGE_NR_SEGS)) {
-        flags = cpu_intr_save();
         pool = vm_page_cpu_pool(vm_page_sel_first[selector]);
         if (likely(pool->top != NULL)) {
             page = vm_page_pool_pop(pool);
@@ -197,9 +197,8 @@ vm_page_alloc(unsigned int order, unsigned int selector, unsigned int type)
             page->type = type;
             return page;
         }
-        cpu_intr_restore(flags);
     }
-    return vm_page_alloc_slow(order, selector, type);
+    return vm_page_alloc_slow(order, selector, type, flags);
 }
 
 /*
@@ -216,8 +215,8 @@ vm_page_free(struct vm_page *page, unsigned int order)
     struct vm_page_cpu_pool *pool;
     uint32_t flags;
 
+    flags = cpu_intr_save();
     if (likely(order == 0)) {
-        flags = cpu_intr_save();
         pool = vm_page_cpu_pool(page->seg_index);
         if (likely(pool->nr_pages < pool->size
                    && (!VM_PAGE_CHECK_FREE || page->type >= VM_PAGE_PMAP))) {
@@ -226,9 +225,8 @@ vm_page_free(struct vm_page *page, unsigned int order)
             cpu_intr_restore(flags);
             return;
         }
-        cpu_intr_restore(flags);
     }
-    vm_page_free_slow(page, order);
+    vm_page_free_slow(page, order, flags);
 }
 
 /*

@@ -40,10 +40,15 @@ extern struct vm_page_cpu vm_page_cpus[CONFIG_NCPUS];
 /* First segment to try for each selector: the highest one with pages. */
 extern uint8_t vm_page_sel_first[VM_PAGE_NR_SEGS];
 
-/* Everything but a pool hit (any order, empty or full pool, bad input). */
+/*
+ * Everything but a pool hit (any order, empty or full pool, bad input).
+ * The inline paths call them with interrupts disabled and pass the flags
+ * cpu_intr_save() returned; they restore them, then let in a preemption
+ * that a segment lock deferred meanwhile.
+ */
 struct vm_page *vm_page_alloc_slow(unsigned int order, unsigned int selector,
-                                   unsigned int type);
-void vm_page_free_slow(struct vm_page *page, unsigned int order);
+                                   unsigned int type, uint32_t flags);
+void vm_page_free_slow(struct vm_page *page, unsigned int order, uint32_t flags);
 
 static inline struct vm_page_cpu_pool *
 vm_page_cpu_pool(unsigned int seg_index)

@@ -13,10 +13,11 @@
  *  - i386 (BENCH_I386): a static 32-bit program without libc, where
  *    vm/vm_page.c is compiled exactly as for the kernel (same flags,
  *    config.h), except that tests/bench/i386/ shadows i386/cpu.h and
- *    kern/percpu.h: interrupt save/restore and cpu_id() execute as many
- *    instructions as the kernel's, but with nop for cli/sti and a plain
- *    variable for %gs:4, which user mode cannot use. The descriptors
- *    live at their phystokv() addresses, mapped by hand.
+ *    kern/percpu.h: interrupt save/restore, cpu_id() and the preemption
+ *    count execute as many instructions as the kernel's, but with nop
+ *    for cli/sti and a plain variable for the per-CPU data at %gs, which
+ *    user mode cannot use. The descriptors live at their phystokv()
+ *    addresses, mapped by hand.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -47,7 +48,14 @@ static unsigned int bench_desc_used;
 /* Physical address of the descriptor area: its kernel address is mapped. */
 #define BENCH_DESC_PA           (16 * 1024 * 1024)
 
-unsigned int bench_cpu_id;
+/* What the kernel reaches through %gs (see tests/bench/i386/kern/percpu.h). */
+struct percpu bench_percpu = { .self = &bench_percpu };
+
+/* Spinlocks call it when need_resched is set, which it never is here. */
+void
+preempt_check(void)
+{
+}
 
 __asm__(".globl _start\n"
         "_start:\n"
@@ -199,6 +207,10 @@ bench_main_name(void)
     bench_vm_page_buddy1(BENCH_BUDDY_PAIRS);
     bench_vm_page_buddy2(BENCH_BUDDY_PAIRS);
     bench_vm_page_buddy3(BENCH_BUDDY_PAIRS);
+    if (!bench_vm_page_buddy_ready()) {
+        printf("bench: a buddy pair did not merge back\n");
+        return 1;
+    }
 
     bench_vm_page_buddy_release(&held);
     if (vm_page_check() != 0) {

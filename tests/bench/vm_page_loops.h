@@ -76,9 +76,25 @@ BENCH_VM_PAGE_BUDDY(2)
 BENCH_VM_PAGE_BUDDY(3)
 
 /*
+ * Whether DMA has no pool and its free pages are all in order-10 blocks,
+ * at least one: the state each buddy pair starts from and must end in
+ * (checked again after the loops, so that every pair did split and
+ * merge fully).
+ */
+static inline bool
+bench_vm_page_buddy_ready(void)
+{
+    struct vm_page_seg_stats stats;
+
+    vm_page_seg_stats_get(VM_PAGE_SEG_DMA, &stats);
+    return stats.pool_size == 0 && stats.nr_blocks[VM_PAGE_ORDER_MAX] != 0
+           && stats.nr_free == stats.nr_blocks[VM_PAGE_ORDER_MAX] << VM_PAGE_ORDER_MAX;
+}
+
+/*
  * Prepare the buddy loops: take every free block of DMA below the
  * maximum order (linking them through node into *held), so that only
- * order-10 blocks remain. Returns whether one remains.
+ * order-10 blocks remain. Returns bench_vm_page_buddy_ready().
  */
 static inline bool
 bench_vm_page_buddy_prepare(struct list *held)
@@ -96,9 +112,7 @@ bench_vm_page_buddy_prepare(struct list *held)
             list_insert_tail(held, &page->node);
         }
     }
-    vm_page_seg_stats_get(VM_PAGE_SEG_DMA, &stats);
-    return stats.pool_size == 0 && stats.nr_blocks[VM_PAGE_ORDER_MAX] != 0
-           && stats.nr_free == stats.nr_blocks[VM_PAGE_ORDER_MAX] << VM_PAGE_ORDER_MAX;
+    return bench_vm_page_buddy_ready();
 }
 
 /* Give back what bench_vm_page_buddy_prepare() took. */

@@ -492,6 +492,8 @@ vm_page_test_bench_fn(void)
                              VM_PAGE_BENCH_BUDDY);
         vm_page_bench_report("buddy3", bench_vm_page_buddy3, VM_PAGE_BENCH_BUDDY,
                              VM_PAGE_BENCH_BUDDY);
+        /* Every pair split a 4 MiB block and merged it back. */
+        KTEST_ASSERT(bench_vm_page_buddy_ready());
     }
     bench_vm_page_buddy_release(&held);
     KTEST_ASSERT(vm_page_check() == 0);

@@ -173,6 +173,12 @@ static const struct layout layout_directmap = {
     .free = { { 17 * MiB, 64 * MiB } },
 };
 
+/* Only whole 4 MiB blocks, in DIRECTMAP, too few pages for a pool. */
+static const struct layout layout_blocks = {
+    .segs = { [VM_PAGE_SEG_DIRECTMAP] = { 16 * MiB, 32 * MiB } },
+    .free = { { 16 * MiB, 32 * MiB } },
+};
+
 /* ---------------------------------------------------------------- model */
 
 #define OWNER_FREE              0
@@ -769,6 +775,67 @@ test_fallback(void)
     TAP_CHECK(page != NULL && page->seg_index == VM_PAGE_SEG_DIRECTMAP);
     vm_page_free(page, 3);
     TAP_CHECK(vm_page_alloc(0, VM_PAGE_SEL_DMA, VM_PAGE_KERNEL) == NULL);
+}
+
+/*
+ * Whether segment seg has, for each order, one free block of each order
+ * in [low, high) and nr_max blocks of the maximum order, and nothing
+ * else.
+ */
+static bool
+blocks_are(unsigned int seg, unsigned int low, unsigned int high, unsigned long nr_max)
+{
+    struct vm_page_seg_stats stats;
+    unsigned long free = nr_max << VM_PAGE_ORDER_MAX;
+    bool ok = true;
+
+    vm_page_seg_stats_get(seg, &stats);
+    for (unsigned int order = 0; order < VM_PAGE_ORDER_MAX; order++) {
+        ok &= stats.nr_blocks[order] == (order >= low && order < high);
+        free += (order >= low && order < high) ? 1UL << order : 0;
+    }
+    return ok && stats.nr_blocks[VM_PAGE_ORDER_MAX] == nr_max && stats.nr_free == free
+           && vm_page_check() == 0;
+}
+
+/*
+ * From maximum-order blocks only: each allocation splits one, leaving a
+ * block of each order below; freeing merges them back, but never two
+ * maximum-order blocks. When none is left, every order fails.
+ */
+static void
+test_split_merge(void)
+{
+    struct vm_page *pages[4], *page;
+    bool ok = true;
+
+    boot(&layout_blocks);
+    TAP_CHECK(blocks_are(VM_PAGE_SEG_DIRECTMAP, 0, 0, 4));
+    for (unsigned int order = 0; order <= VM_PAGE_ORDER_MAX; order++) {
+        page = vm_page_alloc(order, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+        ok &= page != NULL && P2ALIGNED(page->phys_addr, PAGE_SIZE << VM_PAGE_ORDER_MAX)
+              && page->order == VM_PAGE_ORDER_NONE && page->type == VM_PAGE_KERNEL
+              && blocks_are(VM_PAGE_SEG_DIRECTMAP, order, VM_PAGE_ORDER_MAX, 3);
+        vm_page_free(page, order);
+        ok &= blocks_are(VM_PAGE_SEG_DIRECTMAP, 0, 0, 4);
+    }
+    tap_check(ok, "split of a 4 MiB block leaves one block per order below, "
+              "free merges it back, for orders 0 to %u", VM_PAGE_ORDER_MAX);
+
+    for (unsigned int i = 0; i < 4; i++) {
+        pages[i] = vm_page_alloc(VM_PAGE_ORDER_MAX, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+    }
+    ok = blocks_are(VM_PAGE_SEG_DIRECTMAP, 0, 0, 0);
+    for (unsigned int order = 0; order <= VM_PAGE_ORDER_MAX; order++) {
+        ok &= vm_page_alloc(order, VM_PAGE_SEL_DMA32, VM_PAGE_KERNEL) == NULL;
+    }
+    tap_check(ok && pages[3] != NULL, "no block left: every order fails");
+    ok = true;
+    for (unsigned int i = 0; i < 4; i++) {
+        vm_page_free(pages[i], VM_PAGE_ORDER_MAX);
+        ok &= blocks_are(VM_PAGE_SEG_DIRECTMAP, 0, 0, i + 1);
+    }
+    tap_check(ok, "adjacent 4 MiB blocks never merge");
 }
 
 /* Pool refill and drain in batches of half a pool; double free. */
@@ -1370,6 +1437,7 @@ main(int argc, char **argv)
     test_boot_errors();
     test_budget();
     test_fallback();
+    test_split_merge();
     test_pools();
     test_contig();
     test_fill();
