@@ -188,6 +188,13 @@ boot_vm_page_range(unsigned int seg, phys_addr_t start, phys_addr_t end, void *a
     }
 }
 
+/* Memory pressure: give kmem's empty slabs and cached objects back. */
+static void
+boot_vm_page_low(void)
+{
+    kmem_gc();
+}
+
 /*
  * Move physical memory from biosmem to vm_page, then start kmem. Runs
  * after SMP bring-up, which still needs the boot allocator (trampoline
@@ -210,6 +217,7 @@ boot_vm_setup(void)
     vm_page_ready();
     vm_page_report(boot_print_line);
     kmem_setup();
+    vm_page_low_hook_set(boot_vm_page_low);
     pmap_setup();
     vm_kmem_setup();
     kmem_report(boot_print_line);

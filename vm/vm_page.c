@@ -527,6 +527,34 @@ vm_page_alloc_fallback(unsigned int order, unsigned int first)
     return page;
 }
 
+/*
+ * Memory pressure: the hook (kmem_gc() in the kernel) runs when an
+ * allocation leaves its first segment below the low threshold, once,
+ * until an allocation finds a segment back above the high threshold. It runs
+ * with interrupts restored and no vm_page lock held, so it may free pages.
+ */
+static void (*vm_page_low_hook)(void);
+static bool vm_page_low_signalled;
+
+void
+vm_page_low_hook_set(void (*fn)(void))
+{
+    vm_page_low_hook = fn;
+}
+
+static void
+vm_page_low_check(const struct vm_page_seg *seg)
+{
+    if (unlikely(seg->nr_free < seg->low)) {
+        if (vm_page_low_hook != NULL
+            && !__atomic_exchange_n(&vm_page_low_signalled, true, __ATOMIC_RELAXED)) {
+            vm_page_low_hook();
+        }
+    } else if (unlikely(vm_page_low_signalled) && seg->nr_free > seg->high) {
+        vm_page_low_signalled = false;      /* re-armed */
+    }
+}
+
 struct vm_page *
 vm_page_alloc_slow(unsigned int order, unsigned int selector, unsigned int type,
                    uint32_t flags)
@@ -551,6 +579,7 @@ vm_page_alloc_slow(unsigned int order, unsigned int selector, unsigned int type,
                 /* Restores interrupts, then lets a pending preemption in. */
                 spinlock_unlock_intr_restore(&seg->lock, flags);
                 vm_page_set_type(page, 1UL << order, type);
+                vm_page_low_check(seg);
                 return page;
             }
             spinlock_unlock(&seg->lock);
@@ -562,6 +591,9 @@ vm_page_alloc_slow(unsigned int order, unsigned int selector, unsigned int type,
     vm_page_intr_restore(flags);
     if (page != NULL) {
         vm_page_set_type(page, 1UL << order, type);
+    }
+    if (likely(selector < VM_PAGE_NR_SEGS && vm_page_is_ready)) {
+        vm_page_low_check(&vm_page_segs[vm_page_sel_first[selector]]);
     }
     return page;
 }

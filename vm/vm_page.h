@@ -283,6 +283,16 @@ unsigned long vm_page_pool_drain(void);
 int vm_page_seg_stats_get(unsigned int seg, struct vm_page_seg_stats *stats);
 
 /*
+ * Install the memory-pressure hook: fn() runs when an allocation leaves
+ * the segment it first tried below its low threshold, once until an
+ * allocation finds its segment back above the high threshold. It runs in the
+ * allocating context with interrupts as the caller had them and no
+ * vm_page lock held; it may free pages but must not sleep. The kernel
+ * installs kmem_gc().
+ */
+void vm_page_low_hook_set(void (*fn)(void));
+
+/*
  * Boot report: one line per loaded segment ("vm_page: segment NAME
  * 0xSTART-0xEND: N pages, N free, pool N") and a warning when memory was
  * left out. print gets each line without a newline.

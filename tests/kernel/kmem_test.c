@@ -27,6 +27,7 @@
 #include <i386/smp.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
+#include <kern/list.h>
 #include <kern/macros.h>
 #include <kern/percpu.h>
 #include <kern/spinlock.h>
@@ -547,6 +548,58 @@ kmem_stress_test(void)
 }
 
 KTEST_DEFINE(kmem_stress, kmem_stress_test, 0);
+
+/* ---------------------------------------------------------------- test=kmem_reclaim */
+
+/*
+ * vm_page's low-memory hook runs kmem_gc(): empty slabs cached by a cache
+ * go back to vm_page when memory runs short.
+ */
+static void
+kmem_reclaim_test(void)
+{
+    static struct kmem_cache cache;
+    static bool cache_ready;
+    static void *objs[256];
+    struct kmem_cache_stats before, after;
+    struct list pages;
+    struct vm_page *page;
+    unsigned long nr_pages = 0;
+
+    if (!cache_ready) {
+        KTEST_ASSERT(kmem_cache_init(&cache, "ktest_reclaim", 2000, 0, NULL,
+                                     KMEM_CACHE_NOCPUPOOL) == 0);
+        cache_ready = true;
+    }
+    for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
+        objs[i] = kmem_cache_alloc(&cache);
+    }
+    for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
+        if (objs[i] != NULL) {
+            kmem_cache_free(&cache, objs[i]);
+        }
+    }
+    kmem_cache_stats_get(&cache, &before);
+
+    list_init(&pages);
+    while ((page = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL)) != NULL) {
+        list_insert_tail(&pages, &page->node);
+        nr_pages++;
+    }
+    kmem_cache_stats_get(&cache, &after);
+    while (!list_empty(&pages)) {
+        page = list_entry(list_first(&pages), struct vm_page, node);
+        list_remove(&page->node);
+        vm_page_free(page, 0);
+    }
+    ktest_diag("kmem_reclaim: %lu empty slabs cached before memory ran out, %lu after "
+               "(%lu pages taken)", before.nr_free_slabs, after.nr_free_slabs, nr_pages);
+    KTEST_ASSERT(before.nr_free_slabs > 1);
+    ktest_assert_msg(after.nr_free_slabs <= 1, "kmem_gc did not run at low memory: "
+                     "%lu empty slabs left", after.nr_free_slabs);
+}
+
+KTEST_DEFINE(kmem_reclaim, kmem_reclaim_test, 0);
 
 /* ---------------------------------------------------------------- test=kmem_exhaust */
 
