@@ -49,6 +49,7 @@
 #include <kern/macros.h>
 #include <kern/rdxtree.h>
 
+#include "tests/bench/bench_util.h"
 #include "tests/unit/kmem_host.h"
 
 #define BENCH_LOOKUPS           1000000U
@@ -57,8 +58,6 @@
 #define BENCH_GROWTH            (1U << 20)
 #define BENCH_GROWTH_RUNS       5
 
-#define bench_use(x)            __asm__ volatile("" : : "r"(x) : "memory")
-
 __thread unsigned int percpu_host_cpu;
 
 void
@@ -66,12 +65,8 @@ panic(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "panic: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n");
-    abort();
+    host_vpanic(fmt, ap);
 }
 
 static void
@@ -208,37 +203,10 @@ bench_count(unsigned int s)
 static double
 bench_callgrind(unsigned int s)
 {
-    char out[64], cmd[512], exe[256], line[256];
-    double ir = -1;
-    ssize_t len;
-    FILE *f;
+    char args[16];
 
-    len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (len <= 0) {
-        return -1;
-    }
-    exe[len] = '\0';
-    snprintf(out, sizeof(out), "/tmp/bench_ipc.%d.cg", (int)getpid());
-    snprintf(cmd, sizeof(cmd), "valgrind --tool=callgrind --collect-atstart=no "
-             "--callgrind-out-file=%s %s --count %u >/dev/null 2>&1", out, exe, s);
-    if (system(cmd) != 0) {
-        return -1;
-    }
-    f = fopen(out, "r");
-    if (f == NULL) {
-        return -1;
-    }
-    while (fgets(line, sizeof(line), f) != NULL) {
-        unsigned long long total;
-
-        if (sscanf(line, "summary: %llu", &total) == 1
-            || sscanf(line, "totals: %llu", &total) == 1) {
-            ir = (double)total;
-        }
-    }
-    fclose(f);
-    unlink(out);
-    return ir;
+    snprintf(args, sizeof(args), "%u", s);
+    return bench_callgrind_run("ipc", "--collect-atstart=no", args);
 }
 
 static void

@@ -47,6 +47,7 @@
 #include <kern/kmem.h>
 #include <kern/macros.h>
 
+#include "tests/bench/bench_util.h"
 #include "tests/unit/kmem_host.h"
 
 #define BENCH_PAIRS             4000000UL   /* per timed run */
@@ -62,12 +63,8 @@ panic(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "panic: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n");
-    abort();
+    host_vpanic(fmt, ap);
 }
 
 static void *(*glibc_malloc)(size_t);
@@ -77,9 +74,6 @@ static void (*je_free)(void *);
 
 static struct kmem_cache bench_cache_64, bench_cache_256;
 static void *bench_objs[BENCH_BATCH];
-
-/* Keep the compiler from dropping or merging an allocation. */
-#define bench_use(p)            __asm__ volatile("" : : "r"(p) : "memory")
 
 /*
  * Per allocator: the pair loop and the batch loop, with the allocator's
@@ -190,15 +184,6 @@ bench_setup(void)
     kmem_cache_init(&bench_cache_256, "bench_256", 256, 0, NULL, 0);
 }
 
-static double
-bench_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 /* Best time of BENCH_RUNS runs, in ns per pair. */
 static double
 bench_time(unsigned int alloc, unsigned int pattern, unsigned int size)
@@ -233,38 +218,12 @@ bench_count(unsigned int alloc, unsigned int pattern, unsigned int size)
 static double
 bench_callgrind(unsigned int alloc, unsigned int pattern, unsigned int size)
 {
-    char out[64], cmd[512], exe[256], line[256];
-    double ir = -1;
-    ssize_t len;
-    FILE *f;
+    char args[64];
+    double ir;
 
-    len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (len <= 0) {
-        return -1;
-    }
-    exe[len] = '\0';
-    snprintf(out, sizeof(out), "/tmp/bench_kmem.%d.cg", (int)getpid());
-    snprintf(cmd, sizeof(cmd), "valgrind --tool=callgrind --collect-atstart=no "
-             "--callgrind-out-file=%s %s --count %u %u %u >/dev/null 2>&1",
-             out, exe, alloc, pattern, size);
-    if (system(cmd) != 0) {
-        return -1;
-    }
-    f = fopen(out, "r");
-    if (f == NULL) {
-        return -1;
-    }
-    while (fgets(line, sizeof(line), f) != NULL) {
-        unsigned long long total;
-
-        if (sscanf(line, "summary: %llu", &total) == 1
-            || sscanf(line, "totals: %llu", &total) == 1) {
-            ir = (double)total / BENCH_COUNT_PAIRS;
-        }
-    }
-    fclose(f);
-    unlink(out);
-    return ir;
+    snprintf(args, sizeof(args), "%u %u %u", alloc, pattern, size);
+    ir = bench_callgrind_run("kmem", "--collect-atstart=no", args);
+    return (ir < 0) ? -1 : ir / BENCH_COUNT_PAIRS;
 }
 
 int

@@ -49,6 +49,7 @@
 #include <kern/macros.h>
 #include <vm/vm_map.h>
 
+#include "tests/bench/bench_util.h"
 #include "tests/unit/kmem_host.h"
 
 #define BENCH_ARENA_PAGES       65536       /* 256 MiB for kmem */
@@ -65,12 +66,8 @@ panic(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "panic: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n");
-    abort();
+    host_vpanic(fmt, ap);
 }
 
 static const unsigned long bench_sizes[] = { 100, 10000, 1000000 };
@@ -90,21 +87,12 @@ static uintptr_t *bench_starts;     /* entry starts, in address order */
 static uintptr_t *bench_args;       /* per operation: an address or a size */
 static unsigned long bench_nr_entries;
 
-/* Keep the compiler from dropping a result. */
-#define bench_use(x)            __asm__ volatile("" : : "r"(x) : "memory")
-
 static uint64_t bench_rng_state = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t
 bench_rng(void)
 {
-    uint64_t x = bench_rng_state;
-
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    bench_rng_state = x;
-    return x;
+    return host_xorshift64(&bench_rng_state);
 }
 
 static void *
@@ -315,15 +303,6 @@ bench_agree(unsigned int op, unsigned long nr)
     return true;
 }
 
-static double
-bench_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 /* Child side of --count: build, then count one run under callgrind. */
 static int
 bench_count(unsigned long n, unsigned int op, unsigned int impl)
@@ -346,38 +325,12 @@ bench_count(unsigned long n, unsigned int op, unsigned int impl)
 static double
 bench_callgrind(unsigned long n, unsigned int op, unsigned int impl)
 {
-    char out[64], cmd[512], exe[256], line[256];
-    double ir = -1;
-    ssize_t len;
-    FILE *f;
+    char args[64];
+    double ir;
 
-    len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (len <= 0) {
-        return -1;
-    }
-    exe[len] = '\0';
-    snprintf(out, sizeof(out), "/tmp/bench_vm_map.%d.cg", (int)getpid());
-    snprintf(cmd, sizeof(cmd), "valgrind --tool=callgrind --instr-atstart=no "
-             "--collect-atstart=no --callgrind-out-file=%s %s --count %lu %u %u "
-             ">/dev/null 2>&1", out, exe, n, op, impl);
-    if (system(cmd) != 0) {
-        return -1;
-    }
-    f = fopen(out, "r");
-    if (f == NULL) {
-        return -1;
-    }
-    while (fgets(line, sizeof(line), f) != NULL) {
-        unsigned long long total;
-
-        if (sscanf(line, "summary: %llu", &total) == 1
-            || sscanf(line, "totals: %llu", &total) == 1) {
-            ir = (double)total / bench_nr_ops(impl);
-        }
-    }
-    fclose(f);
-    unlink(out);
-    return ir;
+    snprintf(args, sizeof(args), "%lu %u %u", n, op, impl);
+    ir = bench_callgrind_run("vm_map", "--instr-atstart=no --collect-atstart=no", args);
+    return (ir < 0) ? -1 : ir / bench_nr_ops(impl);
 }
 
 int

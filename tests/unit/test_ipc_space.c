@@ -33,6 +33,7 @@
 #include <kern/rdxtree.h>
 
 #include "tests/unit/ipc_model.h"
+#include "tests/unit/host_util.h"
 #include "tests/unit/kmem_host.h"
 #include "tests/unit/tap.h"
 
@@ -46,11 +47,7 @@ panic(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    fprintf(stderr, "panic: ");
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n");
-    abort();
+    host_vpanic(fmt, ap);
 }
 
 static uint64_t rng_state = 0x853c49e6748fea9bULL;
@@ -58,13 +55,7 @@ static uint64_t rng_state = 0x853c49e6748fea9bULL;
 static uint64_t
 rng(void)
 {
-    uint64_t x = rng_state;
-
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    rng_state = x;
-    return x;
+    return host_xorshift64(&rng_state);
 }
 
 static unsigned long

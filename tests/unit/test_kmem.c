@@ -30,6 +30,7 @@
 #include <kern/kmem.h>
 #include <kern/macros.h>
 
+#include "tests/unit/host_util.h"
 #include "tests/unit/kmem_host.h"
 #include "tests/unit/tap.h"
 
@@ -72,13 +73,7 @@ static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 static uint64_t
 rng(void)
 {
-    uint64_t x = rng_state;
-
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    rng_state = x;
-    return x;
+    return host_xorshift64(&rng_state);
 }
 
 static struct kmem_cache_stats

@@ -32,6 +32,7 @@
 #include <kern/qsbr.h>
 #include <kern/rdxtree.h>
 
+#include "tests/unit/host_util.h"
 #include "tests/unit/kmem_host.h"
 #include "tests/unit/tap.h"
 
@@ -45,11 +46,7 @@ panic(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    fprintf(stderr, "panic: ");
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n");
-    abort();
+    host_vpanic(fmt, ap);
 }
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
@@ -57,13 +54,7 @@ static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
 static uint64_t
 rng(void)
 {
-    uint64_t x = rng_state;
-
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    rng_state = x;
-    return x;
+    return host_xorshift64(&rng_state);
 }
 
 /* Values are never dereferenced: the key, a generation and a low bit. */

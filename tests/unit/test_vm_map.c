@@ -35,6 +35,7 @@
 #include <kern/macros.h>
 #include <vm/vm_map.h>
 
+#include "tests/unit/host_util.h"
 #include "tests/unit/kmem_host.h"
 #include "tests/unit/tap.h"
 
@@ -50,12 +51,8 @@ panic(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "panic: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n");
-    abort();
+    host_vpanic(fmt, ap);
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -65,13 +62,7 @@ static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
 static uint64_t
 rng(void)
 {
-    uint64_t x = rng_state;
-
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    rng_state = x;
-    return x;
+    return host_xorshift64(&rng_state);
 }
 
 /* Uniform in [0, n). */

@@ -28,6 +28,7 @@
 #include <kern/macros.h>
 #include <vm/vm_page.h>
 
+#include "host_util.h"
 #include "tap.h"
 
 #define KiB                     UINT64_C(0x400)
@@ -383,10 +384,7 @@ static uint64_t rng_state;
 static uint64_t
 rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return host_xorshift64(&rng_state);
 }
 
 static unsigned int
