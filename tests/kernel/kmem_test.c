@@ -35,6 +35,8 @@
 #include <kern/thread.h>
 #include <vm/vm_page.h>
 
+#include <tests/kmem_pattern.h>
+
 /* Free pages of the segments a DIRECTMAP allocation can reach. */
 static unsigned long
 kmem_test_free_directmap(void)
@@ -91,35 +93,6 @@ kmem_test_check_returned(const char *test, unsigned long baseline)
     now = kmem_test_free_all();
     ktest_assert_msg(now == baseline, "%s: %lu free pages after kmem_purge, %lu before",
                      test, now, baseline);
-}
-
-static void
-kmem_test_fill(void *obj, size_t size, uint32_t id)
-{
-    memset(obj, (int)(id * 0x9d & 0xff), size);
-    if (size >= sizeof(id)) {
-        memcpy(obj, &id, sizeof(id));
-    }
-}
-
-static bool
-kmem_test_intact(const void *obj, size_t size, uint32_t id)
-{
-    const unsigned char *b = obj;
-    size_t start = 0;
-
-    if (size >= sizeof(id)) {
-        if (memcmp(obj, &id, sizeof(id)) != 0) {
-            return false;
-        }
-        start = sizeof(id);
-    }
-    for (size_t i = start; i < size; i++) {
-        if (b[i] != (unsigned char)(id * 0x9d & 0xff)) {
-            return false;
-        }
-    }
-    return true;
 }
 
 static uint32_t
@@ -200,10 +173,10 @@ kmem_test_caches(void)
     for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
         objs[i] = kmem_cache_alloc(&kmem_test_align_cache);
         ok = ok && objs[i] != NULL && P2ALIGNED((uintptr_t)objs[i], 256);
-        kmem_test_fill(objs[i], 100, i);
+        kmem_pattern_fill(objs[i], 100, i);
     }
     for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
-        ok = ok && kmem_test_intact(objs[i], 100, i);
+        ok = ok && kmem_pattern_intact(objs[i], 100, i);
         kmem_cache_free(&kmem_test_align_cache, objs[i]);
     }
     ktest_assert_msg(ok, "256-byte aligned objects, distinct");
@@ -249,8 +222,8 @@ kmem_test_alloc_sizes(void)
 
         ok = ok && p != NULL && P2ALIGNED((uintptr_t)p, KMEM_ALIGN_MIN);
         if (p != NULL) {
-            kmem_test_fill(p, kmem_alloc_size(size), size);
-            ok = ok && kmem_test_intact(p, kmem_alloc_size(size), size);
+            kmem_pattern_fill(p, kmem_alloc_size(size), size);
+            ok = ok && kmem_pattern_intact(p, kmem_alloc_size(size), size);
             kmem_free(p, size);
         }
     }
@@ -402,7 +375,7 @@ kmem_stress_cache(unsigned int i, unsigned int cpu)
 static void
 kmem_stress_release(struct kmem_stress_slot *slot, unsigned int cpu)
 {
-    if (!kmem_test_intact(slot->obj, slot->size, slot->id)) {
+    if (!kmem_pattern_intact(slot->obj, slot->size, slot->id)) {
         kmem_stress_bad[cpu]++;
     }
     if (slot->cache == KMEM_STRESS_CACHES) {
@@ -450,7 +423,7 @@ kmem_stress_worker(unsigned int cpu, uint32_t seed)
             continue;
         }
         slot->id = kmem_test_rand(&seed);
-        kmem_test_fill(slot->obj, slot->size, slot->id);
+        kmem_pattern_fill(slot->obj, slot->size, slot->id);
     }
     for (unsigned int i = 0; i < KMEM_STRESS_SLOTS; i++) {
         if (slots[i].obj != NULL) {

@@ -32,6 +32,7 @@
 
 #include "tests/unit/host_util.h"
 #include "tests/unit/kmem_host.h"
+#include "tests/kmem_pattern.h"
 #include "tests/unit/tap.h"
 
 #define ARENA_PAGES             32768   /* 128 MiB */
@@ -104,36 +105,6 @@ check_all_returned(const char *part)
     kmem_purge();
     tap_check(kmem_host_pages_used() == 0, "%s: every page back after kmem_purge (%lu in use)",
               part, kmem_host_pages_used());
-}
-
-/* Object contents: a header word with the id, then a byte derived from it. */
-static void
-obj_fill(void *obj, size_t size, uint64_t id)
-{
-    memset(obj, (int)(id * 0x9d & 0xff), size);
-    if (size >= sizeof(id)) {
-        memcpy(obj, &id, sizeof(id));
-    }
-}
-
-static bool
-obj_check(const void *obj, size_t size, uint64_t id)
-{
-    const unsigned char *b = obj;
-    size_t start = 0;
-
-    if (size >= sizeof(id)) {
-        if (memcmp(obj, &id, sizeof(id)) != 0) {
-            return false;
-        }
-        start = sizeof(id);
-    }
-    for (size_t i = start; i < size; i++) {
-        if (b[i] != (unsigned char)(id * 0x9d & 0xff)) {
-            return false;
-        }
-    }
-    return true;
 }
 
 /* ---------------------------------------------------------------- verify hook */
@@ -293,11 +264,11 @@ test_alloc_sizes(void)
         if ((uintptr_t)ptrs[size] % KMEM_ALIGN_MIN != 0) {
             bad_align++;
         }
-        obj_fill(ptrs[size], c, size);
+        kmem_pattern_fill(ptrs[size], c, size);
     }
     for (size_t size = 1; size <= KMEM_ALLOC_MAX; size++) {
         if (ptrs[size] != NULL) {
-            if (!obj_check(ptrs[size], kmem_alloc_size(size), size)) {
+            if (!kmem_pattern_intact(ptrs[size], kmem_alloc_size(size), size)) {
                 bad_data++;
             }
             kmem_free(ptrs[size], size);
@@ -385,7 +356,7 @@ test_random(void)
         bool alloc = rng() % 100 < alloc_percent[(op / 30000) % 3];
 
         if (l->obj != NULL) {
-            if (!obj_check(l->obj, l->size, l->id)) {
+            if (!kmem_pattern_intact(l->obj, l->size, l->id)) {
                 bad_data++;
             }
             if (l->alloc_size != 0) {
@@ -417,7 +388,7 @@ test_random(void)
                 continue;
             }
             l->id = next_id++;
-            obj_fill(l->obj, l->size, l->id);
+            kmem_pattern_fill(l->obj, l->size, l->id);
             nr_live++;
             max_live = MAX(max_live, nr_live);
         }
@@ -428,7 +399,7 @@ test_random(void)
         if (l->obj == NULL) {
             continue;
         }
-        if (!obj_check(l->obj, l->size, l->id)) {
+        if (!kmem_pattern_intact(l->obj, l->size, l->id)) {
             bad_data++;
         }
         if (l->alloc_size != 0) {
@@ -527,10 +498,10 @@ test_ctor_align(void)
                 ptrs[i] = kmem_cache_alloc(cache);
                 aligned = aligned && ptrs[i] != NULL
                           && (uintptr_t)ptrs[i] % aligns[a] == 0;
-                obj_fill(ptrs[i], sizes[s], i * 7 + 1);
+                kmem_pattern_fill(ptrs[i], sizes[s], i * 7 + 1);
             }
             for (unsigned int i = 0; i < ARRAY_SIZE(ptrs); i++) {
-                distinct = distinct && obj_check(ptrs[i], sizes[s], i * 7 + 1);
+                distinct = distinct && kmem_pattern_intact(ptrs[i], sizes[s], i * 7 + 1);
                 kmem_cache_free(cache, ptrs[i]);
             }
         }
@@ -687,13 +658,13 @@ test_slab_policies(void)
               "offslab: 1024-byte objects, 4 per page, descriptor off the slab");
     for (unsigned int i = 0; i < 40; i++) {
         objs[i] = kmem_cache_alloc(&offslab);
-        obj_fill(objs[i], 1024, i + 1);
+        kmem_pattern_fill(objs[i], 1024, i + 1);
     }
     {
         bool ok = true;
 
         for (unsigned int i = 0; i < 40; i++) {
-            ok = ok && obj_check(objs[i], 1024, i + 1);
+            ok = ok && kmem_pattern_intact(objs[i], 1024, i + 1);
             kmem_cache_free(&offslab, objs[i]);
         }
         tap_check(ok, "offslab: objects fill the whole pages");
@@ -975,7 +946,7 @@ static unsigned long thread_remote_frees;
 static void
 tobj_free(struct tobj *t)
 {
-    if (!obj_check(t->obj, t->size, t->id)) {
+    if (!kmem_pattern_intact(t->obj, t->size, t->id)) {
         __atomic_fetch_add(&thread_bad_data, 1, __ATOMIC_RELAXED);
     }
     if (t->alloc_size != 0) {
@@ -1051,7 +1022,7 @@ thread_main(void *arg)
                 continue;
             }
             t->id = ++next_id;
-            obj_fill(t->obj, t->size, t->id);
+            kmem_pattern_fill(t->obj, t->size, t->id);
         }
     }
     for (unsigned int i = 0; i < THREAD_SLOTS; i++) {
