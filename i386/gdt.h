@@ -3,7 +3,8 @@
  * Global descriptor table and task state segments.
  *
  * One GDT for all CPUs: flat kernel and user code/data segments, then for
- * each CPU its TSS and its per-CPU data segment (loaded in %gs).
+ * each CPU its TSS and its per-CPU data segment (loaded in %gs), then
+ * the TSS of the double-fault task.
  */
 #ifndef I386_GDT_H
 #define I386_GDT_H
@@ -15,11 +16,19 @@
 #define GDT_CPU_BASE            5           /* first per-CPU entry */
 #define GDT_TSS(cpu)            ((GDT_CPU_BASE + 2 * (cpu)) << 3)
 #define GDT_PERCPU(cpu)         ((GDT_CPU_BASE + 2 * (cpu) + 1) << 3)
-#define GDT_NR_ENTRIES          (GDT_CPU_BASE + 2 * CONFIG_NCPUS)
+#define GDT_DOUBLE_FAULT_TSS    ((GDT_CPU_BASE + 2 * CONFIG_NCPUS) << 3)
+#define GDT_NR_ENTRIES          (GDT_CPU_BASE + 2 * CONFIG_NCPUS + 1)
 
 #ifndef __ASSEMBLER__
 
+#include <stdbool.h>
 #include <stdint.h>
+
+/* Where a CPU was when it double-faulted (saved by the task switch). */
+struct gdt_fault_origin {
+    unsigned int cpu;
+    uint32_t eip, esp, ebp;
+};
 
 /*
  * Build the GDT (every CPU's TSS and per-CPU segment included) and load it
@@ -32,6 +41,13 @@ void gdt_setup(void);
  * registers, its task register and %gs (its struct percpu).
  */
 void gdt_load(unsigned int cpu);
+
+/*
+ * From the double-fault task only: which CPU switched to it, and that
+ * CPU's registers at the fault. False if the previous task is not a
+ * CPU's TSS (a broken invariant).
+ */
+bool gdt_double_fault_origin(struct gdt_fault_origin *origin);
 
 /* Set the stack the CPU switches to on a trap from user mode. */
 void gdt_set_kernel_stack(unsigned int cpu, uint32_t esp0);

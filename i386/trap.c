@@ -33,6 +33,7 @@ struct trap_gate {
 } __attribute__((packed));
 
 #define TRAP_GATE_INTR          0x8e        /* present, DPL 0, 32-bit interrupt gate */
+#define TRAP_GATE_TASK          0x85        /* present, DPL 0, task gate */
 
 static struct trap_gate trap_idt[256] __attribute__((aligned(8)));
 static trap_irq_handler_t trap_handlers[TRAP_NR_VECTORS];
@@ -68,7 +69,39 @@ trap_setup(void)
         trap_idt[i].selector = GDT_KERNEL_CS;
         trap_idt[i].type = TRAP_GATE_INTR;
     }
+    trap_idt[TRAP_DOUBLE_FAULT] = (struct trap_gate){
+        .selector = GDT_DOUBLE_FAULT_TSS,
+        .type = TRAP_GATE_TASK,
+    };
     trap_load();
+}
+
+void
+trap_double_fault(void)
+{
+    struct gdt_fault_origin origin;
+    const struct thread *t;
+    uint32_t cr2;
+
+    __asm__ volatile("movl %%cr2, %0" : "=r"(cr2));
+    if (!gdt_double_fault_origin(&origin)) {
+        panic("double fault from an unknown task");
+    }
+    /* This task starts with CPU 0's %gs: take the faulting CPU's. */
+    __asm__ volatile("movl %0, %%gs" : : "r"(GDT_PERCPU(origin.cpu)) : "memory");
+    t = percpu_self()->current;
+    if (t != NULL && (thread_stack_guard_contains(t, cr2)
+                      || thread_stack_guard_contains(t, origin.esp))) {
+        printf("\nkernel stack overflow in thread '%s' on cpu %u: esp 0x%08x, "
+               "fault address 0x%08x, eip ", t->name, origin.cpu, origin.esp, cr2);
+    } else {
+        printf("\ndouble fault on cpu %u: esp 0x%08x, cr2 0x%08x, eip ",
+               origin.cpu, origin.esp, cr2);
+    }
+    backtrace_print_addr(origin.eip);
+    printf("\n");
+    backtrace_print(origin.eip, origin.ebp);
+    panic_fatal("double fault");
 }
 
 void

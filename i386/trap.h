@@ -74,6 +74,13 @@ void trap_vector_register(unsigned int vector, trap_irq_handler_t handler);
 /* Load the IDT on the calling CPU (secondary CPUs; trap_setup() does the boot CPU). */
 void trap_load(void);
 
+/*
+ * The double-fault task (see gdt.c): reports a kernel stack overflow,
+ * or any other double fault, with the faulting CPU's registers, and
+ * ends in panic. Never called directly.
+ */
+void trap_double_fault(void) __attribute__((noreturn));
+
 /* Called from the entry stubs with the saved frame. */
 void trap_dispatch(struct trap_frame *frame);
 

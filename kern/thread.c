@@ -19,10 +19,14 @@
  * shortest run queue; an idle CPU steals the oldest ready thread of the
  * longest queue (load balancing), unless it is bound to its CPU.
  *
- * Memory: thread structures come from a kmem cache, stacks are order-2
- * (16 KiB) vm_page blocks in the direct map. Guard pages under stacks
- * wait for pmap. A dead thread is freed by the thread that runs after it,
- * since nobody can free the stack it is running on.
+ * Memory: thread structures come from a kmem cache; stacks
+ * (KERNEL_STACK_SIZE) come from vm_kmem with an unmapped guard page below
+ * them, so an overflow faults (and is reported by the double-fault task,
+ * see i386/gdt.c) instead of overwriting a neighbour. Nobody can free the
+ * stack it runs on, and unmapping a stack needs a TLB shootdown, which
+ * waits for other CPUs and so cannot run with interrupts off, where the
+ * switch finds a dead thread. So the thread that runs after a dead one
+ * puts it on the reaper's list, and the reaper thread frees it.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,12 +46,8 @@
 #include <kern/spinlock.h>
 #include <kern/string.h>
 #include <kern/thread.h>
-#include <vm/vm_page.h>
+#include <vm/vm_kmem.h>
 
-#define THREAD_STACK_ORDER      2           /* 16 KiB = KERNEL_STACK_SIZE */
-
-_Static_assert((PAGE_SIZE << THREAD_STACK_ORDER) == KERNEL_STACK_SIZE,
-               "thread stacks are KERNEL_STACK_SIZE");
 _Static_assert(offsetof(struct thread, esp) == 0, "thread_switch uses esp at 0");
 
 struct thread_runq {
@@ -61,6 +61,11 @@ static struct kmem_cache thread_cache;
 static struct thread thread_boot[CONFIG_NCPUS];    /* boot contexts */
 static volatile bool thread_active;
 static unsigned int thread_nr;          /* allocated threads, boot contexts excluded */
+
+/* Dead threads waiting for the reaper, linked by node. */
+static struct spinlock thread_reap_lock;
+static struct list thread_reap_list;
+static struct waitq thread_reap_waitq;
 
 struct thread *thread_switch_context(struct thread *prev, struct thread *next);
 extern char thread_start[];
@@ -158,10 +163,46 @@ thread_switch_finish(struct thread *prev)
 {
     __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
     if (prev->state == THREAD_DEAD && prev->stack != NULL) {
-        vm_page_free(vm_page_lookup(kvtophys(prev->stack)), THREAD_STACK_ORDER);
-        kmem_cache_free(&thread_cache, prev);
-        __atomic_fetch_sub(&thread_nr, 1, __ATOMIC_RELAXED);
+        spinlock_lock(&thread_reap_lock);
+        list_insert_tail(&thread_reap_list, &prev->node);
+        spinlock_unlock(&thread_reap_lock);
+        waitq_wakeup_one(&thread_reap_waitq);
     }
+}
+
+/* Free the stack and structure of dead threads, forever. */
+static void
+thread_reaper(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        struct list dead;
+        uint32_t flags = spinlock_lock_intr_save(&thread_reap_lock);
+
+        while (list_empty(&thread_reap_list)) {
+            waitq_sleep(&thread_reap_waitq, &thread_reap_lock);
+        }
+        list_init(&dead);
+        list_concat(&dead, &thread_reap_list);
+        spinlock_unlock_intr_restore(&thread_reap_lock, flags);
+
+        while (!list_empty(&dead)) {
+            struct thread *t = list_entry(list_first(&dead), struct thread, node);
+
+            list_remove(&t->node);
+            vm_kmem_free_guarded(t->stack, KERNEL_STACK_SIZE);
+            kmem_cache_free(&thread_cache, t);
+            __atomic_fetch_sub(&thread_nr, 1, __ATOMIC_RELAXED);
+        }
+    }
+}
+
+bool
+thread_stack_guard_contains(const struct thread *t, uintptr_t addr)
+{
+    uintptr_t stack = (uintptr_t)t->stack;
+
+    return t->stack != NULL && addr < stack && addr >= stack - PAGE_SIZE;
 }
 
 /* Pick the next thread and switch to it. Interrupts off, preemption 0. */
@@ -276,7 +317,7 @@ thread_start_c(struct thread *prev)
 static struct thread *
 thread_alloc(const char *name, void (*fn)(void *arg), void *arg, unsigned int bound_cpu)
 {
-    struct vm_page *page;
+    void *stack;
     struct thread *t;
     uint32_t *sp;
 
@@ -284,14 +325,14 @@ thread_alloc(const char *name, void (*fn)(void *arg), void *arg, unsigned int bo
     if (t == NULL) {
         return NULL;
     }
-    page = vm_page_alloc(THREAD_STACK_ORDER, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
-    if (page == NULL) {
+    stack = vm_kmem_alloc_guarded(KERNEL_STACK_SIZE);
+    if (stack == NULL) {
         kmem_cache_free(&thread_cache, t);
         return NULL;
     }
     memset(t, 0, sizeof(*t));
     strlcpy(t->name, name, sizeof(t->name));
-    t->stack = vm_page_direct_va(page);
+    t->stack = stack;
     t->fn = fn;
     t->arg = arg;
     t->bound_cpu = bound_cpu;
@@ -479,6 +520,9 @@ thread_setup(void)
                         CPU_CACHE_LINE, NULL, 0) != 0) {
         panic("thread: cannot create the thread cache");
     }
+    spinlock_init(&thread_reap_lock);
+    list_init(&thread_reap_list);
+    waitq_init(&thread_reap_waitq);
     thread_boot_adopt(&thread_boot[0], "main");
     thread_boot[0].bound_cpu = THREAD_ANY_CPU;
 
@@ -489,6 +533,9 @@ thread_setup(void)
     }
     for (unsigned int cpu = 1; cpu < CONFIG_NCPUS; cpu++) {
         smp_call(cpu, thread_ap_start, NULL);       /* false when offline */
+    }
+    if (thread_create("reaper", thread_reaper, NULL, THREAD_ANY_CPU) == NULL) {
+        panic("thread: no memory for the reaper thread");
     }
     __atomic_store_n(&thread_active, true, __ATOMIC_RELEASE);
 }

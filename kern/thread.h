@@ -36,11 +36,17 @@ struct thread {
     unsigned int bound_cpu;         /* THREAD_ANY_CPU or a fixed CPU */
     unsigned int slice;             /* ticks left */
     struct list node;               /* run queue or wait queue */
-    void *stack;                    /* NULL for boot contexts */
+    void *stack;                    /* NULL for boot contexts; guard page below */
     void (*fn)(void *arg);
     void *arg;
     char name[THREAD_NAME_SIZE];
 };
+
+/*
+ * True if addr lies in the unmapped guard page below t's stack (for the
+ * double-fault handler). Lock-free; false for boot contexts.
+ */
+bool thread_stack_guard_contains(const struct thread *t, uintptr_t addr);
 
 /* A queue of sleeping threads. */
 struct waitq {

@@ -10,6 +10,8 @@
  * map entry keeps the range reserved.
  * Freeing looks the pages up through the page tables, so the caller keeps
  * nothing but the address and the size.
+ * Guarded allocations (kernel stacks) reserve one more page below the
+ * returned address and never map it.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -65,29 +67,34 @@ vm_kmem_unreserve(uintptr_t va, size_t size)
     vm_map_unlock(&vm_kmem_kernel_map);
 }
 
-void *
-vm_kmem_alloc(size_t size)
+/*
+ * Reserve guard + size bytes, map pages over the last size bytes and
+ * return their start; the first guard bytes stay unmapped.
+ */
+static void *
+vm_kmem_alloc_range(size_t size, size_t guard)
 {
-    uintptr_t va = 0;
+    uintptr_t start = 0, va;
     int error;
 
-    if (size == 0 || size > PMAP_KVA_END - PMAP_KVA_START) {
+    if (size == 0 || size > PMAP_KVA_END - PMAP_KVA_START - guard) {
         return NULL;
     }
     size = P2ROUND(size, PAGE_SIZE);
     vm_map_lock(&vm_kmem_kernel_map);
-    error = vm_map_enter(&vm_kmem_kernel_map, &va, size, PAGE_SIZE,
+    error = vm_map_enter(&vm_kmem_kernel_map, &start, guard + size, PAGE_SIZE,
                          VM_MAP_PROT_RW, VM_MAP_ANYWHERE);
     vm_map_unlock(&vm_kmem_kernel_map);
     if (error != 0) {
         return NULL;
     }
+    va = start + guard;
     for (uintptr_t p = va; p < va + size; p += PAGE_SIZE) {
         struct vm_page *page = vm_page_alloc(0, VM_PAGE_SEL_HIGHMEM, VM_PAGE_KERNEL);
 
         if (page == NULL) {
             vm_kmem_release(va, p - va);
-            vm_kmem_unreserve(va, size);
+            vm_kmem_unreserve(start, guard + size);
             return NULL;
         }
         pmap_kenter(p, vm_page_to_pa(page), PMAP_PROT_READ | PMAP_PROT_WRITE);
@@ -96,8 +103,9 @@ vm_kmem_alloc(size_t size)
     return (void *)va;
 }
 
-void
-vm_kmem_free(void *addr, size_t size)
+/* Free what vm_kmem_alloc_range(size, guard) returned as addr. */
+static void
+vm_kmem_free_range(void *addr, size_t size, size_t guard)
 {
     uintptr_t va = (uintptr_t)addr;
     const struct vm_map_entry *entry;
@@ -106,7 +114,7 @@ vm_kmem_free(void *addr, size_t size)
     size = P2ROUND(size, PAGE_SIZE);
     vm_map_lock(&vm_kmem_kernel_map);
     entry = vm_map_lookup(&vm_kmem_kernel_map, va);
-    valid = entry != NULL && entry->start == va && entry->end == va + size;
+    valid = entry != NULL && entry->start == va - guard && entry->end == va + size;
     vm_map_unlock(&vm_kmem_kernel_map);
     if (!valid) {
         panic("vm_kmem: free of %p+0x%zx, which is not one kernel allocation",
@@ -114,7 +122,31 @@ vm_kmem_free(void *addr, size_t size)
     }
     /* The entry keeps the range reserved until its pages are gone. */
     vm_kmem_release(va, size);
-    vm_kmem_unreserve(va, size);
+    vm_kmem_unreserve(va - guard, guard + size);
+}
+
+void *
+vm_kmem_alloc(size_t size)
+{
+    return vm_kmem_alloc_range(size, 0);
+}
+
+void
+vm_kmem_free(void *addr, size_t size)
+{
+    vm_kmem_free_range(addr, size, 0);
+}
+
+void *
+vm_kmem_alloc_guarded(size_t size)
+{
+    return vm_kmem_alloc_range(size, PAGE_SIZE);
+}
+
+void
+vm_kmem_free_guarded(void *addr, size_t size)
+{
+    vm_kmem_free_range(addr, size, PAGE_SIZE);
 }
 
 static void

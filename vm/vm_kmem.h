@@ -26,6 +26,17 @@ void *vm_kmem_alloc(size_t size);
 /* Free an allocation of size bytes made by vm_kmem_alloc(). */
 void vm_kmem_free(void *addr, size_t size);
 
+/*
+ * Like vm_kmem_alloc(), with one unmapped guard page right below the
+ * returned address, kept reserved so nothing else is mapped there: a
+ * downward overrun (a kernel stack overflow) faults instead of
+ * corrupting a neighbour. Same conditions and failures.
+ */
+void *vm_kmem_alloc_guarded(size_t size);
+
+/* Free an allocation of size bytes made by vm_kmem_alloc_guarded(). */
+void vm_kmem_free_guarded(void *addr, size_t size);
+
 /* The kernel map (for reports and tests). */
 struct vm_map *vm_kmem_map(void);
 

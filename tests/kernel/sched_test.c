@@ -148,7 +148,7 @@ sched_test_fn(void)
                          "all threads ran on one CPU (mask 0x%x)", sched_test_cpus_seen);
     }
 
-    /* Dead threads are freed by whoever runs after them: give them a moment. */
+    /* Dead threads are freed by the reaper thread: give it a moment. */
     for (int i = 0; i < 100 && thread_count() != threads_before; i++) {
         thread_delay(1);
     }
