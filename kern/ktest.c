@@ -16,6 +16,7 @@
 #include <kern/ktest.h>
 #include <kern/printf.h>
 #include <kern/string.h>
+#include <kern/thread.h>
 
 #define KTEST_NAME_MAX          64
 
@@ -173,4 +174,13 @@ ktest_run(void)
     printf("1..%u\n", ktest_foreach(list, NULL));
     ktest_foreach(list, ktest_run_one);
     ktest_finish();
+}
+
+bool
+ktest_wait_threads(unsigned int want)
+{
+    for (int i = 0; i < 100 && thread_count() != want; i++) {
+        thread_delay(1);
+    }
+    return thread_count() == want;
 }

@@ -45,6 +45,13 @@ void ktest_fail_at(const char *file, int line, const char *fmt, ...)
 
 #define KTEST_ASSERT(expr) ktest_assert_msg(expr, "%s", #expr)
 
+/*
+ * Wait up to one second (yielding) until thread_count() is want: dead
+ * threads are freed a little later, by the reaper thread. Returns
+ * whether the count got there. Thread context only.
+ */
+bool ktest_wait_threads(unsigned int want);
+
 /* Print a TAP diagnostic line ("# ..."). */
 void ktest_diag(const char *fmt, ...) __format_printf(1, 2);
 

@@ -488,10 +488,8 @@ kmem_stress_test(void)
         waitq_sleep(&kmem_stress_wq, &kmem_stress_lock);
     }
     spinlock_unlock(&kmem_stress_lock);
-    /* A dead thread is freed by the next thread to run on its CPU. */
-    for (int i = 0; i < 100 && thread_count() != nr_threads; i++) {
-        thread_delay(1);
-    }
+    ktest_assert_msg(ktest_wait_threads(nr_threads), "%u threads left, want %u",
+                     thread_count(), nr_threads);
     kmem_error_hook_set(old);
     for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
         bad += kmem_stress_bad[cpu];

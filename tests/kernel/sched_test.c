@@ -149,10 +149,7 @@ sched_test_fn(void)
     }
 
     /* Dead threads are freed by the reaper thread: give it a moment. */
-    for (int i = 0; i < 100 && thread_count() != threads_before; i++) {
-        thread_delay(1);
-    }
-    ktest_assert_msg(thread_count() == threads_before, "%u threads left, want %u",
+    ktest_assert_msg(ktest_wait_threads(threads_before), "%u threads left, want %u",
                      thread_count(), threads_before);
 }
 

@@ -86,10 +86,7 @@ thread_stack_test_fn(void)
                      "%u of %u threads saw a bad stack or guard page",
                      thread_stack_test_bad, THREAD_STACK_TEST_THREADS);
 
-    for (int i = 0; i < 100 && thread_count() != threads_before; i++) {
-        thread_delay(1);
-    }
-    ktest_assert_msg(thread_count() == threads_before, "%u threads left, want %u",
+    ktest_assert_msg(ktest_wait_threads(threads_before), "%u threads left, want %u",
                      thread_count(), threads_before);
     ktest_assert_msg(thread_stack_test_mapped() == mapped_before,
                      "kernel map holds 0x%lx bytes, 0x%lx before the threads",
