@@ -91,7 +91,7 @@ ipc_entry_alloc_name(struct ipc_space *space, mach_port_name_t name, struct ipc_
     int error;
 
     assert(MACH_PORT_VALID(name));
-    if (ipc_entry_lookup(space, name) != NULL) {
+    if (ipc_entry_lookup_locked(space, name) != NULL) {
         return KERN_NAME_EXISTS;
     }
     entry = ipc_entry_create(space);

@@ -19,7 +19,8 @@
  * which finds the name a space already uses for a port (a space names a
  * port with at most one name for those rights).
  *
- * All functions here need the space locked (ipc_space_lock()).
+ * All functions here need the space locked (ipc_space_lock()), except
+ * ipc_entry_lookup(), which may walk the tree without it.
  */
 #ifndef IPC_IPC_ENTRY_H
 #define IPC_IPC_ENTRY_H
@@ -93,14 +94,22 @@ kern_return_t ipc_entry_alloc_name(struct ipc_space *space, mach_port_name_t nam
 
 /*
  * The entry of name, or NULL (MACH_PORT_NULL and MACH_PORT_DEAD denote
- * none). Space locked. The walk itself is lockless (kern/rdxtree.h), but
- * without the lock the entry may be freed at any moment: only an entry
- * the caller knows to stay may then be read.
+ * none). The walk is lockless (kern/rdxtree.h, in a read section), but
+ * without the space lock the entry may be freed at any moment: only an
+ * entry the caller knows to stay may then be read. Callers holding the
+ * lock use ipc_entry_lookup_locked().
  */
 static inline struct ipc_entry *
 ipc_entry_lookup(struct ipc_space *space, mach_port_name_t name)
 {
     return rdxtree_lookup(&space->names, name - 1);
+}
+
+/* The same for a caller holding the space lock: the walk needs no read section. */
+static inline struct ipc_entry *
+ipc_entry_lookup_locked(struct ipc_space *space, mach_port_name_t name)
+{
+    return rdxtree_lookup_locked(&space->names, name - 1);
 }
 
 /*

@@ -174,34 +174,24 @@ rdxtree_remove(struct rdxtree *tree, uint32_t key)
 static inline void *
 rdxtree_lookup(const struct rdxtree *tree, uint32_t key)
 {
-    const struct rdxtree_node *node;
-    unsigned int shift;
-    void *value = NULL;
     uint32_t flags;
+    void *value;
 
     flags = qsbr_read_enter();
-    node = __atomic_load_n(&tree->root, __ATOMIC_ACQUIRE);
-    if (node != NULL) {
-        shift = node->shift;
-        if ((key >> shift) < RDXTREE_RADIX_SIZE) {
-            for (;;) {
-                void *slot = __atomic_load_n(&node->slots[(key >> shift) & RDXTREE_RADIX_MASK],
-                                             __ATOMIC_ACQUIRE);
-
-                if (shift == 0) {
-                    value = slot;
-                    break;
-                }
-                if (slot == NULL) {
-                    break;
-                }
-                node = slot;
-                shift -= RDXTREE_RADIX;
-            }
-        }
-    }
+    value = rdxtree_walk(tree, key);
     qsbr_read_exit(flags);
     return value;
+}
+
+/*
+ * The value at key, or NULL, for a caller holding the writers' lock. No
+ * node can be unlinked while it is held, so the walk needs no read
+ * section: interrupts are left alone.
+ */
+static inline void *
+rdxtree_lookup_locked(const struct rdxtree *tree, uint32_t key)
+{
+    return rdxtree_walk(tree, key);
 }
 
 /* Start an iteration at key 0. */

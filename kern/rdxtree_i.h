@@ -45,6 +45,40 @@ struct rdxtree {
 };
 
 /*
+ * The walk of rdxtree_lookup() and rdxtree_lookup_locked(): the value at
+ * key, or NULL. Only shift and slots are read, with acquire loads, so it
+ * is safe in a read section against concurrent writers.
+ */
+static inline void *
+rdxtree_walk(const struct rdxtree *tree, uint32_t key)
+{
+    const struct rdxtree_node *node = __atomic_load_n(&tree->root, __ATOMIC_ACQUIRE);
+    unsigned int shift;
+    void *value = NULL;
+
+    if (node != NULL) {
+        shift = node->shift;
+        if ((key >> shift) < RDXTREE_RADIX_SIZE) {
+            for (;;) {
+                void *slot = __atomic_load_n(&node->slots[(key >> shift) & RDXTREE_RADIX_MASK],
+                                             __ATOMIC_ACQUIRE);
+
+                if (shift == 0) {
+                    value = slot;
+                    break;
+                }
+                if (slot == NULL) {
+                    break;
+                }
+                node = slot;
+                shift -= RDXTREE_RADIX;
+            }
+        }
+    }
+    return value;
+}
+
+/*
  * The free-slot bitmap is two 32-bit words rather than one 64-bit word:
  * on i386 a 64-bit shift or bit scan costs a dozen instructions or a
  * call into libgcc, a word operation one or two. In a leaf, bit i is
