@@ -19,7 +19,8 @@
  * which finds the name a space already uses for a port (a space names a
  * port with at most one name for those rights).
  *
- * All functions here need the space locked (ipc_space_lock()).
+ * All functions here need the space locked (ipc_space_lock()), except
+ * ipc_entry_lookup(), which may walk the tree without it.
  */
 #ifndef IPC_IPC_ENTRY_H
 #define IPC_IPC_ENTRY_H
@@ -29,7 +30,10 @@
 #include <include/mach/kern_return.h>
 #include <include/mach/port.h>
 #include <ipc/ipc_space.h>
+#include <kern/kmem.h>
 #include <kern/list.h>
+#include <kern/macros.h>
+#include <kern/panic.h>
 #include <kern/rdxtree.h>
 
 struct ipc_entry {
@@ -44,13 +48,41 @@ struct ipc_entry {
 /* Create the kmem cache of entries. Once, after kmem_setup(). */
 void ipc_entry_setup(void);
 
+/* The kmem cache of entries and the slow path of ipc_entry_alloc(): not for callers. */
+extern struct kmem_cache ipc_entry_cache;
+kern_return_t ipc_entry_alloc_failed(struct ipc_space *space, struct ipc_entry *entry,
+                                     int error);
+
 /*
  * Allocate an entry at the lowest free name of space (1 and up), of type
  * MACH_PORT_TYPE_NONE, with no urefs and no object; the caller fills it
  * in. Space locked and active. Returns KERN_SUCCESS, KERN_RESOURCE_SHORTAGE
  * when memory is out, or KERN_NO_SPACE when every name is in use.
+ *
+ * Inline, like its halves (kmem_cache_alloc(), rdxtree_insert_alloc()):
+ * a magazine pop, a walk down the free-slot bitmaps, the space and the
+ * name. Entries are constructed with no right, urefs or object, and
+ * freed so (ipc_entry_free()).
  */
-kern_return_t ipc_entry_alloc(struct ipc_space *space, struct ipc_entry **entryp);
+static inline kern_return_t
+ipc_entry_alloc(struct ipc_space *space, struct ipc_entry **entryp)
+{
+    struct ipc_entry *entry = kmem_cache_alloc(&ipc_entry_cache);
+    uint32_t key;
+    int error;
+
+    if (unlikely(entry == NULL)) {
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    entry->space = space;
+    error = rdxtree_insert_alloc(&space->names, entry, &key);
+    if (unlikely(error != 0 || key == MACH_PORT_DEAD - 1)) {
+        return ipc_entry_alloc_failed(space, entry, error);
+    }
+    entry->name = key + 1;
+    *entryp = entry;
+    return KERN_SUCCESS;
+}
 
 /*
  * The same at name, which must be valid (MACH_PORT_VALID()). Returns
@@ -62,14 +94,22 @@ kern_return_t ipc_entry_alloc_name(struct ipc_space *space, mach_port_name_t nam
 
 /*
  * The entry of name, or NULL (MACH_PORT_NULL and MACH_PORT_DEAD denote
- * none). Space locked. The walk itself is lockless (kern/rdxtree.h), but
- * without the lock the entry may be freed at any moment: only an entry
- * the caller knows to stay may then be read.
+ * none). The walk is lockless (kern/rdxtree.h, in a read section), but
+ * without the space lock the entry may be freed at any moment: only an
+ * entry the caller knows to stay may then be read. Callers holding the
+ * lock use ipc_entry_lookup_locked().
  */
 static inline struct ipc_entry *
 ipc_entry_lookup(struct ipc_space *space, mach_port_name_t name)
 {
     return rdxtree_lookup(&space->names, name - 1);
+}
+
+/* The same for a caller holding the space lock: the walk needs no read section. */
+static inline struct ipc_entry *
+ipc_entry_lookup_locked(struct ipc_space *space, mach_port_name_t name)
+{
+    return rdxtree_lookup_locked(&space->names, name - 1);
 }
 
 /*
@@ -80,8 +120,18 @@ ipc_entry_lookup(struct ipc_space *space, mach_port_name_t name)
 kern_return_t ipc_entry_rename(struct ipc_space *space, struct ipc_entry *entry,
                                mach_port_name_t new_name);
 
-/* Remove entry from its space and free it; it must hold no right any more. */
-void ipc_entry_free(struct ipc_space *space, struct ipc_entry *entry);
+/*
+ * Remove entry from its space and free it; it must hold no right, urefs
+ * or object any more. Space locked. Cannot fail. Inline: a walk to the
+ * leaf, one slot and one bitmap bit, a magazine push.
+ */
+static inline void
+ipc_entry_free(struct ipc_space *space, struct ipc_entry *entry)
+{
+    assert(entry->type == MACH_PORT_TYPE_NONE && entry->urefs == 0 && entry->object == NULL);
+    rdxtree_remove(&space->names, entry->name - 1);
+    kmem_cache_free(&ipc_entry_cache, entry);
+}
 
 /* Bytes per entry (for reports). */
 #define IPC_ENTRY_SIZE          sizeof(struct ipc_entry)

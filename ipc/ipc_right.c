@@ -195,7 +195,7 @@ ipc_right_lookup(struct ipc_space *space, mach_port_name_t name, struct ipc_entr
     if (kr != KERN_SUCCESS) {
         return kr;
     }
-    entry = ipc_entry_lookup(space, name);
+    entry = ipc_entry_lookup_locked(space, name);
     if (entry == NULL) {
         ipc_space_unlock(space);
         return KERN_INVALID_NAME;

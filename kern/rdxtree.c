@@ -35,6 +35,17 @@
  * has only one, at slot 0. A failed insertion undoes the nodes it
  * created with the same two steps, so the tree is always as low as its
  * largest key requires.
+ *
+ * Fast paths. rdxtree_insert_alloc() and rdxtree_remove() are inline
+ * (kern/rdxtree.h) for the common case, which touches one leaf that
+ * exists and stays: a bit scan per level down to it, then one slot, one
+ * bitmap word and the counters. The leaf's lowest free slot is its
+ * bitmap's lowest set bit, cleared as bits & (bits - 1); a leaf is full
+ * exactly when its nr_used is 64, so a removal tells from nr_used alone
+ * whether the leaf was full or is now empty. Everything else (a new
+ * level, missing nodes, ancestors' bitmaps, pruning) is out of line
+ * here, entered through the rdxtree_alloc_*() and rdxtree_leaf_*()
+ * functions of kern/rdxtree_i.h.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -72,39 +83,6 @@ static inline unsigned int
 rdxtree_slot_index(unsigned int shift, uint32_t key)
 {
     return (key >> shift) & RDXTREE_RADIX_MASK;
-}
-
-/*
- * The free-slot bitmap is two 32-bit words rather than one 64-bit word:
- * on i386 a 64-bit shift or bit scan costs a dozen instructions or a
- * call into libgcc, a word operation one or two.
- */
-static inline bool
-rdxtree_node_full(const struct rdxtree_node *node)
-{
-    return (node->free_map[0] | node->free_map[1]) == 0;
-}
-
-/* Lowest slot with a free key below it; the node must not be full. */
-static inline unsigned int
-rdxtree_node_first_free(const struct rdxtree_node *node)
-{
-    uint32_t low = node->free_map[0];
-
-    return (low != 0) ? (unsigned int)__builtin_ctz(low)
-                      : 32 + (unsigned int)__builtin_ctz(node->free_map[1]);
-}
-
-static inline void
-rdxtree_node_clear_free(struct rdxtree_node *node, unsigned int index)
-{
-    node->free_map[index / 32] &= ~(1U << (index % 32));
-}
-
-static inline void
-rdxtree_node_set_free(struct rdxtree_node *node, unsigned int index)
-{
-    node->free_map[index / 32] |= 1U << (index % 32);
 }
 
 /* Smallest root shift that covers key. */
@@ -160,7 +138,7 @@ rdxtree_node_retire(struct rdxtree *tree, struct rdxtree_node *node)
 }
 
 /* node just turned full: clear its bit in its ancestors, as far as they turn full. */
-static void __attribute__((noinline))
+static void
 rdxtree_mark_full(struct rdxtree_node *node)
 {
     while (node->parent != NULL) {
@@ -173,7 +151,7 @@ rdxtree_mark_full(struct rdxtree_node *node)
 }
 
 /* node was full and has room again: set its bit in its ancestors, as far as they were full. */
-static void __attribute__((noinline))
+static void
 rdxtree_mark_not_full(struct rdxtree_node *node)
 {
     while (node->parent != NULL) {
@@ -193,10 +171,9 @@ rdxtree_leaf_set(struct rdxtree *tree, struct rdxtree_node *leaf, unsigned int i
                  void *value)
 {
     __atomic_store_n(&leaf->slots[index], value, __ATOMIC_RELEASE);
-    leaf->nr_used++;
     tree->nr_values++;
     rdxtree_node_clear_free(leaf, index);
-    if (unlikely(rdxtree_node_full(leaf))) {
+    if (unlikely(++leaf->nr_used == RDXTREE_RADIX_SIZE)) {
         rdxtree_mark_full(leaf);
     }
 }
@@ -325,52 +302,44 @@ rdxtree_insert(struct rdxtree *tree, uint32_t key, void *value)
     return rdxtree_store(tree, tree->root, key, value);
 }
 
+/* Slow paths of the inline rdxtree_insert_alloc() (kern/rdxtree_i.h). */
 int
-rdxtree_insert_alloc(struct rdxtree *tree, void *value, uint32_t *keyp)
+rdxtree_alloc_grow(struct rdxtree *tree, void *value, uint32_t *keyp)
 {
-    struct rdxtree_node *node = tree->root;
+    struct rdxtree_node *root = tree->root;
     uint32_t key = 0;
-    unsigned int index;
     int error;
 
     assert(value != NULL);
-    if (unlikely(node == NULL || rdxtree_node_full(node))) {
-        /* Empty, or every key the root covers is used: the next one up. */
-        if (node != NULL) {
-            if (node->shift == RDXTREE_SHIFT_MAX) {
-                return RDXTREE_ERR_FULL;
-            }
-            key = (uint32_t)1 << (node->shift + RDXTREE_RADIX);
+    if (root != NULL) {
+        if (root->shift == RDXTREE_SHIFT_MAX) {
+            return RDXTREE_ERR_FULL;
         }
-        error = rdxtree_insert(tree, key, value);
-        if (error == 0) {
-            *keyp = key;
-        }
-        return error;
+        key = (uint32_t)1 << (root->shift + RDXTREE_RADIX);
     }
-
-    /* Follow the lowest free slot down to a leaf, or to a missing child. */
-    for (;;) {
-        struct rdxtree_node *child;
-
-        index = rdxtree_node_first_free(node);
-        key |= (uint32_t)index << node->shift;
-        if (node->shift == 0) {
-            break;
-        }
-        child = node->slots[index];
-        if (unlikely(child == NULL)) {
-            error = rdxtree_store(tree, node, key, value);
-            if (error == 0) {
-                *keyp = key;
-            }
-            return error;
-        }
-        node = child;
+    error = rdxtree_insert(tree, key, value);
+    if (error == 0) {
+        *keyp = key;
     }
-    rdxtree_leaf_set(tree, node, index, value);
-    *keyp = key;
-    return 0;
+    return error;
+}
+
+int
+rdxtree_alloc_store(struct rdxtree *tree, struct rdxtree_node *node, uint32_t key,
+                    void *value, uint32_t *keyp)
+{
+    int error = rdxtree_store(tree, node, key, value);
+
+    if (error == 0) {
+        *keyp = key;
+    }
+    return error;
+}
+
+void
+rdxtree_leaf_filled(struct rdxtree_node *leaf)
+{
+    rdxtree_mark_full(leaf);
 }
 
 /* Leaf holding key, or NULL; writers' lock held. */
@@ -407,29 +376,15 @@ rdxtree_replace(struct rdxtree *tree, uint32_t key, void *value)
     return old;
 }
 
-void *
-rdxtree_remove(struct rdxtree *tree, uint32_t key)
+/* Slow path of the inline rdxtree_remove() (kern/rdxtree_i.h). */
+void
+rdxtree_leaf_drained(struct rdxtree *tree, struct rdxtree_node *leaf)
 {
-    struct rdxtree_node *leaf = rdxtree_leaf_find(tree, key);
-    unsigned int index = key & RDXTREE_RADIX_MASK;
-    bool was_full;
-    void *value;
-
-    if (leaf == NULL || leaf->slots[index] == NULL) {
-        return NULL;
-    }
-    value = leaf->slots[index];
-    __atomic_store_n(&leaf->slots[index], NULL, __ATOMIC_RELAXED);
-    tree->nr_values--;
-    was_full = rdxtree_node_full(leaf);
-    rdxtree_node_set_free(leaf, index);
-    if (unlikely(was_full)) {
+    if (leaf->nr_used == 0) {
+        rdxtree_prune(tree, leaf);
+    } else {
         rdxtree_mark_not_full(leaf);
     }
-    if (unlikely(--leaf->nr_used == 0)) {
-        rdxtree_prune(tree, leaf);
-    }
-    return value;
 }
 
 /*

@@ -35,6 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kern/macros.h>
+#include <kern/panic.h>
 #include <kern/qsbr.h>
 #include <kern/rdxtree_i.h>
 
@@ -81,7 +83,45 @@ int rdxtree_insert(struct rdxtree *tree, uint32_t key, void *value);
  * the caller. Returns 0, RDXTREE_ERR_NOMEM (tree unchanged) or
  * RDXTREE_ERR_FULL when every key is in use.
  */
-int rdxtree_insert_alloc(struct rdxtree *tree, void *value, uint32_t *keyp);
+static inline int
+rdxtree_insert_alloc(struct rdxtree *tree, void *value, uint32_t *keyp)
+{
+    struct rdxtree_node *node = tree->root, *child;
+    unsigned int shift, index;
+    uint32_t key = 0, bits, *word;
+
+    assert(value != NULL);
+    if (unlikely(node == NULL || rdxtree_node_full(node))) {
+        return rdxtree_alloc_grow(tree, value, keyp);
+    }
+    /* Follow the lowest free slot down to a leaf, which is not full. */
+    for (shift = node->shift; shift != 0; shift -= RDXTREE_RADIX) {
+        index = rdxtree_node_first_free(node);
+        key |= (uint32_t)index << shift;
+        child = node->slots[index];
+        if (unlikely(child == NULL)) {
+            return rdxtree_alloc_store(tree, node, key, value, keyp);
+        }
+        node = child;
+    }
+    /* The lowest set bit of the leaf's bitmap: clear it as bits & (bits - 1). */
+    word = &node->free_map[0];
+    index = 0;
+    if (*word == 0) {
+        word++;
+        index = 32;
+    }
+    bits = *word;
+    index += (unsigned int)__builtin_ctz(bits);
+    __atomic_store_n(&node->slots[index], value, __ATOMIC_RELEASE);
+    *word = bits & (bits - 1);
+    tree->nr_values++;
+    if (unlikely(++node->nr_used == RDXTREE_RADIX_SIZE)) {
+        rdxtree_leaf_filled(node);
+    }
+    *keyp = key | index;
+    return 0;
+}
 
 /*
  * Replace the value at key by value (not NULL). Writers serialized by
@@ -95,7 +135,36 @@ void *rdxtree_replace(struct rdxtree *tree, uint32_t key, void *value);
  * Frees (after a grace period) the nodes that become empty and lowers
  * the root when it can. Writers serialized by the caller. Cannot fail.
  */
-void *rdxtree_remove(struct rdxtree *tree, uint32_t key);
+static inline void *
+rdxtree_remove(struct rdxtree *tree, uint32_t key)
+{
+    struct rdxtree_node *node = tree->root;
+    unsigned int shift, index;
+    void *value;
+
+    if (node == NULL || (key >> node->shift) >= RDXTREE_RADIX_SIZE) {
+        return NULL;
+    }
+    for (shift = node->shift; shift != 0; shift -= RDXTREE_RADIX) {
+        node = node->slots[(key >> shift) & RDXTREE_RADIX_MASK];
+        if (node == NULL) {
+            return NULL;
+        }
+    }
+    index = key & RDXTREE_RADIX_MASK;
+    value = node->slots[index];
+    if (value == NULL) {
+        return NULL;
+    }
+    __atomic_store_n(&node->slots[index], NULL, __ATOMIC_RELAXED);
+    tree->nr_values--;
+    rdxtree_node_set_free(node, index);
+    /* The leaf was full (its ancestors need the bit back) or is now empty. */
+    if (unlikely(--node->nr_used - 1 >= RDXTREE_RADIX_SIZE - 2)) {
+        rdxtree_leaf_drained(tree, node);
+    }
+    return value;
+}
 
 /*
  * The value at key, or NULL. Lock-free and safe against concurrent
@@ -105,34 +174,24 @@ void *rdxtree_remove(struct rdxtree *tree, uint32_t key);
 static inline void *
 rdxtree_lookup(const struct rdxtree *tree, uint32_t key)
 {
-    const struct rdxtree_node *node;
-    unsigned int shift;
-    void *value = NULL;
     uint32_t flags;
+    void *value;
 
     flags = qsbr_read_enter();
-    node = __atomic_load_n(&tree->root, __ATOMIC_ACQUIRE);
-    if (node != NULL) {
-        shift = node->shift;
-        if ((key >> shift) < RDXTREE_RADIX_SIZE) {
-            for (;;) {
-                void *slot = __atomic_load_n(&node->slots[(key >> shift) & RDXTREE_RADIX_MASK],
-                                             __ATOMIC_ACQUIRE);
-
-                if (shift == 0) {
-                    value = slot;
-                    break;
-                }
-                if (slot == NULL) {
-                    break;
-                }
-                node = slot;
-                shift -= RDXTREE_RADIX;
-            }
-        }
-    }
+    value = rdxtree_walk(tree, key);
     qsbr_read_exit(flags);
     return value;
+}
+
+/*
+ * The value at key, or NULL, for a caller holding the writers' lock. No
+ * node can be unlinked while it is held, so the walk needs no read
+ * section: interrupts are left alone.
+ */
+static inline void *
+rdxtree_lookup_locked(const struct rdxtree *tree, uint32_t key)
+{
+    return rdxtree_walk(tree, key);
 }
 
 /* Start an iteration at key 0. */

@@ -18,6 +18,7 @@
 #ifndef KERN_RDXTREE_I_H
 #define KERN_RDXTREE_I_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <kern/qsbr.h>
@@ -42,5 +43,96 @@ struct rdxtree {
     unsigned long nr_values;
     unsigned long nr_nodes;
 };
+
+/*
+ * The walk of rdxtree_lookup() and rdxtree_lookup_locked(): the value at
+ * key, or NULL. Only shift and slots are read, with acquire loads, so it
+ * is safe in a read section against concurrent writers.
+ */
+static inline void *
+rdxtree_walk(const struct rdxtree *tree, uint32_t key)
+{
+    const struct rdxtree_node *node = __atomic_load_n(&tree->root, __ATOMIC_ACQUIRE);
+    unsigned int shift;
+    void *value = NULL;
+
+    if (node != NULL) {
+        shift = node->shift;
+        if ((key >> shift) < RDXTREE_RADIX_SIZE) {
+            for (;;) {
+                void *slot = __atomic_load_n(&node->slots[(key >> shift) & RDXTREE_RADIX_MASK],
+                                             __ATOMIC_ACQUIRE);
+
+                if (shift == 0) {
+                    value = slot;
+                    break;
+                }
+                if (slot == NULL) {
+                    break;
+                }
+                node = slot;
+                shift -= RDXTREE_RADIX;
+            }
+        }
+    }
+    return value;
+}
+
+/*
+ * The free-slot bitmap is two 32-bit words rather than one 64-bit word:
+ * on i386 a 64-bit shift or bit scan costs a dozen instructions or a
+ * call into libgcc, a word operation one or two. In a leaf, bit i is
+ * set exactly when slot i is empty, so a leaf is full when nr_used is
+ * RDXTREE_RADIX_SIZE, which the fast paths test instead of the bitmap.
+ */
+static inline bool
+rdxtree_node_full(const struct rdxtree_node *node)
+{
+    return (node->free_map[0] | node->free_map[1]) == 0;
+}
+
+/* Lowest slot with a free key below it; the node must not be full. */
+static inline unsigned int
+rdxtree_node_first_free(const struct rdxtree_node *node)
+{
+    uint32_t low = node->free_map[0];
+
+    return (low != 0) ? (unsigned int)__builtin_ctz(low)
+                      : 32 + (unsigned int)__builtin_ctz(node->free_map[1]);
+}
+
+static inline void
+rdxtree_node_clear_free(struct rdxtree_node *node, unsigned int index)
+{
+    node->free_map[index / 32] &= ~(1U << (index % 32));
+}
+
+static inline void
+rdxtree_node_set_free(struct rdxtree_node *node, unsigned int index)
+{
+    node->free_map[index / 32] |= 1U << (index % 32);
+}
+
+/*
+ * Slow paths of the inline rdxtree_insert_alloc() and rdxtree_remove()
+ * (kern/rdxtree.h), writers' lock held:
+ *
+ * - rdxtree_alloc_grow(): the tree is empty or every key its root covers
+ *   is used; store value at the first key above them (a new level).
+ * - rdxtree_alloc_store(): the lowest free key lies under the missing
+ *   child of node that key (its bits above node's shift) leads to;
+ *   create the nodes down to it and store value there.
+ *   Both return like rdxtree_insert_alloc().
+ * - rdxtree_leaf_filled(): leaf just turned full; update its ancestors'
+ *   bitmaps.
+ * - rdxtree_leaf_drained(): a value was removed from leaf, which was
+ *   full (its ancestors' bitmaps need the bit back) or is now empty (it
+ *   is freed, and its ancestors as they empty; the tree shrinks).
+ */
+int rdxtree_alloc_grow(struct rdxtree *tree, void *value, uint32_t *keyp);
+int rdxtree_alloc_store(struct rdxtree *tree, struct rdxtree_node *node, uint32_t key,
+                        void *value, uint32_t *keyp);
+void rdxtree_leaf_filled(struct rdxtree_node *leaf);
+void rdxtree_leaf_drained(struct rdxtree *tree, struct rdxtree_node *leaf);
 
 #endif /* KERN_RDXTREE_I_H */

@@ -124,7 +124,7 @@ enum bench_pair { PAIR_NONE, PAIR_TREE, PAIR_ENTRY, PAIR_RIGHT };
 static void __attribute__((noinline))
 bench_pair_loop(struct ipc_space *space, struct rdxtree *tree, enum bench_pair kind)
 {
-    struct ipc_entry *entry;
+    struct ipc_entry *entry = NULL;
     mach_port_name_t name;
     uint32_t key;
 
@@ -135,8 +135,9 @@ bench_pair_loop(struct ipc_space *space, struct rdxtree *tree, enum bench_pair k
             bench_use(rdxtree_remove(tree, key));
             break;
         case PAIR_ENTRY:
-            ipc_entry_alloc(space, &entry);
-            ipc_entry_free(space, entry);
+            if (ipc_entry_alloc(space, &entry) == KERN_SUCCESS) {
+                ipc_entry_free(space, entry);
+            }
             break;
         case PAIR_RIGHT:
             ipc_right_alloc(space, MACH_PORT_RIGHT_DEAD_NAME, &name);

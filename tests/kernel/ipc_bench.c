@@ -171,14 +171,15 @@ bench_name_pairs(struct ipc_space *space, unsigned int iters)
 static uint64_t __attribute__((noinline))
 bench_entry_pairs(struct ipc_space *space, unsigned int iters)
 {
-    struct ipc_entry *entry;
+    struct ipc_entry *entry = NULL;
     uint64_t start;
 
     ipc_space_lock(space);
     start = cpu_rdtsc();
     for (unsigned int i = 0; i < iters; i++) {
-        ipc_entry_alloc(space, &entry);
-        ipc_entry_free(space, entry);
+        if (ipc_entry_alloc(space, &entry) == KERN_SUCCESS) {
+            ipc_entry_free(space, entry);
+        }
     }
     start = cpu_rdtsc() - start;
     ipc_space_unlock(space);

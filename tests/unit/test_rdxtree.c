@@ -389,11 +389,13 @@ run_sequence(enum key_dist dist, unsigned long nr_ops, unsigned int remove_bias,
             ok = rdxtree_remove(&tree, k) == m.values[i];
             model_del(&m, k);
         } else {
-            ok = rdxtree_lookup(&tree, key) == model_get(&m, key);
+            ok = rdxtree_lookup(&tree, key) == model_get(&m, key)
+                 && rdxtree_lookup_locked(&tree, key) == model_get(&m, key);
             if (m.n > 0) {
                 size_t i = rng() % m.n;
 
-                ok = ok && rdxtree_lookup(&tree, m.keys[i]) == m.values[i];
+                ok = ok && rdxtree_lookup(&tree, m.keys[i]) == m.values[i]
+                     && rdxtree_lookup_locked(&tree, m.keys[i]) == m.values[i];
             }
         }
         r->ops++;
