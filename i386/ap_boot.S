@@ -7,8 +7,10 @@
  * mode at that page's first byte, with %cs = page >> 4 and %ip = 0. The
  * code is position-independent: it finds its own base in %cs, patches its
  * GDT pointer and far jump, enters protected mode with flat segments,
- * turns on paging with the boot CPU's page tables (which identity-map the
- * first large page while CPUs start), and jumps to smp_ap_entry at its
+ * sets EFER.NXE when the boot CPU uses NX (before any page-table walk,
+ * since the NX bit is reserved without it), turns on paging with the
+ * boot CPU's page tables (which identity-map the first large page while
+ * CPUs start), and jumps to smp_ap_entry at its
  * high, linked address.
  */
 #define TRAMP(x)        ((x) - ap_boot_start)
@@ -16,7 +18,7 @@
     .section .rodata
     .p2align 4
     .globl ap_boot_start, ap_boot_end
-    .globl ap_boot_cr3, ap_boot_cr4, ap_boot_stack, ap_boot_cpu
+    .globl ap_boot_cr3, ap_boot_cr4, ap_boot_stack, ap_boot_cpu, ap_boot_nxe
 
     .code16
 ap_boot_start:
@@ -42,6 +44,13 @@ ap_boot_pm:
     movl %eax, %ds
     movl %eax, %es
     movl %eax, %ss
+    cmpl $0, TRAMP(ap_boot_nxe)(%ebx)
+    je 1f
+    movl $0xC0000080, %ecx              /* EFER */
+    rdmsr
+    orl $0x800, %eax                    /* EFER.NXE */
+    wrmsr
+1:
     movl TRAMP(ap_boot_cr4)(%ebx), %eax
     movl %eax, %cr4
     movl TRAMP(ap_boot_cr3)(%ebx), %eax
@@ -74,6 +83,8 @@ ap_boot_stack:
     .long 0
 ap_boot_cpu:
     .long 0
+ap_boot_nxe:
+    .long 0                             /* non-zero: set EFER.NXE */
 ap_boot_end:
 
     .text

@@ -270,6 +270,7 @@ boot_main(uint32_t magic, uint32_t info_pa)
     serial_intr_setup();
     cpu_intr_enable();
     kern_report();
+    pmap_nx_setup();
     smp_setup();
     boot_vm_setup();
     thread_setup();

@@ -4,6 +4,7 @@
  * Feature names follow the conventional lower-case spelling of the
  * leaf-1 EDX bits.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <i386/cpu.h>
@@ -33,6 +34,19 @@ cpu_info_phys_bits(void)
     }
     cpu_cpuid(1, &a, &b, &c, &d);
     return (d & CPU_FEATURE_PSE36) ? 36 : 32;
+}
+
+bool
+cpu_info_has_nx(void)
+{
+    uint32_t max, a, b, c, d;
+
+    cpu_cpuid(0x80000000, &max, &b, &c, &d);
+    if (max < 0x80000001 || max > 0x8000ffff) {
+        return false;
+    }
+    cpu_cpuid(0x80000001, &a, &b, &c, &d);
+    return (d & CPU_EXT_FEATURE_NX) != 0;
 }
 
 uint32_t

@@ -17,6 +17,9 @@
 #define CPU_CR4_PAE             0x00000020
 #define CPU_CR4_PGE             0x00000080
 
+#define CPU_MSR_EFER            0xC0000080
+#define CPU_EFER_NXE            0x00000800  /* execute-disable bit in PAE entries */
+
 static inline void outb(uint16_t port, uint8_t v)
 { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v)
@@ -65,6 +68,21 @@ cpu_cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
                      : "a"(leaf), "c"(0));
+}
+
+static inline uint64_t
+cpu_rdmsr(uint32_t msr)
+{
+    uint64_t v;
+
+    __asm__ volatile("rdmsr" : "=A"(v) : "c"(msr));
+    return v;
+}
+
+static inline void
+cpu_wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "A"(v) : "memory");
 }
 
 static inline uint64_t

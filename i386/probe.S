@@ -32,3 +32,27 @@ probe_read32:
 probe_fault:
     movl $-1, %eax
     ret
+
+/*
+ * Call the code at addr. A fault on the fetch happens after the call
+ * pushed its return address, so the recovery label restores the stack
+ * pointer from %ebp (which the called code must preserve, as a `ret`
+ * does) instead of returning through that address.
+ */
+    .globl probe_exec
+probe_exec:
+    pushl %ebp
+    movl %esp, %ebp
+    movl 8(%ebp), %eax
+    movl $probe_exec_fault, %gs:PERCPU_ONFAULT
+    call *%eax
+    movl $0, %gs:PERCPU_ONFAULT
+    xorl %eax, %eax
+    popl %ebp
+    ret
+
+probe_exec_fault:
+    movl %ebp, %esp
+    movl $-1, %eax
+    popl %ebp
+    ret

@@ -14,11 +14,44 @@
 
 #include <stdint.h>
 
+#include <kern/percpu.h>
+
+/* Page-fault error code bits (Intel SDM vol. 3, "Page-Fault Exceptions"). */
+#define PROBE_FAULT_PRESENT     0x01    /* protection violation, not a missing page */
+#define PROBE_FAULT_WRITE       0x02
+#define PROBE_FAULT_USER        0x04
+#define PROBE_FAULT_RSVD        0x08    /* reserved bit set in a paging entry */
+#define PROBE_FAULT_FETCH       0x10    /* instruction fetch (NX, with EFER.NXE) */
+
 /* Store value at addr. Returns 0, or -1 when the store faulted. */
 int probe_write32(volatile void *addr, uint32_t value);
 
 /* Load *addr into *valuep. Returns 0, or -1 when the load faulted. */
 int probe_read32(const volatile void *addr, uint32_t *valuep);
+
+/*
+ * Call the code at addr (which must return with `ret` and preserve %ebp,
+ * e.g. a single 0xC3 byte). Returns 0, or -1 when fetching it faulted
+ * (not present, or not executable with NX).
+ */
+int probe_exec(const void *addr);
+
+/*
+ * Error code and address of the last page fault a probe caught on this
+ * CPU; meaningful right after a probe returned -1, with preemption off
+ * across both calls (or on a CPU the caller does not leave).
+ */
+static inline uint32_t
+probe_fault_error(void)
+{
+    return percpu_self()->fault_error;
+}
+
+static inline uintptr_t
+probe_fault_addr(void)
+{
+    return percpu_self()->fault_addr;
+}
 
 #endif
 

@@ -26,6 +26,7 @@
 #include <i386/param.h>
 #include <i386/pit.h>
 #include <i386/platform.h>
+#include <i386/pmap.h>
 #include <i386/smp.h>
 #include <i386/trap.h>
 #include <kern/clock.h>
@@ -45,6 +46,7 @@ volatile unsigned int percpu_nr_online = 1;
 
 extern char ap_boot_start[], ap_boot_end[];
 extern uint32_t ap_boot_cr3[], ap_boot_cr4[], ap_boot_stack[], ap_boot_cpu[];
+extern uint32_t ap_boot_nxe[];
 extern char boot_stack[];
 #ifdef CONFIG_PAE
 extern uint64_t boot_pd_low[];
@@ -186,6 +188,33 @@ smp_call_all(void (*fn)(void *arg), void *arg)
     spinlock_unlock(&smp_call_lock);
 }
 
+void
+smp_call_many(const uint32_t *mask, void (*fn)(void *arg), void *arg)
+{
+    uint32_t targets[SMP_MASK_WORDS];
+    unsigned int self;
+
+    for (unsigned int i = 0; i < SMP_MASK_WORDS; i++) {
+        targets[i] = __atomic_load_n(&mask[i], __ATOMIC_RELAXED);
+    }
+    spinlock_lock(&smp_call_lock);
+    self = cpu_id();
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        if (cpu != self && SMP_MASK_TEST(targets, cpu) && percpu_table[cpu].online) {
+            smp_call_post(cpu, fn, arg);
+        }
+    }
+    if (SMP_MASK_TEST(targets, self)) {
+        smp_call_local(fn, arg);
+    }
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        if (cpu != self && SMP_MASK_TEST(targets, cpu) && percpu_table[cpu].online) {
+            smp_call_wait(cpu);
+        }
+    }
+    spinlock_unlock(&smp_call_lock);
+}
+
 /* C entry of a secondary CPU, from smp_ap_entry (ap_boot.S). */
 void __attribute__((noreturn))
 smp_ap_main(unsigned int cpu)
@@ -243,6 +272,7 @@ smp_start_secondaries(void)
     memcpy(page, ap_boot_start, size);
     *(uint32_t *)(page + ((char *)ap_boot_cr3 - ap_boot_start)) = cpu_get_cr3();
     *(uint32_t *)(page + ((char *)ap_boot_cr4 - ap_boot_start)) = cpu_get_cr4();
+    *(uint32_t *)(page + ((char *)ap_boot_nxe - ap_boot_start)) = pmap_nx_enabled();
 
     SMP_IDENTITY_PDE = 0x83;    /* present, writable, large page at 0 */
     cpu_set_cr3(cpu_get_cr3());

@@ -6,6 +6,14 @@
 #define I386_SMP_H
 
 #include <stdbool.h>
+#include <stdint.h>
+
+#include <kern/percpu.h>
+
+/* A set of CPUs: bit cpu % 32 of word cpu / 32. */
+#define SMP_MASK_WORDS          ((CONFIG_NCPUS + 31) / 32)
+#define SMP_MASK_TEST(mask, cpu) \
+    ((__atomic_load_n(&(mask)[(cpu) / 32], __ATOMIC_RELAXED) >> ((cpu) % 32)) & 1)
 
 /*
  * Find the CPUs (ACPI MADT, else MP table), switch interrupts to the
@@ -39,6 +47,13 @@ bool smp_call(unsigned int cpu, void (*fn)(void *arg), void *arg);
  * interrupts enabled.
  */
 void smp_call_all(void (*fn)(void *arg), void *arg);
+
+/*
+ * Like smp_call_all(), for the online CPUs of mask only (SMP_MASK_WORDS
+ * words, read once at the start: the caller may change it meanwhile).
+ * Runs on the caller too when its bit is set. Call with interrupts enabled.
+ */
+void smp_call_many(const uint32_t *mask, void (*fn)(void *arg), void *arg);
 
 /* Make CPU cpu look at its run queue soon (an IPI); no-op when offline. */
 void smp_wakeup(unsigned int cpu);

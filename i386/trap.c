@@ -159,6 +159,9 @@ trap_fatal(struct trap_frame *f)
                (f->error & 1) ? "protection" : "not present",
                (f->error & 2) ? "write" : "read",
                (f->error & 4) ? "user" : "kernel");
+        if (f->error & 0x10) {
+            printf("trap: the fault was an instruction fetch\n");
+        }
     }
     trap_frame_dump(f);
     panic_fatal("kernel trap");
@@ -168,8 +171,12 @@ void
 trap_dispatch(struct trap_frame *f)
 {
     if (f->vector == TRAP_PAGE_FAULT && percpu_self()->onfault != 0) {
-        f->eip = percpu_self()->onfault;    /* a probe: it returns an error */
-        percpu_self()->onfault = 0;
+        struct percpu *self = percpu_self();
+
+        self->fault_error = f->error;       /* a probe: it returns an error */
+        self->fault_addr = cpu_get_cr2();
+        f->eip = self->onfault;
+        self->onfault = 0;
         return;
     }
     if (f->vector < TRAP_NR_EXCEPTIONS) {

@@ -57,6 +57,8 @@ struct percpu {
     struct thread *idle;        /* this CPU's idle thread */
     uintptr_t onfault;          /* where a kernel page fault resumes, or 0 */
     unsigned int nr_windows;    /* pmap temporary mappings in use */
+    uint32_t fault_error;       /* error code of the last fault a probe caught */
+    uintptr_t fault_addr;       /* and its address (%cr2) */
 } __attribute__((aligned(CPU_CACHE_LINE)));
 
 #define PERCPU_PREEMPT_COUNT    8   /* offsetof(struct percpu, preempt_count) */

@@ -14,6 +14,16 @@
  *                        sizes until it or memory runs out, every page
  *                        touched, everything freed in random order, and
  *                        nothing leaked
+ *  test=pmap_user        an address space: enter, access from the kernel
+ *                        through it, protect, remove, extract, tables
+ *                        freed when empty and at destroy, bad arguments,
+ *                        exhaustion (an error, the pmap unchanged)
+ *  test=pmap_user_smp    shootdowns of a pmap loaded on the other CPUs
+ *                        reach them, and only them
+ *  test=nx               with NX, kernel data, stacks, the kernel virtual
+ *                        area, windows and user pages without execute
+ *                        permission fault on an instruction fetch, and the
+ *                        same pages run with it; without NX they run
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,6 +41,8 @@
 #include <vm/vm_page.h>
 
 #define PMAP_TEST_VA            (PMAP_KVA_END - 16 * PAGE_SIZE)
+
+extern char _etext[];
 
 static uint32_t
 pmap_test_rand(uint32_t *state)
@@ -254,7 +266,423 @@ vm_kmem_test_fn(void)
                      pmap_test_free_pages(), free_before);
 }
 
+/* ---------------------------------------------------------------- pmap_user */
+
+#define PMAP_USER_VA0           0x00400000u     /* first page table */
+#define PMAP_USER_VA1           0x40000000u     /* second directory with PAE */
+#define PMAP_USER_VA2           0xBFFFF000u     /* the last user page */
+#define PMAP_USER_BULK          0x10000000u     /* many pages, several tables */
+#define PMAP_USER_BULK_PAGES    3000
+
+/* Write value to physical page pa's first word through a window, and back. */
+static uint32_t
+pmap_test_phys_word(phys_addr_t pa, bool write, uint32_t value)
+{
+    volatile uint32_t *w = pmap_window_map(pa);
+
+    if (write) {
+        *w = value;
+    }
+    value = *w;
+    pmap_window_unmap((void *)w);
+    return value;
+}
+
+static void
+pmap_user_test_exhaust(struct pmap *pmap, phys_addr_t pa)
+{
+    unsigned long nr_tables = pmap_nr_tables(pmap), hoarded = 0;
+    struct vm_page *page;
+    struct pmap *other;
+    struct list hoard;
+    phys_addr_t x;
+    int error;
+
+    list_init(&hoard);
+    while ((page = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL)) != NULL) {
+        list_insert_tail(&hoard, &page->node);
+        hoarded++;
+    }
+    error = pmap_enter(pmap, PMAP_USER_VA1 + 0x800000, pa, PMAP_PROT_READ);
+    ktest_assert_msg(error == PMAP_ENOMEM, "enter without memory for a table: %d", error);
+    KTEST_ASSERT(!pmap_extract(pmap, PMAP_USER_VA1 + 0x800000, &x));
+    KTEST_ASSERT(pmap_nr_tables(pmap) == nr_tables);
+    /* An existing table needs no memory. */
+    KTEST_ASSERT(pmap_enter(pmap, PMAP_USER_VA0 + PAGE_SIZE, pa, PMAP_PROT_READ) == 0);
+    KTEST_ASSERT(pmap_remove(pmap, PMAP_USER_VA0 + PAGE_SIZE, PMAP_USER_VA0 + 2 * PAGE_SIZE) == 0);
+    other = pmap_create();
+    if (other != NULL) {
+        pmap_destroy(other);        /* kmem found a page: still a valid test */
+    }
+    while (!list_empty(&hoard)) {
+        page = list_entry(list_first(&hoard), struct vm_page, node);
+        list_remove(&page->node);
+        vm_page_free(page, 0);
+    }
+    ktest_diag("pmap_user: with %lu pages hoarded, enter returned PMAP_ENOMEM, create %s",
+               hoarded, other == NULL ? "NULL" : "succeeded");
+}
+
+static void
+pmap_user_test_fn(void)
+{
+    unsigned long free_before = pmap_test_free_pages();
+    struct vm_page *pages[3];
+    const uintptr_t vas[3] = { PMAP_USER_VA0, PMAP_USER_VA1, PMAP_USER_VA2 };
+    unsigned int empty_tables, bad = 0;
+    struct pmap *pmap = pmap_create();
+    phys_addr_t pa;
+    uint32_t v = 0;
+
+    KTEST_ASSERT(pmap != NULL);
+    if (pmap == NULL) {
+        return;
+    }
+    empty_tables = pmap_nr_tables(pmap);
+    for (unsigned int i = 0; i < 3; i++) {
+        pages[i] = vm_page_alloc(0, VM_PAGE_SEL_HIGHMEM, VM_PAGE_KERNEL);
+        KTEST_ASSERT(pages[i] != NULL);
+        if (pages[i] == NULL) {
+            return;
+        }
+        pmap_test_phys_word(vm_page_to_pa(pages[i]), true, 0x1000 + i);
+    }
+
+    /* Bad arguments change nothing. */
+    pa = vm_page_to_pa(pages[0]);
+    KTEST_ASSERT(pmap_enter(pmap, PMAP_USER_END, pa, PMAP_PROT_READ) == PMAP_EINVAL);
+    KTEST_ASSERT(pmap_enter(pmap, PMAP_USER_VA0 + 4, pa, PMAP_PROT_READ) == PMAP_EINVAL);
+    KTEST_ASSERT(pmap_enter(pmap, PMAP_USER_VA0, pa + 4, PMAP_PROT_READ) == PMAP_EINVAL);
+    KTEST_ASSERT(pmap_enter(pmap, PMAP_USER_VA0, pa, 0) == PMAP_EINVAL);
+    KTEST_ASSERT(pmap_enter(pmap, PMAP_USER_VA0, pa, 0x8) == PMAP_EINVAL);
+    KTEST_ASSERT(pmap_enter(pmap_kernel(), PMAP_USER_VA0, pa, PMAP_PROT_READ) == PMAP_EINVAL);
+    KTEST_ASSERT(pmap_remove(pmap, PAGE_SIZE, 0) == PMAP_EINVAL);
+    KTEST_ASSERT(pmap_remove(pmap, 0, PMAP_USER_END + PAGE_SIZE) == PMAP_EINVAL);
+    KTEST_ASSERT(pmap_protect(pmap, 0, 1, PMAP_PROT_READ) == PMAP_EINVAL);
+    KTEST_ASSERT(pmap_nr_tables(pmap) == empty_tables);
+
+    for (unsigned int i = 0; i < 3; i++) {
+        KTEST_ASSERT(pmap_enter(pmap, vas[i], vm_page_to_pa(pages[i]),
+                                PMAP_PROT_READ | PMAP_PROT_WRITE) == 0);
+        KTEST_ASSERT(pmap_extract(pmap, vas[i] + 0x123, &pa)
+                     && pa == vm_page_to_pa(pages[i]) + 0x123);
+    }
+    KTEST_ASSERT(pmap_nr_tables(pmap) == empty_tables + 3);
+    KTEST_ASSERT(pmap_extract(pmap, (uintptr_t)_etext, &pa));   /* kernel part */
+
+    /* Through the pmap, from the kernel. */
+    preempt_disable();
+    pmap_activate(pmap);
+    KTEST_ASSERT(pmap_current() == pmap);
+    for (unsigned int i = 0; i < 3; i++) {
+        volatile uint32_t *u = (volatile uint32_t *)vas[i];
+
+        bad += probe_read32(u, &v) != 0 || v != 0x1000 + i;
+        bad += probe_write32(u, 0x2000 + i) != 0;
+    }
+    pmap_activate(pmap_kernel());
+    preempt_enable();
+    for (unsigned int i = 0; i < 3; i++) {
+        bad += pmap_test_phys_word(vm_page_to_pa(pages[i]), false, 0) != 0x2000 + i;
+    }
+    ktest_assert_msg(bad == 0, "%u accesses through the pmap went wrong", bad);
+
+    /* Read-only, then unmapped; the kernel pmap has no user mappings. */
+    KTEST_ASSERT(pmap_protect(pmap, PMAP_USER_VA0, PMAP_USER_VA0 + PAGE_SIZE,
+                              PMAP_PROT_READ) == 0);
+    preempt_disable();
+    pmap_activate(pmap);
+    KTEST_ASSERT(probe_read32((void *)PMAP_USER_VA0, &v) == 0 && v == 0x2000);
+    ktest_assert_msg(probe_write32((void *)PMAP_USER_VA0, 1) == -1,
+                     "write to a read-only user page did not fault");
+    KTEST_ASSERT((probe_fault_error() & (PROBE_FAULT_PRESENT | PROBE_FAULT_WRITE))
+                 == (PROBE_FAULT_PRESENT | PROBE_FAULT_WRITE));
+    KTEST_ASSERT(probe_fault_addr() == PMAP_USER_VA0);
+    KTEST_ASSERT(pmap_remove(pmap, PMAP_USER_VA0, PMAP_USER_VA0 + PAGE_SIZE) == 0);
+    ktest_assert_msg(probe_read32((void *)PMAP_USER_VA0, &v) == -1,
+                     "read of a removed user page did not fault");
+    KTEST_ASSERT(!(probe_fault_error() & PROBE_FAULT_PRESENT));
+    pmap_activate(pmap_kernel());
+    KTEST_ASSERT(probe_read32((void *)PMAP_USER_VA2, &v) == -1);
+    preempt_enable();
+    KTEST_ASSERT(!pmap_extract(pmap, PMAP_USER_VA0, &pa));
+    KTEST_ASSERT(pmap_nr_tables(pmap) == empty_tables + 2);     /* empty table freed */
+
+    /* Many pages over several tables, then all removed. */
+    pa = vm_page_to_pa(pages[0]);
+    for (unsigned int i = 0; i < PMAP_USER_BULK_PAGES; i++) {
+        bad += pmap_enter(pmap, PMAP_USER_BULK + i * PAGE_SIZE, pa, PMAP_PROT_READ) != 0;
+    }
+    ktest_diag("pmap_user: %u pages entered, %u page-table pages (%u empty)",
+               PMAP_USER_BULK_PAGES, pmap_nr_tables(pmap), empty_tables);
+    KTEST_ASSERT(pmap_nr_tables(pmap) > empty_tables + 2);
+    KTEST_ASSERT(pmap_protect(pmap, PMAP_USER_BULK, PMAP_USER_BULK + 0x01000000,
+                              PMAP_PROT_READ | PMAP_PROT_WRITE) == 0);
+    KTEST_ASSERT(pmap_extract(pmap, PMAP_USER_BULK + 1234 * PAGE_SIZE, &pa)
+                 && pa == vm_page_to_pa(pages[0]));
+    KTEST_ASSERT(pmap_remove(pmap, PMAP_USER_BULK - 0x00400000, PMAP_USER_BULK + 0x01000000) == 0);
+    KTEST_ASSERT(pmap_nr_tables(pmap) == empty_tables + 2);
+    ktest_assert_msg(bad == 0, "%u bulk enters failed", bad);
+
+    /* Protect 0 removes. */
+    KTEST_ASSERT(pmap_enter(pmap, PMAP_USER_VA0, pa, PMAP_PROT_READ) == 0);
+    KTEST_ASSERT(pmap_protect(pmap, 0, PMAP_USER_VA1, 0) == 0);
+    KTEST_ASSERT(!pmap_extract(pmap, PMAP_USER_VA0, &pa));
+
+    KTEST_ASSERT(pmap_enter(pmap, PMAP_USER_VA0, vm_page_to_pa(pages[0]), PMAP_PROT_READ) == 0);
+    pmap_user_test_exhaust(pmap, vm_page_to_pa(pages[0]));
+
+    /* Destroyed with mappings left: every table goes back. */
+    pmap_destroy(pmap);
+    for (unsigned int i = 0; i < 3; i++) {
+        vm_page_free(pages[i], 0);
+    }
+    ktest_assert_msg(pmap_test_free_pages() == free_before, "%lu free pages, %lu before",
+                     pmap_test_free_pages(), free_before);
+}
+
+/* ---------------------------------------------------------------- pmap_user_smp */
+
+#define PMAP_SMP_VA             0x08000000u
+
+static struct pmap *pmap_smp_pmap;
+static int pmap_smp_read[CONFIG_NCPUS], pmap_smp_write[CONFIG_NCPUS];
+static uint32_t pmap_smp_value[CONFIG_NCPUS];
+
+static void
+pmap_smp_load(void *arg)
+{
+    pmap_activate(arg);
+}
+
+/* On each CPU: read the page, try to write its CPU number back. */
+static void
+pmap_smp_access(void *arg)
+{
+    unsigned int cpu = cpu_id();
+    volatile uint32_t *u = (volatile uint32_t *)PMAP_SMP_VA;
+
+    (void)arg;
+    pmap_smp_read[cpu] = probe_read32(u, &pmap_smp_value[cpu]);
+    pmap_smp_write[cpu] = -2;
+    if (pmap_smp_read[cpu] == 0 && arg != NULL) {
+        pmap_smp_write[cpu] = probe_write32(u, pmap_smp_value[cpu]);
+    }
+}
+
+/* Run fn on every CPU but this one; returns how many. */
+static unsigned int
+pmap_smp_others(void (*fn)(void *), void *arg)
+{
+    unsigned int self = cpu_id(), n = 0;
+
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        if (cpu != self && smp_call(cpu, fn, arg)) {
+            n++;
+        }
+    }
+    return n;
+}
+
+static void
+pmap_user_smp_test_fn(void)
+{
+    unsigned long free_before = pmap_test_free_pages(), flushes[CONFIG_NCPUS];
+    struct vm_page *a = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+    struct vm_page *b = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+    struct pmap *pmap = pmap_create();
+    unsigned int self, n, bad;
+
+    KTEST_ASSERT(a != NULL && b != NULL && pmap != NULL);
+    if (a == NULL || b == NULL || pmap == NULL) {
+        return;
+    }
+    pmap_smp_pmap = pmap;
+    *(uint32_t *)vm_page_direct_va(a) = 0xaaaa;
+    *(uint32_t *)vm_page_direct_va(b) = 0xbbbb;
+    KTEST_ASSERT(pmap_enter(pmap, PMAP_SMP_VA, vm_page_to_pa(a),
+                            PMAP_PROT_READ | PMAP_PROT_WRITE) == 0);
+
+    preempt_disable();                      /* this CPU stays out of the pmap */
+    self = cpu_id();
+    n = pmap_smp_others(pmap_smp_load, pmap);
+    if (n == 0) {
+        ktest_diag("pmap_user_smp: one CPU, no shootdown to test");
+    }
+    pmap_smp_others(pmap_smp_access, (void *)1);    /* every TLB caches A, writable */
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        flushes[cpu] = pmap_user_flushes(cpu);
+    }
+
+    /* Replace A by B, read-only: every other CPU must see B and fault on a write. */
+    KTEST_ASSERT(pmap_enter(pmap, PMAP_SMP_VA, vm_page_to_pa(b), PMAP_PROT_READ) == 0);
+    pmap_smp_others(pmap_smp_access, (void *)1);
+    bad = 0;
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        if (cpu == self || !percpu_table[cpu].online) {
+            continue;
+        }
+        ktest_assert_msg(pmap_smp_read[cpu] == 0 && pmap_smp_value[cpu] == 0xbbbb,
+                         "CPU %u read %d/0x%x after the remap", cpu, pmap_smp_read[cpu],
+                         pmap_smp_value[cpu]);
+        ktest_assert_msg(pmap_smp_write[cpu] == -1,
+                         "CPU %u wrote to a page made read-only", cpu);
+        bad += pmap_user_flushes(cpu) != flushes[cpu] + 1;
+    }
+    ktest_assert_msg(bad == 0, "%u CPUs missed the shootdown", bad);
+    ktest_assert_msg(pmap_user_flushes(self) == flushes[self],
+                     "the shootdown reached this CPU, which does not use the pmap");
+
+    /* Remove: every other CPU faults. */
+    KTEST_ASSERT(pmap_remove(pmap, PMAP_SMP_VA, PMAP_SMP_VA + PAGE_SIZE) == 0);
+    pmap_smp_others(pmap_smp_access, NULL);
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        if (cpu != self && percpu_table[cpu].online) {
+            ktest_assert_msg(pmap_smp_read[cpu] == -1,
+                             "CPU %u still reads a removed page", cpu);
+        }
+    }
+
+    /* Back to the kernel pmap everywhere: no more shootdowns. */
+    pmap_smp_others(pmap_smp_load, pmap_kernel());
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        flushes[cpu] = pmap_user_flushes(cpu);
+    }
+    KTEST_ASSERT(pmap_enter(pmap, PMAP_SMP_VA, vm_page_to_pa(a), PMAP_PROT_READ) == 0);
+    KTEST_ASSERT(pmap_enter(pmap, PMAP_SMP_VA, vm_page_to_pa(b), PMAP_PROT_READ) == 0);
+    bad = 0;
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        bad += pmap_user_flushes(cpu) != flushes[cpu];
+    }
+    ktest_assert_msg(bad == 0, "%u CPUs flushed for a pmap loaded nowhere", bad);
+    preempt_enable();
+    ktest_diag("pmap_user_smp: CPUs using the pmap besides this one: %u, every "
+               "shootdown reached them and no other", n);
+
+    pmap_destroy(pmap);
+    vm_page_free(a, 0);
+    vm_page_free(b, 0);
+    ktest_assert_msg(pmap_test_free_pages() == free_before, "%lu free pages, %lu before",
+                     pmap_test_free_pages(), free_before);
+}
+
+/* ---------------------------------------------------------------- nx */
+
+#define PMAP_NX_USER_VA         0x08048000u
+#define PMAP_NX_RET             0xc3
+
+static uint8_t pmap_nx_data[8] = { PMAP_NX_RET };   /* .data: the kernel image */
+
+static void
+pmap_nx_text_fn(void)
+{
+}
+
+/*
+ * Call addr with preemption off; returns 0 when it ran, else the fault's
+ * error code (never 0 for a fault: it is a fetch or a missing page).
+ */
+static uint32_t
+pmap_nx_try(const void *addr)
+{
+    uint32_t error = 0;
+
+    preempt_disable();
+    if (probe_exec(addr) != 0) {
+        error = probe_fault_error() | 0x80000000u;
+        if (probe_fault_addr() != (uintptr_t)addr) {
+            error |= 0x40000000u;           /* faulted elsewhere */
+        }
+    }
+    preempt_enable();
+    return error;
+}
+
+#define PMAP_NX_FETCH_FAULT     (0x80000000u | PROBE_FAULT_FETCH | PROBE_FAULT_PRESENT)
+
+static void
+pmap_nx_expect(const char *what, const void *addr, bool runs)
+{
+    uint32_t error = pmap_nx_try(addr);
+
+    if (runs) {
+        ktest_assert_msg(error == 0, "%s (%p) did not run: error 0x%x", what, addr, error);
+    } else {
+        ktest_assert_msg(error == PMAP_NX_FETCH_FAULT,
+                         "%s (%p) ran or faulted wrongly: error 0x%x", what, addr, error);
+    }
+}
+
+static void
+nx_test_fn(void)
+{
+    struct vm_page *page = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+    bool nx = pmap_nx_enabled();
+    uint8_t stack_code[4] = { PMAP_NX_RET };
+    struct pmap *pmap;
+    void *w;
+    phys_addr_t pa;
+
+    KTEST_ASSERT(page != NULL);
+    if (page == NULL) {
+        return;
+    }
+    pa = vm_page_to_pa(page);
+    *(uint8_t *)vm_page_direct_va(page) = PMAP_NX_RET;
+    ktest_diag("nx: %s", nx ? "on, data must not run" : "off, data runs");
+
+    pmap_nx_expect("kernel text", (const void *)pmap_nx_text_fn, true);
+    pmap_nx_expect("kernel image data", pmap_nx_data, !nx);
+    pmap_nx_expect("kernel stack", stack_code, !nx);
+    pmap_nx_expect("direct map", vm_page_direct_va(page), !nx);
+
+    pmap_kenter(PMAP_TEST_VA, pa, PMAP_PROT_READ | PMAP_PROT_WRITE);
+    pmap_nx_expect("kernel virtual area", (void *)PMAP_TEST_VA, !nx);
+    pmap_kprotect(PMAP_TEST_VA, PAGE_SIZE, PMAP_PROT_READ | PMAP_PROT_EXECUTE);
+    pmap_nx_expect("kernel virtual area, executable", (void *)PMAP_TEST_VA, true);
+    pmap_kprotect(PMAP_TEST_VA, PAGE_SIZE, PMAP_PROT_READ);
+    pmap_nx_expect("kernel virtual area, protected again", (void *)PMAP_TEST_VA, !nx);
+    pmap_kenter(PMAP_TEST_VA, pa, PMAP_PROT_READ | PMAP_PROT_EXECUTE);
+    pmap_nx_expect("kernel virtual area, entered executable", (void *)PMAP_TEST_VA, true);
+    pmap_kremove(PMAP_TEST_VA, PAGE_SIZE);
+
+    w = pmap_window_map(pa);
+    KTEST_ASSERT(w != NULL);
+    if (w != NULL) {
+        bool ran = probe_exec(w) == 0;      /* preemption is off in a window */
+
+        ktest_assert_msg(ran == !nx, "window: ran %d with NX %d", ran, nx);
+        pmap_window_unmap(w);
+    }
+
+    pmap = pmap_create();
+    KTEST_ASSERT(pmap != NULL);
+    if (pmap != NULL) {
+        KTEST_ASSERT(pmap_enter(pmap, PMAP_NX_USER_VA, pa, PMAP_PROT_READ) == 0);
+        preempt_disable();
+        pmap_activate(pmap);
+        pmap_nx_expect("user page", (void *)PMAP_NX_USER_VA, !nx);
+        KTEST_ASSERT(pmap_protect(pmap, PMAP_NX_USER_VA, PMAP_NX_USER_VA + PAGE_SIZE,
+                                  PMAP_PROT_READ | PMAP_PROT_EXECUTE) == 0);
+        pmap_nx_expect("user page, executable", (void *)PMAP_NX_USER_VA, true);
+        KTEST_ASSERT(pmap_enter(pmap, PMAP_NX_USER_VA, pa,
+                                PMAP_PROT_READ | PMAP_PROT_WRITE) == 0);
+        pmap_nx_expect("user page, entered again without execute",
+                       (void *)PMAP_NX_USER_VA, !nx);
+        KTEST_ASSERT(pmap_enter(pmap, PMAP_NX_USER_VA, pa,
+                                PMAP_PROT_READ | PMAP_PROT_EXECUTE) == 0);
+        pmap_nx_expect("user page, entered executable", (void *)PMAP_NX_USER_VA, true);
+        pmap_activate(pmap_kernel());
+        preempt_enable();
+        pmap_destroy(pmap);
+    }
+    vm_page_free(page, 0);
+}
+
 KTEST_DEFINE(pmap, pmap_test_fn, 0);
 KTEST_DEFINE(tlb_shootdown, tlb_shootdown_test_fn, 0);
 KTEST_DEFINE(vm_page_fill_all, vm_page_fill_all_fn, 0);
 KTEST_DEFINE(vm_kmem, vm_kmem_test_fn, 0);
+KTEST_DEFINE(pmap_user, pmap_user_test_fn, 0);
+KTEST_DEFINE(pmap_user_smp, pmap_user_smp_test_fn, 0);
+KTEST_DEFINE(nx, nx_test_fn, 0);
