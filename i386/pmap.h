@@ -155,9 +155,9 @@ bool pmap_extract(struct pmap *pmap, uintptr_t va, phys_addr_t *pap);
  * Load pmap on the calling CPU (%cr3), unless it is loaded already, and
  * record the CPU in the pmap's CPU mask (the targets of its shootdowns).
  * Call with preemption disabled (or from an interrupt handler); the pmap
- * stays loaded on this CPU until the next pmap_activate() here. Until
- * the scheduler switches pmaps with threads, a thread that loads a user
- * pmap must load pmap_kernel() again before it enables preemption.
+ * stays loaded on this CPU until the next pmap_activate() here, which
+ * the next thread switch does: a thread that wants its own address space
+ * uses thread_pmap_set() instead.
  */
 void pmap_activate(struct pmap *pmap);
 

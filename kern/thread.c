@@ -12,6 +12,10 @@
  * the switch. That closes the race where a thread queued on a wait queue
  * is woken (and run elsewhere) before its old CPU finished leaving it.
  *
+ * Address spaces: a thread's pmap (the kernel's when NULL) is loaded by
+ * the switch to it, before its registers come back, so user addresses
+ * always mean the running thread's space, whichever CPU runs it.
+ *
  * Preemption: the timer tick counts the slice down and raises
  * need_resched; the end of every interrupt (thread_intr_exit) switches
  * when preemption is enabled, and so does the last preempt_enable() of a
@@ -34,6 +38,7 @@
 
 #include <i386/cpu.h>
 #include <i386/param.h>
+#include <i386/pmap.h>
 #include <i386/smp.h>
 #include <kern/clock.h>
 #include <kern/kmem.h>
@@ -197,6 +202,16 @@ thread_reaper(void *arg)
     }
 }
 
+void
+thread_pmap_set(struct pmap *pmap)
+{
+    uint32_t flags = cpu_intr_save();
+
+    thread_self()->pmap = pmap;
+    pmap_activate(pmap != NULL ? pmap : pmap_kernel());
+    cpu_intr_restore(flags);
+}
+
 bool
 thread_stack_guard_contains(const struct thread *t, uintptr_t addr)
 {
@@ -245,6 +260,7 @@ thread_schedule(void)
     next->cpu = self->id;
     next->slice = THREAD_SLICE_TICKS;
     self->current = next;
+    pmap_activate(next->pmap != NULL ? next->pmap : pmap_kernel());
     prev = thread_switch_context(prev, next);
     thread_switch_finish(prev);
 }

@@ -17,6 +17,8 @@
 #include <kern/list.h>
 #include <kern/spinlock.h>
 
+struct pmap;
+
 #define THREAD_NAME_SIZE        24
 #define THREAD_SLICE_TICKS      5           /* 50 ms at 100 Hz */
 #define THREAD_ANY_CPU          (~0u)
@@ -37,10 +39,19 @@ struct thread {
     unsigned int slice;             /* ticks left */
     struct list node;               /* run queue or wait queue */
     void *stack;                    /* NULL for boot contexts; guard page below */
+    struct pmap *pmap;              /* address space; NULL: the kernel's */
     void (*fn)(void *arg);
     void *arg;
     char name[THREAD_NAME_SIZE];
 };
+
+/*
+ * Make pmap (NULL: the kernel's, no user mappings) the calling thread's
+ * address space and load it. It follows the thread: every switch to the
+ * thread loads it on the CPU the thread runs on. The caller keeps pmap
+ * alive while any thread uses it (pmap_destroy() wants it loaded nowhere).
+ */
+void thread_pmap_set(struct pmap *pmap);
 
 /*
  * True if addr lies in the unmapped guard page below t's stack (for the

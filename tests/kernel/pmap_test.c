@@ -20,6 +20,9 @@
  *                        exhaustion (an error, the pmap unchanged)
  *  test=pmap_user_smp    shootdowns of a pmap loaded on the other CPUs
  *                        reach them, and only them
+ *  test=pmap_thread       threads with their own pmaps at the same user
+ *                        address each see their own page across yields,
+ *                        sleeps and migrations: the switch loads them
  *  test=nx               with NX, kernel data, stacks, the kernel virtual
  *                        area, windows and user pages without execute
  *                        permission fault on an instruction fetch, and the
@@ -36,6 +39,8 @@
 #include <kern/ktest.h>
 #include <kern/list.h>
 #include <kern/percpu.h>
+#include <kern/spinlock.h>
+#include <kern/thread.h>
 #include <vm/vm_kmem.h>
 #include <vm/vm_map.h>
 #include <vm/vm_page.h>
@@ -679,6 +684,91 @@ nx_test_fn(void)
     vm_page_free(page, 0);
 }
 
+/* ---------------------------------------------------------------- pmap_thread */
+
+#define PMAP_THREAD_VA          0x10000000u
+#define PMAP_THREAD_NR          4
+#define PMAP_THREAD_ROUNDS      200
+
+static struct pmap *pmap_thread_pmaps[PMAP_THREAD_NR];
+static struct spinlock pmap_thread_lock = SPINLOCK_INITIALIZER;
+static struct waitq pmap_thread_wq;
+static unsigned int pmap_thread_done, pmap_thread_bad, pmap_thread_cpus;
+
+/* Thread i: its pmap maps PMAP_THREAD_VA to a page holding i. */
+static void
+pmap_thread_fn(void *arg)
+{
+    uintptr_t i = (uintptr_t)arg;
+    unsigned int bad = 0, cpus = 0;
+
+    thread_pmap_set(pmap_thread_pmaps[i]);
+    for (unsigned int round = 0; round < PMAP_THREAD_ROUNDS; round++) {
+        uint32_t value;
+
+        if (probe_read32((const void *)PMAP_THREAD_VA, &value) != 0 || value != i) {
+            bad++;
+        }
+        cpus |= 1u << cpu_id();
+        if (round % 16 == 0) {
+            thread_delay(1);
+        } else {
+            thread_yield();
+        }
+    }
+    thread_pmap_set(NULL);
+    spinlock_lock(&pmap_thread_lock);
+    pmap_thread_bad += bad;
+    pmap_thread_cpus |= cpus;
+    pmap_thread_done++;
+    waitq_wakeup_all(&pmap_thread_wq);
+    spinlock_unlock(&pmap_thread_lock);
+}
+
+static void
+pmap_thread_test_fn(void)
+{
+    unsigned long free_before = pmap_test_free_pages();
+    unsigned int threads_before = thread_count();
+    struct vm_page *pages[PMAP_THREAD_NR];
+
+    waitq_init(&pmap_thread_wq);
+    pmap_thread_done = pmap_thread_bad = pmap_thread_cpus = 0;
+    for (uintptr_t i = 0; i < PMAP_THREAD_NR; i++) {
+        pages[i] = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+        pmap_thread_pmaps[i] = pmap_create();
+        KTEST_ASSERT(pages[i] != NULL && pmap_thread_pmaps[i] != NULL);
+        *(uint32_t *)vm_page_direct_va(pages[i]) = i;
+        KTEST_ASSERT(pmap_enter(pmap_thread_pmaps[i], PMAP_THREAD_VA,
+                                vm_page_to_pa(pages[i]), PMAP_PROT_READ) == 0);
+    }
+    for (uintptr_t i = 0; i < PMAP_THREAD_NR; i++) {
+        KTEST_ASSERT(thread_create("pmap", pmap_thread_fn, (void *)i,
+                                   THREAD_ANY_CPU) != NULL);
+    }
+    spinlock_lock(&pmap_thread_lock);
+    while (pmap_thread_done < PMAP_THREAD_NR) {
+        waitq_sleep(&pmap_thread_wq, &pmap_thread_lock);
+    }
+    spinlock_unlock(&pmap_thread_lock);
+    ktest_diag("%u threads, %u rounds each, ran on CPU mask 0x%x", PMAP_THREAD_NR,
+               PMAP_THREAD_ROUNDS, pmap_thread_cpus);
+    ktest_assert_msg(pmap_thread_bad == 0, "%u reads saw another space or faulted",
+                     pmap_thread_bad);
+    /* The main thread never set a pmap: no user mapping is visible here. */
+    uint32_t value;
+    KTEST_ASSERT(probe_read32((const void *)PMAP_THREAD_VA, &value) != 0);
+
+    ktest_assert_msg(ktest_wait_threads(threads_before), "%u threads left, want %u",
+                     thread_count(), threads_before);
+    for (unsigned int i = 0; i < PMAP_THREAD_NR; i++) {
+        pmap_destroy(pmap_thread_pmaps[i]);
+        vm_page_free(pages[i], 0);
+    }
+    ktest_assert_msg(pmap_test_free_pages() == free_before, "%lu free pages, %lu before",
+                     pmap_test_free_pages(), free_before);
+}
+
 KTEST_DEFINE(pmap, pmap_test_fn, 0);
 KTEST_DEFINE(tlb_shootdown, tlb_shootdown_test_fn, 0);
 KTEST_DEFINE(vm_page_fill_all, vm_page_fill_all_fn, 0);
@@ -686,3 +776,4 @@ KTEST_DEFINE(vm_kmem, vm_kmem_test_fn, 0);
 KTEST_DEFINE(pmap_user, pmap_user_test_fn, 0);
 KTEST_DEFINE(pmap_user_smp, pmap_user_smp_test_fn, 0);
 KTEST_DEFINE(nx, nx_test_fn, 0);
+KTEST_DEFINE(pmap_thread, pmap_thread_test_fn, 0);
