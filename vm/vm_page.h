@@ -68,7 +68,7 @@
 #define VM_PAGE_ORDER_MAX       10
 #define VM_PAGE_NR_ORDERS       (VM_PAGE_ORDER_MAX + 1)
 
-/* Value of vm_page.order for a page that does not head a free block. */
+/* What vm_page_free_order() returns for a page that heads no free block. */
 #define VM_PAGE_ORDER_NONE      0xff
 
 /*
@@ -85,12 +85,12 @@
 #define VM_PAGE_NR_TYPES        7
 
 /*
- * Page descriptor: 23 bytes of fields padded to 32 on i386, with or
- * without PAE (64 on 64-bit hosts): a power of two, so that the buddy of
- * a block is found by flipping one bit of its descriptor's address (see
- * vm_page.c; at most 32 bytes on i386, checked at compile time). The
- * descriptors of a segment form one array, so page + 1 describes the
- * next physical page.
+ * Page descriptor: 22 bytes of fields padded to 32 on i386, with or
+ * without PAE (64 on 64-bit hosts): a power of two, so that descriptor
+ * addresses mirror page numbers (see vm_page.c; at most 32 bytes on
+ * i386, checked at compile time). The descriptors of a segment form one
+ * array, so page + 1 describes the next physical page. Which pages are
+ * free blocks is kept in bitmaps, not here (vm_page_free_order()).
  *
  * While a page is allocated its owner may use node and priv freely (kmem
  * keeps its slab in priv). priv is NULL in every page vm_page hands out,
@@ -103,7 +103,6 @@ struct vm_page {
     phys_addr_t phys_addr;      /* physical address of the page */
     void *priv;                 /* the owner's */
     uint8_t seg_index;          /* VM_PAGE_SEG_* */
-    uint8_t order;              /* order of the free block it heads, or NONE */
     uint8_t type;               /* VM_PAGE_* type */
 } __aligned(8 * sizeof(void *));
 
@@ -254,6 +253,14 @@ void vm_page_free_contig(struct vm_page *page, unsigned long npages);
  * Lock-free; the result is stable.
  */
 struct vm_page *vm_page_lookup(phys_addr_t pa);
+
+/*
+ * Order of the free block whose first page is page, or VM_PAGE_ORDER_NONE
+ * when page heads no free block (pooled pages head none). Takes no lock:
+ * the answer is only stable while nothing allocates or frees in the
+ * page's segment, which is what tests and diagnostics need.
+ */
+unsigned int vm_page_free_order(const struct vm_page *page);
 
 /* Physical address of a page. */
 static inline phys_addr_t
