@@ -492,6 +492,7 @@ static inline __attribute__((always_inline)) struct vm_page *
 vm_page_seg_alloc_block(struct vm_page_seg *seg, unsigned int order)
 {
     const long *delta = seg->blocks_delta;
+    struct vm_page *page;
     vm_page_tree_t *tree;
     unsigned int i, n, m, orders;
     unsigned long b;
@@ -500,16 +501,30 @@ vm_page_seg_alloc_block(struct vm_page_seg *seg, unsigned int order)
     /*
      * The smallest order from order up that has a block: the count of
      * order is a sum, and while the counts are 0 the next one is just
-     * its difference, until the sentinel.
+     * its difference, up to the sentinel. With a constant order (order 0
+     * has code of its own) the loop unrolls into two instructions per
+     * order.
      */
     for (i = 0; i <= order; i++) {
         count += delta[i];
     }
     i = order;
     if (count == 0) {
-        do {
-            i++;
-        } while (delta[i] == 0);
+        if (__builtin_constant_p(order)) {
+#pragma GCC unroll 10
+            for (i = order + 1; i < VM_PAGE_NR_ORDERS; i++) {
+                if (delta[i] != 0) {
+                    break;
+                }
+            }
+        } else {
+            const long *next = &delta[order];
+
+            do {
+                next++;
+            } while (*next == 0);
+            i = next - delta;
+        }
         if (unlikely(i == VM_PAGE_NR_ORDERS)) {
             return NULL;
         }
@@ -553,7 +568,11 @@ vm_page_seg_alloc_block(struct vm_page_seg *seg, unsigned int order)
     }
     vm_page_seg_count(seg, order, i, 1);
     seg->nr_free -= 1UL << order;
-    return &seg->pages[(b << VM_PAGE_ORDER_MAX) + (n << i) - VM_PAGE_BLOCK_PAGES];
+    page = &seg->pages[(b << VM_PAGE_ORDER_MAX) + (n << i) - VM_PAGE_BLOCK_PAGES];
+    if (page == NULL) {
+        __builtin_unreachable();    /* tells the callers' NULL tests */
+    }
+    return page;
 }
 
 /*
@@ -772,7 +791,7 @@ vm_page_low_hook_set(void (*fn)(void))
     vm_page_low_hook = fn;
 }
 
-static void
+static inline void
 vm_page_low_check(const struct vm_page_seg *seg)
 {
     if (unlikely(seg->nr_free < seg->low)) {
@@ -785,7 +804,62 @@ vm_page_low_check(const struct vm_page_seg *seg)
     }
 }
 
-struct vm_page *
+/*
+ * Take a block of 2^order pages from the free blocks of seg, the first
+ * segment of the selector; on success restore the interrupt flags and
+ * type the pages. Interrupts disabled. Returns NULL when there is none,
+ * with interrupts still disabled.
+ */
+static inline __attribute__((always_inline)) struct vm_page *
+vm_page_seg_alloc(struct vm_page_seg *seg, unsigned int order, unsigned int type,
+                  uint32_t flags)
+{
+    struct vm_page *page;
+
+    spinlock_lock_intr_off(&seg->lock);
+    page = vm_page_seg_alloc_block(seg, order);
+    spinlock_unlock_intr_off(&seg->lock);
+    if (likely(page != NULL)) {
+        cpu_intr_restore(flags);
+        vm_page_set_type(page, 1UL << order, type);
+        vm_page_low_check(seg);
+    }
+    return page;
+}
+
+VM_PAGE_SLOW_CALL struct vm_page *
+vm_page_alloc_miss(unsigned int first, unsigned int type, uint32_t flags)
+{
+    struct vm_page_seg *seg = &vm_page_segs[first];
+    struct vm_page *page = NULL;
+
+    assert(type >= VM_PAGE_PMAP && type < VM_PAGE_NR_TYPES);
+
+    VM_PAGE_HIDE(seg);
+    if (likely(vm_page_is_ready)) {
+        if (seg->pool_size == 0) {
+            page = vm_page_seg_alloc(seg, 0, type, flags);
+            if (likely(page != NULL)) {
+                return page;
+            }
+        } else {
+            page = vm_page_pool_take(seg, first);
+        }
+        if (page == NULL) {
+            page = vm_page_alloc_fallback(0, first);
+        }
+    }
+    cpu_intr_restore(flags);
+    if (page != NULL) {
+        page->type = type;
+    }
+    if (likely(vm_page_is_ready)) {
+        vm_page_low_check(seg);
+    }
+    return page;
+}
+
+VM_PAGE_SLOW_CALL struct vm_page *
 vm_page_alloc_slow(unsigned int order, unsigned int selector, unsigned int type,
                    uint32_t flags)
 {
@@ -795,26 +869,18 @@ vm_page_alloc_slow(unsigned int order, unsigned int selector, unsigned int type,
 
     assert(type >= VM_PAGE_PMAP && type < VM_PAGE_NR_TYPES);
 
-    if (likely(order <= VM_PAGE_ORDER_MAX && selector < VM_PAGE_NR_SEGS
-               && vm_page_is_ready)) {
+    if (likely(selector < VM_PAGE_NR_SEGS)) {
         first = vm_page_sel_first[selector];
-        seg = &vm_page_segs[first];
-        VM_PAGE_HIDE(seg);
-        if (order == 0 && seg->pool_size != 0) {
-            page = vm_page_pool_take(seg, first);
-        } else {
-            spinlock_lock_intr_off(&seg->lock);
-            page = vm_page_seg_alloc_block(seg, order);
+        if (order == 0) {
+            return vm_page_alloc_miss(first, type, flags);
+        }
+        if (likely(order <= VM_PAGE_ORDER_MAX && vm_page_is_ready)) {
+            seg = &vm_page_segs[first];
+            VM_PAGE_HIDE(seg);
+            page = vm_page_seg_alloc(seg, order, type, flags);
             if (likely(page != NULL)) {
-                spinlock_unlock_intr_off(&seg->lock);
-                cpu_intr_restore(flags);
-                vm_page_set_type(page, 1UL << order, type);
-                vm_page_low_check(seg);
                 return page;
             }
-            spinlock_unlock_intr_off(&seg->lock);
-        }
-        if (unlikely(page == NULL)) {
             page = vm_page_alloc_fallback(order, first);
         }
     }
@@ -828,7 +894,22 @@ vm_page_alloc_slow(unsigned int order, unsigned int selector, unsigned int type,
     return page;
 }
 
-void
+/*
+ * Give back a block of 2^order pages to the free blocks of its segment,
+ * then restore the interrupt flags. Interrupts disabled.
+ */
+static inline __attribute__((always_inline)) void
+vm_page_seg_free(struct vm_page_seg *seg, struct vm_page *page, unsigned int order,
+                 uint32_t flags)
+{
+    vm_page_set_type(page, 1UL << order, VM_PAGE_FREE);
+    spinlock_lock_intr_off(&seg->lock);
+    vm_page_seg_free_block(seg, page, order);
+    spinlock_unlock_intr_off(&seg->lock);
+    cpu_intr_restore(flags);
+}
+
+VM_PAGE_SLOW_CALL void
 vm_page_free_slow(struct vm_page *page, unsigned int order, uint32_t flags)
 {
     struct vm_page_seg *seg = &vm_page_segs[page->seg_index];
@@ -854,11 +935,12 @@ vm_page_free_slow(struct vm_page *page, unsigned int order, uint32_t flags)
         cpu_intr_restore(flags);
         return;
     }
-    vm_page_set_type(page, 1UL << order, VM_PAGE_FREE);
-    spinlock_lock_intr_off(&seg->lock);
-    vm_page_seg_free_block(seg, page, order);
-    spinlock_unlock_intr_off(&seg->lock);
-    cpu_intr_restore(flags);
+    /* Order 0 gets code of its own, where the order is a constant. */
+    if (order == 0) {
+        vm_page_seg_free(seg, page, 0, flags);
+    } else {
+        vm_page_seg_free(seg, page, order, flags);
+    }
 }
 
 /* ---------------------------------------------------------------- contiguous */

@@ -183,19 +183,22 @@ vm_page_alloc(unsigned int order, unsigned int selector, unsigned int type)
 {
     struct vm_page_cpu_pool *pool;
     struct vm_page *page;
+    unsigned int first;
     uint32_t flags;
 
     assert(type >= VM_PAGE_PMAP && type < VM_PAGE_NR_TYPES);
 
     flags = cpu_intr_save();
     if (likely(order == 0 && selector < VM_PAGE_NR_SEGS)) {
-        pool = vm_page_cpu_pool(vm_page_sel_first[selector]);
+        first = vm_page_sel_first[selector];
+        pool = vm_page_cpu_pool(first);
         if (likely(pool->top != NULL)) {
             page = vm_page_pool_pop(pool);
             cpu_intr_restore(flags);
             page->type = type;
             return page;
         }
+        return vm_page_alloc_miss(first, type, flags);
     }
     return vm_page_alloc_slow(order, selector, type, flags);
 }
