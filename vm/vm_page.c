@@ -4,36 +4,53 @@
  *
  * Rationale. Every physical page of a segment has a descriptor, and the
  * descriptors of a segment form one array in the direct map, so that the
- * descriptor of an address, the address of a descriptor and the buddy of
- * a block are all plain arithmetic. The array of a segment starts at the
- * segment's start rounded down to a 4 MiB (maximum order) boundary and
- * ends at its end rounded up to one. That costs at most two partial
- * 4 MiB blocks of descriptors per segment (32 KiB each), and buys a merge
- * loop without bound checks: the buddy of any block of order below the
- * maximum lies inside the same aligned 4 MiB block, hence inside the
- * array. The extra descriptors, like holes, are reserved forever, so a
- * block never grows past the segment or into a hole.
+ * descriptor of an address and the address of a descriptor are plain
+ * arithmetic. The array of a segment starts at the segment's start
+ * rounded down to a 4 MiB (maximum order) boundary and ends at its end
+ * rounded up to one. That costs at most two partial 4 MiB blocks of
+ * descriptors per segment (32 KiB each); the extra descriptors, like
+ * holes, are reserved forever, so a block never grows past the segment
+ * or into a hole. Descriptors are padded to 32 bytes (a power of two)
+ * and each array is aligned to 32 << 10 bytes, so that the descriptors
+ * of each 4 MiB block are one aligned range.
  *
- * Descriptors are padded to 32 bytes (a power of two) and each array is
- * aligned to 32 << 10 bytes, so that descriptor addresses mirror page
- * numbers: the buddy of the block of order k at descriptor d is at
- * d ^ (32 << k) and the merged block at d & buddy. The merge loop then
- * needs no index arithmetic, only the page, the order and that bit.
+ * The buddy allocator keeps which blocks are free in bitmaps, not in
+ * lists. Each 4 MiB block has a tree of 2048 bits, a heap of its
+ * blocks of every order (node 1 the whole block, 2n and 2n + 1 the
+ * halves of n), whose bit is set when that block is free: 2 bits per
+ * page. The buddy of node n is n ^ 1 and its parent n / 2, so a merge is
+ * one bit-test-and-clear per order (x86's btr, whose bit offset reaches
+ * any word of the tree) and stops at the first buddy that was not free,
+ * and a split is one bit set per order. Linked free lists cost a
+ * descriptor's order byte and four link stores per order on the way
+ * down, and an order byte, two loads and two stores to unlink each buddy
+ * on the way up; the bits make the full split and merge of an order-0
+ * allocation about 60 instructions instead of about 250.
  *
- * A split or merge across k orders is k list operations, and the buddy
- * paths spend most of their time there (doc/vm_page.md has the counts),
- * so the rest is kept out of the loops: the search for a non-empty list
- * stops at a sentinel list, the lists a split fills are known to be
- * empty (each half is linked without reading its list), the merge loop
- * ends at the maximum order by a mask rather than a test, and the free
- * block counts per order are kept as differences, so that a split or a
- * merge updates three counters whatever the number of orders.
+ * Bits cannot be popped like a list, so finding a free block of an
+ * order takes three things:
+ *  - exact block counts per order, kept as differences (blocks_delta[]),
+ *    so that a split or a merge across any number of orders updates
+ *    three counters; the smallest order with a block is the first
+ *    non-zero count, and only that order is searched;
+ *  - a hint per order, the tree word into which a block of that order
+ *    was last freed (as a free list would hand back the last block freed
+ *    first, while it is warm);
+ *  - when the hint holds none, an index per order: a bitmap of the 4 MiB
+ *    blocks that may have a free block of that order, with two summary
+ *    levels above it. Its bits are set when a block of that order is
+ *    freed (and, through a per-block mask of the orders listed, only
+ *    when not set yet, so that a split checks all its orders at once),
+ *    and cleared lazily by the search that finds them stale. A merge,
+ *    which empties one order per level, therefore touches no index, and
+ *    each stale bit is cleared once: the search costs O(1) amortized,
+ *    the lowest address first.
+ * The tree, the per-block mask and the index take about 2.1 bits per
+ * page, allocated with the descriptors.
  *
- * A page heads a free block of order k exactly when its order field is k;
- * every other page has VM_PAGE_ORDER_NONE. Merging therefore only looks
- * at the buddy's order byte. The type field is kept up to date on every
- * page of a block (allocation and free touch 2^order descriptors), so
- * that vm_page_lookup() of any address tells who owns the page.
+ * A page's type field is kept up to date on every page of a block
+ * (allocation and free touch 2^order descriptors), so that
+ * vm_page_lookup() of any address tells who owns the page.
  *
  * Order-0 pages, the vast majority of requests, go through per-CPU pools
  * in front of the buddy allocator. A pool is a stack (singly linked
@@ -48,25 +65,31 @@
  * page); a drain returns the bottom of the stack (the coldest pages) and
  * keeps the recently freed ones. Pools are sized from the segment (1 page
  * per 1024, at most 128); segments too small for a pool of 8 pages get
- * none, which keeps the scarce DMA pages in the free lists where any CPU
- * can find them.
+ * none, which keeps the scarce DMA pages in the free blocks where any
+ * CPU can find them.
  *
  * Segments are numbered in address order, so the fallback order of the
  * selectors (HIGHMEM -> [DMA32] -> DIRECTMAP -> DMA) is a countdown from
  * the selector's segment. Contiguous allocation within an address range
- * scans the free lists for a block holding an aligned start and checks
+ * scans the trees for a free block holding an aligned start and checks
  * that the free blocks following it cover the rest of the run; runs may
  * span several blocks (even several 4 MiB blocks), and the parts of the
- * blocks outside the run go back to the free lists.
+ * blocks outside the run are freed again.
  *
- * Locking: a spinlock per segment protects its free lists and counters;
+ * Locking: a spinlock per segment protects its bitmaps and counters;
  * it is taken with interrupts disabled, since pages may be allocated
  * from interrupt handlers. Pools are protected by disabling interrupts
  * on their CPU; a pool's refill and drain take the segment lock inside
  * that section. Nothing takes two segment locks at once. The inline
  * paths disable interrupts once: on a pool miss, the slow path goes on
- * in the same section (it gets the saved flags and restores them, then
- * lets in a preemption that a segment lock deferred meanwhile).
+ * in the same section (it gets the saved flags and restores them).
+ * Since interrupts stay disabled while a segment lock is held, the
+ * locks skip the preemption count (spinlock_lock_intr_off()).
+ *
+ * The order-0 paths are the common ones: an order-0 pool miss has an
+ * entry of its own (vm_page_alloc_miss(), given the segment the inline
+ * path has looked up), and the buddy code is compiled a second time with
+ * the order a constant 0.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -150,9 +173,9 @@ _Static_assert(VM_PAGE_SEG_DMA32 == BIOSMEM_SEG_DMA32,
  * nodes 2n and 2n + 1 are the halves of node n. The nodes of order k are
  * [2^(10-k), 2^(11-k)), and the block of order k at page p of the block
  * is node (1024 + p) >> k. Bit n is set exactly when node n is a free
- * block of the free lists' sense: wholly free, and not part of a larger
- * free block. Bit 0 is never set: it is the "buddy" of node 1, which ends
- * the merge loop at the maximum order.
+ * block: wholly free, and not part of a larger free block. Bit 0 is
+ * never set: it is the "buddy" of node 1, which ends the merge loop at
+ * the maximum order.
  */
 #define VM_PAGE_TREE_WORDS      (2 * VM_PAGE_BLOCK_PAGES / 32)
 
@@ -633,7 +656,7 @@ vm_page_seg_free_range(struct vm_page_seg *seg, unsigned long start,
 /* ---------------------------------------------------------------- pools */
 
 /*
- * Move half a pool of pages from the free lists, taking the largest
+ * Move half a pool of pages from the free blocks, taking the largest
  * blocks that fit (one split instead of one per page). Interrupts
  * disabled.
  */
@@ -667,7 +690,7 @@ vm_page_pool_fill(struct vm_page_cpu_pool *pool, struct vm_page_seg *seg)
 
 /*
  * Return all but the keep most recently freed pages of the pool to the
- * free lists. Interrupts disabled.
+ * free blocks. Interrupts disabled.
  */
 static void
 vm_page_pool_drain_to(struct vm_page_cpu_pool *pool, struct vm_page_seg *seg,
@@ -735,7 +758,7 @@ vm_page_pool_take(struct vm_page_seg *seg, unsigned int i)
 
 /*
  * Take a block of 2^order pages from segment i: for order 0 from this
- * CPU's pool when the segment has pools, otherwise from the free lists.
+ * CPU's pool when the segment has pools, otherwise from the free blocks.
  * Interrupts disabled. Returns NULL when there is none.
  */
 static struct vm_page *
@@ -968,7 +991,7 @@ vm_page_seg_run_free(const struct vm_page_seg *seg, unsigned long index,
 /*
  * Take the descriptors [start, end) out of the free blocks that cover
  * them, the first of which is headed by first; the rest of those blocks
- * goes back to the free lists. The segment is locked.
+ * is freed again. The segment is locked.
  */
 static void
 vm_page_seg_carve(struct vm_page_seg *seg, unsigned long first,
@@ -1228,6 +1251,7 @@ vm_page_setup(phys_addr_t (*bootalloc)(unsigned int npages))
         spinlock_init(&seg->lock);
         for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
             seg->blocks_delta[order] = 0;
+            seg->hint[order] = (VM_PAGE_BLOCK_PAGES >> order) / 32;
         }
         seg->blocks_delta[VM_PAGE_NR_ORDERS] = 1;   /* the sentinel */
         if (seg->load_end == 0) {
@@ -1271,7 +1295,6 @@ vm_page_setup(phys_addr_t (*bootalloc)(unsigned int npages))
         for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
             seg->index[order] = (struct vm_page_seg_index){ .low = low };
             low += index_words;
-            seg->hint[order] = (VM_PAGE_BLOCK_PAGES >> order) / 32;
         }
         for (unsigned long j = 0; j < seg->nr_descs; j++) {
             page = &seg->pages[j];
@@ -1573,6 +1596,14 @@ vm_page_seg_check_index(unsigned int i)
         }
     }
     for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
+        /* The hint is a tree word holding nodes of its order. */
+        unsigned int word = seg->hint[order] % VM_PAGE_TREE_WORDS;
+        unsigned int first = (VM_PAGE_BLOCK_PAGES >> order) / 32;
+
+        if (seg->hint[order] / VM_PAGE_TREE_WORDS >= MAX(nr_blocks, 1)
+            || word < first || word >= MAX(2 * first, 1)) {
+            return vm_page_check_fail(i, 0, "hint outside its order");
+        }
         index = &seg->index[order];
         for (unsigned long w = 0; w < DIV_CEIL(nr_blocks, 32); w++) {
             if (index->low[w] != 0 && !((index->mid[w / 32] >> (w % 32)) & 1)) {

@@ -15,7 +15,7 @@
  * for boot data released later. All ranges are half-open, [start, end),
  * in bytes, page-aligned.
  *
- * Locking: each segment has a spinlock protecting its free lists and
+ * Locking: each segment has a spinlock protecting its free blocks and
  * counters, taken with interrupts disabled. Per-CPU pools are touched
  * only by their own CPU with interrupts disabled, so the usual order-0
  * allocation and free take no lock at all. Every function here may be
@@ -75,7 +75,7 @@
  * Page types. The first three belong to vm_page; allocations pass one of
  * the others (VM_PAGE_PMAP and up).
  */
-#define VM_PAGE_FREE            0   /* in a buddy free list */
+#define VM_PAGE_FREE            0   /* in a free buddy block */
 #define VM_PAGE_POOL            1   /* free, cached in a per-CPU pool */
 #define VM_PAGE_RESERVED        2   /* never managed: hole, firmware, boot data */
 #define VM_PAGE_PMAP            3   /* page table */
@@ -99,7 +99,7 @@
  * never write them.
  */
 struct vm_page {
-    struct list node;           /* free list, pool; the owner's when allocated */
+    struct list node;           /* pool; the owner's when allocated */
     phys_addr_t phys_addr;      /* physical address of the page */
     void *priv;                 /* the owner's */
     uint8_t seg_index;          /* VM_PAGE_SEG_* */
@@ -113,7 +113,7 @@ struct vm_page_seg_stats {
     phys_addr_t end;
     unsigned long nr_pages;     /* pages in the span, holes included */
     unsigned long nr_managed;   /* pages handed over by vm_page_manage_range() */
-    unsigned long nr_free;      /* free pages: free lists and per-CPU pools */
+    unsigned long nr_free;      /* free pages: free blocks and per-CPU pools */
     unsigned long nr_pooled;    /* of which in per-CPU pools */
     unsigned long nr_blocks[VM_PAGE_NR_ORDERS]; /* free blocks per order */
     unsigned long min;          /* thresholds, in pages, for reclaim: */
@@ -279,7 +279,7 @@ vm_page_to_pa(const struct vm_page *page)
 void *vm_page_direct_va(const struct vm_page *page);
 
 /*
- * Return the pages of the current CPU's pools to the free lists, e.g.
+ * Return the pages of the current CPU's pools to the free blocks, e.g.
  * before a contiguous allocation or when memory runs low. Returns the
  * number of pages moved. Other CPUs' pools are not touched.
  */
@@ -287,7 +287,7 @@ unsigned long vm_page_pool_drain(void);
 
 /*
  * Copy the counters of segment seg into *stats (a consistent snapshot of
- * the free lists; the pool counts of other CPUs may be slightly stale).
+ * the free blocks; the pool counts of other CPUs may be slightly stale).
  * Returns 0, or -1 when seg is not below VM_PAGE_NR_SEGS.
  */
 int vm_page_seg_stats_get(unsigned int seg, struct vm_page_seg_stats *stats);
@@ -316,7 +316,7 @@ void vm_page_report(vm_page_print_fn print);
 void vm_page_info(vm_page_print_fn print);
 
 /*
- * Check every invariant of every segment: descriptors, free lists and
+ * Check every invariant of every segment: descriptors, bitmaps and
  * counters agree, free blocks are fully coalesced, reserved pages are
  * never free, pools hold what their counters say. O(pages); for tests.
  * Other CPUs must not allocate meanwhile. Returns 0, or -1 after

@@ -839,6 +839,55 @@ test_split_merge(void)
     tap_check(ok, "adjacent 4 MiB blocks never merge");
 }
 
+/*
+ * Finding free blocks in the bitmaps: the block last freed into comes
+ * first (the hint), then the lowest address of the smallest order, found
+ * through the index, whose stale entries (blocks whose free blocks of
+ * that order were merged or taken) are dropped on the way.
+ */
+static void
+test_index(void)
+{
+    static const unsigned int freed[4][2] = { { 3, 5 }, { 1, 7 }, { 0, 3 }, { 2, 9 } };
+    static const unsigned int expect[4][2] = { { 2, 9 }, { 0, 3 }, { 1, 7 }, { 3, 5 } };
+    struct vm_page *blocks[4], *page;
+    bool ok = true;
+
+    boot(&layout_blocks);
+    for (unsigned int b = 0; b < 4; b++) {
+        TAP_CHECK(vm_page_alloc(VM_PAGE_ORDER_MAX, VM_PAGE_SEL_DIRECTMAP,
+                                VM_PAGE_KERNEL) != NULL);
+    }
+    for (unsigned int b = 0; b < 4; b++) {
+        blocks[b] = vm_page_lookup(16 * MiB + b * 4 * MiB);     /* address order */
+    }
+    for (unsigned int i = 0; i < 4; i++) {
+        vm_page_free_contig(blocks[freed[i][0]] + freed[i][1], 1);
+    }
+    for (unsigned int i = 0; i < 4; i++) {
+        page = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+        ok &= page == blocks[expect[i][0]] + expect[i][1] && vm_page_check() == 0;
+    }
+    ok &= vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL) == NULL;
+    tap_check(ok, "order 0: the last freed block first, then the lowest address");
+
+    /*
+     * Block 1 page 7 merges with page 6 into an order-1 block: the index
+     * of order 0 still lists blocks 0, 1 and 2, all stale, before block 3,
+     * and the hint is stale too.
+     */
+    vm_page_free_contig(blocks[3] + 5, 1);
+    vm_page_free_contig(blocks[1] + 7, 1);
+    vm_page_free_contig(blocks[1] + 6, 1);
+    TAP_CHECK(vm_page_free_order(blocks[1] + 6) == 1 && vm_page_check() == 0);
+    page = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+    tap_check(page == blocks[3] + 5 && vm_page_check() == 0,
+              "stale index entries are skipped and dropped");
+    page = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+    tap_check(page == blocks[1] + 6 && vm_page_free_order(blocks[1] + 7) == 0
+              && vm_page_check() == 0, "then the order-1 block is split");
+}
+
 /* Pool refill and drain in batches of half a pool; double free. */
 static void
 test_pools(void)
@@ -1439,6 +1488,7 @@ main(int argc, char **argv)
     test_budget();
     test_fallback();
     test_split_merge();
+    test_index();
     test_pools();
     test_contig();
     test_fill();
