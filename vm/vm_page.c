@@ -4,36 +4,53 @@
  *
  * Rationale. Every physical page of a segment has a descriptor, and the
  * descriptors of a segment form one array in the direct map, so that the
- * descriptor of an address, the address of a descriptor and the buddy of
- * a block are all plain arithmetic. The array of a segment starts at the
- * segment's start rounded down to a 4 MiB (maximum order) boundary and
- * ends at its end rounded up to one. That costs at most two partial
- * 4 MiB blocks of descriptors per segment (32 KiB each), and buys a merge
- * loop without bound checks: the buddy of any block of order below the
- * maximum lies inside the same aligned 4 MiB block, hence inside the
- * array. The extra descriptors, like holes, are reserved forever, so a
- * block never grows past the segment or into a hole.
+ * descriptor of an address and the address of a descriptor are plain
+ * arithmetic. The array of a segment starts at the segment's start
+ * rounded down to a 4 MiB (maximum order) boundary and ends at its end
+ * rounded up to one. That costs at most two partial 4 MiB blocks of
+ * descriptors per segment (32 KiB each); the extra descriptors, like
+ * holes, are reserved forever, so a block never grows past the segment
+ * or into a hole. Descriptors are padded to 32 bytes (a power of two)
+ * and each array is aligned to 32 << 10 bytes, so that the descriptors
+ * of each 4 MiB block are one aligned range.
  *
- * Descriptors are padded to 32 bytes (a power of two) and each array is
- * aligned to 32 << 10 bytes, so that descriptor addresses mirror page
- * numbers: the buddy of the block of order k at descriptor d is at
- * d ^ (32 << k) and the merged block at d & buddy. The merge loop then
- * needs no index arithmetic, only the page, the order and that bit.
+ * The buddy allocator keeps which blocks are free in bitmaps, not in
+ * lists. Each 4 MiB block has a tree of 2048 bits, a heap of its
+ * blocks of every order (node 1 the whole block, 2n and 2n + 1 the
+ * halves of n), whose bit is set when that block is free: 2 bits per
+ * page. The buddy of node n is n ^ 1 and its parent n / 2, so a merge is
+ * one bit-test-and-clear per order (x86's btr, whose bit offset reaches
+ * any word of the tree) and stops at the first buddy that was not free,
+ * and a split is one bit set per order. Linked free lists cost a
+ * descriptor's order byte and four link stores per order on the way
+ * down, and an order byte, two loads and two stores to unlink each buddy
+ * on the way up; the bits make the full split and merge of an order-0
+ * allocation about 60 instructions instead of about 250.
  *
- * A split or merge across k orders is k list operations, and the buddy
- * paths spend most of their time there (doc/vm_page.md has the counts),
- * so the rest is kept out of the loops: the search for a non-empty list
- * stops at a sentinel list, the lists a split fills are known to be
- * empty (each half is linked without reading its list), the merge loop
- * ends at the maximum order by a mask rather than a test, and the free
- * block counts per order are kept as differences, so that a split or a
- * merge updates three counters whatever the number of orders.
+ * Bits cannot be popped like a list, so finding a free block of an
+ * order takes three things:
+ *  - exact block counts per order, kept as differences (blocks_delta[]),
+ *    so that a split or a merge across any number of orders updates
+ *    three counters; the smallest order with a block is the first
+ *    non-zero count, and only that order is searched;
+ *  - a hint per order, the tree word into which a block of that order
+ *    was last freed (as a free list would hand back the last block freed
+ *    first, while it is warm);
+ *  - when the hint holds none, an index per order: a bitmap of the 4 MiB
+ *    blocks that may have a free block of that order, with two summary
+ *    levels above it. Its bits are set when a block of that order is
+ *    freed (and, through a per-block mask of the orders listed, only
+ *    when not set yet, so that a split checks all its orders at once),
+ *    and cleared lazily by the search that finds them stale. A merge,
+ *    which empties one order per level, therefore touches no index, and
+ *    each stale bit is cleared once: the search costs O(1) amortized,
+ *    the lowest address first.
+ * The tree, the per-block mask and the index take about 2.1 bits per
+ * page, allocated with the descriptors.
  *
- * A page heads a free block of order k exactly when its order field is k;
- * every other page has VM_PAGE_ORDER_NONE. Merging therefore only looks
- * at the buddy's order byte. The type field is kept up to date on every
- * page of a block (allocation and free touch 2^order descriptors), so
- * that vm_page_lookup() of any address tells who owns the page.
+ * A page's type field is kept up to date on every page of a block
+ * (allocation and free touch 2^order descriptors), so that
+ * vm_page_lookup() of any address tells who owns the page.
  *
  * Order-0 pages, the vast majority of requests, go through per-CPU pools
  * in front of the buddy allocator. A pool is a stack (singly linked
@@ -48,25 +65,31 @@
  * page); a drain returns the bottom of the stack (the coldest pages) and
  * keeps the recently freed ones. Pools are sized from the segment (1 page
  * per 1024, at most 128); segments too small for a pool of 8 pages get
- * none, which keeps the scarce DMA pages in the free lists where any CPU
- * can find them.
+ * none, which keeps the scarce DMA pages in the free blocks where any
+ * CPU can find them.
  *
  * Segments are numbered in address order, so the fallback order of the
  * selectors (HIGHMEM -> [DMA32] -> DIRECTMAP -> DMA) is a countdown from
  * the selector's segment. Contiguous allocation within an address range
- * scans the free lists for a block holding an aligned start and checks
+ * scans the trees for a free block holding an aligned start and checks
  * that the free blocks following it cover the rest of the run; runs may
  * span several blocks (even several 4 MiB blocks), and the parts of the
- * blocks outside the run go back to the free lists.
+ * blocks outside the run are freed again.
  *
- * Locking: a spinlock per segment protects its free lists and counters;
+ * Locking: a spinlock per segment protects its bitmaps and counters;
  * it is taken with interrupts disabled, since pages may be allocated
  * from interrupt handlers. Pools are protected by disabling interrupts
  * on their CPU; a pool's refill and drain take the segment lock inside
  * that section. Nothing takes two segment locks at once. The inline
  * paths disable interrupts once: on a pool miss, the slow path goes on
- * in the same section (it gets the saved flags and restores them, then
- * lets in a preemption that a segment lock deferred meanwhile).
+ * in the same section (it gets the saved flags and restores them).
+ * Since interrupts stay disabled while a segment lock is held, the
+ * locks skip the preemption count (spinlock_lock_intr_off()).
+ *
+ * The order-0 paths are the common ones: an order-0 pool miss has an
+ * entry of its own (vm_page_alloc_miss(), given the segment the inline
+ * path has looked up), and the buddy code is compiled a second time with
+ * the order a constant 0.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -84,10 +107,12 @@
 #ifdef MACH_HOST
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #define vm_page_ptov            vm_page_host_ptov
 #else
 #include <kern/printf.h>
 #include <kern/shell.h>
+#include <kern/string.h>
 #endif
 
 _Static_assert(sizeof(void *) != 4 || sizeof(struct vm_page) <= 32,
@@ -143,32 +168,78 @@ _Static_assert(VM_PAGE_SEG_DMA32 == BIOSMEM_SEG_DMA32,
 #define VM_PAGE_HIGH_SHIFT      6       /* 1.6% */
 
 /*
- * The free lists have one more entry than there are orders: a sentinel,
- * never empty and never holding blocks, ends the search for a non-empty
- * list without a bound check.
- *
+ * Buddy bitmaps (see the rationale at the top). Each maximum-order block
+ * of a segment has a tree of 2048 bits, 64 words: node 1 is the block,
+ * nodes 2n and 2n + 1 are the halves of node n. The nodes of order k are
+ * [2^(10-k), 2^(11-k)), and the block of order k at page p of the block
+ * is node (1024 + p) >> k. Bit n is set exactly when node n is a free
+ * block: wholly free, and not part of a larger free block. Bit 0 is
+ * never set: it is the "buddy" of node 1, which ends the merge loop at
+ * the maximum order.
+ */
+#define VM_PAGE_TREE_WORDS      (2 * VM_PAGE_BLOCK_PAGES / 32)
+
+typedef uint32_t vm_page_tree_t[VM_PAGE_TREE_WORDS];
+
+/*
+ * Where to look for the free blocks of one order: a three-level bitmap
+ * over the maximum-order blocks of the segment. Bit b of low is set when
+ * block b may have a free block of that order, bit w of mid when word w
+ * of low may be non-zero, bit v of top when word v of mid may be. The
+ * bits are set when a block of that order becomes free in block b, and
+ * cleared lazily by the search that finds them stale, so each is cleared
+ * at most once per time it was set.
+ */
+#define VM_PAGE_INDEX_MID       32
+
+struct vm_page_seg_index {
+    uint32_t top;
+    uint32_t mid[VM_PAGE_INDEX_MID];
+    uint32_t *low;
+};
+
+_Static_assert(VM_PAGE_DESC_BUDGET / sizeof(struct vm_page) / VM_PAGE_BLOCK_PAGES
+               <= 32 * 32 * VM_PAGE_INDEX_MID,
+               "the index of a segment covers every maximum-order block");
+
+/*
  * The number of free blocks of order k is the sum of blocks_delta[0..k]:
  * adding n to the counts of the orders [low, high) is blocks_delta[low]
  * += n, blocks_delta[high] -= n. A split or merge across many orders
  * then updates three counters, not one per order (vm_page_seg_count()).
+ * blocks_delta[VM_PAGE_NR_ORDERS] starts at 1: a sentinel count of one
+ * block beyond the maximum order ends the search for a non-empty order
+ * without a bound check.
+ *
+ * listed[b] has bit k set exactly when bit b of index[k].low is, so that
+ * a split checks with one test that the block is in the index of every
+ * order it creates.
+ *
+ * hint[k] is the tree word (counted from the first word of the first
+ * tree) into which the last block of order k was freed: the first place
+ * to look for a block of order k, which the index is only asked about
+ * when it has none left.
  */
 struct vm_page_seg {
     struct spinlock lock;
-    struct list free_lists[VM_PAGE_NR_ORDERS + 1];
     long blocks_delta[VM_PAGE_NR_ORDERS + 1];
-    unsigned long nr_free;      /* pages in the free lists */
+    unsigned long nr_free;      /* pages in the free blocks */
+    vm_page_tree_t *trees;      /* one per maximum-order block */
+    uint16_t *listed;           /* orders indexing each block */
+    struct vm_page *pages;      /* descriptor of base; NULL: no descriptors */
+    unsigned long nr_descs;     /* descriptors from base on */
     unsigned long nr_managed;
     unsigned long min;
     unsigned long low;
     unsigned long high;
-    struct vm_page *pages;      /* descriptor of base; NULL: no descriptors */
-    unsigned long nr_descs;     /* descriptors from base on */
     phys_addr_t base;           /* start rounded down to a block */
     phys_addr_t start;          /* span with descriptors */
     phys_addr_t end;
     phys_addr_t load_start;     /* span as loaded */
     phys_addr_t load_end;
     unsigned int pool_size;
+    unsigned int hint[VM_PAGE_NR_ORDERS];   /* tree word last freed into */
+    struct vm_page_seg_index index[VM_PAGE_NR_ORDERS];
 } __aligned(CPU_CACHE_LINE);
 
 _Static_assert(sizeof(struct vm_page_cpu) == CPU_CACHE_LINE,
@@ -219,7 +290,111 @@ vm_page_set_type(struct vm_page *page, unsigned long nr_pages, unsigned int type
 /* ---------------------------------------------------------------- buddy */
 
 /*
- * Count a block of order high leaving the free lists while one block of
+ * Bit operations on a tree. On x86 a bit string instruction does each
+ * in one instruction, its bit offset reaching any word of the tree.
+ */
+#if defined(__i386__) || defined(__x86_64__)
+static inline void
+vm_page_tree_set(vm_page_tree_t *tree, unsigned int n)
+{
+    __asm__("btsl %1, %0" : "+m"(*tree) : "r"(n) : "cc");
+}
+
+static inline void
+vm_page_tree_clear(vm_page_tree_t *tree, unsigned int n)
+{
+    __asm__("btrl %1, %0" : "+m"(*tree) : "r"(n) : "cc");
+}
+
+/* Clear bit n; return whether it was set. */
+static inline bool
+vm_page_tree_test_clear(vm_page_tree_t *tree, unsigned int n)
+{
+    bool was_set;
+
+    __asm__("btrl %2, %0" : "+m"(*tree), "=@ccc"(was_set) : "r"(n));
+    return was_set;
+}
+#else
+static inline void
+vm_page_tree_set(vm_page_tree_t *tree, unsigned int n)
+{
+    (*tree)[n / 32] |= UINT32_C(1) << (n % 32);
+}
+
+static inline void
+vm_page_tree_clear(vm_page_tree_t *tree, unsigned int n)
+{
+    (*tree)[n / 32] &= ~(UINT32_C(1) << (n % 32));
+}
+
+static inline bool
+vm_page_tree_test_clear(vm_page_tree_t *tree, unsigned int n)
+{
+    uint32_t bit = UINT32_C(1) << (n % 32);
+    bool was_set = ((*tree)[n / 32] & bit) != 0;
+
+    (*tree)[n / 32] &= ~bit;
+    return was_set;
+}
+#endif
+
+static inline bool
+vm_page_tree_test(const vm_page_tree_t *tree, unsigned int n)
+{
+    return ((*tree)[n / 32] >> (n % 32)) & 1;
+}
+
+/* Order of node n (1 <= n < 2048). */
+static inline unsigned int
+vm_page_node_order(unsigned int n)
+{
+    return VM_PAGE_ORDER_MAX - (31 - __builtin_clz(n));
+}
+
+/* The set node of the given order with the lowest address, or 0. */
+static unsigned int
+vm_page_tree_find(const vm_page_tree_t *tree, unsigned int order)
+{
+    unsigned int first = VM_PAGE_BLOCK_PAGES >> order;
+    uint32_t word;
+
+    if (first < 32) {
+        /* Orders 6 to 10 share word 0: nodes [first, 2 * first). */
+        word = (*tree)[0] & (((UINT32_C(1) << first) - 1) << first);
+        return (word == 0) ? 0 : __builtin_ctz(word);
+    }
+    for (unsigned int w = first / 32; w < 2 * first / 32; w++) {
+        if ((*tree)[w] != 0) {
+            return w * 32 + __builtin_ctz((*tree)[w]);
+        }
+    }
+    return 0;
+}
+
+/*
+ * Order of the free block that the page of descriptor index heads, or
+ * VM_PAGE_ORDER_NONE. The segment is locked (or quiet).
+ */
+static unsigned int
+vm_page_seg_head_order(const struct vm_page_seg *seg, unsigned long index)
+{
+    const vm_page_tree_t *tree = &seg->trees[index >> VM_PAGE_ORDER_MAX];
+    unsigned int p = index & (VM_PAGE_BLOCK_PAGES - 1);
+
+    for (unsigned int order = 0; order <= VM_PAGE_ORDER_MAX; order++) {
+        if (vm_page_tree_test(tree, (VM_PAGE_BLOCK_PAGES + p) >> order)) {
+            return order;
+        }
+        if (p & (1U << order)) {
+            break;          /* no larger block starts at p */
+        }
+    }
+    return VM_PAGE_ORDER_NONE;
+}
+
+/*
+ * Count a block of order high leaving the free blocks while one block of
  * each order in [low, high) enters them (n = 1), or the reverse (n = -1).
  * With low == high: one block of that order leaves (1) or enters (-1).
  */
@@ -245,26 +420,89 @@ vm_page_seg_nr_blocks(const struct vm_page_seg *seg, unsigned int order)
 }
 
 /*
- * Add the free block of 2^order pages headed by page to its free list.
- * The caller counts it.
+ * Add block b to the index of each order in orders (a bit mask) that
+ * does not list it yet. The segment is locked.
  */
-static inline void
-vm_page_seg_push(struct vm_page_seg *seg, struct vm_page *page, unsigned int order)
+static void
+vm_page_seg_list(struct vm_page_seg *seg, unsigned long b, unsigned int orders)
 {
-    page->order = order;
-    list_insert_head(&seg->free_lists[order], &page->node);
+    struct vm_page_seg_index *index;
+    unsigned int order;
+
+    orders &= ~(unsigned int)seg->listed[b];
+    seg->listed[b] |= orders;
+    while (orders != 0) {
+        order = __builtin_ctz(orders);
+        orders &= orders - 1;
+        index = &seg->index[order];
+        index->low[b / 32] |= UINT32_C(1) << (b % 32);
+        index->mid[b / 1024] |= UINT32_C(1) << (b / 32 % 32);
+        index->top |= UINT32_C(1) << (b / 1024);
+    }
 }
 
-/* Remove the free block headed by page from its free list. The caller counts it. */
-static inline void
-vm_page_seg_unlink(struct vm_page *page)
-{
-    struct list *prev = page->node.prev, *next = page->node.next;
+/* The bits of the nodes of each order in a tree word of theirs. */
+static const uint32_t vm_page_order_nodes[VM_PAGE_NR_ORDERS] = {
+    [0 ... 5] = 0xffffffff,
+    [6] = 0xffff0000, [7] = 0x0000ff00, [8] = 0x000000f0, [9] = 0x0000000c,
+    [10] = 0x00000002,
+};
 
-    /* list_remove(), with both links read once whatever the stores alias. */
-    prev->next = next;
-    next->prev = prev;
-    page->order = VM_PAGE_ORDER_NONE;
+/*
+ * Find a free block of the given order, which the counts say exists,
+ * through the index: return its node and set *bp to its maximum-order
+ * block. The index bits found stale on the way are cleared. The segment
+ * is locked.
+ */
+static __attribute__((noinline)) unsigned int
+vm_page_seg_search(struct vm_page_seg *seg, unsigned int order, unsigned long *bp)
+{
+    struct vm_page_seg_index *index = &seg->index[order];
+    unsigned int v, w, n;
+    unsigned long b;
+
+    for (;;) {
+        if (unlikely(index->top == 0)) {
+            panic("vm_page: segment index of order %u lost a free block", order);
+        }
+        v = __builtin_ctz(index->top);
+        if (index->mid[v] == 0) {
+            index->top &= ~(UINT32_C(1) << v);
+            continue;
+        }
+        w = v * 32 + __builtin_ctz(index->mid[v]);
+        if (index->low[w] == 0) {
+            index->mid[v] &= ~(UINT32_C(1) << (w % 32));
+            continue;
+        }
+        b = (unsigned long)w * 32 + __builtin_ctz(index->low[w]);
+        n = vm_page_tree_find(&seg->trees[b], order);
+        if (likely(n != 0)) {
+            seg->hint[order] = b * VM_PAGE_TREE_WORDS + n / 32;
+            *bp = b;
+            return n;
+        }
+        index->low[w] &= ~(UINT32_C(1) << (b % 32));
+        seg->listed[b] &= ~(1U << order);
+    }
+}
+
+/*
+ * Find a free block of the given order, which the counts say exists:
+ * return its node and set *bp to its maximum-order block. The segment is
+ * locked.
+ */
+static inline __attribute__((always_inline)) unsigned int
+vm_page_seg_find(struct vm_page_seg *seg, unsigned int order, unsigned long *bp)
+{
+    unsigned int w = seg->hint[order];
+    uint32_t word = ((const uint32_t *)seg->trees)[w] & vm_page_order_nodes[order];
+
+    if (likely(word != 0)) {
+        *bp = w / VM_PAGE_TREE_WORDS;
+        return (w % VM_PAGE_TREE_WORDS) * 32 + __builtin_ctz(word);
+    }
+    return vm_page_seg_search(seg, order, bp);
 }
 
 /*
@@ -276,74 +514,122 @@ vm_page_seg_unlink(struct vm_page *page)
 static inline __attribute__((always_inline)) struct vm_page *
 vm_page_seg_alloc_block(struct vm_page_seg *seg, unsigned int order)
 {
-    struct list *list = &seg->free_lists[order];
-    struct vm_page *page, *half;
-    unsigned int i;
-    uintptr_t step;
-
-    while (list_empty(list)) {
-        list++;                 /* the sentinel stops this */
-    }
-    VM_PAGE_HIDE(list);         /* no load of next per empty list */
-    i = list - seg->free_lists;
-    if (unlikely(i == VM_PAGE_NR_ORDERS)) {
-        return NULL;
-    }
-    page = list_entry(list->next, struct vm_page, node);
-    vm_page_seg_unlink(page);
+    const long *delta = seg->blocks_delta;
+    struct vm_page *page;
+    vm_page_tree_t *tree;
+    unsigned int i, n, m, orders;
+    unsigned long b;
+    long count = 0;
 
     /*
-     * The lists of orders [order, i) are empty: each gets the upper half
-     * of what is left, as its only block.
+     * The smallest order from order up that has a block: the count of
+     * order is a sum, and while the counts are 0 the next one is just
+     * its difference, up to the sentinel. With a constant order (order 0
+     * has code of its own) the loop unrolls into two instructions per
+     * order.
      */
-    vm_page_seg_count(seg, order, i, 1);
-    step = sizeof(struct vm_page) << i;
-    while (i > order) {
-        i--;
-        list--;
-        step >>= 1;
-        half = (struct vm_page *)((uintptr_t)page + step);
-        half->order = i;
-        list_link(list, list, &half->node);
+    for (i = 0; i <= order; i++) {
+        count += delta[i];
     }
+    i = order;
+    if (count == 0) {
+        if (__builtin_constant_p(order)) {
+#pragma GCC unroll 10
+            for (i = order + 1; i < VM_PAGE_NR_ORDERS; i++) {
+                if (delta[i] != 0) {
+                    break;
+                }
+            }
+        } else {
+            const long *next = &delta[order];
+
+            do {
+                next++;
+            } while (*next == 0);
+            i = next - delta;
+        }
+        if (unlikely(i == VM_PAGE_NR_ORDERS)) {
+            return NULL;
+        }
+    }
+    n = vm_page_seg_find(seg, i, &b);
+    tree = &seg->trees[b];
+    vm_page_tree_clear(tree, n);
+
+    /*
+     * Split: keep the lower half, free the upper one (node 2n + 1), down
+     * to the requested order. The nodes of the upper halves follow each
+     * other as m, 2m - 1, 2(2m - 1) - 1... The loop is unrolled (each
+     * level is then two instructions): the switch enters it at the
+     * number of levels left.
+     */
+    if (i != order) {
+        orders = (1U << i) - (1U << order);
+        if (unlikely((seg->listed[b] & orders) != orders)) {
+            vm_page_seg_list(seg, b, orders);
+        }
+        m = 2 * n + 1;
+        switch (i - order) {
+#define VM_PAGE_SPLIT_LEVEL(levels)                                         \
+        case levels:                                                        \
+            vm_page_tree_set(tree, m);                                      \
+            m = 2 * m - 1;                                                  \
+            __attribute__((fallthrough))
+        VM_PAGE_SPLIT_LEVEL(10);
+        VM_PAGE_SPLIT_LEVEL(9);
+        VM_PAGE_SPLIT_LEVEL(8);
+        VM_PAGE_SPLIT_LEVEL(7);
+        VM_PAGE_SPLIT_LEVEL(6);
+        VM_PAGE_SPLIT_LEVEL(5);
+        VM_PAGE_SPLIT_LEVEL(4);
+        VM_PAGE_SPLIT_LEVEL(3);
+        VM_PAGE_SPLIT_LEVEL(2);
+#undef VM_PAGE_SPLIT_LEVEL
+        default:
+            vm_page_tree_set(tree, m);
+        }
+    }
+    vm_page_seg_count(seg, order, i, 1);
     seg->nr_free -= 1UL << order;
+    page = &seg->pages[(b << VM_PAGE_ORDER_MAX) + (n << i) - VM_PAGE_BLOCK_PAGES];
+    if (page == NULL) {
+        __builtin_unreachable();    /* tells the callers' NULL tests */
+    }
     return page;
 }
 
 /*
- * Give back the block of 2^order pages at page (already typed free, in
- * no list), merging it with its free buddies. The segment is locked.
- * The arrays are aligned so that the buddy's descriptor is the one whose
- * address differs in the bit of value sizeof(struct vm_page) << order,
- * and the merged block's is the lower of the two.
+ * Give back the block of 2^order pages at page (already typed free),
+ * merging it with its free buddies. The segment is locked. The buddy of
+ * node n is node n ^ 1, their parent n / 2: the loop clears the buddy's
+ * bit while it was set, going up one order each time.
  */
 static inline __attribute__((always_inline)) void
 vm_page_seg_free_block(struct vm_page_seg *seg, struct vm_page *page,
                        unsigned int order)
 {
-    uintptr_t bit = (sizeof(struct vm_page) << order) & (VM_PAGE_DESC_ALIGN - 1);
-    unsigned int first = order;
-    struct vm_page *buddy;
+    unsigned long index = page - seg->pages, b = index >> VM_PAGE_ORDER_MAX;
+    vm_page_tree_t *tree = &seg->trees[b];
+    unsigned int m, n, top;
 
-    assert(page->order == VM_PAGE_ORDER_NONE);
+    m = (VM_PAGE_BLOCK_PAGES + (index & (VM_PAGE_BLOCK_PAGES - 1))) >> order;
+    assert(!vm_page_tree_test(tree, m));
 
-    /*
-     * At the maximum order, bit is masked to 0: the buddy is the page
-     * itself, whose order is NONE, and that ends the loop.
-     */
-    seg->nr_free += 1UL << order;
-    for (;;) {
-        buddy = (struct vm_page *)((uintptr_t)page ^ bit);
-        if (buddy->order != order) {
-            break;
-        }
-        vm_page_seg_unlink(buddy);
-        page = (struct vm_page *)((uintptr_t)page & (uintptr_t)buddy);
-        order++;
-        bit = (bit << 1) & (VM_PAGE_DESC_ALIGN - 1);
+    /* At the maximum order, m ^ 1 is bit 0, never set: the loop ends. */
+    m ^= 1;
+    while (vm_page_tree_test_clear(tree, m)) {
+        m = (m >> 1) ^ 1;
     }
-    vm_page_seg_push(seg, page, order);
-    vm_page_seg_count(seg, first, order, -1);
+    VM_PAGE_HIDE(m);            /* or GCC keeps m >> 1 too, in the loop */
+    n = m ^ 1;
+    vm_page_tree_set(tree, n);
+    top = vm_page_node_order(n);
+    seg->hint[top] = b * VM_PAGE_TREE_WORDS + n / 32;
+    if (unlikely(!(seg->listed[b] & (1U << top)))) {
+        vm_page_seg_list(seg, b, 1U << top);
+    }
+    vm_page_seg_count(seg, order, top, -1);
+    seg->nr_free += 1UL << order;
 }
 
 /*
@@ -370,7 +656,7 @@ vm_page_seg_free_range(struct vm_page_seg *seg, unsigned long start,
 /* ---------------------------------------------------------------- pools */
 
 /*
- * Move half a pool of pages from the free lists, taking the largest
+ * Move half a pool of pages from the free blocks, taking the largest
  * blocks that fit (one split instead of one per page). Interrupts
  * disabled.
  */
@@ -380,7 +666,7 @@ vm_page_pool_fill(struct vm_page_cpu_pool *pool, struct vm_page_seg *seg)
     unsigned int count = pool->size / 2, order;
     struct vm_page *page;
 
-    spinlock_lock(&seg->lock);
+    spinlock_lock_intr_off(&seg->lock);
     while (count != 0) {
         order = MIN(31 - __builtin_clz(count), VM_PAGE_ORDER_MAX);
         for (;;) {
@@ -399,12 +685,12 @@ vm_page_pool_fill(struct vm_page_cpu_pool *pool, struct vm_page_seg *seg)
             vm_page_pool_push(pool, &page[i]);
         }
     }
-    spinlock_unlock(&seg->lock);
+    spinlock_unlock_intr_off(&seg->lock);
 }
 
 /*
  * Return all but the keep most recently freed pages of the pool to the
- * free lists. Interrupts disabled.
+ * free blocks. Interrupts disabled.
  */
 static void
 vm_page_pool_drain_to(struct vm_page_cpu_pool *pool, struct vm_page_seg *seg,
@@ -421,14 +707,14 @@ vm_page_pool_drain_to(struct vm_page_cpu_pool *pool, struct vm_page_seg *seg,
     *link = NULL;
     pool->nr_pages = keep;
 
-    spinlock_lock(&seg->lock);
+    spinlock_lock_intr_off(&seg->lock);
     for (; node != NULL; node = next) {
         next = node->next;
         page = list_entry(node, struct vm_page, node);
         page->type = VM_PAGE_FREE;
         vm_page_seg_free_block(seg, page, 0);
     }
-    spinlock_unlock(&seg->lock);
+    spinlock_unlock_intr_off(&seg->lock);
 }
 
 unsigned long
@@ -453,20 +739,6 @@ vm_page_pool_drain(void)
 /* ---------------------------------------------------------------- alloc/free */
 
 /*
- * Restore the interrupt state that the inline path saved, then let in a
- * preemption that a segment lock deferred meanwhile, as
- * spinlock_unlock_intr_restore() does.
- */
-static inline void
-vm_page_intr_restore(uint32_t flags)
-{
-    cpu_intr_restore(flags);
-    if (unlikely(preempt_resched_pending())) {
-        preempt_check();
-    }
-}
-
-/*
  * Take a page from this CPU's pool of segment i (seg), refilling it when
  * empty. Interrupts disabled. Returns NULL when there is none.
  */
@@ -486,7 +758,7 @@ vm_page_pool_take(struct vm_page_seg *seg, unsigned int i)
 
 /*
  * Take a block of 2^order pages from segment i: for order 0 from this
- * CPU's pool when the segment has pools, otherwise from the free lists.
+ * CPU's pool when the segment has pools, otherwise from the free blocks.
  * Interrupts disabled. Returns NULL when there is none.
  */
 static struct vm_page *
@@ -498,9 +770,9 @@ vm_page_seg_take(unsigned int i, unsigned int order)
     if (order == 0 && seg->pool_size != 0) {
         return vm_page_pool_take(seg, i);
     }
-    spinlock_lock(&seg->lock);
+    spinlock_lock_intr_off(&seg->lock);
     page = vm_page_seg_alloc_block(seg, order);
-    spinlock_unlock(&seg->lock);
+    spinlock_unlock_intr_off(&seg->lock);
     return page;
 }
 
@@ -542,7 +814,7 @@ vm_page_low_hook_set(void (*fn)(void))
     vm_page_low_hook = fn;
 }
 
-static void
+static inline void
 vm_page_low_check(const struct vm_page_seg *seg)
 {
     if (unlikely(seg->nr_free < seg->low)) {
@@ -555,7 +827,62 @@ vm_page_low_check(const struct vm_page_seg *seg)
     }
 }
 
-struct vm_page *
+/*
+ * Take a block of 2^order pages from the free blocks of seg, the first
+ * segment of the selector; on success restore the interrupt flags and
+ * type the pages. Interrupts disabled. Returns NULL when there is none,
+ * with interrupts still disabled.
+ */
+static inline __attribute__((always_inline)) struct vm_page *
+vm_page_seg_alloc(struct vm_page_seg *seg, unsigned int order, unsigned int type,
+                  uint32_t flags)
+{
+    struct vm_page *page;
+
+    spinlock_lock_intr_off(&seg->lock);
+    page = vm_page_seg_alloc_block(seg, order);
+    spinlock_unlock_intr_off(&seg->lock);
+    if (likely(page != NULL)) {
+        cpu_intr_restore(flags);
+        vm_page_set_type(page, 1UL << order, type);
+        vm_page_low_check(seg);
+    }
+    return page;
+}
+
+VM_PAGE_SLOW_CALL struct vm_page *
+vm_page_alloc_miss(unsigned int first, unsigned int type, uint32_t flags)
+{
+    struct vm_page_seg *seg = &vm_page_segs[first];
+    struct vm_page *page = NULL;
+
+    assert(type >= VM_PAGE_PMAP && type < VM_PAGE_NR_TYPES);
+
+    VM_PAGE_HIDE(seg);
+    if (likely(vm_page_is_ready)) {
+        if (seg->pool_size == 0) {
+            page = vm_page_seg_alloc(seg, 0, type, flags);
+            if (likely(page != NULL)) {
+                return page;
+            }
+        } else {
+            page = vm_page_pool_take(seg, first);
+        }
+        if (page == NULL) {
+            page = vm_page_alloc_fallback(0, first);
+        }
+    }
+    cpu_intr_restore(flags);
+    if (page != NULL) {
+        page->type = type;
+    }
+    if (likely(vm_page_is_ready)) {
+        vm_page_low_check(seg);
+    }
+    return page;
+}
+
+VM_PAGE_SLOW_CALL struct vm_page *
 vm_page_alloc_slow(unsigned int order, unsigned int selector, unsigned int type,
                    uint32_t flags)
 {
@@ -565,30 +892,22 @@ vm_page_alloc_slow(unsigned int order, unsigned int selector, unsigned int type,
 
     assert(type >= VM_PAGE_PMAP && type < VM_PAGE_NR_TYPES);
 
-    if (likely(order <= VM_PAGE_ORDER_MAX && selector < VM_PAGE_NR_SEGS
-               && vm_page_is_ready)) {
+    if (likely(selector < VM_PAGE_NR_SEGS)) {
         first = vm_page_sel_first[selector];
-        seg = &vm_page_segs[first];
-        VM_PAGE_HIDE(seg);
-        if (order == 0 && seg->pool_size != 0) {
-            page = vm_page_pool_take(seg, first);
-        } else {
-            spinlock_lock(&seg->lock);
-            page = vm_page_seg_alloc_block(seg, order);
+        if (order == 0) {
+            return vm_page_alloc_miss(first, type, flags);
+        }
+        if (likely(order <= VM_PAGE_ORDER_MAX && vm_page_is_ready)) {
+            seg = &vm_page_segs[first];
+            VM_PAGE_HIDE(seg);
+            page = vm_page_seg_alloc(seg, order, type, flags);
             if (likely(page != NULL)) {
-                /* Restores interrupts, then lets a pending preemption in. */
-                spinlock_unlock_intr_restore(&seg->lock, flags);
-                vm_page_set_type(page, 1UL << order, type);
-                vm_page_low_check(seg);
                 return page;
             }
-            spinlock_unlock(&seg->lock);
-        }
-        if (unlikely(page == NULL)) {
             page = vm_page_alloc_fallback(order, first);
         }
     }
-    vm_page_intr_restore(flags);
+    cpu_intr_restore(flags);
     if (page != NULL) {
         vm_page_set_type(page, 1UL << order, type);
     }
@@ -598,7 +917,22 @@ vm_page_alloc_slow(unsigned int order, unsigned int selector, unsigned int type,
     return page;
 }
 
-void
+/*
+ * Give back a block of 2^order pages to the free blocks of its segment,
+ * then restore the interrupt flags. Interrupts disabled.
+ */
+static inline __attribute__((always_inline)) void
+vm_page_seg_free(struct vm_page_seg *seg, struct vm_page *page, unsigned int order,
+                 uint32_t flags)
+{
+    vm_page_set_type(page, 1UL << order, VM_PAGE_FREE);
+    spinlock_lock_intr_off(&seg->lock);
+    vm_page_seg_free_block(seg, page, order);
+    spinlock_unlock_intr_off(&seg->lock);
+    cpu_intr_restore(flags);
+}
+
+VM_PAGE_SLOW_CALL void
 vm_page_free_slow(struct vm_page *page, unsigned int order, uint32_t flags)
 {
     struct vm_page_seg *seg = &vm_page_segs[page->seg_index];
@@ -621,13 +955,15 @@ vm_page_free_slow(struct vm_page *page, unsigned int order, uint32_t flags)
         }
         page->type = VM_PAGE_POOL;
         vm_page_pool_push(pool, page);
-        vm_page_intr_restore(flags);
+        cpu_intr_restore(flags);
         return;
     }
-    vm_page_set_type(page, 1UL << order, VM_PAGE_FREE);
-    spinlock_lock(&seg->lock);
-    vm_page_seg_free_block(seg, page, order);
-    spinlock_unlock_intr_restore(&seg->lock, flags);
+    /* Order 0 gets code of its own, where the order is a constant. */
+    if (order == 0) {
+        vm_page_seg_free(seg, page, 0, flags);
+    } else {
+        vm_page_seg_free(seg, page, order, flags);
+    }
 }
 
 /* ---------------------------------------------------------------- contiguous */
@@ -643,7 +979,7 @@ vm_page_seg_run_free(const struct vm_page_seg *seg, unsigned long index,
     unsigned int order;
 
     while (index < end) {
-        order = seg->pages[index].order;
+        order = vm_page_seg_head_order(seg, index);
         if (order == VM_PAGE_ORDER_NONE) {
             return false;
         }
@@ -655,7 +991,7 @@ vm_page_seg_run_free(const struct vm_page_seg *seg, unsigned long index,
 /*
  * Take the descriptors [start, end) out of the free blocks that cover
  * them, the first of which is headed by first; the rest of those blocks
- * goes back to the free lists. The segment is locked.
+ * is freed again. The segment is locked.
  */
 static void
 vm_page_seg_carve(struct vm_page_seg *seg, unsigned long first,
@@ -665,8 +1001,10 @@ vm_page_seg_carve(struct vm_page_seg *seg, unsigned long first,
     unsigned int order;
 
     while (index < end) {
-        order = seg->pages[index].order;
-        vm_page_seg_unlink(&seg->pages[index]);
+        order = vm_page_seg_head_order(seg, index);
+        vm_page_tree_clear(&seg->trees[index >> VM_PAGE_ORDER_MAX],
+                           (VM_PAGE_BLOCK_PAGES + (index & (VM_PAGE_BLOCK_PAGES - 1)))
+                           >> order);
         vm_page_seg_count(seg, order, order, 1);
         seg->nr_free -= 1UL << order;
         index += 1UL << order;
@@ -685,30 +1023,40 @@ vm_page_seg_alloc_contig(struct vm_page_seg *seg, unsigned long npages,
 {
     phys_addr_t size = (phys_addr_t)npages << PAGE_SHIFT;
     phys_addr_t block_start, block_end, start;
-    unsigned long first, index;
-    struct vm_page *page;
-    struct list *node;
+    unsigned long first, index, nr_blocks = seg->nr_descs >> VM_PAGE_ORDER_MAX;
+    unsigned int node_first;
+    uint32_t word;
 
     for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
-        list_foreach(&seg->free_lists[order], node) {
-            page = list_entry(node, struct vm_page, node);
-            block_start = page->phys_addr;
-            block_end = block_start + ((phys_addr_t)PAGE_SIZE << order);
-            start = P2ROUND(MAX(block_start, low), align);
-            /*
-             * A later aligned start in this block ends the run at the
-             * same place; starts in other blocks are tried with them.
-             */
-            if (start < block_start || start >= block_end
-                || start > high || size > high - start) {
-                continue;
-            }
-            first = page - seg->pages;
-            index = (start - seg->base) >> PAGE_SHIFT;
-            if (vm_page_seg_run_free(seg, first + (1UL << order),
-                                     index + npages)) {
-                vm_page_seg_carve(seg, first, index, index + npages);
-                return &seg->pages[index];
+        node_first = VM_PAGE_BLOCK_PAGES >> order;
+        for (unsigned long b = 0; b < nr_blocks; b++) {
+            for (unsigned int n = node_first; n < 2 * node_first; n += 32 - n % 32) {
+                word = seg->trees[b][n / 32] >> (n % 32);
+                if (node_first < 32) {
+                    word &= (UINT32_C(1) << node_first) - 1;
+                }
+                for (; word != 0; word &= word - 1) {
+                    first = (b << VM_PAGE_ORDER_MAX)
+                            + ((n + __builtin_ctz(word)) << order) - VM_PAGE_BLOCK_PAGES;
+                    block_start = seg->pages[first].phys_addr;
+                    block_end = block_start + ((phys_addr_t)PAGE_SIZE << order);
+                    start = P2ROUND(MAX(block_start, low), align);
+                    /*
+                     * A later aligned start in this block ends the run at
+                     * the same place; starts in other blocks are tried
+                     * with them.
+                     */
+                    if (start < block_start || start >= block_end
+                        || start > high || size > high - start) {
+                        continue;
+                    }
+                    index = (start - seg->base) >> PAGE_SHIFT;
+                    if (vm_page_seg_run_free(seg, first + (1UL << order),
+                                             index + npages)) {
+                        vm_page_seg_carve(seg, first, index, index + npages);
+                        return &seg->pages[index];
+                    }
+                }
             }
         }
     }
@@ -800,6 +1148,14 @@ vm_page_lookup(phys_addr_t pa)
     return NULL;
 }
 
+unsigned int
+vm_page_free_order(const struct vm_page *page)
+{
+    const struct vm_page_seg *seg = &vm_page_segs[page->seg_index];
+
+    return vm_page_seg_head_order(seg, page - seg->pages);
+}
+
 void *
 vm_page_direct_va(const struct vm_page *page)
 {
@@ -879,11 +1235,13 @@ void
 vm_page_setup(phys_addr_t (*bootalloc)(unsigned int npages))
 {
     unsigned long budget = VM_PAGE_DESC_BUDGET / sizeof(struct vm_page);
+    unsigned long nr_blocks, index_words;
     struct vm_page_seg *seg;
     struct vm_page *page;
     unsigned int npages;
+    size_t size, meta;
+    uint32_t *low;
     phys_addr_t pa;
-    size_t size;
     void *va;
 
     assert(!vm_page_is_setup);
@@ -892,14 +1250,10 @@ vm_page_setup(phys_addr_t (*bootalloc)(unsigned int npages))
         seg = &vm_page_segs[i];
         spinlock_init(&seg->lock);
         for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
-            list_init(&seg->free_lists[order]);
-        }
-        /* The sentinel: not empty (its next is not itself), never used. */
-        seg->free_lists[VM_PAGE_NR_ORDERS].prev = NULL;
-        seg->free_lists[VM_PAGE_NR_ORDERS].next = NULL;
-        for (unsigned int order = 0; order <= VM_PAGE_NR_ORDERS; order++) {
             seg->blocks_delta[order] = 0;
+            seg->hint[order] = (VM_PAGE_BLOCK_PAGES >> order) / 32;
         }
+        seg->blocks_delta[VM_PAGE_NR_ORDERS] = 1;   /* the sentinel */
         if (seg->load_end == 0) {
             continue;
         }
@@ -911,8 +1265,17 @@ vm_page_setup(phys_addr_t (*bootalloc)(unsigned int npages))
             continue;
         }
 
-        /* Room to align the array to VM_PAGE_DESC_ALIGN. */
-        size = seg->nr_descs * sizeof(struct vm_page) + VM_PAGE_DESC_ALIGN - PAGE_SIZE;
+        /*
+         * The descriptors, with room to align them to VM_PAGE_DESC_ALIGN,
+         * then the bitmaps: a tree and a listed mask per maximum-order
+         * block, and the low level of the index of each order.
+         */
+        nr_blocks = seg->nr_descs >> VM_PAGE_ORDER_MAX;
+        index_words = DIV_CEIL(nr_blocks, 32);
+        meta = nr_blocks * sizeof(vm_page_tree_t) + P2ROUND(nr_blocks, 2) * sizeof(uint16_t)
+               + VM_PAGE_NR_ORDERS * index_words * sizeof(uint32_t);
+        size = seg->nr_descs * sizeof(struct vm_page) + VM_PAGE_DESC_ALIGN - PAGE_SIZE
+               + meta;
         npages = DIV_CEIL(size, PAGE_SIZE);
         pa = bootalloc(npages);
         if (pa == 0) {
@@ -925,12 +1288,19 @@ vm_page_setup(phys_addr_t (*bootalloc)(unsigned int npages))
                   "the direct map", vm_page_seg_names[i], (unsigned long long)pa);
         }
         seg->pages = (struct vm_page *)P2ROUND((uintptr_t)va, VM_PAGE_DESC_ALIGN);
+        seg->trees = (vm_page_tree_t *)(seg->pages + seg->nr_descs);
+        memset(seg->trees, 0, meta);
+        seg->listed = (uint16_t *)(seg->trees + nr_blocks);
+        low = (uint32_t *)(seg->listed + nr_blocks + (nr_blocks & 1));
+        for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
+            seg->index[order] = (struct vm_page_seg_index){ .low = low };
+            low += index_words;
+        }
         for (unsigned long j = 0; j < seg->nr_descs; j++) {
             page = &seg->pages[j];
             page->phys_addr = seg->base + ((phys_addr_t)j << PAGE_SHIFT);
             page->priv = NULL;
             page->seg_index = i;
-            page->order = VM_PAGE_ORDER_NONE;
             page->type = VM_PAGE_RESERVED;
         }
 
@@ -1182,16 +1552,83 @@ vm_page_check_fail(unsigned int seg_index, unsigned long index, const char *what
     return -1;
 }
 
+/* Number of free blocks (set nodes) covering the page of descriptor index. */
+static unsigned int
+vm_page_seg_cover(const struct vm_page_seg *seg, unsigned long index)
+{
+    const vm_page_tree_t *tree = &seg->trees[index >> VM_PAGE_ORDER_MAX];
+    unsigned int n = VM_PAGE_BLOCK_PAGES + (index & (VM_PAGE_BLOCK_PAGES - 1));
+    unsigned int cover = 0;
+
+    for (; n != 0; n /= 2) {
+        cover += vm_page_tree_test(tree, n);
+    }
+    return cover;
+}
+
+/* Check the index of segment i against its trees. */
+static int
+vm_page_seg_check_index(unsigned int i)
+{
+    const struct vm_page_seg *seg = &vm_page_segs[i];
+    unsigned long nr_blocks = seg->nr_descs >> VM_PAGE_ORDER_MAX;
+    const struct vm_page_seg_index *index;
+    unsigned int indexed, present;
+
+    for (unsigned long b = 0; b < nr_blocks; b++) {
+        if (seg->trees[b][0] & 1) {
+            return vm_page_check_fail(i, b << VM_PAGE_ORDER_MAX, "tree bit 0 set");
+        }
+        indexed = 0;
+        present = 0;
+        for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
+            index = &seg->index[order];
+            indexed |= ((index->low[b / 32] >> (b % 32)) & 1) << order;
+            present |= (vm_page_tree_find(&seg->trees[b], order) != 0) << order;
+        }
+        if (indexed != seg->listed[b]) {
+            return vm_page_check_fail(i, b << VM_PAGE_ORDER_MAX,
+                                      "listed mask and index disagree");
+        }
+        if (present & ~indexed) {
+            return vm_page_check_fail(i, b << VM_PAGE_ORDER_MAX,
+                                      "free block missing from the index");
+        }
+    }
+    for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
+        /* The hint is a tree word holding nodes of its order. */
+        unsigned int word = seg->hint[order] % VM_PAGE_TREE_WORDS;
+        unsigned int first = (VM_PAGE_BLOCK_PAGES >> order) / 32;
+
+        if (seg->hint[order] / VM_PAGE_TREE_WORDS >= MAX(nr_blocks, 1)
+            || word < first || word >= MAX(2 * first, 1)) {
+            return vm_page_check_fail(i, 0, "hint outside its order");
+        }
+        index = &seg->index[order];
+        for (unsigned long w = 0; w < DIV_CEIL(nr_blocks, 32); w++) {
+            if (index->low[w] != 0 && !((index->mid[w / 32] >> (w % 32)) & 1)) {
+                return vm_page_check_fail(i, w << (VM_PAGE_ORDER_MAX + 5),
+                                          "index word missing from its summary");
+            }
+        }
+        for (unsigned int v = 0; v < VM_PAGE_INDEX_MID; v++) {
+            if (index->mid[v] != 0 && !((index->top >> v) & 1)) {
+                return vm_page_check_fail(i, 0, "index summary missing from the top");
+            }
+        }
+    }
+    return 0;
+}
+
 /* Check segment i, locked; pooled counts the pages in pools of it. */
 static int
 vm_page_seg_check(unsigned int i, unsigned long pooled)
 {
     const struct vm_page_seg *seg = &vm_page_segs[i];
     unsigned long blocks[VM_PAGE_NR_ORDERS] = { 0 };
-    unsigned long free = 0, pool = 0, managed = 0, end = 0;
-    const struct vm_page *page, *buddy;
-    const struct list *node;
-    unsigned int order;
+    unsigned long free = 0, pool = 0, managed = 0;
+    const struct vm_page *page;
+    unsigned int order, cover;
 
     for (unsigned long j = 0; j < seg->nr_descs; j++) {
         page = &seg->pages[j];
@@ -1213,49 +1650,35 @@ vm_page_seg_check(unsigned int i, unsigned long pooled)
             return vm_page_check_fail(i, j, "free page with an owner's priv");
         }
         pool += (page->type == VM_PAGE_POOL);
-        order = page->order;
-        if (j < end) {
-            /* Inside the free block that began earlier. */
-            if (order != VM_PAGE_ORDER_NONE || page->type != VM_PAGE_FREE) {
-                return vm_page_check_fail(i, j, "free block not wholly free");
-            }
-            continue;
+        cover = vm_page_seg_cover(seg, j);
+        if (cover > 1) {
+            return vm_page_check_fail(i, j, "free blocks overlap");
         }
+        if (cover == 1 && page->type != VM_PAGE_FREE) {
+            return vm_page_check_fail(i, j, "free block not wholly free");
+        }
+        if (cover == 0 && page->type == VM_PAGE_FREE) {
+            return vm_page_check_fail(i, j, "free page in no free block");
+        }
+        order = vm_page_seg_head_order(seg, j);
         if (order == VM_PAGE_ORDER_NONE) {
-            if (page->type == VM_PAGE_FREE) {
-                return vm_page_check_fail(i, j, "free page in no free block");
-            }
             continue;
         }
-        if (order > VM_PAGE_ORDER_MAX || page->type != VM_PAGE_FREE
-            || !P2ALIGNED(j, 1UL << order) || j + (1UL << order) > seg->nr_descs) {
-            return vm_page_check_fail(i, j, "bad free block head");
-        }
-        if (order < VM_PAGE_ORDER_MAX) {
-            buddy = &seg->pages[j ^ (1UL << order)];
-            if (buddy->order == order) {
-                return vm_page_check_fail(i, j, "free buddies not merged");
-            }
+        if (order < VM_PAGE_ORDER_MAX
+            && vm_page_seg_head_order(seg, j ^ (1UL << order)) == order) {
+            return vm_page_check_fail(i, j, "free buddies not merged");
         }
         blocks[order]++;
         free += 1UL << order;
-        end = j + (1UL << order);
     }
 
     for (order = 0; order < VM_PAGE_NR_ORDERS; order++) {
-        unsigned long n = 0;
-
-        list_foreach(&seg->free_lists[order], node) {
-            page = list_entry(node, const struct vm_page, node);
-            if (page < seg->pages || page >= seg->pages + seg->nr_descs
-                || page->order != order || n == blocks[order]) {
-                return vm_page_check_fail(i, 0, "foreign block in a free list");
-            }
-            n++;
+        if (blocks[order] != vm_page_seg_nr_blocks(seg, order)) {
+            return vm_page_check_fail(i, 0, "free block count mismatch");
         }
-        if (n != blocks[order] || n != vm_page_seg_nr_blocks(seg, order)) {
-            return vm_page_check_fail(i, 0, "free list size mismatch");
-        }
+    }
+    if (vm_page_seg_nr_blocks(seg, VM_PAGE_NR_ORDERS) != 1) {
+        return vm_page_check_fail(i, 0, "count sentinel changed");
     }
     if (free != seg->nr_free) {
         return vm_page_check_fail(i, 0, "free page count mismatch");
@@ -1266,7 +1689,7 @@ vm_page_seg_check(unsigned int i, unsigned long pooled)
     if (managed != seg->nr_managed) {
         return vm_page_check_fail(i, 0, "managed page count mismatch");
     }
-    return 0;
+    return vm_page_seg_check_index(i);
 }
 
 /* Count the pages in the pools of segment i; -1 when a pool is corrupt. */

@@ -15,7 +15,7 @@
  * for boot data released later. All ranges are half-open, [start, end),
  * in bytes, page-aligned.
  *
- * Locking: each segment has a spinlock protecting its free lists and
+ * Locking: each segment has a spinlock protecting its free blocks and
  * counters, taken with interrupts disabled. Per-CPU pools are touched
  * only by their own CPU with interrupts disabled, so the usual order-0
  * allocation and free take no lock at all. Every function here may be
@@ -68,14 +68,14 @@
 #define VM_PAGE_ORDER_MAX       10
 #define VM_PAGE_NR_ORDERS       (VM_PAGE_ORDER_MAX + 1)
 
-/* Value of vm_page.order for a page that does not head a free block. */
+/* What vm_page_free_order() returns for a page that heads no free block. */
 #define VM_PAGE_ORDER_NONE      0xff
 
 /*
  * Page types. The first three belong to vm_page; allocations pass one of
  * the others (VM_PAGE_PMAP and up).
  */
-#define VM_PAGE_FREE            0   /* in a buddy free list */
+#define VM_PAGE_FREE            0   /* in a free buddy block */
 #define VM_PAGE_POOL            1   /* free, cached in a per-CPU pool */
 #define VM_PAGE_RESERVED        2   /* never managed: hole, firmware, boot data */
 #define VM_PAGE_PMAP            3   /* page table */
@@ -85,12 +85,12 @@
 #define VM_PAGE_NR_TYPES        7
 
 /*
- * Page descriptor: 23 bytes of fields padded to 32 on i386, with or
- * without PAE (64 on 64-bit hosts): a power of two, so that the buddy of
- * a block is found by flipping one bit of its descriptor's address (see
- * vm_page.c; at most 32 bytes on i386, checked at compile time). The
- * descriptors of a segment form one array, so page + 1 describes the
- * next physical page.
+ * Page descriptor: 22 bytes of fields padded to 32 on i386, with or
+ * without PAE (64 on 64-bit hosts): a power of two, so that descriptor
+ * addresses mirror page numbers (see vm_page.c; at most 32 bytes on
+ * i386, checked at compile time). The descriptors of a segment form one
+ * array, so page + 1 describes the next physical page. Which pages are
+ * free blocks is kept in bitmaps, not here (vm_page_free_order()).
  *
  * While a page is allocated its owner may use node and priv freely (kmem
  * keeps its slab in priv). priv is NULL in every page vm_page hands out,
@@ -99,11 +99,10 @@
  * never write them.
  */
 struct vm_page {
-    struct list node;           /* free list, pool; the owner's when allocated */
+    struct list node;           /* pool; the owner's when allocated */
     phys_addr_t phys_addr;      /* physical address of the page */
     void *priv;                 /* the owner's */
     uint8_t seg_index;          /* VM_PAGE_SEG_* */
-    uint8_t order;              /* order of the free block it heads, or NONE */
     uint8_t type;               /* VM_PAGE_* type */
 } __aligned(8 * sizeof(void *));
 
@@ -114,7 +113,7 @@ struct vm_page_seg_stats {
     phys_addr_t end;
     unsigned long nr_pages;     /* pages in the span, holes included */
     unsigned long nr_managed;   /* pages handed over by vm_page_manage_range() */
-    unsigned long nr_free;      /* free pages: free lists and per-CPU pools */
+    unsigned long nr_free;      /* free pages: free blocks and per-CPU pools */
     unsigned long nr_pooled;    /* of which in per-CPU pools */
     unsigned long nr_blocks[VM_PAGE_NR_ORDERS]; /* free blocks per order */
     unsigned long min;          /* thresholds, in pages, for reclaim: */
@@ -184,19 +183,22 @@ vm_page_alloc(unsigned int order, unsigned int selector, unsigned int type)
 {
     struct vm_page_cpu_pool *pool;
     struct vm_page *page;
+    unsigned int first;
     uint32_t flags;
 
     assert(type >= VM_PAGE_PMAP && type < VM_PAGE_NR_TYPES);
 
     flags = cpu_intr_save();
     if (likely(order == 0 && selector < VM_PAGE_NR_SEGS)) {
-        pool = vm_page_cpu_pool(vm_page_sel_first[selector]);
+        first = vm_page_sel_first[selector];
+        pool = vm_page_cpu_pool(first);
         if (likely(pool->top != NULL)) {
             page = vm_page_pool_pop(pool);
             cpu_intr_restore(flags);
             page->type = type;
             return page;
         }
+        return vm_page_alloc_miss(first, type, flags);
     }
     return vm_page_alloc_slow(order, selector, type, flags);
 }
@@ -255,6 +257,14 @@ void vm_page_free_contig(struct vm_page *page, unsigned long npages);
  */
 struct vm_page *vm_page_lookup(phys_addr_t pa);
 
+/*
+ * Order of the free block whose first page is page, or VM_PAGE_ORDER_NONE
+ * when page heads no free block (pooled pages head none). Takes no lock:
+ * the answer is only stable while nothing allocates or frees in the
+ * page's segment, which is what tests and diagnostics need.
+ */
+unsigned int vm_page_free_order(const struct vm_page *page);
+
 /* Physical address of a page. */
 static inline phys_addr_t
 vm_page_to_pa(const struct vm_page *page)
@@ -269,7 +279,7 @@ vm_page_to_pa(const struct vm_page *page)
 void *vm_page_direct_va(const struct vm_page *page);
 
 /*
- * Return the pages of the current CPU's pools to the free lists, e.g.
+ * Return the pages of the current CPU's pools to the free blocks, e.g.
  * before a contiguous allocation or when memory runs low. Returns the
  * number of pages moved. Other CPUs' pools are not touched.
  */
@@ -277,7 +287,7 @@ unsigned long vm_page_pool_drain(void);
 
 /*
  * Copy the counters of segment seg into *stats (a consistent snapshot of
- * the free lists; the pool counts of other CPUs may be slightly stale).
+ * the free blocks; the pool counts of other CPUs may be slightly stale).
  * Returns 0, or -1 when seg is not below VM_PAGE_NR_SEGS.
  */
 int vm_page_seg_stats_get(unsigned int seg, struct vm_page_seg_stats *stats);
@@ -306,7 +316,7 @@ void vm_page_report(vm_page_print_fn print);
 void vm_page_info(vm_page_print_fn print);
 
 /*
- * Check every invariant of every segment: descriptors, free lists and
+ * Check every invariant of every segment: descriptors, bitmaps and
  * counters agree, free blocks are fully coalesced, reserved pages are
  * never free, pools hold what their counters say. O(pages); for tests.
  * Other CPUs must not allocate meanwhile. Returns 0, or -1 after

@@ -41,14 +41,28 @@ extern struct vm_page_cpu vm_page_cpus[CONFIG_NCPUS];
 extern uint8_t vm_page_sel_first[VM_PAGE_NR_SEGS];
 
 /*
- * Everything but a pool hit (any order, empty or full pool, bad input).
- * The inline paths call them with interrupts disabled and pass the flags
- * cpu_intr_save() returned; they restore them, then let in a preemption
- * that a segment lock deferred meanwhile.
+ * Everything but a pool hit. The inline paths call them with interrupts
+ * disabled and pass the flags cpu_intr_save() returned; they restore
+ * them. vm_page_alloc_miss() is an order-0 allocation whose selector's
+ * first segment, first, has an empty pool or none; vm_page_alloc_slow()
+ * is any other (any order, bad input); vm_page_free_slow() any free but
+ * into a pool with room. On i386 they take their arguments in registers.
  */
-struct vm_page *vm_page_alloc_slow(unsigned int order, unsigned int selector,
-                                   unsigned int type, uint32_t flags);
-void vm_page_free_slow(struct vm_page *page, unsigned int order, uint32_t flags);
+#if defined(__i386__) && !defined(MACH_HOST)
+#define VM_PAGE_SLOW_CALL       __attribute__((regparm(3)))
+#else
+#define VM_PAGE_SLOW_CALL
+#endif
+
+VM_PAGE_SLOW_CALL struct vm_page *vm_page_alloc_miss(unsigned int first,
+                                                     unsigned int type,
+                                                     uint32_t flags);
+VM_PAGE_SLOW_CALL struct vm_page *vm_page_alloc_slow(unsigned int order,
+                                                     unsigned int selector,
+                                                     unsigned int type,
+                                                     uint32_t flags);
+VM_PAGE_SLOW_CALL void vm_page_free_slow(struct vm_page *page, unsigned int order,
+                                         uint32_t flags);
 
 static inline struct vm_page_cpu_pool *
 vm_page_cpu_pool(unsigned int seg_index)

@@ -75,9 +75,10 @@ vm_page_test_state_get(struct vm_page_test_state *state)
         }
         first = vm_page_lookup(stats.start);
         for (unsigned long j = 0; j < stats.nr_pages; j++) {
-            if (first[j].order != VM_PAGE_ORDER_NONE) {
-                state->digest += (first[j].phys_addr | first[j].order)
-                                 * UINT64_C(0x9e3779b97f4a7c15);
+            unsigned int order = vm_page_free_order(&first[j]);
+
+            if (order != VM_PAGE_ORDER_NONE) {
+                state->digest += (first[j].phys_addr | order) * UINT64_C(0x9e3779b97f4a7c15);
             }
         }
     }

@@ -291,14 +291,16 @@ snapshot_take(struct snapshot *snap)
         struct vm_page *first = vm_page_lookup(stats.start);
 
         for (unsigned long j = 0; j < stats.nr_pages; j++) {
-            if (first[j].order == VM_PAGE_ORDER_NONE) {
+            unsigned int order = vm_page_free_order(&first[j]);
+
+            if (order == VM_PAGE_ORDER_NONE) {
                 continue;
             }
             if (snap->nr == cap) {
                 cap *= 2;
                 snap->blocks = realloc(snap->blocks, cap * sizeof(*snap->blocks));
             }
-            snap->blocks[snap->nr++] = (struct block){ first[j].phys_addr, first[j].order };
+            snap->blocks[snap->nr++] = (struct block){ first[j].phys_addr, order };
         }
     }
 }
@@ -634,7 +636,8 @@ test_boot_errors(void)
     bootalloc_fails = false;
     snprintf(expect, sizeof(expect), "cannot allocate %zu boot pages for the descriptors "
              "of segment DIRECTMAP", DIV_CEIL(12288 * sizeof(struct vm_page), PAGE_SIZE)
-             + (sizeof(struct vm_page) << VM_PAGE_ORDER_MAX) / PAGE_SIZE - 1);
+             + (sizeof(struct vm_page) << VM_PAGE_ORDER_MAX) / PAGE_SIZE - 1
+             + 1 /* the bitmaps of 12 blocks: 12 trees, masks and 11 index words */);
     tap_check(strstr(panic_msg, expect) != NULL, "panic on boot allocation failure (%s)",
               panic_msg);
     vm_page_host_reset();
@@ -812,7 +815,7 @@ test_split_merge(void)
     for (unsigned int order = 0; order <= VM_PAGE_ORDER_MAX; order++) {
         page = vm_page_alloc(order, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
         ok &= page != NULL && P2ALIGNED(page->phys_addr, PAGE_SIZE << VM_PAGE_ORDER_MAX)
-              && page->order == VM_PAGE_ORDER_NONE && page->type == VM_PAGE_KERNEL
+              && vm_page_free_order(page) == VM_PAGE_ORDER_NONE && page->type == VM_PAGE_KERNEL
               && blocks_are(VM_PAGE_SEG_DIRECTMAP, order, VM_PAGE_ORDER_MAX, 3);
         vm_page_free(page, order);
         ok &= blocks_are(VM_PAGE_SEG_DIRECTMAP, 0, 0, 4);
@@ -834,6 +837,55 @@ test_split_merge(void)
         ok &= blocks_are(VM_PAGE_SEG_DIRECTMAP, 0, 0, i + 1);
     }
     tap_check(ok, "adjacent 4 MiB blocks never merge");
+}
+
+/*
+ * Finding free blocks in the bitmaps: the block last freed into comes
+ * first (the hint), then the lowest address of the smallest order, found
+ * through the index, whose stale entries (blocks whose free blocks of
+ * that order were merged or taken) are dropped on the way.
+ */
+static void
+test_index(void)
+{
+    static const unsigned int freed[4][2] = { { 3, 5 }, { 1, 7 }, { 0, 3 }, { 2, 9 } };
+    static const unsigned int expect[4][2] = { { 2, 9 }, { 0, 3 }, { 1, 7 }, { 3, 5 } };
+    struct vm_page *blocks[4], *page;
+    bool ok = true;
+
+    boot(&layout_blocks);
+    for (unsigned int b = 0; b < 4; b++) {
+        TAP_CHECK(vm_page_alloc(VM_PAGE_ORDER_MAX, VM_PAGE_SEL_DIRECTMAP,
+                                VM_PAGE_KERNEL) != NULL);
+    }
+    for (unsigned int b = 0; b < 4; b++) {
+        blocks[b] = vm_page_lookup(16 * MiB + b * 4 * MiB);     /* address order */
+    }
+    for (unsigned int i = 0; i < 4; i++) {
+        vm_page_free_contig(blocks[freed[i][0]] + freed[i][1], 1);
+    }
+    for (unsigned int i = 0; i < 4; i++) {
+        page = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+        ok &= page == blocks[expect[i][0]] + expect[i][1] && vm_page_check() == 0;
+    }
+    ok &= vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL) == NULL;
+    tap_check(ok, "order 0: the last freed block first, then the lowest address");
+
+    /*
+     * Block 1 page 7 merges with page 6 into an order-1 block: the index
+     * of order 0 still lists blocks 0, 1 and 2, all stale, before block 3,
+     * and the hint is stale too.
+     */
+    vm_page_free_contig(blocks[3] + 5, 1);
+    vm_page_free_contig(blocks[1] + 7, 1);
+    vm_page_free_contig(blocks[1] + 6, 1);
+    TAP_CHECK(vm_page_free_order(blocks[1] + 6) == 1 && vm_page_check() == 0);
+    page = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+    tap_check(page == blocks[3] + 5 && vm_page_check() == 0,
+              "stale index entries are skipped and dropped");
+    page = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+    tap_check(page == blocks[1] + 6 && vm_page_free_order(blocks[1] + 7) == 0
+              && vm_page_check() == 0, "then the order-1 block is split");
 }
 
 /* Pool refill and drain in batches of half a pool; double free. */
@@ -1436,6 +1488,7 @@ main(int argc, char **argv)
     test_budget();
     test_fallback();
     test_split_merge();
+    test_index();
     test_pools();
     test_contig();
     test_fill();
