@@ -49,6 +49,8 @@ _Static_assert(offsetof(struct percpu, self) == 0, "%gs:0 must be percpu.self");
 _Static_assert(offsetof(struct percpu, id) == 4, "%gs:4 must be percpu.id");
 _Static_assert(offsetof(struct percpu, preempt_count) == PERCPU_PREEMPT_COUNT,
                "PERCPU_PREEMPT_COUNT is wrong");
+_Static_assert(PROBE_PREEMPT_COUNT == PERCPU_PREEMPT_COUNT,
+               "PROBE_PREEMPT_COUNT is wrong (i386/probe.S)");
 _Static_assert(offsetof(struct percpu, onfault) == PERCPU_ONFAULT,
                "PERCPU_ONFAULT is wrong (i386/probe.S)");
 

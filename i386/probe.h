@@ -9,6 +9,7 @@
 #define I386_PROBE_H
 
 #define PERCPU_ONFAULT          44  /* offsetof(struct percpu, onfault), checked in gdt.c */
+#define PROBE_PREEMPT_COUNT     8   /* PERCPU_PREEMPT_COUNT, for probe.S; checked in gdt.c */
 
 #ifndef __ASSEMBLER__
 
@@ -22,6 +23,11 @@
 #define PROBE_FAULT_USER        0x04
 #define PROBE_FAULT_RSVD        0x08    /* reserved bit set in a paging entry */
 #define PROBE_FAULT_FETCH       0x10    /* instruction fetch (NX, with EFER.NXE) */
+
+/*
+ * The probes may be called with preemption on: each disables it around
+ * its access (the recovery address is per CPU).
+ */
 
 /* Store value at addr. Returns 0, or -1 when the store faulted. */
 int probe_write32(volatile void *addr, uint32_t value);

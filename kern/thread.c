@@ -78,7 +78,17 @@ extern char thread_start[];
 struct thread *
 thread_self(void)
 {
-    return percpu_self()->current;
+    struct thread *t;
+
+    /*
+     * One %gs-relative load, never percpu_self()->current: with
+     * interrupts on, a thread preempted between loading its CPU's
+     * percpu pointer and the field, and resumed on another CPU, would
+     * read the first CPU's current thread.
+     */
+    __asm__ volatile("movl %%gs:%c1, %0"
+                     : "=r"(t) : "i"(offsetof(struct percpu, current)));
+    return t;
 }
 
 unsigned int
@@ -117,12 +127,17 @@ thread_enqueue(struct thread *t, unsigned int cpu)
     t->cpu = cpu;
     list_insert_tail(&rq->ready, &t->node);
     rq->nr_ready++;
-    spinlock_unlock_intr_restore(&rq->lock, flags);
+    spinlock_unlock(&rq->lock);
 
+    /* Interrupts still off: this CPU is the one that just queued t. */
     if (cpu != cpu_id()) {
         smp_wakeup(cpu);
     } else if (percpu_self()->current == percpu_self()->idle) {
         percpu_self()->need_resched = true;
+    }
+    cpu_intr_restore(flags);
+    if (preempt_resched_pending()) {
+        preempt_check();
     }
 }
 
