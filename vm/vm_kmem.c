@@ -44,18 +44,37 @@ vm_kmem_setup(void)
     }
 }
 
-/* Unmap and free the pages of [va, va + size); pages absent are skipped. */
+#define VM_KMEM_RELEASE_BATCH   32          /* pages per shootdown */
+
+/*
+ * Unmap and free the pages of [va, va + size); pages absent are skipped.
+ * A page goes back to vm_page only once its mapping is gone from every
+ * TLB (pmap_kremove() shoots it down), so that no CPU can reach it
+ * through this address after it has a new owner. Batches of pages share
+ * one shootdown.
+ */
 static void
 vm_kmem_release(uintptr_t va, size_t size)
 {
-    for (uintptr_t p = va; p < va + size; p += PAGE_SIZE) {
-        phys_addr_t pa;
+    while (size != 0) {
+        size_t chunk = MIN(size, (size_t)VM_KMEM_RELEASE_BATCH * PAGE_SIZE);
+        struct vm_page *pages[VM_KMEM_RELEASE_BATCH];
+        unsigned int nr_pages = 0;
 
-        if (pmap_kextract(p, &pa)) {
-            vm_page_free(vm_page_lookup(pa), 0);
+        for (uintptr_t p = va; p < va + chunk; p += PAGE_SIZE) {
+            phys_addr_t pa;
+
+            if (pmap_kextract(p, &pa)) {
+                pages[nr_pages++] = vm_page_lookup(pa);
+            }
         }
+        pmap_kremove(va, chunk);
+        for (unsigned int i = 0; i < nr_pages; i++) {
+            vm_page_free(pages[i], 0);
+        }
+        va += chunk;
+        size -= chunk;
     }
-    pmap_kremove(va, size);
 }
 
 /* Give the address range back to the map (its pages are gone). */
