@@ -86,13 +86,12 @@ static inline void spinlock_debug_release(struct spinlock *lock) { (void)lock; }
 static inline void spinlock_assert_held(const struct spinlock *lock) { (void)lock; }
 #endif
 
-/* Acquire the lock, spinning while another CPU holds it. */
+/* Take a ticket and spin until it is served (every lock call's core). */
 static inline void
-spinlock_lock(struct spinlock *lock)
+spinlock_acquire(struct spinlock *lock)
 {
     uint16_t ticket;
 
-    preempt_disable();
     spinlock_debug_acquire(lock);
     ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
 
@@ -108,12 +107,27 @@ spinlock_lock(struct spinlock *lock)
 #endif
 }
 
+/* Serve the next ticket (every unlock call's core). */
+static inline void
+spinlock_release(struct spinlock *lock)
+{
+    spinlock_debug_release(lock);
+    __atomic_store_n(&lock->owner, lock->owner + 1, __ATOMIC_RELEASE);
+}
+
+/* Acquire the lock, spinning while another CPU holds it. */
+static inline void
+spinlock_lock(struct spinlock *lock)
+{
+    preempt_disable();
+    spinlock_acquire(lock);
+}
+
 /* Release the lock. The caller must hold it. */
 static inline void
 spinlock_unlock(struct spinlock *lock)
 {
-    spinlock_debug_release(lock);
-    __atomic_store_n(&lock->owner, lock->owner + 1, __ATOMIC_RELEASE);
+    spinlock_release(lock);
     preempt_enable();
 }
 
@@ -131,8 +145,7 @@ spinlock_lock_intr_save(struct spinlock *lock)
 static inline void
 spinlock_unlock_intr_restore(struct spinlock *lock, uint32_t flags)
 {
-    spinlock_debug_release(lock);
-    __atomic_store_n(&lock->owner, lock->owner + 1, __ATOMIC_RELEASE);
+    spinlock_release(lock);
     preempt_enable_no_resched();
     cpu_intr_restore(flags);
     if (unlikely(preempt_resched_pending())) {
@@ -152,21 +165,7 @@ spinlock_unlock_intr_restore(struct spinlock *lock, uint32_t flags)
 static inline void
 spinlock_lock_intr_off(struct spinlock *lock)
 {
-    uint16_t ticket;
-
-    spinlock_debug_acquire(lock);
-    ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
-
-    while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket) {
-#ifdef MACH_HOST
-        sched_yield();
-#else
-        cpu_pause();
-#endif
-    }
-#ifdef SPINLOCK_DEBUG
-    lock->holder = cpu_id() + 1;
-#endif
+    spinlock_acquire(lock);
 }
 
 static inline void

@@ -127,18 +127,14 @@ thread_enqueue(struct thread *t, unsigned int cpu)
     t->cpu = cpu;
     list_insert_tail(&rq->ready, &t->node);
     rq->nr_ready++;
-    spinlock_unlock(&rq->lock);
 
-    /* Interrupts still off: this CPU is the one that just queued t. */
+    /* Interrupts still off: this CPU is the one that queued t. */
     if (cpu != cpu_id()) {
         smp_wakeup(cpu);
     } else if (percpu_self()->current == percpu_self()->idle) {
         percpu_self()->need_resched = true;
     }
-    cpu_intr_restore(flags);
-    if (preempt_resched_pending()) {
-        preempt_check();
-    }
+    spinlock_unlock_intr_restore(&rq->lock, flags);
 }
 
 /* Take the oldest unbound thread of the longest other run queue. */
@@ -183,9 +179,9 @@ thread_switch_finish(struct thread *prev)
 {
     __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
     if (prev->state == THREAD_DEAD && prev->stack != NULL) {
-        spinlock_lock(&thread_reap_lock);
+        spinlock_lock_intr_off(&thread_reap_lock);
         list_insert_tail(&thread_reap_list, &prev->node);
-        spinlock_unlock(&thread_reap_lock);
+        spinlock_unlock_intr_off(&thread_reap_lock);
         waitq_wakeup_one(&thread_reap_waitq);
     }
 }
