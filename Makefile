@@ -50,6 +50,12 @@ config.mk config.h: configure config.mk.in config.h.in
 # holding the config.h of its own configure run (see the PAE variant below).
 CONFIG_DIR ?= .
 KERNEL ?= mach
+
+# Include paths, for the kernel and the host builds alike: <kern/...>,
+# <vm/...>, <ipc/...> from the top; <machine/...>, the machine layer that
+# machine-independent code sees (doc/layout.md); <mach/...>, the public
+# headers of the user interface, as MIG-generated code names them.
+INCLUDES := -I. -Ii386/include -Iinclude
 KCC := gcc
 LD := ld
 NM := nm
@@ -57,7 +63,7 @@ KCFLAGS = -m32 -std=gnu11 -ffreestanding -nostdinc \
 	-isystem $(shell $(KCC) -m32 -print-file-name=include) \
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
 	-fno-strict-aliasing -fno-common -mno-sse -mno-mmx -mno-80387 \
-	-O2 -g -Wall -Wextra -Werror -I. -include $(CONFIG_DIR)/config.h -MMD -MP
+	-O2 -g -Wall -Wextra -Werror $(INCLUDES) -include $(CONFIG_DIR)/config.h -MMD -MP
 LIBGCC = $(shell $(KCC) -m32 -print-libgcc-file-name)
 KLDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments -T i386/kernel.ld
 
@@ -207,9 +213,9 @@ debug: deps mach.iso
 
 HOSTCC := gcc
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
-	-fsanitize=address,undefined -fno-sanitize-recover=all -I. -DMACH_HOST=1
+	-fsanitize=address,undefined -fno-sanitize-recover=all $(INCLUDES) -DMACH_HOST=1
 FUZZCC := clang
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -I. -DMACH_HOST=1
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined $(INCLUDES) -DMACH_HOST=1
 FUZZ_SECONDS ?= 60
 FUZZ_CHECK_RUNS ?= 200000
 
@@ -271,7 +277,7 @@ define bench_rule
 $(B)/bench/$(1): $$(bench_$(1)_SRCS)
 	@mkdir -p $$(@D)
 	$$(call quiet,HOSTCC,$$@)
-	$$(Q)$$(HOSTCC) -std=gnu11 -O2 -g -I. -DMACH_HOST=1 $$(bench_$(1)_CFLAGS) \
+	$$(Q)$$(HOSTCC) -std=gnu11 -O2 -g $(INCLUDES) -DMACH_HOST=1 $$(bench_$(1)_CFLAGS) \
 	    -o $$@ $$(bench_$(1)_SRCS) $$(bench_$(1)_LIBS)
 endef
 $(foreach b,$(BENCHES),$(eval $(call bench_rule,$(b))))

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include <i386/param.h>
+#include <machine/pmem.h>
 
 /* Memory types; the values are those of the BIOS E820 call and multiboot. */
 #define BIOSMEM_TYPE_AVAILABLE  1
@@ -51,17 +52,14 @@
 #define BIOSMEM_PHYS_LIMIT      (UINT64_C(1) << 32)
 #endif
 
-/* Segments, in address order. vm_page falls back from the last to the first. */
-#define BIOSMEM_SEG_DMA         0   /* [64 KiB, 16 MiB) */
-#define BIOSMEM_SEG_DIRECTMAP   1   /* [16 MiB, 896 MiB) */
-#ifdef CONFIG_PAE
-#define BIOSMEM_SEG_DMA32       2   /* [896 MiB, 4 GiB) */
-#define BIOSMEM_SEG_HIGHMEM     3   /* [4 GiB, BIOSMEM_PHYS_LIMIT) */
-#define BIOSMEM_NR_SEGS         4
-#else
-#define BIOSMEM_SEG_HIGHMEM     2   /* [896 MiB, 4 GiB) */
-#define BIOSMEM_NR_SEGS         3
+/* Segments: the numbers of machine/pmem.h, shared with vm_page. */
+#define BIOSMEM_SEG_DMA         PMEM_SEG_DMA
+#define BIOSMEM_SEG_DIRECTMAP   PMEM_SEG_DIRECTMAP
+#ifdef PMEM_SEG_DMA32
+#define BIOSMEM_SEG_DMA32       PMEM_SEG_DMA32
 #endif
+#define BIOSMEM_SEG_HIGHMEM     PMEM_SEG_HIGHMEM
+#define BIOSMEM_NR_SEGS         PMEM_NR_SEGS
 
 /* Memory below this address is never handed out. */
 #define BIOSMEM_LOW_LIMIT       0x10000

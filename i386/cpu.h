@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Thin wrappers around i386 instructions: port I/O, control registers,
- * interrupt flag, cpuid. All are inline and cannot fail.
+ * cpuid, MSRs, the time-stamp counter. The interrupt flag, pause, idle
+ * and halt are in <machine/cpu.h>, the part machine-independent code may
+ * use. All are inline and cannot fail.
  */
 #ifndef I386_CPU_H
 #define I386_CPU_H
 
 #include <stdint.h>
 
-#define CPU_EFLAGS_IF           0x00000200
+#include <machine/cpu.h>
 
 #define CPU_CR0_PE              0x00000001
 #define CPU_CR0_WP              0x00010000
@@ -28,30 +30,6 @@ static inline void outl(uint16_t port, uint32_t v)
 { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
 static inline uint8_t inb(uint16_t port)
 { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
-
-static inline void cpu_intr_disable(void) { __asm__ volatile("cli" : : : "memory"); }
-static inline void cpu_intr_enable(void) { __asm__ volatile("sti" : : : "memory"); }
-static inline void cpu_pause(void) { __asm__ volatile("pause" : : : "memory"); }
-
-/* Enable interrupts and wait for one, atomically (no lost wakeup). */
-static inline void cpu_idle(void) { __asm__ volatile("sti; hlt" : : : "memory"); }
-
-static inline uint32_t
-cpu_intr_save(void)
-{
-    uint32_t eflags;
-
-    __asm__ volatile("pushfl; popl %0; cli" : "=r"(eflags) : : "memory");
-    return eflags;
-}
-
-static inline void
-cpu_intr_restore(uint32_t eflags)
-{
-    if (eflags & CPU_EFLAGS_IF) {
-        cpu_intr_enable();
-    }
-}
 
 #define CPU_CR_ACCESSORS(n) \
 static inline uint32_t cpu_get_cr##n(void) \
@@ -92,14 +70,6 @@ cpu_rdtsc(void)
 
     __asm__ volatile("rdtsc" : "=A"(v));
     return v;
-}
-
-static inline __attribute__((noreturn)) void
-cpu_halt_forever(void)
-{
-    for (;;) {
-        __asm__ volatile("cli; hlt");
-    }
 }
 
 #endif /* I386_CPU_H */

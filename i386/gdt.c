@@ -45,13 +45,9 @@ static struct gdt_tss gdt_tss_table[CONFIG_NCPUS];
 static struct gdt_tss gdt_double_fault_tss;
 static char gdt_double_fault_stack[GDT_DOUBLE_FAULT_STACK_SIZE] __attribute__((aligned(16)));
 
-_Static_assert(offsetof(struct percpu, self) == 0, "%gs:0 must be percpu.self");
-_Static_assert(offsetof(struct percpu, id) == 4, "%gs:4 must be percpu.id");
-_Static_assert(offsetof(struct percpu, preempt_count) == PERCPU_PREEMPT_COUNT,
-               "PERCPU_PREEMPT_COUNT is wrong");
-_Static_assert(PROBE_PREEMPT_COUNT == PERCPU_PREEMPT_COUNT,
+_Static_assert(offsetof(struct percpu, preempt_count) == PROBE_PREEMPT_COUNT,
                "PROBE_PREEMPT_COUNT is wrong (i386/probe.S)");
-_Static_assert(offsetof(struct percpu, onfault) == PERCPU_ONFAULT,
+_Static_assert(offsetof(struct percpu, machine.onfault) == PERCPU_ONFAULT,
                "PERCPU_ONFAULT is wrong (i386/probe.S)");
 
 /* Build a segment descriptor from base, limit (20 bits), access byte, flags. */

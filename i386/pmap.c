@@ -398,13 +398,13 @@ pmap_window_map(phys_addr_t pa)
 
     preempt_disable();
     self = percpu_self();
-    if (self->nr_windows == PMAP_WINDOWS_PER_CPU) {
+    if (self->machine.nr_windows == PMAP_WINDOWS_PER_CPU) {
         preempt_enable();
         return NULL;
     }
     va = PMAP_WINDOW_START
-         + (self->id * PMAP_WINDOWS_PER_CPU + self->nr_windows) * PAGE_SIZE;
-    self->nr_windows++;
+         + (self->id * PMAP_WINDOWS_PER_CPU + self->machine.nr_windows) * PAGE_SIZE;
+    self->machine.nr_windows++;
     *pmap_kpte(va) = pmap_pte_make(pa, PMAP_PROT_READ | PMAP_PROT_WRITE);
     pmap_invlpg(va);
     return (void *)va;
@@ -415,15 +415,15 @@ pmap_window_unmap(void *va)
 {
     struct percpu *self = percpu_self();
     uintptr_t expected = PMAP_WINDOW_START
-                         + (self->id * PMAP_WINDOWS_PER_CPU + self->nr_windows - 1)
+                         + (self->id * PMAP_WINDOWS_PER_CPU + self->machine.nr_windows - 1)
                            * PAGE_SIZE;
 
-    if (self->nr_windows == 0 || (uintptr_t)va != expected) {
+    if (self->machine.nr_windows == 0 || (uintptr_t)va != expected) {
         panic("pmap: window %p unmapped out of order", va);
     }
     *pmap_kpte((uintptr_t)va) = 0;
     pmap_invlpg((uintptr_t)va);
-    self->nr_windows--;
+    self->machine.nr_windows--;
     preempt_enable();
 }
 

@@ -2,14 +2,14 @@
 /*
  * Kernel accesses that may fault: a page fault during one of these
  * returns an error instead of being fatal (the trap handler resumes at
- * the address in percpu.onfault). For tests of protections now, for
+ * the address in percpu.machine.onfault). For tests of protections now, for
  * copyin/copyout later.
  */
 #ifndef I386_PROBE_H
 #define I386_PROBE_H
 
-#define PERCPU_ONFAULT          44  /* offsetof(struct percpu, onfault), checked in gdt.c */
-#define PROBE_PREEMPT_COUNT     8   /* PERCPU_PREEMPT_COUNT, for probe.S; checked in gdt.c */
+#define PERCPU_ONFAULT          36  /* offsetof(struct percpu, machine.onfault), checked in gdt.c */
+#define PROBE_PREEMPT_COUNT     8   /* offsetof(struct percpu, preempt_count), checked in gdt.c */
 
 #ifndef __ASSEMBLER__
 
@@ -50,13 +50,13 @@ int probe_exec(const void *addr);
 static inline uint32_t
 probe_fault_error(void)
 {
-    return percpu_self()->fault_error;
+    return percpu_self()->machine.fault_error;
 }
 
 static inline uintptr_t
 probe_fault_addr(void)
 {
-    return percpu_self()->fault_addr;
+    return percpu_self()->machine.fault_addr;
 }
 
 #endif

@@ -107,7 +107,7 @@ void
 smp_wakeup(unsigned int cpu)
 {
     if (lapic_present() && percpu_table[cpu].online) {
-        lapic_ipi_send(percpu_table[cpu].apic_id, TRAP_IPI_WAKEUP);
+        lapic_ipi_send(percpu_table[cpu].machine.apic_id, TRAP_IPI_WAKEUP);
     }
 }
 
@@ -130,7 +130,7 @@ smp_call_post(unsigned int cpu, void (*fn)(void *arg), void *arg)
     slot->fn = fn;
     slot->arg = arg;
     slot->done = false;
-    lapic_ipi_send(percpu_table[cpu].apic_id, TRAP_IPI_CALL);
+    lapic_ipi_send(percpu_table[cpu].machine.apic_id, TRAP_IPI_CALL);
 }
 
 static void
@@ -225,7 +225,7 @@ smp_ap_main(unsigned int cpu)
     gdt_set_kernel_stack(cpu, (uint32_t)(uintptr_t)self->stack + KERNEL_STACK_SIZE);
     trap_load();
     lapic_setup(false);
-    self->apic_id = lapic_id();
+    self->machine.apic_id = lapic_id();
     lapic_timer_start(CLOCK_HZ);
     __atomic_fetch_add(&percpu_nr_online, 1, __ATOMIC_RELAXED);
     __atomic_store_n(&self->online, true, __ATOMIC_RELEASE);
@@ -240,7 +240,7 @@ smp_start_cpu(unsigned int cpu, unsigned int apic_id, phys_addr_t tramp)
     char *page = phystokv(tramp);
 
     pc->stack = phystokv(boot_alloc_pages(KERNEL_STACK_SIZE / PAGE_SIZE));
-    pc->apic_id = apic_id;
+    pc->machine.apic_id = apic_id;
     *(uint32_t *)(page + ((char *)ap_boot_stack - ap_boot_start)) =
         (uint32_t)(uintptr_t)pc->stack + KERNEL_STACK_SIZE;
     *(uint32_t *)(page + ((char *)ap_boot_cpu - ap_boot_start)) = cpu;
@@ -259,7 +259,7 @@ smp_start_cpu(unsigned int cpu, unsigned int apic_id, phys_addr_t tramp)
 static void
 smp_start_secondaries(void)
 {
-    unsigned int boot_apic = percpu_table[0].apic_id, next = 1;
+    unsigned int boot_apic = percpu_table[0].machine.apic_id, next = 1;
     phys_addr_t tramp = biosmem_bootalloc_low(1, SMP_TRAMPOLINE_LIMIT);
     size_t size = ap_boot_end - ap_boot_start;
     char *page;
@@ -316,7 +316,7 @@ smp_setup(void)
         return;
     }
     lapic_setup(true);
-    boot->apic_id = lapic_id();
+    boot->machine.apic_id = lapic_id();
     lapic_timer_calibrate();
     if (!intr_apic_enable(&smp_platform)) {
         printf("smp: no usable I/O APIC: one CPU, legacy PIC\n");
@@ -344,7 +344,7 @@ smp_shell_cpus(int argc, char **argv)
         const struct percpu *pc = &percpu_table[i];
 
         if (pc->online) {
-            printf("%3u %4u %5u %10llu\n", i, pc->apic_id, thread_runq_length(i),
+            printf("%3u %4u %5u %10llu\n", i, pc->machine.apic_id, thread_runq_length(i),
                    (unsigned long long)pc->ticks);
         }
     }

@@ -170,13 +170,13 @@ trap_fatal(struct trap_frame *f)
 void
 trap_dispatch(struct trap_frame *f)
 {
-    if (f->vector == TRAP_PAGE_FAULT && percpu_self()->onfault != 0) {
+    if (f->vector == TRAP_PAGE_FAULT && percpu_self()->machine.onfault != 0) {
         struct percpu *self = percpu_self();
 
-        self->fault_error = f->error;       /* a probe: it returns an error */
-        self->fault_addr = cpu_get_cr2();
-        f->eip = self->onfault;
-        self->onfault = 0;
+        self->machine.fault_error = f->error;       /* a probe: it returns an error */
+        self->machine.fault_addr = cpu_get_cr2();
+        f->eip = self->machine.onfault;
+        self->machine.onfault = 0;
         return;
     }
     if (f->vector < TRAP_NR_EXCEPTIONS) {

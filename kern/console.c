@@ -9,13 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <i386/cpu.h>
 #include <i386/serial.h>
 #include <i386/vga.h>
 #include <kern/cmdline.h>
 #include <kern/console.h>
 #include <kern/printf.h>
 #include <kern/string.h>
+#include <machine/cpu.h>
 
 static bool console_serial = true;
 static bool console_vga = true;

@@ -78,13 +78,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <i386/param.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/percpu.h>
 #include <kern/spinlock.h>
+#include <machine/param.h>
 
 #ifdef MACH_HOST
 #include <stdio.h>

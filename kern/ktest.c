@@ -10,13 +10,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <i386/cpu.h>
-#include <i386/machine.h>
 #include <kern/cmdline.h>
 #include <kern/ktest.h>
 #include <kern/printf.h>
 #include <kern/string.h>
 #include <kern/thread.h>
+#include <machine/cpu.h>
+#include <machine/machine.h>
 
 #define KTEST_NAME_MAX          64
 

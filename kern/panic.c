@@ -9,11 +9,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
-#include <i386/backtrace.h>
-#include <i386/cpu.h>
 #include <kern/ktest.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
+#include <machine/backtrace.h>
+#include <machine/cpu.h>
 
 static bool panic_in_progress;
 

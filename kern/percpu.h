@@ -2,11 +2,15 @@
 /*
  * The current CPU and local interrupt control, for per-CPU data.
  *
- * Each CPU has a struct percpu, padded to a cache line; %gs points at it
- * (a per-CPU GDT segment), so cpu_id() and percpu_self() are one
- * instruction each. Code that keeps per-CPU state indexes arrays of
- * CONFIG_NCPUS entries with cpu_id() and disables interrupts (which also
- * prevents preemption) around accesses. Host builds (MACH_HOST) let tests
+ * Each CPU has a struct percpu, padded to a cache line; the machine
+ * layer (machine/percpu.h) reaches the running CPU's in one instruction
+ * (percpu_read, percpu_inc, percpu_dec), so cpu_id(), percpu_self() and
+ * preempt_disable() are one instruction each. Members only the machine
+ * layer uses live in its struct percpu_machine, percpu.machine.
+ *
+ * Code that keeps per-CPU state indexes arrays of CONFIG_NCPUS entries
+ * with cpu_id() and disables interrupts (which also prevents preemption)
+ * around accesses. Host builds (MACH_HOST) let tests
  * choose the CPU per thread with percpu_host_set_cpu(), so per-CPU code
  * can be exercised with pthreads.
  */
@@ -39,29 +43,24 @@ static inline void preempt_check(void) { }
 
 #include <stdbool.h>
 
-#include <i386/cpu.h>
 #include <kern/macros.h>
+#include <machine/cpu.h>
+#include <machine/percpu.h>
 
 struct thread;
 
 struct percpu {
-    struct percpu *self;        /* offset 0: %gs:0 */
-    unsigned int id;            /* offset 4: 0..CONFIG_NCPUS-1 */
-    unsigned int preempt_count; /* offset 8: > 0: no preemption */
+    struct percpu *self;        /* offset 0 */
+    unsigned int id;            /* 0..CONFIG_NCPUS-1 */
+    unsigned int preempt_count; /* > 0: no preemption */
     volatile bool need_resched; /* the scheduler wants the CPU back */
-    unsigned int apic_id;
     volatile bool online;
     volatile uint64_t ticks;    /* timer interrupts taken by this CPU */
     char *stack;                /* boot/idle stack (KERNEL_STACK_SIZE) */
     struct thread *current;     /* running thread (NULL before threads) */
     struct thread *idle;        /* this CPU's idle thread */
-    uintptr_t onfault;          /* where a kernel page fault resumes, or 0 */
-    unsigned int nr_windows;    /* pmap temporary mappings in use */
-    uint32_t fault_error;       /* error code of the last fault a probe caught */
-    uintptr_t fault_addr;       /* and its address (%cr2) */
+    struct percpu_machine machine;  /* the machine layer's own (machine/percpu.h) */
 } __attribute__((aligned(CPU_CACHE_LINE)));
-
-#define PERCPU_PREEMPT_COUNT    8   /* offsetof(struct percpu, preempt_count) */
 
 extern struct percpu percpu_table[CONFIG_NCPUS];
 
@@ -72,20 +71,14 @@ extern volatile unsigned int percpu_nr_online;
 static inline struct percpu *
 percpu_self(void)
 {
-    struct percpu *self;
-
-    __asm__ volatile("movl %%gs:0, %0" : "=r"(self));
-    return self;
+    return percpu_read(self);
 }
 
 /* Index of the running CPU, 0..CONFIG_NCPUS-1. Stable while interrupts are off. */
 static inline unsigned int
 cpu_id(void)
 {
-    unsigned int id;
-
-    __asm__ volatile("movl %%gs:4, %0" : "=r"(id));
-    return id;
+    return percpu_read(id);
 }
 
 /*
@@ -95,7 +88,7 @@ cpu_id(void)
 static inline void
 preempt_disable(void)
 {
-    __asm__ volatile("incl %%gs:%c0" : : "i"(PERCPU_PREEMPT_COUNT) : "memory");
+    percpu_inc(preempt_count);
 }
 
 /*
@@ -115,7 +108,7 @@ preempt_resched_pending(void)
 static inline void
 preempt_enable(void)
 {
-    __asm__ volatile("decl %%gs:%c0" : : "i"(PERCPU_PREEMPT_COUNT) : "memory");
+    percpu_dec(preempt_count);
     if (unlikely(preempt_resched_pending())) {
         preempt_check();
     }
@@ -125,7 +118,7 @@ preempt_enable(void)
 static inline void
 preempt_enable_no_resched(void)
 {
-    __asm__ volatile("decl %%gs:%c0" : : "i"(PERCPU_PREEMPT_COUNT) : "memory");
+    percpu_dec(preempt_count);
 }
 
 #endif /* MACH_HOST */

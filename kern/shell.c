@@ -8,12 +8,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <i386/machine.h>
 #include <kern/clock.h>
 #include <kern/console.h>
 #include <kern/printf.h>
 #include <kern/shell.h>
 #include <kern/string.h>
+#include <machine/machine.h>
 
 #define SHELL_LINE_MAX          256
 #define SHELL_ARGS_MAX          16

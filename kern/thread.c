@@ -36,10 +36,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <i386/cpu.h>
-#include <i386/param.h>
-#include <i386/pmap.h>
-#include <i386/smp.h>
 #include <kern/clock.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
@@ -51,6 +47,10 @@
 #include <kern/spinlock.h>
 #include <kern/string.h>
 #include <kern/thread.h>
+#include <machine/cpu.h>
+#include <machine/param.h>
+#include <machine/pmap.h>
+#include <machine/smp.h>
 #include <vm/vm_kmem.h>
 
 _Static_assert(offsetof(struct thread, esp) == 0, "thread_switch uses esp at 0");
@@ -78,17 +78,13 @@ extern char thread_start[];
 struct thread *
 thread_self(void)
 {
-    struct thread *t;
-
     /*
-     * One %gs-relative load, never percpu_self()->current: with
-     * interrupts on, a thread preempted between loading its CPU's
-     * percpu pointer and the field, and resumed on another CPU, would
-     * read the first CPU's current thread.
+     * One load, never percpu_self()->current: with interrupts on, a
+     * thread preempted between loading its CPU's percpu pointer and the
+     * field, and resumed on another CPU, would read the first CPU's
+     * current thread.
      */
-    __asm__ volatile("movl %%gs:%c1, %0"
-                     : "=r"(t) : "i"(offsetof(struct percpu, current)));
-    return t;
+    return percpu_read(current);
 }
 
 unsigned int
@@ -292,7 +288,7 @@ preempt_check(void)
 {
     uint32_t flags = cpu_intr_save();
 
-    if ((flags & CPU_EFLAGS_IF) && thread_active
+    if (cpu_intr_flags_enabled(flags) && thread_active
         && percpu_self()->preempt_count == 0 && percpu_self()->need_resched) {
         thread_schedule();
     }

@@ -17,12 +17,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <i386/pmap.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
 #include <kern/shell.h>
 #include <kern/string.h>
+#include <machine/pmap.h>
 #include <vm/vm_kmem.h>
 #include <vm/vm_map.h>
 #include <vm/vm_map_i.h>

@@ -55,13 +55,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <i386/param.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/rbtree.h>
 #include <kern/spinlock.h>
+#include <machine/param.h>
 #include <vm/vm_map.h>
 
 #ifdef MACH_HOST

@@ -95,13 +95,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <i386/biosmem.h>
-#include <i386/param.h>
 #include <kern/list.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/percpu.h>
 #include <kern/spinlock.h>
+#include <machine/param.h>
 #include <vm/vm_page.h>
 
 #ifdef MACH_HOST
@@ -119,15 +118,6 @@ _Static_assert(sizeof(void *) != 4 || sizeof(struct vm_page) <= 32,
                "a page descriptor must be at most 32 bytes on i386");
 _Static_assert((sizeof(struct vm_page) & (sizeof(struct vm_page) - 1)) == 0,
                "the size of a page descriptor must be a power of two");
-_Static_assert(VM_PAGE_SEG_DMA == BIOSMEM_SEG_DMA
-               && VM_PAGE_SEG_DIRECTMAP == BIOSMEM_SEG_DIRECTMAP
-               && VM_PAGE_SEG_HIGHMEM == BIOSMEM_SEG_HIGHMEM
-               && VM_PAGE_NR_SEGS == BIOSMEM_NR_SEGS,
-               "vm_page and biosmem number segments alike");
-#ifdef CONFIG_PAE
-_Static_assert(VM_PAGE_SEG_DMA32 == BIOSMEM_SEG_DMA32,
-               "vm_page and biosmem number segments alike");
-#endif
 
 /*
  * Make the compiler forget where x came from; no instruction (Linux's

@@ -28,26 +28,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <i386/param.h>
 #include <kern/list.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/percpu.h>
+#include <machine/param.h>
+#include <machine/pmem.h>
 
 /*
- * Segments, in address order; the numbers are those of i386/biosmem.h.
+ * Segments, in address order, as the machine numbers them (machine/pmem.h).
  * DMA32 exists only with PAE: without it every page lies below 4 GiB.
  */
-#define VM_PAGE_SEG_DMA         0
-#define VM_PAGE_SEG_DIRECTMAP   1
-#ifdef CONFIG_PAE
-#define VM_PAGE_SEG_DMA32       2
-#define VM_PAGE_SEG_HIGHMEM     3
-#define VM_PAGE_NR_SEGS         4
-#else
-#define VM_PAGE_SEG_HIGHMEM     2
-#define VM_PAGE_NR_SEGS         3
+#define VM_PAGE_SEG_DMA         PMEM_SEG_DMA
+#define VM_PAGE_SEG_DIRECTMAP   PMEM_SEG_DIRECTMAP
+#ifdef PMEM_SEG_DMA32
+#define VM_PAGE_SEG_DMA32       PMEM_SEG_DMA32
 #endif
+#define VM_PAGE_SEG_HIGHMEM     PMEM_SEG_HIGHMEM
+#define VM_PAGE_NR_SEGS         PMEM_NR_SEGS
 
 /*
  * Selectors: where an allocation may come from. A selector is the

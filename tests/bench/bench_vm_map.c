@@ -43,10 +43,10 @@
 
 #include <valgrind/callgrind.h>
 
-#include <i386/param.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
 #include <kern/macros.h>
+#include <machine/param.h>
 #include <vm/vm_map.h>
 
 #include "tests/bench/bench_util.h"

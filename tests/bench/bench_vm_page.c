@@ -23,8 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <i386/param.h>
 #include <kern/list.h>
+#include <machine/param.h>
 #include <vm/vm_page.h>
 
 #include "vm_page_loops.h"

@@ -65,11 +65,11 @@ smp_test_fn(void)
 
         ktest_assert_msg(seen->ran && seen->id == cpu
                          && seen->self == &percpu_table[cpu]
-                         && seen->apic_id == percpu_table[cpu].apic_id,
+                         && seen->apic_id == percpu_table[cpu].machine.apic_id,
                          "CPU %u: ran %d, id %u, percpu %p (want %p), apic %u (want %u)",
                          cpu, seen->ran, seen->id, (void *)seen->self,
                          (void *)&percpu_table[cpu], seen->apic_id,
-                         percpu_table[cpu].apic_id);
+                         percpu_table[cpu].machine.apic_id);
         smp_test_seen[cpu].ran = false;
     }
     smp_call_all(smp_test_record, smp_test_seen);

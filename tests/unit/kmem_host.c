@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include <i386/param.h>
 #include <kern/kmem.h>
 #include <kern/macros.h>
+#include <machine/param.h>
 
 #include "tests/unit/kmem_host.h"
 

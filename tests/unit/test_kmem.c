@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <i386/param.h>
 #include <kern/kmem.h>
 #include <kern/macros.h>
+#include <machine/param.h>
 
 #include "tests/unit/host_util.h"
 #include "tests/unit/kmem_host.h"

@@ -24,8 +24,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include <i386/param.h>
 #include <kern/macros.h>
+#include <machine/param.h>
 #include <vm/vm_page.h>
 
 #include "host_util.h"

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Stand-in for i386/cpu.h in the i386 user-mode build of the vm_page
+ * Stand-in for <machine/cpu.h> in the i386 user-mode build of the vm_page
  * benchmark (see tests/bench/bench_vm_page.c). Only what vm_page and its
  * headers use: the interrupt save/restore run the kernel's instruction
  * sequences with nop in place of cli and sti (user mode may not run
  * them), so that callgrind counts what the kernel executes.
  */
-#ifndef I386_CPU_H
-#define I386_CPU_H
+#ifndef MACHINE_CPU_H
+#define MACHINE_CPU_H
 
 #include <stdint.h>
 
@@ -32,4 +32,4 @@ cpu_intr_restore(uint32_t eflags)
     }
 }
 
-#endif /* I386_CPU_H */
+#endif /* MACHINE_CPU_H */

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Physical memory segments of the i386 port: the one place their numbers
+ * are defined. biosmem (i386/biosmem.h) builds the segments from the
+ * boot loader's map and vm_page (vm/vm_page.h) runs one allocator per
+ * segment; both name these numbers.
+ *
+ * Segments are numbered in address order; vm_page falls back from the
+ * last to the first. DMA32 exists only with PAE: without it every page
+ * lies below 4 GiB and HIGHMEM plays its part.
+ */
+#ifndef MACHINE_PMEM_H
+#define MACHINE_PMEM_H
+
+#define PMEM_SEG_DMA            0   /* [64 KiB, 16 MiB): ISA DMA */
+#define PMEM_SEG_DIRECTMAP      1   /* [16 MiB, 896 MiB): the direct map */
+#ifdef CONFIG_PAE
+#define PMEM_SEG_DMA32          2   /* [896 MiB, 4 GiB) */
+#define PMEM_SEG_HIGHMEM        3   /* [4 GiB, what PAE can address) */
+#define PMEM_NR_SEGS            4
+#else
+#define PMEM_SEG_HIGHMEM        2   /* [896 MiB, 4 GiB) */
+#define PMEM_NR_SEGS            3
+#endif
+
+#endif /* MACHINE_PMEM_H */
