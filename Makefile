@@ -87,6 +87,7 @@ KERNEL_SRCS := \
 	i386/pit.c \
 	i386/platform.c \
 	i386/pmap.c \
+	i386/pmem.c \
 	i386/probe.S \
 	i386/serial.c \
 	i386/smp.c \
@@ -100,7 +101,6 @@ KERNEL_SRCS := \
 	kern/clock.c \
 	kern/cmdline.c \
 	kern/console.c \
-	kern/kern_main.c \
 	kern/kmem.c \
 	kern/ksyms.c \
 	kern/ktest.c \
@@ -110,6 +110,7 @@ KERNEL_SRCS := \
 	kern/rbtree.c \
 	kern/rdxtree.c \
 	kern/shell.c \
+	kern/startup.c \
 	kern/string.c \
 	kern/thread.c \
 	tests/kernel/biosmem_test.c \

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * C entry of the boot CPU, called from boot.S with paging on.
+ * C entry of the boot CPU, called from boot.S with paging on: the part
+ * of the bring-up that must come before the machine-independent one.
+ * It puts the CPU in a known state, hands memory and the boot loader's
+ * information over, and calls startup() (kern/startup.c), which lays out
+ * everything after. Nothing calls back into this file.
  *
- * Order matters: the console first (so every later failure can be seen),
- * then descriptor tables and traps (so faults print a dump instead of
- * triple-faulting), then the command line (console= and test= shape what
- * follows), then timer and serial interrupts. The boot report comes last,
- * and the kernel then runs the tests or the shell.
+ * Order matters: the console devices first (so every later failure can
+ * be seen), then descriptor tables and traps (so faults print a dump
+ * instead of triple-faulting), then the multiboot information, whose
+ * memory map biosmem turns into segments and a boot allocator. Nothing
+ * here can fail for lack of memory: that comes in startup(), after the
+ * command line says whether a failure must end a test run.
  */
 #include <stdint.h>
 
@@ -15,27 +20,15 @@
 #include <i386/cpu.h>
 #include <i386/cpu_info.h>
 #include <i386/gdt.h>
-#include <i386/multiboot.h>
-#include <i386/pmap.h>
-#include <i386/param.h>
 #include <i386/intr.h>
-#include <i386/pit.h>
+#include <i386/multiboot.h>
 #include <i386/serial.h>
-#include <i386/smp.h>
 #include <i386/trap.h>
 #include <i386/vga.h>
-#include <kern/cmdline.h>
-#include <kern/console.h>
-#include <kern/kmem.h>
-#include <kern/kern_main.h>
-#include <kern/ktest.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
-#include <kern/shell.h>
-#include <kern/string.h>
-#include <kern/thread.h>
-#include <vm/vm_kmem.h>
-#include <vm/vm_page.h>
+#include <kern/startup.h>
+#include <machine/param.h>
 
 #ifdef CONFIG_PAE
 extern uint64_t boot_pd_low[];
@@ -45,6 +38,9 @@ extern uint32_t boot_pgdir[];
 extern char _kernel_start[], _kernel_end[];
 
 const struct multiboot_info *boot_info;
+
+/* What startup() gets; it keeps the pointer. */
+static struct startup_info boot_startup_info;
 
 /* Drop the identity mapping of the first large page used to enable paging. */
 static void
@@ -77,43 +73,6 @@ boot_string(uint32_t pa)
     return phystokv(pa);
 }
 
-static const char *
-boot_mmap_type_name(uint32_t type)
-{
-    switch (type) {
-    case MULTIBOOT_MEMORY_AVAILABLE: return "available";
-    case MULTIBOOT_MEMORY_RESERVED: return "reserved";
-    case MULTIBOOT_MEMORY_ACPI: return "ACPI";
-    case MULTIBOOT_MEMORY_NVS: return "ACPI NVS";
-    case MULTIBOOT_MEMORY_BADRAM: return "bad";
-    default: return "unknown";
-    }
-}
-
-phys_addr_t
-boot_alloc_pages(unsigned int npages)
-{
-    phys_addr_t pa = biosmem_bootalloc(npages);
-
-    if (pa == 0) {
-        panic("biosmem: cannot allocate %u boot pages (%u KiB): no free run "
-              "that long in DIRECTMAP or DMA (see the biosmem map above)",
-              npages, npages * (PAGE_SIZE / 1024));
-    }
-    return pa;
-}
-
-const char *
-boot_loader_name(void)
-{
-    const char *name = NULL;
-
-    if (boot_info->flags & MULTIBOOT_INFO_BOOT_LOADER_NAME) {
-        name = boot_string(boot_info->boot_loader_name);
-    }
-    return name != NULL ? name : "unknown";
-}
-
 /* biosmem's view of physical memory: the direct map, or nothing. */
 static const void *
 boot_ptov(phys_addr_t pa, size_t size)
@@ -121,113 +80,29 @@ boot_ptov(phys_addr_t pa, size_t size)
     return phys_in_directmap(pa, size) ? phystokv(pa) : NULL;
 }
 
+/* The boot loader's name and command line, for startup(). */
 static void
-boot_print_line(const char *line)
+boot_info_read(struct startup_info *info)
 {
-    printf("%s\n", line);
-}
+    const char *loader = NULL, *cmdline = NULL;
 
-static void
-boot_shell_biosmem(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    biosmem_report(boot_print_line);
-}
-
-SHELL_CMD_DEFINE(biosmem, "", "sanitized memory map, boot data, segments",
-                 boot_shell_biosmem);
-
-void
-boot_report_memory(void)
-{
-    const struct multiboot_info *mbi = boot_info;
-
-    if (mbi->flags & MULTIBOOT_INFO_MEMORY) {
-        printf("mem: lower %u KiB, upper %u KiB\n", mbi->mem_lower, mbi->mem_upper);
+    if (boot_info->flags & MULTIBOOT_INFO_BOOT_LOADER_NAME) {
+        loader = boot_string(boot_info->boot_loader_name);
     }
-    if (!(mbi->flags & MULTIBOOT_INFO_MEM_MAP)) {
-        printf("mmap: none (boot loader gave no memory map)\n");
-        biosmem_report(boot_print_line);
-        return;
-    }
-    if (!phys_in_directmap(mbi->mmap_addr, mbi->mmap_length)) {
-        printf("mmap: at 0x%x, outside the direct map, not shown\n", mbi->mmap_addr);
-        biosmem_report(boot_print_line);
-        return;
-    }
-
-    const char *p = phystokv(mbi->mmap_addr);
-    const char *end = p + mbi->mmap_length;
-
-    while (p + sizeof(uint32_t) <= end) {
-        const struct multiboot_mmap_entry *e = (const void *)p;
-
-        if (e->size < 20 || p + sizeof(e->size) + e->size > end) {
-            printf("mmap: malformed entry (size %u), rest ignored\n", e->size);
-            break;
-        }
-        printf("mmap: 0x%016llx-0x%016llx %s (%u)\n",
-               (unsigned long long)e->base_addr,
-               (unsigned long long)(e->base_addr + e->length),
-               boot_mmap_type_name(e->type), e->type);
-        p += sizeof(e->size) + e->size;
-    }
-    biosmem_report(boot_print_line);
-}
-
-/* biosmem hand-off callback: one free range to vm_page. */
-static void
-boot_vm_page_range(unsigned int seg, phys_addr_t start, phys_addr_t end, void *arg)
-{
-    (void)seg;
-    (void)arg;
-    if (vm_page_manage_range(start, end) != 0) {
-        panic("vm_page: cannot manage free range 0x%llx-0x%llx",
-              (unsigned long long)start, (unsigned long long)end);
-    }
-}
-
-/* Memory pressure: give kmem's empty slabs and cached objects back. */
-static void
-boot_vm_page_low(void)
-{
-    kmem_gc();
-}
-
-/*
- * Move physical memory from biosmem to vm_page, then start kmem. Runs
- * after SMP bring-up, which still needs the boot allocator (trampoline
- * page, CPU stacks).
- */
-static void
-boot_vm_setup(void)
-{
-    for (unsigned int seg = 0; seg < BIOSMEM_NR_SEGS; seg++) {
-        struct biosmem_segment s;
-
-        if (biosmem_segment_get(seg, &s) == 0 && s.nr_pages != 0
-            && vm_page_load(seg, s.start, s.end) != 0) {
-            panic("vm_page: cannot load segment %s 0x%llx-0x%llx", s.name,
-                  (unsigned long long)s.start, (unsigned long long)s.end);
+    if (boot_info->flags & MULTIBOOT_INFO_CMDLINE) {
+        cmdline = boot_string(boot_info->cmdline);
+        if (cmdline == NULL) {
+            printf("boot: command line not reachable, ignored\n");
         }
     }
-    vm_page_setup(boot_alloc_pages);
-    biosmem_handoff(boot_vm_page_range, NULL);
-    vm_page_ready();
-    vm_page_report(boot_print_line);
-    kmem_setup();
-    vm_page_low_hook_set(boot_vm_page_low);
-    pmap_setup();
-    vm_kmem_setup();
-    kmem_report(boot_print_line);
+    info->loader = loader != NULL ? loader : "unknown";
+    info->cmdline = cmdline != NULL ? cmdline : "";
 }
 
 void
 boot_main(uint32_t magic, uint32_t info_pa)
 {
-    const char *cmdline = NULL;
-
+    /* The CPU and the console devices. */
     boot_identity_unmap();
     serial_setup();
     vga_setup();
@@ -235,6 +110,7 @@ boot_main(uint32_t magic, uint32_t info_pa)
     trap_setup();
     intr_setup();
 
+    /* The boot loader's information. */
     if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
         panic("boot: bad multiboot magic 0x%08x: not started by a multiboot "
               "loader", magic);
@@ -244,19 +120,9 @@ boot_main(uint32_t magic, uint32_t info_pa)
               info_pa);
     }
     boot_info = phystokv(info_pa);
+    boot_info_read(&boot_startup_info);
 
-    if (boot_info->flags & MULTIBOOT_INFO_CMDLINE) {
-        cmdline = boot_string(boot_info->cmdline);
-        if (cmdline == NULL) {
-            printf("boot: command line not reachable, ignored\n");
-        }
-    }
-    if (cmdline_parse(cmdline != NULL ? cmdline : "") != 0) {
-        printf("boot: command line too long, ignored\n");
-    }
-    ktest_setup();
-    console_setup();
-
+    /* Memory: the map to biosmem, which builds the segments. */
 #ifdef CONFIG_PAE
     /* Memory the CPU cannot address with PAE page tables is left out. */
     biosmem_phys_limit_set((phys_addr_t)1 << cpu_info_phys_bits());
@@ -266,14 +132,5 @@ boot_main(uint32_t magic, uint32_t info_pa)
         printf("biosmem: warning: malformed or unreachable multiboot data\n");
     }
 
-    pit_setup();
-    serial_intr_setup();
-    cpu_intr_enable();
-    kern_report();
-    pmap_nx_setup();
-    smp_setup();
-    boot_vm_setup();
-    thread_setup();
-
-    kern_main();
+    startup(&boot_startup_info);
 }

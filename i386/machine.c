@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Machine control. The power-off writes are the sleep-type-5 values of
+ * The machine's part of startup (interrupts on, the machine's lines of
+ * the boot report) and machine control.
+ *
+ * The boot report prints the memory map exactly as the boot loader gave
+ * it, before biosmem's sanitized view, so that a wrong segment can be
+ * traced to its input. The power-off writes are the sleep-type-5 values of
  * the ACPI PM1a control register on QEMU's i440FX/PIIX4 (port 0x604) and
  * older Bochs (0xB004). A real ACPI power-off needs the FADT and DSDT; the
  * fallback on other machines is a halt with interrupts off. Reboot pulses
@@ -10,12 +15,103 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <i386/biosmem.h>
+#include <i386/boot.h>
 #include <i386/cpu.h>
-#include <i386/machine.h>
+#include <i386/cpu_info.h>
+#include <i386/multiboot.h>
+#include <i386/pit.h>
+#include <i386/serial.h>
+#include <kern/printf.h>
+#include <kern/shell.h>
+#include <machine/machine.h>
+#include <machine/param.h>
 
 #define DEBUG_EXIT_PORT         0xf4
 #define KBD_STATUS              0x64
 #define KBD_RESET               0xfe
+
+void
+machine_intr_start(void)
+{
+    pit_setup();
+    serial_intr_setup();
+    cpu_intr_enable();
+}
+
+static const char *
+machine_mmap_type_name(uint32_t type)
+{
+    switch (type) {
+    case MULTIBOOT_MEMORY_AVAILABLE: return "available";
+    case MULTIBOOT_MEMORY_RESERVED: return "reserved";
+    case MULTIBOOT_MEMORY_ACPI: return "ACPI";
+    case MULTIBOOT_MEMORY_NVS: return "ACPI NVS";
+    case MULTIBOOT_MEMORY_BADRAM: return "bad";
+    default: return "unknown";
+    }
+}
+
+static void
+machine_print_line(const char *line)
+{
+    printf("%s\n", line);
+}
+
+/* The memory information and map as the boot loader gave them. */
+static void
+machine_report_mmap(void)
+{
+    const struct multiboot_info *mbi = boot_info;
+
+    if (mbi->flags & MULTIBOOT_INFO_MEMORY) {
+        printf("mem: lower %u KiB, upper %u KiB\n", mbi->mem_lower, mbi->mem_upper);
+    }
+    if (!(mbi->flags & MULTIBOOT_INFO_MEM_MAP)) {
+        printf("mmap: none (boot loader gave no memory map)\n");
+        return;
+    }
+    if (!phys_in_directmap(mbi->mmap_addr, mbi->mmap_length)) {
+        printf("mmap: at 0x%x, outside the direct map, not shown\n", mbi->mmap_addr);
+        return;
+    }
+
+    const char *p = phystokv(mbi->mmap_addr);
+    const char *end = p + mbi->mmap_length;
+
+    while (p + sizeof(uint32_t) <= end) {
+        const struct multiboot_mmap_entry *e = (const void *)p;
+
+        if (e->size < 20 || p + sizeof(e->size) + e->size > end) {
+            printf("mmap: malformed entry (size %u), rest ignored\n", e->size);
+            break;
+        }
+        printf("mmap: 0x%016llx-0x%016llx %s (%u)\n",
+               (unsigned long long)e->base_addr,
+               (unsigned long long)(e->base_addr + e->length),
+               machine_mmap_type_name(e->type), e->type);
+        p += sizeof(e->size) + e->size;
+    }
+}
+
+void
+machine_report(void)
+{
+    cpu_info_report();
+    machine_report_mmap();
+    biosmem_report(machine_print_line);
+}
+
+static void
+machine_shell_biosmem(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    biosmem_report(machine_print_line);
+}
+
+SHELL_CMD_DEFINE(biosmem, "", "sanitized memory map, boot data, segments",
+                 machine_shell_biosmem);
 
 void
 machine_exit_qemu(bool success)

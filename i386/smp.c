@@ -18,7 +18,6 @@
 #include <stdint.h>
 
 #include <i386/biosmem.h>
-#include <i386/boot.h>
 #include <i386/cpu.h>
 #include <i386/gdt.h>
 #include <i386/intr.h>
@@ -238,8 +237,14 @@ smp_start_cpu(unsigned int cpu, unsigned int apic_id, phys_addr_t tramp)
 {
     struct percpu *pc = &percpu_table[cpu];
     char *page = phystokv(tramp);
+    phys_addr_t stack = biosmem_bootalloc(KERNEL_STACK_SIZE / PAGE_SIZE);
 
-    pc->stack = phystokv(boot_alloc_pages(KERNEL_STACK_SIZE / PAGE_SIZE));
+    if (stack == 0) {
+        printf("smp: no boot memory for the stack of the CPU with APIC id %u\n",
+               apic_id);
+        return false;
+    }
+    pc->stack = phystokv(stack);
     pc->machine.apic_id = apic_id;
     *(uint32_t *)(page + ((char *)ap_boot_stack - ap_boot_start)) =
         (uint32_t)(uintptr_t)pc->stack + KERNEL_STACK_SIZE;

@@ -1,12 +1,37 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Ending the machine, for machine-independent code: machine_halt,
- * machine_reboot, machine_exit_qemu. The i386 port's interface is
- * i386/machine.h.
+ * What the machine does for machine-independent code as a whole: the
+ * steps of startup (kern/startup.c) that only the machine knows how to
+ * do, and ending the machine. i386/machine.c implements them.
  */
 #ifndef MACHINE_MACHINE_H
 #define MACHINE_MACHINE_H
 
-#include <i386/machine.h>
+#include <stdbool.h>
+
+/*
+ * Start the timer and the device interrupts, then enable interrupts on
+ * the calling (boot) CPU. Called once by startup().
+ */
+void machine_intr_start(void);
+
+/*
+ * Print the machine's lines of the boot report: the CPU, and memory as
+ * the boot loader described it and as biosmem sanitized it.
+ */
+void machine_report(void);
+
+/*
+ * Leave QEMU through the isa-debug-exit device (iobase 0xf4): QEMU exits
+ * with status 1 when success is true and 3 otherwise. Returns if the device
+ * is absent (real hardware, or QEMU started without it).
+ */
+void machine_exit_qemu(bool success);
+
+/* Power off (ACPI on QEMU's PIIX4 and Bochs), or halt forever. */
+void machine_halt(void) __attribute__((noreturn));
+
+/* Reset through the keyboard controller, else a triple fault. */
+void machine_reboot(void) __attribute__((noreturn));
 
 #endif /* MACHINE_MACHINE_H */

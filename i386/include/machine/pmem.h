@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Physical memory segments of the i386 port: the one place their numbers
- * are defined. biosmem (i386/biosmem.h) builds the segments from the
- * boot loader's map and vm_page (vm/vm_page.h) runs one allocator per
+ * Physical memory as the machine hands it to vm_page.
+ *
+ * The segments of the i386 port: the one place their numbers are
+ * defined. biosmem (i386/biosmem.h) builds the segments from the boot
+ * loader's map and vm_page (vm/vm_page.h) runs one allocator per
  * segment; both name these numbers.
  *
  * Segments are numbered in address order; vm_page falls back from the
@@ -22,5 +24,35 @@
 #define PMEM_SEG_HIGHMEM        2   /* [896 MiB, 4 GiB) */
 #define PMEM_NR_SEGS            3
 #endif
+
+#ifndef __ASSEMBLER__
+
+#include <machine/param.h>
+
+/*
+ * Load every non-empty segment into vm_page (vm_page_load()). Called once
+ * by startup(), before vm_page_setup(). Panics when vm_page refuses a
+ * segment (a broken invariant).
+ */
+void pmem_load(void);
+
+/*
+ * Allocate npages contiguous boot pages and return their physical
+ * address; they are direct-mapped and not cleared. Only before
+ * pmem_handoff(). Panics with the request size when no run of free pages
+ * is long enough: it serves what the kernel cannot boot without
+ * (vm_page's descriptors). Code that can do without its pages calls
+ * biosmem_bootalloc() and handles the failure.
+ */
+phys_addr_t pmem_bootalloc(unsigned int npages);
+
+/*
+ * Hand every free page to vm_page (vm_page_manage_range()), which
+ * closes the boot allocator. Called once by startup(), after
+ * vm_page_setup() and before vm_page_ready().
+ */
+void pmem_handoff(void);
+
+#endif /* __ASSEMBLER__ */
 
 #endif /* MACHINE_PMEM_H */

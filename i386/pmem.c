@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The hand-over of physical memory from biosmem to vm_page. Memory moves
+ * one way, down the allocator spine: biosmem describes the segments and
+ * lends boot pages; vm_page takes the segments, then every page still
+ * free, and from then on biosmem allocates nothing.
+ */
+#include <i386/biosmem.h>
+#include <kern/panic.h>
+#include <machine/param.h>
+#include <machine/pmem.h>
+#include <vm/vm_page.h>
+
+void
+pmem_load(void)
+{
+    for (unsigned int seg = 0; seg < PMEM_NR_SEGS; seg++) {
+        struct biosmem_segment s;
+
+        if (biosmem_segment_get(seg, &s) == 0 && s.nr_pages != 0
+            && vm_page_load(seg, s.start, s.end) != 0) {
+            panic("vm_page: cannot load segment %s 0x%llx-0x%llx", s.name,
+                  (unsigned long long)s.start, (unsigned long long)s.end);
+        }
+    }
+}
+
+phys_addr_t
+pmem_bootalloc(unsigned int npages)
+{
+    phys_addr_t pa = biosmem_bootalloc(npages);
+
+    if (pa == 0) {
+        panic("biosmem: cannot allocate %u boot pages (%u KiB): no free run "
+              "that long in DIRECTMAP or DMA (see the biosmem map above)",
+              npages, npages * (PAGE_SIZE / 1024));
+    }
+    return pa;
+}
+
+/* biosmem hand-off callback: one free range to vm_page. */
+static void
+pmem_handoff_range(unsigned int seg, phys_addr_t start, phys_addr_t end, void *arg)
+{
+    (void)seg;
+    (void)arg;
+    if (vm_page_manage_range(start, end) != 0) {
+        panic("vm_page: cannot manage free range 0x%llx-0x%llx",
+              (unsigned long long)start, (unsigned long long)end);
+    }
+}
+
+void
+pmem_handoff(void)
+{
+    biosmem_handoff(pmem_handoff_range, NULL);
+}

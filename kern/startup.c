@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel's bring-up, in one order, top to bottom.
+ *
+ * The machine's boot code (i386/boot_main.c) does only what must come
+ * before any of this: it puts the CPU in a known state (paging, GDT,
+ * traps, interrupt controller), registers the console devices, hands the
+ * memory map to biosmem (physical segments and a boot allocator, in
+ * <machine/pmem.h>) and gathers the boot loader's information, then
+ * calls startup(). From
+ * here on, code calls down: into kern/, vm/ and ipc/, and into the
+ * machine layer through <machine/...> headers. Nothing here calls back
+ * into the boot code, and the machine layer never calls startup().
+ *
+ * Each step below says what it needs from the steps before it; that is
+ * why they come in this order. A step that cannot complete panics: the
+ * kernel cannot run without it (exhaustion at boot means the machine is
+ * too small, which the message says).
+ *
+ * The boot report is a stable interface: tests/boot/run greps it and
+ * doc/boot.md documents every line. Add lines, do not reword them.
+ */
+#include <stddef.h>
+
+#include <ipc/ipc_entry.h>
+#include <ipc/ipc_port.h>
+#include <ipc/ipc_space.h>
+#include <kern/cmdline.h>
+#include <kern/console.h>
+#include <kern/kmem.h>
+#include <kern/ktest.h>
+#include <kern/panic.h>
+#include <kern/printf.h>
+#include <kern/rdxtree.h>
+#include <kern/shell.h>
+#include <kern/startup.h>
+#include <kern/thread.h>
+#include <machine/machine.h>
+#include <machine/pmap.h>
+#include <machine/pmem.h>
+#include <machine/smp.h>
+#include <vm/vm_kmem.h>
+#include <vm/vm_page.h>
+
+#ifdef CONFIG_PAE
+#define STARTUP_PAGING "PAE"
+#else
+#define STARTUP_PAGING "non-PAE"
+#endif
+
+static const struct startup_info *startup_info;
+
+static void
+startup_print_line(const char *line)
+{
+    printf("%s\n", line);
+}
+
+void
+startup_report(void)
+{
+    printf("%s (i386, %s, up to %d CPUs)\n", PACKAGE_STRING, STARTUP_PAGING,
+           CONFIG_NCPUS);
+    printf("boot: loader \"%s\"\n", startup_info->loader);
+    printf("boot: cmdline \"%s\"\n", cmdline_raw());
+    machine_report();
+}
+
+/* Memory pressure in vm_page: give kmem's empty slabs and cached objects back. */
+static void
+startup_vm_page_low(void)
+{
+    kmem_gc();
+}
+
+void
+startup(const struct startup_info *info)
+{
+    assert(info != NULL && info->loader != NULL && info->cmdline != NULL);
+    startup_info = info;
+
+    /*
+     * 1. The command line, first: `test=` decides how a failure ends
+     * (an exit status for the test runner instead of a halt), and
+     * `console=` which devices the rest of the boot writes to. Both only
+     * need the console, which the boot code registered.
+     */
+    if (cmdline_parse(info->cmdline) != 0) {
+        printf("boot: command line too long, ignored\n");
+    }
+    ktest_setup();
+    console_setup();
+
+    /*
+     * 2. Interrupts on: the timer ticks (SMP start-up waits on it) and
+     * the serial line interrupts (console input). The machine's trap
+     * and interrupt tables are in place since boot.
+     */
+    machine_intr_start();
+
+    /*
+     * 3. The boot report: what the boot loader and the CPU said, and the
+     * physical memory the boot code found. Before anything that could
+     * fail for lack of memory, so a failure reads in context.
+     */
+    startup_report();
+
+    /*
+     * 4. The other CPUs. Their stacks and the real-mode trampoline come
+     * from the boot allocator, so this precedes the hand-off to vm_page;
+     * NX is decided first because the trampoline turns it on for each
+     * CPU it starts.
+     */
+    pmap_nx_setup();
+    smp_setup();
+
+    /*
+     * 5. Physical memory: the machine's segments to vm_page, vm_page's
+     * descriptors from the boot allocator, then every free page to
+     * vm_page, which closes the boot allocator. From here, pages come
+     * from vm_page only.
+     */
+    pmem_load();
+    vm_page_setup(pmem_bootalloc);
+    pmem_handoff();
+    vm_page_ready();
+    vm_page_report(startup_print_line);
+
+    /*
+     * 6. Kernel memory: kmem's slabs come from vm_page's direct-mapped
+     * pages; under pressure vm_page asks kmem for pages back. The kernel
+     * page tables (pmap) take their pages from vm_page too, and vm_kmem,
+     * the kernel's virtual space for large and guarded allocations,
+     * needs both pmap and kmem (its map entries).
+     */
+    kmem_setup();
+    vm_page_low_hook_set(startup_vm_page_low);
+    pmap_setup();
+    vm_kmem_setup();
+    kmem_report(startup_print_line);
+
+    /*
+     * 7. Threads: stacks are guarded vm_kmem allocations, thread
+     * structures come from kmem, and each online CPU gets an idle
+     * thread, so every CPU must be up.
+     */
+    thread_setup();
+
+    /*
+     * 8. Data structures and IPC: radix-tree nodes and IPC objects are
+     * kmem caches. IPC spaces are radix trees, so their node cache
+     * comes first.
+     */
+    rdxtree_setup();
+    ipc_entry_setup();
+    ipc_port_setup();
+    ipc_space_setup();
+
+    /*
+     * 9. The kernel is up: the tests named by `test=` (which end the
+     * machine), or the shell.
+     */
+    printf("boot: report done\n");
+    ktest_run();
+    shell_run();
+}
+
+static void
+startup_shell_report(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    startup_report();
+}
+
+SHELL_CMD_DEFINE(report, "", "print the boot report again", startup_shell_report);
