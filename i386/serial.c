@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * COM1 driver. Output polls the line status register, which keeps it
- * usable from trap handlers and panics. Input is taken by the IRQ 4
+ * COM1 driver, registered as the console device "com1". Output polls the
+ * line status register, which keeps it usable from trap handlers and
+ * panics; "\n" goes out as "\r\n" so terminals and logs read the same. Input is taken by the IRQ 4
  * handler into a single-producer single-consumer ring; when the ring is
  * full, new bytes are dropped (counted), never overwriting unread ones.
  * If no UART answers (the scratch register does not hold a value), output
@@ -15,6 +16,7 @@
 #include <i386/intr.h>
 #include <i386/serial.h>
 #include <i386/trap.h>
+#include <kern/console.h>
 
 #define COM1                    0x3f8
 #define COM1_IRQ                4
@@ -34,9 +36,19 @@ static char serial_ring[SERIAL_RING_SIZE];
 static volatile uint32_t serial_ring_head, serial_ring_tail;
 static uint32_t serial_dropped;
 
+static void serial_console_write(const char *s, size_t len);
+static int serial_getc(void);
+
+static struct console_dev serial_console = {
+    .name = "com1",
+    .write = serial_console_write,
+    .getc = serial_getc,
+};
+
 void
 serial_setup(void)
 {
+    console_register(&serial_console);
     outb(COM1 + UART_SCRATCH, 0x5a);
     serial_present = inb(COM1 + UART_SCRATCH) == 0x5a;
     if (!serial_present) {
@@ -79,7 +91,7 @@ serial_intr_setup(void)
     intr_unmask(COM1_IRQ);
 }
 
-void
+static void
 serial_write(const char *s, size_t len)
 {
     if (!serial_present) {
@@ -93,7 +105,24 @@ serial_write(const char *s, size_t len)
     }
 }
 
-int
+/* Console output: "\n" becomes "\r\n". */
+static void
+serial_console_write(const char *s, size_t len)
+{
+    size_t start = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n') {
+            serial_write(s + start, i - start);
+            serial_write("\r\n", 2);
+            start = i + 1;
+        }
+    }
+    serial_write(s + start, len - start);
+}
+
+/* One received byte, or -1 when none is pending. Interrupt-safe. */
+static int
 serial_getc(void)
 {
     uint32_t tail = serial_ring_tail;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
+ * VGA text mode, registered as the console device "vga" (output only).
  * Writes characters straight into the text buffer through the direct map
  * and moves the hardware cursor through the CRT controller. Scrolling
  * copies the screen up one line. No locking: concurrent writers may
@@ -11,6 +12,7 @@
 #include <i386/cpu.h>
 #include <i386/param.h>
 #include <i386/vga.h>
+#include <kern/console.h>
 
 #define VGA_BUFFER              0xb8000
 #define VGA_COLS                80
@@ -20,6 +22,13 @@
 #define VGA_CRTC_DATA           0x3d5
 
 static unsigned int vga_col, vga_row;
+
+static void vga_write(const char *s, size_t len);
+
+static struct console_dev vga_console = {
+    .name = "vga",
+    .write = vga_write,
+};
 
 static volatile uint16_t *
 vga_buffer(void)
@@ -62,6 +71,7 @@ vga_setup(void)
     vga_col = 0;
     vga_row = 0;
     vga_cursor_update();
+    console_register(&vga_console);
 }
 
 static void
@@ -98,7 +108,8 @@ vga_putc(char c)
     }
 }
 
-void
+/* Write bytes, handling \n, \r, \t and \b, scrolling at the bottom. */
+static void
 vga_write(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {

@@ -1,16 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * VGA text mode console (80x25, colour text buffer at 0xB8000).
+ * VGA text mode (80x25, colour text buffer at 0xB8000): the console
+ * device "vga".
  */
 #ifndef I386_VGA_H
 #define I386_VGA_H
 
-#include <stddef.h>
-
-/* Clear the screen and home the cursor. */
+/* Clear the screen, home the cursor and register the console device "vga". */
 void vga_setup(void);
-
-/* Write bytes, handling \n, \r, \t and \b, scrolling at the bottom. */
-void vga_write(const char *s, size_t len);
 
 #endif /* I386_VGA_H */
