@@ -12,6 +12,7 @@
 
 #include <kern/cmdline.h>
 #include <kern/ktest.h>
+#include <kern/panic.h>
 #include <kern/printf.h>
 #include <kern/string.h>
 #include <kern/thread.h>
@@ -64,7 +65,11 @@ ktest_finish(void)
     cpu_halt_forever();
 }
 
-void
+/*
+ * The panic hook under `test=` (kern/panic.h): report the running test,
+ * or the boot, as failed and leave QEMU with failure.
+ */
+static void
 ktest_abort(const char *why)
 {
     if (!ktest_running) {
@@ -160,6 +165,9 @@ ktest_setup(void)
 {
     ktest_list = cmdline_get("test");
     ktest_running = ktest_list != NULL;
+    if (ktest_running) {
+        panic_hook_set(ktest_abort);
+    }
     return ktest_running;
 }
 

@@ -70,11 +70,4 @@ bool ktest_setup(void);
  */
 void ktest_run(void);
 
-/*
- * Called on a fatal error (trap, panic). During test=, reports the running
- * test (or the boot) as failed and leaves QEMU with failure; otherwise
- * returns so that the caller halts.
- */
-void ktest_abort(const char *why);
-
 #endif /* KERN_KTEST_H */
