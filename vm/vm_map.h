@@ -25,8 +25,12 @@
  * (look up, then remove; find, then enter) atomically and keep the
  * entries they looked up. The lock is a spinlock taken with interrupts
  * disabled: nothing here sleeps, and vm_map may be used from any context.
- * Entries come from a kmem cache, allocated while the lock is held
- * (kmem never calls back into vm_map).
+ * Entries come from a kmem cache, allocated while the lock is held: kmem
+ * caches take their slabs straight from vm_page and never enter a map.
+ * kmem as a whole is not below vm_map, though: kmem_alloc() of more than
+ * KMEM_ALLOC_MAX (8 KiB) takes kernel virtual space from vm_kmem, which
+ * locks the kernel map. So never call kmem_alloc() of such sizes, or
+ * vm_kmem, while holding a map lock (the lock does not nest).
  *
  * Errors are negative VM_MAP_E* codes, 0 is success. They map one to one
  * onto Mach's kern_return_t for the RPC layer: ENOMEM is
