@@ -252,12 +252,23 @@ $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 
 CHECK_TAPS := $(UNIT_TESTS:%=$(B)/check/unit-%.tap) \
 	$(FUZZERS:%=$(B)/check/fuzz-%.tap) $(B)/check/boot.tap \
-	$(B)/check/shell.tap
+	$(B)/check/shell.tap $(B)/check/layout-includes.tap \
+	$(B)/check/layout-calls.tap
 
 $(B)/check/boot.tap: mach $(PAE_DIR)/mach tools/mkiso tests/boot/run tests/boot/configs
 	@mkdir -p $(@D)
 	@MACH_PAE=$(PAE_DIR)/mach tests/boot/run tests/boot/configs > $@.tmp || true
 	@mv $@.tmp $@; cat $@
+
+# The seams of doc/layout.md: machine-independent code includes no i386/
+# header; the bottom of kern/ calls nothing above it (on the objects).
+$(B)/check/layout-includes.tap: tests/layout/check-includes tools/tap-run FORCE
+	@mkdir -p $(@D)
+	@tools/tap-run layout-includes $@ tests/layout/check-includes
+
+$(B)/check/layout-calls.tap: mach tests/layout/check-calls tools/tap-run
+	@mkdir -p $(@D)
+	@NM=$(NM) tools/tap-run layout-calls $@ tests/layout/check-calls $(B)/k
 
 # `make run` driven through the shell: prompt, commands, halt ends QEMU.
 $(B)/check/shell.tap: mach.iso tests/boot/shell-test tools/tap-run
