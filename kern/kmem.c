@@ -464,6 +464,9 @@ kmem_slab_get(struct kmem_cache *cache, struct kmem_slab *slab)
     struct kmem_bufctl *bufctl = slab->first_free;
     bool was_free = (slab->nr_refs == 0);
 
+    spinlock_assert_held(&cache->lock);
+    assert(slab->cache == cache);
+    assert(bufctl != NULL && slab->nr_refs < cache->bufs_per_slab);
     slab->first_free = bufctl->next;
     slab->nr_refs++;
     cache->nr_objs++;
@@ -485,6 +488,7 @@ kmem_slab_put(struct kmem_cache *cache, struct kmem_slab *slab, void *buf)
 {
     struct kmem_bufctl *bufctl = kmem_buf_to_bufctl(cache, buf);
 
+    spinlock_assert_held(&cache->lock);
     assert(slab->cache == cache && slab->nr_refs != 0);
     bufctl->next = slab->first_free;
     slab->first_free = bufctl;
@@ -685,6 +689,7 @@ static void
 kmem_cpu_pool_load(struct kmem_cache *cache, struct kmem_cpu_pool *pool,
                    struct kmem_magazine *mag)
 {
+    assert(mag->rounds <= cache->mag_size);
     pool->loaded = mag;
     pool->base = mag->objs;
     pool->top = mag->objs + mag->rounds;
@@ -729,6 +734,8 @@ kmem_cpu_pool_fill(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
     spinlock_lock(&cache->depot_lock);
     mag = cache->depot_full;
     if (mag != NULL) {
+        /* A magazine is in the full list only with objects in it. */
+        assert(mag->rounds != 0 && cache->depot_nr_full != 0);
         cache->depot_full = mag->next;
         cache->depot_nr_full--;
         if (prev != NULL) {
@@ -758,6 +765,8 @@ kmem_cpu_pool_drain(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
     spinlock_lock(&cache->depot_lock);
     mag = cache->depot_empty;
     if (mag != NULL) {
+        /* And in the empty list only without. */
+        assert(mag->rounds == 0 && cache->depot_nr_empty != 0);
         cache->depot_empty = mag->next;
         cache->depot_nr_empty--;
         if (prev != NULL) {

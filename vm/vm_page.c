@@ -511,6 +511,8 @@ vm_page_seg_alloc_block(struct vm_page_seg *seg, unsigned int order)
     unsigned long b;
     long count = 0;
 
+    spinlock_assert_held(&seg->lock);
+
     /*
      * The smallest order from order up that has a block: the count of
      * order is a sum, and while the counts are 0 the next one is just
@@ -602,6 +604,9 @@ vm_page_seg_free_block(struct vm_page_seg *seg, struct vm_page *page,
     vm_page_tree_t *tree = &seg->trees[b];
     unsigned int m, n, top;
 
+    spinlock_assert_held(&seg->lock);
+    assert(order <= VM_PAGE_ORDER_MAX && index < seg->nr_descs
+           && P2ALIGNED(index, 1UL << order));
     m = (VM_PAGE_BLOCK_PAGES + (index & (VM_PAGE_BLOCK_PAGES - 1))) >> order;
     assert(!vm_page_tree_test(tree, m));
 
@@ -938,6 +943,14 @@ vm_page_free_slow(struct vm_page *page, unsigned int order, uint32_t flags)
     assert(order <= VM_PAGE_ORDER_MAX);
     assert(P2ALIGNED((unsigned long)(page - seg->pages), 1UL << order));
 
+    /*
+     * The whole block is one allocation: a page of it freed (or typed)
+     * on its own would be given out twice after the merge.
+     */
+    for (unsigned long i = 1; i < (1UL << order); i++) {
+        assert(page[i].type == page->type);
+    }
+
     if (order == 0 && seg->pool_size != 0) {
         pool = vm_page_cpu_pool(page->seg_index);
         if (pool->nr_pages == pool->size) {
@@ -1115,6 +1128,10 @@ vm_page_free_contig(struct vm_page *page, unsigned long npages)
 
     if (npages == 0) {
         return;
+    }
+    /* Every page allocated: a free or reserved one would be freed twice. */
+    for (unsigned long i = 0; i < npages; i++) {
+        assert(page[i].type >= VM_PAGE_PMAP && page[i].type < VM_PAGE_NR_TYPES);
     }
     vm_page_set_type(page, npages, VM_PAGE_FREE);
     flags = spinlock_lock_intr_save(&seg->lock);
