@@ -113,7 +113,8 @@ ipc_entry_rename(struct ipc_space *space, struct ipc_entry *entry, mach_port_nam
 {
     int error;
 
-    assert(MACH_PORT_VALID(new_name));
+    ipc_space_assert_locked(space);
+    assert(entry->space == space && MACH_PORT_VALID(new_name));
     error = rdxtree_insert(&space->names, new_name - 1, entry);
     if (error != 0) {
         return (error == RDXTREE_ERR_EXIST) ? KERN_NAME_EXISTS : KERN_RESOURCE_SHORTAGE;

@@ -67,10 +67,12 @@ kern_return_t ipc_entry_alloc_failed(struct ipc_space *space, struct ipc_entry *
 static inline kern_return_t
 ipc_entry_alloc(struct ipc_space *space, struct ipc_entry **entryp)
 {
-    struct ipc_entry *entry = kmem_cache_alloc(&ipc_entry_cache);
+    struct ipc_entry *entry;
     uint32_t key;
     int error;
 
+    ipc_space_assert_locked(space);
+    entry = kmem_cache_alloc(&ipc_entry_cache);
     if (unlikely(entry == NULL)) {
         return KERN_RESOURCE_SHORTAGE;
     }
@@ -109,6 +111,7 @@ ipc_entry_lookup(struct ipc_space *space, mach_port_name_t name)
 static inline struct ipc_entry *
 ipc_entry_lookup_locked(struct ipc_space *space, mach_port_name_t name)
 {
+    ipc_space_assert_locked(space);
     return rdxtree_lookup_locked(&space->names, name - 1);
 }
 
@@ -128,6 +131,8 @@ kern_return_t ipc_entry_rename(struct ipc_space *space, struct ipc_entry *entry,
 static inline void
 ipc_entry_free(struct ipc_space *space, struct ipc_entry *entry)
 {
+    ipc_space_assert_locked(space);
+    assert(entry->space == space);
     assert(entry->type == MACH_PORT_TYPE_NONE && entry->urefs == 0 && entry->object == NULL);
     rdxtree_remove(&space->names, entry->name - 1);
     kmem_cache_free(&ipc_entry_cache, entry);

@@ -68,13 +68,19 @@ ipc_port_create(struct ipc_space *receiver, mach_port_name_t name)
 void
 ipc_port_ref(struct ipc_port *port)
 {
-    __atomic_fetch_add(&port->refs, 1, __ATOMIC_RELAXED);
+    unsigned int old = __atomic_fetch_add(&port->refs, 1, __ATOMIC_RELAXED);
+
+    /* A reference needs one to copy: 0 means the port is freed already. */
+    assert(old != 0 && old != ~0u);
 }
 
 void
 ipc_port_unref(struct ipc_port *port)
 {
-    if (__atomic_sub_fetch(&port->refs, 1, __ATOMIC_ACQ_REL) != 0) {
+    unsigned int refs = __atomic_sub_fetch(&port->refs, 1, __ATOMIC_ACQ_REL);
+
+    assert(refs != ~0u);            /* one unref too many: a use after free */
+    if (refs != 0) {
         return;
     }
     assert(!port->active && list_empty(&port->holders));

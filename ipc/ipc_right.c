@@ -52,9 +52,11 @@ ipc_right_check(struct ipc_entry *entry)
         return;
     }
     if (entry->type & MACH_PORT_TYPE_SEND) {
+        assert(port->srights != 0);
         port->srights--;
         list_remove(&entry->holder_node);
     } else {
+        assert(port->sorights != 0);
         port->sorights--;           /* its urefs are 1 already */
     }
     spinlock_unlock(&port->lock);
@@ -70,6 +72,7 @@ ipc_right_drop_send(struct ipc_entry *entry)
     struct ipc_port *port = entry->object;
 
     spinlock_lock(&port->lock);
+    assert(port->srights != 0);
     port->srights--;
     if (!(entry->type & MACH_PORT_TYPE_RECEIVE)) {
         list_remove(&entry->holder_node);
@@ -90,6 +93,7 @@ ipc_right_drop_send_once(struct ipc_entry *entry)
     struct ipc_port *port = entry->object;
 
     spinlock_lock(&port->lock);
+    assert(port->sorights != 0);
     port->sorights--;
     spinlock_unlock(&port->lock);
     entry->type = MACH_PORT_TYPE_NONE;
@@ -135,6 +139,7 @@ ipc_right_drop_pset(struct ipc_entry *entry)
 static void
 ipc_right_release_name(struct ipc_space *space, struct ipc_entry *entry)
 {
+    ipc_space_assert_locked(space);
     if (entry->type == MACH_PORT_TYPE_NONE) {
         ipc_entry_free(space, entry);
     }
@@ -143,6 +148,7 @@ ipc_right_release_name(struct ipc_space *space, struct ipc_entry *entry)
 void
 ipc_right_clean(struct ipc_space *space, struct ipc_entry *entry)
 {
+    ipc_space_assert_locked(space);
     if (entry->type & MACH_PORT_TYPE_RECEIVE) {
         ipc_right_drop_receive(entry);
     } else if (entry->type & MACH_PORT_TYPE_SEND) {
@@ -209,6 +215,7 @@ ipc_right_lookup(struct ipc_space *space, mach_port_name_t name, struct ipc_entr
 static kern_return_t
 ipc_right_fill_new(struct ipc_space *space, struct ipc_entry *entry, mach_port_right_t right)
 {
+    ipc_space_assert_locked(space);
     switch (right) {
     case MACH_PORT_RIGHT_RECEIVE: {
         struct ipc_port *port = ipc_port_create(space, entry->name);
@@ -354,6 +361,7 @@ ipc_right_give(struct ipc_space *space, mach_port_name_t name, struct ipc_port *
     kern_return_t kr;
     bool active;
 
+    ipc_space_assert_locked(space);
     spinlock_lock(&port->lock);
     active = port->active;
     if (right == MACH_PORT_RIGHT_SEND) {

@@ -67,6 +67,17 @@ ipc_space_unlock(struct ipc_space *space)
 }
 
 /*
+ * Entries and rights change only under their space's lock: a change
+ * without it races with others on the name tree and the port counts.
+ * With lock debugging, panic unless the calling CPU holds the lock.
+ */
+static inline void
+ipc_space_assert_locked(const struct ipc_space *space)
+{
+    spinlock_assert_held(&space->lock);
+}
+
+/*
  * The shell's ipc_info: a summary (spaces, names, ports, port sets,
  * memory of the kmem caches of IPC), then one line per space: names,
  * tree height, tree nodes, and the memory of its tree and entries.

@@ -294,6 +294,17 @@ vm_map_init(struct vm_map *map, uintptr_t start, uintptr_t end)
     return 0;
 }
 
+/*
+ * The external locking rule (vm_map.h): a change or lookup without the
+ * map's lock races with others on the tree and its gap augmentation, and
+ * corrupts them silently. Checked with lock debugging.
+ */
+static inline void
+vm_map_assert_locked(const struct vm_map *map)
+{
+    spinlock_assert_held(&map->lock);
+}
+
 int
 vm_map_enter(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
              uintptr_t align, unsigned int prot, unsigned int flags)
@@ -302,6 +313,7 @@ vm_map_enter(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
     uintptr_t addr;
     int error;
 
+    vm_map_assert_locked(map);
     error = vm_map_args_check(size, &align);
     if (error != 0) {
         return error;
@@ -373,6 +385,7 @@ vm_map_remove(struct vm_map *map, uintptr_t start, uintptr_t end)
 {
     struct vm_map_entry *prev, *next, *tmp;
 
+    vm_map_assert_locked(map);
     if (start >= end || !P2ALIGNED(start, PAGE_SIZE) || !P2ALIGNED(end, PAGE_SIZE)
         || start < map->start || end > map->end) {
         return VM_MAP_EINVAL;
@@ -416,6 +429,7 @@ vm_map_find_free(struct vm_map *map, uintptr_t size, uintptr_t align,
 {
     int error;
 
+    vm_map_assert_locked(map);
     error = vm_map_args_check(size, &align);
     if (error != 0) {
         return error;
@@ -428,6 +442,7 @@ vm_map_lookup(const struct vm_map *map, uintptr_t addr)
 {
     struct rbtree_node *node;
 
+    vm_map_assert_locked(map);
     node = rbtree_lookup(&map->tree, addr, vm_map_entry_cmp);
     return (node == NULL) ? NULL : vm_map_entry_of(node);
 }
