@@ -159,6 +159,7 @@ thread_steal(unsigned int self)
         struct thread *candidate = list_entry(node, struct thread, node);
 
         if (candidate->bound_cpu == THREAD_ANY_CPU) {
+            assert(candidate->state == THREAD_READY && rq->nr_ready != 0);
             list_remove(node);
             rq->nr_ready--;
             t = candidate;
@@ -244,6 +245,8 @@ thread_schedule(void)
     }
     if (!list_empty(&rq->ready)) {
         next = list_entry(list_first(&rq->ready), struct thread, node);
+        /* A queued thread is ready: running it twice would share its stack. */
+        assert(next->state == THREAD_READY && rq->nr_ready != 0);
         list_remove(&next->node);
         rq->nr_ready--;
     }
