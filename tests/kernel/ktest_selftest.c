@@ -17,6 +17,7 @@
 #include <kern/printf.h>
 #include <kern/spinlock.h>
 #include <kern/string.h>
+#include <vm/vm_map.h>
 
 /* The timer interrupt is running: ticks advance while we wait. */
 static void
@@ -84,6 +85,25 @@ ktest_selftest_lock_fn(void)
     ktest_assert_msg(0, "a recursive spinlock_lock() returned");
 }
 
+/*
+ * With --enable-debug, a vm_map lookup without the map's lock must panic
+ * (vm_map_assert_locked), not race silently.
+ */
+static void
+ktest_selftest_unlocked_fn(void)
+{
+    static struct vm_map map;
+    uintptr_t addr;
+
+    KTEST_ASSERT(vm_map_init(&map, 0x10000000, 0x20000000) == 0);
+    vm_map_lock(&map);
+    KTEST_ASSERT(vm_map_enter(&map, &addr, 0x1000, 0, VM_MAP_PROT_RW, VM_MAP_ANYWHERE) == 0);
+    vm_map_unlock(&map);
+    ktest_diag("looking up %p without the map's lock", (void *)addr);
+    (void)vm_map_lookup(&map, addr);
+    ktest_assert_msg(0, "vm_map_lookup() without the lock returned");
+}
+
 static void
 ktest_selftest_panic_fn(void)
 {
@@ -97,3 +117,4 @@ KTEST_DEFINE(selftest_fail, ktest_selftest_fail_fn, KTEST_MANUAL);
 KTEST_DEFINE(selftest_fault, ktest_selftest_fault_fn, KTEST_MANUAL);
 KTEST_DEFINE(selftest_panic, ktest_selftest_panic_fn, KTEST_MANUAL);
 KTEST_DEFINE(selftest_lock, ktest_selftest_lock_fn, KTEST_MANUAL);
+KTEST_DEFINE(selftest_unlocked, ktest_selftest_unlocked_fn, KTEST_MANUAL);
