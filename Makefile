@@ -94,6 +94,7 @@ KERNEL_SRCS := \
 	kern/clock.c \
 	kern/cmdline.c \
 	kern/console.c \
+	kern/error.c \
 	kern/kern_main.c \
 	kern/kmem.c \
 	kern/ksyms.c \
