@@ -79,6 +79,7 @@
 #include <stdint.h>
 
 #include <i386/param.h>
+#include <kern/error.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
 #include <kern/macros.h>
@@ -988,7 +989,7 @@ kmem_cache_init(struct kmem_cache *cache, const char *name, size_t obj_size,
     if (obj_size == 0 || obj_size > KMEM_OBJ_SIZE_MAX
         || (align & (align - 1)) != 0 || align > PAGE_SIZE
         || (flags & ~KMEM_CACHE_FLAGS) != 0) {
-        return -1;
+        return ERROR_INVAL;
     }
 #ifdef CONFIG_DEBUG
     flags |= KMEM_CACHE_VERIFY;
@@ -1352,7 +1353,7 @@ kmem_info(kmem_print_fn print, const char *name)
             found = 1;
         }
     }
-    return found ? 0 : -1;
+    return found ? 0 : ERROR_NOENT;
 }
 
 #ifndef MACH_HOST
