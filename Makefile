@@ -102,6 +102,7 @@ KERNEL_SRCS := \
 	kern/error.c \
 	kern/kern_main.c \
 	kern/kmem.c \
+	kern/kmem_backend.c \
 	kern/ksyms.c \
 	kern/panic.c \
 	kern/printf.c \
