@@ -16,7 +16,7 @@
  * random addresses, and after every operation vm_map_check() (tree and
  * list order, every gap and subtree maximum recomputed) plus, regularly,
  * the whole entry list compared with the model. Then exhaustion (kmem out
- * of pages: ENOMEM with the map unchanged), threads sharing a map under
+ * of pages: ERROR_NOMEM with the map unchanged), threads sharing a map under
  * its lock, and a check that vm_map_check() does notice corruption. Every
  * part ends by removing everything and checking that kmem got every page
  * back.
