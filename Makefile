@@ -2,9 +2,12 @@
 #
 # Non-recursive build of the mach kernel, its GRUB ISO and every test.
 #
-#   make            build mach (multiboot ELF) and mach.iso (GRUB rescue ISO)
+#   make            build mach (multiboot ELF) and mach.iso (GRUB rescue ISO),
+#                   the production kernel: no in-kernel tests
 #   make run        boot mach.iso in QEMU (TCG), serial console on this terminal
 #   make debug      same, paused, with a gdb stub on :1234 (see tools/gdbinit)
+#   make run-test   boot the test image build/test/mach (TEST=NAME,... runs tests);
+#                   make debug-test: the same, paused for gdb
 #   make check      host unit tests, fuzzers (briefly), in-kernel and boot tests
 #   make fuzz       run every fuzzer for FUZZ_SECONDS (default 60) each
 #   make bench      benchmarks: host (callgrind, peers) and kernel (-icount)
@@ -48,6 +51,7 @@ config.mk config.h: configure config.mk.in config.h.in
 
 # A kernel variant is built with B=DIR CONFIG_DIR=DIR KERNEL=DIR/mach, DIR
 # holding the config.h of its own configure run (see the PAE variant below).
+# KTEST=1 makes a test image: the same sources plus the in-kernel tests.
 CONFIG_DIR ?= .
 KERNEL ?= mach
 
@@ -56,6 +60,7 @@ KERNEL ?= mach
 # machine-independent code sees (doc/layout.md); <mach/...>, the public
 # headers of the user interface, as MIG-generated code names them.
 INCLUDES := -I. -Ii386/include -Iinclude
+KTEST ?= 0
 KCC := gcc
 LD := ld
 NM := nm
@@ -101,9 +106,10 @@ KERNEL_SRCS := \
 	kern/clock.c \
 	kern/cmdline.c \
 	kern/console.c \
+	kern/error.c \
 	kern/kmem.c \
+	kern/kmem_backend.c \
 	kern/ksyms.c \
-	kern/ktest.c \
 	kern/panic.c \
 	kern/printf.c \
 	kern/qsbr.c \
@@ -113,6 +119,14 @@ KERNEL_SRCS := \
 	kern/startup.c \
 	kern/string.c \
 	kern/thread.c \
+	vm/vm_kmem.c \
+	vm/vm_map.c \
+	vm/vm_page.c
+
+# The in-kernel tests and their harness: test images only. Code that
+# registers a test next to what it tests sits in #ifdef CONFIG_KTEST.
+KTEST_SRCS := \
+	kern/ktest.c \
 	tests/kernel/biosmem_test.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
@@ -124,10 +138,12 @@ KERNEL_SRCS := \
 	tests/kernel/smp_test.c \
 	tests/kernel/thread_stack_test.c \
 	tests/kernel/vm_map_test.c \
-	tests/kernel/vm_page_test.c \
-	vm/vm_kmem.c \
-	vm/vm_map.c \
-	vm/vm_page.c
+	tests/kernel/vm_page_test.c
+
+ifeq ($(KTEST),1)
+KERNEL_SRCS += $(KTEST_SRCS)
+KCFLAGS += -DCONFIG_KTEST=1
+endif
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS)))
 
@@ -175,9 +191,18 @@ mach.iso: mach tools/mkiso
 
 all: mach mach.iso
 
-# The PAE variant, for the boot matrix: its own configure run and objects.
-# It is also the debug build (assertions, lock debugging, kmem verify
-# mode), so the matrix covers both settings without a third kernel.
+# The test image: this configuration plus the in-kernel tests, in its own
+# objects. The boot matrix, `make run-test` and the kernel benchmarks
+# boot it; `make`, `make run` and `make debug` never include tests.
+TEST_DIR := $(B)/test
+$(TEST_DIR)/mach: config.h FORCE
+	$(Q)$(MAKE) --no-print-directory B=$(TEST_DIR) KTEST=1 \
+	    KERNEL=$(TEST_DIR)/mach $(TEST_DIR)/mach
+
+# The PAE variant, for the boot matrix: its own configure run and objects,
+# with the in-kernel tests. It is also the debug build (assertions, lock
+# debugging, kmem verify mode), so the matrix covers both settings without
+# a third kernel.
 PAE_DIR := $(B)/pae
 $(PAE_DIR)/config.h: configure config.mk.in config.h.in
 	@mkdir -p $(PAE_DIR)
@@ -185,7 +210,7 @@ $(PAE_DIR)/config.h: configure config.mk.in config.h.in
 	@touch $@
 
 $(PAE_DIR)/mach: $(PAE_DIR)/config.h FORCE
-	$(Q)$(MAKE) --no-print-directory B=$(PAE_DIR) CONFIG_DIR=$(PAE_DIR) \
+	$(Q)$(MAKE) --no-print-directory B=$(PAE_DIR) CONFIG_DIR=$(PAE_DIR) KTEST=1 \
 	    KERNEL=$(PAE_DIR)/mach $(PAE_DIR)/mach
 
 FORCE:
@@ -209,6 +234,18 @@ run: deps mach.iso
 debug: deps mach.iso
 	@echo "QEMU paused with a gdb stub on :1234; in another terminal: gdb -x tools/gdbinit"
 	$(QEMU) $(QEMU_FLAGS) -cdrom mach.iso -boot d -s -S
+
+# The test image, booted directly (-kernel): the shell, or with TEST=a,b
+# (or TEST=all) those in-kernel tests, after which QEMU exits.
+RUN_TEST_CMDLINE = console=com1,vga$(if $(TEST), test=$(TEST))
+run-test: deps $(TEST_DIR)/mach
+	@echo "QEMU: test image $(TEST_DIR)/mach; type 'halt' to power off, or Ctrl-A X to quit"
+	$(QEMU) $(QEMU_FLAGS) -kernel $(TEST_DIR)/mach -append "$(RUN_TEST_CMDLINE)"
+
+debug-test: deps $(TEST_DIR)/mach
+	@echo "QEMU paused with a gdb stub on :1234; in another terminal:"
+	@echo "  gdb -ex 'file $(TEST_DIR)/mach' -ex 'target remote localhost:1234'"
+	$(QEMU) $(QEMU_FLAGS) -kernel $(TEST_DIR)/mach -append "$(RUN_TEST_CMDLINE)" -s -S
 
 # ---------------------------------------------------------------- tests
 
@@ -251,13 +288,15 @@ endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 
 CHECK_TAPS := $(UNIT_TESTS:%=$(B)/check/unit-%.tap) \
-	$(FUZZERS:%=$(B)/check/fuzz-%.tap) $(B)/check/boot.tap \
-	$(B)/check/shell.tap $(B)/check/layout-includes.tap \
-	$(B)/check/layout-calls.tap
+	$(FUZZERS:%=$(B)/check/fuzz-%.tap) $(B)/check/image.tap \
+	$(B)/check/boot.tap $(B)/check/shell.tap \
+	$(B)/check/layout-includes.tap $(B)/check/layout-calls.tap
 
-$(B)/check/boot.tap: mach $(PAE_DIR)/mach tools/mkiso tests/boot/run tests/boot/configs
+$(B)/check/boot.tap: $(TEST_DIR)/mach $(PAE_DIR)/mach tools/mkiso tests/boot/run \
+		tests/boot/configs
 	@mkdir -p $(@D)
-	@MACH_PAE=$(PAE_DIR)/mach tests/boot/run tests/boot/configs > $@.tmp || true
+	@MACH_KERNEL=$(TEST_DIR)/mach MACH_PAE=$(PAE_DIR)/mach \
+	    tests/boot/run tests/boot/configs > $@.tmp || true
 	@mv $@.tmp $@; cat $@
 
 # The seams of doc/layout.md: machine-independent code includes no i386/
@@ -269,6 +308,11 @@ $(B)/check/layout-includes.tap: tests/layout/check-includes tools/tap-run FORCE
 $(B)/check/layout-calls.tap: mach tests/layout/check-calls tools/tap-run
 	@mkdir -p $(@D)
 	@NM=$(NM) tools/tap-run layout-calls $@ tests/layout/check-calls $(B)/k
+
+# The production kernel holds no test code; the test image does.
+$(B)/check/image.tap: mach $(TEST_DIR)/mach tests/boot/image-test tools/tap-run
+	@mkdir -p $(@D)
+	@tools/tap-run image $@ tests/boot/image-test mach $(TEST_DIR)/mach $(TEST_DIR)/k
 
 # `make run` driven through the shell: prompt, commands, halt ends QEMU.
 $(B)/check/shell.tap: mach.iso tests/boot/shell-test tools/tap-run
@@ -295,13 +339,13 @@ endef
 $(foreach b,$(BENCHES),$(eval $(call bench_rule,$(b))))
 
 # Results and their meaning: doc/benchmarks.md.
-bench: deps mach $(BENCHES:%=$(B)/bench/%)
+bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%)
 	$(B)/bench/kmem
 	$(B)/bench/vm_map
-	tools/bench-vm-page --kernel mach 128M
-	tools/bench-kernel kmem_bench
+	tools/bench-vm-page --kernel $(TEST_DIR)/mach 128M
+	tools/bench-kernel kmem_bench $(TEST_DIR)/mach
 	$(B)/bench/ipc
-	tools/bench-kernel ipc_bench mach 256M
+	tools/bench-kernel ipc_bench $(TEST_DIR)/mach 256M
 
 clean:
 	rm -rf $(B) mach mach.iso
@@ -310,6 +354,6 @@ distclean: clean
 	rm -rf config.mk config.h config.log config.status configure config.h.in \
 	    autom4te.cache
 
-.PHONY: all run debug deps check fuzz bench clean distclean FORCE
+.PHONY: all run debug run-test debug-test deps check fuzz bench clean distclean FORCE
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -44,6 +44,7 @@
 
 #include <i386/biosmem.h>
 #include <i386/param.h>
+#include <kern/error.h>
 #include <kern/macros.h>
 
 #ifdef MACH_HOST
@@ -167,14 +168,14 @@ biosmem_map_add(uint64_t base, uint64_t len, uint32_t type)
     struct biosmem_range *entry;
 
     if (biosmem_sanitized) {
-        return -1;
+        return ERROR_INVAL;
     }
     if (len == 0) {
         return 0;
     }
     if (biosmem_raw_nr == ARRAY_SIZE(biosmem_raw)) {
         biosmem_stats.map_dropped++;
-        return -1;
+        return ERROR_NOSPC;
     }
     entry = &biosmem_raw[biosmem_raw_nr++];
     entry->start = base;
@@ -187,15 +188,12 @@ biosmem_map_add(uint64_t base, uint64_t len, uint32_t type)
 int
 biosmem_map_add_legacy(uint32_t mem_lower, uint32_t mem_upper)
 {
-    int error;
+    int error, upper;
 
     error = biosmem_map_add(0, (uint64_t)MIN(mem_lower, 640u) << 10,
                             BIOSMEM_TYPE_AVAILABLE);
-    if (biosmem_map_add(0x100000, (uint64_t)mem_upper << 10,
-                        BIOSMEM_TYPE_AVAILABLE) != 0) {
-        error = -1;
-    }
-    return error;
+    upper = biosmem_map_add(0x100000, (uint64_t)mem_upper << 10, BIOSMEM_TYPE_AVAILABLE);
+    return (error != 0) ? error : upper;
 }
 
 /* Insertion sort: at most 2 * BIOSMEM_MAP_MAX events, once per boot. */
@@ -328,7 +326,7 @@ biosmem_map_get(unsigned int i, phys_addr_t *startp, phys_addr_t *endp,
                 uint32_t *typep)
 {
     if (i >= biosmem_map_nr) {
-        return -1;
+        return ERROR_NOENT;
     }
     *startp = biosmem_map[i].start;
     *endp = biosmem_map[i].end;
@@ -340,7 +338,7 @@ int
 biosmem_boot_data_reserve(phys_addr_t start, phys_addr_t end, const char *name)
 {
     if (start > end || biosmem_handed_off) {
-        return -1;
+        return ERROR_INVAL;
     }
 
     /* Nothing at or above the limit is ever free; clamping keeps rounding safe. */
@@ -351,7 +349,7 @@ biosmem_boot_data_reserve(phys_addr_t start, phys_addr_t end, const char *name)
     }
     if (biosmem_boot_data_nr == ARRAY_SIZE(biosmem_boot_data)) {
         biosmem_stats.boot_data_dropped++;
-        return -1;
+        return ERROR_NOSPC;
     }
     biosmem_boot_data[biosmem_boot_data_nr++] = (struct biosmem_range){
         .start = start, .end = end, .name = name,
@@ -523,7 +521,7 @@ biosmem_segment_get(unsigned int seg, struct biosmem_segment *segment)
     phys_addr_t start, end;
 
     if (seg >= BIOSMEM_NR_SEGS) {
-        return -1;
+        return ERROR_NOENT;
     }
     segment->name = biosmem_segment_bounds[seg].name;
     segment->start = segment->end = biosmem_segment_bounds[seg].start;
@@ -596,7 +594,7 @@ biosmem_alloc_record(phys_addr_t start, phys_addr_t end)
         }
     }
     if (biosmem_alloc_nr == ARRAY_SIZE(biosmem_allocs)) {
-        return -1;
+        return ERROR_NOSPC;
     }
     biosmem_allocs[biosmem_alloc_nr++] = (struct biosmem_range){
         .start = start, .end = end,
@@ -718,7 +716,7 @@ biosmem_release(phys_addr_t start, phys_addr_t end, biosmem_range_fn fn,
     unsigned int splits = 0;
 
     if (start > end) {
-        return -1;
+        return ERROR_INVAL;
     }
     start = MIN(start, biosmem_phys_limit);
     end = MIN(end, biosmem_phys_limit);
@@ -731,7 +729,7 @@ biosmem_release(phys_addr_t start, phys_addr_t end, biosmem_range_fn fn,
         }
     }
     if (splits > ARRAY_SIZE(biosmem_boot_data) - biosmem_boot_data_nr) {
-        return -1;
+        return ERROR_NOSPC;
     }
 
     if (fn != NULL) {
@@ -775,7 +773,7 @@ int
 biosmem_phys_limit_set(phys_addr_t limit)
 {
     if (biosmem_sanitized || limit == 0 || (limit & PAGE_MASK) != 0) {
-        return -1;
+        return ERROR_INVAL;
     }
     biosmem_phys_limit = MIN(limit, BIOSMEM_PHYS_LIMIT);
     return 0;

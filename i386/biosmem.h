@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include <i386/param.h>
+#include <kern/error.h>
 #include <machine/pmem.h>
 
 /* Memory types; the values are those of the BIOS E820 call and multiboot. */
@@ -97,8 +98,8 @@ void biosmem_reset(void);
  * that addresses less (a PAE CPU with 32 or 36 address bits): memory at
  * or above limit is left out like memory above BIOSMEM_PHYS_LIMIT, and
  * the report says it is the CPU's limit. Call before the map is
- * sanitized. Returns 0, or -1 (nothing changed) when the map is already
- * sanitized or limit is 0 or not page-aligned.
+ * sanitized. Returns 0, or ERROR_INVAL (nothing changed) when the map is
+ * already sanitized or limit is 0 or not page-aligned.
  */
 int biosmem_phys_limit_set(phys_addr_t limit);
 
@@ -106,16 +107,17 @@ int biosmem_phys_limit_set(phys_addr_t limit);
  * Add a raw map entry of len bytes at base, as the firmware reported it:
  * unsorted, overlapping, unaligned entries are all fine. Entries of length
  * 0 are ignored; unknown types count as reserved; a range that wraps past
- * 2^64 is cut there. Returns 0, or -1 when the map is already sanitized or
- * the table is full (then the entry is dropped and counted in
- * biosmem_stats.map_dropped).
+ * 2^64 is cut there. Returns 0, ERROR_INVAL when the map is already
+ * sanitized, or ERROR_NOSPC when the table is full (then the entry is
+ * dropped and counted in biosmem_stats.map_dropped).
  */
 int biosmem_map_add(uint64_t base, uint64_t len, uint32_t type);
 
 /*
  * Add the map that multiboot's mem_lower/mem_upper fields describe (in
  * KiB, at 0 and at 1 MiB), for loaders that give no full map. mem_lower
- * above 640 is taken as 640. Returns what biosmem_map_add() returns.
+ * above 640 is taken as 640. Returns 0 or the first error of
+ * biosmem_map_add().
  */
 int biosmem_map_add_legacy(uint32_t mem_lower, uint32_t mem_upper);
 
@@ -135,7 +137,7 @@ unsigned int biosmem_map_count(void);
 
 /*
  * Return entry i of the sanitized map in *startp, *endp, *typep.
- * Returns 0, or -1 when i is out of range.
+ * Returns 0, or ERROR_NOENT when i is out of range.
  */
 int biosmem_map_get(unsigned int i, phys_addr_t *startp, phys_addr_t *endp,
                     uint32_t *typep);
@@ -148,9 +150,10 @@ const char *biosmem_type_name(uint32_t type);
  * allocator and from the hand-off to vm_page, wherever they lie (inside
  * available memory, a hole or reserved memory). name must be a string
  * that lives forever; it appears in the report. Call before the first
- * biosmem_bootalloc(). Returns 0 (also for an empty range), or -1 when
- * start > end, after biosmem_handoff(), or when the table is full (then
- * the range is counted in biosmem_stats.boot_data_dropped).
+ * biosmem_bootalloc(). Returns 0 (also for an empty range), ERROR_INVAL
+ * when start > end or after biosmem_handoff(), or ERROR_NOSPC when the
+ * table is full (then the range is counted in
+ * biosmem_stats.boot_data_dropped).
  */
 int biosmem_boot_data_reserve(phys_addr_t start, phys_addr_t end,
                               const char *name);
@@ -178,8 +181,8 @@ phys_addr_t biosmem_bootalloc_low(unsigned int npages, phys_addr_t limit);
 
 /*
  * Describe segment seg in *segment. An empty segment has nr_pages 0 and
- * start == end == its lower bound. Returns 0, or -1 when seg is not below
- * BIOSMEM_NR_SEGS. Requires a sanitized map (else every segment is empty).
+ * start == end == its lower bound. Returns 0, or ERROR_NOENT when seg is
+ * not below BIOSMEM_NR_SEGS. Requires a sanitized map (else every segment is empty).
  */
 int biosmem_segment_get(unsigned int seg, struct biosmem_segment *segment);
 
@@ -204,9 +207,9 @@ void biosmem_handoff(biosmem_range_fn fn, void *arg);
  * been loaded). If fn is not NULL, call it for each page range that this
  * makes free (available, in a segment, no longer touched by boot data, not
  * a boot allocation); after biosmem_handoff() this is how the pages reach
- * vm_page. Returns 0, or -1 (nothing changed, fn not called) when start >
- * end or when cutting a hole into a range needs a table slot and none is
- * left.
+ * vm_page. Returns 0, or (nothing changed, fn not called) ERROR_INVAL
+ * when start > end, ERROR_NOSPC when cutting a hole into a range needs a
+ * table slot and none is left.
  */
 int biosmem_release(phys_addr_t start, phys_addr_t end, biosmem_range_fn fn,
                     void *arg);
@@ -233,10 +236,11 @@ typedef const void *(*biosmem_ptov_fn)(phys_addr_t addr, size_t size);
  * sanitize it, and protect the kernel image [kernel_start, kernel_end),
  * the multiboot information, command line, boot loader name, module table,
  * modules and module strings. Reads memory only through ptov. Returns 0,
- * or -1 when something could not be read or was malformed (the structure
- * itself unreachable, a bad map entry, an unreachable string or module
- * table) or a table overflowed; everything readable is still used, and
- * an unreadable string still has its first page protected.
+ * or the first problem found: ERROR_INVAL when something could not be
+ * read or was malformed (the structure itself unreachable, a bad map
+ * entry, an unreachable string or module table), ERROR_NOSPC when a
+ * table overflowed; everything readable is still used, and an
+ * unreadable string still has its first page protected.
  */
 int biosmem_setup_multiboot(phys_addr_t mbi_addr, phys_addr_t kernel_start,
                             phys_addr_t kernel_end, biosmem_ptov_fn ptov);

@@ -14,6 +14,7 @@
 
 #include <i386/biosmem.h>
 #include <i386/multiboot.h>
+#include <kern/error.h>
 
 #ifdef MACH_HOST
 #include <string.h>
@@ -26,6 +27,13 @@
 
 /* Longest boot loader string followed before giving up. */
 #define BIOSMEM_MB_STRING_MAX   0x10000
+
+/* The first of two results that is an error: error if set, else next. */
+static inline int
+biosmem_mb_first_error(int error, int next)
+{
+    return (error != 0) ? error : next;
+}
 
 /* Copy size bytes at physical addr into buf. Returns false if unreachable. */
 static bool
@@ -42,15 +50,16 @@ biosmem_mb_read(void *buf, phys_addr_t addr, size_t size, biosmem_ptov_fn ptov)
 
 /*
  * Add the entries of the multiboot memory map. Sets *nr_added to the
- * number of non-empty entries added. Returns 0, or -1 when the map is
- * malformed or unreachable (the entries before the problem are kept).
+ * number of non-empty entries added. Returns 0, ERROR_INVAL when the map
+ * is malformed or unreachable (the entries before the problem are kept),
+ * or the first error of biosmem_map_add() (ERROR_NOSPC: table full).
  */
 static int
 biosmem_mb_read_map(const struct multiboot_info *mbi, biosmem_ptov_fn ptov,
                     unsigned int *nr_added)
 {
     uint32_t offset = 0;
-    int error = 0;
+    int added, error = 0;
 
     *nr_added = 0;
     while (offset < mbi->mmap_length) {
@@ -61,10 +70,11 @@ biosmem_mb_read_map(const struct multiboot_info *mbi, biosmem_ptov_fn ptov,
                                 sizeof(entry), ptov)
             || entry.size < BIOSMEM_MB_ENTRY_MIN
             || entry.size > mbi->mmap_length - offset - sizeof(entry.size)) {
-            return -1;
+            return ERROR_INVAL;
         }
-        if (biosmem_map_add(entry.base_addr, entry.length, entry.type) != 0) {
-            error = -1;
+        added = biosmem_map_add(entry.base_addr, entry.length, entry.type);
+        if (added != 0) {
+            error = biosmem_mb_first_error(error, added);
         } else if (entry.length != 0) {
             (*nr_added)++;
         }
@@ -76,7 +86,8 @@ biosmem_mb_read_map(const struct multiboot_info *mbi, biosmem_ptov_fn ptov,
 /*
  * Protect the NUL-terminated string at addr. When its end cannot be
  * found, protect what was seen plus the byte where the search stopped,
- * and return -1.
+ * and return ERROR_INVAL. Otherwise returns what biosmem_boot_data_reserve()
+ * returns.
  */
 static int
 biosmem_mb_reserve_string(phys_addr_t addr, const char *name,
@@ -87,47 +98,52 @@ biosmem_mb_reserve_string(phys_addr_t addr, const char *name,
 
         if (c == NULL) {
             biosmem_boot_data_reserve(addr, addr + len + 1, name);
-            return -1;
+            return ERROR_INVAL;
         }
         if (*c == '\0') {
             return biosmem_boot_data_reserve(addr, addr + len + 1, name);
         }
     }
     biosmem_boot_data_reserve(addr, addr + BIOSMEM_MB_STRING_MAX, name);
-    return -1;
+    return ERROR_INVAL;
 }
 
-/* Protect the module table, the modules and their strings. */
+/*
+ * Protect the module table, the modules and their strings. Returns 0 or
+ * the first error: ERROR_INVAL (unreadable table, inverted module, bad
+ * string) or ERROR_NOSPC (boot data table full).
+ */
 static int
 biosmem_mb_reserve_modules(const struct multiboot_info *mbi,
                            biosmem_ptov_fn ptov)
 {
     phys_addr_t table = mbi->mods_addr;
-    int error = 0;
+    int reserved, error;
 
-    if (biosmem_boot_data_reserve(table, table + (phys_addr_t)mbi->mods_count
-                                  * sizeof(struct multiboot_module),
-                                  "module table") != 0) {
-        return -1;
+    error = biosmem_boot_data_reserve(table, table + (phys_addr_t)mbi->mods_count
+                                      * sizeof(struct multiboot_module),
+                                      "module table");
+    if (error != 0) {
+        return error;
     }
     for (uint32_t i = 0; i < mbi->mods_count; i++) {
         struct multiboot_module mod;
 
         if (!biosmem_mb_read(&mod, table + (phys_addr_t)i * sizeof(mod),
                              sizeof(mod), ptov)) {
-            return -1;
+            return biosmem_mb_first_error(error, ERROR_INVAL);
         }
         if (mod.mod_end < mod.mod_start) {
-            error = -1;
+            error = biosmem_mb_first_error(error, ERROR_INVAL);
             continue;
         }
         /* Only a full table makes this fail: later modules would not fit either. */
-        if (biosmem_boot_data_reserve(mod.mod_start, mod.mod_end, "module") != 0) {
-            return -1;
+        reserved = biosmem_boot_data_reserve(mod.mod_start, mod.mod_end, "module");
+        if (reserved != 0) {
+            return biosmem_mb_first_error(error, reserved);
         }
-        if (biosmem_mb_reserve_string(mod.string, "module string", ptov) != 0) {
-            error = -1;
-        }
+        error = biosmem_mb_first_error(error, biosmem_mb_reserve_string(mod.string,
+                                       "module string", ptov));
     }
     return error;
 }
@@ -138,36 +154,41 @@ biosmem_setup_multiboot(phys_addr_t mbi_addr, phys_addr_t kernel_start,
 {
     struct multiboot_info mbi;
     unsigned int nr_added = 0;
-    int error = 0;
+    int e, error = 0;
 
     if (!biosmem_mb_read(&mbi, mbi_addr, sizeof(mbi), ptov)) {
-        return -1;
+        return ERROR_INVAL;
     }
 
     if (mbi.flags & MULTIBOOT_INFO_MEM_MAP) {
-        error |= biosmem_mb_read_map(&mbi, ptov, &nr_added);
+        error = biosmem_mb_read_map(&mbi, ptov, &nr_added);
     }
     if (nr_added == 0 && (mbi.flags & MULTIBOOT_INFO_MEMORY)) {
-        error |= biosmem_map_add_legacy(mbi.mem_lower, mbi.mem_upper);
+        e = biosmem_map_add_legacy(mbi.mem_lower, mbi.mem_upper);
+        error = biosmem_mb_first_error(error, e);
     }
     biosmem_map_sanitize();
 
-    error |= biosmem_boot_data_reserve(kernel_start, kernel_end, "kernel");
-    error |= biosmem_boot_data_reserve(mbi_addr, mbi_addr + sizeof(mbi),
-                                       "multiboot info");
+    e = biosmem_boot_data_reserve(kernel_start, kernel_end, "kernel");
+    error = biosmem_mb_first_error(error, e);
+    e = biosmem_boot_data_reserve(mbi_addr, mbi_addr + sizeof(mbi), "multiboot info");
+    error = biosmem_mb_first_error(error, e);
     if (mbi.flags & MULTIBOOT_INFO_MEM_MAP) {
-        error |= biosmem_boot_data_reserve(mbi.mmap_addr, (phys_addr_t)mbi.mmap_addr
-                                           + mbi.mmap_length, "memory map");
+        e = biosmem_boot_data_reserve(mbi.mmap_addr, (phys_addr_t)mbi.mmap_addr
+                                      + mbi.mmap_length, "memory map");
+        error = biosmem_mb_first_error(error, e);
     }
     if (mbi.flags & MULTIBOOT_INFO_CMDLINE) {
-        error |= biosmem_mb_reserve_string(mbi.cmdline, "command line", ptov);
+        e = biosmem_mb_reserve_string(mbi.cmdline, "command line", ptov);
+        error = biosmem_mb_first_error(error, e);
     }
     if (mbi.flags & MULTIBOOT_INFO_BOOT_LOADER_NAME) {
-        error |= biosmem_mb_reserve_string(mbi.boot_loader_name,
-                                           "boot loader name", ptov);
+        e = biosmem_mb_reserve_string(mbi.boot_loader_name, "boot loader name", ptov);
+        error = biosmem_mb_first_error(error, e);
     }
     if (mbi.flags & MULTIBOOT_INFO_MODS) {
-        error |= biosmem_mb_reserve_modules(&mbi, ptov);
+        e = biosmem_mb_reserve_modules(&mbi, ptov);
+        error = biosmem_mb_first_error(error, e);
     }
-    return error == 0 ? 0 : -1;
+    return error;
 }

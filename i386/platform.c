@@ -10,6 +10,7 @@
 #include <i386/param.h>
 #include <i386/platform.h>
 #include <kern/cmdline.h>
+#include <kern/error.h>
 #include <kern/string.h>
 
 void
@@ -36,7 +37,7 @@ int
 platform_add_ioapic(struct platform *p, uint8_t id, uint32_t addr, uint32_t gsi_base)
 {
     if (p->nr_ioapics == PLATFORM_MAX_IOAPICS) {
-        return -1;
+        return ERROR_NOSPC;
     }
     p->ioapics[p->nr_ioapics++] = (struct platform_ioapic){ id, addr, gsi_base };
     return 0;

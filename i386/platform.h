@@ -47,7 +47,7 @@ void platform_init(struct platform *p);
 /* Record a CPU's APIC id (counts it in nr_cpus_dropped when full). */
 void platform_add_cpu(struct platform *p, uint8_t apic_id);
 
-/* Record an I/O APIC; returns -1 (ignored) when the table is full. */
+/* Record an I/O APIC; returns 0, or ERROR_NOSPC (ignored) when the table is full. */
 int platform_add_ioapic(struct platform *p, uint8_t id, uint32_t addr,
                         uint32_t gsi_base);
 

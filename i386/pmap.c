@@ -605,7 +605,7 @@ pmap_enter(struct pmap *pmap, uintptr_t va, phys_addr_t pa, unsigned int prot)
     if (!pmap_user_range_valid(pmap, va, va + PAGE_SIZE) || va >= PMAP_USER_END
         || (pa & ~(phys_addr_t)PMAP_PTE_ADDR_MASK) != 0 || pa >= pmap_phys_limit
         || prot == 0 || (prot & ~(PMAP_PROT_READ | PMAP_PROT_WRITE | PMAP_PROT_EXECUTE))) {
-        return PMAP_EINVAL;
+        return ERROR_INVAL;
     }
     spinlock_lock(&pmap->lock);
     pde = pmap_pde(pmap, va);
@@ -614,7 +614,7 @@ pmap_enter(struct pmap *pmap, uintptr_t va, phys_addr_t pa, unsigned int prot)
         spinlock_unlock(&pmap->lock);
         spare = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_PMAP);
         if (spare == NULL) {
-            return PMAP_ENOMEM;
+            return ERROR_NOMEM;
         }
         memset(vm_page_direct_va(spare), 0, PAGE_SIZE);
         pmap_pt_count_set(spare, 0);
@@ -656,7 +656,7 @@ pmap_remove(struct pmap *pmap, uintptr_t start, uintptr_t end)
     bool flush = false;
 
     if (!pmap_user_range_valid(pmap, start, end)) {
-        return PMAP_EINVAL;
+        return ERROR_INVAL;
     }
     list_init(&freed);
     spinlock_lock(&pmap->lock);
@@ -711,7 +711,7 @@ pmap_protect(struct pmap *pmap, uintptr_t start, uintptr_t end, unsigned int pro
     }
     if (!pmap_user_range_valid(pmap, start, end)
         || (prot & ~(PMAP_PROT_READ | PMAP_PROT_WRITE | PMAP_PROT_EXECUTE))) {
-        return PMAP_EINVAL;
+        return ERROR_INVAL;
     }
     bits = pmap_pte_make(0, prot) & (PMAP_PTE_RW | PMAP_PTE_NX);
     spinlock_lock(&pmap->lock);

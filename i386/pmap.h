@@ -20,14 +20,11 @@
 #include <stdint.h>
 
 #include <i386/param.h>
+#include <kern/error.h>
 
 #define PMAP_PROT_READ          0x1
 #define PMAP_PROT_WRITE         0x2
 #define PMAP_PROT_EXECUTE       0x4
-
-/* Errors, as negative values returned by the pmap_* calls. */
-#define PMAP_ENOMEM             (-1)    /* no page for a page table */
-#define PMAP_EINVAL             (-2)    /* bad address, range or protection */
 
 #define PMAP_USER_END           KERNBASE    /* user addresses: [0, 0xC0000000) */
 
@@ -127,21 +124,21 @@ void pmap_destroy(struct pmap *pmap);
 /*
  * Map physical page pa at user address va (page-aligned, below
  * PMAP_USER_END) with prot (PMAP_PROT_*, not 0; pages are always
- * readable), replacing any mapping of va. Returns 0, PMAP_ENOMEM (no page
- * for a page table; pmap unchanged) or PMAP_EINVAL.
+ * readable), replacing any mapping of va. Returns 0, ERROR_NOMEM (no page
+ * for a page table; pmap unchanged) or ERROR_INVAL.
  */
 int pmap_enter(struct pmap *pmap, uintptr_t va, phys_addr_t pa, unsigned int prot);
 
 /*
  * Unmap the pages of [start, end) (page-aligned, at most PMAP_USER_END);
  * unmapped pages in the range are skipped, page tables left empty are
- * freed. Returns 0 or PMAP_EINVAL.
+ * freed. Returns 0 or ERROR_INVAL.
  */
 int pmap_remove(struct pmap *pmap, uintptr_t start, uintptr_t end);
 
 /*
  * Set the protection of the mapped pages of [start, end) to prot; prot 0
- * removes them. Returns 0 or PMAP_EINVAL.
+ * removes them. Returns 0 or ERROR_INVAL.
  */
 int pmap_protect(struct pmap *pmap, uintptr_t start, uintptr_t end, unsigned int prot);
 

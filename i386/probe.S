@@ -3,7 +3,7 @@
  * Faulting-safe accesses (see probe.h). Each arms %gs:PERCPU_ONFAULT with
  * its recovery label around the one instruction that may fault; the page
  * fault handler, finding it set, clears it and resumes there with the
- * stack as it was, so the recovery code can simply return -1.
+ * stack as it was, so the recovery code can simply return ERROR_FAULT.
  *
  * The recovery address is per CPU, so each probe runs with preemption
  * disabled (the per-CPU count, incremented and decremented in place): a
@@ -13,6 +13,7 @@
  * interrupt's exit does.
  */
 #include <i386/probe.h>
+#include <kern/error.h>
 
     .text
     .globl probe_write32
@@ -42,7 +43,7 @@ probe_read32:
 
 probe_fault:
     decl %gs:PROBE_PREEMPT_COUNT
-    movl $-1, %eax
+    movl $ERROR_FAULT, %eax
     ret
 
 /*
@@ -68,6 +69,6 @@ probe_exec:
 probe_exec_fault:
     decl %gs:PROBE_PREEMPT_COUNT
     movl %ebp, %esp
-    movl $-1, %eax
+    movl $ERROR_FAULT, %eax
     popl %ebp
     ret

@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include <kern/error.h>
 #include <kern/percpu.h>
 
 /* Page-fault error code bits (Intel SDM vol. 3, "Page-Fault Exceptions"). */
@@ -29,23 +30,24 @@
  * its access (the recovery address is per CPU).
  */
 
-/* Store value at addr. Returns 0, or -1 when the store faulted. */
+/* Store value at addr. Returns 0, or ERROR_FAULT when the store faulted. */
 int probe_write32(volatile void *addr, uint32_t value);
 
-/* Load *addr into *valuep. Returns 0, or -1 when the load faulted. */
+/* Load *addr into *valuep. Returns 0, or ERROR_FAULT when the load faulted. */
 int probe_read32(const volatile void *addr, uint32_t *valuep);
 
 /*
  * Call the code at addr (which must return with `ret` and preserve %ebp,
- * e.g. a single 0xC3 byte). Returns 0, or -1 when fetching it faulted
- * (not present, or not executable with NX).
+ * e.g. a single 0xC3 byte). Returns 0, or ERROR_FAULT when fetching it
+ * faulted (not present, or not executable with NX).
  */
 int probe_exec(const void *addr);
 
 /*
  * Error code and address of the last page fault a probe caught on this
- * CPU; meaningful right after a probe returned -1, with preemption off
- * across both calls (or on a CPU the caller does not leave).
+ * CPU; meaningful right after a probe returned ERROR_FAULT, with
+ * preemption off across both calls (or on a CPU the caller does not
+ * leave).
  */
 static inline uint32_t
 probe_fault_error(void)

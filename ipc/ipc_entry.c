@@ -26,6 +26,7 @@
 #include <ipc/ipc_entry.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_space.h>
+#include <kern/error.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
 #include <kern/panic.h>
@@ -78,10 +79,11 @@ ipc_entry_alloc_failed(struct ipc_space *space, struct ipc_entry *entry, int err
 {
     if (error == 0) {
         rdxtree_remove(&space->names, MACH_PORT_DEAD - 1);
-        error = RDXTREE_ERR_FULL;
+        error = ERROR_NOSPC;
     }
     kmem_cache_free(&ipc_entry_cache, entry);
-    return (error == RDXTREE_ERR_NOMEM) ? KERN_RESOURCE_SHORTAGE : KERN_NO_SPACE;
+    assert(error == ERROR_NOMEM || error == ERROR_NOSPC);
+    return error_to_kern_return(error);
 }
 
 kern_return_t
@@ -117,7 +119,8 @@ ipc_entry_rename(struct ipc_space *space, struct ipc_entry *entry, mach_port_nam
     assert(entry->space == space && MACH_PORT_VALID(new_name));
     error = rdxtree_insert(&space->names, new_name - 1, entry);
     if (error != 0) {
-        return (error == RDXTREE_ERR_EXIST) ? KERN_NAME_EXISTS : KERN_RESOURCE_SHORTAGE;
+        assert(error == ERROR_EXIST || error == ERROR_NOMEM);
+        return error_to_kern_return(error);
     }
     rdxtree_remove(&space->names, entry->name - 1);
     entry->name = new_name;

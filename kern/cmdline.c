@@ -51,7 +51,7 @@ cmdline_parse(const char *s)
         len++;
     }
     if (len == CMDLINE_SIZE) {
-        return CMDLINE_ETOOLONG;
+        return ERROR_TOOBIG;
     }
 
     for (size_t i = 0; i <= len; i++) {
@@ -69,7 +69,7 @@ cmdline_parse(const char *s)
         }
     }
     if (quoted) {
-        return CMDLINE_EQUOTE;
+        return ERROR_INVAL;
     }
     cmdline_words_size = n;
     memcpy(cmdline_line, s, len + 1);
@@ -133,7 +133,7 @@ cmdline_list_next(const char **listp, char *item, size_t size)
         if (size > 0) {
             item[0] = '\0';
         }
-        return CMDLINE_ETOOLONG;
+        return ERROR_TOOBIG;
     }
     memcpy(item, list, len);
     item[len] = '\0';

@@ -21,18 +21,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <kern/error.h>
+
 /* Longest accepted command line, in bytes including the terminating NUL. */
 #define CMDLINE_SIZE            1024
-
-/* Errors (negative return values). */
-#define CMDLINE_ETOOLONG        (-1)    /* line or list item does not fit */
-#define CMDLINE_EQUOTE          (-2)    /* unterminated double quote */
 
 /*
  * Parse the command line s (NULL means empty) and keep a copy, replacing
  * what a previous call kept. Not thread-safe (boot only). Returns 0, or
- * CMDLINE_ETOOLONG when s has CMDLINE_SIZE bytes or more, or
- * CMDLINE_EQUOTE for an unterminated quote; on error nothing is kept:
+ * ERROR_TOOBIG when s has CMDLINE_SIZE bytes or more, or
+ * ERROR_INVAL for an unterminated quote; on error nothing is kept:
  * the line reads as empty.
  */
 int cmdline_parse(const char *s);
@@ -56,7 +54,7 @@ bool cmdline_has(const char *key);
  * value, skipping empty items ("a,,b," holds a and b). *listp is the rest
  * of the list (NULL counts as empty) and is advanced past the item.
  * Copies the item NUL-terminated into item[size] and returns 1; returns 0
- * at the end of the list; returns CMDLINE_ETOOLONG, with item set to ""
+ * at the end of the list; returns ERROR_TOOBIG, with item set to ""
  * (when size > 0), if the item needs more than size bytes: the caller may
  * go on with the following items. Reentrant.
  */

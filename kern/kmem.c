@@ -70,32 +70,29 @@
  * with interrupts disabled, since interrupt handlers may allocate.
  * Statistics are plain counters under those locks.
  *
- * Host builds (MACH_HOST, for the unit tests and benchmarks) compile
- * this same file with a page backend of their own (kern/kmem_i.h) and
- * threads standing in for CPUs.
+ * Memory comes through the small backend interface of
+ * kern/kmem_backend.h: page blocks for slabs, and whole pages for
+ * kmem_alloc() above KMEM_ALLOC_MAX. The kernel's backend is
+ * kern/kmem_backend.c (vm_page, vm_kmem); host builds (the unit tests
+ * and benchmarks) compile this same file, with no code of their own, over
+ * tests/unit/kmem_host.c, with threads standing in for CPUs.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kern/error.h>
 #include <kern/kmem.h>
+#include <kern/kmem_backend.h>
 #include <kern/list.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/percpu.h>
-#include <kern/spinlock.h>
-#include <machine/param.h>
-
-#ifdef MACH_HOST
-#include <stdio.h>
-#include <string.h>
-#else
 #include <kern/printf.h>
 #include <kern/shell.h>
+#include <kern/spinlock.h>
 #include <kern/string.h>
-#include <vm/vm_kmem.h>
-#include <vm/vm_page.h>
-#endif
+#include <machine/param.h>
 
 /* Slab geometry. */
 #define KMEM_SLAB_ORDER_MAX     5       /* 128 KiB slabs at most */
@@ -108,9 +105,8 @@
 /* Free slabs kmem_gc() leaves in each cache. */
 #define KMEM_GC_RESERVE         1
 
-/* kmem_alloc(): size classes, then page blocks up to 4 MiB. */
+/* kmem_alloc(): size classes, then the backend's large blocks. */
 #define KMEM_NR_ALLOC_CACHES    64
-#define KMEM_LARGE_ORDER_MAX    10
 
 /* Verify mode. */
 #define KMEM_FREE_PATTERN       0xdeadbeefU
@@ -174,72 +170,6 @@ static struct list kmem_cache_list = LIST_INITIALIZER(kmem_cache_list);
 
 static kmem_error_fn kmem_error_hook;
 
-/* Private pointer of the first page of a kmem_alloc() page block. */
-static char kmem_large_tag;
-
-/* ---------------------------------------------------------------- page backend */
-
-#ifndef MACH_HOST
-
-_Static_assert(KMEM_LARGE_ORDER_MAX <= VM_PAGE_ORDER_MAX,
-               "large kmem_alloc() blocks come from vm_page");
-
-/* Descriptor of the page containing a direct-mapped address, or NULL. */
-static struct vm_page *
-kmem_page_lookup(const void *addr)
-{
-    uintptr_t va = (uintptr_t)addr;
-
-    if (va < KERNBASE || va - KERNBASE >= DIRECTMAP_SIZE) {
-        return NULL;
-    }
-    return vm_page_lookup(kvtophys(addr));
-}
-
-void *
-kmem_pages_alloc(unsigned int order)
-{
-    struct vm_page *page;
-
-    page = vm_page_alloc(order, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KMEM);
-    return (page == NULL) ? NULL : vm_page_direct_va(page);
-}
-
-void
-kmem_pages_free(void *addr, unsigned int order)
-{
-    struct vm_page *page = kmem_page_lookup(addr);
-
-    /* vm_page hands out pages with priv NULL: give them back that way. */
-    for (unsigned long i = 0; i < (1UL << order); i++) {
-        page[i].priv = NULL;
-    }
-    vm_page_free(page, order);
-}
-
-void
-kmem_pages_priv_set(void *addr, unsigned int order, void *priv)
-{
-    struct vm_page *page = kmem_page_lookup(addr);
-
-    for (unsigned long i = 0; i < (1UL << order); i++) {
-        page[i].priv = priv;
-    }
-}
-
-bool
-kmem_pages_priv_get(const void *addr, void **privp)
-{
-    struct vm_page *page = kmem_page_lookup(addr);
-
-    if (page == NULL || page->type != VM_PAGE_KMEM) {
-        return false;
-    }
-    *privp = page->priv;
-    return true;
-}
-
-#endif /* MACH_HOST */
 
 /* ---------------------------------------------------------------- verify mode */
 
@@ -381,7 +311,7 @@ kmem_slab_lookup(const void *buf)
 {
     void *priv;
 
-    if (!kmem_pages_priv_get(buf, &priv) || priv == &kmem_large_tag) {
+    if (!kmem_pages_priv_get(buf, &priv)) {
         return NULL;
     }
     return priv;
@@ -997,7 +927,7 @@ kmem_cache_init(struct kmem_cache *cache, const char *name, size_t obj_size,
     if (obj_size == 0 || obj_size > KMEM_OBJ_SIZE_MAX
         || (align & (align - 1)) != 0 || align > PAGE_SIZE
         || (flags & ~KMEM_CACHE_FLAGS) != 0) {
-        return -1;
+        return ERROR_INVAL;
     }
 #ifdef CONFIG_DEBUG
     flags |= KMEM_CACHE_VERIFY;
@@ -1116,41 +1046,17 @@ kmem_alloc_class_size(unsigned int index)
     return (size_t)(index % 8 + 9) << (log - 3);
 }
 
-#ifdef MACH_HOST
-/* Order of the page block of a large allocation (host page backend). */
-static unsigned int
-kmem_large_order(size_t size)
-{
-    unsigned int order = 0;
-
-    while (((size_t)PAGE_SIZE << order) < size) {
-        order++;
-    }
-    return order;
-}
-#endif
 
 void *
 kmem_alloc(size_t size)
 {
-    void *ptr;
-
     if (size - 1 < KMEM_ALLOC_MAX) {
         return kmem_cache_alloc(&kmem_alloc_caches[kmem_alloc_index(size)]);
     }
-    if (size == 0 || size > ((size_t)PAGE_SIZE << KMEM_LARGE_ORDER_MAX)) {
+    if (size == 0 || size > KMEM_LARGE_MAX) {
         return NULL;
     }
-#ifdef MACH_HOST
-    ptr = kmem_pages_alloc(kmem_large_order(size));
-    if (ptr != NULL) {
-        kmem_pages_priv_set(ptr, 0, &kmem_large_tag);
-    }
-#else
-    /* Kernel virtual memory: pages from anywhere, no contiguity needed. */
-    ptr = vm_kmem_alloc(size);
-#endif
-    return ptr;
+    return kmem_large_alloc(size);
 }
 
 size_t
@@ -1159,14 +1065,10 @@ kmem_alloc_size(size_t size)
     if (size - 1 < KMEM_ALLOC_MAX) {
         return kmem_alloc_class_size(kmem_alloc_index(size));
     }
-    if (size == 0 || size > ((size_t)PAGE_SIZE << KMEM_LARGE_ORDER_MAX)) {
+    if (size == 0 || size > KMEM_LARGE_MAX) {
         return 0;
     }
-#ifdef MACH_HOST
-    return (size_t)PAGE_SIZE << kmem_large_order(size);
-#else
-    return P2ROUND(size, PAGE_SIZE);
-#endif
+    return kmem_large_size(size);
 }
 
 void *
@@ -1190,24 +1092,12 @@ kmem_free(void *ptr, size_t size)
         kmem_cache_free(&kmem_alloc_caches[kmem_alloc_index(size)], ptr);
         return;
     }
-#ifdef MACH_HOST
-#ifdef CONFIG_DEBUG
-    {
-        void *priv = NULL;
+    if (!kmem_large_free(ptr, size)) {
+        struct kmem_slab *slab = kmem_slab_lookup(ptr);
 
-        if (!P2ALIGNED((uintptr_t)ptr, PAGE_SIZE)
-            || !kmem_pages_priv_get(ptr, &priv) || priv != &kmem_large_tag) {
-            kmem_error("kmem_alloc_large", KMEM_ERR_INVALID_FREE, ptr, NULL,
-                       (priv != NULL && priv != &kmem_large_tag)
-                       ? ((struct kmem_slab *)priv)->cache->name : NULL);
-            return;
-        }
+        kmem_error("kmem_alloc_large", KMEM_ERR_INVALID_FREE, ptr, NULL,
+                   (slab != NULL) ? slab->cache->name : NULL);
     }
-#endif
-    kmem_pages_free(ptr, kmem_large_order(size));
-#else
-    vm_kmem_free(ptr, size);        /* panics on a range it did not hand out */
-#endif
 }
 
 /* ---------------------------------------------------------------- setup, reaping */
@@ -1361,10 +1251,9 @@ kmem_info(kmem_print_fn print, const char *name)
             found = 1;
         }
     }
-    return found ? 0 : -1;
+    return found ? 0 : ERROR_NOENT;
 }
 
-#ifndef MACH_HOST
 static void
 kmem_shell_print(const char *line)
 {
@@ -1386,4 +1275,3 @@ kmem_shell_info(int argc, char **argv)
 SHELL_CMD_DEFINE(kmem_info, "[cache]",
                  "kmem caches: sizes, objects, slabs, magazines, efficiency",
                  kmem_shell_info);
-#endif

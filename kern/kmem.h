@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kern/error.h>
 #include <kern/kmem_i.h>
 #include <kern/macros.h>
 #include <kern/percpu.h>
@@ -102,8 +103,8 @@ void kmem_setup(void);
  * freed in their constructed state, since a free object may be handed
  * out again without the constructor. name is copied (truncated to
  * KMEM_NAME_SIZE - 1 characters). flags: KMEM_CACHE_*. Takes the cache
- * list lock; allocates nothing. Returns 0, or -1 (cache untouched) for
- * a zero or too large size (over 64 KiB), a bad alignment or unknown
+ * list lock; allocates nothing. Returns 0, or ERROR_INVAL (cache
+ * untouched) for a zero or too large size (over 64 KiB), a bad alignment or unknown
  * flags. A cache is never destroyed.
  */
 int kmem_cache_init(struct kmem_cache *cache, const char *name,
@@ -242,7 +243,7 @@ void kmem_report(kmem_print_fn print);
  * cache named name, when not NULL): object size, slab size, objects per
  * slab, objects in use, total objects, slabs, free slabs, magazine size
  * and efficiency (bytes of objects in use over bytes of slabs). Returns
- * 0, or -1 when no cache has that name.
+ * 0, or ERROR_NOENT when no cache has that name.
  */
 int kmem_info(kmem_print_fn print, const char *name);
 

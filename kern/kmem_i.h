@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Internals of kmem: struct kmem_cache (which callers embed to declare a
- * cache statically, but never touch), what the inline fast paths of
- * kern/kmem.h use, and the page backend. kern/kmem.h includes this file;
- * nothing else may use it except kern/kmem.c and the host page backend
- * of the tests (tests/unit/kmem_host.c).
+ * cache statically, but never touch) and what the inline fast paths of
+ * kern/kmem.h use. kern/kmem.h includes this file; nothing else may use
+ * it except kern/kmem.c. (The memory below kmem is kern/kmem_backend.h.)
  *
  * A magazine is an array of object pointers. Each CPU has, per cache, a
  * pool holding two magazines: "loaded", whose objects are handed out and
@@ -97,29 +96,5 @@ kmem_cpu_pool_get(struct kmem_cache *cache)
 {
     return &cache->cpu_pools[cpu_id()];
 }
-
-/*
- * Page backend: blocks of 2^order pages, naturally aligned, addressed
- * through the direct map, with a private pointer per page. In the kernel
- * kern/kmem.c implements it over vm_page (DIRECTMAP selector, type
- * VM_PAGE_KMEM, vm_page.priv); host tests supply their own
- * (tests/unit/kmem_host.c). All may be called from any context, with or
- * without interrupts enabled, and never call back into kmem.
- */
-
-/* Allocate a block; each page's private pointer is NULL. NULL if none. */
-void *kmem_pages_alloc(unsigned int order);
-
-/* Free a block from kmem_pages_alloc() with the same order. */
-void kmem_pages_free(void *addr, unsigned int order);
-
-/* Set the private pointer of every page of a block. */
-void kmem_pages_priv_set(void *addr, unsigned int order, void *priv);
-
-/*
- * Whether addr lies in a page of a block allocated by kmem_pages_alloc()
- * and not freed; if so, store that page's private pointer in *privp.
- */
-bool kmem_pages_priv_get(const void *addr, void **privp);
 
 #endif /* KERN_KMEM_I_H */

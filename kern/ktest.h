@@ -3,11 +3,19 @@
  * In-kernel tests.
  *
  * A test is a function registered with KTEST_DEFINE(); it is linked into
- * the image and run when named on the command line: `test=NAME[,NAME...]`,
- * or `test=all` for every test not marked KTEST_MANUAL. Results are TAP
- * lines on the console ("ok N name", "not ok N name"), and the kernel then
- * leaves QEMU through isa-debug-exit: status 1 when every test passed,
- * 3 otherwise. A trap or panic during a test ends the run as a failure.
+ * the test image and run when named on the command line:
+ * `test=NAME[,NAME...]`, or `test=all` for every test not marked
+ * KTEST_MANUAL. Results are TAP lines on the console ("ok N name", "not
+ * ok N name"), and the kernel then leaves QEMU through isa-debug-exit:
+ * status 1 when every test passed, 3 otherwise. A trap or panic during a
+ * test ends the run as a failure.
+ *
+ * Only test images (built with KTEST=1, which defines CONFIG_KTEST) hold
+ * the harness and the tests; the production kernel gets the three calls
+ * boot makes (ktest_setup, ktest_run) as empty inlines, so
+ * it carries no test code at all. A test written next to the code it
+ * tests goes inside #ifdef CONFIG_KTEST; KTEST_DEFINE() outside it does
+ * not compile in a production build.
  */
 #ifndef KERN_KTEST_H
 #define KERN_KTEST_H
@@ -15,6 +23,8 @@
 #include <stdbool.h>
 
 #include <kern/macros.h>
+
+#ifdef CONFIG_KTEST
 
 /* Not part of test=all: tests that must fail (harness self-tests). */
 #define KTEST_MANUAL            0x1
@@ -69,5 +79,31 @@ bool ktest_setup(void);
  * Without `test=`, returns at once.
  */
 void ktest_run(void);
+
+#else /* CONFIG_KTEST */
+
+#include <kern/cmdline.h>
+#include <kern/printf.h>
+
+#define KTEST_DEFINE(tname, tfn, tflags)                                    \
+    _Static_assert(0, "KTEST_DEFINE(" #tname ") outside #ifdef CONFIG_KTEST")
+
+/* A production kernel ignores test= (saying so) and boots normally. */
+static inline bool
+ktest_setup(void)
+{
+    if (cmdline_get("test") != NULL) {
+        printf("ktest: test= ignored: this kernel has no in-kernel tests "
+               "(they are in the test image, build/test/mach)\n");
+    }
+    return false;
+}
+
+static inline void
+ktest_run(void)
+{
+}
+
+#endif /* CONFIG_KTEST */
 
 #endif /* KERN_KTEST_H */

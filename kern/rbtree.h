@@ -13,7 +13,7 @@
  *     rbtree_slot_t slot;
  *
  *     if (rbtree_lookup_slot(&tree, key, obj_cmp_key, slot) != NULL)
- *         return EEXIST;
+ *         return ERROR_EXIST;
  *     rbtree_insert_slot(&tree, slot, &obj->node);
  *
  * Augmentation: a tree may carry an update function (rbtree_init()). It

@@ -230,7 +230,7 @@ rdxtree_grow(struct rdxtree *tree, uint32_t key)
     if (root == NULL) {
         root = rdxtree_node_create(tree, rdxtree_key_shift(key));
         if (root == NULL) {
-            return RDXTREE_ERR_NOMEM;
+            return ERROR_NOMEM;
         }
         __atomic_store_n(&tree->root, root, __ATOMIC_RELEASE);
         return 0;
@@ -239,7 +239,7 @@ rdxtree_grow(struct rdxtree *tree, uint32_t key)
         node = rdxtree_node_create(tree, root->shift + RDXTREE_RADIX);
         if (node == NULL) {
             rdxtree_shrink(tree);   /* drop the levels added so far */
-            return RDXTREE_ERR_NOMEM;
+            return ERROR_NOMEM;
         }
         node->slots[0] = root;
         node->nr_used = 1;
@@ -272,7 +272,7 @@ rdxtree_store(struct rdxtree *tree, struct rdxtree_node *node, uint32_t key, voi
             child = rdxtree_node_create(tree, node->shift - RDXTREE_RADIX);
             if (child == NULL) {
                 rdxtree_prune(tree, node);
-                return RDXTREE_ERR_NOMEM;
+                return ERROR_NOMEM;
             }
             child->parent = node;
             child->index = index;
@@ -283,7 +283,7 @@ rdxtree_store(struct rdxtree *tree, struct rdxtree_node *node, uint32_t key, voi
     }
     index = key & RDXTREE_RADIX_MASK;
     if (node->slots[index] != NULL) {
-        return RDXTREE_ERR_EXIST;   /* only reached through existing nodes */
+        return ERROR_EXIST;   /* only reached through existing nodes */
     }
     rdxtree_leaf_set(tree, node, index, value);
     return 0;
@@ -313,7 +313,7 @@ rdxtree_alloc_grow(struct rdxtree *tree, void *value, uint32_t *keyp)
     assert(value != NULL);
     if (root != NULL) {
         if (root->shift == RDXTREE_SHIFT_MAX) {
-            return RDXTREE_ERR_FULL;
+            return ERROR_NOSPC;
         }
         key = (uint32_t)1 << (root->shift + RDXTREE_RADIX);
     }

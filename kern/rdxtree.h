@@ -35,15 +35,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kern/error.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/qsbr.h>
 #include <kern/rdxtree_i.h>
-
-/* Errors returned by the insertion functions. */
-#define RDXTREE_ERR_EXIST       1   /* the key already has a value */
-#define RDXTREE_ERR_NOMEM       2   /* no memory for a node */
-#define RDXTREE_ERR_FULL        3   /* rdxtree_insert_alloc(): all 2^32 keys used */
 
 /* Bytes per node (for reports). */
 #define RDXTREE_NODE_SIZE       sizeof(struct rdxtree_node)
@@ -72,16 +68,16 @@ rdxtree_init(struct rdxtree *tree)
 
 /*
  * Store value (not NULL) at key. Writers serialized by the caller.
- * Returns 0, RDXTREE_ERR_EXIST when key has a value (left in place), or
- * RDXTREE_ERR_NOMEM when a node could not be allocated (tree unchanged).
+ * Returns 0, ERROR_EXIST when key has a value (left in place), or
+ * ERROR_NOMEM when a node could not be allocated (tree unchanged).
  */
 int rdxtree_insert(struct rdxtree *tree, uint32_t key, void *value);
 
 /*
  * Store value (not NULL) at the lowest key without a value and set *keyp
  * to it; O(height) through the free-slot bitmaps. Writers serialized by
- * the caller. Returns 0, RDXTREE_ERR_NOMEM (tree unchanged) or
- * RDXTREE_ERR_FULL when every key is in use.
+ * the caller. Returns 0, ERROR_NOMEM (tree unchanged) or
+ * ERROR_NOSPC when every key is in use.
  */
 static inline int
 rdxtree_insert_alloc(struct rdxtree *tree, void *value, uint32_t *keyp)

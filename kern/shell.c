@@ -10,6 +10,7 @@
 
 #include <kern/clock.h>
 #include <kern/console.h>
+#include <kern/error.h>
 #include <kern/printf.h>
 #include <kern/shell.h>
 #include <kern/string.h>
@@ -36,7 +37,7 @@ shell_exec(char *line)
         }
         if (argc == SHELL_ARGS_MAX) {
             printf("shell: too many arguments (at most %d)\n", SHELL_ARGS_MAX);
-            return -1;
+            return ERROR_TOOBIG;
         }
         argv[argc++] = p;
         while (*p != '\0' && *p != ' ' && *p != '\t') {
@@ -44,7 +45,7 @@ shell_exec(char *line)
         }
     }
     if (argc == 0) {
-        return -1;
+        return ERROR_INVAL;
     }
     argv[argc] = NULL;
     for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++) {
@@ -54,7 +55,7 @@ shell_exec(char *line)
         }
     }
     printf("shell: unknown command '%s' (try 'help')\n", argv[0]);
-    return -1;
+    return ERROR_NOENT;
 }
 
 /* Read one line; returns false when it was too long (and was discarded). */

@@ -27,7 +27,9 @@ void shell_run(void) __noreturn;
 
 /*
  * Run one command line (split on blanks). Prints an error for an unknown
- * command or too many arguments. Returns 0 when a command ran, -1 if not.
+ * command or too many arguments. Returns 0 when a command ran, else
+ * ERROR_INVAL (empty line), ERROR_TOOBIG (too many arguments) or
+ * ERROR_NOENT (unknown command).
  */
 int shell_exec(char *line);
 

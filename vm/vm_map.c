@@ -249,7 +249,7 @@ vm_map_args_check(uintptr_t size, uintptr_t *alignp)
     uintptr_t align = *alignp;
 
     if (size == 0 || !P2ALIGNED(size, PAGE_SIZE) || (align & (align - 1)) != 0) {
-        return VM_MAP_EINVAL;
+        return ERROR_INVAL;
     }
     *alignp = MAX(align, (uintptr_t)PAGE_SIZE);
     return 0;
@@ -262,7 +262,7 @@ vm_map_init(struct vm_map *map, uintptr_t start, uintptr_t end)
     uint32_t flags;
 
     if (start >= end || !P2ALIGNED(start, PAGE_SIZE) || !P2ALIGNED(end, PAGE_SIZE)) {
-        return VM_MAP_EINVAL;
+        return ERROR_INVAL;
     }
 
     flags = spinlock_lock_intr_save(&vm_map_setup_lock);
@@ -319,31 +319,31 @@ vm_map_enter(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
         return error;
     }
     if ((prot & ~VM_MAP_PROT_ALL) != 0) {
-        return VM_MAP_EINVAL;
+        return ERROR_INVAL;
     }
 
     if (flags == VM_MAP_ANYWHERE) {
         prev = vm_map_gap_find(map, size, align, &addr);
         if (prev == NULL) {
-            return VM_MAP_ENOSPC;
+            return ERROR_NOSPC;
         }
     } else if (flags == VM_MAP_FIXED) {
         addr = *addrp;
         if (!P2ALIGNED(addr, align) || addr < map->start || addr > map->end
             || size > map->end - addr) {
-            return VM_MAP_EINVAL;
+            return ERROR_INVAL;
         }
         prev = vm_map_entry_lookup_prev(map, addr);
         if (prev->end > addr || size > prev->end + prev->gap - addr) {
-            return VM_MAP_EEXIST;
+            return ERROR_EXIST;
         }
     } else {
-        return VM_MAP_EINVAL;
+        return ERROR_INVAL;
     }
 
     entry = kmem_cache_alloc(&vm_map_entry_cache);
     if (entry == NULL) {
-        return VM_MAP_ENOMEM;
+        return ERROR_NOMEM;
     }
     entry->start = addr;
     entry->end = addr + size;
@@ -366,7 +366,7 @@ vm_map_entry_split(struct vm_map *map, struct vm_map_entry *entry,
 
     tail = kmem_cache_alloc(&vm_map_entry_cache);
     if (tail == NULL) {
-        return VM_MAP_ENOMEM;
+        return ERROR_NOMEM;
     }
     tail->start = end;
     tail->end = entry->end;
@@ -388,7 +388,7 @@ vm_map_remove(struct vm_map *map, uintptr_t start, uintptr_t end)
     vm_map_assert_locked(map);
     if (start >= end || !P2ALIGNED(start, PAGE_SIZE) || !P2ALIGNED(end, PAGE_SIZE)
         || start < map->start || end > map->end) {
-        return VM_MAP_EINVAL;
+        return ERROR_INVAL;
     }
 
     /* prev: the last entry that keeps pages below start. */
@@ -434,7 +434,7 @@ vm_map_find_free(struct vm_map *map, uintptr_t size, uintptr_t align,
     if (error != 0) {
         return error;
     }
-    return (vm_map_gap_find(map, size, align, addrp) == NULL) ? VM_MAP_ENOSPC : 0;
+    return (vm_map_gap_find(map, size, align, addrp) == NULL) ? ERROR_NOSPC : 0;
 }
 
 const struct vm_map_entry *

@@ -32,10 +32,13 @@
  * locks the kernel map. So never call kmem_alloc() of such sizes, or
  * vm_kmem, while holding a map lock (the lock does not nest).
  *
- * Errors are negative VM_MAP_E* codes, 0 is success. They map one to one
- * onto Mach's kern_return_t for the RPC layer: ENOMEM is
- * KERN_RESOURCE_SHORTAGE, ENOSPC and EEXIST are KERN_NO_SPACE, EINVAL is
- * KERN_INVALID_ARGUMENT. Every failing call leaves the map unchanged.
+ * Errors are the kernel's negative ERROR_* codes (kern/error.h), 0 is
+ * success: ERROR_NOMEM (no memory for an entry), ERROR_NOSPC (no free
+ * range large enough), ERROR_EXIST (a fixed range overlaps an entry),
+ * ERROR_INVAL (bad argument, range outside the map). The Mach VM calls
+ * convert them with error_to_kern_return(), except ERROR_EXIST, which
+ * they report as KERN_NO_SPACE as Mach defines. Every failing call
+ * leaves the map unchanged.
  */
 #ifndef VM_VM_MAP_H
 #define VM_VM_MAP_H
@@ -43,14 +46,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kern/error.h>
 #include <kern/spinlock.h>
 #include <vm/vm_map_i.h>
-
-/* Error codes. */
-#define VM_MAP_ENOMEM           (-1)    /* no memory for an entry */
-#define VM_MAP_ENOSPC           (-2)    /* no free range large enough */
-#define VM_MAP_EEXIST           (-3)    /* fixed range overlaps an entry */
-#define VM_MAP_EINVAL           (-4)    /* bad argument, range outside the map */
 
 /* Protection of an entry; the values of Mach's VM_PROT_*. */
 #define VM_MAP_PROT_NONE        0x0
@@ -88,7 +86,7 @@ typedef void (*vm_map_print_fn)(const char *line);
  * Make map an empty map of [start, end): both multiples of PAGE_SIZE,
  * start < end. The first call also sets up the kmem cache of entries, so
  * it must come after kmem_setup(). The map needs no locking until it is
- * published. Returns 0, or VM_MAP_EINVAL (map untouched) for a bad range.
+ * published. Returns 0, or ERROR_INVAL (map untouched) for a bad range.
  */
 int vm_map_init(struct vm_map *map, uintptr_t start, uintptr_t end);
 
@@ -114,9 +112,9 @@ vm_map_unlock(struct vm_map *map)
  * means PAGE_SIZE. VM_MAP_ANYWHERE: at the lowest address of the map
  * aligned to align where the range fits, stored in *addrp. VM_MAP_FIXED:
  * at *addrp, which must be aligned to align. Map locked. Returns 0, or
- * VM_MAP_EINVAL (bad argument; fixed: range not inside the map),
- * VM_MAP_ENOSPC (anywhere: no free range fits), VM_MAP_EEXIST (fixed: the
- * range overlaps an entry), VM_MAP_ENOMEM (no memory for the entry).
+ * ERROR_INVAL (bad argument; fixed: range not inside the map),
+ * ERROR_NOSPC (anywhere: no free range fits), ERROR_EXIST (fixed: the
+ * range overlaps an entry), ERROR_NOMEM (no memory for the entry).
  */
 int vm_map_enter(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
                  uintptr_t align, unsigned int prot, unsigned int flags);
@@ -126,7 +124,7 @@ int vm_map_enter(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
  * inside the map): entries inside go, entries across a boundary are cut,
  * an entry containing the whole range with pages on both sides is split
  * in two. Unmapped pages in the range are fine. Map locked. Returns 0,
- * or VM_MAP_EINVAL (bad range) or VM_MAP_ENOMEM (a split needs an entry
+ * or ERROR_INVAL (bad range) or ERROR_NOMEM (a split needs an entry
  * and there is no memory; never when the range covers the whole map).
  */
 int vm_map_remove(struct vm_map *map, uintptr_t start, uintptr_t end);
@@ -134,8 +132,8 @@ int vm_map_remove(struct vm_map *map, uintptr_t start, uintptr_t end);
 /*
  * Lowest address aligned to align (as for vm_map_enter()) where size
  * free bytes fit, stored in *addrp. Map locked; the answer holds while
- * the lock is. Returns 0, or VM_MAP_EINVAL (bad size or alignment) or
- * VM_MAP_ENOSPC (nothing fits).
+ * the lock is. Returns 0, or ERROR_INVAL (bad size or alignment) or
+ * ERROR_NOSPC (nothing fits).
  */
 int vm_map_find_free(struct vm_map *map, uintptr_t size, uintptr_t align,
                      uintptr_t *addrp);

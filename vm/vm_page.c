@@ -95,6 +95,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kern/error.h>
 #include <kern/list.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
@@ -1180,18 +1181,18 @@ vm_page_load(unsigned int seg_index, phys_addr_t start, phys_addr_t end)
     if (vm_page_is_setup || seg_index >= VM_PAGE_NR_SEGS || start >= end
         || !P2ALIGNED(start, PAGE_SIZE) || !P2ALIGNED(end, PAGE_SIZE)
         || end > UINT64_MAX - VM_PAGE_BLOCK_SIZE) {
-        return -1;
+        return ERROR_INVAL;
     }
     seg = &vm_page_segs[seg_index];
     if (seg->load_end != 0) {
-        return -1;
+        return ERROR_EXIST;
     }
     for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
         other = &vm_page_segs[i];
         if (other->load_end != 0
             && P2TRUNC(start, VM_PAGE_BLOCK_SIZE) < P2ROUND(other->load_end, VM_PAGE_BLOCK_SIZE)
             && P2TRUNC(other->load_start, VM_PAGE_BLOCK_SIZE) < P2ROUND(end, VM_PAGE_BLOCK_SIZE)) {
-            return -1;
+            return ERROR_EXIST;
         }
     }
     seg->load_start = start;
@@ -1329,7 +1330,7 @@ vm_page_manage_range(phys_addr_t start, phys_addr_t end)
 
     if (!vm_page_is_setup || start >= end || !P2ALIGNED(start, PAGE_SIZE)
         || !P2ALIGNED(end, PAGE_SIZE)) {
-        return -1;
+        return ERROR_INVAL;
     }
     for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
         if (start >= vm_page_segs[i].load_start && end <= vm_page_segs[i].load_end) {
@@ -1338,7 +1339,7 @@ vm_page_manage_range(phys_addr_t start, phys_addr_t end)
         }
     }
     if (seg == NULL) {
-        return -1;
+        return ERROR_INVAL;
     }
 
     /* Pages beyond the descriptors are left out (see vm_page_seg_fit()). */
@@ -1350,7 +1351,7 @@ vm_page_manage_range(phys_addr_t start, phys_addr_t end)
         for (unsigned long i = first; i < last; i++) {
             if (seg->pages[i].type != VM_PAGE_RESERVED) {
                 spinlock_unlock_intr_restore(&seg->lock, flags);
-                return -1;
+                return ERROR_EXIST;
             }
         }
         vm_page_set_type(&seg->pages[first], last - first, VM_PAGE_FREE);
@@ -1410,7 +1411,7 @@ vm_page_seg_stats_get(unsigned int seg_index, struct vm_page_seg_stats *stats)
     uint32_t flags;
 
     if (seg_index >= VM_PAGE_NR_SEGS) {
-        return -1;
+        return ERROR_NOENT;
     }
     seg = &vm_page_segs[seg_index];
     stats->name = vm_page_seg_names[seg_index];
@@ -1556,7 +1557,7 @@ vm_page_check_fail(unsigned int seg_index, unsigned long index, const char *what
            vm_page_seg_names[seg_index],
            (unsigned long long)(seg->base + ((phys_addr_t)index << PAGE_SHIFT)),
            what);
-    return -1;
+    return ERROR_INVAL;
 }
 
 /* Number of free blocks (set nodes) covering the page of descriptor index. */

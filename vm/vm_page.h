@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kern/error.h>
 #include <kern/list.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
@@ -128,9 +129,10 @@ typedef void (*vm_page_print_fn)(const char *line);
  * Declare segment seg as the span [start, end) (page-aligned, start <
  * end), before vm_page_setup(). Segments may be loaded in any order but
  * must not share a 4 MiB block (VM_PAGE_ORDER_MAX): the i386 segment
- * bounds (16 MiB, 896 MiB, 4 GiB) guarantee it. Returns 0, or -1 when seg
- * is invalid or already loaded, the span is empty, unaligned or shares a
- * 4 MiB block with another segment, or vm_page_setup() has run. Boot
+ * bounds (16 MiB, 896 MiB, 4 GiB) guarantee it. Returns 0, ERROR_INVAL
+ * when seg is invalid, the span is empty or unaligned, or vm_page_setup()
+ * has run, or ERROR_EXIST when seg is already loaded or the span shares a
+ * 4 MiB block with another segment. Boot
  * CPU only, no locking.
  */
 int vm_page_load(unsigned int seg, phys_addr_t start, phys_addr_t end);
@@ -152,8 +154,9 @@ void vm_page_setup(phys_addr_t (*bootalloc)(unsigned int npages));
  * segment) to the allocator. Pages between ranges stay reserved. Pages
  * left out by vm_page_setup() are skipped. Before vm_page_ready(): boot
  * CPU only; after: any context (takes the segment lock). Returns 0, or
- * -1 (nothing changed) when the range is empty, unaligned, not inside
- * one segment, or contains a page that is already managed.
+ * (nothing changed) ERROR_INVAL when the range is empty, unaligned or not
+ * inside one segment, ERROR_EXIST when it contains a page that is
+ * already managed.
  */
 int vm_page_manage_range(phys_addr_t start, phys_addr_t end);
 
@@ -286,7 +289,7 @@ unsigned long vm_page_pool_drain(void);
 /*
  * Copy the counters of segment seg into *stats (a consistent snapshot of
  * the free blocks; the pool counts of other CPUs may be slightly stale).
- * Returns 0, or -1 when seg is not below VM_PAGE_NR_SEGS.
+ * Returns 0, or ERROR_NOENT when seg is not below VM_PAGE_NR_SEGS.
  */
 int vm_page_seg_stats_get(unsigned int seg, struct vm_page_seg_stats *stats);
 
@@ -317,8 +320,8 @@ void vm_page_info(vm_page_print_fn print);
  * Check every invariant of every segment: descriptors, bitmaps and
  * counters agree, free blocks are fully coalesced, reserved pages are
  * never free, pools hold what their counters say. O(pages); for tests.
- * Other CPUs must not allocate meanwhile. Returns 0, or -1 after
- * printing the first violation found.
+ * Other CPUs must not allocate meanwhile. Returns 0, or ERROR_INVAL
+ * (the state is invalid) after printing the first violation found.
  */
 int vm_page_check(void);
 

@@ -6,5 +6,5 @@
 # at the top of bench_ipc.c; the kernel twin is test=ipc_bench.
 BENCHES += ipc
 bench_ipc_SRCS := tests/bench/bench_ipc.c kern/kmem.c tests/unit/kmem_host.c kern/qsbr.c \
-	kern/rdxtree.c ipc/ipc_entry.c ipc/ipc_port.c ipc/ipc_right.c ipc/ipc_space.c
+	kern/rdxtree.c kern/error.c ipc/ipc_entry.c ipc/ipc_port.c ipc/ipc_right.c ipc/ipc_space.c
 bench_ipc_LIBS :=

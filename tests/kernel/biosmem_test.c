@@ -77,7 +77,7 @@ biosmem_test_segments_fn(void)
         total += w.segment.nr_pages;
     }
     KTEST_ASSERT(total > 0);
-    KTEST_ASSERT(biosmem_segment_get(BIOSMEM_NR_SEGS, &(struct biosmem_segment){ 0 }) == -1);
+    KTEST_ASSERT(biosmem_segment_get(BIOSMEM_NR_SEGS, &(struct biosmem_segment){ 0 }) == ERROR_NOENT);
 }
 
 /*
@@ -105,7 +105,7 @@ biosmem_test_handoff_fn(void)
     }
     KTEST_ASSERT(biosmem_bootalloc(1) == 0);
     KTEST_ASSERT(biosmem_bootalloc_low(1, 0x100000) == 0);
-    KTEST_ASSERT(biosmem_boot_data_reserve(0x100000, 0x101000, "late") == -1);
+    KTEST_ASSERT(biosmem_boot_data_reserve(0x100000, 0x101000, "late") == ERROR_INVAL);
 }
 
 KTEST_DEFINE(biosmem_segments, biosmem_test_segments_fn, 0);

@@ -2,7 +2,7 @@
 /*
  * test=ipc_bench (manual): instruction counts of IPC name spaces, for
  * QEMU with -icount shift=0,sleep=off, where rdtsc counts guest
- * instructions (tools/bench-kernel ipc_bench mach 256M).
+ * instructions (tools/bench-kernel ipc_bench build/test/mach 256M).
  *
  *   lookups      ipc_entry_lookup() (the lockless radix walk) and
  *                ipc_right_type() (space lock, walk, dead-port check) in

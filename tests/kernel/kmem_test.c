@@ -316,7 +316,7 @@ kmem_test_functional(void)
     kmem_test_reap();
     kmem_report(kmem_test_print);
     kmem_info(kmem_test_print, "ktest_ctor");
-    ktest_assert_msg(kmem_info(kmem_test_print, "no_such_cache") == -1,
+    ktest_assert_msg(kmem_info(kmem_test_print, "no_such_cache") == ERROR_NOENT,
                      "kmem_info of an unknown cache fails");
     kmem_test_check_returned("kmem", baseline);
 }

@@ -124,9 +124,9 @@ vm_map_test_step(struct vm_map *map, uint32_t *seed, unsigned int op)
                              VM_MAP_ANYWHERE);
         if (expect < 0) {
             vm_map_test_nr_full++;
-            ktest_assert_msg(error == VM_MAP_ENOSPC, "op %u: anywhere %u pages: %d", op, n,
+            ktest_assert_msg(error == ERROR_NOSPC, "op %u: anywhere %u pages: %d", op, n,
                              error);
-            return error == VM_MAP_ENOSPC;
+            return error == ERROR_NOSPC;
         }
         ktest_assert_msg(error == 0 && addr == vm_map_test_addr(expect),
                          "op %u: anywhere %u pages aligned to %u: %d at %#lx, lowest fit %#lx",
@@ -139,8 +139,8 @@ vm_map_test_step(struct vm_map *map, uint32_t *seed, unsigned int op)
         addr = vm_map_test_addr(first);
         error = vm_map_enter(map, &addr, n * PAGE_SIZE, align * PAGE_SIZE, VM_MAP_PROT_READ,
                              VM_MAP_FIXED);
-        expect = (first + n > VM_MAP_TEST_PAGES) ? VM_MAP_EINVAL
-                 : !vm_map_test_free(first, n) ? VM_MAP_EEXIST : 0;
+        expect = (first + n > VM_MAP_TEST_PAGES) ? ERROR_INVAL
+                 : !vm_map_test_free(first, n) ? ERROR_EXIST : 0;
         ktest_assert_msg(error == expect, "op %u: fixed %u pages at page %u: %d, expected %d",
                          op, n, first, error, expect);
         if (error == 0) {
@@ -226,15 +226,15 @@ vm_map_test(void)
     /* The top of the 32-bit address space: no wrap-around. */
     KTEST_ASSERT(vm_map_init(map, 0xFFFF0000, 0xFFFFF000) == 0);
     vm_map_lock(map);
-    KTEST_ASSERT(vm_map_find_free(map, PAGE_SIZE, 0x80000000, &addr) == VM_MAP_ENOSPC);
+    KTEST_ASSERT(vm_map_find_free(map, PAGE_SIZE, 0x80000000, &addr) == ERROR_NOSPC);
     KTEST_ASSERT(vm_map_enter(map, &addr, 15 * PAGE_SIZE, 0, VM_MAP_PROT_RW,
                               VM_MAP_ANYWHERE) == 0 && addr == 0xFFFF0000);
     KTEST_ASSERT(vm_map_remove(map, 0xFFFFE000, 0xFFFFF000) == 0);
-    KTEST_ASSERT(vm_map_find_free(map, PAGE_SIZE, 0x4000, &addr) == VM_MAP_ENOSPC);
+    KTEST_ASSERT(vm_map_find_free(map, PAGE_SIZE, 0x4000, &addr) == ERROR_NOSPC);
     KTEST_ASSERT(vm_map_find_free(map, PAGE_SIZE, 0, &addr) == 0 && addr == 0xFFFFE000);
     addr = 0xFFFFE000;
     KTEST_ASSERT(vm_map_enter(map, &addr, 2 * PAGE_SIZE, 0, VM_MAP_PROT_RW, VM_MAP_FIXED)
-                 == VM_MAP_EINVAL);
+                 == ERROR_INVAL);
     KTEST_ASSERT(vm_map_remove(map, 0xFFFF0000, 0xFFFFF000) == 0);
     KTEST_ASSERT(vm_map_check(map) == NULL && vm_map_first(map) == NULL);
     vm_map_unlock(map);

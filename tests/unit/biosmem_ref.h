@@ -354,7 +354,7 @@ ref_check_map(void)
         }
     }
     if (biosmem_map_get(map.nr, &(phys_addr_t){ 0 }, &(phys_addr_t){ 0 },
-                        &(uint32_t){ 0 }) != -1) {
+                        &(uint32_t){ 0 }) != ERROR_NOENT) {
         return ref_fail("map: entry past the end readable");
     }
 
@@ -408,7 +408,7 @@ ref_check_segments(void)
     if (!ref_check_range_shape(&free_ranges, "free")) {
         return false;
     }
-    if (biosmem_segment_get(BIOSMEM_NR_SEGS, &segment) != -1) {
+    if (biosmem_segment_get(BIOSMEM_NR_SEGS, &segment) != ERROR_NOENT) {
         return ref_fail("segment: invalid index accepted");
     }
 
@@ -482,11 +482,11 @@ ref_model_add(uint64_t base, uint64_t len, uint32_t type)
     int want = 0;
 
     if (ref.sanitized) {
-        want = -1;
+        want = ERROR_INVAL;
     } else if (len != 0) {
         if (ref.nr_entries == BIOSMEM_MAP_MAX) {
             ref.map_dropped++;
-            want = -1;
+            want = ERROR_NOSPC;
         } else {
             ref.entries[ref.nr_entries++] = (struct ref_range){
                 .start = base,
@@ -524,14 +524,14 @@ ref_op_reserve(uint64_t start, uint64_t end)
     int want = 0, got = biosmem_boot_data_reserve(start, end, "test");
 
     if (start > end || ref.handed_off) {
-        want = -1;
+        want = ERROR_INVAL;
     } else {
         start = start < ref_limit ? start : ref_limit;
         end = end < ref_limit ? end : ref_limit;
         if (start < end) {
             if (ref.nr_boot == BIOSMEM_BOOT_DATA_MAX) {
                 ref.boot_dropped++;
-                want = -1;
+                want = ERROR_NOSPC;
             } else {
                 ref.boot[ref.nr_boot++] = (struct ref_range){ .start = start, .end = end };
             }
@@ -670,13 +670,13 @@ ref_op_release(uint64_t start, uint64_t end, bool with_fn)
     got = biosmem_release(start, end, with_fn ? ref_ranges_collect : NULL, &released);
 
     if (start > end) {
-        want = -1;
+        want = ERROR_INVAL;
     } else if (cs < ce) {
         for (unsigned int i = 0; i < ref.nr_boot; i++) {
             splits += ref.boot[i].start < cs && ref.boot[i].end > ce;
         }
         if (ref.nr_boot + splits > BIOSMEM_BOOT_DATA_MAX) {
-            want = -1;
+            want = ERROR_NOSPC;
         }
     }
     if (got != want) {

@@ -6,5 +6,5 @@
 # exhaustion, and 300,000 names in one space with every page back.
 UNIT_TESTS += ipc_space
 unit_ipc_space_SRCS := tests/unit/test_ipc_space.c tests/unit/kmem_host.c kern/kmem.c \
-	kern/qsbr.c kern/rdxtree.c ipc/ipc_entry.c ipc/ipc_port.c ipc/ipc_right.c ipc/ipc_space.c
+	kern/qsbr.c kern/rdxtree.c kern/error.c ipc/ipc_entry.c ipc/ipc_port.c ipc/ipc_right.c ipc/ipc_space.c
 unit_ipc_space_CFLAGS :=

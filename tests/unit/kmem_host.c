@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include <kern/kmem.h>
+#include <kern/kmem_backend.h>
 #include <kern/macros.h>
 #include <machine/param.h>
 
@@ -33,6 +34,10 @@
 #define KMEM_HOST_FREE          0
 #define KMEM_HOST_HEAD          1   /* first page of an allocated block */
 #define KMEM_HOST_TAIL          2   /* other pages of an allocated block */
+#define KMEM_HOST_LARGE         3   /* first page of a kmem_large_alloc() block */
+
+_Static_assert(((size_t)PAGE_SIZE << KMEM_HOST_ORDER_MAX) >= KMEM_LARGE_MAX,
+               "the largest kmem_alloc() is one block of the arena");
 
 static pthread_mutex_t kmem_host_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *kmem_host_arena;
@@ -128,8 +133,9 @@ kmem_host_index(const void *addr)
     return (a - base) >> PAGE_SHIFT;
 }
 
-void *
-kmem_pages_alloc(unsigned int order)
+/* Allocate a block whose first page gets state head (HEAD or LARGE). */
+static void *
+kmem_host_block_alloc(unsigned int order, uint8_t head)
 {
     unsigned long index, nr = 1UL << order;
     void *addr;
@@ -166,7 +172,7 @@ kmem_pages_alloc(unsigned int order)
     for (unsigned long i = 0; i < nr; i++) {
         __atomic_store_n(&kmem_host_priv[index + i], NULL, __ATOMIC_RELAXED);
         __atomic_store_n(&kmem_host_state[index + i],
-                         (i == 0) ? KMEM_HOST_HEAD : KMEM_HOST_TAIL, __ATOMIC_RELEASE);
+                         (i == 0) ? head : KMEM_HOST_TAIL, __ATOMIC_RELEASE);
     }
     kmem_host_order[index] = (uint8_t)order;
     kmem_host_used += nr;
@@ -177,15 +183,20 @@ kmem_pages_alloc(unsigned int order)
     return addr;
 }
 
-void
-kmem_pages_free(void *addr, unsigned int order)
+/*
+ * Free the block at addr if it is one of order whose first page has state
+ * head; returns false, changing nothing, otherwise.
+ */
+static bool
+kmem_host_block_free(void *addr, unsigned int order, uint8_t head)
 {
     unsigned long index = kmem_host_index(addr), nr = 1UL << order;
 
     pthread_mutex_lock(&kmem_host_lock);
     if (index == KMEM_HOST_NONE || !P2ALIGNED((uintptr_t)addr, PAGE_SIZE)
-        || kmem_host_state[index] != KMEM_HOST_HEAD || kmem_host_order[index] != order) {
-        kmem_host_die("bad free of %p, order %u", addr, order);
+        || kmem_host_state[index] != head || kmem_host_order[index] != order) {
+        pthread_mutex_unlock(&kmem_host_lock);
+        return false;
     }
     for (unsigned long i = 0; i < nr; i++) {
         __atomic_store_n(&kmem_host_state[index + i], KMEM_HOST_FREE, __ATOMIC_RELEASE);
@@ -194,6 +205,51 @@ kmem_pages_free(void *addr, unsigned int order)
     kmem_host_free_push(index, order);
     kmem_host_used -= nr;
     pthread_mutex_unlock(&kmem_host_lock);
+    return true;
+}
+
+void *
+kmem_pages_alloc(unsigned int order)
+{
+    return kmem_host_block_alloc(order, KMEM_HOST_HEAD);
+}
+
+void
+kmem_pages_free(void *addr, unsigned int order)
+{
+    if (!kmem_host_block_free(addr, order, KMEM_HOST_HEAD)) {
+        kmem_host_die("bad free of %p, order %u", addr, order);
+    }
+}
+
+/* Order of the block of a large allocation of size bytes. */
+static unsigned int
+kmem_host_large_order(size_t size)
+{
+    unsigned int order = 0;
+
+    while (((size_t)PAGE_SIZE << order) < size) {
+        order++;
+    }
+    return order;
+}
+
+void *
+kmem_large_alloc(size_t size)
+{
+    return kmem_host_block_alloc(kmem_host_large_order(size), KMEM_HOST_LARGE);
+}
+
+size_t
+kmem_large_size(size_t size)
+{
+    return (size_t)PAGE_SIZE << kmem_host_large_order(size);
+}
+
+bool
+kmem_large_free(void *ptr, size_t size)
+{
+    return kmem_host_block_free(ptr, kmem_host_large_order(size), KMEM_HOST_LARGE);
 }
 
 void

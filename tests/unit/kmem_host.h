@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Host page backend of kern/kmem.c (the functions declared at the end of
- * kern/kmem_i.h), for the unit tests and the benchmarks.
+ * Host backend of kern/kmem.c (the interface of kern/kmem_backend.h),
+ * for the unit tests and the benchmarks: kern/kmem.c itself is the
+ * kernel's, unchanged.
  *
  * Pages come from one anonymous mapping aligned to 4 MiB, handed out as
  * naturally aligned blocks of 2^order pages (free blocks are kept per
- * order, never merged, which is enough for kmem's few orders). A side
- * array keeps each page's state and private pointer, so the lookup of an
- * address is an index, as vm_page_lookup() is in the kernel. Freed pages
- * are poisoned for AddressSanitizer, so that kmem touching a slab it gave
- * back is caught. A bad free (unknown block, wrong order) aborts.
+ * order, never merged, which is enough for kmem's few orders). Large
+ * kmem_alloc() blocks are such blocks too, of the smallest order that
+ * holds the size. A side array keeps each page's state and private
+ * pointer, so the lookup of an address is an index, as vm_page_lookup()
+ * is in the kernel. Freed pages are poisoned for AddressSanitizer, so
+ * that kmem touching a slab it gave back is caught. A bad slab free
+ * (unknown block, wrong order) aborts; a bad large free is refused
+ * (kmem_large_free() returns false) so kmem's verify mode can report it.
  */
 #ifndef TESTS_UNIT_KMEM_HOST_H
 #define TESTS_UNIT_KMEM_HOST_H

@@ -471,7 +471,7 @@ test_phys_limit(void)
     uint32_t t;
 
     biosmem_reset();
-    tap_check(biosmem_phys_limit_set(0) == -1 && biosmem_phys_limit_set(0x1001) == -1,
+    tap_check(biosmem_phys_limit_set(0) == ERROR_INVAL && biosmem_phys_limit_set(0x1001) == ERROR_INVAL,
               "phys limit: 0 and unaligned limits refused");
     tap_check(biosmem_phys_limit_set(UINT64_C(1) << 31) == 0, "phys limit: 2 GiB accepted");
     for (unsigned int i = 0; i < ARRAY_SIZE(big); i++) {
@@ -486,7 +486,7 @@ test_phys_limit(void)
     tap_check(report_has("biosmem: warning: ignoring 3145728 KiB (3072 MiB) of memory "
                          "above 2048 MiB, the CPU's physical address limit"),
               "phys limit: the warning names the CPU's limit");
-    tap_check(biosmem_phys_limit_set(UINT64_C(1) << 36) == -1,
+    tap_check(biosmem_phys_limit_set(UINT64_C(1) << 36) == ERROR_INVAL,
               "phys limit: refused once the map is sanitized");
     biosmem_reset();
 }
@@ -583,11 +583,11 @@ test_boot_data(void)
 
     tap_check(ok(ref_op_handoff()), "handoff: ranges are the free ranges");
     tap_check(ok(ref_op_handoff()), "handoff: a second call hands nothing");
-    tap_check(biosmem_bootalloc(1) == 0 && biosmem_boot_data_reserve(0, 1, "x") == -1,
+    tap_check(biosmem_bootalloc(1) == 0 && biosmem_boot_data_reserve(0, 1, "x") == ERROR_INVAL,
               "handoff: no more boot allocations or boot data");
     agree = ok(ref_op_release(0, 4 * GiB, true));
     tap_check(agree, "release after handoff: everything left reaches the callback");
-    tap_check(biosmem_release(2, 1, NULL, NULL) == -1, "release: inverted range refused");
+    tap_check(biosmem_release(2, 1, NULL, NULL) == ERROR_INVAL, "release: inverted range refused");
 }
 
 static void
@@ -609,7 +609,7 @@ test_overflow(void)
               && report_has("biosmem: warning: 72 memory map entries dropped "
                             "(table of 128 full)"),
               "map table full: 72 entries dropped and reported");
-    tap_check(biosmem_map_add(0, MiB, AVL) == -1, "map_add after sanitize refused");
+    tap_check(biosmem_map_add(0, MiB, AVL) == ERROR_INVAL, "map_add after sanitize refused");
 
     for (unsigned int i = 0; i < 70; i++) {
         agree = agree && ok(ref_op_reserve(17 * MiB + i * 0x2000, 17 * MiB + i * 0x2000 + 1));
@@ -624,7 +624,7 @@ test_overflow(void)
     /* Cutting a hole into a range needs a slot: refused while full. */
     agree = ok(ref_op_release(17 * MiB, 17 * MiB + 1, false))
             && ok(ref_op_reserve(40 * MiB, 41 * MiB))
-            && biosmem_release(40 * MiB + 5, 40 * MiB + 6, NULL, NULL) == -1
+            && biosmem_release(40 * MiB + 5, 40 * MiB + 6, NULL, NULL) == ERROR_NOSPC
             && ok(ref_op_release(40 * MiB + 5, 40 * MiB + 6, true))
             && ok(ref_op_release(17 * MiB + 0x2000, 17 * MiB + 0x2001, true))
             && biosmem_release(40 * MiB + 5, 40 * MiB + 6, NULL, NULL) == 0;
@@ -775,7 +775,7 @@ test_multiboot(void)
     fake_put_entry(0x91018, 8, 1 * MiB, 63 * MiB, AVL);
     ref_reset();
     static const struct entry partial_want[] = { { 0, 0x9f000, AVL } };
-    tap_check(biosmem_setup_multiboot(0x90000, 0x100000, 0x15a000, fake_ptov) == -1
+    tap_check(biosmem_setup_multiboot(0x90000, 0x100000, 0x15a000, fake_ptov) == ERROR_INVAL
               && map_is(partial_want, 1),
               "multiboot: malformed entry size stops the walk, with an error");
 
@@ -787,7 +787,7 @@ test_multiboot(void)
         { 0, 0x9f000, AVL },
         { 0x100000, 0x4000000, AVL },
     };
-    tap_check(biosmem_setup_multiboot(0x90000, 0x100000, 0x15a000, fake_ptov) == -1
+    tap_check(biosmem_setup_multiboot(0x90000, 0x100000, 0x15a000, fake_ptov) == ERROR_INVAL
               && map_is(short_want, ARRAY_SIZE(short_want)),
               "multiboot: entry overrunning the map length refused, with an error");
     fake_put_entry(0x91034, 20, 0xfffc0000, 0x40000, RES);
@@ -797,7 +797,7 @@ test_multiboot(void)
     mbi.mods_addr = 0x93ff0;
     fake_put(0x90000, &mbi, sizeof(mbi));
     ref_reset();
-    tap_check(biosmem_setup_multiboot(0x90000, 0x100000, 0x15a000, fake_ptov) == -1,
+    tap_check(biosmem_setup_multiboot(0x90000, 0x100000, 0x15a000, fake_ptov) == ERROR_INVAL,
               "multiboot: unreachable data reported as an error");
     report_run();
     tap_check(report_has("biosmem: boot data 0x0000000050000000-0x0000000050000001 "
@@ -807,7 +807,7 @@ test_multiboot(void)
               "multiboot: unreachable string and table still protected");
 
     ref_reset();
-    tap_check(biosmem_setup_multiboot(0x80000, 0, 0, fake_ptov) == -1
+    tap_check(biosmem_setup_multiboot(0x80000, 0, 0, fake_ptov) == ERROR_INVAL
               && biosmem_map_count() == 0,
               "multiboot: unreachable info structure refused");
 }

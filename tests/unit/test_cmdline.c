@@ -104,10 +104,10 @@ test_quotes(void)
 
     /* Unterminated quote: rejected, nothing kept (even the earlier line). */
     TAP_CHECK(cmdline_parse("a=1") == 0 && get_is("a", "1"));
-    TAP_CHECK(cmdline_parse("a=1 b=\"x y") == CMDLINE_EQUOTE);
+    TAP_CHECK(cmdline_parse("a=1 b=\"x y") == ERROR_INVAL);
     TAP_CHECK(get_is("a", NULL) && get_is("b", NULL) && strcmp(cmdline_raw(), "") == 0);
-    TAP_CHECK(cmdline_parse("\"") == CMDLINE_EQUOTE && strcmp(cmdline_raw(), "") == 0);
-    TAP_CHECK(cmdline_parse("a=\"1\" \"") == CMDLINE_EQUOTE && get_is("a", NULL));
+    TAP_CHECK(cmdline_parse("\"") == ERROR_INVAL && strcmp(cmdline_raw(), "") == 0);
+    TAP_CHECK(cmdline_parse("a=\"1\" \"") == ERROR_INVAL && get_is("a", NULL));
 }
 
 static void
@@ -124,7 +124,7 @@ test_limits(void)
     /* One byte more: rejected whole, the previous line dropped. */
     memset(line, 'x', CMDLINE_SIZE);
     line[CMDLINE_SIZE] = '\0';
-    TAP_CHECK(cmdline_parse(line) == CMDLINE_ETOOLONG);
+    TAP_CHECK(cmdline_parse(line) == ERROR_TOOBIG);
     TAP_CHECK(strcmp(cmdline_raw(), "") == 0 && !cmdline_has("x"));
     line[CMDLINE_SIZE - 1] = '\0';
     TAP_CHECK(!cmdline_has(line));
@@ -144,7 +144,7 @@ test_limits(void)
     /* Quotes only: 1023 bytes, the last one an unterminated quote. */
     memset(line, '"', CMDLINE_SIZE - 1);
     line[CMDLINE_SIZE - 1] = '\0';
-    TAP_CHECK(cmdline_parse(line) == CMDLINE_EQUOTE);
+    TAP_CHECK(cmdline_parse(line) == ERROR_INVAL);
     line[CMDLINE_SIZE - 2] = ' ';
     TAP_CHECK(cmdline_parse(line) == 0 && !cmdline_has("\""));
 }
@@ -162,7 +162,7 @@ list_items(const char *list, size_t size)
         if (out[0] != '\0') {
             strcat(out, "|");
         }
-        strcat(out, ret == 1 ? item : (ret == CMDLINE_ETOOLONG && item[0] == '\0') ? "!" : "?");
+        strcat(out, ret == 1 ? item : (ret == ERROR_TOOBIG && item[0] == '\0') ? "!" : "?");
     }
     /* The end is sticky. */
     if (cmdline_list_next(&list, item, size) != 0) {
@@ -195,7 +195,7 @@ test_list(void)
     /* size 0: nothing is written, even on error. */
     list = "a";
     item[0] = 'Q';
-    TAP_CHECK(cmdline_list_next(&list, item, 0) == CMDLINE_ETOOLONG && item[0] == 'Q');
+    TAP_CHECK(cmdline_list_next(&list, item, 0) == ERROR_TOOBIG && item[0] == 'Q');
     TAP_CHECK(cmdline_list_next(&list, item, 0) == 0);
 
     /* Straight from the command line. */

@@ -213,14 +213,14 @@ test_layout(void)
     tap_check(bad_count == 0, "layout: at least 4 objects per slab below 32 KiB slabs (%u bad)",
               bad_count);
 
-    tap_check(kmem_cache_init(&bad, "bad", 0, 0, NULL, 0) == -1, "init: size 0 refused");
-    tap_check(kmem_cache_init(&bad, "bad", 65537, 0, NULL, 0) == -1,
+    tap_check(kmem_cache_init(&bad, "bad", 0, 0, NULL, 0) == ERROR_INVAL, "init: size 0 refused");
+    tap_check(kmem_cache_init(&bad, "bad", 65537, 0, NULL, 0) == ERROR_INVAL,
               "init: size above 64 KiB refused");
-    tap_check(kmem_cache_init(&bad, "bad", 64, 24, NULL, 0) == -1,
+    tap_check(kmem_cache_init(&bad, "bad", 64, 24, NULL, 0) == ERROR_INVAL,
               "init: alignment not a power of two refused");
-    tap_check(kmem_cache_init(&bad, "bad", 64, 2 * PAGE_SIZE, NULL, 0) == -1,
+    tap_check(kmem_cache_init(&bad, "bad", 64, 2 * PAGE_SIZE, NULL, 0) == ERROR_INVAL,
               "init: alignment above a page refused");
-    tap_check(kmem_cache_init(&bad, "bad", 64, 0, NULL, 0x80) == -1, "init: unknown flag refused");
+    tap_check(kmem_cache_init(&bad, "bad", 64, 0, NULL, 0x80) == ERROR_INVAL, "init: unknown flag refused");
 
     {
         struct kmem_cache *cache = cache_new();
@@ -1119,7 +1119,7 @@ test_report(void)
               && total == per_slab && mag == 0 && strchr(report_lines[1], '%') != NULL,
               "kmem_info: sizes, counts and efficiency of the cache");
     nr_report_lines = 0;
-    tap_check(kmem_info(report_print, "no_such_cache") == -1 && nr_report_lines == 1,
+    tap_check(kmem_info(report_print, "no_such_cache") == ERROR_NOENT && nr_report_lines == 1,
               "kmem_info: unknown cache name gives -1");
     nr_report_lines = 0;
     kmem_info(report_print, NULL);

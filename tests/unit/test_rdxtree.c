@@ -356,7 +356,7 @@ run_sequence(enum key_dist dist, unsigned long nr_ops, unsigned int remove_bias,
             int error = rdxtree_insert(&tree, key, value);
 
             if (model_get(&m, key) != NULL) {
-                ok = error == RDXTREE_ERR_EXIST;
+                ok = error == ERROR_EXIST;
             } else {
                 ok = error == 0;
                 model_put(&m, key, value);
@@ -494,7 +494,7 @@ test_edges(void)
     tap_check(rdxtree_insert_alloc(&tree, value_of(0, 0), &key) == 0 && key == 0
               && rdxtree_height(&tree) == 1 && tree.nr_nodes == 1,
               "first allocated key is 0, in a single leaf");
-    tap_check(rdxtree_insert(&tree, 0, value_of(0, 1)) == RDXTREE_ERR_EXIST
+    tap_check(rdxtree_insert(&tree, 0, value_of(0, 1)) == ERROR_EXIST
               && rdxtree_lookup(&tree, 0) == value_of(0, 0),
               "inserting an existing key fails and keeps the value");
     tap_check(rdxtree_insert(&tree, UINT32_MAX, value_of(UINT32_MAX, 0)) == 0
@@ -650,11 +650,11 @@ test_nomem(void)
                 bad++;
             }
         } else {
-            error = (model_get(&m, key) != NULL) ? -1 : rdxtree_insert(&tree, key, value_of(key, 0));
+            error = (model_get(&m, key) != NULL) ? ERROR_EXIST : rdxtree_insert(&tree, key, value_of(key, 0));
         }
         if (error == 0) {
             model_put(&m, key, value_of(key, 0));
-        } else if (error == RDXTREE_ERR_NOMEM) {
+        } else if (error == ERROR_NOMEM) {
             failures++;
             if (check_structure(&tree, m.n) != NULL) {
                 bad++;
@@ -669,7 +669,7 @@ test_nomem(void)
     }
     tap_check(failures > 0 && bad == 0 && check_structure(&tree, m.n) == NULL
               && iteration_matches(&tree, &m),
-              "with 40 pages, %lu insertions fail with RDXTREE_ERR_NOMEM and leave the tree "
+              "with 40 pages, %lu insertions fail with ERROR_NOMEM and leave the tree "
               "as it was (%zu values kept)", failures, m.n);
     kmem_host_limit_set(~0UL);
     while (m.n > 0) {

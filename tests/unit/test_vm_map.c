@@ -16,7 +16,7 @@
  * random addresses, and after every operation vm_map_check() (tree and
  * list order, every gap and subtree maximum recomputed) plus, regularly,
  * the whole entry list compared with the model. Then exhaustion (kmem out
- * of pages: ENOMEM with the map unchanged), threads sharing a map under
+ * of pages: ERROR_NOMEM with the map unchanged), threads sharing a map under
  * its lock, and a check that vm_map_check() does notice corruption. Every
  * part ends by removing everything and checking that kmem got every page
  * back.
@@ -127,48 +127,48 @@ test_args(void)
     struct vm_map map;
     uintptr_t addr;
 
-    tap_check(vm_map_init(&map, pages(2), pages(2)) == VM_MAP_EINVAL
-              && vm_map_init(&map, pages(3), pages(2)) == VM_MAP_EINVAL
-              && vm_map_init(&map, 1, pages(2)) == VM_MAP_EINVAL
-              && vm_map_init(&map, 0, pages(2) + 1) == VM_MAP_EINVAL,
+    tap_check(vm_map_init(&map, pages(2), pages(2)) == ERROR_INVAL
+              && vm_map_init(&map, pages(3), pages(2)) == ERROR_INVAL
+              && vm_map_init(&map, 1, pages(2)) == ERROR_INVAL
+              && vm_map_init(&map, 0, pages(2) + 1) == ERROR_INVAL,
               "init: empty, reversed or unaligned ranges refused");
     tap_check(vm_map_init(&map, pages(16), pages(32)) == 0 && map_ok(&map, "init"),
               "init: [16, 32) pages");
 
     vm_map_lock(&map);
-    tap_check(vm_map_enter(&map, &addr, 0, 0, VM_MAP_PROT_RW, VM_MAP_ANYWHERE) == VM_MAP_EINVAL
+    tap_check(vm_map_enter(&map, &addr, 0, 0, VM_MAP_PROT_RW, VM_MAP_ANYWHERE) == ERROR_INVAL
               && vm_map_enter(&map, &addr, 100, 0, VM_MAP_PROT_RW, VM_MAP_ANYWHERE)
-                 == VM_MAP_EINVAL
+                 == ERROR_INVAL
               && vm_map_enter(&map, &addr, pages(1), pages(3), VM_MAP_PROT_RW,
-                              VM_MAP_ANYWHERE) == VM_MAP_EINVAL
-              && vm_map_enter(&map, &addr, pages(1), 0, 0x8, VM_MAP_ANYWHERE) == VM_MAP_EINVAL
-              && vm_map_enter(&map, &addr, pages(1), 0, VM_MAP_PROT_RW, 0) == VM_MAP_EINVAL
+                              VM_MAP_ANYWHERE) == ERROR_INVAL
+              && vm_map_enter(&map, &addr, pages(1), 0, 0x8, VM_MAP_ANYWHERE) == ERROR_INVAL
+              && vm_map_enter(&map, &addr, pages(1), 0, VM_MAP_PROT_RW, 0) == ERROR_INVAL
               && vm_map_enter(&map, &addr, pages(1), 0, VM_MAP_PROT_RW,
-                              VM_MAP_FIXED | VM_MAP_ANYWHERE) == VM_MAP_EINVAL,
+                              VM_MAP_FIXED | VM_MAP_ANYWHERE) == ERROR_INVAL,
               "enter: zero or unaligned size, bad alignment, protection or flags refused");
     addr = pages(15);
     tap_check(vm_map_enter(&map, &addr, pages(1), 0, VM_MAP_PROT_RW, VM_MAP_FIXED)
-              == VM_MAP_EINVAL, "enter: fixed below the map refused");
+              == ERROR_INVAL, "enter: fixed below the map refused");
     addr = pages(31);
     tap_check(vm_map_enter(&map, &addr, pages(2), 0, VM_MAP_PROT_RW, VM_MAP_FIXED)
-              == VM_MAP_EINVAL, "enter: fixed across the map's end refused");
+              == ERROR_INVAL, "enter: fixed across the map's end refused");
     addr = pages(17) + 1;
     tap_check(vm_map_enter(&map, &addr, pages(1), 0, VM_MAP_PROT_RW, VM_MAP_FIXED)
-              == VM_MAP_EINVAL, "enter: fixed at an unaligned address refused");
+              == ERROR_INVAL, "enter: fixed at an unaligned address refused");
     addr = pages(18);
     tap_check(vm_map_enter(&map, &addr, pages(1), pages(4), VM_MAP_PROT_RW, VM_MAP_FIXED)
-              == VM_MAP_EINVAL, "enter: fixed at an address off the alignment refused");
-    tap_check(vm_map_remove(&map, pages(18), pages(18)) == VM_MAP_EINVAL
-              && vm_map_remove(&map, pages(15), pages(18)) == VM_MAP_EINVAL
-              && vm_map_remove(&map, pages(18), pages(33)) == VM_MAP_EINVAL
-              && vm_map_remove(&map, pages(18) + 8, pages(20)) == VM_MAP_EINVAL,
+              == ERROR_INVAL, "enter: fixed at an address off the alignment refused");
+    tap_check(vm_map_remove(&map, pages(18), pages(18)) == ERROR_INVAL
+              && vm_map_remove(&map, pages(15), pages(18)) == ERROR_INVAL
+              && vm_map_remove(&map, pages(18), pages(33)) == ERROR_INVAL
+              && vm_map_remove(&map, pages(18) + 8, pages(20)) == ERROR_INVAL,
               "remove: empty, unaligned or outside ranges refused");
-    tap_check(vm_map_find_free(&map, 0, 0, &addr) == VM_MAP_EINVAL
-              && vm_map_find_free(&map, pages(1), 12288, &addr) == VM_MAP_EINVAL,
+    tap_check(vm_map_find_free(&map, 0, 0, &addr) == ERROR_INVAL
+              && vm_map_find_free(&map, pages(1), 12288, &addr) == ERROR_INVAL,
               "find_free: bad size or alignment refused");
     tap_check(vm_map_find_free(&map, pages(16), 0, &addr) == 0 && addr == pages(16)
-              && vm_map_find_free(&map, pages(17), 0, &addr) == VM_MAP_ENOSPC
-              && vm_map_find_free(&map, pages(1), pages(64), &addr) == VM_MAP_ENOSPC,
+              && vm_map_find_free(&map, pages(17), 0, &addr) == ERROR_NOSPC
+              && vm_map_find_free(&map, pages(1), pages(64), &addr) == ERROR_NOSPC,
               "find_free: the whole empty map fits, one page more or an alignment "
               "outside it does not");
     tap_check(map_ok(&map, "args") && vm_map_first(&map) == NULL,
@@ -202,17 +202,17 @@ test_enter_remove(void)
 
     addr = pages(135);
     tap_check(vm_map_enter(&map, &addr, pages(1), 0, VM_MAP_PROT_RW, VM_MAP_FIXED)
-              == VM_MAP_EEXIST, "fixed: inside an entry refused");
+              == ERROR_EXIST, "fixed: inside an entry refused");
     addr = pages(139);
     tap_check(vm_map_enter(&map, &addr, pages(2), 0, VM_MAP_PROT_RW, VM_MAP_FIXED)
-              == VM_MAP_EEXIST, "fixed: across an entry's end refused");
+              == ERROR_EXIST, "fixed: across an entry's end refused");
     addr = pages(190);
     tap_check(vm_map_enter(&map, &addr, pages(10), 0, VM_MAP_PROT_ALL, VM_MAP_FIXED) == 0
               && addr == pages(190) && map_ok(&map, "fixed end"),
               "fixed: up to the map's end");
     addr = pages(180);
     tap_check(vm_map_enter(&map, &addr, pages(11), 0, VM_MAP_PROT_RW, VM_MAP_FIXED)
-              == VM_MAP_EEXIST, "fixed: onto the next entry refused");
+              == ERROR_EXIST, "fixed: onto the next entry refused");
 
     e = vm_map_lookup(&map, pages(110));
     e2 = vm_map_lookup(&map, pages(120) - 1);
@@ -269,7 +269,7 @@ test_enter_remove(void)
               && vm_map_lookup(&map, pages(198))->end == pages(199) && map_ok(&map, "back"),
               "remove: the map's last page");
     tap_check(vm_map_enter(&map, &addr, pages(100), 0, VM_MAP_PROT_RW, VM_MAP_ANYWHERE)
-              == VM_MAP_ENOSPC, "anywhere: no room");
+              == ERROR_NOSPC, "anywhere: no room");
     vm_map_unlock(&map);
     map_empty_check(&map, "enter_remove", base);
 }
@@ -285,17 +285,17 @@ test_top(void)
     vm_map_init(&map, top - pages(64), top);
     vm_map_lock(&map);
     tap_check(vm_map_find_free(&map, pages(1), (uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1),
-                               &addr) == VM_MAP_ENOSPC,
+                               &addr) == ERROR_NOSPC,
               "top: an alignment past the end of the address space does not wrap");
     tap_check(vm_map_enter(&map, &addr, pages(64), 0, VM_MAP_PROT_RW, VM_MAP_ANYWHERE) == 0
               && addr == top - pages(64), "top: the whole map");
     tap_check(vm_map_remove(&map, top - pages(1), top) == 0
-              && vm_map_find_free(&map, pages(1), pages(1024), &addr) == VM_MAP_ENOSPC
+              && vm_map_find_free(&map, pages(1), pages(1024), &addr) == ERROR_NOSPC
               && vm_map_find_free(&map, pages(1), 0, &addr) == 0 && addr == top - pages(1),
               "top: last page freed, found only without a large alignment");
     addr = top - pages(1);
     tap_check(vm_map_enter(&map, &addr, pages(2), 0, VM_MAP_PROT_RW, VM_MAP_FIXED)
-              == VM_MAP_EINVAL && map_ok(&map, "top"),
+              == ERROR_INVAL && map_ok(&map, "top"),
               "top: fixed range past the end refused without wrapping");
     vm_map_unlock(&map);
     map_empty_check(&map, "top", base);
@@ -508,7 +508,7 @@ model_step(struct vm_map *map, struct model_counts *c, unsigned long op,
         c->anywhere++;
         if (expect < 0) {
             c->anywhere_full++;
-            if (error != VM_MAP_ENOSPC) {
+            if (error != ERROR_NOSPC) {
                 model_fail(c, op, "anywhere: should not fit");
             }
         } else if (error != 0 || addr != MODEL_BASE + pages(expect)) {
@@ -525,12 +525,12 @@ model_step(struct vm_map *map, struct model_counts *c, unsigned long op,
         error = vm_map_enter(map, &addr, pages(n), pages(align), VM_MAP_PROT_RW, VM_MAP_FIXED);
         c->fixed++;
         if (first + n > MODEL_PAGES) {
-            if (error != VM_MAP_EINVAL) {
+            if (error != ERROR_INVAL) {
                 model_fail(c, op, "fixed: past the end should be refused");
             }
         } else if (!model_free(first, n)) {
             c->fixed_busy++;
-            if (error != VM_MAP_EEXIST) {
+            if (error != ERROR_EXIST) {
                 model_fail(c, op, "fixed: overlap should be refused");
             }
         } else if (error != 0 || addr != MODEL_BASE + pages(first)) {
@@ -546,7 +546,7 @@ model_step(struct vm_map *map, struct model_counts *c, unsigned long op,
         c->misaligned += (expect != model_find(n, 1));
         error = vm_map_find_free(map, pages(n), pages(align), &addr);
         c->finds++;
-        if ((expect < 0) ? error != VM_MAP_ENOSPC
+        if ((expect < 0) ? error != ERROR_NOSPC
                          : (error != 0 || addr != MODEL_BASE + pages(expect))) {
             model_fail(c, op, "find_free: not the lowest fit");
         }
@@ -646,15 +646,15 @@ test_enomem(void)
         n++;
     } while (error == 0 && n < 1000000);
     vm_map_stats_get(&map, &before);
-    tap_check(error == VM_MAP_ENOMEM && map_ok(&map, "enomem") && before.nr_entries == n + 7,
+    tap_check(error == ERROR_NOMEM && map_ok(&map, "enomem") && before.nr_entries == n + 7,
               "enomem: enter fails cleanly after %lu entries", n - 1);
     addr = pages(1UL << 23);
     error = vm_map_enter(&map, &addr, pages(1), 0, VM_MAP_PROT_RW, VM_MAP_FIXED);
-    tap_check(error == VM_MAP_ENOMEM && map_ok(&map, "enomem fixed"),
+    tap_check(error == ERROR_NOMEM && map_ok(&map, "enomem fixed"),
               "enomem: fixed enter fails cleanly");
     error = vm_map_remove(&map, pages(1), pages(2));
     vm_map_stats_get(&map, &after);
-    tap_check(error == VM_MAP_ENOMEM && map_ok(&map, "enomem split")
+    tap_check(error == ERROR_NOMEM && map_ok(&map, "enomem split")
               && memcmp(&before, &after, sizeof(before)) == 0
               && vm_map_lookup(&map, pages(1))->start == 0,
               "enomem: a split fails with the map unchanged");

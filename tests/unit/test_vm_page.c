@@ -565,7 +565,7 @@ test_boot_state(void)
     TAP_CHECK(stats.pool_size == 0);
     vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
     TAP_CHECK(stats.pool_size == 14);
-    TAP_CHECK(vm_page_seg_stats_get(VM_PAGE_NR_SEGS, &stats) == -1);
+    TAP_CHECK(vm_page_seg_stats_get(VM_PAGE_NR_SEGS, &stats) == ERROR_NOENT);
 
     /* Boot report and shell output. */
     report_nr = 0;
@@ -591,25 +591,25 @@ test_boot_errors(void)
     char expect[128];
 
     vm_page_host_reset();
-    TAP_CHECK(vm_page_manage_range(16 * MiB, 17 * MiB) == -1);     /* before setup */
-    TAP_CHECK(vm_page_load(VM_PAGE_NR_SEGS, 0, 4 * MiB) == -1);
-    TAP_CHECK(vm_page_load(VM_PAGE_SEG_DMA, 64 * KiB, 64 * KiB) == -1);
-    TAP_CHECK(vm_page_load(VM_PAGE_SEG_DMA, 64 * KiB + 1, 1 * MiB) == -1);
+    TAP_CHECK(vm_page_manage_range(16 * MiB, 17 * MiB) == ERROR_INVAL);     /* before setup */
+    TAP_CHECK(vm_page_load(VM_PAGE_NR_SEGS, 0, 4 * MiB) == ERROR_INVAL);
+    TAP_CHECK(vm_page_load(VM_PAGE_SEG_DMA, 64 * KiB, 64 * KiB) == ERROR_INVAL);
+    TAP_CHECK(vm_page_load(VM_PAGE_SEG_DMA, 64 * KiB + 1, 1 * MiB) == ERROR_INVAL);
     TAP_CHECK(vm_page_load(VM_PAGE_SEG_DMA, 64 * KiB, 17 * MiB) == 0);
-    TAP_CHECK(vm_page_load(VM_PAGE_SEG_DMA, 64 * KiB, 16 * MiB) == -1);   /* twice */
+    TAP_CHECK(vm_page_load(VM_PAGE_SEG_DMA, 64 * KiB, 16 * MiB) == ERROR_EXIST);   /* twice */
     /* Shares the 4 MiB block [16 MiB, 20 MiB) with DMA. */
-    TAP_CHECK(vm_page_load(VM_PAGE_SEG_DIRECTMAP, 19 * MiB, 64 * MiB) == -1);
+    TAP_CHECK(vm_page_load(VM_PAGE_SEG_DIRECTMAP, 19 * MiB, 64 * MiB) == ERROR_EXIST);
     TAP_CHECK(vm_page_load(VM_PAGE_SEG_DIRECTMAP, 20 * MiB, 64 * MiB) == 0);
     TAP_CHECK(vm_page_alloc(0, VM_PAGE_SEL_DMA, VM_PAGE_KERNEL) == NULL); /* not ready */
     arena_used = 0;
     vm_page_setup(test_bootalloc);
-    TAP_CHECK(vm_page_load(VM_PAGE_SEG_HIGHMEM, 1 * GiB, 2 * GiB) == -1); /* after setup */
-    TAP_CHECK(vm_page_manage_range(1 * MiB, 2 * MiB + 1) == -1);
-    TAP_CHECK(vm_page_manage_range(2 * MiB, 2 * MiB) == -1);
-    TAP_CHECK(vm_page_manage_range(16 * MiB, 21 * MiB) == -1);     /* spans two segments */
-    TAP_CHECK(vm_page_manage_range(64 * MiB, 65 * MiB) == -1);     /* in no segment */
+    TAP_CHECK(vm_page_load(VM_PAGE_SEG_HIGHMEM, 1 * GiB, 2 * GiB) == ERROR_INVAL); /* after setup */
+    TAP_CHECK(vm_page_manage_range(1 * MiB, 2 * MiB + 1) == ERROR_INVAL);
+    TAP_CHECK(vm_page_manage_range(2 * MiB, 2 * MiB) == ERROR_INVAL);
+    TAP_CHECK(vm_page_manage_range(16 * MiB, 21 * MiB) == ERROR_INVAL);     /* spans two segments */
+    TAP_CHECK(vm_page_manage_range(64 * MiB, 65 * MiB) == ERROR_INVAL);     /* in no segment */
     TAP_CHECK(vm_page_manage_range(1 * MiB, 2 * MiB) == 0);
-    TAP_CHECK(vm_page_manage_range(2 * MiB - PAGE_SIZE, 3 * MiB) == -1); /* overlaps */
+    TAP_CHECK(vm_page_manage_range(2 * MiB - PAGE_SIZE, 3 * MiB) == ERROR_EXIST); /* overlaps */
     TAP_CHECK(vm_page_manage_range(2 * MiB, 3 * MiB) == 0);
     vm_page_ready();
     TAP_CHECK(vm_page_check() == 0);
