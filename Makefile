@@ -235,7 +235,7 @@ define fuzz_rule
 $(B)/fuzz/$(1): $$(fuzz_$(1)_SRCS)
 	@mkdir -p $$(@D)
 	$$(call quiet,FUZZCC,$$@)
-	$$(Q)$$(FUZZCC) $$(FUZZ_CFLAGS) $$(fuzz_$(1)_CFLAGS) -o $$@ $$(fuzz_$(1)_SRCS)
+	$$(Q)$$(FUZZCC) $$(FUZZ_CFLAGS) $$(fuzz_$(1)_CFLAGS) -MMD -MP -o $$@ $$(fuzz_$(1)_SRCS)
 $(B)/check/fuzz-$(1).tap: $(B)/fuzz/$(1) tools/tap-run
 	@mkdir -p $$(@D) $(B)/fuzz/$(1).corpus
 	@tools/tap-run fuzz/$(1) $$@ $(B)/fuzz/$(1) -runs=$(FUZZ_CHECK_RUNS) \
