@@ -91,9 +91,12 @@ KERNEL_SRCS := \
 	ipc/ipc_port.c \
 	ipc/ipc_right.c \
 	ipc/ipc_space.c \
+	kern/boot_script.c \
+	kern/boot_stack.c \
 	kern/clock.c \
 	kern/cmdline.c \
 	kern/console.c \
+	kern/elf.c \
 	kern/kern_main.c \
 	kern/kmem.c \
 	kern/ksyms.c \
