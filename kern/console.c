@@ -52,7 +52,8 @@ console_setup(void)
     while (*value != '\0') {
         size_t len = strcspn(value, ",");
 
-        if (len == 4 && strncmp(value, "com1", 4) == 0) {
+        /* com0 is GNU Mach's name for the first serial port. */
+        if (len == 4 && (strncmp(value, "com1", 4) == 0 || strncmp(value, "com0", 4) == 0)) {
             serial = true;
         } else if (len == 3 && strncmp(value, "vga", 3) == 0) {
             vga = true;
