@@ -222,6 +222,7 @@ BENCHES :=
 include $(sort $(wildcard tests/unit/*.mk))
 include $(sort $(wildcard tests/fuzz/*.mk))
 include $(sort $(wildcard tests/bench/*.mk))
+include tests/user/user.mk
 
 define unit_rule
 $(B)/unit/$(1): $$(unit_$(1)_SRCS)
@@ -248,12 +249,18 @@ $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 
 CHECK_TAPS := $(UNIT_TESTS:%=$(B)/check/unit-%.tap) \
 	$(FUZZERS:%=$(B)/check/fuzz-%.tap) $(B)/check/boot.tap \
-	$(B)/check/shell.tap
+	$(B)/check/shell.tap $(B)/check/user.tap $(B)/check/judge-user.tap
 
-$(B)/check/boot.tap: mach $(PAE_DIR)/mach tools/mkiso tests/boot/run tests/boot/configs
+$(B)/check/boot.tap: mach $(PAE_DIR)/mach tools/mkiso tests/boot/run tests/boot/configs \
+		tests/boot/judge-user $(USER_PROGS)
 	@mkdir -p $(@D)
 	@MACH_PAE=$(PAE_DIR)/mach tests/boot/run tests/boot/configs > $@.tmp || true
 	@mv $@.tmp $@; cat $@
+
+# The judging of user test programs, on made-up console logs.
+$(B)/check/judge-user.tap: tests/boot/judge-user tests/boot/judge-user-test tools/tap-run
+	@mkdir -p $(@D)
+	@tools/tap-run judge-user $@ tests/boot/judge-user-test
 
 # `make run` driven through the shell: prompt, commands, halt ends QEMU.
 $(B)/check/shell.tap: mach.iso tests/boot/shell-test tools/tap-run

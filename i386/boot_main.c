@@ -138,10 +138,34 @@ boot_shell_biosmem(int argc, char **argv)
 SHELL_CMD_DEFINE(biosmem, "", "sanitized memory map, boot data, segments",
                  boot_shell_biosmem);
 
+/* One line per multiboot module: its range and its string (boot script line). */
+static void
+boot_report_modules(const struct multiboot_info *mbi)
+{
+    const struct multiboot_module *mods;
+
+    if (!(mbi->flags & MULTIBOOT_INFO_MODS) || mbi->mods_count == 0) {
+        return;
+    }
+    if (!phys_in_directmap(mbi->mods_addr, mbi->mods_count * sizeof(*mods))) {
+        printf("boot: %u modules, table outside the direct map, not shown\n", mbi->mods_count);
+        return;
+    }
+    mods = phystokv(mbi->mods_addr);
+    for (uint32_t i = 0; i < mbi->mods_count; i++) {
+        const char *string = boot_string(mods[i].string);
+
+        printf("boot: module %u 0x%08x-0x%08x \"%s\"\n", i, mods[i].mod_start,
+               mods[i].mod_end, string != NULL ? string : "(no string)");
+    }
+}
+
 void
 boot_report_memory(void)
 {
     const struct multiboot_info *mbi = boot_info;
+
+    boot_report_modules(mbi);
 
     if (mbi->flags & MULTIBOOT_INFO_MEMORY) {
         printf("mem: lower %u KiB, upper %u KiB\n", mbi->mem_lower, mbi->mem_upper);
