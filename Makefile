@@ -249,7 +249,8 @@ $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 
 CHECK_TAPS := $(UNIT_TESTS:%=$(B)/check/unit-%.tap) \
 	$(FUZZERS:%=$(B)/check/fuzz-%.tap) $(B)/check/boot.tap \
-	$(B)/check/shell.tap $(B)/check/user.tap $(B)/check/judge-user.tap
+	$(B)/check/shell.tap $(B)/check/user.tap $(B)/check/judge-user.tap \
+	$(B)/check/mig.tap
 
 $(B)/check/boot.tap: mach $(PAE_DIR)/mach tools/mkiso tests/boot/run tests/boot/configs \
 		tests/boot/judge-user $(USER_PROGS)
@@ -261,6 +262,11 @@ $(B)/check/boot.tap: mach $(PAE_DIR)/mach tools/mkiso tests/boot/run tests/boot/
 $(B)/check/judge-user.tap: tests/boot/judge-user tests/boot/judge-user-test tools/tap-run
 	@mkdir -p $(@D)
 	@tools/tap-run judge-user $@ tests/boot/judge-user-test
+
+# GNU MIG through tools/mig: stubs of mach.defs and mach_port.defs.
+$(B)/check/mig.tap: tools/mig tests/user/check-mig tests/user/lib/mach/mig_support.h tools/tap-run
+	@mkdir -p $(@D)
+	@tools/tap-run mig $@ tests/user/check-mig $(B)/mig
 
 # `make run` driven through the shell: prompt, commands, halt ends QEMU.
 $(B)/check/shell.tap: mach.iso tests/boot/shell-test tools/tap-run
