@@ -5,7 +5,8 @@
 # static i386 ELF executable (ET_EXEC at 0x08048000) in build/user/,
 # with the host compiler and no C library. Included by the Makefile.
 USER_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,$(wildcard tests/user/*.c))
-USER_LIB_OBJS := $(B)/user/lib/start.o $(B)/user/lib/traps.o $(B)/user/lib/ulib.o
+USER_LIB_OBJS := $(B)/user/lib/start.o $(B)/user/lib/crt.o $(B)/user/lib/traps.o \
+	$(B)/user/lib/ulib.o
 UCC := gcc
 UCFLAGS := -m32 -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 	-fno-builtin -O2 -g -Wall -Wextra -Werror -Iinclude -Itests/user -MMD -MP

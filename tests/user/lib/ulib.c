@@ -6,8 +6,6 @@
  * kernel does not provide yet, so each function is the simplest
  * byte-by-byte version, and output is one mach_print call per line
  * (a line from one program never mixes with another's on the console).
- * The start code c_start() reads argc, argv and envp from the block the
- * kernel built (MACH-ABI.md §4.4) and runs main().
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,7 +14,7 @@
 #include "ulib.h"
 
 const char *u_progname = "?";
-static unsigned int tap_count, tap_failed;
+static unsigned int u_tap_count, u_tap_failed;
 
 size_t
 strlen(const char *s)
@@ -251,9 +249,9 @@ tap_ok(bool cond, const char *fmt, ...)
     va_start(ap, fmt);
     u_vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    tap_count++;
-    tap_failed += !cond;
-    u_printf("%sok %u - %s", cond ? "" : "not ", tap_count, text);
+    u_tap_count++;
+    u_tap_failed += !cond;
+    u_printf("%sok %u - %s", cond ? "" : "not ", u_tap_count, text);
     return cond;
 }
 
@@ -262,26 +260,9 @@ tap_done(void)
 {
     kern_return_t kr;
 
-    u_printf("# %u passed, %u failed", tap_count - tap_failed, tap_failed);
+    u_printf("# %u passed, %u failed", u_tap_count - u_tap_failed, u_tap_failed);
     u_printf("done");
     kr = syscall_task_terminate(mach_task_self());
     u_printf("# task_terminate returned %d", kr);
     __builtin_trap();
-}
-
-/* Called by _start with the address of argc. */
-void c_start(void **argp) __attribute__((noreturn));
-
-void
-c_start(void **argp)
-{
-    int argc = (int)(size_t)argp[0];
-    char **argv = (char **)&argp[1];
-    char **envp = argv + argc + 1;
-
-    if (argc > 0 && argv[0] != NULL) {
-        u_progname = argv[0];
-    }
-    main(argc, argv, envp);
-    tap_done();
 }

@@ -6,9 +6,9 @@
  * Output contract (doc/testing.md, "User test programs"): every line a
  * program prints starts with "user-test NAME: ", NAME being argv[0], so
  * that tests/boot/judge-user can tell programs apart on one console. A
- * program calls tap_plan() once, then tap_ok() per check; when main
- * returns, the start code prints the summary and "done" and ends the task
- * with the task_terminate trap.
+ * program defines int main(int argc, char **argv, char **envp), calls
+ * tap_plan() once, then tap_ok() per check; when main returns, the start
+ * code (crt.c) calls tap_done(): summary, "done", task_terminate.
  *
  * Single-threaded programs only: no locks.
  */
@@ -51,10 +51,7 @@ bool tap_ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)
  */
 void tap_done(void) __attribute__((noreturn));
 
-/* Name of this program (argv[0], or "?" if there is none). */
+/* Name of this program (argv[0], or "?" if there is none; set by crt.c). */
 extern const char *u_progname;
-
-/* The program's entry point, called by the start code. */
-int main(int argc, char **argv, char **envp);
 
 #endif /* TESTS_USER_ULIB_H */
