@@ -103,9 +103,12 @@ KERNEL_SRCS := \
 	ipc/ipc_port.c \
 	ipc/ipc_right.c \
 	ipc/ipc_space.c \
+	kern/boot_script.c \
+	kern/boot_stack.c \
 	kern/clock.c \
 	kern/cmdline.c \
 	kern/console.c \
+	kern/elf.c \
 	kern/error.c \
 	kern/kmem.c \
 	kern/kmem_backend.c \
@@ -128,6 +131,7 @@ KERNEL_SRCS := \
 KTEST_SRCS := \
 	kern/ktest.c \
 	tests/kernel/biosmem_test.c \
+	tests/kernel/bootstrap_pieces_test.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/kmem_test.c \
@@ -263,6 +267,7 @@ BENCHES :=
 include $(sort $(wildcard tests/unit/*.mk))
 include $(sort $(wildcard tests/fuzz/*.mk))
 include $(sort $(wildcard tests/bench/*.mk))
+include tests/user/user.mk
 
 define unit_rule
 $(B)/unit/$(1): $$(unit_$(1)_SRCS)
@@ -279,7 +284,7 @@ define fuzz_rule
 $(B)/fuzz/$(1): $$(fuzz_$(1)_SRCS)
 	@mkdir -p $$(@D)
 	$$(call quiet,FUZZCC,$$@)
-	$$(Q)$$(FUZZCC) $$(FUZZ_CFLAGS) $$(fuzz_$(1)_CFLAGS) -o $$@ $$(fuzz_$(1)_SRCS)
+	$$(Q)$$(FUZZCC) $$(FUZZ_CFLAGS) $$(fuzz_$(1)_CFLAGS) -MMD -MP -o $$@ $$(fuzz_$(1)_SRCS)
 $(B)/check/fuzz-$(1).tap: $(B)/fuzz/$(1) tools/tap-run
 	@mkdir -p $$(@D) $(B)/fuzz/$(1).corpus
 	@tools/tap-run fuzz/$(1) $$@ $(B)/fuzz/$(1) -runs=$(FUZZ_CHECK_RUNS) \
@@ -290,10 +295,11 @@ $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 CHECK_TAPS := $(UNIT_TESTS:%=$(B)/check/unit-%.tap) \
 	$(FUZZERS:%=$(B)/check/fuzz-%.tap) $(B)/check/image.tap \
 	$(B)/check/boot.tap $(B)/check/shell.tap \
-	$(B)/check/layout-includes.tap $(B)/check/layout-calls.tap
+	$(B)/check/layout-includes.tap $(B)/check/layout-calls.tap \
+	$(B)/check/user.tap $(B)/check/judge-user.tap $(B)/check/mig.tap
 
 $(B)/check/boot.tap: $(TEST_DIR)/mach $(PAE_DIR)/mach tools/mkiso tests/boot/run \
-		tests/boot/configs
+		tests/boot/configs tests/boot/judge-user $(USER_PROGS)
 	@mkdir -p $(@D)
 	@MACH_KERNEL=$(TEST_DIR)/mach MACH_PAE=$(PAE_DIR)/mach \
 	    tests/boot/run tests/boot/configs > $@.tmp || true
@@ -313,6 +319,16 @@ $(B)/check/layout-calls.tap: mach tests/layout/check-calls tools/tap-run
 $(B)/check/image.tap: mach $(TEST_DIR)/mach tests/boot/image-test tools/tap-run
 	@mkdir -p $(@D)
 	@tools/tap-run image $@ tests/boot/image-test mach $(TEST_DIR)/mach $(TEST_DIR)/k
+
+# The judging of user test programs, on made-up console logs.
+$(B)/check/judge-user.tap: tests/boot/judge-user tests/boot/judge-user-test tools/tap-run
+	@mkdir -p $(@D)
+	@tools/tap-run judge-user $@ tests/boot/judge-user-test
+
+# GNU MIG through tools/mig: stubs of mach.defs and mach_port.defs.
+$(B)/check/mig.tap: tools/mig tests/user/check-mig tests/user/lib/mach/mig_support.h tools/tap-run
+	@mkdir -p $(@D)
+	@tools/tap-run mig $@ tests/user/check-mig $(B)/mig
 
 # `make run` driven through the shell: prompt, commands, halt ends QEMU.
 $(B)/check/shell.tap: mach.iso tests/boot/shell-test tools/tap-run

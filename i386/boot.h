@@ -13,6 +13,12 @@
 /* The multiboot information (direct-mapped), valid for the kernel's life. */
 extern const struct multiboot_info *boot_info;
 
+/*
+ * A direct-map pointer to the boot loader's string at physical address pa,
+ * or NULL when it is 0 or does not end inside the direct map.
+ */
+const char *boot_string(uint32_t pa);
+
 /* C entry point, from boot.S. */
 void boot_main(uint32_t magic, uint32_t info_pa) __attribute__((noreturn));
 

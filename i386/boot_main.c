@@ -54,8 +54,7 @@ boot_identity_unmap(void)
     cpu_set_cr3(cpu_get_cr3());
 }
 
-/* Return a direct-map pointer to a boot loader string, or NULL. */
-static const char *
+const char *
 boot_string(uint32_t pa)
 {
     const char *s;

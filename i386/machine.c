@@ -94,10 +94,35 @@ machine_report_mmap(void)
     }
 }
 
+/* One line per multiboot module: its range and its string (boot script line). */
+static void
+machine_report_modules(void)
+{
+    const struct multiboot_info *mbi = boot_info;
+    const struct multiboot_module *mods;
+
+    if (!(mbi->flags & MULTIBOOT_INFO_MODS) || mbi->mods_count == 0) {
+        return;
+    }
+    if (!phys_in_directmap(mbi->mods_addr, mbi->mods_count * sizeof(*mods))) {
+        printf("boot: %u modules, table outside the direct map, not shown\n",
+               mbi->mods_count);
+        return;
+    }
+    mods = phystokv(mbi->mods_addr);
+    for (uint32_t i = 0; i < mbi->mods_count; i++) {
+        const char *string = boot_string(mods[i].string);
+
+        printf("boot: module %u 0x%08x-0x%08x \"%s\"\n", i, mods[i].mod_start,
+               mods[i].mod_end, string != NULL ? string : "(no string)");
+    }
+}
+
 void
 machine_report(void)
 {
     cpu_info_report();
+    machine_report_modules();
     machine_report_mmap();
     biosmem_report(machine_print_line);
 }

@@ -41,6 +41,7 @@ static int serial_getc(void);
 
 static struct console_dev serial_console = {
     .name = "com1",
+    .alias = "com0",            /* GNU Mach's name for the first serial port */
     .write = serial_console_write,
     .getc = serial_getc,
 };

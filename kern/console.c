@@ -48,12 +48,14 @@ console_write(const char *s, size_t len)
     }
 }
 
-/* The registered device called name[0..len), or NULL. */
+/* The registered device called (or aliased) name[0..len), or NULL. */
 static struct console_dev *
 console_lookup(const char *name, size_t len)
 {
     for (struct console_dev *dev = console_devs; dev != NULL; dev = dev->next) {
-        if (strlen(dev->name) == len && strncmp(dev->name, name, len) == 0) {
+        if ((strlen(dev->name) == len && strncmp(dev->name, name, len) == 0)
+            || (dev->alias != NULL && strlen(dev->alias) == len
+                && strncmp(dev->alias, name, len) == 0)) {
             return dev;
         }
     }

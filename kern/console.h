@@ -17,6 +17,7 @@
 /* A console device, owned by its driver; the console links it in. */
 struct console_dev {
     const char *name;           /* as in console=, e.g. "com1" */
+    const char *alias;          /* another name console= accepts, or NULL */
 
     /*
      * Write len bytes, polled: callable from any context, including trap

@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# User test programs: every tests/user/*.c is a program, linked with the
+# start file, the trap stubs and the helpers of tests/user/lib/ into a
+# static i386 ELF executable (ET_EXEC at 0x08048000) in build/user/,
+# with the host compiler and no C library. Included by the Makefile.
+USER_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,$(wildcard tests/user/*.c))
+USER_LIB_OBJS := $(B)/user/lib/start.o $(B)/user/lib/crt.o $(B)/user/lib/traps.o \
+	$(B)/user/lib/ulib.o
+UCC := gcc
+UCFLAGS := -m32 -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+	-fno-builtin -O2 -g -Wall -Wextra -Werror -Iinclude -Itests/user -MMD -MP
+ULDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-e,_start -Wl,--build-id=none \
+	-Wl,-z,noexecstack
+
+$(B)/user/lib/%.o: tests/user/lib/%.c
+	@mkdir -p $(@D)
+	$(call quiet,UCC,$<)
+	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
+
+$(B)/user/lib/%.o: tests/user/lib/%.S
+	@mkdir -p $(@D)
+	$(call quiet,UAS,$<)
+	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
+
+$(B)/user/%.o: tests/user/%.c
+	@mkdir -p $(@D)
+	$(call quiet,UCC,$<)
+	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
+
+$(B)/user/%: $(B)/user/%.o $(USER_LIB_OBJS)
+	$(call quiet,ULD,$@)
+	$(Q)$(UCC) $(ULDFLAGS) -o $@ $< $(USER_LIB_OBJS) $(shell $(UCC) -m32 -print-libgcc-file-name)
+
+user: $(USER_PROGS)
+
+# The stub bytes, the ELF headers of every program, and kern/elf.c's view of them.
+$(B)/check/user.tap: $(USER_PROGS) $(USER_LIB_OBJS) $(B)/unit/elf_check tests/user/check tools/tap-run
+	@mkdir -p $(@D)
+	@tools/tap-run user $@ tests/user/check $(B)/user/lib/traps.o $(B)/unit/elf_check $(USER_PROGS)
+
+# A host tool: kern/elf.c parsing the given files, one line per segment.
+$(B)/unit/elf_check: tests/user/host/elf_check.c kern/elf.c kern/elf.h
+	@mkdir -p $(@D)
+	$(call quiet,HOSTCC,$@)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ tests/user/host/elf_check.c kern/elf.c
+
+.PHONY: user
+.SECONDARY: $(USER_PROGS:%=%.o)
