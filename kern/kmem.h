@@ -49,6 +49,7 @@ enum kmem_error_kind {
     KMEM_ERR_MODIFIED,          /* free buffer written to (use after free) */
     KMEM_ERR_REDZONE,           /* bytes past the object overwritten */
     KMEM_ERR_BUFTAG,            /* buffer tag corrupted (wild write) */
+    KMEM_ERR_REINIT,            /* kmem_cache_init() of a live cache */
 };
 
 /* One error found in verify mode. */
@@ -56,7 +57,8 @@ struct kmem_error {
     enum kmem_error_kind kind;
     const char *cache;          /* name of the cache the call was for */
     const char *owner;          /* INVALID_FREE: cache owning the buffer, or NULL */
-    const void *buf;            /* the buffer (the pointer passed to a free) */
+    const void *buf;            /* the buffer (the pointer passed to a free),
+                                   REINIT: the cache */
     const void *addr;           /* first bad byte, else buf */
 };
 
@@ -104,7 +106,11 @@ void kmem_setup(void);
  * KMEM_NAME_SIZE - 1 characters). flags: KMEM_CACHE_*. Takes the cache
  * list lock; allocates nothing. Returns 0, or -1 (cache untouched) for
  * a zero or too large size (over 64 KiB), a bad alignment or unknown
- * flags. A cache is never destroyed.
+ * flags, or a cache that is already initialized: a second init would
+ * drop its slabs and magazines and corrupt the cache list, so it is
+ * refused, and reported (KMEM_ERR_REINIT, a panic unless a test hooked
+ * the reports) with CONFIG_DEBUG. A cache is never destroyed; code that
+ * may run more than once (tests) initializes its caches once.
  */
 int kmem_cache_init(struct kmem_cache *cache, const char *name,
                     size_t obj_size, size_t align, kmem_ctor_fn ctor,

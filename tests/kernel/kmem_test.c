@@ -145,14 +145,36 @@ kmem_test_ctor(void *obj)
     kmem_test_ctor_calls++;
 }
 
+/*
+ * Caches are never destroyed and a second kmem_cache_init() of a live
+ * cache is refused: the caches of test=kmem are set up by its first run
+ * only, so that the test can run again in the same boot.
+ */
+static void
+kmem_test_caches_setup(void)
+{
+    static bool ready;
+
+    if (ready) {
+        return;
+    }
+    ready = true;
+    KTEST_ASSERT(kmem_cache_init(&kmem_test_ctor_cache, "ktest_ctor",
+                                 sizeof(struct kmem_test_obj), 0, kmem_test_ctor, 0) == 0);
+    KTEST_ASSERT(kmem_cache_init(&kmem_test_align_cache, "ktest_align", 100, 256, NULL, 0) == 0);
+    KTEST_ASSERT(kmem_cache_init(&kmem_test_slab_cache, "ktest_slab", 500, 0, NULL,
+                                 KMEM_CACHE_NOCPUPOOL) == 0);
+    KTEST_ASSERT(kmem_cache_init(&kmem_test_verify_cache, "ktest_verify", 40, 0, NULL,
+                                 KMEM_CACHE_VERIFY) == 0);
+}
+
 static void
 kmem_test_caches(void)
 {
     struct kmem_test_obj *objs[200];
     bool ok = true;
 
-    KTEST_ASSERT(kmem_cache_init(&kmem_test_ctor_cache, "ktest_ctor",
-                                 sizeof(struct kmem_test_obj), 0, kmem_test_ctor, 0) == 0);
+    kmem_test_ctor_calls = 0;
     for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
         objs[i] = kmem_cache_alloc(&kmem_test_ctor_cache);
         ok = ok && objs[i] != NULL && objs[i]->magic == KMEM_TEST_MAGIC && objs[i]->refs == 0;
@@ -169,7 +191,6 @@ kmem_test_caches(void)
     }
     ktest_assert_msg(ok, "objects kept their contents");
 
-    KTEST_ASSERT(kmem_cache_init(&kmem_test_align_cache, "ktest_align", 100, 256, NULL, 0) == 0);
     for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
         objs[i] = kmem_cache_alloc(&kmem_test_align_cache);
         ok = ok && objs[i] != NULL && P2ALIGNED((uintptr_t)objs[i], 256);
@@ -190,8 +211,6 @@ kmem_test_slab_glue(void)
     void *objs[100];
     struct vm_page *page;
 
-    KTEST_ASSERT(kmem_cache_init(&kmem_test_slab_cache, "ktest_slab", 500, 0, NULL,
-                                 KMEM_CACHE_NOCPUPOOL) == 0);
     for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
         objs[i] = kmem_cache_alloc(&kmem_test_slab_cache);
         KTEST_ASSERT(objs[i] != NULL);
@@ -245,8 +264,6 @@ kmem_test_verify(void)
     kmem_error_fn old;
     char *p, *q;
 
-    KTEST_ASSERT(kmem_cache_init(&kmem_test_verify_cache, "ktest_verify", 40, 0, NULL,
-                                 KMEM_CACHE_VERIFY) == 0);
     old = kmem_error_hook_set(kmem_test_error);
 
     p = kmem_cache_alloc(&kmem_test_verify_cache);
@@ -304,16 +321,53 @@ kmem_test_reap(void)
                      kmem_test_free_all() - before);
 }
 
+/*
+ * A second kmem_cache_init() of a live cache is refused and leaves the
+ * cache list intact (it used to make a cycle that hung the next
+ * kmem_gc()); CONFIG_DEBUG reports it.
+ */
+static void
+kmem_test_reinit(void)
+{
+    struct kmem_cache_stats st;
+    kmem_error_fn old;
+    void *obj;
+
+    obj = kmem_cache_alloc(&kmem_test_slab_cache);
+    kmem_test_nr_errors = 0;
+    old = kmem_error_hook_set(kmem_test_error);
+    KTEST_ASSERT(kmem_cache_init(&kmem_test_slab_cache, "ktest_slab", 64, 0, NULL, 0) == -1);
+    kmem_error_hook_set(old);
+#ifdef CONFIG_DEBUG
+    ktest_assert_msg(kmem_test_nr_errors == 1 && kmem_test_last_error.kind == KMEM_ERR_REINIT
+                     && kmem_test_last_error.buf == &kmem_test_slab_cache,
+                     "second init reported (%u reports)", kmem_test_nr_errors);
+#else
+    KTEST_ASSERT(kmem_test_nr_errors == 0);
+#endif
+    kmem_test_nr_errors = 0;
+    kmem_cache_stats_get(&kmem_test_slab_cache, &st);
+    ktest_assert_msg(st.obj_size == 500 && st.nr_allocated == (obj != NULL),
+                     "cache intact after a refused init (size %zu, %lu objects)",
+                     st.obj_size, st.nr_allocated);
+    if (obj != NULL) {
+        kmem_cache_free(&kmem_test_slab_cache, obj);
+    }
+    kmem_gc();      /* walks the cache list both ways: a cycle would hang */
+}
+
 static void
 kmem_test_functional(void)
 {
     unsigned long baseline = kmem_test_baseline();
 
+    kmem_test_caches_setup();
     kmem_test_caches();
     kmem_test_slab_glue();
     kmem_test_alloc_sizes();
     kmem_test_verify();
     kmem_test_reap();
+    kmem_test_reinit();
     kmem_report(kmem_test_print);
     kmem_info(kmem_test_print, "ktest_ctor");
     ktest_assert_msg(kmem_info(kmem_test_print, "no_such_cache") == -1,
@@ -587,10 +641,14 @@ kmem_exhaust_test(void)
 {
     unsigned long baseline = kmem_test_baseline();
     unsigned long reachable = kmem_test_free_directmap(), count = 0, permille;
+    static bool cache_ready;
     void *chain = NULL, *obj;
 
-    KTEST_ASSERT(kmem_cache_init(&kmem_exhaust_cache, "ktest_exhaust", KMEM_EXHAUST_SIZE,
-                                 0, NULL, 0) == 0);
+    if (!cache_ready) {
+        KTEST_ASSERT(kmem_cache_init(&kmem_exhaust_cache, "ktest_exhaust", KMEM_EXHAUST_SIZE,
+                                     0, NULL, 0) == 0);
+        cache_ready = true;
+    }
     while ((obj = kmem_cache_alloc(&kmem_exhaust_cache)) != NULL) {
         *(void **)obj = chain;
         chain = obj;
@@ -713,14 +771,18 @@ kmem_bench_test(void)
 {
     uint64_t best_loop = UINT64_MAX, best_hit = UINT64_MAX, best_depot = UINT64_MAX;
     uint64_t best_slab = UINT64_MAX, best_alloc = UINT64_MAX, best_verify = UINT64_MAX;
+    static bool caches_ready;
     struct kmem_cache_stats st;
     unsigned int batch;
 
-    KTEST_ASSERT(kmem_cache_init(&kmem_bench_cache, "bench_64", 64, 0, NULL, 0) == 0);
-    KTEST_ASSERT(kmem_cache_init(&kmem_bench_slab_cache, "bench_slab_64", 64, 0, NULL,
-                                 KMEM_CACHE_NOCPUPOOL) == 0);
-    KTEST_ASSERT(kmem_cache_init(&kmem_bench_verify_cache, "bench_verify_64", 64, 0, NULL,
-                                 KMEM_CACHE_VERIFY) == 0);
+    if (!caches_ready) {
+        KTEST_ASSERT(kmem_cache_init(&kmem_bench_cache, "bench_64", 64, 0, NULL, 0) == 0);
+        KTEST_ASSERT(kmem_cache_init(&kmem_bench_slab_cache, "bench_slab_64", 64, 0, NULL,
+                                     KMEM_CACHE_NOCPUPOOL) == 0);
+        KTEST_ASSERT(kmem_cache_init(&kmem_bench_verify_cache, "bench_verify_64", 64, 0, NULL,
+                                     KMEM_CACHE_VERIFY) == 0);
+        caches_ready = true;
+    }
     kmem_cache_stats_get(&kmem_bench_cache, &st);
     batch = (st.mag_size != 0) ? 4 * st.mag_size : ARRAY_SIZE(kmem_bench_objs);
 
