@@ -98,6 +98,7 @@ KERNEL_SRCS := \
 	kern/kmem.c \
 	kern/ksyms.c \
 	kern/ktest.c \
+	kern/ktest_account.c \
 	kern/panic.c \
 	kern/printf.c \
 	kern/qsbr.c \

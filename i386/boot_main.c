@@ -251,10 +251,18 @@ boot_main(uint32_t magic, uint32_t info_pa)
             printf("boot: command line not reachable, ignored\n");
         }
     }
-    if (cmdline_parse(cmdline != NULL ? cmdline : "") != 0) {
-        printf("boot: command line too long, ignored\n");
+    switch (cmdline_parse(cmdline != NULL ? cmdline : "")) {
+    case 0:
+        break;
+    case CMDLINE_EQUOTE:
+        printf("boot: command line has an unterminated double quote, ignored\n");
+        break;
+    default:
+        printf("boot: command line too long (at most %d bytes), ignored\n",
+               CMDLINE_SIZE - 1);
+        break;
     }
-    ktest_setup();
+    ktest_setup(cmdline);
     console_setup();
 
 #ifdef CONFIG_PAE

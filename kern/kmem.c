@@ -1333,6 +1333,17 @@ kmem_cache_next(struct kmem_cache *cache)
 }
 
 void
+kmem_cache_stats_walk(void (*fn)(const struct kmem_cache_stats *stats, void *arg), void *arg)
+{
+    struct kmem_cache_stats stats;
+
+    for (struct kmem_cache *c = kmem_cache_next(NULL); c != NULL; c = kmem_cache_next(c)) {
+        kmem_cache_stats_get(c, &stats);
+        fn(&stats, arg);
+    }
+}
+
+void
 kmem_report(kmem_print_fn print)
 {
     unsigned long slab_bytes = 0, used_bytes = 0;

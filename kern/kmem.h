@@ -238,6 +238,15 @@ const char *kmem_error_kind_name(enum kmem_error_kind kind);
 void kmem_cache_stats_get(struct kmem_cache *cache, struct kmem_cache_stats *stats);
 
 /*
+ * Call fn(stats, arg) with the counters of every cache, in the order the
+ * caches were initialized (new caches come last). fn runs without kmem
+ * locks held and may allocate; a cache initialized meanwhile may be
+ * missed. Any thread context.
+ */
+void kmem_cache_stats_walk(void (*fn)(const struct kmem_cache_stats *stats, void *arg),
+                           void *arg);
+
+/*
  * Boot report: one line "kmem: N caches, N KiB in slabs, N KiB in use"
  * given to print without a newline.
  */

@@ -4,7 +4,10 @@
  *
  * A test is a function registered with KTEST_DEFINE(); it is linked into
  * the image and run when named on the command line: `test=NAME[,NAME...]`,
- * or `test=all` for every test not marked KTEST_MANUAL. Results are TAP
+ * or `test=all` for every test not marked KTEST_MANUAL; `NAME*N` (all*2)
+ * runs an item N times and checks after each round that memory is back
+ * where it was (one more TAP result per round). Every test must pass
+ * when run again in the same boot. Results are TAP
  * lines on the console ("ok N name", "not ok N name"), and the kernel then
  * leaves QEMU through isa-debug-exit: status 1 when every test passed,
  * 3 otherwise. A trap or panic during a test ends the run as a failure.
@@ -58,13 +61,18 @@ void ktest_diag(const char *fmt, ...) __format_printf(1, 2);
 /*
  * Read `test=` from the command line. When present, a fatal error from
  * then on (even before the tests start) ends QEMU with failure. Call right
- * after cmdline_parse(). Returns true when tests were asked for.
+ * after cmdline_parse(), with the line as the boot loader gave it (NULL
+ * if none). Ends the boot at once with failure (Bail out!) when test= is
+ * empty or malformed, or when loader_line holds a test= that the parsed
+ * line lacks (the line was too long or badly quoted). Returns true when
+ * tests were asked for.
  */
-bool ktest_setup(void);
+bool ktest_setup(const char *loader_line);
 
 /*
  * When `test=` was given: run the tests it names (comma-separated, "all"
- * for every test without KTEST_MANUAL), print TAP, and leave QEMU with
+ * for every test without KTEST_MANUAL, NAME*N for N rounds with a memory
+ * check after each), print TAP, and leave QEMU with
  * the result, halting if QEMU's exit device is absent; does not return.
  * Without `test=`, returns at once.
  */
