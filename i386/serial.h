@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * 16550 UART on COM1: console output (polled) and input (interrupt-driven,
- * into a small ring buffer).
+ * into a small ring buffer, with flow control: input is held back, never
+ * dropped, while the ring is full).
  */
 #ifndef I386_SERIAL_H
 #define I386_SERIAL_H
@@ -19,8 +20,8 @@ void serial_intr_setup(void);
 void serial_write(const char *s, size_t len);
 
 /*
- * Take one received byte. Returns -1 when none is pending.
- * Interrupt-safe.
+ * Take one received byte. Returns -1 when none is pending. Restarts
+ * reception if a full ring had stopped it. Interrupt-safe; one consumer.
  */
 int serial_getc(void);
 
