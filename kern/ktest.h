@@ -19,7 +19,10 @@
 
 #include <kern/macros.h>
 
-/* Not part of test=all: tests that must fail (harness self-tests). */
+/*
+ * Not part of test=all: tests that must fail (harness self-tests),
+ * benchmarks, and long runs that boot lines of their own ask for.
+ */
 #define KTEST_MANUAL            0x1
 
 struct ktest {

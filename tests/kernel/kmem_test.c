@@ -10,6 +10,11 @@
  *                      a fixed amount of work, no error, every page back
  *   test=kmem_exhaust  objects until NULL over all of DMA + DIRECTMAP,
  *                      at least 95% of it as objects, then every page back
+ *   test=kmem_exhaust_classes  (manual; boot lines repeat it, *5) every
+ *                      kmem_alloc() size class and a page-block size run
+ *                      vm_page dry in turn, with all DMA + DIRECTMAP memory
+ *                      but a budget of KMEM_CLASSES_BUDGET_ORDER held, and
+ *                      every page must come back after each
  *   test=kmem_bench    (manual) instructions per alloc/free pair for the
  *                      magazine, depot and slab paths; meant for QEMU with
  *                      -icount shift=0,sleep=off, where rdtsc counts
@@ -671,6 +676,107 @@ kmem_exhaust_test(void)
 }
 
 KTEST_DEFINE(kmem_exhaust, kmem_exhaust_test, 0);
+
+/* ---------------------------------------------------------------- test=kmem_exhaust_classes */
+
+/* Memory left to kmem while the rest is held: one block of 1 MiB. */
+#define KMEM_CLASSES_BUDGET_ORDER       8
+
+/*
+ * Take every DMA + DIRECTMAP page onto held but a budget block of
+ * KMEM_CLASSES_BUDGET_ORDER (or the largest smaller one there is), taken
+ * first and given back last. Returns the number of pages held.
+ */
+static unsigned long
+kmem_classes_hold(struct list *held)
+{
+    struct vm_page *page, *budget = NULL;
+    unsigned int budget_order;
+    unsigned long nr = 0;
+
+    list_init(held);
+    for (budget_order = KMEM_CLASSES_BUDGET_ORDER + 1; budget == NULL && budget_order > 0;) {
+        budget_order--;
+        budget = vm_page_alloc(budget_order, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+    }
+    for (int order = VM_PAGE_ORDER_MAX; order >= 0; order--) {
+        while ((page = vm_page_alloc((unsigned int)order, VM_PAGE_SEL_DIRECTMAP,
+                                     VM_PAGE_KERNEL)) != NULL) {
+            page->priv = (void *)(uintptr_t)order;
+            list_insert_tail(held, &page->node);
+            nr += 1UL << order;
+        }
+    }
+    if (budget != NULL) {
+        vm_page_free(budget, budget_order);
+    }
+    return nr;
+}
+
+static void
+kmem_classes_release(struct list *held)
+{
+    while (!list_empty(held)) {
+        struct vm_page *page = list_entry(list_first(held), struct vm_page, node);
+        unsigned int order = (unsigned int)(uintptr_t)page->priv;
+
+        list_remove(&page->node);
+        page->priv = NULL;
+        vm_page_free(page, order);
+    }
+}
+
+/* Allocate size until NULL, free it all; returns how many fitted. */
+static unsigned long
+kmem_classes_exhaust(size_t size)
+{
+    unsigned long count = 0;
+    void *chain = NULL, *obj;
+
+    while ((obj = kmem_alloc(size)) != NULL) {
+        *(void **)obj = chain;
+        chain = obj;
+        count++;
+    }
+    while (chain != NULL) {
+        obj = chain;
+        chain = *(void **)obj;
+        kmem_free(obj, size);
+    }
+    return count;
+}
+
+static void
+kmem_exhaust_classes_test(void)
+{
+    unsigned long held_pages, budget, classes = 0, bad = 0, total = 0;
+    struct list held;
+
+    smp_call_all(kmem_test_purge, NULL);
+    held_pages = kmem_classes_hold(&held);
+    budget = kmem_test_free_directmap();
+    ktest_assert_msg(budget > 0, "no memory left for kmem after holding %lu pages", held_pages);
+    for (size_t size = 8; size <= KMEM_ALLOC_MAX + PAGE_SIZE;
+         size = kmem_alloc_size(size + 1)) {
+        unsigned long count = kmem_classes_exhaust(size), now;
+
+        smp_call_all(kmem_test_purge, NULL);
+        now = kmem_test_free_directmap();
+        classes++;
+        total += count;
+        if (count == 0 || now != budget) {
+            bad++;
+            ktest_diag("kmem_exhaust_classes: size %zu: %lu objects, %lu of %lu pages back",
+                       size, count, now, budget);
+        }
+    }
+    kmem_classes_release(&held);
+    ktest_diag("kmem_exhaust_classes: %lu sizes ran %lu free pages dry (%lu held), %lu objects",
+               classes, budget, held_pages, total);
+    ktest_assert_msg(classes == 65 && bad == 0, "%lu of %lu sizes failed", bad, classes);
+}
+
+KTEST_DEFINE(kmem_exhaust_classes, kmem_exhaust_classes_test, KTEST_MANUAL);
 
 /* ---------------------------------------------------------------- test=kmem_bench */
 
