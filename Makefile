@@ -130,6 +130,7 @@ KERNEL_SRCS := \
 # registers a test next to what it tests sits in #ifdef CONFIG_KTEST.
 KTEST_SRCS := \
 	kern/ktest.c \
+	kern/ktest_account.c \
 	tests/kernel/biosmem_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
 	tests/kernel/ipc_bench.c \

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * 16550 UART on COM1: the console device "com1", output polled, input
- * interrupt-driven into a small ring buffer.
+ * interrupt-driven into a small ring buffer, with flow control: input is
+ * held back, never dropped, while the ring is full.
  */
 #ifndef I386_SERIAL_H
 #define I386_SERIAL_H

@@ -139,3 +139,39 @@ cmdline_list_next(const char **listp, char *item, size_t size)
     item[len] = '\0';
     return 1;
 }
+
+size_t
+cmdline_key_end(const char *s, const char *key)
+{
+    size_t key_len = strlen(key), end = 0, i = 0;
+    bool quoted = false;
+
+    while (s[i] != '\0') {
+        size_t matched = 0;
+        bool mismatch = false, keyed = false;
+
+        if (!quoted && (s[i] == ' ' || s[i] == '\t')) {
+            i++;
+            continue;
+        }
+        /* One word: compare its unquoted characters with "key=". */
+        for (; s[i] != '\0' && (quoted || (s[i] != ' ' && s[i] != '\t')); i++) {
+            char c = s[i];
+
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (mismatch || keyed) {
+                continue;
+            } else if (matched < key_len) {
+                mismatch = (c != key[matched++]);
+            } else {
+                keyed = (c == '=');
+                mismatch = !keyed;
+            }
+        }
+        if (key_len != 0 && matched == key_len && !mismatch) {
+            end = i;
+        }
+    }
+    return end;
+}

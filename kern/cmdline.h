@@ -60,4 +60,14 @@ bool cmdline_has(const char *key);
  */
 int cmdline_list_next(const char **listp, char *item, size_t size);
 
+/*
+ * Find the last word of the line s whose key is key, parsing s the way
+ * cmdline_parse() does (quotes group and are removed) but without any
+ * length limit, and return the offset in s just past that word, or 0
+ * when no word has that key. With cmdline_raw(), it tells whether an
+ * option lies in a part of the line that was not kept (a line too long
+ * or with an unterminated quote). Reentrant.
+ */
+size_t cmdline_key_end(const char *s, const char *key);
+
 #endif /* KERN_CMDLINE_H */

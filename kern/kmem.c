@@ -250,6 +250,8 @@ kmem_error_kind_name(enum kmem_error_kind kind)
         return "redzone overwritten";
     case KMEM_ERR_BUFTAG:
         return "buffer tag corrupted";
+    case KMEM_ERR_REINIT:
+        return "cache initialized twice";
     }
     return "unknown error";
 }
@@ -914,12 +916,48 @@ kmem_name_copy(char *dest, const char *src)
     dest[i] = '\0';
 }
 
+/*
+ * Whether cache is on the cache list, i.e. initialized. A search rather
+ * than a flag in the structure: a cache that was never initialized may
+ * hold any bytes. Cache list lock held.
+ */
+static bool
+kmem_cache_listed(const struct kmem_cache *cache)
+{
+    struct list *node;
+
+    list_foreach(&kmem_cache_list, node) {
+        if (node == &cache->node) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int
 kmem_cache_init(struct kmem_cache *cache, const char *name, size_t obj_size,
                 size_t align, kmem_ctor_fn ctor, unsigned int flags)
 {
     unsigned int mag_index;
     uint32_t intr;
+    bool listed;
+
+    /*
+     * A second init would clear the list links of a cache still on the
+     * list and insert it again: its neighbours keep pointing at it, so
+     * the list gets a cycle (a self-loop when it was last), and the next
+     * walk (kmem_gc() when memory runs low) spins forever with the list
+     * lock held and interrupts off. Its slabs and magazines would leak.
+     */
+    intr = spinlock_lock_intr_save(&kmem_cache_list_lock);
+    listed = kmem_cache_listed(cache);
+    spinlock_unlock_intr_restore(&kmem_cache_list_lock, intr);
+    if (listed) {
+#ifdef CONFIG_DEBUG
+        kmem_error(cache->name, KMEM_ERR_REINIT, cache, NULL, NULL);
+#endif
+        return ERROR_EXIST;
+    }
 
     if (align == 0) {
         align = KMEM_ALIGN_MIN;
@@ -1191,6 +1229,17 @@ kmem_cache_next(struct kmem_cache *cache)
                            : list_next(&kmem_cache_list, &cache->node);
     spinlock_unlock_intr_restore(&kmem_cache_list_lock, flags);
     return (node == NULL) ? NULL : list_entry(node, struct kmem_cache, node);
+}
+
+void
+kmem_cache_stats_walk(void (*fn)(const struct kmem_cache_stats *stats, void *arg), void *arg)
+{
+    struct kmem_cache_stats stats;
+
+    for (struct kmem_cache *c = kmem_cache_next(NULL); c != NULL; c = kmem_cache_next(c)) {
+        kmem_cache_stats_get(c, &stats);
+        fn(&stats, arg);
+    }
 }
 
 void

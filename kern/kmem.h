@@ -50,6 +50,7 @@ enum kmem_error_kind {
     KMEM_ERR_MODIFIED,          /* free buffer written to (use after free) */
     KMEM_ERR_REDZONE,           /* bytes past the object overwritten */
     KMEM_ERR_BUFTAG,            /* buffer tag corrupted (wild write) */
+    KMEM_ERR_REINIT,            /* kmem_cache_init() of a live cache */
 };
 
 /* One error found in verify mode. */
@@ -57,7 +58,8 @@ struct kmem_error {
     enum kmem_error_kind kind;
     const char *cache;          /* name of the cache the call was for */
     const char *owner;          /* INVALID_FREE: cache owning the buffer, or NULL */
-    const void *buf;            /* the buffer (the pointer passed to a free) */
+    const void *buf;            /* the buffer (the pointer passed to a free),
+                                   REINIT: the cache */
     const void *addr;           /* first bad byte, else buf */
 };
 
@@ -104,8 +106,13 @@ void kmem_setup(void);
  * out again without the constructor. name is copied (truncated to
  * KMEM_NAME_SIZE - 1 characters). flags: KMEM_CACHE_*. Takes the cache
  * list lock; allocates nothing. Returns 0, or ERROR_INVAL (cache
- * untouched) for a zero or too large size (over 64 KiB), a bad alignment or unknown
- * flags. A cache is never destroyed.
+ * untouched) for a zero or too large size (over 64 KiB), a bad alignment
+ * or unknown flags, or ERROR_EXIST for a cache that is already
+ * initialized: a second init would drop its slabs and magazines and
+ * corrupt the cache list, so it is refused, and reported
+ * (KMEM_ERR_REINIT, a panic unless a test hooked the reports) with
+ * CONFIG_DEBUG. A cache is never destroyed; code that may run more than
+ * once (tests) initializes its caches once.
  */
 int kmem_cache_init(struct kmem_cache *cache, const char *name,
                     size_t obj_size, size_t align, kmem_ctor_fn ctor,
@@ -231,6 +238,15 @@ const char *kmem_error_kind_name(enum kmem_error_kind kind);
  * taken, the CPU pools of other CPUs are read without synchronization.
  */
 void kmem_cache_stats_get(struct kmem_cache *cache, struct kmem_cache_stats *stats);
+
+/*
+ * Call fn(stats, arg) with the counters of every cache, in the order the
+ * caches were initialized (new caches come last). fn runs without kmem
+ * locks held and may allocate; a cache initialized meanwhile may be
+ * missed. Any thread context.
+ */
+void kmem_cache_stats_walk(void (*fn)(const struct kmem_cache_stats *stats, void *arg),
+                           void *arg);
 
 /*
  * Boot report: one line "kmem: N caches, N KiB in slabs, N KiB in use"

@@ -4,7 +4,16 @@
  * the linker script brackets with __ktests_start/__ktests_end, so a test
  * is added by one KTEST_DEFINE() line next to the code it tests, with no
  * central list to edit. A test name that matches nothing is itself a
- * failure, so a typo on the command line cannot pass silently.
+ * failure, so a typo on the command line cannot pass silently, and so is
+ * a run that would test nothing: an empty test=, or a test= the kernel
+ * could not read because the command line was not kept whole. Those end
+ * the boot at once (Bail out!) rather than look green or fall into the
+ * shell, where an automated run would only meet its timeout.
+ *
+ * Repetition, NAME*N, runs an item N times in a row. Around each round
+ * ktest takes a memory snapshot (kern/ktest_account.h) and reports the
+ * comparison as one more TAP result, so a test that leaks or depends on
+ * what its previous run left behind fails there.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -13,6 +22,7 @@
 #include <kern/cmdline.h>
 #include <kern/ktest.h>
 #include <kern/panic.h>
+#include <kern/ktest_account.h>
 #include <kern/printf.h>
 #include <kern/string.h>
 #include <kern/thread.h>
@@ -20,6 +30,7 @@
 #include <machine/machine.h>
 
 #define KTEST_NAME_MAX          64
+#define KTEST_REPEAT_MAX        1000
 
 extern const struct ktest __ktests_start[], __ktests_end[];
 
@@ -97,42 +108,69 @@ ktest_find(const char *name)
     return NULL;
 }
 
-/* Call fn for each selected test (or NULL with the unknown name). */
+/* One item of the test= list: a name (or "all") and a repetition count. */
+struct ktest_item {
+    char name[KTEST_NAME_MAX];
+    unsigned int repeat;
+    bool repeat_given;              /* NAME*N: account for every round */
+};
+
+/*
+ * Take the next item off *listp (empty items are skipped). Returns 1 with
+ * the item, 0 at the end of the list, or -1 with a message in why for a
+ * malformed repetition. A name too long is kept cut: it matches nothing.
+ */
+static int
+ktest_item_next(const char **listp, struct ktest_item *item, const char **why)
+{
+    const char *list = *listp, *star;
+    size_t len, name_len;
+
+    while (*list == ',') {
+        list++;
+    }
+    if (*list == '\0') {
+        *listp = list;
+        return 0;
+    }
+    len = strcspn(list, ",");
+    *listp = list + len;
+    name_len = strcspn(list, ",*");
+    star = (name_len < len) ? list + name_len : NULL;
+    memcpy(item->name, list, MIN(name_len, sizeof(item->name) - 1));
+    item->name[MIN(name_len, sizeof(item->name) - 1)] = '\0';
+    item->repeat = 1;
+    item->repeat_given = (star != NULL);
+    if (star == NULL) {
+        return 1;
+    }
+    item->repeat = 0;
+    for (const char *p = star + 1; p < list + len; p++) {
+        if (*p < '0' || *p > '9' || item->repeat > KTEST_REPEAT_MAX) {
+            item->repeat = 0;
+            break;
+        }
+        item->repeat = item->repeat * 10 + (unsigned int)(*p - '0');
+    }
+    if (name_len == 0 || item->repeat == 0 || item->repeat > KTEST_REPEAT_MAX) {
+        *why = "bad repetition (want NAME*N, N from 1 to 1000)";
+        return -1;
+    }
+    return 1;
+}
+
+/* Number of tests an item names (an unknown name counts as one). */
 static unsigned int
-ktest_foreach(const char *list, void (*fn)(const struct ktest *, const char *))
+ktest_item_count(const struct ktest_item *item)
 {
     unsigned int count = 0;
 
-    while (*list != '\0') {
-        char name[KTEST_NAME_MAX];
-        size_t len = strcspn(list, ",");
-
-        if (len >= sizeof(name)) {
-            len = sizeof(name) - 1;     /* reported as an unknown test */
-        }
-        memcpy(name, list, len);
-        name[len] = '\0';
-        list += strcspn(list, ",");
-        if (*list == ',') {
-            list++;
-        }
-        if (len == 0) {
-            continue;
-        }
-        if (strcmp(name, "all") == 0) {
-            for (const struct ktest *t = __ktests_start; t < __ktests_end; t++) {
-                if (!(t->flags & KTEST_MANUAL)) {
-                    count++;
-                    if (fn != NULL) {
-                        fn(t, t->name);
-                    }
-                }
-            }
-        } else {
+    if (strcmp(item->name, "all") != 0) {
+        return 1;
+    }
+    for (const struct ktest *t = __ktests_start; t < __ktests_end; t++) {
+        if (!(t->flags & KTEST_MANUAL)) {
             count++;
-            if (fn != NULL) {
-                fn(ktest_find(name), name);
-            }
         }
     }
     return count;
@@ -160,27 +198,114 @@ ktest_run_one(const struct ktest *t, const char *name)
     }
 }
 
-bool
-ktest_setup(void)
+/* One round of an item: every test it names, in order. */
+static void
+ktest_item_run(const struct ktest_item *item)
 {
-    ktest_list = cmdline_get("test");
-    ktest_running = ktest_list != NULL;
-    if (ktest_running) {
-        panic_hook_set(ktest_abort);
+    if (strcmp(item->name, "all") != 0) {
+        ktest_run_one(ktest_find(item->name), item->name);
+        return;
     }
-    return ktest_running;
+    for (const struct ktest *t = __ktests_start; t < __ktests_end; t++) {
+        if (!(t->flags & KTEST_MANUAL)) {
+            ktest_run_one(t, t->name);
+        }
+    }
+}
+
+/* Snapshots around rounds; too large for a thread stack. */
+static struct ktest_account ktest_account_before, ktest_account_after;
+
+/* Run an item's rounds; with NAME*N, check the memory after each one. */
+static void
+ktest_item_run_rounds(const struct ktest_item *item)
+{
+    char what[KTEST_NAME_MAX + 32];
+
+    if (item->repeat_given) {
+        ktest_account_take(&ktest_account_before, 0);
+    }
+    for (unsigned int round = 1; round <= item->repeat; round++) {
+        ktest_item_run(item);
+        if (!item->repeat_given) {
+            continue;
+        }
+        snprintf(what, sizeof(what), "accounting %s round %u", item->name, round);
+        ktest_account_take(&ktest_account_after, ktest_account_before.nr_threads);
+        ktest_current_number++;
+        if (ktest_account_equal(&ktest_account_before, &ktest_account_after, what)) {
+            printf("ok %u %s\n", ktest_current_number, what);
+            ktest_passed++;
+        } else {
+            printf("not ok %u %s\n", ktest_current_number, what);
+            ktest_failed++;
+        }
+        ktest_account_before = ktest_account_after;
+    }
+}
+
+/* End the run before any test: a failure, with the reason. */
+static void __attribute__((noreturn))
+ktest_bail_out(const char *why)
+{
+    printf("Bail out! %s\n", why);
+    ktest_failed++;
+    ktest_finish();
+}
+
+bool
+ktest_setup(const char *loader_line)
+{
+    const char *list, *why = NULL;
+    struct ktest_item item;
+    unsigned int nr_items = 0;
+    int error;
+
+    ktest_list = cmdline_get("test");
+    /* A test= the kernel did not keep: the line was cut or rejected. */
+    if (loader_line != NULL
+        && cmdline_key_end(loader_line, "test") > strlen(cmdline_raw())) {
+        ktest_running = true;
+        ktest_bail_out("test= lies in a part of the command line the kernel did not keep "
+                       "(see the boot: line above); no test can be chosen");
+    }
+    ktest_running = ktest_list != NULL;
+    if (!ktest_running) {
+        return false;
+    }
+    panic_hook_set(ktest_abort);
+    list = ktest_list;
+    while ((error = ktest_item_next(&list, &item, &why)) > 0) {
+        nr_items++;
+    }
+    if (error < 0) {
+        printf("ktest: test=%s: item '%s': %s\n", ktest_list, item.name, why);
+        ktest_bail_out("malformed test= list");
+    }
+    if (nr_items == 0) {
+        ktest_bail_out("test= names no test (test=NAME[*N][,NAME...], or test=all)");
+    }
+    return true;
 }
 
 void
 ktest_run(void)
 {
-    const char *list = ktest_list;
+    const char *list = ktest_list, *why;
+    struct ktest_item item;
+    unsigned int count = 0;
 
     if (!ktest_running) {
         return;
     }
-    printf("1..%u\n", ktest_foreach(list, NULL));
-    ktest_foreach(list, ktest_run_one);
+    while (ktest_item_next(&list, &item, &why) > 0) {
+        count += (ktest_item_count(&item) + item.repeat_given) * item.repeat;
+    }
+    printf("1..%u\n", count);
+    list = ktest_list;
+    while (ktest_item_next(&list, &item, &why) > 0) {
+        ktest_item_run_rounds(&item);
+    }
     ktest_finish();
 }
 

@@ -5,13 +5,16 @@
  * A test is a function registered with KTEST_DEFINE(); it is linked into
  * the test image and run when named on the command line:
  * `test=NAME[,NAME...]`, or `test=all` for every test not marked
- * KTEST_MANUAL. Results are TAP lines on the console ("ok N name", "not
- * ok N name"), and the kernel then leaves QEMU through isa-debug-exit:
- * status 1 when every test passed, 3 otherwise. A trap or panic during a
- * test ends the run as a failure.
+ * KTEST_MANUAL; `NAME*N` (all*2) runs an item N times and checks after
+ * each round that memory is back where it was (one more TAP result per
+ * round). Every test must pass when run again in the same boot. Results
+ * are TAP lines on the console ("ok N name", "not ok N name"), and the
+ * kernel then leaves QEMU through isa-debug-exit: status 1 when every
+ * test passed, 3 otherwise. A trap or panic during a test ends the run
+ * as a failure.
  *
  * Only test images (built with KTEST=1, which defines CONFIG_KTEST) hold
- * the harness and the tests; the production kernel gets the three calls
+ * the harness and the tests; the production kernel gets the two calls
  * boot makes (ktest_setup, ktest_run) as empty inlines, so
  * it carries no test code at all. A test written next to the code it
  * tests goes inside #ifdef CONFIG_KTEST; KTEST_DEFINE() outside it does
@@ -26,7 +29,10 @@
 
 #ifdef CONFIG_KTEST
 
-/* Not part of test=all: tests that must fail (harness self-tests). */
+/*
+ * Not part of test=all: tests that must fail (harness self-tests),
+ * benchmarks, and long runs that boot lines of their own ask for.
+ */
 #define KTEST_MANUAL            0x1
 
 struct ktest {
@@ -68,13 +74,18 @@ void ktest_diag(const char *fmt, ...) __format_printf(1, 2);
 /*
  * Read `test=` from the command line. When present, a fatal error from
  * then on (even before the tests start) ends QEMU with failure. Call right
- * after cmdline_parse(). Returns true when tests were asked for.
+ * after cmdline_parse(), with the line as the boot loader gave it (NULL
+ * if none). Ends the boot at once with failure (Bail out!) when test= is
+ * empty or malformed, or when loader_line holds a test= that the parsed
+ * line lacks (the line was too long or badly quoted). Returns true when
+ * tests were asked for.
  */
-bool ktest_setup(void);
+bool ktest_setup(const char *loader_line);
 
 /*
  * When `test=` was given: run the tests it names (comma-separated, "all"
- * for every test without KTEST_MANUAL), print TAP, and leave QEMU with
+ * for every test without KTEST_MANUAL, NAME*N for N rounds with a memory
+ * check after each), print TAP, and leave QEMU with
  * the result, halting if QEMU's exit device is absent; does not return.
  * Without `test=`, returns at once.
  */
@@ -90,8 +101,9 @@ void ktest_run(void);
 
 /* A production kernel ignores test= (saying so) and boots normally. */
 static inline bool
-ktest_setup(void)
+ktest_setup(const char *loader_line)
 {
+    (void)loader_line;
     if (cmdline_get("test") != NULL) {
         printf("ktest: test= ignored: this kernel has no in-kernel tests "
                "(they are in the test image, build/test/mach)\n");

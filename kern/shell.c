@@ -2,8 +2,10 @@
 /*
  * A deliberately small line-oriented shell: read a line with echo and
  * backspace, split it on blanks, look the first word up in the .shell_cmds
- * section. A line longer than the buffer is refused as a whole (with a
- * message), never cut and run.
+ * section. Input that does not fit in the line buffer is refused as it
+ * is typed (with a message), and a line that refused input is dropped as
+ * a whole at Enter, never cut and run; the serial driver holds input back
+ * rather than drop it, so a paste longer than any buffer arrives intact.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -58,12 +60,18 @@ shell_exec(char *line)
     return ERROR_NOENT;
 }
 
-/* Read one line; returns false when it was too long (and was discarded). */
+/*
+ * Read one line with echo and editing. A character that does not fit is
+ * refused, not stored: the first one prints a message and the line again.
+ * Enter on a line that refused input (and was not edited since) drops
+ * the line, returning false; erasing makes it an ordinary line again,
+ * since what is on the screen is then exactly what is in the buffer.
+ */
 static bool
 shell_read_line(char *buf, size_t size)
 {
     size_t len = 0;
-    bool overflow = false;
+    bool refused = false;
 
     for (;;) {
         int c = console_getc();
@@ -71,24 +79,29 @@ shell_read_line(char *buf, size_t size)
         if (c == '\r' || c == '\n') {
             printf("\n");
             buf[len] = '\0';
-            return !overflow;
+            return !refused;
         } else if (c == '\b' || c == 0x7f) {
             if (len > 0) {
                 len--;
                 printf("\b \b");
             }
+            refused = false;
         } else if (c == 0x15) {                 /* ^U: kill line */
             while (len > 0) {
                 len--;
                 printf("\b \b");
             }
-            overflow = false;
+            refused = false;
         } else if (c >= ' ' && c < 0x7f) {
             if (len + 1 < size) {
                 buf[len++] = c;
                 printf("%c", c);
-            } else {
-                overflow = true;
+            } else if (!refused) {
+                refused = true;
+                buf[len] = '\0';
+                printf("\nshell: line full (at most %zu characters), further input refused; "
+                       "erase, or press Enter to drop the line\n" SHELL_PROMPT "%s",
+                       size - 1, buf);
             }
         }
     }

@@ -85,10 +85,18 @@ startup(const struct startup_info *info)
      * `console=` which devices the rest of the boot writes to. Both only
      * need the console, which the boot code registered.
      */
-    if (cmdline_parse(info->cmdline) != 0) {
-        printf("boot: command line too long, ignored\n");
+    switch (cmdline_parse(info->cmdline)) {
+    case 0:
+        break;
+    case ERROR_INVAL:
+        printf("boot: command line has an unterminated double quote, ignored\n");
+        break;
+    default:
+        printf("boot: command line too long (at most %d bytes), ignored\n",
+               CMDLINE_SIZE - 1);
+        break;
     }
-    ktest_setup();
+    ktest_setup(info->cmdline);
     console_setup();
 
     /*

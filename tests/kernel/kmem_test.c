@@ -10,6 +10,11 @@
  *                      a fixed amount of work, no error, every page back
  *   test=kmem_exhaust  objects until NULL over all of DMA + DIRECTMAP,
  *                      at least 95% of it as objects, then every page back
+ *   test=kmem_exhaust_classes  (manual; boot lines repeat it, *5) every
+ *                      kmem_alloc() size class and a page-block size run
+ *                      vm_page dry in turn, with all DMA + DIRECTMAP memory
+ *                      but a budget of KMEM_CLASSES_BUDGET_ORDER held, and
+ *                      every page must come back after each
  *   test=kmem_bench    (manual) instructions per alloc/free pair for the
  *                      magazine, depot and slab paths; meant for QEMU with
  *                      -icount shift=0,sleep=off, where rdtsc counts
@@ -145,14 +150,36 @@ kmem_test_ctor(void *obj)
     kmem_test_ctor_calls++;
 }
 
+/*
+ * Caches are never destroyed and a second kmem_cache_init() of a live
+ * cache is refused: the caches of test=kmem are set up by its first run
+ * only, so that the test can run again in the same boot.
+ */
+static void
+kmem_test_caches_setup(void)
+{
+    static bool ready;
+
+    if (ready) {
+        return;
+    }
+    ready = true;
+    KTEST_ASSERT(kmem_cache_init(&kmem_test_ctor_cache, "ktest_ctor",
+                                 sizeof(struct kmem_test_obj), 0, kmem_test_ctor, 0) == 0);
+    KTEST_ASSERT(kmem_cache_init(&kmem_test_align_cache, "ktest_align", 100, 256, NULL, 0) == 0);
+    KTEST_ASSERT(kmem_cache_init(&kmem_test_slab_cache, "ktest_slab", 500, 0, NULL,
+                                 KMEM_CACHE_NOCPUPOOL) == 0);
+    KTEST_ASSERT(kmem_cache_init(&kmem_test_verify_cache, "ktest_verify", 40, 0, NULL,
+                                 KMEM_CACHE_VERIFY) == 0);
+}
+
 static void
 kmem_test_caches(void)
 {
     struct kmem_test_obj *objs[200];
     bool ok = true;
 
-    KTEST_ASSERT(kmem_cache_init(&kmem_test_ctor_cache, "ktest_ctor",
-                                 sizeof(struct kmem_test_obj), 0, kmem_test_ctor, 0) == 0);
+    kmem_test_ctor_calls = 0;
     for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
         objs[i] = kmem_cache_alloc(&kmem_test_ctor_cache);
         ok = ok && objs[i] != NULL && objs[i]->magic == KMEM_TEST_MAGIC && objs[i]->refs == 0;
@@ -169,7 +196,6 @@ kmem_test_caches(void)
     }
     ktest_assert_msg(ok, "objects kept their contents");
 
-    KTEST_ASSERT(kmem_cache_init(&kmem_test_align_cache, "ktest_align", 100, 256, NULL, 0) == 0);
     for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
         objs[i] = kmem_cache_alloc(&kmem_test_align_cache);
         ok = ok && objs[i] != NULL && P2ALIGNED((uintptr_t)objs[i], 256);
@@ -190,8 +216,6 @@ kmem_test_slab_glue(void)
     void *objs[100];
     struct vm_page *page;
 
-    KTEST_ASSERT(kmem_cache_init(&kmem_test_slab_cache, "ktest_slab", 500, 0, NULL,
-                                 KMEM_CACHE_NOCPUPOOL) == 0);
     for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
         objs[i] = kmem_cache_alloc(&kmem_test_slab_cache);
         KTEST_ASSERT(objs[i] != NULL);
@@ -245,8 +269,6 @@ kmem_test_verify(void)
     kmem_error_fn old;
     char *p, *q;
 
-    KTEST_ASSERT(kmem_cache_init(&kmem_test_verify_cache, "ktest_verify", 40, 0, NULL,
-                                 KMEM_CACHE_VERIFY) == 0);
     old = kmem_error_hook_set(kmem_test_error);
 
     p = kmem_cache_alloc(&kmem_test_verify_cache);
@@ -304,16 +326,53 @@ kmem_test_reap(void)
                      kmem_test_free_all() - before);
 }
 
+/*
+ * A second kmem_cache_init() of a live cache is refused and leaves the
+ * cache list intact (it used to make a cycle that hung the next
+ * kmem_gc()); CONFIG_DEBUG reports it.
+ */
+static void
+kmem_test_reinit(void)
+{
+    struct kmem_cache_stats st;
+    kmem_error_fn old;
+    void *obj;
+
+    obj = kmem_cache_alloc(&kmem_test_slab_cache);
+    kmem_test_nr_errors = 0;
+    old = kmem_error_hook_set(kmem_test_error);
+    KTEST_ASSERT(kmem_cache_init(&kmem_test_slab_cache, "ktest_slab", 64, 0, NULL, 0) == ERROR_EXIST);
+    kmem_error_hook_set(old);
+#ifdef CONFIG_DEBUG
+    ktest_assert_msg(kmem_test_nr_errors == 1 && kmem_test_last_error.kind == KMEM_ERR_REINIT
+                     && kmem_test_last_error.buf == &kmem_test_slab_cache,
+                     "second init reported (%u reports)", kmem_test_nr_errors);
+#else
+    KTEST_ASSERT(kmem_test_nr_errors == 0);
+#endif
+    kmem_test_nr_errors = 0;
+    kmem_cache_stats_get(&kmem_test_slab_cache, &st);
+    ktest_assert_msg(st.obj_size == 500 && st.nr_allocated == (obj != NULL),
+                     "cache intact after a refused init (size %zu, %lu objects)",
+                     st.obj_size, st.nr_allocated);
+    if (obj != NULL) {
+        kmem_cache_free(&kmem_test_slab_cache, obj);
+    }
+    kmem_gc();      /* walks the cache list both ways: a cycle would hang */
+}
+
 static void
 kmem_test_functional(void)
 {
     unsigned long baseline = kmem_test_baseline();
 
+    kmem_test_caches_setup();
     kmem_test_caches();
     kmem_test_slab_glue();
     kmem_test_alloc_sizes();
     kmem_test_verify();
     kmem_test_reap();
+    kmem_test_reinit();
     kmem_report(kmem_test_print);
     kmem_info(kmem_test_print, "ktest_ctor");
     ktest_assert_msg(kmem_info(kmem_test_print, "no_such_cache") == ERROR_NOENT,
@@ -587,10 +646,14 @@ kmem_exhaust_test(void)
 {
     unsigned long baseline = kmem_test_baseline();
     unsigned long reachable = kmem_test_free_directmap(), count = 0, permille;
+    static bool cache_ready;
     void *chain = NULL, *obj;
 
-    KTEST_ASSERT(kmem_cache_init(&kmem_exhaust_cache, "ktest_exhaust", KMEM_EXHAUST_SIZE,
-                                 0, NULL, 0) == 0);
+    if (!cache_ready) {
+        KTEST_ASSERT(kmem_cache_init(&kmem_exhaust_cache, "ktest_exhaust", KMEM_EXHAUST_SIZE,
+                                     0, NULL, 0) == 0);
+        cache_ready = true;
+    }
     while ((obj = kmem_cache_alloc(&kmem_exhaust_cache)) != NULL) {
         *(void **)obj = chain;
         chain = obj;
@@ -613,6 +676,107 @@ kmem_exhaust_test(void)
 }
 
 KTEST_DEFINE(kmem_exhaust, kmem_exhaust_test, 0);
+
+/* ---------------------------------------------------------------- test=kmem_exhaust_classes */
+
+/* Memory left to kmem while the rest is held: one block of 1 MiB. */
+#define KMEM_CLASSES_BUDGET_ORDER       8
+
+/*
+ * Take every DMA + DIRECTMAP page onto held but a budget block of
+ * KMEM_CLASSES_BUDGET_ORDER (or the largest smaller one there is), taken
+ * first and given back last. Returns the number of pages held.
+ */
+static unsigned long
+kmem_classes_hold(struct list *held)
+{
+    struct vm_page *page, *budget = NULL;
+    unsigned int budget_order;
+    unsigned long nr = 0;
+
+    list_init(held);
+    for (budget_order = KMEM_CLASSES_BUDGET_ORDER + 1; budget == NULL && budget_order > 0;) {
+        budget_order--;
+        budget = vm_page_alloc(budget_order, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+    }
+    for (int order = VM_PAGE_ORDER_MAX; order >= 0; order--) {
+        while ((page = vm_page_alloc((unsigned int)order, VM_PAGE_SEL_DIRECTMAP,
+                                     VM_PAGE_KERNEL)) != NULL) {
+            page->priv = (void *)(uintptr_t)order;
+            list_insert_tail(held, &page->node);
+            nr += 1UL << order;
+        }
+    }
+    if (budget != NULL) {
+        vm_page_free(budget, budget_order);
+    }
+    return nr;
+}
+
+static void
+kmem_classes_release(struct list *held)
+{
+    while (!list_empty(held)) {
+        struct vm_page *page = list_entry(list_first(held), struct vm_page, node);
+        unsigned int order = (unsigned int)(uintptr_t)page->priv;
+
+        list_remove(&page->node);
+        page->priv = NULL;
+        vm_page_free(page, order);
+    }
+}
+
+/* Allocate size until NULL, free it all; returns how many fitted. */
+static unsigned long
+kmem_classes_exhaust(size_t size)
+{
+    unsigned long count = 0;
+    void *chain = NULL, *obj;
+
+    while ((obj = kmem_alloc(size)) != NULL) {
+        *(void **)obj = chain;
+        chain = obj;
+        count++;
+    }
+    while (chain != NULL) {
+        obj = chain;
+        chain = *(void **)obj;
+        kmem_free(obj, size);
+    }
+    return count;
+}
+
+static void
+kmem_exhaust_classes_test(void)
+{
+    unsigned long held_pages, budget, classes = 0, bad = 0, total = 0;
+    struct list held;
+
+    smp_call_all(kmem_test_purge, NULL);
+    held_pages = kmem_classes_hold(&held);
+    budget = kmem_test_free_directmap();
+    ktest_assert_msg(budget > 0, "no memory left for kmem after holding %lu pages", held_pages);
+    for (size_t size = 8; size <= KMEM_ALLOC_MAX + PAGE_SIZE;
+         size = kmem_alloc_size(size + 1)) {
+        unsigned long count = kmem_classes_exhaust(size), now;
+
+        smp_call_all(kmem_test_purge, NULL);
+        now = kmem_test_free_directmap();
+        classes++;
+        total += count;
+        if (count == 0 || now != budget) {
+            bad++;
+            ktest_diag("kmem_exhaust_classes: size %zu: %lu objects, %lu of %lu pages back",
+                       size, count, now, budget);
+        }
+    }
+    kmem_classes_release(&held);
+    ktest_diag("kmem_exhaust_classes: %lu sizes ran %lu free pages dry (%lu held), %lu objects",
+               classes, budget, held_pages, total);
+    ktest_assert_msg(classes == 65 && bad == 0, "%lu of %lu sizes failed", bad, classes);
+}
+
+KTEST_DEFINE(kmem_exhaust_classes, kmem_exhaust_classes_test, KTEST_MANUAL);
 
 /* ---------------------------------------------------------------- test=kmem_bench */
 
@@ -713,14 +877,18 @@ kmem_bench_test(void)
 {
     uint64_t best_loop = UINT64_MAX, best_hit = UINT64_MAX, best_depot = UINT64_MAX;
     uint64_t best_slab = UINT64_MAX, best_alloc = UINT64_MAX, best_verify = UINT64_MAX;
+    static bool caches_ready;
     struct kmem_cache_stats st;
     unsigned int batch;
 
-    KTEST_ASSERT(kmem_cache_init(&kmem_bench_cache, "bench_64", 64, 0, NULL, 0) == 0);
-    KTEST_ASSERT(kmem_cache_init(&kmem_bench_slab_cache, "bench_slab_64", 64, 0, NULL,
-                                 KMEM_CACHE_NOCPUPOOL) == 0);
-    KTEST_ASSERT(kmem_cache_init(&kmem_bench_verify_cache, "bench_verify_64", 64, 0, NULL,
-                                 KMEM_CACHE_VERIFY) == 0);
+    if (!caches_ready) {
+        KTEST_ASSERT(kmem_cache_init(&kmem_bench_cache, "bench_64", 64, 0, NULL, 0) == 0);
+        KTEST_ASSERT(kmem_cache_init(&kmem_bench_slab_cache, "bench_slab_64", 64, 0, NULL,
+                                     KMEM_CACHE_NOCPUPOOL) == 0);
+        KTEST_ASSERT(kmem_cache_init(&kmem_bench_verify_cache, "bench_verify_64", 64, 0, NULL,
+                                     KMEM_CACHE_VERIFY) == 0);
+        caches_ready = true;
+    }
     kmem_cache_stats_get(&kmem_bench_cache, &st);
     batch = (st.mag_size != 0) ? 4 * st.mag_size : ARRAY_SIZE(kmem_bench_objs);
 

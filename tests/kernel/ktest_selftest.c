@@ -11,6 +11,7 @@
 
 #include <i386/cpu.h>
 #include <kern/clock.h>
+#include <kern/kmem.h>
 #include <kern/ksyms.h>
 #include <kern/ktest.h>
 #include <kern/panic.h>
@@ -110,6 +111,24 @@ ktest_selftest_panic_fn(void)
     panic("deliberate panic from %s", __func__);
 }
 
+/*
+ * Keeps memory from one run to the next, as a leaking test would: the
+ * accounting of test=selftest_leak*2 must report it. The test itself
+ * passes.
+ */
+static void
+ktest_selftest_leak_fn(void)
+{
+    static void *kept[8];
+    static unsigned int nr_kept;
+
+    if (nr_kept < ARRAY_SIZE(kept)) {
+        kept[nr_kept] = kmem_alloc(3000);
+        KTEST_ASSERT(kept[nr_kept] != NULL);
+        nr_kept++;
+    }
+}
+
 KTEST_DEFINE(timer, ktest_timer_fn, 0);
 KTEST_DEFINE(ksyms, ktest_ksyms_fn, 0);
 KTEST_DEFINE(printf, ktest_printf_fn, 0);
@@ -118,3 +137,4 @@ KTEST_DEFINE(selftest_fault, ktest_selftest_fault_fn, KTEST_MANUAL);
 KTEST_DEFINE(selftest_panic, ktest_selftest_panic_fn, KTEST_MANUAL);
 KTEST_DEFINE(selftest_lock, ktest_selftest_lock_fn, KTEST_MANUAL);
 KTEST_DEFINE(selftest_unlocked, ktest_selftest_unlocked_fn, KTEST_MANUAL);
+KTEST_DEFINE(selftest_leak, ktest_selftest_leak_fn, KTEST_MANUAL);

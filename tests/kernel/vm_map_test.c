@@ -25,6 +25,7 @@
 #include <kern/kmem.h>
 #include <kern/ktest.h>
 #include <kern/macros.h>
+#include <kern/string.h>
 #include <vm/vm_map.h>
 #include <vm/vm_page.h>
 
@@ -190,6 +191,9 @@ vm_map_test(void)
     kmem_purge();
     baseline = vm_map_test_free_pages();
 
+    /* A new model for each run: the map starts empty every time. */
+    memset(vm_map_test_bits, 0, sizeof(vm_map_test_bits));
+    vm_map_test_nr_full = 0;
     KTEST_ASSERT(vm_map_init(map, VM_MAP_TEST_START, VM_MAP_TEST_END) == 0);
     vm_map_lock(map);
     for (op = 0; op < VM_MAP_TEST_OPS; op++) {

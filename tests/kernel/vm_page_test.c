@@ -9,6 +9,8 @@
  * vm_page_exhaust  for each selector, allocate order-0 then order-3
  *                  blocks until NULL: the segments must be used in the
  *                  fallback order and emptied, and come back on free
+ * vm_page_exhaust_orders  (manual; boot lines repeat it, *5) the same
+ *                  for every order and every selector
  * vm_page_contig   aligned, range-constrained runs (ISA DMA below 16 MiB)
  * vm_page_smp      every CPU at once allocates and frees mixed orders and
  *                  frees pages other CPUs allocated; no page may be handed
@@ -248,6 +250,25 @@ vm_page_test_exhaust_fn(void)
     }
     KTEST_ASSERT(vm_page_alloc(VM_PAGE_ORDER_MAX + 1, VM_PAGE_SEL_HIGHMEM,
                                VM_PAGE_KERNEL) == NULL);
+    KTEST_ASSERT(vm_page_check() == 0);
+}
+
+static void
+vm_page_test_exhaust_orders_fn(void)
+{
+    static const unsigned int selectors[] = {
+        VM_PAGE_SEL_DMA, VM_PAGE_SEL_DIRECTMAP,
+#ifdef CONFIG_PAE
+        VM_PAGE_SEL_DMA32,
+#endif
+        VM_PAGE_SEL_HIGHMEM,
+    };
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(selectors); i++) {
+        for (unsigned int order = 0; order <= VM_PAGE_ORDER_MAX; order++) {
+            vm_page_test_exhaust_one(selectors[i], order);
+        }
+    }
     KTEST_ASSERT(vm_page_check() == 0);
 }
 
@@ -503,5 +524,6 @@ vm_page_test_bench_fn(void)
 KTEST_DEFINE(vm_page_fill, vm_page_test_fill_fn, 0);
 KTEST_DEFINE(vm_page_exhaust, vm_page_test_exhaust_fn, 0);
 KTEST_DEFINE(vm_page_contig, vm_page_test_contig_fn, 0);
+KTEST_DEFINE(vm_page_exhaust_orders, vm_page_test_exhaust_orders_fn, KTEST_MANUAL);
 KTEST_DEFINE(vm_page_smp, vm_page_test_smp_fn, 0);
 KTEST_DEFINE(vm_page_bench, vm_page_test_bench_fn, KTEST_MANUAL);

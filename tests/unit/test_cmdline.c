@@ -280,6 +280,37 @@ test_random(void)
               RANDOM_LINES);
 }
 
+/* cmdline_key_end(): where the last word with a key ends, in any line. */
+static void
+test_key_end(void)
+{
+    static char long_line[3000];
+    size_t len;
+
+    tap_check(cmdline_key_end("a test=x b", "test") == 8, "key_end: end of test=x");
+    tap_check(cmdline_key_end("test=a test=bcd", "test") == 15, "key_end: the last word counts");
+    tap_check(cmdline_key_end("tests=a atest=b x", "test") == 0,
+              "key_end: longer keys and other words do not match");
+    tap_check(cmdline_key_end("a test", "test") == 6, "key_end: a bare key matches");
+    tap_check(cmdline_key_end("\"te\"st=\"a b\" c", "test") == 12,
+              "key_end: quotes anywhere in the word, spaces inside quotes");
+    tap_check(cmdline_key_end("x \"y test=a", "test") == 0,
+              "key_end: inside an unterminated quote, no word starts");
+    tap_check(cmdline_key_end("test=a \"oops", "test") == 6,
+              "key_end: a word before an unterminated quote is found");
+    tap_check(cmdline_key_end("", "test") == 0 && cmdline_key_end("test=", "") == 0,
+              "key_end: empty line or key");
+
+    memset(long_line, 'x', sizeof(long_line) - 1);
+    memcpy(long_line, "pad=", 4);
+    memcpy(long_line + sizeof(long_line) - 12, " test=a,b,c", 11);
+    len = strlen(long_line);
+    tap_check(cmdline_parse(long_line) == ERROR_TOOBIG
+              && cmdline_key_end(long_line, "test") == len
+              && cmdline_key_end(long_line, "test") > strlen(cmdline_raw()),
+              "key_end: test= past the limit of a rejected line is found (%zu bytes)", len);
+}
+
 int
 main(void)
 {
@@ -289,5 +320,6 @@ main(void)
     test_limits();
     test_list();
     test_random();
+    test_key_end();
     return tap_done();
 }

@@ -914,6 +914,66 @@ test_exhaust(void)
     check_all_returned("exhaust");
 }
 
+/*
+ * Exhaustion repeated: every kmem_alloc() size class runs out of a small
+ * page budget, frees everything, and must find the same number of
+ * objects and every page back, round after round.
+ */
+#define EXHAUST_ROUNDS          5
+#define EXHAUST_CLASS_PAGES     256     /* 1 MiB */
+
+static void
+test_exhaust_repeat(void)
+{
+    unsigned int bad_count = 0, bad_pages = 0, bad_stats = 0, classes = 0;
+
+    kmem_purge();
+    kmem_host_limit_set(EXHAUST_CLASS_PAGES);
+    for (size_t size = 8; size <= KMEM_ALLOC_MAX; size = kmem_alloc_size(size + 1)) {
+        unsigned long first = 0;
+
+        classes++;
+        for (unsigned int round = 0; round < EXHAUST_ROUNDS; round++) {
+            unsigned long count = 0;
+            void *chain = NULL, *p;
+
+            while ((p = kmem_alloc(size)) != NULL) {
+                *(void **)p = chain;
+                chain = p;
+                count++;
+            }
+            while (chain != NULL) {
+                p = chain;
+                chain = *(void **)p;
+                kmem_free(p, size);
+            }
+            kmem_purge();
+            if (round == 0) {
+                first = count;
+            } else if (count != first) {
+                bad_count++;
+                tap_diag("exhaust_repeat: size %zu round %u: %lu objects, %lu in round 0",
+                         size, round, count, first);
+            }
+            if (kmem_host_pages_used() != 0) {
+                bad_pages++;
+                tap_diag("exhaust_repeat: size %zu round %u: %lu pages still used",
+                         size, round, kmem_host_pages_used());
+            }
+            if (count == 0) {
+                bad_stats++;
+            }
+        }
+    }
+    kmem_host_limit_set(~0UL);
+    tap_check(classes == 64 && bad_stats == 0,
+              "exhaust_repeat: %u size classes each allocate objects", classes);
+    tap_check(bad_count == 0, "exhaust_repeat: %d rounds per class find the same number "
+              "of objects (%u differ)", EXHAUST_ROUNDS, bad_count);
+    tap_check(bad_pages == 0, "exhaust_repeat: every page back after every round (%u not)",
+              bad_pages);
+}
+
 /* ---------------------------------------------------------------- threads */
 
 #define NR_THREADS              4
@@ -1131,6 +1191,60 @@ test_report(void)
     check_all_returned("report");
 }
 
+/* ---------------------------------------------------------------- second init */
+
+static unsigned int
+cache_count(void)
+{
+    nr_report_lines = 0;
+    kmem_info(report_print, NULL);
+    return nr_report_lines - 1;
+}
+
+/*
+ * kmem_cache_init() on a live cache is refused and leaves it intact: a
+ * second init used to put the cache on the list twice, and the next
+ * kmem_gc() walked a cycle forever.
+ */
+static void
+test_reinit(void)
+{
+    static struct kmem_cache cache, last;
+    struct kmem_cache_stats st;
+    unsigned int before;
+    kmem_error_fn old;
+    void *p, *q;
+
+    kmem_cache_init(&cache, "reinit", 64, 0, NULL, 0);
+    kmem_cache_init(&last, "reinit_last", 32, 0, NULL, 0);
+    p = kmem_cache_alloc(&cache);
+    q = kmem_cache_alloc(&last);
+    before = cache_count();
+    nr_errors = 0;
+    old = kmem_error_hook_set(error_record);
+    tap_check(kmem_cache_init(&cache, "reinit", 128, 0, NULL, 0) == ERROR_EXIST
+              && kmem_cache_init(&last, "reinit_last", 32, 0, NULL, 0) == ERROR_EXIST,
+              "reinit: second init of a live cache refused (in the middle and last on the list)");
+    kmem_error_hook_set(old);
+    if (VERIFY_ALL) {
+        tap_check(nr_errors == 2 && errors[0].kind == KMEM_ERR_REINIT
+                  && errors[0].buf == &cache && strcmp(errors[0].cache, "reinit") == 0
+                  && errors[1].buf == &last,
+                  "reinit: reported as '%s' with CONFIG_DEBUG (%u reports)",
+                  kmem_error_kind_name(KMEM_ERR_REINIT), nr_errors);
+    } else {
+        tap_check(nr_errors == 0, "reinit: refused silently without CONFIG_DEBUG");
+    }
+    st = stats_of(&cache);
+    tap_check(st.obj_size == 64 && st.nr_allocated == 1 && st.nr_slabs == 1,
+              "reinit: the cache keeps its size, slab and object");
+    tap_check(cache_count() == before, "reinit: the cache list is intact (%u caches)", before);
+    kmem_cache_free(&cache, p);
+    kmem_cache_free(&last, q);
+    kmem_gc();
+    check_all_returned("reinit");
+}
+
 int
 main(void)
 {
@@ -1147,7 +1261,9 @@ main(void)
     test_verify();
     test_reap();
     test_exhaust();
+    test_exhaust_repeat();
     test_threads();
     test_report();
+    test_reinit();
     return tap_done();
 }
