@@ -212,7 +212,7 @@ boot_vm_setup(void)
                   (unsigned long long)s.start, (unsigned long long)s.end);
         }
     }
-    vm_page_setup(boot_alloc_pages);
+    vm_page_setup(biosmem_bootalloc);
     biosmem_handoff(boot_vm_page_range, NULL);
     vm_page_ready();
     vm_page_report(boot_print_line);
