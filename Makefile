@@ -107,6 +107,7 @@ KERNEL_SRCS := \
 	kern/string.c \
 	kern/thread.c \
 	tests/kernel/biosmem_test.c \
+	tests/kernel/boot_modules_test.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/kmem_test.c \

@@ -265,9 +265,10 @@ void biosmem_report(void (*print)(const char *line));
 
 /*
  * Return a pointer through which the size bytes at physical address addr
- * can be read, or NULL when they are not accessible.
+ * can be read (and, for the free memory biosmem may take for its tables,
+ * written), or NULL when they are not accessible.
  */
-typedef const void *(*biosmem_ptov_fn)(phys_addr_t addr, size_t size);
+typedef void *(*biosmem_ptov_fn)(phys_addr_t addr, size_t size);
 
 /*
  * Read the memory map from the multiboot information at physical address

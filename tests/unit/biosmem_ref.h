@@ -94,7 +94,16 @@ static const uint64_t ref_limit =
 static void
 ref_reset(void)
 {
-    memset(&ref, 0, sizeof(ref));
+    /* Counts only: the arrays are large and read only below their counts. */
+    ref.nr_entries = 0;
+    ref.map_read = 0;
+    ref.map_dropped_bytes = 0;
+    ref.nr_boot = 0;
+    ref.nr_allocs = 0;
+    ref.map_dropped = 0;
+    ref.boot_dropped = 0;
+    ref.sanitized = false;
+    ref.handed_off = false;
     ref.raw_max = BIOSMEM_MAP_MAX;
     ref.boot_max = BIOSMEM_BOOT_DATA_MAX;
     biosmem_reset();

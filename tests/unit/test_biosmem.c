@@ -106,13 +106,13 @@ segment_is(unsigned int seg, uint64_t start, uint64_t end, uint64_t pages)
 }
 
 /* Report lines, captured. */
-static char report_lines[512][128];
+static char report_lines[4096][128];
 static unsigned int report_nr;
 
 static void
 report_capture(const char *line)
 {
-    if (report_nr < 512) {
+    if (report_nr < 4096) {
         snprintf(report_lines[report_nr++], sizeof(report_lines[0]), "%s", line);
     }
 }
@@ -663,9 +663,19 @@ test_overflow(void)
 
 static uint8_t fake_mem[FAKE_SIZE] __attribute__((aligned(16)));
 
-static const void *
+/* A second, larger fake region for test_multiboot_large(): [16 MiB, 24 MiB). */
+#define BIG_BASE                (16 * MiB)
+#define BIG_SIZE                (8 * MiB)
+
+static uint8_t *big_mem;
+
+static void *
 fake_ptov(phys_addr_t addr, size_t size)
 {
+    if (big_mem != NULL && addr >= BIG_BASE && addr - BIG_BASE <= BIG_SIZE
+        && size <= BIG_SIZE - (addr - BIG_BASE)) {
+        return &big_mem[addr - BIG_BASE];
+    }
     if (addr < FAKE_BASE || addr - FAKE_BASE > FAKE_SIZE || size > FAKE_SIZE - (addr - FAKE_BASE)) {
         return NULL;
     }
@@ -752,9 +762,9 @@ test_multiboot(void)
         "biosmem: boot data 0x0000000000091200-0x0000000000091216 command line",
         "biosmem: boot data 0x0000000000092ffe-0x0000000000093000 boot loader name",
         "biosmem: boot data 0x0000000000091080-0x00000000000910a0 module table",
-        "biosmem: boot data 0x0000000000200000-0x0000000000280000 module",
-        "biosmem: boot data 0x0000000000091100-0x0000000000091107 module string",
-        "biosmem: boot data 0x0000000000091110-0x0000000000091115 module string",
+        "biosmem: boot data 0x0000000000200000-0x0000000000280000 module 0",
+        "biosmem: boot data 0x0000000000091100-0x0000000000091107 module string 0",
+        "biosmem: boot data 0x0000000000091110-0x0000000000091115 module string 1",
     };
     tap_check(boot_data_is(protected, ARRAY_SIZE(protected)),
               "multiboot: kernel, info, map, strings, modules protected");
@@ -986,6 +996,133 @@ test_random(void)
     }
 }
 
+/* Overlap of any free range with [start, end), for the callback below. */
+struct busy_check {
+    phys_addr_t start;
+    phys_addr_t end;
+    bool overlap;
+};
+
+static void
+busy_check_range(unsigned int seg, phys_addr_t start, phys_addr_t end, void *arg)
+{
+    struct busy_check *check = arg;
+
+    (void)seg;
+    check->overlap |= start < check->end && check->start < end;
+}
+
+static bool
+range_is_busy(phys_addr_t start, phys_addr_t end)
+{
+    struct busy_check check = { start, end, false };
+
+    for (unsigned int seg = 0; seg < BIOSMEM_NR_SEGS; seg++) {
+        biosmem_free_ranges(seg, busy_check_range, &check);
+    }
+    return !check.overlap;
+}
+
+/*
+ * The glue with a map of 3,000 entries and 64 modules, plus one
+ * malformed module: the tables go to free memory the glue finds, every
+ * entry is kept, every module is protected and listed, and only the
+ * malformed one is skipped, with a warning naming it.
+ */
+static void
+test_multiboot_large(void)
+{
+    enum { NR_ENTRIES = 3000, NR_MODS = 64 };
+    struct multiboot_info mbi = { 0 };
+    struct biosmem_stats stats;
+    phys_addr_t table = BIG_BASE + 0x20000, mods_pa = BIG_BASE + 0x40000;
+    phys_addr_t tables_start = 0, tables_end = 0;
+    unsigned int listed = 0;
+    bool busy = true;
+    char want[128];
+    int ret;
+
+    big_mem = calloc(1, BIG_SIZE);
+    mbi.flags = MULTIBOOT_INFO_MEM_MAP | MULTIBOOT_INFO_MODS | MULTIBOOT_INFO_CMDLINE;
+    mbi.mmap_addr = BIG_BASE + 0x1000;
+    mbi.mmap_length = NR_ENTRIES * 24;
+    mbi.mods_addr = table;
+    mbi.mods_count = NR_MODS + 1;
+    mbi.cmdline = BIG_BASE + 0x22000;
+    memcpy(big_mem, &mbi, sizeof(mbi));
+    for (unsigned int i = 0; i < NR_ENTRIES; i++) {
+        struct multiboot_mmap_entry e = { 20, 0, 0, AVL };
+
+        if (i == 0) {
+            e.length = 0x9fc00;
+        } else if (i == 1) {
+            e.base_addr = MiB;
+            e.length = 23 * MiB;
+        } else {
+            e.base_addr = 24 * MiB + (uint64_t)(i - 2) * 64 * KiB;
+            e.length = 60 * KiB;
+        }
+        memcpy(&big_mem[0x1000 + i * 24], &e, sizeof(e));
+    }
+    for (unsigned int i = 0; i <= NR_MODS; i++) {
+        struct multiboot_module mod = {
+            (uint32_t)(mods_pa + i * 0x3000), (uint32_t)(mods_pa + i * 0x3000 + 0x2000),
+            (uint32_t)(BIG_BASE + 0x21000 + i * 16), 0,
+        };
+
+        if (i == NR_MODS) {
+            mod.mod_end = mod.mod_start - 1;    /* malformed */
+        }
+        memcpy(&big_mem[table - BIG_BASE + i * sizeof(mod)], &mod, sizeof(mod));
+        snprintf((char *)&big_mem[0x21000 + i * 16], 16, "mod%u", i);
+    }
+    strcpy((char *)&big_mem[0x22000], "test=all");
+
+    ref_reset();
+    ret = biosmem_setup_multiboot(BIG_BASE, MiB, 2 * MiB, fake_ptov);
+    biosmem_stats_get(&stats);
+    report_run();
+    for (unsigned int i = 0; i < report_nr; i++) {
+        unsigned long long s, e;
+
+        if (strstr(report_lines[i], " biosmem tables") != NULL
+            && sscanf(report_lines[i], "biosmem: boot data 0x%llx-0x%llx", &s, &e) == 2) {
+            tables_start = s;
+            tables_end = e;
+        }
+    }
+    for (unsigned int i = 0; i < NR_MODS; i++) {
+        phys_addr_t start = mods_pa + i * 0x3000;
+
+        snprintf(want, sizeof(want), "biosmem: boot data 0x%016llx-0x%016llx module %u",
+                 (unsigned long long)start, (unsigned long long)start + 0x2000, i);
+        listed += report_has(want);
+        busy = busy && range_is_busy(start, start + 0x2000);
+    }
+    busy = busy && range_is_busy(BIG_BASE, BIG_BASE + sizeof(mbi))
+           && range_is_busy(mbi.mmap_addr, mbi.mmap_addr + mbi.mmap_length)
+           && range_is_busy(table, table + (NR_MODS + 1) * sizeof(struct multiboot_module))
+           && range_is_busy(BIG_BASE + 0x21000, BIG_BASE + 0x21000 + (NR_MODS + 1) * 16)
+           && range_is_busy(mbi.cmdline, mbi.cmdline + 9);
+    tap_check(ret == -1 && stats.map_read == NR_ENTRIES && stats.map_dropped == 0
+              && biosmem_map_count() == NR_ENTRIES - 1 /* [1 MiB, 24 MiB) meets the next */,
+              "multiboot, %u entries: all kept, in tables the glue placed", NR_ENTRIES);
+    tap_check(tables_start >= BIG_BASE + 0x23000 && tables_end <= BIG_BASE + BIG_SIZE
+              && tables_start < tables_end && range_is_busy(tables_start, tables_end),
+              "multiboot: tables at 0x%llx-0x%llx, in free memory, protected",
+              (unsigned long long)tables_start, (unsigned long long)tables_end);
+    snprintf(want, sizeof(want), "biosmem: warning: module %u of %u: end 0x%x below start "
+             "0x%x: skipped", NR_MODS, NR_MODS + 1, (unsigned int)(mods_pa + NR_MODS * 0x3000 - 1),
+             (unsigned int)(mods_pa + NR_MODS * 0x3000));
+    tap_check(listed == NR_MODS && busy && stats.boot_data_dropped == 0 && report_has(want),
+              "multiboot: %u of %u modules listed and protected, the malformed one named",
+              listed, NR_MODS);
+    tap_check(biosmem_bootalloc(200) != 0, "multiboot: boot allocations work around the tables");
+    ref_reset();
+    free(big_mem);
+    big_mem = NULL;
+}
+
 /*
  * One large-map scenario against the model: nr holes of hole bytes every
  * step bytes from 1 MiB on, given as separate available entries (GRUB's
@@ -1177,6 +1314,7 @@ main(void)
     test_boot_data();
     test_overflow();
     test_multiboot();
+    test_multiboot_large();
     test_random();
     test_large();
     return tap_done();
