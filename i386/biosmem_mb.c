@@ -37,6 +37,9 @@
 /* Boot data slots kept for the splits of later releases. */
 #define BIOSMEM_MB_BOOT_DATA_SPARE  16
 
+/* Most modules given boot data slots (the table would not fit in memory). */
+#define BIOSMEM_MB_MODS_MAX     (1U << 24)
+
 /* Candidate ranges tracked while looking for room for the tables. */
 #define BIOSMEM_MB_ROOM_SLOTS   32
 
@@ -342,10 +345,10 @@ biosmem_mb_storage(const struct multiboot_info *mbi, phys_addr_t mbi_addr,
 
     if (mbi->flags & MULTIBOOT_INFO_MEM_MAP) {
         nr = biosmem_mb_map_walk(mbi, ptov, NULL, NULL);
-        nr_entries = (nr < 0) ? 0 : (unsigned int)MIN(nr, (long)UINT32_MAX / 2);
+        nr_entries = (nr < 0) ? 0 : (unsigned int)nr;    /* mmap_length / 24 at most */
     }
     if (mbi->flags & MULTIBOOT_INFO_MODS) {
-        nr_boot += 2 * MIN(mbi->mods_count, UINT32_MAX / 4);
+        nr_boot += 2 * MIN(mbi->mods_count, BIOSMEM_MB_MODS_MAX);
     }
     if (nr_entries <= BIOSMEM_MAP_MAX && nr_boot <= BIOSMEM_BOOT_DATA_MAX) {
         return 0;

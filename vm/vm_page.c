@@ -1568,8 +1568,9 @@ void
 vm_page_report(vm_page_print_fn print)
 {
     struct vm_page_seg_stats stats;
-    unsigned long managed = 0, free = 0;
+    unsigned long managed = 0, free = 0, descs = 0;
     struct vm_page_line line;
+    unsigned int pieces = 0;
 
     for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
         vm_page_seg_stats_get(i, &stats);
@@ -1585,10 +1586,16 @@ vm_page_report(vm_page_print_fn print)
         print(line.buf);
         managed += stats.nr_managed;
         free += stats.nr_free;
+        descs += vm_page_segs[i].nr_descs;
+        pieces += vm_page_segs[i].nr_pieces;
     }
     line.len = 0;
     vm_page_line_add(&line, "vm_page: total %lu pages (%lu MiB), %lu free (%lu MiB)",
                      managed, VM_PAGE_MIB(managed), free, VM_PAGE_MIB(free));
+    print(line.buf);
+    line.len = 0;
+    vm_page_line_add(&line, "vm_page: descriptors %lu KiB for %lu pages, in %u pieces",
+                     (unsigned long)(descs * sizeof(struct vm_page) >> 10), descs, pieces);
     print(line.buf);
     if (vm_page_trimmed) {
         line.len = 0;

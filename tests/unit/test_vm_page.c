@@ -575,7 +575,22 @@ test_boot_state(void)
     /* Boot report and shell output. */
     report_nr = 0;
     vm_page_report(report_capture);
-    TAP_CHECK(report_nr == VM_PAGE_NR_SEGS + 1);
+    TAP_CHECK(report_nr == VM_PAGE_NR_SEGS + 2);
+    {
+        unsigned long descs = 0;
+        unsigned int segs = 0;
+
+        for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
+            if (model[i].end != 0) {
+                descs += (P2ROUND(model[i].end, 4 * MiB) - P2TRUNC(model[i].start, 4 * MiB))
+                         >> PAGE_SHIFT;
+                segs++;
+            }
+        }
+        snprintf(expect, sizeof(expect), "vm_page: descriptors %lu KiB for %lu pages, "
+                 "in %u pieces", descs * sizeof(struct vm_page) >> 10, descs, segs);
+        tap_check(report_has(expect), "report: %s", expect);
+    }
     snprintf(expect, sizeof(expect), "vm_page: segment DIRECTMAP 0x1000000-0x4fe0000: "
              "%lu pages, %lu free, pool 14", model_free(VM_PAGE_SEG_DIRECTMAP),
              model_free(VM_PAGE_SEG_DIRECTMAP));
