@@ -35,8 +35,14 @@
  * taking memory ISA devices need; on machines with 16 MiB or less, where
  * DIRECTMAP is empty, it falls back to DMA (which is direct-mapped too).
  *
- * All tables are static and bounded: nothing here can overflow memory;
- * entries that do not fit are dropped, counted and reported.
+ * The tables are bounded: built in (enough for ordinary machines), or a
+ * buffer the caller found in free memory and sized for the map and boot
+ * data it saw (biosmem_storage_set(); the multiboot glue does this for
+ * maps of thousands of entries and many modules). Nothing here can
+ * overflow memory. When a table is full anyway, a map entry only ever
+ * evicts the smallest available range, since forgetting any other type
+ * could make unusable memory look free; what is dropped is counted and
+ * reported. The sort is a heapsort, O(n log n) in place.
  */
 #include <stdarg.h>
 #include <stdbool.h>
