@@ -19,6 +19,7 @@
 #include <i386/pmap.h>
 #include <i386/param.h>
 #include <i386/intr.h>
+#include <i386/machine.h>
 #include <i386/pit.h>
 #include <i386/serial.h>
 #include <i386/smp.h>
@@ -171,6 +172,12 @@ boot_memory_check(void)
     printf("boot: found %llu KiB of usable memory, need at least %u KiB: halting\n",
            (unsigned long long)(pages << (PAGE_SHIFT - 10)), BOOT_MEM_MIN_KIB);
     ktest_abort("too little memory");
+    /*
+     * Not a test run, or one whose state cannot be trusted: below about
+     * 1.6 MiB the kernel's own data lies beyond the end of RAM. Leave
+     * QEMU anyway (a no-op without its exit device), then halt.
+     */
+    machine_exit_qemu(false);
     cpu_halt_forever();
 }
 
