@@ -132,6 +132,7 @@ KTEST_SRCS := \
 	kern/ktest.c \
 	kern/ktest_account.c \
 	tests/kernel/biosmem_test.c \
+	tests/kernel/boot_modules_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \

@@ -35,9 +35,16 @@
  * taking memory ISA devices need; on machines with 16 MiB or less, where
  * DIRECTMAP is empty, it falls back to DMA (which is direct-mapped too).
  *
- * All tables are static and bounded: nothing here can overflow memory;
- * entries that do not fit are dropped, counted and reported.
+ * The tables are bounded: built in (enough for ordinary machines), or a
+ * buffer the caller found in free memory and sized for the map and boot
+ * data it saw (biosmem_storage_set(); the multiboot glue does this for
+ * maps of thousands of entries and many modules). Nothing here can
+ * overflow memory. When a table is full anyway, a map entry only ever
+ * evicts the smallest available range, since forgetting any other type
+ * could make unusable memory look free; what is dropped is counted and
+ * reported. The sort is a heapsort, O(n log n) in place.
  */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,6 +68,7 @@ struct biosmem_range {
     phys_addr_t start;
     phys_addr_t end;
     uint32_t type;              /* map entries only */
+    int id;                     /* boot data only: number in the report, -1: none */
     const char *name;           /* boot data only */
 };
 
@@ -101,17 +109,34 @@ static const uint32_t biosmem_rank_types[] = {
 
 #define BIOSMEM_NR_RANKS        ARRAY_SIZE(biosmem_rank_types)
 
-static struct biosmem_range biosmem_raw[BIOSMEM_MAP_MAX];
+/*
+ * The tables of map entries and boot data: built in at first, or a
+ * caller's buffer (biosmem_storage_set()) for maps and boot data too
+ * large for them. n raw entries can cut each other into at most 2n - 1
+ * intervals, so the map and the events have room for 2n.
+ */
+static struct biosmem_range biosmem_raw_builtin[BIOSMEM_MAP_MAX];
+static struct biosmem_range biosmem_map_builtin[BIOSMEM_MAP_MAX * 2];
+static struct biosmem_event biosmem_events_builtin[BIOSMEM_MAP_MAX * 2];
+static struct biosmem_range biosmem_boot_data_builtin[BIOSMEM_BOOT_DATA_MAX];
+
+static struct biosmem_range *biosmem_raw = biosmem_raw_builtin;
+static struct biosmem_range *biosmem_map = biosmem_map_builtin;
+static struct biosmem_event *biosmem_events = biosmem_events_builtin;
+static struct biosmem_range *biosmem_boot_data = biosmem_boot_data_builtin;
+static unsigned int biosmem_raw_max = BIOSMEM_MAP_MAX;
+static unsigned int biosmem_boot_data_max = BIOSMEM_BOOT_DATA_MAX;
+
 static unsigned int biosmem_raw_nr;
-
-/* n entries can cut each other into at most 2n - 1 intervals. */
-static struct biosmem_range biosmem_map[BIOSMEM_MAP_MAX * 2];
 static unsigned int biosmem_map_nr;
-
-static struct biosmem_event biosmem_events[BIOSMEM_MAP_MAX * 2];
-
-static struct biosmem_range biosmem_boot_data[BIOSMEM_BOOT_DATA_MAX];
 static unsigned int biosmem_boot_data_nr;
+
+/* Warnings kept for the report (see biosmem_warn()). */
+#define BIOSMEM_WARN_MAX        8
+#define BIOSMEM_WARN_SIZE       112
+
+static char biosmem_warnings[BIOSMEM_WARN_MAX][BIOSMEM_WARN_SIZE];
+static unsigned int biosmem_warn_nr;
 
 static struct biosmem_range biosmem_allocs[BIOSMEM_ALLOC_MAX];
 static unsigned int biosmem_alloc_nr;
@@ -124,6 +149,13 @@ static struct biosmem_stats biosmem_stats;
 void
 biosmem_reset(void)
 {
+    biosmem_raw = biosmem_raw_builtin;
+    biosmem_map = biosmem_map_builtin;
+    biosmem_events = biosmem_events_builtin;
+    biosmem_boot_data = biosmem_boot_data_builtin;
+    biosmem_raw_max = BIOSMEM_MAP_MAX;
+    biosmem_boot_data_max = BIOSMEM_BOOT_DATA_MAX;
+    biosmem_warn_nr = 0;
     biosmem_raw_nr = 0;
     biosmem_map_nr = 0;
     biosmem_boot_data_nr = 0;
@@ -162,10 +194,74 @@ biosmem_type_name(uint32_t type)
     }
 }
 
+size_t
+biosmem_storage_size(unsigned int nr_entries, unsigned int nr_boot_data)
+{
+    return (size_t)nr_entries * (3 * sizeof(struct biosmem_range)
+                                 + 2 * sizeof(struct biosmem_event))
+           + (size_t)nr_boot_data * sizeof(struct biosmem_range);
+}
+
+size_t
+biosmem_storage_set(void *mem, size_t size, unsigned int nr_entries,
+                    unsigned int nr_boot_data)
+{
+    char *p = mem;
+
+    if (biosmem_sanitized || biosmem_raw_nr != 0 || biosmem_boot_data_nr != 0
+        || nr_entries < BIOSMEM_MAP_MAX || nr_boot_data < BIOSMEM_BOOT_DATA_MAX
+        || ((uintptr_t)mem & (sizeof(phys_addr_t) - 1)) != 0
+        || size < biosmem_storage_size(nr_entries, nr_boot_data)) {
+        return 0;
+    }
+    /* What outlives sanitizing first: the map and the boot data. */
+    biosmem_map = (struct biosmem_range *)p;
+    p += 2 * (size_t)nr_entries * sizeof(struct biosmem_range);
+    biosmem_boot_data = (struct biosmem_range *)p;
+    p += (size_t)nr_boot_data * sizeof(struct biosmem_range);
+    biosmem_raw = (struct biosmem_range *)p;
+    p += (size_t)nr_entries * sizeof(struct biosmem_range);
+    biosmem_events = (struct biosmem_event *)p;
+    biosmem_raw_max = nr_entries;
+    biosmem_boot_data_max = nr_boot_data;
+    return (size_t)((char *)biosmem_raw - (char *)mem);
+}
+
+void
+biosmem_warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (biosmem_warn_nr < BIOSMEM_WARN_MAX) {
+        va_start(ap, fmt);
+        vsnprintf(biosmem_warnings[biosmem_warn_nr], BIOSMEM_WARN_SIZE, fmt, ap);
+        va_end(ap);
+    }
+    biosmem_warn_nr++;
+}
+
+/* Index of the smallest available raw entry, or biosmem_raw_nr if none. */
+static unsigned int
+biosmem_raw_smallest_available(void)
+{
+    unsigned int best = biosmem_raw_nr;
+
+    for (unsigned int i = 0; i < biosmem_raw_nr; i++) {
+        if (biosmem_raw[i].type == BIOSMEM_TYPE_AVAILABLE
+            && (best == biosmem_raw_nr
+                || biosmem_raw[i].end - biosmem_raw[i].start
+                   < biosmem_raw[best].end - biosmem_raw[best].start)) {
+            best = i;
+        }
+    }
+    return best;
+}
+
 int
 biosmem_map_add(uint64_t base, uint64_t len, uint32_t type)
 {
-    struct biosmem_range *entry;
+    struct biosmem_range entry, *slot;
+    unsigned int victim;
 
     if (biosmem_sanitized) {
         return ERROR_INVAL;
@@ -173,15 +269,34 @@ biosmem_map_add(uint64_t base, uint64_t len, uint32_t type)
     if (len == 0) {
         return 0;
     }
-    if (biosmem_raw_nr == ARRAY_SIZE(biosmem_raw)) {
-        biosmem_stats.map_dropped++;
+    entry = (struct biosmem_range){
+        .start = base,
+        .end = (len > BIOSMEM_ADDR_END - base) ? BIOSMEM_ADDR_END : base + len,
+        .type = biosmem_rank_types[biosmem_type_rank(type)],
+    };
+    biosmem_stats.map_read++;
+    if (biosmem_raw_nr < biosmem_raw_max) {
+        biosmem_raw[biosmem_raw_nr++] = entry;
+        return 0;
+    }
+
+    /*
+     * Full: only available memory may be forgotten (forgetting another
+     * type could make it look usable), the smallest first.
+     */
+    biosmem_stats.map_dropped++;
+    victim = biosmem_raw_smallest_available();
+    if (victim == biosmem_raw_nr) {
+        return ERROR_NOSPC; /* nothing available kept: the new entry cannot matter */
+    }
+    slot = &biosmem_raw[victim];
+    if (entry.type == BIOSMEM_TYPE_AVAILABLE
+        && entry.end - entry.start <= slot->end - slot->start) {
+        biosmem_stats.map_dropped_bytes += entry.end - entry.start;
         return ERROR_NOSPC;
     }
-    entry = &biosmem_raw[biosmem_raw_nr++];
-    entry->start = base;
-    entry->end = (len > BIOSMEM_ADDR_END - base) ? BIOSMEM_ADDR_END : base + len;
-    entry->type = biosmem_rank_types[biosmem_type_rank(type)];
-    entry->name = NULL;
+    biosmem_stats.map_dropped_bytes += slot->end - slot->start;
+    *slot = entry;
     return 0;
 }
 
@@ -196,19 +311,44 @@ biosmem_map_add_legacy(uint32_t mem_lower, uint32_t mem_upper)
     return (error != 0) ? error : upper;
 }
 
-/* Insertion sort: at most 2 * BIOSMEM_MAP_MAX events, once per boot. */
+/* Move event i down the max-heap of the first nr events. */
+static void
+biosmem_events_sift(unsigned int i, unsigned int nr)
+{
+    struct biosmem_event event = biosmem_events[i];
+    unsigned int child;
+
+    while ((child = 2 * i + 1) < nr) {
+        if (child + 1 < nr && biosmem_events[child + 1].addr > biosmem_events[child].addr) {
+            child++;
+        }
+        if (biosmem_events[child].addr <= event.addr) {
+            break;
+        }
+        biosmem_events[i] = biosmem_events[child];
+        i = child;
+    }
+    biosmem_events[i] = event;
+}
+
+/*
+ * Heapsort by address: O(n log n) in place, for maps of any size (the
+ * order of events at one address does not matter: the sweep applies
+ * them all before looking at the counts).
+ */
 static void
 biosmem_events_sort(unsigned int nr)
 {
-    for (unsigned int i = 1; i < nr; i++) {
-        struct biosmem_event event = biosmem_events[i];
-        unsigned int j = i;
+    struct biosmem_event tmp;
 
-        while (j > 0 && biosmem_events[j - 1].addr > event.addr) {
-            biosmem_events[j] = biosmem_events[j - 1];
-            j--;
-        }
-        biosmem_events[j] = event;
+    for (unsigned int i = nr / 2; i-- > 0;) {
+        biosmem_events_sift(i, nr);
+    }
+    for (unsigned int end = nr; end > 1; end--) {
+        tmp = biosmem_events[0];
+        biosmem_events[0] = biosmem_events[end - 1];
+        biosmem_events[end - 1] = tmp;
+        biosmem_events_sift(0, end - 1);
     }
 }
 
@@ -284,12 +424,23 @@ biosmem_map_trim(void)
     unsigned int nr = 0;
 
     biosmem_stats.ignored_bytes = 0;
+    biosmem_stats.trimmed_bytes = 0;
     for (unsigned int i = 0; i < biosmem_map_nr; i++) {
         struct biosmem_range entry = biosmem_map[i];
 
         if (entry.type == BIOSMEM_TYPE_AVAILABLE) {
             if (entry.start > P2TRUNC(entry.end, PAGE_SIZE)) {
+                if (entry.start < biosmem_phys_limit) {
+                    biosmem_stats.trimmed_bytes += MIN(entry.end, biosmem_phys_limit)
+                                                   - entry.start;
+                }
                 continue;
+            }
+            if (entry.start < biosmem_phys_limit) {
+                biosmem_stats.trimmed_bytes +=
+                    (P2ROUND(entry.start, PAGE_SIZE) - entry.start)
+                    + MIN(entry.end, biosmem_phys_limit)
+                    - MIN(P2TRUNC(entry.end, PAGE_SIZE), biosmem_phys_limit);
             }
             entry.start = P2ROUND(entry.start, PAGE_SIZE);
             entry.end = P2TRUNC(entry.end, PAGE_SIZE);
@@ -311,6 +462,7 @@ void
 biosmem_map_sanitize(void)
 {
     biosmem_map_sweep();
+    biosmem_stats.map_merged = biosmem_map_nr;
     biosmem_map_trim();
     biosmem_sanitized = true;
 }
@@ -337,6 +489,13 @@ biosmem_map_get(unsigned int i, phys_addr_t *startp, phys_addr_t *endp,
 int
 biosmem_boot_data_reserve(phys_addr_t start, phys_addr_t end, const char *name)
 {
+    return biosmem_boot_data_reserve_id(start, end, name, -1);
+}
+
+int
+biosmem_boot_data_reserve_id(phys_addr_t start, phys_addr_t end,
+                             const char *name, int id)
+{
     if (start > end || biosmem_handed_off) {
         return ERROR_INVAL;
     }
@@ -347,12 +506,12 @@ biosmem_boot_data_reserve(phys_addr_t start, phys_addr_t end, const char *name)
     if (start == end) {
         return 0;
     }
-    if (biosmem_boot_data_nr == ARRAY_SIZE(biosmem_boot_data)) {
+    if (biosmem_boot_data_nr == biosmem_boot_data_max) {
         biosmem_stats.boot_data_dropped++;
         return ERROR_NOSPC;
     }
     biosmem_boot_data[biosmem_boot_data_nr++] = (struct biosmem_range){
-        .start = start, .end = end, .name = name,
+        .start = start, .end = end, .name = name, .id = id,
     };
     return 0;
 }
@@ -688,7 +847,7 @@ biosmem_boot_data_cut(phys_addr_t xs, phys_addr_t xe)
             i++;
         } else if (below && above) {
             biosmem_boot_data[biosmem_boot_data_nr++] = (struct biosmem_range){
-                .start = xe, .end = range->end, .name = range->name,
+                .start = xe, .end = range->end, .name = range->name, .id = range->id,
             };
             range->end = xs;
             i++;
@@ -728,7 +887,7 @@ biosmem_release(phys_addr_t start, phys_addr_t end, biosmem_range_fn fn,
             splits++;
         }
     }
-    if (splits > ARRAY_SIZE(biosmem_boot_data) - biosmem_boot_data_nr) {
+    if (splits > biosmem_boot_data_max - biosmem_boot_data_nr) {
         return ERROR_NOSPC;
     }
 
@@ -783,7 +942,7 @@ void
 biosmem_report(void (*print)(const char *line))
 {
     char line[160];
-    uint64_t total_pages = 0;
+    uint64_t total_pages = 0, hole_bytes = 0;
 
     for (unsigned int i = 0; i < biosmem_map_nr; i++) {
         snprintf(line, sizeof(line), "biosmem: map 0x%016llx-0x%016llx %s",
@@ -793,10 +952,15 @@ biosmem_report(void (*print)(const char *line))
         print(line);
     }
     for (unsigned int i = 0; i < biosmem_boot_data_nr; i++) {
-        snprintf(line, sizeof(line), "biosmem: boot data 0x%016llx-0x%016llx %s",
-                 (unsigned long long)biosmem_boot_data[i].start,
-                 (unsigned long long)biosmem_boot_data[i].end,
-                 biosmem_boot_data[i].name);
+        const struct biosmem_range *range = &biosmem_boot_data[i];
+        int n;
+
+        n = snprintf(line, sizeof(line), "biosmem: boot data 0x%016llx-0x%016llx %s",
+                     (unsigned long long)range->start,
+                     (unsigned long long)range->end, range->name);
+        if (range->id >= 0 && n > 0 && (size_t)n < sizeof(line)) {
+            snprintf(line + n, sizeof(line) - n, " %d", range->id);
+        }
         print(line);
     }
     for (unsigned int i = 0; i < biosmem_alloc_nr; i++) {
@@ -810,6 +974,7 @@ biosmem_report(void (*print)(const char *line))
 
         biosmem_segment_get(seg, &segment);
         total_pages += segment.nr_pages;
+        hole_bytes += (segment.end - segment.start) - (segment.nr_pages << PAGE_SHIFT);
         snprintf(line, sizeof(line),
                  "biosmem: segment %s 0x%016llx-0x%016llx %llu pages",
                  segment.name, (unsigned long long)segment.start,
@@ -817,6 +982,13 @@ biosmem_report(void (*print)(const char *line))
                  (unsigned long long)segment.nr_pages);
         print(line);
     }
+
+    snprintf(line, sizeof(line), "biosmem: entries %u read, %u merged, %u kept; "
+             "holes %llu KiB, partial pages %llu bytes",
+             biosmem_stats.map_read, biosmem_stats.map_merged, biosmem_map_nr,
+             (unsigned long long)(hole_bytes >> 10),
+             (unsigned long long)biosmem_stats.trimmed_bytes);
+    print(line);
 
     if (total_pages == 0) {
         print("biosmem: warning: the memory map has no usable memory");
@@ -840,14 +1012,25 @@ biosmem_report(void (*print)(const char *line))
     }
     if (biosmem_stats.map_dropped != 0) {
         snprintf(line, sizeof(line),
-                 "biosmem: warning: %u memory map entries dropped (table of %u full)",
-                 biosmem_stats.map_dropped, BIOSMEM_MAP_MAX);
+                 "biosmem: warning: %u memory map entries dropped (table of %u full), "
+                 "%llu KiB available lost",
+                 biosmem_stats.map_dropped, biosmem_raw_max,
+                 (unsigned long long)(biosmem_stats.map_dropped_bytes >> 10));
         print(line);
     }
     if (biosmem_stats.boot_data_dropped != 0) {
         snprintf(line, sizeof(line),
                  "biosmem: warning: %u boot data ranges not protected (table of %u full)",
-                 biosmem_stats.boot_data_dropped, BIOSMEM_BOOT_DATA_MAX);
+                 biosmem_stats.boot_data_dropped, biosmem_boot_data_max);
+        print(line);
+    }
+    for (unsigned int i = 0; i < MIN(biosmem_warn_nr, BIOSMEM_WARN_MAX); i++) {
+        snprintf(line, sizeof(line), "biosmem: warning: %s", biosmem_warnings[i]);
+        print(line);
+    }
+    if (biosmem_warn_nr > BIOSMEM_WARN_MAX) {
+        snprintf(line, sizeof(line), "biosmem: warning: %u more warnings not kept",
+                 biosmem_warn_nr - BIOSMEM_WARN_MAX);
         print(line);
     }
 }

@@ -38,7 +38,11 @@
 #define BIOSMEM_TYPE_NVS        4   /* ACPI non-volatile storage */
 #define BIOSMEM_TYPE_BADRAM     5   /* defective memory */
 
-/* Capacity of the tables; see the failure notes of each function. */
+/*
+ * Capacity of the built-in tables; see the failure notes of each
+ * function. Larger maps and more boot data go into a buffer that the
+ * caller finds in free memory (biosmem_storage_set()).
+ */
 #define BIOSMEM_MAP_MAX         128 /* raw map entries */
 #define BIOSMEM_BOOT_DATA_MAX   64  /* protected boot data ranges */
 #define BIOSMEM_ALLOC_MAX       32  /* boot allocation runs (see biosmem_bootalloc) */
@@ -75,9 +79,13 @@ struct biosmem_segment {
 
 /* Problems met so far; biosmem_report() prints the non-zero ones. */
 struct biosmem_stats {
+    unsigned int map_read;          /* non-empty map entries given to biosmem_map_add() */
+    unsigned int map_merged;        /* sanitized entries before trimming */
     unsigned int map_dropped;       /* map entries lost: table full */
     unsigned int boot_data_dropped; /* boot data ranges lost: table full */
+    uint64_t map_dropped_bytes;     /* available memory lost with them */
     uint64_t ignored_bytes;         /* available memory above BIOSMEM_PHYS_LIMIT */
+    uint64_t trimmed_bytes;         /* available bytes in partial pages */
 };
 
 /*
@@ -104,12 +112,41 @@ void biosmem_reset(void);
 int biosmem_phys_limit_set(phys_addr_t limit);
 
 /*
+ * Bytes of storage for nr_entries raw map entries and nr_boot_data boot
+ * data ranges (see biosmem_storage_set()).
+ */
+size_t biosmem_storage_size(unsigned int nr_entries, unsigned int nr_boot_data);
+
+/*
+ * Keep the map and the boot data in the size bytes at mem instead of the
+ * built-in tables, with room for nr_entries raw entries (at least
+ * BIOSMEM_MAP_MAX) and nr_boot_data boot data ranges (at least
+ * BIOSMEM_BOOT_DATA_MAX, counting the splits of later releases). mem
+ * must stay valid for the kernel's life, 8-byte aligned. Call before the
+ * first entry or boot data range. Returns the length of the part that is
+ * still needed after biosmem_map_sanitize() (the rest, raw entries and
+ * sort space, may then be reused), or 0 (nothing changed) when called
+ * too late or size is too small.
+ */
+size_t biosmem_storage_set(void *mem, size_t size, unsigned int nr_entries,
+                           unsigned int nr_boot_data);
+
+/*
+ * Keep a warning (printf format, no newline) for the report; the first
+ * eight are kept, the others counted.
+ */
+void biosmem_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
  * Add a raw map entry of len bytes at base, as the firmware reported it:
  * unsorted, overlapping, unaligned entries are all fine. Entries of length
  * 0 are ignored; unknown types count as reserved; a range that wraps past
  * 2^64 is cut there. Returns 0, ERROR_INVAL when the map is already
- * sanitized, or ERROR_NOSPC when the table is full (then the entry is
- * dropped and counted in biosmem_stats.map_dropped).
+ * sanitized, or ERROR_NOSPC when the table is full and the new entry is
+ * dropped (0 when a kept one makes room for it). A full table keeps the largest available ranges and
+ * every other type: the smallest available entry (the new one or a kept
+ * one) is dropped, counted in biosmem_stats.map_dropped and its bytes in
+ * map_dropped_bytes. Takes O(n) time when full.
  */
 int biosmem_map_add(uint64_t base, uint64_t len, uint32_t type);
 
@@ -158,6 +195,10 @@ const char *biosmem_type_name(uint32_t type);
 int biosmem_boot_data_reserve(phys_addr_t start, phys_addr_t end,
                               const char *name);
 
+/* Like biosmem_boot_data_reserve(), with a number shown after the name. */
+int biosmem_boot_data_reserve_id(phys_addr_t start, phys_addr_t end,
+                                 const char *name, int id);
+
 /*
  * Allocate npages physically contiguous pages from the DIRECTMAP segment,
  * or from DMA when DIRECTMAP has no room (both lie in the direct map): the
@@ -166,8 +207,8 @@ int biosmem_boot_data_reserve(phys_addr_t start, phys_addr_t end,
  * so lowest-first allocation rarely needs a new one. Returns the physical
  * address, or 0 when npages is 0, the map is not sanitized yet, vm_page
  * already took over, no free run of pages is long enough, or a new run is
- * needed and BIOSMEM_ALLOC_MAX exist. The caller panics on 0 with a
- * message naming npages.
+ * needed and BIOSMEM_ALLOC_MAX exist. A caller that cannot do without
+ * the pages panics on 0 with a message naming npages.
  */
 phys_addr_t biosmem_bootalloc(unsigned int npages);
 
@@ -226,9 +267,10 @@ void biosmem_report(void (*print)(const char *line));
 
 /*
  * Return a pointer through which the size bytes at physical address addr
- * can be read, or NULL when they are not accessible.
+ * can be read (and, for the free memory biosmem may take for its tables,
+ * written), or NULL when they are not accessible.
  */
-typedef const void *(*biosmem_ptov_fn)(phys_addr_t addr, size_t size);
+typedef void *(*biosmem_ptov_fn)(phys_addr_t addr, size_t size);
 
 /*
  * Read the memory map from the multiboot information at physical address

@@ -73,7 +73,7 @@ boot_string(uint32_t pa)
 }
 
 /* biosmem's view of physical memory: the direct map, or nothing. */
-static const void *
+static void *
 boot_ptov(phys_addr_t pa, size_t size)
 {
     return phys_in_directmap(pa, size) ? phystokv(pa) : NULL;
@@ -128,7 +128,8 @@ boot_main(uint32_t magic, uint32_t info_pa)
 #endif
     if (biosmem_setup_multiboot(info_pa, kvtophys(_kernel_start),
                                 kvtophys(_kernel_end), boot_ptov) != 0) {
-        printf("biosmem: warning: malformed or unreachable multiboot data\n");
+        printf("biosmem: warning: malformed or unreachable multiboot data "
+               "(the biosmem warnings in the report say what)\n");
     }
 
     startup(&boot_startup_info);

@@ -5,6 +5,8 @@
  * lends boot pages; vm_page takes the segments, then every page still
  * free, and from then on biosmem allocates nothing.
  */
+#include <stdint.h>
+
 #include <i386/biosmem.h>
 #include <kern/panic.h>
 #include <machine/param.h>
@@ -28,14 +30,21 @@ pmem_load(void)
 phys_addr_t
 pmem_bootalloc(unsigned int npages)
 {
-    phys_addr_t pa = biosmem_bootalloc(npages);
+    return biosmem_bootalloc(npages);
+}
 
-    if (pa == 0) {
-        panic("biosmem: cannot allocate %u boot pages (%u KiB): no free run "
-              "that long in DIRECTMAP or DMA (see the biosmem map above)",
-              npages, npages * (PAGE_SIZE / 1024));
+uint64_t
+pmem_nr_pages(void)
+{
+    struct biosmem_segment s;
+    uint64_t pages = 0;
+
+    for (unsigned int seg = 0; seg < PMEM_NR_SEGS; seg++) {
+        if (biosmem_segment_get(seg, &s) == 0) {
+            pages += s.nr_pages;
+        }
     }
-    return pa;
+    return pages;
 }
 
 /* biosmem hand-off callback: one free range to vm_page. */

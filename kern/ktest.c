@@ -253,6 +253,14 @@ ktest_bail_out(const char *why)
     ktest_finish();
 }
 
+void
+ktest_boot_fail(const char *why)
+{
+    if (ktest_running) {
+        ktest_bail_out(why);
+    }
+}
+
 bool
 ktest_setup(const char *loader_line)
 {

@@ -83,6 +83,14 @@ void ktest_diag(const char *fmt, ...) __format_printf(1, 2);
 bool ktest_setup(const char *loader_line);
 
 /*
+ * In a test run (after ktest_setup() found test=), end the boot at once
+ * with failure: "Bail out! why", then leave QEMU (or halt); does not
+ * return. Without a test run, returns at once: the caller handles the
+ * failure itself. Boot CPU, before ktest_run().
+ */
+void ktest_boot_fail(const char *why);
+
+/*
  * When `test=` was given: run the tests it names (comma-separated, "all"
  * for every test without KTEST_MANUAL, NAME*N for N rounds with a memory
  * check after each), print TAP, and leave QEMU with
@@ -109,6 +117,12 @@ ktest_setup(const char *loader_line)
                "(they are in the test image, build/test/mach)\n");
     }
     return false;
+}
+
+static inline void
+ktest_boot_fail(const char *why)
+{
+    (void)why;
 }
 
 static inline void

@@ -21,6 +21,7 @@
  * doc/boot.md documents every line. Add lines, do not reword them.
  */
 #include <stddef.h>
+#include <stdint.h>
 
 #include <ipc/ipc_entry.h>
 #include <ipc/ipc_port.h>
@@ -34,8 +35,11 @@
 #include <kern/rdxtree.h>
 #include <kern/shell.h>
 #include <kern/startup.h>
+#include <kern/string.h>
 #include <kern/thread.h>
+#include <machine/cpu.h>
 #include <machine/machine.h>
+#include <machine/param.h>
 #include <machine/pmap.h>
 #include <machine/pmem.h>
 #include <machine/smp.h>
@@ -48,7 +52,18 @@
 #define STARTUP_PAGING "non-PAE"
 #endif
 
+/*
+ * Smallest usable memory the kernel runs in (one CPU): test=all passes
+ * with 705 usable pages (QEMU -m 3400K) and fails with 623 (-m 3M, a
+ * kmem test runs out); this keeps a margin of about 9% over the first.
+ * QEMU's smallest whole size that boots is therefore -m 4M.
+ */
+#define STARTUP_MEM_MIN_KIB     3072
+
 static const struct startup_info *startup_info;
+
+/* A command line too long for cmdline_parse(), cut. */
+static char startup_cmdline_cut[CMDLINE_SIZE];
 
 static void
 startup_print_line(const char *line)
@@ -66,6 +81,57 @@ startup_report(void)
     machine_report();
 }
 
+/*
+ * Return s, or when it is too long for cmdline_parse() its first
+ * CMDLINE_SIZE - 1 bytes, cut back to the last space or tab if there is
+ * one so that no word is cut in two, with a warning. What is cut off is
+ * what ktest_setup() looks for test= in (the kept line is a prefix of s).
+ */
+static const char *
+startup_cmdline_fit(const char *s)
+{
+    size_t len = strlen(s), cut = CMDLINE_SIZE - 1;
+
+    if (len < CMDLINE_SIZE) {
+        return s;
+    }
+    while (cut > 0 && s[cut] != ' ' && s[cut] != '\t') {
+        cut--;
+    }
+    if (cut == 0) {
+        cut = CMDLINE_SIZE - 1;
+    }
+    memcpy(startup_cmdline_cut, s, cut);
+    startup_cmdline_cut[cut] = '\0';
+    printf("boot: warning: command line of %zu bytes cut to %zu (limit %u bytes)\n",
+           len, cut, CMDLINE_SIZE - 1);
+    return startup_cmdline_cut;
+}
+
+/*
+ * Below STARTUP_MEM_MIN_KIB of usable memory, say how much was found and
+ * needed, and halt (in a test run, leave QEMU with the failure status).
+ */
+static void
+startup_memory_check(void)
+{
+    uint64_t kib = pmem_nr_pages() << (PAGE_SHIFT - 10);
+
+    if (kib >= STARTUP_MEM_MIN_KIB) {
+        return;
+    }
+    printf("boot: found %llu KiB of usable memory, need at least %u KiB: halting\n",
+           (unsigned long long)kib, STARTUP_MEM_MIN_KIB);
+    ktest_boot_fail("too little memory");
+    /*
+     * Not a test run, or one whose state cannot be trusted: below about
+     * 1.6 MiB the kernel's own data lies beyond the end of RAM. Leave
+     * QEMU anyway (a no-op without its exit device), then halt.
+     */
+    machine_exit_qemu(false);
+    cpu_halt_forever();
+}
+
 /* Memory pressure in vm_page: give kmem's empty slabs and cached objects back. */
 static void
 startup_vm_page_low(void)
@@ -76,6 +142,8 @@ startup_vm_page_low(void)
 void
 startup(const struct startup_info *info)
 {
+    int error;
+
     assert(info != NULL && info->loader != NULL && info->cmdline != NULL);
     startup_info = info;
 
@@ -85,36 +153,37 @@ startup(const struct startup_info *info)
      * `console=` which devices the rest of the boot writes to. Both only
      * need the console, which the boot code registered.
      */
-    switch (cmdline_parse(info->cmdline)) {
-    case 0:
-        break;
-    case ERROR_INVAL:
+    error = cmdline_parse(startup_cmdline_fit(info->cmdline));
+    if (error == ERROR_INVAL) {
         printf("boot: command line has an unterminated double quote, ignored\n");
-        break;
-    default:
-        printf("boot: command line too long (at most %d bytes), ignored\n",
-               CMDLINE_SIZE - 1);
-        break;
     }
+    assert(error == 0 || error == ERROR_INVAL);     /* the line fits */
     ktest_setup(info->cmdline);
     console_setup();
 
     /*
-     * 2. Interrupts on: the timer ticks (SMP start-up waits on it) and
+     * 2. Enough memory to run in, or one clear line (and a failed test
+     * run) instead of an exhaustion panic somewhere later. biosmem
+     * counted the pages before startup; the test state is known now.
+     */
+    startup_memory_check();
+
+    /*
+     * 3. Interrupts on: the timer ticks (SMP start-up waits on it) and
      * the serial line interrupts (console input). The machine's trap
      * and interrupt tables are in place since boot.
      */
     machine_intr_start();
 
     /*
-     * 3. The boot report: what the boot loader and the CPU said, and the
+     * 4. The boot report: what the boot loader and the CPU said, and the
      * physical memory the boot code found. Before anything that could
      * fail for lack of memory, so a failure reads in context.
      */
     startup_report();
 
     /*
-     * 4. The other CPUs. Their stacks and the real-mode trampoline come
+     * 5. The other CPUs. Their stacks and the real-mode trampoline come
      * from the boot allocator, so this precedes the hand-off to vm_page;
      * NX is decided first because the trampoline turns it on for each
      * CPU it starts.
@@ -123,7 +192,7 @@ startup(const struct startup_info *info)
     smp_setup();
 
     /*
-     * 5. Physical memory: the machine's segments to vm_page, vm_page's
+     * 6. Physical memory: the machine's segments to vm_page, vm_page's
      * descriptors from the boot allocator, then every free page to
      * vm_page, which closes the boot allocator. From here, pages come
      * from vm_page only.
@@ -135,7 +204,7 @@ startup(const struct startup_info *info)
     vm_page_report(startup_print_line);
 
     /*
-     * 6. Kernel memory: kmem's slabs come from vm_page's direct-mapped
+     * 7. Kernel memory: kmem's slabs come from vm_page's direct-mapped
      * pages; under pressure vm_page asks kmem for pages back. The kernel
      * page tables (pmap) take their pages from vm_page too, and vm_kmem,
      * the kernel's virtual space for large and guarded allocations,
@@ -148,14 +217,14 @@ startup(const struct startup_info *info)
     kmem_report(startup_print_line);
 
     /*
-     * 7. Threads: stacks are guarded vm_kmem allocations, thread
+     * 8. Threads: stacks are guarded vm_kmem allocations, thread
      * structures come from kmem, and each online CPU gets an idle
      * thread, so every CPU must be up.
      */
     thread_setup();
 
     /*
-     * 8. Data structures and IPC: radix-tree nodes and IPC objects are
+     * 9. Data structures and IPC: radix-tree nodes and IPC objects are
      * kmem caches. IPC spaces are radix trees, so their node cache
      * comes first.
      */
@@ -165,7 +234,7 @@ startup(const struct startup_info *info)
     ipc_space_setup();
 
     /*
-     * 9. The kernel is up: the tests named by `test=` (which end the
+     * 10. The kernel is up: the tests named by `test=` (which end the
      * machine), or the shell.
      */
     printf("boot: report done\n");

@@ -2,17 +2,28 @@
 /*
  * Physical page allocator.
  *
- * Rationale. Every physical page of a segment has a descriptor, and the
- * descriptors of a segment form one array in the direct map, so that the
- * descriptor of an address and the address of a descriptor are plain
- * arithmetic. The array of a segment starts at the segment's start
- * rounded down to a 4 MiB (maximum order) boundary and ends at its end
- * rounded up to one. That costs at most two partial 4 MiB blocks of
- * descriptors per segment (32 KiB each); the extra descriptors, like
- * holes, are reserved forever, so a block never grows past the segment
- * or into a hole. Descriptors are padded to 32 bytes (a power of two)
- * and each array is aligned to 32 << 10 bytes, so that the descriptors
- * of each 4 MiB block are one aligned range.
+ * Rationale. Every physical page of a segment has a descriptor. The
+ * descriptors cover the segment from its start rounded down to a 4 MiB
+ * (maximum order) boundary to its end rounded up to one, which costs at
+ * most two partial 4 MiB blocks of descriptors per segment (32 KiB
+ * each); the extra descriptors, like holes, are reserved forever, so a
+ * block never grows past the segment or into a hole. Descriptors are
+ * padded to 32 bytes (a power of two).
+ *
+ * The descriptors of each 4 MiB block form one array, but the arrays of
+ * different blocks need not be adjacent: a table per segment holds, for
+ * each block, where its descriptors and its buddy tree are. Boot memory
+ * can be badly fragmented (a firmware map with thousands of holes, a
+ * badram list marking every other MiB), and one array for a 1 GiB
+ * segment would need 8 MiB of contiguous memory. So vm_page_setup() asks
+ * for everything of a segment at once, which succeeds on ordinary maps,
+ * and otherwise takes 32 KiB per block and a page of trees per 16
+ * blocks: boot never needs a free run longer than 32 KiB, apart from the
+ * block table (about 11 bytes per 4 MiB). Each descriptor records its
+ * page number in the segment (index), so the descriptor of a page number
+ * is blocks[index >> 10].pages + (index & 1023) and the page number of a
+ * descriptor is one load: both constant time, as cheap as the pointer
+ * arithmetic of a single array on the buddy paths.
  *
  * The buddy allocator keeps which blocks are free in bitmaps, not in
  * lists. Each 4 MiB block has a tree of 2048 bits, a heap of its
@@ -133,12 +144,8 @@ _Static_assert((sizeof(struct vm_page) & (sizeof(struct vm_page) - 1)) == 0,
 #define VM_PAGE_BLOCK_PAGES     (1UL << VM_PAGE_ORDER_MAX)
 #define VM_PAGE_BLOCK_SIZE      ((phys_addr_t)PAGE_SIZE << VM_PAGE_ORDER_MAX)
 
-/*
- * Alignment of the descriptor arrays (32 KiB on i386): the descriptors of
- * a maximum-order block then span an aligned range of addresses, in
- * which the buddy of a block is one address bit away.
- */
-#define VM_PAGE_DESC_ALIGN      (sizeof(struct vm_page) << VM_PAGE_ORDER_MAX)
+/* Bytes of the descriptors of a maximum-order block (32 KiB on i386). */
+#define VM_PAGE_BLOCK_DESC_SIZE (sizeof(struct vm_page) << VM_PAGE_ORDER_MAX)
 
 /* Per-CPU pool capacity: one page per RATIO pages of the segment. */
 #define VM_PAGE_POOL_RATIO      1024
@@ -171,6 +178,15 @@ _Static_assert((sizeof(struct vm_page) & (sizeof(struct vm_page) - 1)) == 0,
 #define VM_PAGE_TREE_WORDS      (2 * VM_PAGE_BLOCK_PAGES / 32)
 
 typedef uint32_t vm_page_tree_t[VM_PAGE_TREE_WORDS];
+
+/*
+ * A maximum-order block: its descriptors (page + i describes page i of
+ * the block) and its tree. Each may lie anywhere in the direct map.
+ */
+struct vm_page_block {
+    struct vm_page *pages;
+    vm_page_tree_t *tree;
+};
 
 /*
  * Where to look for the free blocks of one order: a three-level bitmap
@@ -215,10 +231,10 @@ struct vm_page_seg {
     struct spinlock lock;
     long blocks_delta[VM_PAGE_NR_ORDERS + 1];
     unsigned long nr_free;      /* pages in the free blocks */
-    vm_page_tree_t *trees;      /* one per maximum-order block */
+    struct vm_page_block *blocks;   /* one per maximum-order block; NULL: none */
     uint16_t *listed;           /* orders indexing each block */
-    struct vm_page *pages;      /* descriptor of base; NULL: no descriptors */
     unsigned long nr_descs;     /* descriptors from base on */
+    unsigned int nr_pieces;     /* boot allocations holding the descriptors */
     unsigned long nr_managed;
     unsigned long min;
     unsigned long low;
@@ -275,6 +291,29 @@ vm_page_set_type(struct vm_page *page, unsigned long nr_pages, unsigned int type
     page->type = type;
     for (unsigned long i = 1; i < nr_pages; i++) {
         page[i].type = type;
+    }
+}
+
+/* Descriptor index of a segment (page number from its base). */
+static inline struct vm_page *
+vm_page_seg_page(const struct vm_page_seg *seg, unsigned long index)
+{
+    return seg->blocks[index >> VM_PAGE_ORDER_MAX].pages
+           + (index & (VM_PAGE_BLOCK_PAGES - 1));
+}
+
+/* Set the type of the pages of descriptors [index, index + n), any blocks. */
+static void
+vm_page_seg_set_type(const struct vm_page_seg *seg, unsigned long index,
+                     unsigned long n, unsigned int type)
+{
+    unsigned long count;
+
+    while (n != 0) {
+        count = MIN(n, VM_PAGE_BLOCK_PAGES - (index & (VM_PAGE_BLOCK_PAGES - 1)));
+        vm_page_set_type(vm_page_seg_page(seg, index), count, type);
+        index += count;
+        n -= count;
     }
 }
 
@@ -370,7 +409,7 @@ vm_page_tree_find(const vm_page_tree_t *tree, unsigned int order)
 static unsigned int
 vm_page_seg_head_order(const struct vm_page_seg *seg, unsigned long index)
 {
-    const vm_page_tree_t *tree = &seg->trees[index >> VM_PAGE_ORDER_MAX];
+    const vm_page_tree_t *tree = seg->blocks[index >> VM_PAGE_ORDER_MAX].tree;
     unsigned int p = index & (VM_PAGE_BLOCK_PAGES - 1);
 
     for (unsigned int order = 0; order <= VM_PAGE_ORDER_MAX; order++) {
@@ -467,7 +506,7 @@ vm_page_seg_search(struct vm_page_seg *seg, unsigned int order, unsigned long *b
             continue;
         }
         b = (unsigned long)w * 32 + __builtin_ctz(index->low[w]);
-        n = vm_page_tree_find(&seg->trees[b], order);
+        n = vm_page_tree_find(seg->blocks[b].tree, order);
         if (likely(n != 0)) {
             seg->hint[order] = b * VM_PAGE_TREE_WORDS + n / 32;
             *bp = b;
@@ -487,7 +526,8 @@ static inline __attribute__((always_inline)) unsigned int
 vm_page_seg_find(struct vm_page_seg *seg, unsigned int order, unsigned long *bp)
 {
     unsigned int w = seg->hint[order];
-    uint32_t word = ((const uint32_t *)seg->trees)[w] & vm_page_order_nodes[order];
+    uint32_t word = (*seg->blocks[w / VM_PAGE_TREE_WORDS].tree)[w % VM_PAGE_TREE_WORDS]
+                    & vm_page_order_nodes[order];
 
     if (likely(word != 0)) {
         *bp = w / VM_PAGE_TREE_WORDS;
@@ -546,7 +586,7 @@ vm_page_seg_alloc_block(struct vm_page_seg *seg, unsigned int order)
         }
     }
     n = vm_page_seg_find(seg, i, &b);
-    tree = &seg->trees[b];
+    tree = seg->blocks[b].tree;
     vm_page_tree_clear(tree, n);
 
     /*
@@ -584,7 +624,7 @@ vm_page_seg_alloc_block(struct vm_page_seg *seg, unsigned int order)
     }
     vm_page_seg_count(seg, order, i, 1);
     seg->nr_free -= 1UL << order;
-    page = &seg->pages[(b << VM_PAGE_ORDER_MAX) + (n << i) - VM_PAGE_BLOCK_PAGES];
+    page = seg->blocks[b].pages + ((n << i) - VM_PAGE_BLOCK_PAGES);
     if (page == NULL) {
         __builtin_unreachable();    /* tells the callers' NULL tests */
     }
@@ -601,8 +641,8 @@ static inline __attribute__((always_inline)) void
 vm_page_seg_free_block(struct vm_page_seg *seg, struct vm_page *page,
                        unsigned int order)
 {
-    unsigned long index = page - seg->pages, b = index >> VM_PAGE_ORDER_MAX;
-    vm_page_tree_t *tree = &seg->trees[b];
+    unsigned long index = page->index, b = index >> VM_PAGE_ORDER_MAX;
+    vm_page_tree_t *tree = seg->blocks[b].tree;
     unsigned int m, n, top;
 
     spinlock_assert_held(&seg->lock);
@@ -644,7 +684,7 @@ vm_page_seg_free_range(struct vm_page_seg *seg, unsigned long start,
         while ((1UL << order) > end - start) {
             order--;
         }
-        vm_page_seg_free_block(seg, &seg->pages[start], order);
+        vm_page_seg_free_block(seg, vm_page_seg_page(seg, start), order);
         start += 1UL << order;
     }
 }
@@ -942,7 +982,7 @@ vm_page_free_slow(struct vm_page *page, unsigned int order, uint32_t flags)
               (page->type == VM_PAGE_RESERVED) ? "reserved" : "already free");
     }
     assert(order <= VM_PAGE_ORDER_MAX);
-    assert(P2ALIGNED((unsigned long)(page - seg->pages), 1UL << order));
+    assert(P2ALIGNED((unsigned long)page->index, 1UL << order));
 
     /*
      * The whole block is one allocation: a page of it freed (or typed)
@@ -1006,7 +1046,7 @@ vm_page_seg_carve(struct vm_page_seg *seg, unsigned long first,
 
     while (index < end) {
         order = vm_page_seg_head_order(seg, index);
-        vm_page_tree_clear(&seg->trees[index >> VM_PAGE_ORDER_MAX],
+        vm_page_tree_clear(seg->blocks[index >> VM_PAGE_ORDER_MAX].tree,
                            (VM_PAGE_BLOCK_PAGES + (index & (VM_PAGE_BLOCK_PAGES - 1)))
                            >> order);
         vm_page_seg_count(seg, order, order, 1);
@@ -1035,14 +1075,14 @@ vm_page_seg_alloc_contig(struct vm_page_seg *seg, unsigned long npages,
         node_first = VM_PAGE_BLOCK_PAGES >> order;
         for (unsigned long b = 0; b < nr_blocks; b++) {
             for (unsigned int n = node_first; n < 2 * node_first; n += 32 - n % 32) {
-                word = seg->trees[b][n / 32] >> (n % 32);
+                word = (*seg->blocks[b].tree)[n / 32] >> (n % 32);
                 if (node_first < 32) {
                     word &= (UINT32_C(1) << node_first) - 1;
                 }
                 for (; word != 0; word &= word - 1) {
                     first = (b << VM_PAGE_ORDER_MAX)
                             + ((n + __builtin_ctz(word)) << order) - VM_PAGE_BLOCK_PAGES;
-                    block_start = seg->pages[first].phys_addr;
+                    block_start = seg->base + ((phys_addr_t)first << PAGE_SHIFT);
                     block_end = block_start + ((phys_addr_t)PAGE_SIZE << order);
                     start = P2ROUND(MAX(block_start, low), align);
                     /*
@@ -1058,7 +1098,7 @@ vm_page_seg_alloc_contig(struct vm_page_seg *seg, unsigned long npages,
                     if (vm_page_seg_run_free(seg, first + (1UL << order),
                                              index + npages)) {
                         vm_page_seg_carve(seg, first, index, index + npages);
-                        return &seg->pages[index];
+                        return vm_page_seg_page(seg, index);
                     }
                 }
             }
@@ -1078,7 +1118,7 @@ vm_page_alloc_contig_from(unsigned long npages, phys_addr_t align,
 
     for (unsigned int i = VM_PAGE_NR_SEGS; i-- > 0;) {
         seg = &vm_page_segs[i];
-        if (seg->pages == NULL || seg->end <= low || seg->start >= high) {
+        if (seg->blocks == NULL || seg->end <= low || seg->start >= high) {
             continue;
         }
         flags = spinlock_lock_intr_save(&seg->lock);
@@ -1113,7 +1153,7 @@ vm_page_alloc_contig(unsigned long npages, phys_addr_t align, phys_addr_t low,
         page = vm_page_alloc_contig_from(npages, align, low, high);
     }
     if (page != NULL) {
-        vm_page_set_type(page, npages, type);
+        vm_page_seg_set_type(&vm_page_segs[page->seg_index], page->index, npages, type);
     }
     return page;
 }
@@ -1122,7 +1162,7 @@ void
 vm_page_free_contig(struct vm_page *page, unsigned long npages)
 {
     struct vm_page_seg *seg = &vm_page_segs[page->seg_index];
-    unsigned long index = page - seg->pages;
+    unsigned long index = page->index;
     uint32_t flags;
 
     assert(npages <= seg->nr_descs - index);
@@ -1132,9 +1172,11 @@ vm_page_free_contig(struct vm_page *page, unsigned long npages)
     }
     /* Every page allocated: a free or reserved one would be freed twice. */
     for (unsigned long i = 0; i < npages; i++) {
-        assert(page[i].type >= VM_PAGE_PMAP && page[i].type < VM_PAGE_NR_TYPES);
+        const struct vm_page *p = vm_page_seg_page(seg, index + i);
+
+        assert(p->type >= VM_PAGE_PMAP && p->type < VM_PAGE_NR_TYPES);
     }
-    vm_page_set_type(page, npages, VM_PAGE_FREE);
+    vm_page_seg_set_type(seg, index, npages, VM_PAGE_FREE);
     flags = spinlock_lock_intr_save(&seg->lock);
     vm_page_seg_free_range(seg, index, index + npages);
     spinlock_unlock_intr_restore(&seg->lock, flags);
@@ -1150,10 +1192,19 @@ vm_page_lookup(phys_addr_t pa)
     for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
         seg = &vm_page_segs[i];
         if (pa >= seg->start && pa < seg->end) {
-            return &seg->pages[(pa - seg->base) >> PAGE_SHIFT];
+            return vm_page_seg_page(seg, (pa - seg->base) >> PAGE_SHIFT);
         }
     }
     return NULL;
+}
+
+struct vm_page *
+vm_page_nth(const struct vm_page *page, unsigned long i)
+{
+    const struct vm_page_seg *seg = &vm_page_segs[page->seg_index];
+
+    assert(i < seg->nr_descs - page->index);
+    return vm_page_seg_page(seg, page->index + i);
 }
 
 unsigned int
@@ -1161,7 +1212,7 @@ vm_page_free_order(const struct vm_page *page)
 {
     const struct vm_page_seg *seg = &vm_page_segs[page->seg_index];
 
-    return vm_page_seg_head_order(seg, page - seg->pages);
+    return vm_page_seg_head_order(seg, page->index);
 }
 
 void *
@@ -1239,18 +1290,106 @@ vm_page_pool_size(const struct vm_page_seg *seg)
     return (size < VM_PAGE_POOL_MIN) ? 0 : size;
 }
 
+/* Bytes of the block table, listed masks and index of nr_blocks blocks. */
+static size_t
+vm_page_meta_size(unsigned long nr_blocks)
+{
+    return nr_blocks * sizeof(struct vm_page_block)
+           + P2ROUND(nr_blocks, 2) * sizeof(uint16_t)
+           + VM_PAGE_NR_ORDERS * DIV_CEIL(nr_blocks, 32) * sizeof(uint32_t);
+}
+
+/*
+ * Take size bytes from bootalloc for what of segment i, direct-mapped.
+ * Returns NULL when bootalloc has no run that long and may_fail; panics
+ * otherwise, and when the memory is outside the direct map.
+ */
+static void *
+vm_page_boot_mem(phys_addr_t (*bootalloc)(unsigned int npages), size_t size,
+                 unsigned int i, const char *what, bool may_fail)
+{
+    unsigned int npages = DIV_CEIL(size, PAGE_SIZE);
+    phys_addr_t pa;
+    void *va;
+
+    pa = bootalloc(npages);
+    if (pa == 0) {
+        if (may_fail) {
+            return NULL;
+        }
+        panic("vm_page: cannot allocate %u boot pages for the %s of segment %s",
+              npages, what, vm_page_seg_names[i]);
+    }
+    va = vm_page_ptov(pa, size);
+    if (va == NULL) {
+        panic("vm_page: %s of segment %s at 0x%llx are not in the direct map",
+              what, vm_page_seg_names[i], (unsigned long long)pa);
+    }
+    vm_page_segs[i].nr_pieces++;
+    return va;
+}
+
+/*
+ * Place the descriptors and trees of segment i: all in one boot
+ * allocation when the memory has a free run that long, otherwise 32 KiB
+ * of descriptors per block and a page of trees per 16 blocks, each
+ * allocated on its own (see the rationale at the top). Then the block
+ * table, listed masks and index, cleared.
+ */
+static void
+vm_page_seg_place(phys_addr_t (*bootalloc)(unsigned int npages), unsigned int i)
+{
+    struct vm_page_seg *seg = &vm_page_segs[i];
+    unsigned long nr_blocks = seg->nr_descs >> VM_PAGE_ORDER_MAX;
+    size_t meta = vm_page_meta_size(nr_blocks);
+    size_t trees_per_page = PAGE_SIZE / sizeof(vm_page_tree_t);
+    vm_page_tree_t *trees = NULL;
+    char *whole, *descs = NULL;
+    uint32_t *low;
+
+    whole = vm_page_boot_mem(bootalloc, meta + nr_blocks * (sizeof(vm_page_tree_t)
+                             + VM_PAGE_BLOCK_DESC_SIZE), i, "descriptors", true);
+    if (whole != NULL) {
+        /* Descriptors first: they need their alignment. */
+        descs = whole;
+        trees = (vm_page_tree_t *)(descs + nr_blocks * VM_PAGE_BLOCK_DESC_SIZE);
+        seg->blocks = (struct vm_page_block *)(trees + nr_blocks);
+        memset(trees, 0, nr_blocks * sizeof(vm_page_tree_t));
+    } else {
+        seg->blocks = vm_page_boot_mem(bootalloc, meta, i, "block table", false);
+    }
+    memset(seg->blocks, 0, meta);
+    seg->listed = (uint16_t *)(seg->blocks + nr_blocks);
+    low = (uint32_t *)(seg->listed + P2ROUND(nr_blocks, 2));
+    for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
+        seg->index[order] = (struct vm_page_seg_index){ .low = low };
+        low += DIV_CEIL(nr_blocks, 32);
+    }
+
+    for (unsigned long b = 0; b < nr_blocks; b++) {
+        struct vm_page_block *block = &seg->blocks[b];
+
+        if (whole != NULL) {
+            block->tree = &trees[b];
+            block->pages = (struct vm_page *)(descs + b * VM_PAGE_BLOCK_DESC_SIZE);
+            continue;
+        }
+        if (b % trees_per_page == 0) {
+            trees = vm_page_boot_mem(bootalloc, PAGE_SIZE, i, "buddy trees", false);
+            memset(trees, 0, PAGE_SIZE);
+        }
+        block->tree = &trees[b % trees_per_page];
+        block->pages = vm_page_boot_mem(bootalloc, VM_PAGE_BLOCK_DESC_SIZE, i,
+                                        "descriptors", false);
+    }
+}
+
 void
 vm_page_setup(phys_addr_t (*bootalloc)(unsigned int npages))
 {
     unsigned long budget = VM_PAGE_DESC_BUDGET / sizeof(struct vm_page);
-    unsigned long nr_blocks, index_words;
     struct vm_page_seg *seg;
     struct vm_page *page;
-    unsigned int npages;
-    size_t size, meta;
-    uint32_t *low;
-    phys_addr_t pa;
-    void *va;
 
     assert(!vm_page_is_setup);
 
@@ -1273,41 +1412,12 @@ vm_page_setup(phys_addr_t (*bootalloc)(unsigned int npages))
             continue;
         }
 
-        /*
-         * The descriptors, with room to align them to VM_PAGE_DESC_ALIGN,
-         * then the bitmaps: a tree and a listed mask per maximum-order
-         * block, and the low level of the index of each order.
-         */
-        nr_blocks = seg->nr_descs >> VM_PAGE_ORDER_MAX;
-        index_words = DIV_CEIL(nr_blocks, 32);
-        meta = nr_blocks * sizeof(vm_page_tree_t) + P2ROUND(nr_blocks, 2) * sizeof(uint16_t)
-               + VM_PAGE_NR_ORDERS * index_words * sizeof(uint32_t);
-        size = seg->nr_descs * sizeof(struct vm_page) + VM_PAGE_DESC_ALIGN - PAGE_SIZE
-               + meta;
-        npages = DIV_CEIL(size, PAGE_SIZE);
-        pa = bootalloc(npages);
-        if (pa == 0) {
-            panic("vm_page: cannot allocate %u boot pages for the descriptors "
-                  "of segment %s", npages, vm_page_seg_names[i]);
-        }
-        va = vm_page_ptov(pa, size);
-        if (va == NULL) {
-            panic("vm_page: descriptors of segment %s at 0x%llx are not in "
-                  "the direct map", vm_page_seg_names[i], (unsigned long long)pa);
-        }
-        seg->pages = (struct vm_page *)P2ROUND((uintptr_t)va, VM_PAGE_DESC_ALIGN);
-        seg->trees = (vm_page_tree_t *)(seg->pages + seg->nr_descs);
-        memset(seg->trees, 0, meta);
-        seg->listed = (uint16_t *)(seg->trees + nr_blocks);
-        low = (uint32_t *)(seg->listed + nr_blocks + (nr_blocks & 1));
-        for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
-            seg->index[order] = (struct vm_page_seg_index){ .low = low };
-            low += index_words;
-        }
+        vm_page_seg_place(bootalloc, i);
         for (unsigned long j = 0; j < seg->nr_descs; j++) {
-            page = &seg->pages[j];
+            page = vm_page_seg_page(seg, j);
             page->phys_addr = seg->base + ((phys_addr_t)j << PAGE_SHIFT);
             page->priv = NULL;
+            page->index = j;
             page->seg_index = i;
             page->type = VM_PAGE_RESERVED;
         }
@@ -1349,12 +1459,12 @@ vm_page_manage_range(phys_addr_t start, phys_addr_t end)
         first = (start - seg->base) >> PAGE_SHIFT;
         last = (kept_end - seg->base) >> PAGE_SHIFT;
         for (unsigned long i = first; i < last; i++) {
-            if (seg->pages[i].type != VM_PAGE_RESERVED) {
+            if (vm_page_seg_page(seg, i)->type != VM_PAGE_RESERVED) {
                 spinlock_unlock_intr_restore(&seg->lock, flags);
                 return ERROR_EXIST;
             }
         }
-        vm_page_set_type(&seg->pages[first], last - first, VM_PAGE_FREE);
+        vm_page_seg_set_type(seg, first, last - first, VM_PAGE_FREE);
         vm_page_seg_free_range(seg, first, last);
         seg->nr_managed += last - first;
         seg->min = seg->nr_managed >> VM_PAGE_MIN_SHIFT;
@@ -1374,7 +1484,7 @@ vm_page_ready(void)
     unsigned int first = 0;
 
     for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
-        if (vm_page_segs[i].pages != NULL) {
+        if (vm_page_segs[i].blocks != NULL) {
             first = i;
         }
         vm_page_sel_first[i] = first;
@@ -1387,7 +1497,7 @@ void
 vm_page_host_reset(void)
 {
     for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
-        vm_page_segs[i] = (struct vm_page_seg){ .pages = NULL };
+        vm_page_segs[i] = (struct vm_page_seg){ .blocks = NULL };
         vm_page_sel_first[i] = 0;
     }
     for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
@@ -1468,12 +1578,13 @@ void
 vm_page_report(vm_page_print_fn print)
 {
     struct vm_page_seg_stats stats;
-    unsigned long managed = 0, free = 0;
+    unsigned long managed = 0, free = 0, descs = 0;
     struct vm_page_line line;
+    unsigned int pieces = 0;
 
     for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
         vm_page_seg_stats_get(i, &stats);
-        if (vm_page_segs[i].pages == NULL) {
+        if (vm_page_segs[i].blocks == NULL) {
             continue;
         }
         line.len = 0;
@@ -1485,10 +1596,16 @@ vm_page_report(vm_page_print_fn print)
         print(line.buf);
         managed += stats.nr_managed;
         free += stats.nr_free;
+        descs += vm_page_segs[i].nr_descs;
+        pieces += vm_page_segs[i].nr_pieces;
     }
     line.len = 0;
     vm_page_line_add(&line, "vm_page: total %lu pages (%lu MiB), %lu free (%lu MiB)",
                      managed, VM_PAGE_MIB(managed), free, VM_PAGE_MIB(free));
+    print(line.buf);
+    line.len = 0;
+    vm_page_line_add(&line, "vm_page: descriptors %lu KiB for %lu pages, in %u pieces",
+                     (unsigned long)(descs * sizeof(struct vm_page) >> 10), descs, pieces);
     print(line.buf);
     if (vm_page_trimmed) {
         line.len = 0;
@@ -1564,7 +1681,7 @@ vm_page_check_fail(unsigned int seg_index, unsigned long index, const char *what
 static unsigned int
 vm_page_seg_cover(const struct vm_page_seg *seg, unsigned long index)
 {
-    const vm_page_tree_t *tree = &seg->trees[index >> VM_PAGE_ORDER_MAX];
+    const vm_page_tree_t *tree = seg->blocks[index >> VM_PAGE_ORDER_MAX].tree;
     unsigned int n = VM_PAGE_BLOCK_PAGES + (index & (VM_PAGE_BLOCK_PAGES - 1));
     unsigned int cover = 0;
 
@@ -1584,7 +1701,7 @@ vm_page_seg_check_index(unsigned int i)
     unsigned int indexed, present;
 
     for (unsigned long b = 0; b < nr_blocks; b++) {
-        if (seg->trees[b][0] & 1) {
+        if ((*seg->blocks[b].tree)[0] & 1) {
             return vm_page_check_fail(i, b << VM_PAGE_ORDER_MAX, "tree bit 0 set");
         }
         indexed = 0;
@@ -1592,7 +1709,7 @@ vm_page_seg_check_index(unsigned int i)
         for (unsigned int order = 0; order < VM_PAGE_NR_ORDERS; order++) {
             index = &seg->index[order];
             indexed |= ((index->low[b / 32] >> (b % 32)) & 1) << order;
-            present |= (vm_page_tree_find(&seg->trees[b], order) != 0) << order;
+            present |= (vm_page_tree_find(seg->blocks[b].tree, order) != 0) << order;
         }
         if (indexed != seg->listed[b]) {
             return vm_page_check_fail(i, b << VM_PAGE_ORDER_MAX,
@@ -1639,9 +1756,9 @@ vm_page_seg_check(unsigned int i, unsigned long pooled)
     unsigned int order, cover;
 
     for (unsigned long j = 0; j < seg->nr_descs; j++) {
-        page = &seg->pages[j];
+        page = vm_page_seg_page(seg, j);
         if (page->phys_addr != seg->base + ((phys_addr_t)j << PAGE_SHIFT)
-            || page->seg_index != i) {
+            || page->index != j || page->seg_index != i) {
             return vm_page_check_fail(i, j, "wrong address or segment");
         }
         if (page->type >= VM_PAGE_NR_TYPES) {

@@ -84,12 +84,21 @@
 #define VM_PAGE_NR_TYPES        7
 
 /*
- * Page descriptor: 22 bytes of fields padded to 32 on i386, with or
- * without PAE (64 on 64-bit hosts): a power of two, so that descriptor
- * addresses mirror page numbers (see vm_page.c; at most 32 bytes on
- * i386, checked at compile time). The descriptors of a segment form one
- * array, so page + 1 describes the next physical page. Which pages are
- * free blocks is kept in bitmaps, not here (vm_page_free_order()).
+ * Page descriptor: 26 bytes of fields padded to 32 on i386, with or
+ * without PAE (64 on 64-bit hosts): a power of two (at most 32 bytes on
+ * i386, checked at compile time). The descriptors of each naturally
+ * aligned 4 MiB block (maximum order) form one array, so within a block
+ * page + 1 describes the next physical page; across blocks, use
+ * vm_page_nth() (the blocks' arrays may lie anywhere, see vm_page.c).
+ * Which pages are free blocks is kept in bitmaps, not here
+ * (vm_page_free_order()).
+ *
+ * Room left: on i386 the fields end at byte 26 (phys_addr_t is 64-bit
+ * with or without PAE), so 6 bytes of the 32 are free: one more
+ * uint32_t fits (at offset 28, after 2 bytes of padding) and fills the
+ * descriptor; anything larger would make it 64 bytes and double the
+ * descriptors' memory. index here is the page's number in its segment
+ * (vm_page's own); a field for an owner's page index needs another name.
  *
  * While a page is allocated its owner may use node and priv freely (kmem
  * keeps its slab in priv). priv is NULL in every page vm_page hands out,
@@ -101,6 +110,7 @@ struct vm_page {
     struct list node;           /* pool; the owner's when allocated */
     phys_addr_t phys_addr;      /* physical address of the page */
     void *priv;                 /* the owner's */
+    uint32_t index;             /* page number in its segment, from the base */
     uint8_t seg_index;          /* VM_PAGE_SEG_* */
     uint8_t type;               /* VM_PAGE_* type */
 } __aligned(8 * sizeof(void *));
@@ -140,11 +150,13 @@ int vm_page_load(unsigned int seg, phys_addr_t start, phys_addr_t end);
 /*
  * Allocate the descriptor arrays of the loaded segments with bootalloc
  * (which returns the physical address of npages contiguous direct-mapped
- * pages, or 0) and mark every page reserved. Descriptors may take at
- * most half of the direct map: memory they cannot describe is left out
- * (highest addresses first) and vm_page_report() warns about it. Panics
- * when bootalloc fails or returns memory outside the direct map: the
- * kernel cannot run without descriptors. Call once, after the
+ * pages, or 0) and mark every page reserved. A segment's descriptors
+ * and bitmaps come in one piece when bootalloc has a run that long, else
+ * in pieces of 32 KiB per 4 MiB block (see vm_page.c). Descriptors may
+ * take at most half of the direct map: memory they cannot describe is
+ * left out (highest addresses first) and vm_page_report() warns about
+ * it. Panics when bootalloc fails for a piece or returns memory outside
+ * the direct map: the kernel cannot run without descriptors. Call once, after the
  * vm_page_load() calls; boot CPU only, no locking.
  */
 void vm_page_setup(phys_addr_t (*bootalloc)(unsigned int npages));
@@ -238,8 +250,9 @@ vm_page_free(struct vm_page *page, unsigned int order)
  * means PAGE_SIZE), all inside [low, high), for device DMA. Searches the
  * segments from the highest down; pages in per-CPU pools of other CPUs
  * are not seen. Takes the segment locks; the search is linear in the
- * number of free blocks. Returns the first page (page[i] describes page
- * i), or NULL when no such run is free or the arguments are invalid.
+ * number of free blocks. Returns the first page (vm_page_nth(page, i)
+ * describes page i; page + i only inside its 4 MiB block), or NULL when
+ * no such run is free or the arguments are invalid.
  */
 struct vm_page *vm_page_alloc_contig(unsigned long npages, phys_addr_t align,
                                      phys_addr_t low, phys_addr_t high,
@@ -250,6 +263,12 @@ struct vm_page *vm_page_alloc_contig(unsigned long npages, phys_addr_t align,
  * run from vm_page_alloc_contig(), or any part of allocated blocks.
  */
 void vm_page_free_contig(struct vm_page *page, unsigned long npages);
+
+/*
+ * Return the descriptor of the page i pages after page, which must lie
+ * in the same segment (e.g. page i of a contiguous run). Lock-free.
+ */
+struct vm_page *vm_page_nth(const struct vm_page *page, unsigned long i);
 
 /*
  * Return the descriptor of the page containing physical address pa, or

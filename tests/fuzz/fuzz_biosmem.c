@@ -92,10 +92,65 @@ fuzz_report_line(const char *line)
     }
 }
 
+/*
+ * A large map from a few bytes: 1,000 to 1,500 entries with a hole every
+ * page, every 64 KiB or every MiB (as separate entries or bad entries over
+ * one range), or random, in a buffer as the glue would give. Only the
+ * sanitized map and the hand-off are checked: the model is O(n^2), about
+ * 0.2 s per map under ASan, so a process takes at most FUZZ_LARGE_MAX of
+ * them (the rest run as ordinary inputs), which bounds what they add to
+ * make check to seconds.
+ */
+#define FUZZ_LARGE_MAX          64
+
+static unsigned int fuzz_large_count;
+
+static void
+fuzz_large(struct input *in)
+{
+    static const uint64_t steps[] = { 0x2000, 0x10000, 0x200000, 0 };
+    unsigned int kind = input_bytes(in, 1), nr = 1000 + input_bytes(in, 2) % 201;
+    uint64_t step = steps[kind % 4], hole = step / 2 + (input_bytes(in, 1) & 0xf) * 0x1000 % (step / 2 + 1);
+    uint64_t base = input_bytes(in, 2) << 12;
+    bool overlay = kind & 4;
+
+    if (!ref_op_storage(nr + 2, BIOSMEM_BOOT_DATA_MAX)) {
+        fuzz_fail();
+    }
+    if (overlay && step != 0 && !ref_op_add(base, nr * step, BIOSMEM_TYPE_AVAILABLE)) {
+        fuzz_fail();
+    }
+    for (unsigned int i = 0; i < nr; i++) {
+        bool added;
+
+        if (step == 0) {
+            added = ref_op_add(input_addr(in), input_addr(in), input_bytes(in, 1) % 5 + 1);
+        } else if (overlay) {
+            added = ref_op_add(base + i * step + step - hole, hole, BIOSMEM_TYPE_BADRAM);
+        } else {
+            added = ref_op_add(base + i * step, step - hole, BIOSMEM_TYPE_AVAILABLE);
+        }
+        if (!added) {
+            fuzz_fail();
+        }
+    }
+    if (!ref_op_sanitize() || !ref_op_alloc(1 + input_bytes(in, 1) % 64, NULL)
+        || !ref_op_handoff()) {
+        fuzz_fail();
+    }
+    biosmem_report(fuzz_report_line);
+}
+
 static void
 fuzz_core(struct input *in)
 {
     unsigned int nr = input_bytes(in, 1);
+
+    if (nr == 0xff && fuzz_large_count < FUZZ_LARGE_MAX) {
+        fuzz_large_count++;
+        fuzz_large(in);
+        return;
+    }
 
     for (unsigned int i = 0; i < nr && in->size > 0; i++) {
         uint32_t type = input_bytes(in, 1);
@@ -162,7 +217,7 @@ fuzz_core(struct input *in)
 
 static uint8_t fake_mem[FAKE_SIZE];
 
-static const void *
+static void *
 fake_ptov(phys_addr_t addr, size_t size)
 {
     if (addr < FAKE_BASE || addr - FAKE_BASE > FAKE_SIZE

@@ -77,10 +77,11 @@ vm_page_test_state_get(struct vm_page_test_state *state)
         }
         first = vm_page_lookup(stats.start);
         for (unsigned long j = 0; j < stats.nr_pages; j++) {
-            unsigned int order = vm_page_free_order(&first[j]);
+            const struct vm_page *page = vm_page_nth(first, j);
+            unsigned int order = vm_page_free_order(page);
 
             if (order != VM_PAGE_ORDER_NONE) {
-                state->digest += (first[j].phys_addr | order) * UINT64_C(0x9e3779b97f4a7c15);
+                state->digest += (page->phys_addr | order) * UINT64_C(0x9e3779b97f4a7c15);
             }
         }
     }

@@ -30,7 +30,9 @@
 
 #define REF_PAGE                ((uint64_t)PAGE_SIZE)
 #define REF_TOP_PAGE            (UINT64_MAX - (REF_PAGE - 1))
-#define REF_MAX_RANGES          1024
+#define REF_MAX_RANGES          (2 * REF_MAP_CAP + 64)
+#define REF_MAP_CAP             12000   /* raw entries the model can hold */
+#define REF_BOOT_CAP            512     /* boot data ranges the model can hold */
 
 struct ref_range {
     uint64_t start;
@@ -46,9 +48,13 @@ struct ref_ranges {
 };
 
 static struct {
-    struct ref_range entries[BIOSMEM_MAP_MAX];
+    struct ref_range entries[REF_MAP_CAP];
     unsigned int nr_entries;
-    struct ref_range boot[BIOSMEM_BOOT_DATA_MAX];
+    unsigned int raw_max;       /* biosmem's capacities */
+    unsigned int boot_max;
+    unsigned int map_read;
+    uint64_t map_dropped_bytes;
+    struct ref_range boot[REF_BOOT_CAP];
     unsigned int nr_boot;
     struct ref_range allocs[BIOSMEM_ALLOC_MAX];
     unsigned int nr_allocs;
@@ -59,6 +65,7 @@ static struct {
 } ref;
 
 static char ref_error[512];
+static void *ref_storage;       /* biosmem's buffer, see ref_op_storage() */
 
 /* Candidate addresses, rebuilt by each check. */
 static uint64_t ref_cands[16 * REF_MAX_RANGES];
@@ -87,8 +94,44 @@ static const uint64_t ref_limit =
 static void
 ref_reset(void)
 {
-    memset(&ref, 0, sizeof(ref));
+    /* Counts only: the arrays are large and read only below their counts. */
+    ref.nr_entries = 0;
+    ref.map_read = 0;
+    ref.map_dropped_bytes = 0;
+    ref.nr_boot = 0;
+    ref.nr_allocs = 0;
+    ref.map_dropped = 0;
+    ref.boot_dropped = 0;
+    ref.sanitized = false;
+    ref.handed_off = false;
+    ref.raw_max = BIOSMEM_MAP_MAX;
+    ref.boot_max = BIOSMEM_BOOT_DATA_MAX;
     biosmem_reset();
+    free(ref_storage);
+    ref_storage = NULL;
+}
+
+/*
+ * Give biosmem a buffer for nr_entries map entries and nr_boot boot data
+ * ranges (before anything is added); the model takes the same limits.
+ * The buffer is never freed: biosmem keeps pointing into it.
+ */
+static bool
+ref_op_storage(unsigned int nr_entries, unsigned int nr_boot)
+{
+    size_t size = biosmem_storage_size(nr_entries, nr_boot);
+    void *mem = malloc(size);
+
+    if (nr_entries > REF_MAP_CAP || nr_boot > REF_BOOT_CAP || mem == NULL
+        || biosmem_storage_set(mem, size, nr_entries, nr_boot) == 0) {
+        free(mem);
+        return ref_fail("storage for %u entries and %u boot data refused",
+                        nr_entries, nr_boot);
+    }
+    ref_storage = mem;
+    ref.raw_max = nr_entries;
+    ref.boot_max = nr_boot;
+    return true;
 }
 
 /* How restrictive a type is; unknown types are reserved. */
@@ -384,6 +427,11 @@ ref_check_map(void)
                         (unsigned long long)stats.ignored_bytes,
                         (unsigned long long)ignored);
     }
+    if (stats.map_read != ref.map_read || stats.map_dropped_bytes != ref.map_dropped_bytes) {
+        return ref_fail("stats: %u entries read, %llu bytes dropped, model says %u, %llu",
+                        stats.map_read, (unsigned long long)stats.map_dropped_bytes,
+                        ref.map_read, (unsigned long long)ref.map_dropped_bytes);
+    }
     if (stats.map_dropped != ref.map_dropped || stats.boot_data_dropped != ref.boot_dropped) {
         return ref_fail("stats: dropped %u map %u boot data, model says %u %u",
                         stats.map_dropped, stats.boot_data_dropped, ref.map_dropped,
@@ -479,23 +527,51 @@ ref_check_after_op(void)
 static int
 ref_model_add(uint64_t base, uint64_t len, uint32_t type)
 {
-    int want = 0;
+    struct ref_range e = {
+        .start = base,
+        .end = len > UINT64_MAX - base ? UINT64_MAX : base + len,
+        .type = type,
+    };
 
     if (ref.sanitized) {
-        want = ERROR_INVAL;
-    } else if (len != 0) {
-        if (ref.nr_entries == BIOSMEM_MAP_MAX) {
-            ref.map_dropped++;
-            want = ERROR_NOSPC;
-        } else {
-            ref.entries[ref.nr_entries++] = (struct ref_range){
-                .start = base,
-                .end = len > UINT64_MAX - base ? UINT64_MAX : base + len,
-                .type = type,
-            };
+        return ERROR_INVAL;
+    }
+    if (len == 0) {
+        return 0;
+    }
+    ref.map_read++;
+    if (ref.nr_entries < ref.raw_max) {
+        ref.entries[ref.nr_entries++] = e;
+        return 0;
+    }
+
+    /*
+     * Full: the smallest available range goes (the first of equal ones),
+     * the new one when it is available and no larger; never another type.
+     */
+    unsigned int victim = ref.nr_entries;
+
+    ref.map_dropped++;
+    for (unsigned int i = 0; i < ref.nr_entries; i++) {
+        const struct ref_range *r = &ref.entries[i];
+
+        if (r->type == BIOSMEM_TYPE_AVAILABLE
+            && (victim == ref.nr_entries
+                || r->end - r->start < ref.entries[victim].end - ref.entries[victim].start)) {
+            victim = i;
         }
     }
-    return want;
+    if (victim == ref.nr_entries) {
+        return ERROR_NOSPC;
+    }
+    if (type == BIOSMEM_TYPE_AVAILABLE
+        && e.end - e.start <= ref.entries[victim].end - ref.entries[victim].start) {
+        ref.map_dropped_bytes += e.end - e.start;
+        return ERROR_NOSPC;
+    }
+    ref.map_dropped_bytes += ref.entries[victim].end - ref.entries[victim].start;
+    ref.entries[victim] = e;
+    return 0;
 }
 
 static bool
@@ -529,7 +605,7 @@ ref_op_reserve(uint64_t start, uint64_t end)
         start = start < ref_limit ? start : ref_limit;
         end = end < ref_limit ? end : ref_limit;
         if (start < end) {
-            if (ref.nr_boot == BIOSMEM_BOOT_DATA_MAX) {
+            if (ref.nr_boot == ref.boot_max) {
                 ref.boot_dropped++;
                 want = ERROR_NOSPC;
             } else {
@@ -637,7 +713,7 @@ ref_op_alloc(unsigned int npages, phys_addr_t *addrp)
 static void
 ref_boot_cut(uint64_t xs, uint64_t xe)
 {
-    struct ref_range kept[2 * BIOSMEM_BOOT_DATA_MAX];
+    struct ref_range kept[2 * REF_BOOT_CAP];
     unsigned int n = 0;
 
     for (unsigned int i = 0; i < ref.nr_boot; i++) {
@@ -675,7 +751,7 @@ ref_op_release(uint64_t start, uint64_t end, bool with_fn)
         for (unsigned int i = 0; i < ref.nr_boot; i++) {
             splits += ref.boot[i].start < cs && ref.boot[i].end > ce;
         }
-        if (ref.nr_boot + splits > BIOSMEM_BOOT_DATA_MAX) {
+        if (ref.nr_boot + splits > ref.boot_max) {
             want = ERROR_NOSPC;
         }
     }

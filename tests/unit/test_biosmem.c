@@ -106,13 +106,13 @@ segment_is(unsigned int seg, uint64_t start, uint64_t end, uint64_t pages)
 }
 
 /* Report lines, captured. */
-static char report_lines[512][128];
+static char report_lines[4096][128];
 static unsigned int report_nr;
 
 static void
 report_capture(const char *line)
 {
-    if (report_nr < 512) {
+    if (report_nr < 4096) {
         snprintf(report_lines[report_nr++], sizeof(report_lines[0]), "%s", line);
     }
 }
@@ -189,7 +189,9 @@ test_qemu_map(void)
                             "3983 pages")
               && report_has("biosmem: segment DIRECTMAP 0x0000000001000000-"
                             "0x0000000007fe0000 28640 pages")
-              && report_nr == ARRAY_SIZE(want) + BIOSMEM_NR_SEGS
+              && report_nr == ARRAY_SIZE(want) + BIOSMEM_NR_SEGS + 1
+              && report_has("biosmem: entries 6 read, 6 merged, 6 kept; holes 388 KiB, "
+                            "partial pages 3072 bytes")
               && !report_has_prefix("biosmem: warning"),
               "qemu 128M: report lines");
     for (unsigned int i = 0; i < report_nr; i++) {
@@ -606,8 +608,8 @@ test_overflow(void)
     biosmem_stats_get(&stats);
     report_run();
     tap_check(agree && stats.map_dropped == 72
-              && report_has("biosmem: warning: 72 memory map entries dropped "
-                            "(table of 128 full)"),
+              && report_has_prefix("biosmem: warning: 72 memory map entries dropped "
+                                   "(table of 128 full)"),
               "map table full: 72 entries dropped and reported");
     tap_check(biosmem_map_add(0, MiB, AVL) == ERROR_INVAL, "map_add after sanitize refused");
 
@@ -661,9 +663,19 @@ test_overflow(void)
 
 static uint8_t fake_mem[FAKE_SIZE] __attribute__((aligned(16)));
 
-static const void *
+/* A second, larger fake region for test_multiboot_large(): [16 MiB, 24 MiB). */
+#define BIG_BASE                (16 * MiB)
+#define BIG_SIZE                (8 * MiB)
+
+static uint8_t *big_mem;
+
+static void *
 fake_ptov(phys_addr_t addr, size_t size)
 {
+    if (big_mem != NULL && addr >= BIG_BASE && addr - BIG_BASE <= BIG_SIZE
+        && size <= BIG_SIZE - (addr - BIG_BASE)) {
+        return &big_mem[addr - BIG_BASE];
+    }
     if (addr < FAKE_BASE || addr - FAKE_BASE > FAKE_SIZE || size > FAKE_SIZE - (addr - FAKE_BASE)) {
         return NULL;
     }
@@ -750,9 +762,9 @@ test_multiboot(void)
         "biosmem: boot data 0x0000000000091200-0x0000000000091216 command line",
         "biosmem: boot data 0x0000000000092ffe-0x0000000000093000 boot loader name",
         "biosmem: boot data 0x0000000000091080-0x00000000000910a0 module table",
-        "biosmem: boot data 0x0000000000200000-0x0000000000280000 module",
-        "biosmem: boot data 0x0000000000091100-0x0000000000091107 module string",
-        "biosmem: boot data 0x0000000000091110-0x0000000000091115 module string",
+        "biosmem: boot data 0x0000000000200000-0x0000000000280000 module 0",
+        "biosmem: boot data 0x0000000000091100-0x0000000000091107 module string 0",
+        "biosmem: boot data 0x0000000000091110-0x0000000000091115 module string 1",
     };
     tap_check(boot_data_is(protected, ARRAY_SIZE(protected)),
               "multiboot: kernel, info, map, strings, modules protected");
@@ -984,6 +996,308 @@ test_random(void)
     }
 }
 
+/* Overlap of any free range with [start, end), for the callback below. */
+struct busy_check {
+    phys_addr_t start;
+    phys_addr_t end;
+    bool overlap;
+};
+
+static void
+busy_check_range(unsigned int seg, phys_addr_t start, phys_addr_t end, void *arg)
+{
+    struct busy_check *check = arg;
+
+    (void)seg;
+    check->overlap |= start < check->end && check->start < end;
+}
+
+static bool
+range_is_busy(phys_addr_t start, phys_addr_t end)
+{
+    struct busy_check check = { start, end, false };
+
+    for (unsigned int seg = 0; seg < BIOSMEM_NR_SEGS; seg++) {
+        biosmem_free_ranges(seg, busy_check_range, &check);
+    }
+    return !check.overlap;
+}
+
+/*
+ * The glue with a map of 3,000 entries and 64 modules, plus one
+ * malformed module: the tables go to free memory the glue finds, every
+ * entry is kept, every module is protected and listed, and only the
+ * malformed one is skipped, with a warning naming it.
+ */
+static void
+test_multiboot_large(void)
+{
+    enum { NR_ENTRIES = 3000, NR_MODS = 64 };
+    struct multiboot_info mbi = { 0 };
+    struct biosmem_stats stats;
+    phys_addr_t table = BIG_BASE + 0x20000, mods_pa = BIG_BASE + 0x40000;
+    phys_addr_t tables_start = 0, tables_end = 0;
+    unsigned int listed = 0;
+    bool busy = true;
+    char want[128];
+    int ret;
+
+    big_mem = calloc(1, BIG_SIZE);
+    mbi.flags = MULTIBOOT_INFO_MEM_MAP | MULTIBOOT_INFO_MODS | MULTIBOOT_INFO_CMDLINE;
+    mbi.mmap_addr = BIG_BASE + 0x1000;
+    mbi.mmap_length = NR_ENTRIES * 24;
+    mbi.mods_addr = table;
+    mbi.mods_count = NR_MODS + 1;
+    mbi.cmdline = BIG_BASE + 0x22000;
+    memcpy(big_mem, &mbi, sizeof(mbi));
+    for (unsigned int i = 0; i < NR_ENTRIES; i++) {
+        struct multiboot_mmap_entry e = { 20, 0, 0, AVL };
+
+        if (i == 0) {
+            e.length = 0x9fc00;
+        } else if (i == 1) {
+            e.base_addr = MiB;
+            e.length = 23 * MiB;
+        } else {
+            e.base_addr = 24 * MiB + (uint64_t)(i - 2) * 64 * KiB;
+            e.length = 60 * KiB;
+        }
+        memcpy(&big_mem[0x1000 + i * 24], &e, sizeof(e));
+    }
+    for (unsigned int i = 0; i <= NR_MODS; i++) {
+        struct multiboot_module mod = {
+            (uint32_t)(mods_pa + i * 0x3000), (uint32_t)(mods_pa + i * 0x3000 + 0x2000),
+            (uint32_t)(BIG_BASE + 0x21000 + i * 16), 0,
+        };
+
+        if (i == NR_MODS) {
+            mod.mod_end = mod.mod_start - 1;    /* malformed */
+        }
+        memcpy(&big_mem[table - BIG_BASE + i * sizeof(mod)], &mod, sizeof(mod));
+        snprintf((char *)&big_mem[0x21000 + i * 16], 16, "mod%u", i);
+    }
+    strcpy((char *)&big_mem[0x22000], "test=all");
+
+    ref_reset();
+    ret = biosmem_setup_multiboot(BIG_BASE, MiB, 2 * MiB, fake_ptov);
+    biosmem_stats_get(&stats);
+    report_run();
+    for (unsigned int i = 0; i < report_nr; i++) {
+        unsigned long long s, e;
+
+        if (strstr(report_lines[i], " biosmem tables") != NULL
+            && sscanf(report_lines[i], "biosmem: boot data 0x%llx-0x%llx", &s, &e) == 2) {
+            tables_start = s;
+            tables_end = e;
+        }
+    }
+    for (unsigned int i = 0; i < NR_MODS; i++) {
+        phys_addr_t start = mods_pa + i * 0x3000;
+
+        snprintf(want, sizeof(want), "biosmem: boot data 0x%016llx-0x%016llx module %u",
+                 (unsigned long long)start, (unsigned long long)start + 0x2000, i);
+        listed += report_has(want);
+        busy = busy && range_is_busy(start, start + 0x2000);
+    }
+    busy = busy && range_is_busy(BIG_BASE, BIG_BASE + sizeof(mbi))
+           && range_is_busy(mbi.mmap_addr, mbi.mmap_addr + mbi.mmap_length)
+           && range_is_busy(table, table + (NR_MODS + 1) * sizeof(struct multiboot_module))
+           && range_is_busy(BIG_BASE + 0x21000, BIG_BASE + 0x21000 + (NR_MODS + 1) * 16)
+           && range_is_busy(mbi.cmdline, mbi.cmdline + 9);
+    tap_check(ret == -1 && stats.map_read == NR_ENTRIES && stats.map_dropped == 0
+              && biosmem_map_count() == NR_ENTRIES - 1 /* [1 MiB, 24 MiB) meets the next */,
+              "multiboot, %u entries: all kept, in tables the glue placed", NR_ENTRIES);
+    tap_check(tables_start >= BIG_BASE + 0x23000 && tables_end <= BIG_BASE + BIG_SIZE
+              && tables_start < tables_end && range_is_busy(tables_start, tables_end),
+              "multiboot: tables at 0x%llx-0x%llx, in free memory, protected",
+              (unsigned long long)tables_start, (unsigned long long)tables_end);
+    snprintf(want, sizeof(want), "biosmem: warning: module %u of %u: end 0x%x below start "
+             "0x%x: skipped", NR_MODS, NR_MODS + 1, (unsigned int)(mods_pa + NR_MODS * 0x3000 - 1),
+             (unsigned int)(mods_pa + NR_MODS * 0x3000));
+    tap_check(listed == NR_MODS && busy && stats.boot_data_dropped == 0 && report_has(want),
+              "multiboot: %u of %u modules listed and protected, the malformed one named",
+              listed, NR_MODS);
+    tap_check(biosmem_bootalloc(200) != 0, "multiboot: boot allocations work around the tables");
+    ref_reset();
+    free(big_mem);
+    big_mem = NULL;
+}
+
+/*
+ * One large-map scenario against the model: nr holes of hole bytes every
+ * step bytes from 1 MiB on, given as separate available entries (GRUB's
+ * cutmem) or as one available entry with bad entries over it (badram).
+ * Checked after sanitizing, boot data, a boot allocation and the
+ * hand-off. The model is brute force (each check is O(n^2)), so these
+ * maps stay at 1,000 to 2,000 entries; larger ones go to large_pages().
+ */
+static bool
+large_scenario(unsigned int nr, uint64_t step, uint64_t hole, bool overlay)
+{
+    bool agree = ref_op_storage(nr + 2, BIOSMEM_BOOT_DATA_MAX);
+    phys_addr_t pa;
+
+    agree = agree && ok(ref_op_add(0, 0x9fc00, AVL));
+    if (overlay) {
+        agree = agree && ok(ref_op_add(MiB, nr * step, AVL));
+        for (unsigned int i = 0; agree && i + 1 < nr; i++) {
+            agree = ok(ref_op_add(MiB + i * step + step - hole, hole, BIOSMEM_TYPE_BADRAM));
+        }
+    } else {
+        for (unsigned int i = 0; agree && i < nr; i++) {
+            agree = ok(ref_op_add(MiB + i * step, step - hole, AVL));
+        }
+    }
+    agree = agree && ok(ref_op_sanitize());
+    biosmem_boot_data_reserve(MiB, MiB + 300 * KiB, "test");
+    ref.boot[ref.nr_boot++] = (struct ref_range){ .start = MiB, .end = MiB + 300 * KiB };
+    agree = agree && ok(ref_op_alloc(3, &pa)) && ok(ref_op_handoff());
+    return agree;
+}
+
+/* Page states for large_pages(): covered by available memory, touched by another type. */
+#define LARGE_AVAIL     1
+#define LARGE_OTHER     2
+#define LARGE_FREE      4
+
+static uint8_t *large_state;
+
+static void
+large_mark_free(unsigned int seg, phys_addr_t start, phys_addr_t end, void *arg)
+{
+    (void)seg;
+    (void)arg;
+    for (phys_addr_t pa = start; pa < end; pa += PAGE_SIZE) {
+        large_state[pa / PAGE_SIZE] |= LARGE_FREE;
+    }
+}
+
+/*
+ * A page-aligned map of nr entries below top, unsorted: holes every
+ * step bytes (step != 0) or random entries of every type. The usable
+ * pages are counted on a page array, independently of biosmem and of
+ * the model, and must be exactly the free ranges of the segments.
+ */
+static bool
+large_pages(unsigned int nr, uint64_t step, uint64_t hole, uint64_t top)
+{
+    size_t nr_pages = top / PAGE_SIZE, bad = 0, usable = 0;
+    size_t size = biosmem_storage_size(nr, BIOSMEM_BOOT_DATA_MAX);
+    void *mem = malloc(size);
+    struct biosmem_stats stats;
+
+    biosmem_reset();
+    large_state = calloc(nr_pages, 1);
+    if (mem == NULL || large_state == NULL
+        || biosmem_storage_set(mem, size, nr, BIOSMEM_BOOT_DATA_MAX) == 0) {
+        return false;
+    }
+    for (unsigned int i = 0; i < nr; i++) {
+        /* Entry i of a scrambled order (nr is not a multiple of 7919). */
+        uint64_t j = (uint64_t)i * 7919 % nr, base, len;
+        uint32_t type = AVL;
+
+        if (step != 0) {
+            base = MiB + j * step;
+            len = step - hole;
+        } else {
+            base = rng_below(top / PAGE_SIZE - 1) * PAGE_SIZE;
+            len = (1 + rng_below(rng_below(4) ? 16 : 4096)) * PAGE_SIZE;
+            len = MIN(len, top - base);
+            type = rng_below(3) ? AVL : 1 + rng_below(6);
+        }
+        biosmem_map_add(base, len, type);
+        for (uint64_t pa = base; pa < base + len; pa += PAGE_SIZE) {
+            large_state[pa / PAGE_SIZE] |= (type == AVL) ? LARGE_AVAIL : LARGE_OTHER;
+        }
+    }
+    biosmem_map_sanitize();
+    for (unsigned int seg = 0; seg < BIOSMEM_NR_SEGS; seg++) {
+        biosmem_free_ranges(seg, large_mark_free, NULL);
+    }
+    for (size_t p = BIOSMEM_LOW_LIMIT / PAGE_SIZE; p < nr_pages; p++) {
+        bool want = large_state[p] == LARGE_AVAIL || large_state[p] == (LARGE_AVAIL | LARGE_FREE);
+
+        if (want != ((large_state[p] & LARGE_FREE) != 0)) {
+            if (bad++ == 0) {
+                tap_diag("page 0x%llx: state %u", (unsigned long long)p * PAGE_SIZE,
+                         large_state[p]);
+            }
+        }
+        usable += want;
+    }
+    biosmem_stats_get(&stats);
+    tap_diag("%u entries: %zu usable pages, %u map entries, %u dropped", nr, usable,
+             biosmem_map_count(), stats.map_dropped);
+    free(large_state);
+    biosmem_reset();
+    free(mem);
+    return bad == 0 && stats.map_dropped == 0 && stats.map_read == nr && usable != 0;
+}
+
+/* Maps of 1,000 to 10,000 entries: all kept, nothing usable lost. */
+static void
+test_large(void)
+{
+    static const struct {
+        const char *name;
+        unsigned int nr;
+        uint64_t step;
+        uint64_t hole;
+    } cases[] = {
+        { "a hole every other page", 2000, 2 * PAGE_SIZE, PAGE_SIZE },
+        { "a 4 KiB hole every 64 KiB", 1000, 64 * KiB, 4 * KiB },
+        { "every other MiB missing", 1000, 2 * MiB, MiB },
+    };
+    struct biosmem_stats stats;
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+        for (unsigned int overlay = 0; overlay < 2; overlay++) {
+            bool agree;
+
+            ref_reset();
+            agree = large_scenario(cases[i].nr, cases[i].step, cases[i].hole, overlay);
+            biosmem_stats_get(&stats);
+            tap_check(agree && stats.map_dropped == 0,
+                      "%u entries (%s, %s): %u read, %u kept, model agrees",
+                      cases[i].nr + 1, cases[i].name, overlay ? "bad entries over one range"
+                      : "separate entries", stats.map_read, biosmem_map_count());
+            if (!agree) {
+                tap_diag("%s", ref_error);
+            }
+        }
+    }
+    rng_state = 42;
+    tap_check(large_pages(10000, PAGE_SIZE * 2, PAGE_SIZE, 82 * MiB),
+              "10000 entries, a hole every other page: every usable page free");
+    tap_check(large_pages(8000, 128 * KiB, 64 * KiB, 1025 * MiB),
+              "8000 entries, every other 64 KiB missing: every usable page free");
+    tap_check(large_pages(1900, 2 * MiB, MiB, 3802 * MiB),
+              "1900 entries, every other MiB missing: every usable page free");
+    tap_check(large_pages(10000, 0, 0, 3 * GiB),
+              "10000 random entries of every type: every usable page free");
+
+    /* Built-in table full: the largest available ranges stay. */
+    ref_reset();
+    bool agree = true;
+    uint64_t lost = 0;
+
+    for (unsigned int i = 0; i < 200; i++) {
+        /* Sizes in a scrambled order: entry i is (i * 7919 % 200 + 1) pages. */
+        uint64_t pages = (uint64_t)i * 7919 % 200 + 1;
+
+        agree = agree && ok(ref_op_add((uint64_t)i * MiB + 16 * MiB, pages * PAGE_SIZE, AVL));
+    }
+    agree = agree && ok(ref_op_sanitize());
+    for (uint64_t pages = 1; pages <= 72; pages++) {
+        lost += pages * PAGE_SIZE;
+    }
+    biosmem_stats_get(&stats);
+    tap_check(agree && stats.map_dropped == 72 && stats.map_dropped_bytes == lost,
+              "table full: the 72 smallest of 200 ranges dropped (%llu bytes), the largest kept",
+              (unsigned long long)stats.map_dropped_bytes);
+}
+
 int
 main(void)
 {
@@ -1000,6 +1314,8 @@ main(void)
     test_boot_data();
     test_overflow();
     test_multiboot();
+    test_multiboot_large();
     test_random();
+    test_large();
     return tap_done();
 }

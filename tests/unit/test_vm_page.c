@@ -76,6 +76,8 @@ panic(const char *fmt, ...)
 static char *arena;
 static size_t arena_used;
 static bool bootalloc_fails;
+static unsigned int bootalloc_max;  /* longest run handed out; 0: any */
+static unsigned int bootalloc_calls;
 static char *direct;            /* backs the synthetic direct map */
 
 static phys_addr_t
@@ -83,11 +85,14 @@ test_bootalloc(unsigned int npages)
 {
     size_t size = (size_t)npages * PAGE_SIZE;
 
-    if (bootalloc_fails || size > ARENA_SIZE - arena_used) {
+    bootalloc_calls++;
+    if (bootalloc_fails || (bootalloc_max != 0 && npages > bootalloc_max)
+        || size + PAGE_SIZE > ARENA_SIZE - arena_used) {
         return 0;
     }
-    arena_used += size;
-    return ARENA_PA + arena_used - size;
+    /* Fragmented memory: a page of hole after each run. */
+    arena_used += size + (bootalloc_max != 0 ? PAGE_SIZE : 0);
+    return ARENA_PA + arena_used - size - (bootalloc_max != 0 ? PAGE_SIZE : 0);
 }
 
 /* Hands out memory that is not direct-mapped. */
@@ -291,7 +296,7 @@ snapshot_take(struct snapshot *snap)
         struct vm_page *first = vm_page_lookup(stats.start);
 
         for (unsigned long j = 0; j < stats.nr_pages; j++) {
-            unsigned int order = vm_page_free_order(&first[j]);
+            unsigned int order = vm_page_free_order(vm_page_nth(first, j));
 
             if (order == VM_PAGE_ORDER_NONE) {
                 continue;
@@ -300,7 +305,7 @@ snapshot_take(struct snapshot *snap)
                 cap *= 2;
                 snap->blocks = realloc(snap->blocks, cap * sizeof(*snap->blocks));
             }
-            snap->blocks[snap->nr++] = (struct block){ first[j].phys_addr, order };
+            snap->blocks[snap->nr++] = (struct block){ vm_page_nth(first, j)->phys_addr, order };
         }
     }
 }
@@ -570,7 +575,22 @@ test_boot_state(void)
     /* Boot report and shell output. */
     report_nr = 0;
     vm_page_report(report_capture);
-    TAP_CHECK(report_nr == VM_PAGE_NR_SEGS + 1);
+    TAP_CHECK(report_nr == VM_PAGE_NR_SEGS + 2);
+    {
+        unsigned long descs = 0;
+        unsigned int segs = 0;
+
+        for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
+            if (model[i].end != 0) {
+                descs += (P2ROUND(model[i].end, 4 * MiB) - P2TRUNC(model[i].start, 4 * MiB))
+                         >> PAGE_SHIFT;
+                segs++;
+            }
+        }
+        snprintf(expect, sizeof(expect), "vm_page: descriptors %lu KiB for %lu pages, "
+                 "in %u pieces", descs * sizeof(struct vm_page) >> 10, descs, segs);
+        tap_check(report_has(expect), "report: %s", expect);
+    }
     snprintf(expect, sizeof(expect), "vm_page: segment DIRECTMAP 0x1000000-0x4fe0000: "
              "%lu pages, %lu free, pool 14", model_free(VM_PAGE_SEG_DIRECTMAP),
              model_free(VM_PAGE_SEG_DIRECTMAP));
@@ -634,10 +654,9 @@ test_boot_errors(void)
         panic_expected = false;
     }
     bootalloc_fails = false;
-    snprintf(expect, sizeof(expect), "cannot allocate %zu boot pages for the descriptors "
-             "of segment DIRECTMAP", DIV_CEIL(12288 * sizeof(struct vm_page), PAGE_SIZE)
-             + (sizeof(struct vm_page) << VM_PAGE_ORDER_MAX) / PAGE_SIZE - 1
-             + 1 /* the bitmaps of 12 blocks: 12 trees, masks and 11 index words */);
+    /* The whole segment fails quietly, then the first piece panics. */
+    snprintf(expect, sizeof(expect), "cannot allocate 1 boot pages for the block table "
+             "of segment DIRECTMAP");
     tap_check(strstr(panic_msg, expect) != NULL, "panic on boot allocation failure (%s)",
               panic_msg);
     vm_page_host_reset();
@@ -993,7 +1012,7 @@ test_contig(void)
     /* DMA cannot hold another one. */
     TAP_CHECK(vm_page_alloc_contig(2560, 1 * MiB, 0, 16 * MiB, VM_PAGE_KERNEL) == NULL);
     vm_page_free_contig(page, 1280);
-    vm_page_free_contig(page + 1280, 1280);
+    vm_page_free_contig(vm_page_nth(page, 1280), 1280);
     /* The largest run in DIRECTMAP: [34 MiB, 79 MiB). */
     page = vm_page_alloc_contig(45 * 256, 0, 16 * MiB, 896 * MiB, VM_PAGE_KERNEL);
     TAP_CHECK(page != NULL && vm_page_to_pa(page) == 34 * MiB);
@@ -1129,9 +1148,11 @@ model_take(struct vm_page *page, unsigned long npages, unsigned int order, uint3
     uint32_t id = ++next_id, *slot;
 
     for (unsigned long i = 0; i < npages; i++) {
-        slot = model_slot(page[i].phys_addr);
-        if (slot == NULL || *slot != OWNER_FREE || page[i].phys_addr != page->phys_addr + i * PAGE_SIZE) {
-            tap_diag("page 0x%" PRIx64 " handed out but %s", page[i].phys_addr,
+        const struct vm_page *p = vm_page_nth(page, i);
+
+        slot = model_slot(p->phys_addr);
+        if (slot == NULL || *slot != OWNER_FREE || p->phys_addr != page->phys_addr + i * PAGE_SIZE) {
+            tap_diag("page 0x%" PRIx64 " handed out but %s", p->phys_addr,
                      slot == NULL ? "outside the model" : "not free");
             return false;
         }
@@ -1148,7 +1169,7 @@ model_release(size_t i)
     struct allocation *a = &allocs[i];
 
     for (unsigned long j = 0; j < a->npages; j++) {
-        *model_slot(a->page[j].phys_addr) = OWNER_FREE;
+        *model_slot(vm_page_nth(a->page, j)->phys_addr) = OWNER_FREE;
     }
     allocs[i] = allocs[--nr_allocs];
 }
@@ -1165,7 +1186,7 @@ random_free(size_t i)
         vm_page_free(a.page, a.order);
     } else if (a.npages > 1 && rng_below(2) == 0) {
         cut = 1 + rng_below(a.npages - 1);
-        vm_page_free_contig(a.page + cut, a.npages - cut);
+        vm_page_free_contig(vm_page_nth(a.page, cut), a.npages - cut);
         vm_page_free_contig(a.page, cut);
     } else {
         vm_page_free_contig(a.page, a.npages);
@@ -1190,7 +1211,7 @@ contig_possible(unsigned long npages, phys_addr_t align, phys_addr_t low, phys_a
         for (unsigned long j = stats.nr_pages; j-- > 0;) {
             phys_addr_t pa = stats.start + ((phys_addr_t)j << PAGE_SHIFT);
 
-            run = (first[j].type == VM_PAGE_FREE) ? run + 1 : 0;
+            run = (vm_page_nth(first, j)->type == VM_PAGE_FREE) ? run + 1 : 0;
             if (pa >= low && P2ALIGNED(pa, align) && run >= npages
                 && pa + ((phys_addr_t)npages << PAGE_SHIFT) <= high) {
                 return true;
@@ -1283,8 +1304,8 @@ random_contig(void)
         return false;
     }
     for (unsigned long i = 0; i < npages; i++) {
-        if (page[i].type != type) {
-            tap_diag("contig: page %lu has type %u", i, page[i].type);
+        if (vm_page_nth(page, i)->type != type) {
+            tap_diag("contig: page %lu has type %u", i, vm_page_nth(page, i)->type);
             return false;
         }
     }
@@ -1474,6 +1495,52 @@ test_threads(void)
     snapshot_free(&final);
 }
 
+/*
+ * Memory with no free run longer than 8 pages (32 KiB), and a hole after
+ * each: the descriptors of every block, and its tree, come in pieces of
+ * their own. The lookups, fill, contiguous runs across blocks and the
+ * random run must behave exactly as with one array.
+ */
+static void
+test_pieces(uint64_t seed)
+{
+    struct vm_page_seg_stats stats;
+    unsigned long nr_blocks = 0;
+    unsigned int nr_segs = 0;
+
+    bootalloc_max = (sizeof(struct vm_page) << VM_PAGE_ORDER_MAX) / PAGE_SIZE;
+    bootalloc_calls = 0;
+    boot(&layout_small);
+    for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
+        vm_page_seg_stats_get(i, &stats);
+        if (stats.end != 0) {
+            nr_blocks += (P2ROUND(stats.end, 4 * MiB) - P2TRUNC(stats.start, 4 * MiB)) / (4 * MiB);
+            nr_segs++;
+        }
+    }
+    /*
+     * Per segment: the whole (refused), the block table, a page of trees
+     * (up to 16 blocks), then one piece per block.
+     */
+    tap_check(bootalloc_calls == nr_segs * 3 + nr_blocks,
+              "pieces: %u boot allocations for %lu blocks in %u segments",
+              bootalloc_calls, nr_blocks, nr_segs);
+    for (phys_addr_t pa = 0; pa < 4 * GiB; pa += 3 * MiB + 5 * PAGE_SIZE) {
+        struct vm_page *page = vm_page_lookup(pa);
+
+        if (page != NULL && (vm_page_to_pa(page) != P2TRUNC(pa, PAGE_SIZE)
+                             || vm_page_nth(page, 0) != page)) {
+            tap_check(false, "pieces: lookup of 0x%llx", (unsigned long long)pa);
+            break;
+        }
+    }
+    TAP_CHECK(vm_page_check() == 0);
+    test_contig();
+    test_fill();
+    test_random(30000, seed + 3);
+    bootalloc_max = 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1496,5 +1563,6 @@ main(int argc, char **argv)
         test_random(30000, seed + i);
     }
     test_threads();
+    test_pieces(seed);
     return tap_done();
 }

@@ -27,6 +27,8 @@
 
 #ifndef __ASSEMBLER__
 
+#include <stdint.h>
+
 #include <machine/param.h>
 
 /*
@@ -39,12 +41,17 @@ void pmem_load(void);
 /*
  * Allocate npages contiguous boot pages and return their physical
  * address; they are direct-mapped and not cleared. Only before
- * pmem_handoff(). Panics with the request size when no run of free pages
- * is long enough: it serves what the kernel cannot boot without
- * (vm_page's descriptors). Code that can do without its pages calls
- * biosmem_bootalloc() and handles the failure.
+ * pmem_handoff(). Returns 0 when no run of free pages is that long:
+ * vm_page_setup() then places its descriptors in smaller pieces, and
+ * panics only when even those cannot be had.
  */
 phys_addr_t pmem_bootalloc(unsigned int npages);
+
+/*
+ * Return the number of available pages of all segments (biosmem's
+ * nr_pages: holes excluded). Boot CPU only.
+ */
+uint64_t pmem_nr_pages(void);
 
 /*
  * Hand every free page to vm_page (vm_page_manage_range()), which
