@@ -31,7 +31,7 @@
  * (ipc_right_alloc of a dead name + ipc_right_deallocate) in one space
  * shared by all threads and in one space per thread.
  *
- *   bench_smp [--smoke]
+ *   bench_smp [--smoke | PATH...]    (PATH...: only those paths)
  *
  * --smoke runs every path with tiny counts and prints TAP: that each
  * path produced a positive, finite figure, and that kmem and vm_page
@@ -477,9 +477,18 @@ main(int argc, char **argv)
 
     for (unsigned int p = 0; p < nr_kpaths; p++) {
         const struct smp_path *path = &kpaths[p];
+        bool wanted = smoke || argc == 1;
         bool has_peers = path->fn == smp_pairs ? path->batch == 0
                          : path->fn == smp_batches || path->fn == smp_size_mix;
-        double kbase = smp_throughput(path, 1, runs), pbase[SMP_NR_ALLOCS];
+        double kbase, pbase[SMP_NR_ALLOCS];
+
+        for (int i = 1; !wanted && i < argc; i++) {
+            wanted = strcmp(argv[i], path->name) == 0;
+        }
+        if (!wanted) {
+            continue;
+        }
+        kbase = smp_throughput(path, 1, runs);
 
         for (int a = SMP_GLIBC; has_peers && a < SMP_NR_ALLOCS; a++) {
             struct smp_path peer = *path;
