@@ -521,10 +521,10 @@ main(int argc, char **argv)
                 continue;
             }
             if (best_a >= 0) {
-                printf("scaling: %s %uthreads/1thread = %.2f (peer best %.2f %s)\n", path->name,
+                printf("scaling: %s %uthreads/1thread = %.3f (peer best %.3f %s)\n", path->name,
                        counts[c], k, best, smp_alloc_names[best_a]);
             } else {
-                printf("scaling: %s %uthreads/1thread = %.2f (peer best -)\n", path->name, counts[c], k);
+                printf("scaling: %s %uthreads/1thread = %.3f (peer best -)\n", path->name, counts[c], k);
             }
             fflush(stdout);
         }
