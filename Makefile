@@ -11,6 +11,7 @@
 #   make check      host unit tests, fuzzers (briefly), in-kernel and boot tests
 #   make fuzz       run every fuzzer for FUZZ_SECONDS (default 60) each
 #   make bench      benchmarks: host (callgrind, peers) and kernel (-icount)
+#   make bench-smp  host scaling across CPUs (threads), kmem/vm_page/IPC vs peers
 #
 # Configuration comes from ./configure (run automatically with defaults on
 # the first build); re-run it by hand for other settings, e.g.
@@ -298,7 +299,8 @@ CHECK_TAPS := $(UNIT_TESTS:%=$(B)/check/unit-%.tap) \
 	$(FUZZERS:%=$(B)/check/fuzz-%.tap) $(B)/check/image.tap \
 	$(B)/check/boot.tap $(B)/check/shell.tap \
 	$(B)/check/layout-includes.tap $(B)/check/layout-calls.tap \
-	$(B)/check/user.tap $(B)/check/judge-user.tap $(B)/check/mig.tap
+	$(B)/check/user.tap $(B)/check/judge-user.tap $(B)/check/mig.tap \
+	$(B)/check/bench-smp.tap
 
 $(B)/check/boot.tap: $(TEST_DIR)/mach $(PAE_DIR)/mach tools/mkiso tests/boot/run \
 		tests/boot/configs tests/boot/judge-user $(USER_PROGS)
@@ -356,6 +358,16 @@ $(B)/bench/$(1): $$(bench_$(1)_SRCS)
 endef
 $(foreach b,$(BENCHES),$(eval $(call bench_rule,$(b))))
 
+# bench_smp with tiny counts: it keeps building and running (its figures
+# mean nothing at that size; `make bench-smp` gives them).
+$(B)/check/bench-smp.tap: $(B)/bench/smp tools/tap-run
+	@mkdir -p $(@D)
+	@tools/tap-run bench-smp $@ $(B)/bench/smp --smoke
+
+# Scaling across CPUs (host threads); wants idle cores. doc/benchmarks.md.
+bench-smp: deps $(B)/bench/smp
+	$(B)/bench/smp
+
 # Results and their meaning: doc/benchmarks.md.
 bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%)
 	$(B)/bench/kmem
@@ -372,6 +384,6 @@ distclean: clean
 	rm -rf config.mk config.h config.log config.status configure config.h.in \
 	    autom4te.cache
 
-.PHONY: all run debug run-test debug-test deps check fuzz bench clean distclean FORCE
+.PHONY: all run debug run-test debug-test deps check fuzz bench bench-smp clean distclean FORCE
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -14,6 +14,11 @@
  * per (allocator, pattern, size) and prints the instructions per pair,
  * which do not swing at all.
  *
+ * kmem_alloc(size)+kmem_free, the like-for-like counterpart of malloc,
+ * is reported against the best peer too, and over two size mixes (16 to
+ * 512 and 16 to 8192 bytes) with the bytes each allocator sets aside
+ * over the bytes requested (internal fragmentation).
+ *
  * This is an x86-64 host build of kmem.c (there is no 32-bit libc here):
  * the CPU number is a thread-local load, as the kernel's is a %gs load,
  * but interrupts are not disabled, which the kernel's fast path does
@@ -127,21 +132,61 @@ BENCH_DEFINE(tcmalloc, tc_malloc(size), tc_free_sized(p, size))
 
 typedef void (*bench_fn)(size_t size, unsigned long n);
 
+/*
+ * Size mixes: BENCH_MIX_SIZES random sizes of 16 bytes to a maximum,
+ * the same sequence for every allocator; BENCH_LIVE blocks are live and
+ * each step frees the oldest and allocates the next size.
+ */
+#define BENCH_MIX_SIZES         4096
+static size_t bench_mix[BENCH_MIX_SIZES];
+
+#define BENCH_MIX_DEFINE(name, ALLOC, FREE)                                 \
+static void                                                                 \
+bench_mix_##name(unsigned long n)                                           \
+{                                                                           \
+    size_t size;                                                            \
+    void *p;                                                                \
+                                                                            \
+    for (unsigned int i = 0; i < BENCH_LIVE; i++) {                         \
+        size = bench_mix[i];                                                \
+        bench_objs[i] = ALLOC;                                              \
+    }                                                                       \
+    for (unsigned long i = BENCH_LIVE; i < n + BENCH_LIVE; i++) {           \
+        p = bench_objs[i % BENCH_LIVE];                                     \
+        size = bench_mix[(i - BENCH_LIVE) % BENCH_MIX_SIZES];               \
+        FREE;                                                               \
+        size = bench_mix[i % BENCH_MIX_SIZES];                              \
+        bench_objs[i % BENCH_LIVE] = ALLOC;                                 \
+    }                                                                       \
+    for (unsigned long i = n; i < n + BENCH_LIVE; i++) {                    \
+        p = bench_objs[i % BENCH_LIVE];                                     \
+        size = bench_mix[i % BENCH_MIX_SIZES];                              \
+        FREE;                                                               \
+    }                                                                       \
+}
+
+BENCH_MIX_DEFINE(kmem_alloc, kmem_alloc(size), kmem_free(p, size))
+BENCH_MIX_DEFINE(glibc, glibc_malloc(size), glibc_free(p))
+BENCH_MIX_DEFINE(jemalloc, je_malloc(size), je_free(p))
+BENCH_MIX_DEFINE(mimalloc, mi_malloc(size), mi_free(p))
+BENCH_MIX_DEFINE(tcmalloc, tc_malloc(size), tc_free_sized(p, size))
+
 enum { BENCH_KMEM_CACHE, BENCH_KMEM_ALLOC, BENCH_GLIBC, BENCH_JEMALLOC,
        BENCH_MIMALLOC, BENCH_TCMALLOC, BENCH_NR_ALLOCATORS };
 
 static const struct {
     const char *name;
     bench_fn pair[2], batch[2];         /* for 64 and 256 bytes */
+    void (*mix)(unsigned long n);       /* NULL: no size mix */
 } bench_allocators[BENCH_NR_ALLOCATORS] = {
 #define BENCH_SAME(n)   { bench_pair_##n, bench_pair_##n }, { bench_batch_##n, bench_batch_##n }
     [BENCH_KMEM_CACHE] = { "kmem_cache", { bench_pair_kmem_cache_64, bench_pair_kmem_cache_256 },
                            { bench_batch_kmem_cache_64, bench_batch_kmem_cache_256 } },
-    [BENCH_KMEM_ALLOC] = { "kmem_alloc", BENCH_SAME(kmem_alloc) },
-    [BENCH_GLIBC] = { "glibc", BENCH_SAME(glibc) },
-    [BENCH_JEMALLOC] = { "jemalloc", BENCH_SAME(jemalloc) },
-    [BENCH_MIMALLOC] = { "mimalloc", BENCH_SAME(mimalloc) },
-    [BENCH_TCMALLOC] = { "tcmalloc", BENCH_SAME(tcmalloc) },
+    [BENCH_KMEM_ALLOC] = { "kmem_alloc", BENCH_SAME(kmem_alloc), bench_mix_kmem_alloc },
+    [BENCH_GLIBC] = { "glibc", BENCH_SAME(glibc), bench_mix_glibc },
+    [BENCH_JEMALLOC] = { "jemalloc", BENCH_SAME(jemalloc), bench_mix_jemalloc },
+    [BENCH_MIMALLOC] = { "mimalloc", BENCH_SAME(mimalloc), bench_mix_mimalloc },
+    [BENCH_TCMALLOC] = { "tcmalloc", BENCH_SAME(tcmalloc), bench_mix_tcmalloc },
 #undef BENCH_SAME
 };
 
@@ -226,6 +271,110 @@ bench_callgrind(unsigned int alloc, unsigned int pattern, unsigned int size)
     return (ir < 0) ? -1 : ir / BENCH_COUNT_PAIRS;
 }
 
+/*
+ * Bytes an allocator really sets aside for the BENCH_MIX_SIZES sizes of
+ * bench_mix, summed: kmem_alloc_size() for kmem, each peer's usable size
+ * of a block of that size (which leaves out its headers).
+ */
+static double
+bench_mix_used(unsigned int alloc)
+{
+    size_t (*glibc_usable)(void *), (*je_usable)(void *);
+    double used = 0;
+
+    glibc_usable = (size_t (*)(void *))dlsym(dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD),
+                                             "malloc_usable_size");
+    je_usable = (size_t (*)(void *))dlsym(dlopen("libjemalloc.so.2", RTLD_NOW | RTLD_NOLOAD),
+                                          "malloc_usable_size");
+    for (unsigned int i = 0; i < BENCH_MIX_SIZES; i++) {
+        size_t size = bench_mix[i];
+        void *p;
+
+        switch (alloc) {
+        case BENCH_GLIBC:
+            p = glibc_malloc(size);
+            used += glibc_usable(p);
+            glibc_free(p);
+            break;
+        case BENCH_JEMALLOC:
+            p = je_malloc(size);
+            used += je_usable(p);
+            je_free(p);
+            break;
+        case BENCH_MIMALLOC:
+            p = mi_malloc(size);
+            used += mi_usable_size(p);
+            mi_free(p);
+            break;
+        case BENCH_TCMALLOC:
+            p = tc_malloc(size);
+            used += tc_malloc_size(p);
+            tc_free(p);
+            break;
+        default:
+            used += kmem_alloc_size(size);
+            break;
+        }
+    }
+    return used;
+}
+
+/*
+ * kmem_alloc() against the peers' malloc: the pair and batch times
+ * measured above, then the size mixes, in ns per free+alloc step, with
+ * the bytes used over the bytes requested.
+ */
+static void
+bench_kmem_alloc_report(double ns[2][2][BENCH_NR_ALLOCATORS])
+{
+    static const size_t maxima[2] = { 512, 8192 };
+
+    for (unsigned int p = 0; p < 2; p++) {
+        for (unsigned int s = 0; s < 2; s++) {
+            double best = 1e30;
+            unsigned int best_a = BENCH_GLIBC;
+
+            for (unsigned int a = BENCH_GLIBC; a < BENCH_NR_ALLOCATORS; a++) {
+                if (ns[p][s][a] < best) {
+                    best = ns[p][s][a];
+                    best_a = a;
+                }
+            }
+            printf("bench: kmem_alloc %s %zu B: %.2f ns, %.2fx the best peer (%s, %.2f ns)\n",
+                   bench_patterns[p], bench_sizes[s], ns[p][s][BENCH_KMEM_ALLOC],
+                   ns[p][s][BENCH_KMEM_ALLOC] / best, bench_allocators[best_a].name, best);
+        }
+    }
+    for (unsigned int m = 0; m < 2; m++) {
+        uint64_t x = 0x2545f4914f6cdd1dull;
+        double requested = 0, kmem_ns = 0;
+
+        for (unsigned int i = 0; i < BENCH_MIX_SIZES; i++) {
+            bench_mix[i] = 16 + host_xorshift64(&x) % (maxima[m] - 15);
+            requested += bench_mix[i];
+        }
+        printf("bench: size mix 16-%zu B, %d live, ns per free+alloc (x: kmem_alloc / it), "
+               "bytes used / requested:\n", maxima[m], BENCH_LIVE);
+        for (unsigned int a = BENCH_KMEM_ALLOC; a < BENCH_NR_ALLOCATORS; a++) {
+            double best = 1e30;
+
+            bench_allocators[a].mix(2 * BENCH_MIX_SIZES);       /* warm up */
+            for (unsigned int run = 0; run < BENCH_RUNS; run++) {
+                double start = bench_now();
+
+                bench_allocators[a].mix(BENCH_PAIRS / 4);
+                best = MIN(best, (bench_now() - start) / (BENCH_PAIRS / 4));
+            }
+            if (a == BENCH_KMEM_ALLOC) {
+                kmem_ns = best;
+            }
+            printf("bench:   %-10s %7.2f ns (%.2fx)  used/requested %.3f\n",
+                   bench_allocators[a].name, best, kmem_ns / best,
+                   bench_mix_used(a) / requested);
+        }
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -294,6 +443,8 @@ main(int argc, char **argv)
                ns[1][s][BENCH_KMEM_CACHE] / ns[1][s][BENCH_MIMALLOC],
                ns[1][s][BENCH_KMEM_CACHE] <= 0.8 * ns[1][s][BENCH_MIMALLOC] ? "met" : "MISSED");
     }
+
+    bench_kmem_alloc_report(ns);
 
     if (!callgrind || system("valgrind --version >/dev/null 2>&1") != 0) {
         printf("bench: callgrind skipped\n");

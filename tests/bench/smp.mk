@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# How kern/kmem.c, vm/vm_page.c and ipc/ scale across CPUs on the host
+# (pthreads standing in for CPUs), against glibc, jemalloc, mimalloc and
+# tcmalloc: `make bench-smp`. `make check` runs it with --smoke (tiny
+# counts, TAP) so that it keeps building. See the comment at the top of
+# bench_smp.c; results in doc/benchmarks.md.
+BENCHES += smp
+bench_smp_SRCS := tests/bench/bench_smp.c kern/kmem.c tests/unit/kmem_host.c vm/vm_page.c \
+	kern/qsbr.c kern/rdxtree.c kern/error.c ipc/ipc_entry.c ipc/ipc_port.c ipc/ipc_right.c \
+	ipc/ipc_space.c
+bench_smp_CFLAGS := -pthread
+bench_smp_LIBS := -ljemalloc -lmimalloc -ltcmalloc_minimal -lm
