@@ -98,6 +98,7 @@ KERNEL_SRCS := \
 	kern/kmem.c \
 	kern/ksyms.c \
 	kern/ktest.c \
+	kern/mutex.c \
 	kern/panic.c \
 	kern/printf.c \
 	kern/qsbr.c \
@@ -111,6 +112,7 @@ KERNEL_SRCS := \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/kmem_test.c \
 	tests/kernel/ktest_selftest.c \
+	tests/kernel/mutex_test.c \
 	tests/kernel/rdxtree_test.c \
 	tests/kernel/pmap_test.c \
 	tests/kernel/sched_test.c \
