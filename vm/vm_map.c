@@ -285,6 +285,8 @@ vm_map_init(struct vm_map *map, uintptr_t start, uintptr_t end)
     map->head.object = NULL;
     map->head.offset = 0;
     map->head.protection = VM_MAP_PROT_NONE;
+    map->head.max_protection = VM_MAP_PROT_NONE;
+    map->head.inheritance = VM_MAP_INHERIT_NONE;
     rbtree_lookup_slot(&map->tree, start, vm_map_entry_cmp, slot);
     rbtree_insert_slot(&map->tree, slot, &map->head.tree_node);
     map->start = start;
@@ -294,9 +296,33 @@ vm_map_init(struct vm_map *map, uintptr_t start, uintptr_t end)
     return 0;
 }
 
+/* True when prot and max_prot are protections, prot within max_prot, and inherit valid. */
+static inline bool
+vm_map_attr_valid(unsigned int prot, unsigned int max_prot, unsigned int inherit)
+{
+    return (max_prot & ~VM_MAP_PROT_ALL) == 0 && (prot & ~max_prot) == 0
+           && inherit <= VM_MAP_INHERIT_NONE;
+}
+
 int
 vm_map_enter(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
              uintptr_t align, unsigned int prot, unsigned int flags)
+{
+    struct vm_map_attr attr = {
+        .prot = prot,
+        .max_prot = VM_MAP_PROT_ALL,
+        .inherit = VM_MAP_INHERIT_COPY,
+        .object = NULL,
+        .offset = 0,
+    };
+
+    return vm_map_enter_attr(map, addrp, size, align, &attr, flags);
+}
+
+int
+vm_map_enter_attr(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
+                  uintptr_t align, const struct vm_map_attr *attr,
+                  unsigned int flags)
 {
     struct vm_map_entry *prev, *entry;
     uintptr_t addr;
@@ -306,7 +332,7 @@ vm_map_enter(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
     if (error != 0) {
         return error;
     }
-    if ((prot & ~VM_MAP_PROT_ALL) != 0) {
+    if (!vm_map_attr_valid(attr->prot, attr->max_prot, attr->inherit)) {
         return VM_MAP_EINVAL;
     }
 
@@ -335,9 +361,11 @@ vm_map_enter(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
     }
     entry->start = addr;
     entry->end = addr + size;
-    entry->object = NULL;
-    entry->offset = 0;
-    entry->protection = prot;
+    entry->object = attr->object;
+    entry->offset = attr->offset;
+    entry->protection = (uint8_t)attr->prot;
+    entry->max_protection = (uint8_t)attr->max_prot;
+    entry->inheritance = (uint8_t)attr->inherit;
     vm_map_entry_link(map, prev, entry, prev->end + prev->gap);
     map->mapped += size;
     *addrp = addr;
@@ -361,10 +389,50 @@ vm_map_entry_split(struct vm_map *map, struct vm_map_entry *entry,
     tail->object = entry->object;
     tail->offset = entry->offset + (end - entry->start);
     tail->protection = entry->protection;
+    tail->max_protection = entry->max_protection;
+    tail->inheritance = entry->inheritance;
     limit = entry->end + entry->gap;
     entry->end = start;
     vm_map_entry_link(map, entry, tail, limit);
     map->mapped -= end - start;
+    return 0;
+}
+
+int
+vm_map_clip(struct vm_map *map, uintptr_t addr)
+{
+    struct vm_map_entry *entry;
+    int error;
+
+    if (!P2ALIGNED(addr, PAGE_SIZE)) {
+        return VM_MAP_EINVAL;
+    }
+    if (addr <= map->start || addr >= map->end) {
+        return 0;
+    }
+    entry = vm_map_entry_lookup_prev(map, addr);
+    if (entry == &map->head || entry->start == addr || entry->end <= addr) {
+        return 0;
+    }
+    /* A split with nothing cut out: the tail starts where the front ends. */
+    error = vm_map_entry_split(map, entry, addr, addr);
+    return (error == 0) ? 1 : error;
+}
+
+int
+vm_map_entry_attr_set(struct vm_map *map, const struct vm_map_entry *entry,
+                      unsigned int prot, unsigned int max_prot, unsigned int inherit)
+{
+    struct vm_map_entry *e = (struct vm_map_entry *)entry;
+
+    (void)map;
+    assert(entry != &map->head);
+    if (!vm_map_attr_valid(prot, max_prot, inherit)) {
+        return VM_MAP_EINVAL;
+    }
+    e->protection = (uint8_t)prot;
+    e->max_protection = (uint8_t)max_prot;
+    e->inheritance = (uint8_t)inherit;
     return 0;
 }
 
@@ -484,6 +552,10 @@ vm_map_check(const struct vm_map *map)
             }
             if (entry->start < vm_map_entry_prev(entry)->end) {
                 return "entries overlap or are out of order";
+            }
+            if (!vm_map_attr_valid(entry->protection, entry->max_protection,
+                                   entry->inheritance)) {
+                return "an entry's protection exceeds its maximum, or its inheritance is bad";
             }
             nr_entries++;
             mapped += entry->end - entry->start;

@@ -13,6 +13,8 @@
 #include <kern/rbtree.h>
 #include <kern/spinlock.h>
 
+struct vm_object;
+
 /*
  * One mapped range [start, end). Entries of a map are linked twice, in
  * address order: in a red-black tree (for O(log n) lookups and free-range
@@ -27,9 +29,11 @@ struct vm_map_entry {
     uintptr_t end;
     uintptr_t gap;
     uintptr_t max_gap;
-    void *object;               /* placeholder for vm_object: NULL for now */
+    struct vm_object *object;   /* what is mapped, or NULL (vm_map never looks inside) */
     uint64_t offset;            /* offset of start in object */
-    unsigned int protection;    /* VM_MAP_PROT_* */
+    uint8_t protection;         /* VM_MAP_PROT_*: current */
+    uint8_t max_protection;     /* VM_MAP_PROT_*: protection may not rise above it */
+    uint8_t inheritance;        /* VM_MAP_INHERIT_* */
 };
 
 /*
