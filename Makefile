@@ -120,9 +120,12 @@ KERNEL_SRCS := \
 	tests/kernel/thread_stack_test.c \
 	tests/kernel/vm_map_test.c \
 	tests/kernel/vm_page_test.c \
+	vm/vm_fault.c \
 	vm/vm_kmem.c \
 	vm/vm_map.c \
-	vm/vm_page.c
+	vm/vm_object.c \
+	vm/vm_page.c \
+	vm/vm_user.c
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS)))
 

@@ -14,6 +14,8 @@
 #include <kern/printf.h>
 #include <kern/rdxtree.h>
 #include <kern/shell.h>
+#include <vm/vm_object.h>
+#include <vm/vm_user.h>
 
 #ifdef CONFIG_PAE
 #define KERN_PAGING "PAE"
@@ -39,6 +41,8 @@ kern_main(void)
     ipc_entry_setup();
     ipc_port_setup();
     ipc_space_setup();
+    vm_object_setup();
+    vm_user_setup();
     printf("boot: report done\n");
     ktest_run();
     shell_run();

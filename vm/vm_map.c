@@ -501,6 +501,21 @@ vm_map_lookup(const struct vm_map *map, uintptr_t addr)
 }
 
 const struct vm_map_entry *
+vm_map_lookup_from(const struct vm_map *map, uintptr_t addr)
+{
+    const struct vm_map_entry *entry;
+
+    if (addr < map->start) {
+        return vm_map_first(map);
+    }
+    entry = vm_map_entry_lookup_prev(map, addr);
+    if (entry != &map->head && entry->end > addr) {
+        return entry;
+    }
+    return vm_map_entry_next(map, entry);
+}
+
+const struct vm_map_entry *
 vm_map_first(const struct vm_map *map)
 {
     return vm_map_entry_next(map, &map->head);

@@ -196,6 +196,12 @@ int vm_map_find_free(struct vm_map *map, uintptr_t size, uintptr_t align,
 /* Entry containing addr, NULL if addr is not mapped. Map locked. */
 const struct vm_map_entry *vm_map_lookup(const struct vm_map *map, uintptr_t addr);
 
+/*
+ * Entry containing addr or, if addr is unmapped, the first entry above
+ * it; NULL when there is none. Map locked.
+ */
+const struct vm_map_entry *vm_map_lookup_from(const struct vm_map *map, uintptr_t addr);
+
 /* First entry (lowest addresses), NULL if the map is empty. Map locked. */
 const struct vm_map_entry *vm_map_first(const struct vm_map *map);
 
