@@ -120,6 +120,7 @@ KERNEL_SRCS := \
 	tests/kernel/thread_stack_test.c \
 	tests/kernel/vm_map_test.c \
 	tests/kernel/vm_page_test.c \
+	tests/kernel/vm_user_test.c \
 	vm/vm_fault.c \
 	vm/vm_kmem.c \
 	vm/vm_map.c \
