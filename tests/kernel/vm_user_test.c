@@ -206,6 +206,7 @@ vm_user_test_faults(struct vm_user_map *map)
 
     KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA + 8, VM_MAP_PROT_READ) == 0);
     KTEST_ASSERT(pmap_extract(vm_user_map_pmap(map), VM_USER_TEST_VA, &pa));
+    ktest_diag("vm_user: first page at 0x%llx", (unsigned long long)pa);
     page = vm_page_lookup(pa);
     KTEST_ASSERT(page != NULL && page->type == VM_PAGE_OBJECT && page->index == 0);
     if (page != NULL) {
@@ -268,6 +269,29 @@ vm_user_test_faults(struct vm_user_map *map)
     KTEST_ASSERT(probe_read32(p + 1024, &v) == -1);
 }
 
+/*
+ * Execute permission at addr (an RW entry): with NX a page of the entry
+ * does not run until vm_protect adds EXECUTE; without NX it always runs.
+ */
+static void
+vm_user_test_exec(struct vm_user_map *map, uintptr_t addr)
+{
+    bool nx = pmap_nx_enabled();
+
+    KTEST_ASSERT(vm_fault(map, addr, VM_MAP_PROT_WRITE) == 0);
+    KTEST_ASSERT(probe_write32((volatile uint32_t *)addr, 0xC3) == 0);     /* ret */
+    ktest_assert_msg((probe_exec((const void *)addr) == 0) == !nx,
+                     "RW page: ran %d with NX %d", probe_exec((const void *)addr) == 0, nx);
+    KTEST_ASSERT(vm_fault(map, addr, VM_MAP_PROT_EXECUTE) == VM_MAP_EACCES);
+    KTEST_ASSERT(vm_user_protect(map, addr, PAGE_SIZE, false,
+                                 VM_MAP_PROT_READ | VM_MAP_PROT_EXECUTE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_fault(map, addr, VM_MAP_PROT_EXECUTE) == 0);
+    KTEST_ASSERT(vm_fault(map, addr, VM_MAP_PROT_READ) == 0);
+    KTEST_ASSERT(probe_exec((const void *)addr) == 0);
+    KTEST_ASSERT(probe_write32((volatile uint32_t *)addr, 0) == -1);
+    ktest_diag("vm_user: execute %s", nx ? "enforced by NX" : "not enforceable without NX");
+}
+
 static void
 vm_user_test_fn(void)
 {
@@ -286,9 +310,10 @@ vm_user_test_fn(void)
     KTEST_ASSERT(vm_user_allocate(map, &addr, 2 * PAGE_SIZE, false) == KERN_SUCCESS);
     /* vm_user_test_errors() left [VM_USER_TEST_VA, +2 pages) allocated. */
     vm_user_test_faults(map);
-    /* Pages left for destroy to free: a fault in the other range. */
+    vm_user_test_exec(map, 0x40000000);
+    /* Pages left for destroy to free: the one above and a fault in the second page. */
     KTEST_ASSERT(vm_fault(map, 0x40001000, VM_MAP_PROT_WRITE) == 0);
-    KTEST_ASSERT(vm_user_map_resident(map) == 1);
+    KTEST_ASSERT(vm_user_map_resident(map) == 2);
     thread_pmap_set(NULL);
     vm_user_map_destroy(map);
     ktest_assert_msg(vm_object_count() == objects_before, "%lu objects, %lu before",
