@@ -22,12 +22,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <i386/cpu.h>
 #include <i386/pmap.h>
 #include <i386/probe.h>
 #include <i386/smp.h>
 #include <include/mach/kern_return.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
+#include <kern/printf.h>
 #include <kern/qsbr.h>
 #include <kern/spinlock.h>
 #include <kern/thread.h>
@@ -506,3 +508,55 @@ KTEST_DEFINE(vm_user, vm_user_test_fn, 0);
 KTEST_DEFINE(vm_user_cycles, vm_user_cycles_fn, 0);
 KTEST_DEFINE(vm_user_smp, vm_user_smp_fn, 0);
 KTEST_DEFINE(vm_user_oom, vm_user_oom_fn, KTEST_MANUAL);
+
+/* ---------------------------------------------------------------- benchmark */
+
+/*
+ * test=vm_user_bench (manual; run by tools/bench-kernel under QEMU
+ * -icount, where rdtsc counts instructions): a zero-fill fault (object
+ * lookup miss, page allocation, zeroing 4 KiB, radix insert, pmap_enter),
+ * a fault on a page already in the object, and vm_deallocate per page.
+ * The first pass over the range also allocates page tables: the numbers
+ * come from a second map over the same range after a warm-up.
+ */
+#define VM_USER_BENCH_PAGES     2048
+
+static void
+vm_user_bench_fn(void)
+{
+    uint64_t zero_fill = 0, refault = 0, dealloc = 0, start;
+    struct vm_user_map *map;
+    uintptr_t addr = VM_USER_TEST_VA;
+    unsigned int failures = 0;
+
+    for (unsigned int pass = 0; pass < 2; pass++) {
+        KTEST_ASSERT(vm_user_map_create(&map) == 0);
+        addr = VM_USER_TEST_VA;
+        KTEST_ASSERT(vm_user_allocate(map, &addr, VM_USER_BENCH_PAGES * PAGE_SIZE, false)
+                     == KERN_SUCCESS);
+        start = cpu_rdtsc();
+        for (unsigned int i = 0; i < VM_USER_BENCH_PAGES; i++) {
+            failures += vm_fault(map, addr + i * PAGE_SIZE, VM_MAP_PROT_WRITE) != 0;
+        }
+        zero_fill = cpu_rdtsc() - start;
+        start = cpu_rdtsc();
+        for (unsigned int i = 0; i < VM_USER_BENCH_PAGES; i++) {
+            failures += vm_fault(map, addr + i * PAGE_SIZE, VM_MAP_PROT_WRITE) != 0;
+        }
+        refault = cpu_rdtsc() - start;
+        start = cpu_rdtsc();
+        KTEST_ASSERT(vm_user_deallocate(map, addr, VM_USER_BENCH_PAGES * PAGE_SIZE)
+                     == KERN_SUCCESS);
+        dealloc = cpu_rdtsc() - start;
+        vm_user_map_destroy(map);
+    }
+    KTEST_ASSERT(failures == 0);
+    printf("bench: vm_fault zero-fill %llu insns/fault\n",
+           (unsigned long long)(zero_fill / VM_USER_BENCH_PAGES));
+    printf("bench: vm_fault resident page %llu insns/fault\n",
+           (unsigned long long)(refault / VM_USER_BENCH_PAGES));
+    printf("bench: vm_deallocate %llu insns/page\n",
+           (unsigned long long)(dealloc / VM_USER_BENCH_PAGES));
+}
+
+KTEST_DEFINE(vm_user_bench, vm_user_bench_fn, KTEST_MANUAL);
