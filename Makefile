@@ -94,6 +94,7 @@ KERNEL_SRCS := \
 	kern/clock.c \
 	kern/cmdline.c \
 	kern/console.c \
+	kern/host.c \
 	kern/kern_main.c \
 	kern/kmem.c \
 	kern/ksyms.c \
@@ -106,6 +107,7 @@ KERNEL_SRCS := \
 	kern/rdxtree.c \
 	kern/shell.c \
 	kern/string.c \
+	kern/task.c \
 	kern/thread.c \
 	tests/kernel/biosmem_test.c \
 	tests/kernel/ipc_bench.c \

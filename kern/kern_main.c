@@ -9,11 +9,13 @@
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_space.h>
 #include <kern/cmdline.h>
+#include <kern/host.h>
 #include <kern/kern_main.h>
 #include <kern/ktest.h>
 #include <kern/printf.h>
 #include <kern/rdxtree.h>
 #include <kern/shell.h>
+#include <kern/task.h>
 #include <vm/vm_object.h>
 #include <vm/vm_user.h>
 
@@ -43,6 +45,8 @@ kern_main(void)
     ipc_space_setup();
     vm_object_setup();
     vm_user_setup();
+    host_setup();
+    task_setup();
     printf("boot: report done\n");
     ktest_run();
     shell_run();
