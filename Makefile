@@ -99,6 +99,7 @@ KERNEL_SRCS := \
 	kern/kmem.c \
 	kern/ksyms.c \
 	kern/ktest.c \
+	kern/mach_trap.c \
 	kern/mutex.c \
 	kern/panic.c \
 	kern/printf.c \
@@ -110,6 +111,7 @@ KERNEL_SRCS := \
 	kern/task.c \
 	kern/thread.c \
 	tests/kernel/biosmem_test.c \
+	tests/kernel/copy_fallback.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/kmem_test.c \
