@@ -121,6 +121,7 @@ KERNEL_SRCS := \
 	tests/kernel/pmap_test.c \
 	tests/kernel/sched_test.c \
 	tests/kernel/smp_test.c \
+	tests/kernel/task_test.c \
 	tests/kernel/thread_stack_test.c \
 	tests/kernel/vm_map_test.c \
 	tests/kernel/vm_page_test.c \
