@@ -121,6 +121,7 @@ KERNEL_SRCS := \
 	tests/kernel/pmap_test.c \
 	tests/kernel/sched_test.c \
 	tests/kernel/smp_test.c \
+	tests/kernel/task_bench.c \
 	tests/kernel/task_test.c \
 	tests/kernel/thread_stack_test.c \
 	tests/kernel/vm_map_test.c \
@@ -295,6 +296,7 @@ bench: deps mach $(BENCHES:%=$(B)/bench/%)
 	tools/bench-kernel kmem_bench
 	$(B)/bench/ipc
 	tools/bench-kernel ipc_bench mach 256M
+	tools/bench-kernel task_bench mach 256M
 
 clean:
 	rm -rf $(B) mach mach.iso
