@@ -90,7 +90,7 @@ kern_return_t syscall_task_create(mach_port_name_t parent, uint32_t inherit_memo
  */
 kern_return_t syscall_task_terminate(mach_port_name_t task);
 
-/* -70: task_suspend (asynchronous, kern/task.h). */
+/* -70: task_suspend (kern/task.h: waits until the task's other threads stopped). */
 kern_return_t syscall_task_suspend(mach_port_name_t task);
 
 /*

@@ -137,6 +137,7 @@ task_create(struct task *parent, bool inherit_memory, const char *name, struct t
     strlcpy(task->name, name, sizeof(task->name));
     list_init(&task->threads);
     waitq_init_intr(&task->suspend_wq);
+    waitq_init_intr(&task->stop_wq);
     waitq_init(&task->exit_wq);
     if (ipc_space_create(&task->space) != KERN_SUCCESS) {
         task->space = NULL;
@@ -203,6 +204,7 @@ task_terminate(struct task *task)
     list_foreach_entry(&task->threads, t, task_node) {
         thread_ast_post(t, THREAD_AST_TERMINATE);
     }
+    waitq_wakeup_all(&task->stop_wq);
     spinlock_unlock(&task->lock);
 
     /* No new reference from now on: the port no longer leads here. */
@@ -230,8 +232,22 @@ task_suspend(struct task *task)
         return KERN_FAILURE;
     }
     if (task->suspend_count++ == 0) {
+        unsigned int self = (task_self() == task) ? 1 : 0;
+
         list_foreach_entry(&task->threads, t, task_node) {
-            thread_ast_post(t, THREAD_AST_SUSPEND);
+            if (t != thread_self()) {
+                thread_ast_post(t, THREAD_AST_SUSPEND);
+            }
+        }
+        while (task->active && task->suspend_count > 0
+               && task->nr_stopped + self < task->nr_threads) {
+            if (waitq_sleep_intr(&task->stop_wq, &task->lock) == THREAD_INTERRUPTED) {
+                break;
+            }
+        }
+        if (self) {
+            /* The caller stops on its way back to user mode. */
+            thread_ast_post(thread_self(), THREAD_AST_SUSPEND);
         }
     }
     spinlock_unlock(&task->lock);
@@ -248,6 +264,7 @@ task_resume(struct task *task)
         kr = KERN_FAILURE;
     } else if (--task->suspend_count == 0) {
         waitq_wakeup_all(&task->suspend_wq);
+        waitq_wakeup_all(&task->stop_wq);
     }
     spinlock_unlock(&task->lock);
     return kr;
@@ -378,6 +395,7 @@ task_thread_leave(void)
     if (--task->nr_threads == 0) {
         waitq_wakeup_all(&task->exit_wq);
     }
+    waitq_wakeup_all(&task->stop_wq);   /* one less thread to stop */
     __atomic_store_n(&self->task, NULL, __ATOMIC_RELEASE);
     spinlock_unlock(&task->lock);
     thread_ast_clear(THREAD_AST_TERMINATE | THREAD_AST_SUSPEND);
@@ -389,11 +407,14 @@ static void
 task_ast_suspend(struct task *task)
 {
     spinlock_lock(&task->lock);
+    task->nr_stopped++;
+    waitq_wakeup_all(&task->stop_wq);
     while (task->suspend_count > 0 && task->active) {
         if (waitq_sleep_intr(&task->suspend_wq, &task->lock) == THREAD_INTERRUPTED) {
             break;                  /* another AST: handle it first */
         }
     }
+    task->nr_stopped--;
     spinlock_unlock(&task->lock);
 }
 

@@ -66,7 +66,9 @@ struct task {
     struct list threads;                /* struct thread, by task_node */
     unsigned int nr_threads;
     unsigned int suspend_count;
-    struct waitq suspend_wq;            /* threads stopped by a suspension */
+    unsigned int nr_stopped;            /* threads stopped by a suspension */
+    struct waitq suspend_wq;            /* where they sleep (interruptible) */
+    struct waitq stop_wq;               /* task_suspend() waiting for them (interruptible) */
     struct waitq exit_wq;               /* task_terminate() waiting for threads */
     struct ipc_port *kport;             /* the task's kernel port (kobject), fixed */
     /* Send rights held by the kernel for the task: one port reference each. */
@@ -118,8 +120,12 @@ kern_return_t task_terminate(struct task *task);
 /*
  * task_suspend: add one to the suspend count; at 1, every thread gets a
  * suspend AST and stops in thread_ast_check() until the count is back to
- * 0. Asynchronous: threads stop at their next return to user mode.
- * Returns KERN_SUCCESS or KERN_FAILURE (terminated). Takes task->lock.
+ * 0, and the call waits until every thread but the caller has stopped
+ * (as GNU Mach's does). The wait ends early when the task is resumed or
+ * terminated, when a thread of it can never stop (it left), or when the
+ * caller itself gets an AST (two tasks suspending each other must not
+ * wait for each other forever). Returns KERN_SUCCESS or KERN_FAILURE
+ * (terminated). Thread context, no lock held.
  */
 kern_return_t task_suspend(struct task *task);
 

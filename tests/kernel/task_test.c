@@ -19,11 +19,13 @@
  *                        terminated: pages and kmem counts back exactly
  *  test=task_stop        threads of one task spinning on other CPUs and
  *                        sleeping interruptibly: suspend stops them
- *                        (counts), resume restarts them, terminate ends
- *                        them all and frees everything; a task whose
- *                        last thread left lives until terminated; a
- *                        thread terminating its own task ends in
- *                        thread_ast_check()
+ *                        (task_suspend returns once all have stopped;
+ *                        counts), resume restarts them, terminate ends
+ *                        them all and frees everything; a thread
+ *                        suspending its own task stops on its way out;
+ *                        a task whose last thread left lives until
+ *                        terminated; a thread terminating its own task
+ *                        ends in thread_ast_check()
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -797,6 +799,23 @@ task_stop_still(void)
     return true;
 }
 
+/* A thread that suspends its own task through the trap, then goes on once resumed. */
+static void
+task_stop_self_suspend(void *arg)
+{
+    struct task *task = arg;
+
+    if (task_thread_enter(task) != KERN_SUCCESS) {
+        return;
+    }
+    if (syscall_task_suspend(mach_task_self()) == KERN_SUCCESS) {
+        __atomic_fetch_add(&task_stop_returned, 1, __ATOMIC_RELAXED);
+        thread_ast_check();         /* stops here until resumed */
+        __atomic_fetch_add(&task_stop_returned, 1, __ATOMIC_RELAXED);
+    }
+    task_thread_leave();
+}
+
 /* A thread that terminates its own task through the trap. */
 static void
 task_stop_self_terminate(void *arg)
@@ -845,10 +864,13 @@ task_stop_fn(void)
     KTEST_ASSERT(task_stop_task->nr_threads == TASK_STOP_THREADS);
     KTEST_ASSERT(!task_stop_still());
 
-    /* Suspend twice, resume once: still stopped; resume again: running. */
+    /*
+     * Suspend twice, resume once: still stopped; resume again: running.
+     * task_suspend returns once every thread has stopped.
+     */
     KTEST_ASSERT(task_suspend(task_stop_task) == KERN_SUCCESS);
+    KTEST_ASSERT(task_stop_task->nr_stopped == TASK_STOP_THREADS);
     KTEST_ASSERT(task_suspend(task_stop_task) == KERN_SUCCESS);
-    thread_delay(2);
     KTEST_ASSERT(task_stop_still());
     KTEST_ASSERT(task_resume(task_stop_task) == KERN_SUCCESS);
     KTEST_ASSERT(task_stop_still());
@@ -874,13 +896,32 @@ task_stop_fn(void)
         thread_delay(1);
     }
     KTEST_ASSERT(task_suspend(task_stop_task) == KERN_SUCCESS);
-    thread_delay(2);
     still = task_stop_still();
-    KTEST_ASSERT(still);
+    KTEST_ASSERT(still && task_stop_task->nr_stopped == TASK_STOP_THREADS);
     KTEST_ASSERT(task_terminate(task_stop_task) == KERN_SUCCESS);
     ktest_assert_msg(ktest_wait_threads(threads_before), "%u threads, %u before",
                      thread_count(), threads_before);
     task_test_snap_check("task_stop suspended", &before);
+
+    /* A thread suspending its own task returns from the call, then stops. */
+    KTEST_ASSERT(task_create(NULL, false, "task_self_susp", &task) == KERN_SUCCESS);
+    task_stop_returned = 0;
+    KTEST_ASSERT(thread_create("task_self_susp", task_stop_self_suspend, task,
+                               THREAD_ANY_CPU) != NULL);
+    for (unsigned int i = 0; i < 200 && task->nr_stopped == 0; i++) {
+        thread_delay(1);
+    }
+    KTEST_ASSERT(task->nr_stopped == 1 && task_suspend_count(task) == 1);
+    thread_delay(2);
+    KTEST_ASSERT(task_stop_returned == 1);
+    KTEST_ASSERT(task_resume(task) == KERN_SUCCESS);
+    for (unsigned int i = 0; i < 200 && task_stop_returned < 2; i++) {
+        thread_delay(1);
+    }
+    KTEST_ASSERT(task_stop_returned == 2);
+    KTEST_ASSERT(ktest_wait_threads(threads_before) && task->nr_threads == 0);
+    KTEST_ASSERT(task_terminate(task) == KERN_SUCCESS);
+    task_stop_returned = 0;
 
     /* A thread terminating its own task does not come back. */
     KTEST_ASSERT(task_create(NULL, false, "task_self_term", &task) == KERN_SUCCESS);
