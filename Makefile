@@ -110,9 +110,12 @@ KERNEL_SRCS := \
 	kern/console.c \
 	kern/elf.c \
 	kern/error.c \
+	kern/host.c \
 	kern/kmem.c \
 	kern/kmem_backend.c \
 	kern/ksyms.c \
+	kern/mach_trap.c \
+	kern/mutex.c \
 	kern/panic.c \
 	kern/printf.c \
 	kern/qsbr.c \
@@ -121,10 +124,14 @@ KERNEL_SRCS := \
 	kern/shell.c \
 	kern/startup.c \
 	kern/string.c \
+	kern/task.c \
 	kern/thread.c \
+	vm/vm_fault.c \
 	vm/vm_kmem.c \
 	vm/vm_map.c \
-	vm/vm_page.c
+	vm/vm_object.c \
+	vm/vm_page.c \
+	vm/vm_user.c
 
 # The in-kernel tests and their harness: test images only. Code that
 # registers a test next to what it tests sits in #ifdef CONFIG_KTEST.
@@ -132,17 +139,22 @@ KTEST_SRCS := \
 	kern/ktest.c \
 	tests/kernel/biosmem_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
+	tests/kernel/copy_fallback.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/kmem_test.c \
 	tests/kernel/ktest_selftest.c \
+	tests/kernel/mutex_test.c \
 	tests/kernel/rdxtree_test.c \
 	tests/kernel/pmap_test.c \
 	tests/kernel/sched_test.c \
 	tests/kernel/smp_test.c \
+	tests/kernel/task_bench.c \
+	tests/kernel/task_test.c \
 	tests/kernel/thread_stack_test.c \
 	tests/kernel/vm_map_test.c \
-	tests/kernel/vm_page_test.c
+	tests/kernel/vm_page_test.c \
+	tests/kernel/vm_user_test.c
 
 ifeq ($(KTEST),1)
 KERNEL_SRCS += $(KTEST_SRCS)
@@ -362,6 +374,7 @@ bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%)
 	tools/bench-kernel kmem_bench $(TEST_DIR)/mach
 	$(B)/bench/ipc
 	tools/bench-kernel ipc_bench $(TEST_DIR)/mach 256M
+	tools/bench-kernel task_bench $(TEST_DIR)/mach 256M
 
 clean:
 	rm -rf $(B) mach mach.iso

@@ -27,6 +27,7 @@
 #include <ipc/ipc_space.h>
 #include <kern/cmdline.h>
 #include <kern/console.h>
+#include <kern/host.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
 #include <kern/panic.h>
@@ -34,13 +35,16 @@
 #include <kern/rdxtree.h>
 #include <kern/shell.h>
 #include <kern/startup.h>
+#include <kern/task.h>
 #include <kern/thread.h>
 #include <machine/machine.h>
 #include <machine/pmap.h>
 #include <machine/pmem.h>
 #include <machine/smp.h>
 #include <vm/vm_kmem.h>
+#include <vm/vm_object.h>
 #include <vm/vm_page.h>
+#include <vm/vm_user.h>
 
 #ifdef CONFIG_PAE
 #define STARTUP_PAGING "PAE"
@@ -157,7 +161,17 @@ startup(const struct startup_info *info)
     ipc_space_setup();
 
     /*
-     * 9. The kernel is up: the tests named by `test=` (which end the
+     * 9. User memory and tasks: VM objects and user maps are kmem caches
+     * over vm_page; the host and device ports are kernel-object ports,
+     * so IPC comes first; tasks hold a map and an IPC space.
+     */
+    vm_object_setup();
+    vm_user_setup();
+    host_setup();
+    task_setup();
+
+    /*
+     * 10. The kernel is up: the tests named by `test=` (which end the
      * machine), or the shell.
      */
     printf("boot: report done\n");

@@ -84,18 +84,20 @@
 #define VM_PAGE_NR_TYPES        7
 
 /*
- * Page descriptor: 22 bytes of fields padded to 32 on i386, with or
- * without PAE (64 on 64-bit hosts): a power of two, so that descriptor
+ * Page descriptor: 24 bytes of fields (28 with PAE) padded to 32 on
+ * i386 (64 on 64-bit hosts): a power of two, so that descriptor
  * addresses mirror page numbers (see vm_page.c; at most 32 bytes on
  * i386, checked at compile time). The descriptors of a segment form one
  * array, so page + 1 describes the next physical page. Which pages are
  * free blocks is kept in bitmaps, not here (vm_page_free_order()).
  *
- * While a page is allocated its owner may use node and priv freely (kmem
- * keeps its slab in priv). priv is NULL in every page vm_page hands out,
- * because owners reset it to NULL before freeing (vm_page_setup() starts
- * with NULL everywhere). The other fields belong to vm_page: read them,
- * never write them.
+ * While a page is allocated its owner may use node, priv and index
+ * freely (kmem keeps its slab in priv; a VM object keeps itself in priv
+ * and the page's offset in pages in index). priv is NULL in every page
+ * vm_page hands out, because owners reset it to NULL before freeing
+ * (vm_page_setup() starts with NULL everywhere); index has no value
+ * until its owner sets one. The other fields belong to vm_page: read
+ * them, never write them.
  */
 struct vm_page {
     struct list node;           /* pool; the owner's when allocated */
@@ -103,6 +105,7 @@ struct vm_page {
     void *priv;                 /* the owner's */
     uint8_t seg_index;          /* VM_PAGE_SEG_* */
     uint8_t type;               /* VM_PAGE_* type */
+    uint32_t index;             /* the owner's */
 } __aligned(8 * sizeof(void *));
 
 /* Counters of one segment, as returned by vm_page_seg_stats_get(). */
