@@ -87,8 +87,6 @@ trap_double_fault(void)
     if (!gdt_double_fault_origin(&origin)) {
         panic("double fault from an unknown task");
     }
-    /* This task starts with CPU 0's %gs: take the faulting CPU's. */
-    __asm__ volatile("movl %0, %%gs" : : "r"(GDT_PERCPU(origin.cpu)) : "memory");
     t = percpu_self()->current;
     if (t != NULL && (thread_stack_guard_contains(t, cr2)
                       || thread_stack_guard_contains(t, origin.esp))) {
