@@ -71,12 +71,16 @@ KERNEL_SRCS := \
 	i386/biosmem_mb.c \
 	i386/boot_main.c \
 	i386/boot_map.c \
+	i386/copy_loop.S \
+	i386/copy.c \
 	i386/cpu.c \
+	i386/fpu.c \
 	i386/gdt.c \
 	i386/intr.c \
 	i386/lapic.c \
 	i386/machine.c \
 	i386/mptable.c \
+	i386/pcb.c \
 	i386/pic.c \
 	i386/pit.c \
 	i386/platform.c \
@@ -86,6 +90,7 @@ KERNEL_SRCS := \
 	i386/smp.c \
 	i386/thread_switch.S \
 	i386/trap.c \
+	i386/trap_user.c \
 	i386/vga.c \
 	ipc/ipc_entry.c \
 	ipc/ipc_port.c \
@@ -94,6 +99,7 @@ KERNEL_SRCS := \
 	kern/clock.c \
 	kern/cmdline.c \
 	kern/console.c \
+	kern/exception.c \
 	kern/kern_main.c \
 	kern/kmem.c \
 	kern/ksyms.c \
@@ -105,6 +111,8 @@ KERNEL_SRCS := \
 	kern/rdxtree.c \
 	kern/shell.c \
 	kern/string.c \
+	kern/syscall.c \
+	kern/syscall_subr.c \
 	kern/thread.c \
 	tests/kernel/biosmem_test.c \
 	tests/kernel/ipc_bench.c \

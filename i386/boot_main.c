@@ -14,6 +14,7 @@
 #include <i386/boot.h>
 #include <i386/cpu.h>
 #include <i386/cpu_info.h>
+#include <i386/fpu.h>
 #include <i386/gdt.h>
 #include <i386/multiboot.h>
 #include <i386/pmap.h>
@@ -270,6 +271,7 @@ boot_main(uint32_t magic, uint32_t info_pa)
     serial_intr_setup();
     cpu_intr_enable();
     kern_report();
+    fpu_setup();
     pmap_nx_setup();
     smp_setup();
     boot_vm_setup();

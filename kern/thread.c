@@ -272,6 +272,7 @@ thread_schedule(void)
     next->slice = THREAD_SLICE_TICKS;
     self->current = next;
     pmap_activate(next->pmap != NULL ? next->pmap : pmap_kernel());
+    pcb_switch(prev, next);
     prev = thread_switch_context(prev, next);
     thread_switch_finish(prev);
 }
@@ -365,8 +366,11 @@ thread_alloc(const char *name, void (*fn)(void *arg), void *arg, unsigned int bo
     t->bound_cpu = bound_cpu;
     t->slice = THREAD_SLICE_TICKS;
 
-    /* Registers popped by thread_switch_context, then its return address. */
-    sp = (uint32_t *)((char *)t->stack + KERNEL_STACK_SIZE);
+    /*
+     * Registers popped by thread_switch_context, then its return
+     * address, below the room kept for the user frame (i386/pcb.h).
+     */
+    sp = (uint32_t *)((char *)t->stack + KERNEL_STACK_SIZE - PCB_STACK_RESERVE);
     *--sp = 0;                                  /* fake caller of thread_start */
     *--sp = (uint32_t)(uintptr_t)thread_start;
     for (int i = 0; i < 4; i++) {

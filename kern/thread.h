@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <i386/pcb.h>
 #include <kern/list.h>
 #include <kern/spinlock.h>
 
@@ -43,6 +44,7 @@ struct thread {
     void (*fn)(void *arg);
     void *arg;
     char name[THREAD_NAME_SIZE];
+    struct pcb pcb;                 /* user-mode machine state */
 };
 
 /*
