@@ -124,6 +124,8 @@ KERNEL_SRCS := \
 	tests/kernel/sched_test.c \
 	tests/kernel/smp_test.c \
 	tests/kernel/thread_stack_test.c \
+	tests/kernel/user_blobs.S \
+	tests/kernel/user_test.c \
 	tests/kernel/vm_map_test.c \
 	tests/kernel/vm_page_test.c \
 	vm/vm_kmem.c \
