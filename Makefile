@@ -294,6 +294,7 @@ bench: deps mach $(BENCHES:%=$(B)/bench/%)
 	tools/bench-kernel kmem_bench
 	$(B)/bench/ipc
 	tools/bench-kernel ipc_bench mach 256M
+	tools/bench-kernel user_bench
 
 clean:
 	rm -rf $(B) mach mach.iso
