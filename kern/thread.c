@@ -269,6 +269,10 @@ thread_schedule(void)
     next->on_cpu = true;
     next->state = THREAD_RUNNING;
     next->cpu = self->id;
+    if (next->last_cpu != self->id) {
+        next->nr_migrations += next->last_cpu != THREAD_ANY_CPU;
+        next->last_cpu = self->id;
+    }
     next->slice = THREAD_SLICE_TICKS;
     self->current = next;
     pmap_activate(next->pmap != NULL ? next->pmap : pmap_kernel());
@@ -364,6 +368,7 @@ thread_alloc(const char *name, void (*fn)(void *arg), void *arg, unsigned int bo
     t->fn = fn;
     t->arg = arg;
     t->bound_cpu = bound_cpu;
+    t->last_cpu = THREAD_ANY_CPU;
     t->slice = THREAD_SLICE_TICKS;
 
     /*
@@ -524,6 +529,7 @@ thread_boot_adopt(struct thread *t, const char *name)
     t->on_cpu = true;
     t->cpu = self->id;
     t->bound_cpu = self->id;
+    t->last_cpu = self->id;
     t->slice = THREAD_SLICE_TICKS;
     self->current = t;
 }

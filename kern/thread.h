@@ -38,6 +38,8 @@ struct thread {
     unsigned int cpu;               /* CPU whose run queue holds it / ran it */
     unsigned int bound_cpu;         /* THREAD_ANY_CPU or a fixed CPU */
     unsigned int slice;             /* ticks left */
+    unsigned int last_cpu;          /* CPU it last ran on (THREAD_ANY_CPU: none yet) */
+    unsigned int nr_migrations;     /* runs on another CPU than the run before */
     struct list node;               /* run queue or wait queue */
     void *stack;                    /* NULL for boot contexts; guard page below */
     struct pmap *pmap;              /* address space; NULL: the kernel's */
