@@ -203,7 +203,7 @@ ut_fpu:
 3:
     movl $-60, %eax                     /* swtch */
     lcall $7, $0
-    movl $20000, %ecx
+    movl $300000, %ecx
 4:
     decl %ecx
     jnz 4b

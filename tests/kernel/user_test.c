@@ -21,9 +21,10 @@
  *                     an NX fetch: each its Mach exception, code, subcode
  *  test=user_preempt  user threads that never trap are preempted: two
  *                     spinners on one CPU both progress, the test too
- *  test=user_fpu      2 threads per CPU keep x87 and SSE values across
- *                     yields, preemption and migrations (with more than
- *                     one CPU, some thread must be seen on two)
+ *  test=user_fpu      4 threads per CPU keep x87 and SSE values across
+ *                     yields, preemption and migrations (they start on
+ *                     CPU 0 and idle CPUs steal them; with more than one
+ *                     CPU, the scheduler must count migrations)
  *  test=user_tls      two threads on one CPU with different TLS slots
  *                     each read their own %gs:0 across switches; bad
  *                     descriptors are refused
@@ -46,6 +47,7 @@
 #include <kern/ktest.h>
 #include <kern/percpu.h>
 #include <kern/printf.h>
+#include <kern/spinlock.h>
 #include <kern/string.h>
 #include <kern/thread.h>
 #include <vm/vm_page.h>
@@ -70,6 +72,7 @@ struct ut {
     unsigned int cpu;
     uint64_t tls[GDT_USER_TLS_SLOTS];
     bool map_top;                       /* also map UT_TOP_PAGE, full of 'A' */
+    bool unbind;                        /* created on cpu, then free to move */
     struct pmap *pmap;
     struct vm_page *code, *stack, *data, *top;
     struct thread *thread;
@@ -127,6 +130,14 @@ ut_thread_fn(void *arg)
     struct ut *u = arg;
 
     thread_pmap_set(u->pmap);
+    if (u->unbind) {
+        /*
+         * Queued on u->cpu by thread_create(); from now on idle CPUs may
+         * steal it (the steal reads bound_cpu under its run-queue lock,
+         * and either value is fine there).
+         */
+        __atomic_store_n(&thread_self()->bound_cpu, THREAD_ANY_CPU, __ATOMIC_RELAXED);
+    }
     for (unsigned int slot = 0; slot < GDT_USER_TLS_SLOTS; slot++) {
         if (u->tls[slot] != 0 && pcb_user_tls_set(thread_self(), slot, u->tls[slot]) != 0) {
             return;
@@ -497,18 +508,58 @@ KTEST_DEFINE(user_preempt, user_preempt_test_fn, 0);
 
 /* ---------------------------------------------------------------- user_fpu */
 
-#define UT_FPU_MAX              (2 * CONFIG_NCPUS)
-#define UT_FPU_ROUNDS           10
+#define UT_FPU_MAX              (4 * CONFIG_NCPUS)
+#define UT_FPU_ROUNDS           5
 #define UT_CPU_FEATURE_SSE2     (1u << 26)
+
+static struct ut ut_fpu_threads[UT_FPU_MAX];
+static unsigned int ut_fpu_migrations[UT_FPU_MAX];
+static unsigned int ut_fpu_nr, ut_fpu_threads_before;
+static bool ut_fpu_done;
+static struct spinlock ut_fpu_lock = SPINLOCK_INITIALIZER;
+static struct waitq ut_fpu_wq;
+
+/*
+ * Bound to CPU 0: read each user thread's migration count until they are
+ * done (a thread is alive while its program has not set its end mark),
+ * then wake the test. The user threads all start on CPU 0 and the other
+ * CPUs steal them when idle; the test sleeps meanwhile, so that only
+ * user threads are there to steal.
+ */
+static void
+ut_fpu_watch(void *arg)
+{
+    (void)arg;
+    for (unsigned int tick = 0; tick < UT_WAIT_TICKS
+                                && thread_count() != ut_fpu_threads_before + 1; tick++) {
+        for (unsigned int i = 0; i < ut_fpu_nr; i++) {
+            const struct ut *u = &ut_fpu_threads[i];
+            unsigned int nr = __atomic_load_n(&u->thread->nr_migrations, __ATOMIC_RELAXED);
+
+            if (__atomic_load_n(&ut_data(u)[2], __ATOMIC_ACQUIRE) == 0) {
+                ut_fpu_migrations[i] = nr;
+            }
+        }
+        thread_delay(1);
+    }
+    spinlock_lock(&ut_fpu_lock);
+    ut_fpu_done = true;
+    waitq_wakeup_all(&ut_fpu_wq);
+    spinlock_unlock(&ut_fpu_lock);
+}
 
 static void
 user_fpu_test_fn(void)
 {
-    static struct ut u[UT_FPU_MAX];
-    uint32_t cpus[UT_FPU_MAX] = { 0 };
-    unsigned int n = 2 * smp_nr_cpus(), threads = thread_count(), migrated = 0;
+    struct ut *u = ut_fpu_threads;
+    unsigned int n = 4 * smp_nr_cpus(), migrated = 0;
     bool sse = fpu_has_fxsr() && (cpu_info_features() & UT_CPU_FEATURE_SSE2);
 
+    ut_fpu_nr = n;
+    ut_fpu_threads_before = thread_count();
+    ut_fpu_done = false;
+    waitq_init(&ut_fpu_wq);
+    memset(ut_fpu_migrations, 0, sizeof(ut_fpu_migrations));
     for (unsigned int i = 0; i < n; i++) {
         if (!ut_init(&u[i], "ut-fpu", ut_fpu)) {
             for (unsigned int j = 0; j <= i; j++) {
@@ -518,38 +569,34 @@ user_fpu_test_fn(void)
         }
         u[i].params[0] = 1000 * (i + 1);
         u[i].params[1] = sse;
-        /* Uneven lengths: CPUs whose threads end first steal the others. */
-        u[i].params[2] = UT_FPU_ROUNDS + 20 * i;
+        u[i].params[2] = UT_FPU_ROUNDS + 5 * i;
+        /* All start on CPU 0; the other CPUs, idle, steal them from there. */
+        u[i].cpu = 0;
+        u[i].unbind = true;
     }
     for (unsigned int i = 0; i < n; i++) {
         ut_start(&u[i]);
     }
-    /*
-     * Sample the CPU each thread last ran on until they are done (a
-     * thread is alive while its program has not set its end mark).
-     */
-    for (unsigned int tick = 0; tick < UT_WAIT_TICKS && thread_count() != threads; tick++) {
-        for (unsigned int i = 0; i < n; i++) {
-            unsigned int cpu = __atomic_load_n(&u[i].thread->cpu, __ATOMIC_RELAXED);
-
-            if (__atomic_load_n(&ut_data(&u[i])[2], __ATOMIC_ACQUIRE) == 0
-                && cpu < CONFIG_NCPUS) {
-                cpus[i] |= 1u << cpu;
-            }
+    if (thread_create("ut-fpu-watch", ut_fpu_watch, NULL, 0) != NULL) {
+        spinlock_lock(&ut_fpu_lock);
+        while (!ut_fpu_done) {
+            waitq_sleep(&ut_fpu_wq, &ut_fpu_lock);
         }
-        thread_delay(1);
+        spinlock_unlock(&ut_fpu_lock);
+    } else {
+        ktest_fail_at(__FILE__, __LINE__, "no memory for the watch thread");
     }
-    ut_wait(threads);
+    ut_wait(ut_fpu_threads_before);
     for (unsigned int i = 0; i < n; i++) {
         const uint32_t *d = ut_data(&u[i]);
 
-        ktest_assert_msg(d[2] == 1 && d[1] == UT_FPU_ROUNDS + 20 * i && d[0] == 0,
+        ktest_assert_msg(d[2] == 1 && d[1] == UT_FPU_ROUNDS + 5 * i && d[0] == 0,
                          "fpu thread %u: finished %u, rounds %u, wrong values %u",
                          i, d[2], d[1], d[0]);
-        migrated += __builtin_popcount(cpus[i]) > 1;
+        migrated += ut_fpu_migrations[i];
         ut_destroy(&u[i]);
     }
-    ktest_diag("user_fpu: %u threads (%s), %u seen on more than one CPU", n,
+    ktest_diag("user_fpu: %u threads (%s), %u migrations seen", n,
                sse ? "x87 and SSE" : "x87", migrated);
     KTEST_ASSERT(smp_nr_cpus() == 1 || migrated > 0);
 }
