@@ -82,12 +82,16 @@ KERNEL_SRCS := \
 	i386/biosmem_mb.c \
 	i386/boot_main.c \
 	i386/boot_map.c \
+	i386/copy_loop.S \
+	i386/copy.c \
 	i386/cpu.c \
+	i386/fpu.c \
 	i386/gdt.c \
 	i386/intr.c \
 	i386/lapic.c \
 	i386/machine.c \
 	i386/mptable.c \
+	i386/pcb.c \
 	i386/pic.c \
 	i386/pit.c \
 	i386/platform.c \
@@ -98,6 +102,7 @@ KERNEL_SRCS := \
 	i386/smp.c \
 	i386/thread_switch.S \
 	i386/trap.c \
+	i386/trap_user.c \
 	i386/vga.c \
 	ipc/ipc_entry.c \
 	ipc/ipc_port.c \
@@ -110,6 +115,7 @@ KERNEL_SRCS := \
 	kern/console.c \
 	kern/elf.c \
 	kern/error.c \
+	kern/exception.c \
 	kern/host.c \
 	kern/kmem.c \
 	kern/kmem_backend.c \
@@ -124,6 +130,8 @@ KERNEL_SRCS := \
 	kern/shell.c \
 	kern/startup.c \
 	kern/string.c \
+	kern/syscall.c \
+	kern/syscall_subr.c \
 	kern/task.c \
 	kern/thread.c \
 	vm/vm_fault.c \
@@ -139,7 +147,6 @@ KTEST_SRCS := \
 	kern/ktest.c \
 	tests/kernel/biosmem_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
-	tests/kernel/copy_fallback.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/kmem_test.c \
@@ -152,6 +159,8 @@ KTEST_SRCS := \
 	tests/kernel/task_bench.c \
 	tests/kernel/task_test.c \
 	tests/kernel/thread_stack_test.c \
+	tests/kernel/user_blobs.S \
+	tests/kernel/user_test.c \
 	tests/kernel/vm_map_test.c \
 	tests/kernel/vm_page_test.c \
 	tests/kernel/vm_user_test.c
@@ -375,6 +384,7 @@ bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%)
 	$(B)/bench/ipc
 	tools/bench-kernel ipc_bench $(TEST_DIR)/mach 256M
 	tools/bench-kernel task_bench $(TEST_DIR)/mach 256M
+	tools/bench-kernel user_bench $(TEST_DIR)/mach
 
 clean:
 	rm -rf $(B) mach mach.iso

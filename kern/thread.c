@@ -277,9 +277,14 @@ thread_schedule(void)
     next->on_cpu = true;
     next->state = THREAD_RUNNING;
     next->cpu = self->id;
+    if (next->last_cpu != self->id) {
+        next->nr_migrations += next->last_cpu != THREAD_ANY_CPU;
+        next->last_cpu = self->id;
+    }
     next->slice = THREAD_SLICE_TICKS;
     self->current = next;
     pmap_activate(next->pmap != NULL ? next->pmap : pmap_kernel());
+    pcb_switch(prev, next);
     prev = thread_switch_context(prev, next);
     thread_switch_finish(prev);
 }
@@ -371,10 +376,14 @@ thread_alloc(const char *name, void (*fn)(void *arg), void *arg, unsigned int bo
     t->fn = fn;
     t->arg = arg;
     t->bound_cpu = bound_cpu;
+    t->last_cpu = THREAD_ANY_CPU;
     t->slice = THREAD_SLICE_TICKS;
 
-    /* Registers popped by thread_switch_context, then its return address. */
-    sp = (uint32_t *)((char *)t->stack + KERNEL_STACK_SIZE);
+    /*
+     * Registers popped by thread_switch_context, then its return
+     * address, below the room kept for the user frame (i386/pcb.h).
+     */
+    sp = (uint32_t *)((char *)t->stack + KERNEL_STACK_SIZE - PCB_STACK_RESERVE);
     *--sp = 0;                                  /* fake caller of thread_start */
     *--sp = (uint32_t)(uintptr_t)thread_start;
     for (int i = 0; i < 4; i++) {
@@ -622,6 +631,7 @@ thread_boot_adopt(struct thread *t, const char *name)
     t->on_cpu = true;
     t->cpu = self->id;
     t->bound_cpu = self->id;
+    t->last_cpu = self->id;
     t->slice = THREAD_SLICE_TICKS;
     self->current = t;
 }

@@ -16,6 +16,7 @@
 
 #include <kern/list.h>
 #include <kern/spinlock.h>
+#include <machine/pcb.h>
 
 struct ipc_port;
 struct pmap;
@@ -40,6 +41,8 @@ struct thread {
     unsigned int cpu;               /* CPU whose run queue holds it / ran it */
     unsigned int bound_cpu;         /* THREAD_ANY_CPU or a fixed CPU */
     unsigned int slice;             /* ticks left */
+    unsigned int last_cpu;          /* CPU it last ran on (THREAD_ANY_CPU: none yet) */
+    unsigned int nr_migrations;     /* runs on another CPU than the run before */
     struct list node;               /* run queue or wait queue */
     void *stack;                    /* NULL for boot contexts; guard page below */
     struct pmap *pmap;              /* address space; NULL: the kernel's */
@@ -52,6 +55,7 @@ struct thread {
     unsigned int ast;               /* THREAD_AST_* bits pending, atomic */
     struct waitq *intr_wq;          /* interruptible sleep: its queue (thread_intr_lock) */
     bool interrupted;               /* the sleep was ended by thread_interrupt() */
+    struct pcb pcb;                 /* user-mode machine state */
 };
 
 /*
