@@ -217,6 +217,7 @@ trap_dispatch(struct trap_frame *f)
         }
         intr_eoi(irq);
         thread_intr_exit();
+        trap_user_intr_exit(f);
         return;
     }
     if (trap_handlers[f->vector] != NULL) {
@@ -226,4 +227,5 @@ trap_dispatch(struct trap_frame *f)
     }
     lapic_eoi();
     thread_intr_exit();
+    trap_user_intr_exit(f);
 }

@@ -14,8 +14,10 @@
  * MXCSR as subcode; an instruction fetch asks vm_fault_user() for
  * execute access (NX is enforced, MACH-ABI.md 8).
  *
- * The way back to user mode checks for a pending reschedule with
- * interrupts off, so a wakeup cannot slip between the check and the
+ * The way back to user mode (from an exception, a system call or an
+ * interrupt) first handles the thread's ASTs (thread_ast_check(): its
+ * task was terminated or suspended), then checks for a pending
+ * reschedule with interrupts off, so a wakeup cannot slip between the check and the
  * iret; and it asserts that no spinlock or preemption-disabled section
  * leaks into user mode.
  */
@@ -36,14 +38,21 @@
 #include <kern/panic.h>
 #include <kern/percpu.h>
 #include <kern/syscall.h>
+#include <kern/task.h>
 #include <kern/thread.h>
 
 #define TRAP_EFLAGS_TF          0x00000100
 
-/* The last step before iret to user mode. Interrupts off on return. */
+/*
+ * The last step before iret to user mode: the thread's ASTs (its task
+ * terminated or suspended: kern/task.h), then the reschedule check.
+ * Interrupts off on return.
+ */
 static void
 trap_user_return(void)
 {
+    cpu_intr_enable();
+    thread_ast_check();
     cpu_intr_disable();
     thread_intr_exit();
     assert(percpu_self()->preempt_count == 0);
@@ -166,6 +175,17 @@ trap_syscall(struct trap_frame *f)
         f->eax = e->fn(args);
     }
     trap_user_return();
+}
+
+void
+trap_user_intr_exit(const struct trap_frame *f)
+{
+    if ((f->cs & 3) != 3 || __atomic_load_n(&thread_self()->ast, __ATOMIC_ACQUIRE) == 0) {
+        return;
+    }
+    cpu_intr_enable();
+    thread_ast_check();
+    cpu_intr_disable();
 }
 
 bool

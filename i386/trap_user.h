@@ -28,6 +28,15 @@ bool trap_user(struct trap_frame *frame);
 void trap_syscall(struct trap_frame *frame);
 
 /*
+ * The end of an interrupt (EOI sent, reschedule check done), interrupts
+ * off: if it came from user mode and the thread has an AST pending
+ * (kern/task.h), handle it with interrupts on; a thread whose task was
+ * terminated does not return. The AST's IPI lands here when the thread
+ * was in user mode.
+ */
+void trap_user_intr_exit(const struct trap_frame *frame);
+
+/*
  * A kernel-mode page fault: if the running thread is inside a user copy
  * and the address is a user one, resolve it through vm_fault_user() or
  * make the copy fail (resume at its recovery address). Returns false

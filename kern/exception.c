@@ -3,12 +3,18 @@
  * User exceptions until exception ports exist.
  *
  * GNU Mach with no exception server terminates the whole task, silently
- * (MACH-ABI.md 5.3). There are no tasks yet, so the faulting thread is
- * what ends here, and not silently: one console line says which thread,
- * which exception and where, because nothing else would tell. The line
- * format is stable (tests/boot/configs greps it):
+ * (MACH-ABI.md 5.3). Here the task is terminated too, but not silently:
+ * one console line says which task and thread, which exception, the
+ * address (the subcode of EXC_BAD_ACCESS) and where, because nothing
+ * else would tell. The kernel and every other task go on. A thread of
+ * no task (the in-kernel tests' hand-built user threads) ends alone.
+ * The line format is stable (tests/boot/configs greps it):
  *
- *   exception: thread 'NAME' killed: EXC_BAD_ACCESS code 1 subcode 0x00000000, eip 0x10000010
+ *   exception: task 'T' thread 'N' killed: EXC_BAD_ACCESS code 1 subcode 0x00000000, eip 0x10000010
+ *   exception: thread 'N' killed: ...                       (no task)
+ *
+ * A thread whose task is already being terminated (another thread's
+ * exception, task_terminate, out of memory) just ends, without a line.
  *
  * The last exception is also kept in a small record for the shell and
  * the tests (exception_last()).
@@ -17,10 +23,12 @@
 #include <stdint.h>
 
 #include <kern/exception.h>
+#include <kern/panic.h>
 #include <kern/printf.h>
 #include <kern/shell.h>
 #include <kern/spinlock.h>
 #include <kern/string.h>
+#include <kern/task.h>
 #include <kern/thread.h>
 #include <machine/pcb.h>
 
@@ -59,9 +67,19 @@ exception_user(int exc, int code, int subcode)
     strlcpy(exception_record.thread, t->name, sizeof(exception_record.thread));
     spinlock_unlock_intr_restore(&exception_lock, flags);
 
-    printf("exception: thread '%s' killed: %s code %d subcode 0x%08x, eip 0x%08lx\n",
-           t->name, name, code, (unsigned int)subcode, (unsigned long)pc);
-    thread_exit();
+    if (t->task == NULL) {
+        printf("exception: thread '%s' killed: %s code %d subcode 0x%08x, eip 0x%08lx\n",
+               t->name, name, code, (unsigned int)subcode, (unsigned long)pc);
+        thread_exit();
+    }
+    if ((__atomic_load_n(&t->ast, __ATOMIC_ACQUIRE) & THREAD_AST_TERMINATE) == 0) {
+        printf("exception: task '%s' thread '%s' killed: %s code %d subcode 0x%08x, "
+               "eip 0x%08lx\n", t->task->name, t->name, name, code, (unsigned int)subcode,
+               (unsigned long)pc);
+        task_terminate(t->task);
+    }
+    thread_ast_check();
+    panic("exception: thread '%s' survived its task's termination", t->name);
 }
 
 __attribute__((weak)) kern_return_t

@@ -12,19 +12,18 @@
  *    kern_invalid), with no arguments copied; an empty slot here is a
  *    zero entry.
  *  - The null_port slots (-10..-13, -55, -56) return 0 (MACH_PORT_NULL).
- *  - Traps that exist but need tasks, ports or messages keep their
- *    argument count (so a bad user stack faults as it will later) and
- *    return what GNU Mach returns when the caller has no such object,
- *    until the join step fills them in (see the comment of each group).
+ *  - The task, port and VM traps are kern/mach_trap.c's (GNU Mach's
+ *    semantics, MACH_SEND_INTERRUPTED when the first argument names no
+ *    task). Traps that need messages or objects that do not exist yet
+ *    keep their argument count (so a bad user stack faults as it will
+ *    later) and return GNU Mach's answer for a missing object.
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include <include/mach/kern_return.h>
+#include <kern/mach_trap.h>
 #include <kern/syscall.h>
-
-/* include/mach/message.h is the next issue's; its value, from GNU Mach. */
-#define SYSCALL_MACH_SEND_INTERRUPTED   0x10000007u
 
 static uint32_t
 syscall_kern_invalid(const uint32_t *args)
@@ -41,16 +40,111 @@ syscall_null_port(const uint32_t *args)
 }
 
 /*
- * syscall_* shortcuts (-64..-76) whose first argument must name a task
- * (or thread) of the caller: with no tasks yet none does, and GNU Mach
- * answers MACH_SEND_INTERRUPTED, on which the user stub retries as an
- * RPC (ipc_mig.c there). Filled by the join step.
+ * The task, port and VM traps (kern/mach_trap.c): each entry turns the
+ * user's argument words into the trap's parameters. Pointers stay user
+ * addresses; the traps copy through them with copyin/copyout.
  */
+#define SYSCALL_UPTR(word)      ((void *)(uintptr_t)(word))
+
 static uint32_t
-syscall_no_task(const uint32_t *args)
+syscall_mach_reply_port_entry(const uint32_t *args)
 {
     (void)args;
-    return SYSCALL_MACH_SEND_INTERRUPTED;
+    return mach_reply_port();
+}
+
+static uint32_t
+syscall_mach_thread_self_entry(const uint32_t *args)
+{
+    (void)args;
+    return mach_thread_self();
+}
+
+static uint32_t
+syscall_mach_task_self_entry(const uint32_t *args)
+{
+    (void)args;
+    return mach_task_self();
+}
+
+static uint32_t
+syscall_mach_host_self_entry(const uint32_t *args)
+{
+    (void)args;
+    return mach_host_self();
+}
+
+static uint32_t
+syscall_vm_map_entry(const uint32_t *args)
+{
+    return syscall_vm_map(args[0], SYSCALL_UPTR(args[1]), args[2], args[3], args[4],
+                          args[5], args[6], args[7], args[8], args[9], args[10]);
+}
+
+static uint32_t
+syscall_vm_allocate_entry(const uint32_t *args)
+{
+    return syscall_vm_allocate(args[0], SYSCALL_UPTR(args[1]), args[2], args[3]);
+}
+
+static uint32_t
+syscall_vm_deallocate_entry(const uint32_t *args)
+{
+    return syscall_vm_deallocate(args[0], args[1], args[2]);
+}
+
+static uint32_t
+syscall_task_create_entry(const uint32_t *args)
+{
+    return syscall_task_create(args[0], args[1], SYSCALL_UPTR(args[2]));
+}
+
+static uint32_t
+syscall_task_terminate_entry(const uint32_t *args)
+{
+    return syscall_task_terminate(args[0]);
+}
+
+static uint32_t
+syscall_task_suspend_entry(const uint32_t *args)
+{
+    return syscall_task_suspend(args[0]);
+}
+
+static uint32_t
+syscall_task_set_special_port_entry(const uint32_t *args)
+{
+    return syscall_task_set_special_port(args[0], args[1], args[2]);
+}
+
+static uint32_t
+syscall_mach_port_allocate_entry(const uint32_t *args)
+{
+    return syscall_mach_port_allocate(args[0], args[1], SYSCALL_UPTR(args[2]));
+}
+
+static uint32_t
+syscall_mach_port_deallocate_entry(const uint32_t *args)
+{
+    return syscall_mach_port_deallocate(args[0], args[1]);
+}
+
+static uint32_t
+syscall_mach_port_insert_right_entry(const uint32_t *args)
+{
+    return syscall_mach_port_insert_right(args[0], args[1], args[2], args[3]);
+}
+
+static uint32_t
+syscall_mach_port_allocate_name_entry(const uint32_t *args)
+{
+    return syscall_mach_port_allocate_name(args[0], args[1], args[2]);
+}
+
+static uint32_t
+syscall_thread_depress_abort_entry(const uint32_t *args)
+{
+    return syscall_thread_depress_abort(args[0]);
 }
 
 static uint32_t
@@ -89,11 +183,11 @@ static const struct syscall_entry syscall_table[SYSCALL_NR] = {
     [18] = { syscall_kern_invalid, 1, "evc_wait_clear" },
     /* mach_msg: the next issue; until then kern_invalid's answer. */
     [25] = { syscall_kern_invalid, 7, "mach_msg_trap" },
-    /* Rights to the caller's own ports: 0 (MACH_PORT_NULL), GNU Mach's failure value. */
-    [26] = { syscall_null_port, 0, "mach_reply_port" },
-    [27] = { syscall_null_port, 0, "mach_thread_self" },
-    [28] = { syscall_null_port, 0, "mach_task_self" },
-    [29] = { syscall_null_port, 0, "mach_host_self" },
+    /* Rights to the caller's own ports: 0 (MACH_PORT_NULL) on failure. */
+    [26] = { syscall_mach_reply_port_entry, 0, "mach_reply_port" },
+    [27] = { syscall_mach_thread_self_entry, 0, "mach_thread_self" },
+    [28] = { syscall_mach_task_self_entry, 0, "mach_task_self" },
+    [29] = { syscall_mach_host_self_entry, 0, "mach_host_self" },
     [30] = { syscall_mach_print_entry, 1, "mach_print" },
     /* Device fast paths: no devices yet; kern_invalid's answer. */
     [39] = { syscall_kern_invalid, 6, "syscall_device_writev_request" },
@@ -103,18 +197,18 @@ static const struct syscall_entry syscall_table[SYSCALL_NR] = {
     [59] = { syscall_swtch_pri_entry, 1, "swtch_pri" },
     [60] = { syscall_swtch_entry, 0, "swtch" },
     [61] = { syscall_thread_switch_entry, 3, "thread_switch" },
-    [64] = { syscall_no_task, 11, "syscall_vm_map" },
-    [65] = { syscall_no_task, 4, "syscall_vm_allocate" },
-    [66] = { syscall_no_task, 3, "syscall_vm_deallocate" },
-    [68] = { syscall_no_task, 3, "syscall_task_create" },
-    [69] = { syscall_no_task, 1, "syscall_task_terminate" },
-    [70] = { syscall_no_task, 1, "syscall_task_suspend" },
-    [71] = { syscall_no_task, 3, "syscall_task_set_special_port" },
-    [72] = { syscall_no_task, 3, "syscall_mach_port_allocate" },
-    [73] = { syscall_no_task, 2, "syscall_mach_port_deallocate" },
-    [74] = { syscall_no_task, 4, "syscall_mach_port_insert_right" },
-    [75] = { syscall_no_task, 3, "syscall_mach_port_allocate_name" },
-    [76] = { syscall_no_task, 1, "syscall_thread_depress_abort" },
+    [64] = { syscall_vm_map_entry, 11, "syscall_vm_map" },
+    [65] = { syscall_vm_allocate_entry, 4, "syscall_vm_allocate" },
+    [66] = { syscall_vm_deallocate_entry, 3, "syscall_vm_deallocate" },
+    [68] = { syscall_task_create_entry, 3, "syscall_task_create" },
+    [69] = { syscall_task_terminate_entry, 1, "syscall_task_terminate" },
+    [70] = { syscall_task_suspend_entry, 1, "syscall_task_suspend" },
+    [71] = { syscall_task_set_special_port_entry, 3, "syscall_task_set_special_port" },
+    [72] = { syscall_mach_port_allocate_entry, 3, "syscall_mach_port_allocate" },
+    [73] = { syscall_mach_port_deallocate_entry, 2, "syscall_mach_port_deallocate" },
+    [74] = { syscall_mach_port_insert_right_entry, 4, "syscall_mach_port_insert_right" },
+    [75] = { syscall_mach_port_allocate_name_entry, 3, "syscall_mach_port_allocate_name" },
+    [76] = { syscall_thread_depress_abort_entry, 1, "syscall_thread_depress_abort" },
     /* Needs thread_set_state (a later issue); kern_invalid's answer. */
     [77] = { syscall_kern_invalid, 3, "thread_set_self_state" },
     /* -80..-95 (nw_*) are kern_invalid in GNU Mach's table too. */

@@ -32,6 +32,7 @@
 #include <include/mach/kern_return.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_space.h>
+#include <kern/exception.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
 #include <kern/macros.h>
@@ -43,6 +44,8 @@
 #include <kern/string.h>
 #include <kern/task.h>
 #include <kern/thread.h>
+#include <vm/vm_fault.h>
+#include <vm/vm_map.h>
 #include <vm/vm_page.h>
 #include <vm/vm_user.h>
 
@@ -434,6 +437,37 @@ thread_ast_check(void)
             task_ast_suspend(self->task);
         }
     }
+}
+
+_Static_assert(EXCEPTION_ACCESS_READ == VM_MAP_PROT_READ
+               && EXCEPTION_ACCESS_WRITE == VM_MAP_PROT_WRITE
+               && EXCEPTION_ACCESS_EXECUTE == VM_MAP_PROT_EXECUTE,
+               "fault access bits are VM protections");
+
+/*
+ * The machine layer's user page fault hook (kern/exception.h): the
+ * calling thread's task map resolves it. Out of memory, after vm_fault
+ * reclaimed what it could, stops the task: one console line, then the
+ * task is terminated (its memory comes back, the other tasks go on);
+ * the thread ends on its way back to user mode (its AST), or at once
+ * for a fault in user mode, whose exception finds the task terminating.
+ */
+kern_return_t
+vm_fault_user(uintptr_t addr, unsigned int access)
+{
+    struct task *task = task_self();
+    int error;
+
+    if (task == NULL) {
+        return KERN_INVALID_ADDRESS;    /* a hand-built user thread: no map */
+    }
+    error = vm_fault(task->map, addr, access);
+    if (error == ERROR_NOMEM) {
+        printf("task '%s' stopped: out of memory (thread '%s', fault at 0x%08lx)\n",
+               task->name, thread_self()->name, (unsigned long)addr);
+        task_terminate(task);
+    }
+    return vm_user_kern_return(error);
 }
 
 unsigned int

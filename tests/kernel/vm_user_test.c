@@ -200,7 +200,7 @@ vm_user_test_faults(struct vm_user_map *map)
     uint32_t v = 1;
 
     KTEST_ASSERT(vm_user_map_resident(map) == 0);
-    KTEST_ASSERT(probe_read32(p, &v) == -1);            /* nothing mapped yet */
+    KTEST_ASSERT(probe_read32(p, &v) == ERROR_FAULT);            /* nothing mapped yet */
     KTEST_ASSERT(vm_fault(map, 0x0FFFF000, VM_MAP_PROT_READ) == ERROR_FAULT);
     KTEST_ASSERT(vm_fault(map, VM_USER_MAX, VM_MAP_PROT_READ) == ERROR_FAULT);
     KTEST_ASSERT(vm_user_kern_return(ERROR_FAULT) == KERN_INVALID_ADDRESS);
@@ -223,7 +223,7 @@ vm_user_test_faults(struct vm_user_map *map)
     KTEST_ASSERT(vm_user_map_resident(map) == 1);
 
     /* The second page: a write fault, a different page, zero-filled. */
-    KTEST_ASSERT(probe_read32(p + 1024, &v) == -1);
+    KTEST_ASSERT(probe_read32(p + 1024, &v) == ERROR_FAULT);
     KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA + PAGE_SIZE, VM_MAP_PROT_WRITE) == 0);
     KTEST_ASSERT(probe_read32(p + 1024, &v) == 0 && v == 0);
     KTEST_ASSERT(probe_write32(p + 1024, 0xBEEF) == 0);
@@ -235,7 +235,7 @@ vm_user_test_faults(struct vm_user_map *map)
     /* Read-only: a write from the kernel faults (CR0.WP), vm_fault refuses it. */
     KTEST_ASSERT(vm_user_protect(map, VM_USER_TEST_VA, PAGE_SIZE, false, VM_MAP_PROT_READ)
                  == KERN_SUCCESS);
-    KTEST_ASSERT(probe_write32(p, 1) == -1 && probe_read32(p, &v) == 0 && v == 0xCAFE);
+    KTEST_ASSERT(probe_write32(p, 1) == ERROR_FAULT && probe_read32(p, &v) == 0 && v == 0xCAFE);
     KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA, VM_MAP_PROT_WRITE) == ERROR_PROT);
     KTEST_ASSERT(probe_write32(p + 1024, 0xBEE5) == 0); /* the other page did not change */
     /* Back to RW: the next write fault maps it writable again, contents kept. */
@@ -246,7 +246,7 @@ vm_user_test_faults(struct vm_user_map *map)
     /* NONE: unmapped in the pmap, every access refused; pages kept. */
     KTEST_ASSERT(vm_user_protect(map, VM_USER_TEST_VA, 2 * PAGE_SIZE, false, VM_MAP_PROT_NONE)
                  == KERN_SUCCESS);
-    KTEST_ASSERT(probe_read32(p, &v) == -1 && probe_read32(p + 1024, &v) == -1);
+    KTEST_ASSERT(probe_read32(p, &v) == ERROR_FAULT && probe_read32(p + 1024, &v) == ERROR_FAULT);
     KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA, VM_MAP_PROT_READ) == ERROR_PROT);
     KTEST_ASSERT(vm_user_map_resident(map) == 2);
     /* Lower the maximum to READ: raising to RW is then refused. */
@@ -258,7 +258,7 @@ vm_user_test_faults(struct vm_user_map *map)
                  == KERN_SUCCESS);
     KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA + PAGE_SIZE, VM_MAP_PROT_READ) == 0);
     KTEST_ASSERT(probe_read32(p + 1024, &v) == 0 && v == 0xBEE5);
-    KTEST_ASSERT(probe_write32(p + 1024, 3) == -1);
+    KTEST_ASSERT(probe_write32(p + 1024, 3) == ERROR_FAULT);
 
     /* Deallocate the first page only: the second stays, one page freed. */
     KTEST_ASSERT(vm_user_deallocate(map, VM_USER_TEST_VA, PAGE_SIZE) == KERN_SUCCESS);
@@ -268,7 +268,7 @@ vm_user_test_faults(struct vm_user_map *map)
     KTEST_ASSERT(probe_read32(p + 1024, &v) == 0 && v == 0xBEE5);
     KTEST_ASSERT(vm_user_deallocate(map, VM_USER_TEST_VA, 2 * PAGE_SIZE) == KERN_SUCCESS);
     KTEST_ASSERT(vm_user_map_resident(map) == 0);
-    KTEST_ASSERT(probe_read32(p + 1024, &v) == -1);
+    KTEST_ASSERT(probe_read32(p + 1024, &v) == ERROR_FAULT);
 }
 
 /*
@@ -290,7 +290,7 @@ vm_user_test_exec(struct vm_user_map *map, uintptr_t addr)
     KTEST_ASSERT(vm_fault(map, addr, VM_MAP_PROT_EXECUTE) == 0);
     KTEST_ASSERT(vm_fault(map, addr, VM_MAP_PROT_READ) == 0);
     KTEST_ASSERT(probe_exec((const void *)addr) == 0);
-    KTEST_ASSERT(probe_write32((volatile uint32_t *)addr, 0) == -1);
+    KTEST_ASSERT(probe_write32((volatile uint32_t *)addr, 0) == ERROR_FAULT);
     ktest_diag("vm_user: execute %s", nx ? "enforced by NX" : "not enforceable without NX");
 }
 

@@ -13,14 +13,113 @@
 #include <string.h>
 
 #include <include/mach/kern_return.h>
+#include <kern/mach_trap.h>
 #include <kern/syscall.h>
 #include "tests/unit/tap.h"
 
-#define SEND_INTERRUPTED        0x10000007u
-
 /* Recording stubs of the implemented traps. */
 static const char *called;
-static uint32_t called_args[3];
+static uint32_t called_args[SYSCALL_MAX_ARGS];
+
+#define RECORD(name, ...) do {                                          \
+        uint32_t a_[] = { 0, __VA_ARGS__ };                             \
+        called = (name);                                                \
+        memcpy(called_args, a_ + 1, sizeof(a_) - sizeof(a_[0]));        \
+    } while (0)
+#define UW(ptr) ((uint32_t)(uintptr_t)(ptr))
+
+mach_port_name_t mach_reply_port(void) { called = "mach_reply_port"; return 0x2026; }
+mach_port_name_t mach_thread_self(void) { called = "mach_thread_self"; return 0x2027; }
+mach_port_name_t mach_task_self(void) { called = "mach_task_self"; return 0x2028; }
+mach_port_name_t mach_host_self(void) { called = "mach_host_self"; return 0x2029; }
+
+kern_return_t
+syscall_vm_map(mach_port_name_t target, void *uaddr, uint32_t size, uint32_t mask,
+               uint32_t anywhere, mach_port_name_t memory_object, uint32_t offset,
+               uint32_t copy, uint32_t cur_prot, uint32_t max_prot, uint32_t inherit)
+{
+    RECORD("vm_map", target, UW(uaddr), size, mask, anywhere, memory_object, offset,
+           copy, cur_prot, max_prot, inherit);
+    return 0x2064;
+}
+
+kern_return_t
+syscall_vm_allocate(mach_port_name_t target, void *uaddr, uint32_t size, uint32_t anywhere)
+{
+    RECORD("vm_allocate", target, UW(uaddr), size, anywhere);
+    return 0x2065;
+}
+
+kern_return_t
+syscall_vm_deallocate(mach_port_name_t target, uint32_t addr, uint32_t size)
+{
+    RECORD("vm_deallocate", target, addr, size);
+    return 0x2066;
+}
+
+kern_return_t
+syscall_task_create(mach_port_name_t parent, uint32_t inherit_memory, void *uchild)
+{
+    RECORD("task_create", parent, inherit_memory, UW(uchild));
+    return 0x2068;
+}
+
+kern_return_t
+syscall_task_terminate(mach_port_name_t task)
+{
+    RECORD("task_terminate", task);
+    return 0x2069;
+}
+
+kern_return_t
+syscall_task_suspend(mach_port_name_t task)
+{
+    RECORD("task_suspend", task);
+    return 0x2070;
+}
+
+kern_return_t
+syscall_task_set_special_port(mach_port_name_t task, uint32_t which, mach_port_name_t port)
+{
+    RECORD("task_set_special_port", task, which, port);
+    return 0x2071;
+}
+
+kern_return_t
+syscall_mach_port_allocate(mach_port_name_t task, uint32_t right, void *uname)
+{
+    RECORD("mach_port_allocate", task, right, UW(uname));
+    return 0x2072;
+}
+
+kern_return_t
+syscall_mach_port_deallocate(mach_port_name_t task, mach_port_name_t name)
+{
+    RECORD("mach_port_deallocate", task, name);
+    return 0x2073;
+}
+
+kern_return_t
+syscall_mach_port_insert_right(mach_port_name_t task, mach_port_name_t name,
+                               mach_port_name_t right, uint32_t type)
+{
+    RECORD("mach_port_insert_right", task, name, right, type);
+    return 0x2074;
+}
+
+kern_return_t
+syscall_mach_port_allocate_name(mach_port_name_t task, uint32_t right, mach_port_name_t name)
+{
+    RECORD("mach_port_allocate_name", task, right, name);
+    return 0x2075;
+}
+
+kern_return_t
+syscall_thread_depress_abort(mach_port_name_t thread)
+{
+    RECORD("thread_depress_abort", thread);
+    return 0x2076;
+}
 
 uint32_t
 syscall_mach_print(uintptr_t ustr)
@@ -55,7 +154,7 @@ syscall_thread_switch(uint32_t name, uint32_t option, uint32_t time_ms)
     return 0x1004;
 }
 
-enum kind { INVALID, NULL_PORT, NO_TASK, STUB4, IMPL };
+enum kind { INVALID, NULL_PORT, STUB4, IMPL };
 
 struct model {
     enum kind kind;
@@ -72,11 +171,22 @@ model_of(int n)
 
     switch (n) {
     case 10: case 11: case 12: case 13: case 55: case 56:
-    case 26: case 27: case 28: case 29:
         m.kind = NULL_PORT;
         m.result = 0;
         break;
-    case 17: case 18: case 69: case 70: case 76:
+    case 26:
+        m = (struct model){ IMPL, 0, "mach_reply_port", 0x2026 };
+        break;
+    case 27:
+        m = (struct model){ IMPL, 0, "mach_thread_self", 0x2027 };
+        break;
+    case 28:
+        m = (struct model){ IMPL, 0, "mach_task_self", 0x2028 };
+        break;
+    case 29:
+        m = (struct model){ IMPL, 0, "mach_host_self", 0x2029 };
+        break;
+    case 17: case 18:
         m.nargs = 1;
         break;
     case 25:
@@ -98,22 +208,46 @@ model_of(int n)
         m = (struct model){ IMPL, 3, "thread_switch", 0x1004 };
         break;
     case 64:
-        m.nargs = 11;
+        m = (struct model){ IMPL, 11, "vm_map", 0x2064 };
         break;
-    case 65: case 74:
-        m.nargs = 4;
+    case 65:
+        m = (struct model){ IMPL, 4, "vm_allocate", 0x2065 };
         break;
-    case 66: case 68: case 71: case 72: case 75: case 77:
-        m.nargs = 3;
+    case 66:
+        m = (struct model){ IMPL, 3, "vm_deallocate", 0x2066 };
+        break;
+    case 68:
+        m = (struct model){ IMPL, 3, "task_create", 0x2068 };
+        break;
+    case 69:
+        m = (struct model){ IMPL, 1, "task_terminate", 0x2069 };
+        break;
+    case 70:
+        m = (struct model){ IMPL, 1, "task_suspend", 0x2070 };
+        break;
+    case 71:
+        m = (struct model){ IMPL, 3, "task_set_special_port", 0x2071 };
+        break;
+    case 72:
+        m = (struct model){ IMPL, 3, "mach_port_allocate", 0x2072 };
         break;
     case 73:
-        m.nargs = 2;
+        m = (struct model){ IMPL, 2, "mach_port_deallocate", 0x2073 };
+        break;
+    case 74:
+        m = (struct model){ IMPL, 4, "mach_port_insert_right", 0x2074 };
+        break;
+    case 75:
+        m = (struct model){ IMPL, 3, "mach_port_allocate_name", 0x2075 };
+        break;
+    case 76:
+        m = (struct model){ IMPL, 1, "thread_depress_abort", 0x2076 };
+        break;
+    case 77:
+        m.nargs = 3;
         break;
     }
-    if ((n >= 64 && n <= 76 && n != 67)) {
-        m.kind = NO_TASK;
-        m.result = SEND_INTERRUPTED;
-    } else if (m.kind == INVALID && m.nargs != 0) {
+    if (m.kind == INVALID && m.nargs != 0) {
         m.kind = STUB4;
     }
     return m;
@@ -123,7 +257,7 @@ static bool
 check_one(int64_t eax)
 {
     const struct syscall_entry *e = syscall_lookup((uint32_t)eax);
-    uint32_t args[SYSCALL_MAX_ARGS] = { 0xa0, 0xa1, 0xa2, 0xa3 };
+    uint32_t args[SYSCALL_MAX_ARGS];
     struct model m;
     uint32_t r;
 
@@ -132,6 +266,9 @@ check_one(int64_t eax)
     }
     if (e == NULL) {
         return false;
+    }
+    for (unsigned int i = 0; i < SYSCALL_MAX_ARGS; i++) {
+        args[i] = 0xa0 + i;
     }
     m = model_of((int)-eax);
     called = NULL;
@@ -178,7 +315,7 @@ main(void)
 
         named += e->name != NULL && strcmp(e->name, "kern_invalid") != 0;
     }
-    tap_check(named == 32, "32 named slots (6 null_port, 4 self ports, 4 implemented, "
+    tap_check(named == 32, "32 named slots (6 null_port, 4 self ports, 4 scheduling and print, "
               "12 syscall_*, evc x2, mach_msg, device x2, set_self_state): %u", named);
     return tap_done();
 }

@@ -140,11 +140,11 @@ int
 pmap_enter(struct pmap *pmap, uintptr_t va, phys_addr_t pa, unsigned int prot)
 {
     if (va >= VM_USER_MAX || va % PAGE_SIZE != 0 || prot == 0 || prot > 7) {
-        return PMAP_EINVAL;
+        return ERROR_INVAL;
     }
     if (pmap_enomem_left > 0) {
         pmap_enomem_left--;
-        return PMAP_ENOMEM;
+        return ERROR_NOMEM;
     }
     if (pmap->pa[va >> PAGE_SHIFT] == 0) {
         pmap->nr_mapped++;
@@ -158,7 +158,7 @@ int
 pmap_remove(struct pmap *pmap, uintptr_t start, uintptr_t end)
 {
     if (start > end || end > VM_USER_MAX) {
-        return PMAP_EINVAL;
+        return ERROR_INVAL;
     }
     for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
         if (pmap->pa[va >> PAGE_SHIFT] != 0) {

@@ -8,6 +8,6 @@
 # pmap and the resident pages; out of memory; every page back.
 UNIT_TESTS += vm_user
 unit_vm_user_SRCS := tests/unit/test_vm_user.c vm/vm_user.c vm/vm_fault.c vm/vm_object.c \
-	vm/vm_map.c vm/vm_page.c kern/rbtree.c kern/rdxtree.c kern/qsbr.c kern/kmem.c \
+	vm/vm_map.c vm/vm_page.c kern/rbtree.c kern/rdxtree.c kern/qsbr.c kern/kmem.c kern/error.c \
 	tests/unit/kmem_host.c
 unit_vm_user_CFLAGS := -DCONFIG_DEBUG=1
