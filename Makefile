@@ -110,6 +110,7 @@ KERNEL_SRCS := \
 	ipc/ipc_space.c \
 	kern/boot_script.c \
 	kern/boot_stack.c \
+	kern/bootstrap.c \
 	kern/clock.c \
 	kern/cmdline.c \
 	kern/console.c \

@@ -25,6 +25,7 @@
 #include <ipc/ipc_entry.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_space.h>
+#include <kern/bootstrap.h>
 #include <kern/cmdline.h>
 #include <kern/console.h>
 #include <kern/host.h>
@@ -171,11 +172,22 @@ startup(const struct startup_info *info)
     task_setup();
 
     /*
-     * 10. The kernel is up: the tests named by `test=` (which end the
+     * 10. The boot tasks, from the boot loader's modules: needs tasks,
+     * the host ports and threads (their first threads). With
+     * `user-test`, wait for them all to end before the tests.
+     */
+    bootstrap_run();
+    bootstrap_user_test_wait();
+
+    /*
+     * 11. The kernel is up: the tests named by `test=` (which end the
      * machine), or the shell.
      */
     printf("boot: report done\n");
     ktest_run();
+    if (cmdline_has("user-test")) {
+        machine_exit_qemu(true);        /* the boot tasks' verdict is the runner's */
+    }
     shell_run();
 }
 
