@@ -239,7 +239,12 @@ syscall_task_create(mach_port_name_t parent, uint32_t inherit_memory, void *uchi
     if (kr != KERN_SUCCESS) {
         return kr;
     }
-    /* child->kport is set until termination, which only we can start now. */
+    /*
+     * child->kport is set until termination, which only we can start
+     * before the name is out. Once it is, another thread of ours may
+     * terminate the child: our reference keeps it for the undo.
+     */
+    task_ref(child);
     kr = ipc_right_copyout(space, child->kport, MACH_PORT_RIGHT_SEND, &name);
     if (kr == KERN_SUCCESS && copyout(&name, uchild, sizeof(name)) != 0) {
         ipc_right_deallocate(space, name);
@@ -248,6 +253,7 @@ syscall_task_create(mach_port_name_t parent, uint32_t inherit_memory, void *uchi
     if (kr != KERN_SUCCESS) {
         task_terminate(child);
     }
+    task_unref(child);
     return kr;
 }
 

@@ -84,6 +84,16 @@ task_port_release(struct ipc_port **portp)
     }
 }
 
+/* port with one more reference, or NULL. */
+static struct ipc_port *
+task_port_copy(struct ipc_port *port)
+{
+    if (port != NULL) {
+        ipc_port_ref(port);
+    }
+    return port;
+}
+
 /* Free a task that is off the list (or never was on it) and has no thread. */
 static void
 task_free(struct task *task)
@@ -161,25 +171,14 @@ task_create(struct task *parent, bool inherit_memory, const char *name, struct t
     task->sself = task->kport;
 
     if (parent != NULL) {
+        /* Referenced under the parent's lock, while its references hold them. */
         spinlock_lock(&parent->lock);
-        task->exception = parent->exception;
-        task->bootstrap = parent->bootstrap;
+        task->exception = task_port_copy(parent->exception);
+        task->bootstrap = task_port_copy(parent->bootstrap);
         for (unsigned int i = 0; i < TASK_PORT_REGISTER_MAX; i++) {
-            task->registered[i] = parent->registered[i];
+            task->registered[i] = task_port_copy(parent->registered[i]);
         }
         spinlock_unlock(&parent->lock);
-        /* The parent's references kept them alive under its lock; ours now. */
-        if (task->exception != NULL) {
-            ipc_port_ref(task->exception);
-        }
-        if (task->bootstrap != NULL) {
-            ipc_port_ref(task->bootstrap);
-        }
-        for (unsigned int i = 0; i < TASK_PORT_REGISTER_MAX; i++) {
-            if (task->registered[i] != NULL) {
-                ipc_port_ref(task->registered[i]);
-            }
-        }
     }
 
     task->active = true;

@@ -28,7 +28,7 @@
  * the special ports and active. It is taken before the global interrupt
  * lock and wait-queue locks (thread_ast_post()), and never with a space,
  * port or map lock held. The list of all tasks has its own lock, taken
- * alone or after no other. Functions that may free a task (task_unref(),
+ * before a task's or a space's lock (reports) and never after any lock. Functions that may free a task (task_unref(),
  * task_terminate(), task_thread_leave()) may sleep: thread context,
  * no spinlock held.
  */
