@@ -266,6 +266,22 @@ thread_schedule(void)
     if (next == NULL) {
         next = (prev->state == THREAD_RUNNING) ? prev : self->idle;
     }
+    if (next != prev && next != self->idle
+        && __atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE)) {
+        /*
+         * next was woken or queued while still switching out on another
+         * CPU, which may be waiting in this very spot for prev (a thread
+         * woken before it slept, stolen back and forth): waiting here
+         * could deadlock both CPUs. Queue next here again and run the
+         * idle thread, which schedules again at once.
+         */
+        spinlock_lock(&rq->lock);
+        next->cpu = self->id;
+        list_insert_tail(&rq->ready, &next->node);
+        rq->nr_ready++;
+        spinlock_unlock(&rq->lock);
+        next = self->idle;
+    }
     if (next == prev) {
         prev->state = THREAD_RUNNING;
         return;
