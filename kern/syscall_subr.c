@@ -23,16 +23,21 @@
 #include <kern/console.h>
 #include <kern/copy.h>
 #include <kern/percpu.h>
+#include <kern/spinlock.h>
 #include <kern/syscall.h>
 #include <kern/thread.h>
 
 #define SYSCALL_PRINT_CHUNK     1024
+
+/* Serializes mach_print's console writes across CPUs. */
+static struct spinlock syscall_print_lock = SPINLOCK_INITIALIZER;
 
 uint32_t
 syscall_mach_print(uintptr_t ustr)
 {
     char buf[SYSCALL_PRINT_CHUNK];
     size_t total = 0, len;
+    uint32_t flags;
     int error;
 
     do {
@@ -40,7 +45,10 @@ syscall_mach_print(uintptr_t ustr)
         if (error == COPY_EFAULT) {
             return KERN_INVALID_ADDRESS;
         }
+        /* One piece (a whole line, for the user tests) is never split by another task's. */
+        flags = spinlock_lock_intr_save(&syscall_print_lock);
         console_write(buf, len);
+        spinlock_unlock_intr_restore(&syscall_print_lock, flags);
         ustr += len;
         total += len;
     } while (error == COPY_ETOOLONG && total < SYSCALL_PRINT_MAX);
