@@ -83,12 +83,16 @@ KERNEL_SRCS := \
 	i386/biosmem_mb.c \
 	i386/boot_main.c \
 	i386/boot_map.c \
+	i386/copy_loop.S \
+	i386/copy.c \
 	i386/cpu.c \
+	i386/fpu.c \
 	i386/gdt.c \
 	i386/intr.c \
 	i386/lapic.c \
 	i386/machine.c \
 	i386/mptable.c \
+	i386/pcb.c \
 	i386/pic.c \
 	i386/pit.c \
 	i386/platform.c \
@@ -99,6 +103,7 @@ KERNEL_SRCS := \
 	i386/smp.c \
 	i386/thread_switch.S \
 	i386/trap.c \
+	i386/trap_user.c \
 	i386/vga.c \
 	ipc/ipc_entry.c \
 	ipc/ipc_port.c \
@@ -106,14 +111,19 @@ KERNEL_SRCS := \
 	ipc/ipc_space.c \
 	kern/boot_script.c \
 	kern/boot_stack.c \
+	kern/bootstrap.c \
 	kern/clock.c \
 	kern/cmdline.c \
 	kern/console.c \
 	kern/elf.c \
 	kern/error.c \
+	kern/exception.c \
+	kern/host.c \
 	kern/kmem.c \
 	kern/kmem_backend.c \
 	kern/ksyms.c \
+	kern/mach_trap.c \
+	kern/mutex.c \
 	kern/panic.c \
 	kern/printf.c \
 	kern/qsbr.c \
@@ -122,10 +132,16 @@ KERNEL_SRCS := \
 	kern/shell.c \
 	kern/startup.c \
 	kern/string.c \
+	kern/syscall.c \
+	kern/syscall_subr.c \
+	kern/task.c \
 	kern/thread.c \
+	vm/vm_fault.c \
 	vm/vm_kmem.c \
 	vm/vm_map.c \
-	vm/vm_page.c
+	vm/vm_object.c \
+	vm/vm_page.c \
+	vm/vm_user.c
 
 # The in-kernel tests and their harness: test images only. Code that
 # registers a test next to what it tests sits in #ifdef CONFIG_KTEST.
@@ -139,13 +155,19 @@ KTEST_SRCS := \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/kmem_test.c \
 	tests/kernel/ktest_selftest.c \
+	tests/kernel/mutex_test.c \
 	tests/kernel/rdxtree_test.c \
 	tests/kernel/pmap_test.c \
 	tests/kernel/sched_test.c \
 	tests/kernel/smp_test.c \
+	tests/kernel/task_bench.c \
+	tests/kernel/task_test.c \
 	tests/kernel/thread_stack_test.c \
+	tests/kernel/user_blobs.S \
+	tests/kernel/user_test.c \
 	tests/kernel/vm_map_test.c \
-	tests/kernel/vm_page_test.c
+	tests/kernel/vm_page_test.c \
+	tests/kernel/vm_user_test.c
 
 ifeq ($(KTEST),1)
 KERNEL_SRCS += $(KTEST_SRCS)
@@ -376,6 +398,8 @@ bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%)
 	tools/bench-kernel kmem_bench $(TEST_DIR)/mach
 	$(B)/bench/ipc
 	tools/bench-kernel ipc_bench $(TEST_DIR)/mach 256M
+	tools/bench-kernel task_bench $(TEST_DIR)/mach 256M
+	tools/bench-kernel user_bench $(TEST_DIR)/mach
 
 clean:
 	rm -rf $(B) mach mach.iso

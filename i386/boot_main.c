@@ -19,6 +19,7 @@
 #include <i386/boot.h>
 #include <i386/cpu.h>
 #include <i386/cpu_info.h>
+#include <i386/fpu.h>
 #include <i386/gdt.h>
 #include <i386/intr.h>
 #include <i386/multiboot.h>
@@ -108,6 +109,7 @@ boot_main(uint32_t magic, uint32_t info_pa)
     gdt_setup();
     trap_setup();
     intr_setup();
+    fpu_setup();
 
     /* The boot loader's information. */
     if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {

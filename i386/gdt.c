@@ -1,10 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Flat segmentation: every code and data segment spans 4 GiB, so
- * protection comes from paging alone. Each CPU gets a TSS, needed for
- * the ring-0 stack the CPU switches to on a trap from user mode, and a
- * data segment whose base is its struct percpu, so that %gs-relative
- * loads reach per-CPU data in one instruction.
+ * Flat kernel segmentation: the kernel's code and data segments span
+ * 4 GiB, so protection comes from paging alone. User segments are
+ * limited to [0, 0xC0000000) and live in the LDT, where GNU Mach puts
+ * them (user code compares them, doc/user.md).
+ *
+ * Each CPU has a GDT of its own. Three things differ per CPU: its TSS
+ * (the ring-0 stack the CPU switches to on a trap from user mode), the
+ * data segment whose base is its struct percpu (loaded in %gs, so that
+ * %gs-relative loads reach per-CPU data in one instruction) and the TLS
+ * slots of the thread it runs, which the switch copies in. With one GDT
+ * for all CPUs the TLS slots could not be per thread, and each CPU
+ * needed its own selectors; with a GDT per CPU every selector is the
+ * same everywhere, so a trap exit can restore the saved %gs on whatever
+ * CPU the thread returns on.
+ *
+ * The LDT is one table for every thread and CPU (per-thread LDTs come
+ * with i386_set_ldt): the call gate of system calls at index 0, with
+ * DPL 3 so user code may call it and no parameters to copy, and the user
+ * code and data segments at 2 and 3.
  *
  * Hardware task switching is used for one thing only: the double fault.
  * A kernel stack overflow runs into the unmapped guard page below the
@@ -14,7 +28,9 @@
  * own stack: the switch saves the faulting CPU's registers in that CPU's
  * TSS, where the handler reads them. There is one such TSS for all CPUs
  * (the IDT is shared); two CPUs double-faulting at the same moment would
- * reset the machine, which is acceptable for a fatal error.
+ * reset the machine, which is acceptable for a fatal error. The task
+ * switch loads %gs from that TSS, and the selector resolves in the
+ * faulting CPU's own GDT, so the handler knows the CPU.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,7 +56,8 @@ _Static_assert(sizeof(struct gdt_tss) == 104, "a 32-bit TSS is 104 bytes");
 
 #define GDT_DOUBLE_FAULT_STACK_SIZE 8192
 
-static uint64_t gdt_table[GDT_NR_ENTRIES] __attribute__((aligned(8)));
+static uint64_t gdt_tables[CONFIG_NCPUS][GDT_NR_ENTRIES] __attribute__((aligned(64)));
+static uint64_t gdt_ldt[LDT_NR_ENTRIES] __attribute__((aligned(8)));
 static struct gdt_tss gdt_tss_table[CONFIG_NCPUS];
 static struct gdt_tss gdt_double_fault_tss;
 static char gdt_double_fault_stack[GDT_DOUBLE_FAULT_STACK_SIZE] __attribute__((aligned(16)));
@@ -50,9 +67,8 @@ _Static_assert(offsetof(struct percpu, preempt_count) == PROBE_PREEMPT_COUNT,
 _Static_assert(offsetof(struct percpu, machine.onfault) == PERCPU_ONFAULT,
                "PERCPU_ONFAULT is wrong (i386/probe.S)");
 
-/* Build a segment descriptor from base, limit (20 bits), access byte, flags. */
-static uint64_t
-gdt_desc(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+uint64_t
+gdt_desc_make(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
 {
     return (uint64_t)(limit & 0xffff)
            | ((uint64_t)(base & 0xffffff) << 16)
@@ -81,24 +97,16 @@ gdt_double_fault_setup(void)
                + GDT_DOUBLE_FAULT_STACK_SIZE;
     tss->cs = GDT_KERNEL_CS;
     tss->ss = tss->ds = tss->es = tss->fs = GDT_KERNEL_DS;
-    tss->gs = GDT_PERCPU(0);                /* the handler loads the right one */
+    tss->gs = GDT_PERCPU;                   /* the faulting CPU's, see above */
     tss->iomap_base = sizeof(*tss);
-    gdt_table[GDT_DOUBLE_FAULT_TSS >> 3] = gdt_desc((uint32_t)(uintptr_t)tss,
-                                                    sizeof(*tss) - 1, 0x89, 0);
 }
 
 bool
 gdt_double_fault_origin(struct gdt_fault_origin *origin)
 {
-    uint32_t link = gdt_double_fault_tss.link;
-    unsigned int cpu;
+    unsigned int cpu = cpu_id();
 
-    for (cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
-        if (link == GDT_TSS(cpu)) {
-            break;
-        }
-    }
-    if (cpu == CONFIG_NCPUS) {
+    if (gdt_double_fault_tss.link != GDT_TSS || cpu >= CONFIG_NCPUS) {
         return false;
     }
     origin->cpu = cpu;
@@ -108,27 +116,47 @@ gdt_double_fault_origin(struct gdt_fault_origin *origin)
     return true;
 }
 
+/* The call gate of system calls: DPL 3, 32-bit, no parameters copied. */
+static uint64_t
+gdt_call_gate_make(uint16_t selector, uint32_t offset)
+{
+    return (uint64_t)(offset & 0xffff)
+           | ((uint64_t)selector << 16)
+           | ((uint64_t)0xec << 40)            /* present, DPL 3, call gate */
+           | ((uint64_t)(offset >> 16) << 48);
+}
+
 void
 gdt_setup(void)
 {
-    gdt_table[GDT_KERNEL_CS >> 3] = gdt_desc(0, 0xfffff, 0x9a, 0xc);
-    gdt_table[GDT_KERNEL_DS >> 3] = gdt_desc(0, 0xfffff, 0x92, 0xc);
-    gdt_table[GDT_USER_CS >> 3] = gdt_desc(0, 0xfffff, 0xfa, 0xc);
-    gdt_table[GDT_USER_DS >> 3] = gdt_desc(0, 0xfffff, 0xf2, 0xc);
+    const struct gdt_tss *dtss = &gdt_double_fault_tss;
+
+    gdt_ldt[LDT_SYSCALL >> 3] = gdt_call_gate_make(GDT_KERNEL_CS,
+                                                   (uint32_t)(uintptr_t)trap_syscall_entry);
+    /* 0xBFFFF pages of 4 KiB: [0, 0xC0000000). */
+    gdt_ldt[LDT_USER_CS >> 3] = gdt_desc_make(0, (KERNBASE >> 12) - 1, 0xfa, 0xc);
+    gdt_ldt[LDT_USER_DS >> 3] = gdt_desc_make(0, (KERNBASE >> 12) - 1, 0xf2, 0xc);
+    gdt_double_fault_setup();
     for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        uint64_t *gdt = gdt_tables[cpu];
         struct gdt_tss *tss = &gdt_tss_table[cpu];
         struct percpu *pc = &percpu_table[cpu];
 
         tss->ss0 = GDT_KERNEL_DS;
         tss->iomap_base = sizeof(*tss);     /* no I/O bitmap */
-        gdt_table[GDT_TSS(cpu) >> 3] = gdt_desc((uint32_t)(uintptr_t)tss,
-                                                sizeof(*tss) - 1, 0x89, 0);
-        gdt_table[GDT_PERCPU(cpu) >> 3] = gdt_desc((uint32_t)(uintptr_t)pc,
-                                                   sizeof(*pc) - 1, 0x92, 0x4);
+        gdt[GDT_KERNEL_CS >> 3] = gdt_desc_make(0, 0xfffff, 0x9a, 0xc);
+        gdt[GDT_KERNEL_DS >> 3] = gdt_desc_make(0, 0xfffff, 0x92, 0xc);
+        gdt[GDT_LDT >> 3] = gdt_desc_make((uint32_t)(uintptr_t)gdt_ldt,
+                                          sizeof(gdt_ldt) - 1, 0x82, 0);
+        gdt[GDT_DOUBLE_FAULT_TSS >> 3] = gdt_desc_make((uint32_t)(uintptr_t)dtss,
+                                                       sizeof(*dtss) - 1, 0x89, 0);
+        gdt[GDT_TSS >> 3] = gdt_desc_make((uint32_t)(uintptr_t)tss,
+                                          sizeof(*tss) - 1, 0x89, 0);
+        gdt[GDT_PERCPU >> 3] = gdt_desc_make((uint32_t)(uintptr_t)pc,
+                                             sizeof(*pc) - 1, 0x92, 0x4);
         pc->self = pc;
         pc->id = cpu;
     }
-    gdt_double_fault_setup();
     gdt_load(0);
 }
 
@@ -137,8 +165,8 @@ gdt_load(unsigned int cpu)
 {
     struct { uint16_t limit; uint32_t base; } __attribute__((packed)) gdtr;
 
-    gdtr.limit = sizeof(gdt_table) - 1;
-    gdtr.base = (uint32_t)(uintptr_t)gdt_table;
+    gdtr.limit = sizeof(gdt_tables[cpu]) - 1;
+    gdtr.base = (uint32_t)(uintptr_t)gdt_tables[cpu];
     __asm__ volatile("lgdt %0\n\t"
                      "ljmp %1, $1f\n"
                      "1:\n\t"
@@ -149,9 +177,10 @@ gdt_load(unsigned int cpu)
                      "movl %%eax, %%ss\n\t"
                      "movl %3, %%eax\n\t"
                      "movl %%eax, %%gs\n\t"
-                     "ltr %w4"
+                     "lldt %w4\n\t"
+                     "ltr %w5"
                      : : "m"(gdtr), "i"(GDT_KERNEL_CS), "i"(GDT_KERNEL_DS),
-                         "r"(GDT_PERCPU(cpu)), "r"(GDT_TSS(cpu))
+                         "i"(GDT_PERCPU), "r"(GDT_LDT), "r"(GDT_TSS)
                      : "eax", "memory");
 }
 
@@ -159,4 +188,26 @@ void
 gdt_set_kernel_stack(unsigned int cpu, uint32_t esp0)
 {
     gdt_tss_table[cpu].esp0 = esp0;
+}
+
+void
+gdt_user_tls_load(const uint64_t desc[GDT_USER_TLS_SLOTS])
+{
+    uint64_t *slot = &gdt_tables[cpu_id()][GDT_USER_TLS >> 3];
+
+    slot[0] = desc[0];
+    slot[1] = desc[1];
+}
+
+bool
+gdt_user_desc_valid(uint64_t desc)
+{
+    unsigned int access = (desc >> 40) & 0xff, flags = (desc >> 52) & 0xf;
+
+    if (!(access & 0x80)) {
+        return true;                        /* not present: clears the slot */
+    }
+    return (access & 0x10) != 0             /* code or data, not system */
+           && ((access >> 5) & 3) == 3      /* DPL 3 */
+           && !(flags & 0x2);               /* not a 64-bit (L) segment */
 }

@@ -22,6 +22,7 @@
 #include <i386/multiboot.h>
 #include <i386/pit.h>
 #include <i386/serial.h>
+#include <kern/error.h>
 #include <kern/printf.h>
 #include <kern/shell.h>
 #include <machine/machine.h>
@@ -116,6 +117,50 @@ machine_report_modules(void)
         printf("boot: module %u 0x%08x-0x%08x \"%s\"\n", i, mods[i].mod_start,
                mods[i].mod_end, string != NULL ? string : "(no string)");
     }
+}
+
+/* The module table, or NULL when there is none the kernel can read. */
+static const struct multiboot_module *
+machine_modules(uint32_t *countp)
+{
+    const struct multiboot_info *mbi = boot_info;
+
+    if (!(mbi->flags & MULTIBOOT_INFO_MODS) || mbi->mods_count == 0
+        || !phys_in_directmap(mbi->mods_addr,
+                              mbi->mods_count * sizeof(struct multiboot_module))) {
+        return NULL;
+    }
+    *countp = mbi->mods_count;
+    return phystokv(mbi->mods_addr);
+}
+
+unsigned int
+machine_module_count(void)
+{
+    uint32_t count;
+
+    return machine_modules(&count) != NULL ? count : 0;
+}
+
+int
+machine_module_get(unsigned int index, const void **datap, size_t *sizep,
+                   const char **stringp)
+{
+    const struct multiboot_module *mods;
+    const char *string;
+    uint32_t count;
+
+    mods = machine_modules(&count);
+    if (mods == NULL || index >= count || mods[index].mod_end < mods[index].mod_start
+        || !phys_in_directmap(mods[index].mod_start,
+                              mods[index].mod_end - mods[index].mod_start)) {
+        return ERROR_NOENT;
+    }
+    string = boot_string(mods[index].string);
+    *datap = phystokv(mods[index].mod_start);
+    *sizep = mods[index].mod_end - mods[index].mod_start;
+    *stringp = string != NULL ? string : "";
+    return 0;
 }
 
 void

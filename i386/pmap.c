@@ -427,6 +427,24 @@ pmap_window_unmap(void *va)
     preempt_enable();
 }
 
+void
+pmap_page_zero(phys_addr_t pa)
+{
+    void *va;
+
+    assert(P2ALIGNED(pa, PAGE_SIZE));
+    if (pa < DIRECTMAP_SIZE) {
+        memset(phystokv(pa), 0, PAGE_SIZE);
+        return;
+    }
+    va = pmap_window_map(pa);
+    if (va == NULL) {
+        panic("pmap: no window left to zero page 0x%llx", (unsigned long long)pa);
+    }
+    memset(va, 0, PAGE_SIZE);
+    pmap_window_unmap(va);
+}
+
 /* ---------------------------------------------------------------- address spaces */
 
 struct pmap *

@@ -87,6 +87,14 @@ void *pmap_window_map(phys_addr_t pa);
 /* Unmap the window at va, the last one mapped, and re-enable preemption. */
 void pmap_window_unmap(void *va);
 
+/*
+ * Fill the physical page at pa (page-aligned) with zeros, through the
+ * direct map or a temporary window. Any thread context. Never fails:
+ * windows nest at most PMAP_WINDOWS_PER_CPU deep, and running out of
+ * them is a broken invariant (panic).
+ */
+void pmap_page_zero(phys_addr_t pa);
+
 /* Flush [start, end) from every online CPU's TLB (interrupts enabled). */
 void pmap_tlb_shootdown(uintptr_t start, uintptr_t end);
 

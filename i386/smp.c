@@ -19,6 +19,7 @@
 
 #include <i386/biosmem.h>
 #include <i386/cpu.h>
+#include <i386/fpu.h>
 #include <i386/gdt.h>
 #include <i386/intr.h>
 #include <i386/lapic.h>
@@ -223,6 +224,7 @@ smp_ap_main(unsigned int cpu)
     gdt_load(cpu);
     gdt_set_kernel_stack(cpu, (uint32_t)(uintptr_t)self->stack + KERNEL_STACK_SIZE);
     trap_load();
+    fpu_setup();
     lapic_setup(false);
     self->machine.apic_id = lapic_id();
     lapic_timer_start(CLOCK_HZ);

@@ -2,12 +2,13 @@
 /*
  * Trap dispatch.
  *
- * Exceptions in the kernel are fatal for now: the handler prints what
- * happened, the registers and a backtrace, then hands over to
- * panic_fatal(), which ends a running in-kernel test as a failure or halts
- * the machine. (User-mode exceptions will become signals to tasks when
- * tasks exist.) Hardware interrupts go to the handler registered for their
- * line and are acknowledged at the PIC afterwards.
+ * System calls and exceptions from user mode go to i386/trap_user.c.
+ * Exceptions in the kernel are fatal, apart from page faults the probes
+ * and user copies expect: the handler prints what happened, the
+ * registers and a backtrace, then hands over to panic_fatal(), which
+ * ends a running in-kernel test as a failure or halts the machine.
+ * Hardware interrupts go to the handler registered for their line and
+ * are acknowledged at the PIC afterwards.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +19,7 @@
 #include <i386/intr.h>
 #include <i386/lapic.h>
 #include <i386/trap.h>
+#include <i386/trap_user.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/percpu.h>
@@ -33,6 +35,7 @@ struct trap_gate {
 } __attribute__((packed));
 
 #define TRAP_GATE_INTR          0x8e        /* present, DPL 0, 32-bit interrupt gate */
+#define TRAP_GATE_INTR_USER     0xee        /* the same with DPL 3: int3, into, bound */
 #define TRAP_GATE_TASK          0x85        /* present, DPL 0, task gate */
 
 static struct trap_gate trap_idt[256] __attribute__((aligned(8)));
@@ -69,6 +72,10 @@ trap_setup(void)
         trap_idt[i].selector = GDT_KERNEL_CS;
         trap_idt[i].type = TRAP_GATE_INTR;
     }
+    /* As in GNU Mach, user code may raise only these with int n. */
+    trap_idt[TRAP_BREAKPOINT].type = TRAP_GATE_INTR_USER;
+    trap_idt[TRAP_OVERFLOW].type = TRAP_GATE_INTR_USER;
+    trap_idt[TRAP_BOUND].type = TRAP_GATE_INTR_USER;
     trap_idt[TRAP_DOUBLE_FAULT] = (struct trap_gate){
         .selector = GDT_DOUBLE_FAULT_TSS,
         .type = TRAP_GATE_TASK,
@@ -87,8 +94,6 @@ trap_double_fault(void)
     if (!gdt_double_fault_origin(&origin)) {
         panic("double fault from an unknown task");
     }
-    /* This task starts with CPU 0's %gs: take the faulting CPU's. */
-    __asm__ volatile("movl %0, %%gs" : : "r"(GDT_PERCPU(origin.cpu)) : "memory");
     t = percpu_self()->current;
     if (t != NULL && (thread_stack_guard_contains(t, cr2)
                       || thread_stack_guard_contains(t, origin.esp))) {
@@ -170,6 +175,13 @@ trap_fatal(struct trap_frame *f)
 void
 trap_dispatch(struct trap_frame *f)
 {
+    if (f->vector == TRAP_SYSCALL) {
+        trap_syscall(f);
+        return;
+    }
+    if (f->vector < TRAP_NR_EXCEPTIONS && (f->cs & 3) == 3 && trap_user(f)) {
+        return;
+    }
     if (f->vector == TRAP_PAGE_FAULT && percpu_self()->machine.onfault != 0) {
         struct percpu *self = percpu_self();
 
@@ -177,6 +189,12 @@ trap_dispatch(struct trap_frame *f)
         self->machine.fault_addr = cpu_get_cr2();
         f->eip = self->machine.onfault;
         self->machine.onfault = 0;
+        return;
+    }
+    if (f->vector == TRAP_PAGE_FAULT && trap_user_copy_fault(f)) {
+        return;
+    }
+    if (f->vector == TRAP_DEBUG && trap_user_syscall_step(f)) {
         return;
     }
     if (f->vector < TRAP_NR_EXCEPTIONS) {
@@ -199,6 +217,7 @@ trap_dispatch(struct trap_frame *f)
         }
         intr_eoi(irq);
         thread_intr_exit();
+        trap_user_intr_exit(f);
         return;
     }
     if (trap_handlers[f->vector] != NULL) {
@@ -208,4 +227,5 @@ trap_dispatch(struct trap_frame *f)
     }
     lapic_eoi();
     thread_intr_exit();
+    trap_user_intr_exit(f);
 }

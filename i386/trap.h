@@ -34,6 +34,7 @@
 #define TRAP_LAPIC_ERROR        0xfe
 #define TRAP_LAPIC_SPURIOUS     0xff
 #define TRAP_NR_VECTORS         256
+#define TRAP_SYSCALL            0x100       /* frame vector of a system call (no IDT vector) */
 
 #ifndef __ASSEMBLER__
 
@@ -83,6 +84,15 @@ void trap_double_fault(void) __attribute__((noreturn));
 
 /* Called from the entry stubs with the saved frame. */
 void trap_dispatch(struct trap_frame *frame);
+
+/* The target of the system-call gate (LDT_SYSCALL); never called from C. */
+void trap_syscall_entry(void);
+
+/*
+ * Restore the registers of frame and return through it (iret), to user
+ * mode when its CS says so. Interrupts off. Does not return.
+ */
+void trap_return_to(struct trap_frame *frame) __attribute__((noreturn));
 
 /*
  * Print the register dump and frame-pointer backtrace of a frame to the

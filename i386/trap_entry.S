@@ -1,45 +1,89 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Trap and interrupt entry stubs.
+ * Trap, interrupt and system-call entry stubs, and the one exit path.
  *
  * Each vector has a tiny stub that pushes a dummy error code when the CPU
  * does not push one, then the vector number, and jumps to trap_common,
  * which saves the remaining registers into a struct trap_frame, loads the
- * kernel data segments and calls trap_dispatch(frame). The stub addresses
- * are collected in trap_entry_table[] for trap_setup(). %gs is saved in
- * the frame but never restored from it: in the kernel it always holds the
- * per-CPU segment of the CPU running the code, and a thread preempted on
- * one CPU may return from the interrupt on another.
+ * kernel data segments and the per-CPU %gs and calls trap_dispatch(frame).
+ * The stub addresses are collected in trap_entry_table[] for trap_setup().
+ *
+ * %gs: every CPU resolves the selector GDT_PERCPU in its own GDT, so
+ * entry loads it whatever %gs held (a user value, or the kernel's), and
+ * the exit restores the saved one: a user %gs for a return to user mode,
+ * GDT_PERCPU for a return to the kernel, which is right on whatever CPU
+ * a thread preempted in an interrupt returns on.
+ *
+ * System calls come through the LDT call gate 0x07 (`lcall $7,$0`) at
+ * trap_syscall_entry. The CPU has switched to the TSS esp0 stack and
+ * pushed the user SS, ESP, CS and EIP, but no EFLAGS, and it cleared no
+ * flag: the first instruction saves EFLAGS, the next two give the kernel
+ * clean flags (NT set by user code would make our iret a task return; a
+ * user TF would single-step the kernel, see trap_dispatch), and the
+ * frame is shuffled into the order an interrupt leaves, with vector
+ * TRAP_SYSCALL. Interrupts stay enabled throughout: an interrupt taken
+ * in the middle saves and restores everything it touches on this stack.
  */
+#include <i386/gdt.h>
 #include <i386/trap.h>
-
-#define KERNEL_DS 0x10
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21)
 
+#define KERNEL_EFLAGS 0x202                 /* IF and the reserved bit 1 */
+
     .text
     .p2align 4
 trap_common:
+    cld
     pushl %ds
     pushl %es
     pushl %fs
     pushl %gs
     pushal
-    movl $KERNEL_DS, %eax
+    movl $GDT_KERNEL_DS, %eax
     movl %eax, %ds
     movl %eax, %es
-    movl %esp, %eax
-    pushl %eax
+    movl $GDT_PERCPU, %eax
+    movl %eax, %gs
+    pushl %esp
     call trap_dispatch
     addl $4, %esp
+    .globl trap_exit
+trap_exit:
     popal
-    addl $4, %esp                       /* %gs: keep this CPU's (see above) */
+    popl %gs
     popl %fs
     popl %es
     popl %ds
     addl $8, %esp                       /* vector and error code */
     iret
+
+/* void trap_return_to(struct trap_frame *frame): leave through frame. */
+    .globl trap_return_to
+trap_return_to:
+    movl 4(%esp), %esp
+    jmp trap_exit
+
+    .p2align 4
+    .globl trap_syscall_entry
+trap_syscall_entry:
+    pushfl                              /* 0 efl 4 eip 8 cs 12 esp 16 ss */
+    pushl $KERNEL_EFLAGS
+    popfl
+    pushl %eax
+    pushl %ecx                          /* 0 ecx 4 eax 8 efl 12 eip 16 cs */
+    movl 8(%esp), %eax
+    movl 12(%esp), %ecx
+    movl %ecx, 8(%esp)
+    movl 16(%esp), %ecx
+    movl %ecx, 12(%esp)
+    movl %eax, 16(%esp)
+    popl %ecx
+    popl %eax                           /* 0 eip 4 cs 8 efl 12 esp 16 ss */
+    pushl $0
+    pushl $TRAP_SYSCALL
+    jmp trap_common
 
     .altmacro
 .macro TRAP_STUB v

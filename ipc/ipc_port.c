@@ -60,9 +60,52 @@ ipc_port_create(struct ipc_space *receiver, mach_port_name_t name)
     port->sorights = 0;
     list_init(&port->holders);
     ipc_mqueue_init(&port->mqueue);
+    port->kotype = IPC_KOBJECT_NONE;
+    port->kobject = NULL;
     __atomic_fetch_add(&ipc_port_nr_ports, 1, __ATOMIC_RELAXED);
     __atomic_fetch_add(&ipc_port_nr_active, 1, __ATOMIC_RELAXED);
     return port;
+}
+
+struct ipc_port *
+ipc_port_create_kobject(enum ipc_kobject_type kotype, void *kobject)
+{
+    struct ipc_port *port;
+
+    assert(kotype != IPC_KOBJECT_NONE && kobject != NULL);
+    port = ipc_port_create(NULL, MACH_PORT_NULL);
+    if (port != NULL) {
+        port->kotype = kotype;
+        port->kobject = kobject;
+    }
+    return port;
+}
+
+void *
+ipc_port_kobject(struct ipc_port *port, enum ipc_kobject_type kotype, void (*ref)(void *obj))
+{
+    void *obj = NULL;
+
+    spinlock_lock(&port->lock);
+    if (port->active && port->kotype == kotype) {
+        obj = port->kobject;
+        if (ref != NULL) {
+            ref(obj);
+        }
+    }
+    spinlock_unlock(&port->lock);
+    return obj;
+}
+
+void
+ipc_port_kobject_destroy(struct ipc_port *port)
+{
+    assert(port->kotype != IPC_KOBJECT_NONE);
+    ipc_port_destroy(port);
+    spinlock_lock(&port->lock);
+    port->kobject = NULL;
+    spinlock_unlock(&port->lock);
+    ipc_port_unref(port);
 }
 
 void

@@ -34,6 +34,16 @@ struct ipc_mqueue {
     unsigned long nr_messages;
 };
 
+/* Kinds of kernel object a port stands for (IKOT_* in GNU Mach). */
+enum ipc_kobject_type {
+    IPC_KOBJECT_NONE,               /* an ordinary port, received by a space */
+    IPC_KOBJECT_TASK,
+    IPC_KOBJECT_THREAD,
+    IPC_KOBJECT_HOST,
+    IPC_KOBJECT_HOST_PRIV,
+    IPC_KOBJECT_DEVICE_MASTER,
+};
+
 struct ipc_port {
     struct spinlock lock;
     unsigned int refs;              /* atomic */
@@ -44,6 +54,8 @@ struct ipc_port {
     unsigned int sorights;          /* send-once rights */
     struct list holders;            /* entries with send or receive rights for it */
     struct ipc_mqueue mqueue;
+    enum ipc_kobject_type kotype;   /* IPC_KOBJECT_NONE unless the kernel receives */
+    void *kobject;                  /* the object, while the port is active */
 };
 
 struct ipc_pset {
@@ -66,6 +78,32 @@ void ipc_port_setup(void);
  * NULL when memory is out.
  */
 struct ipc_port *ipc_port_create(struct ipc_space *receiver, mach_port_name_t name);
+
+/*
+ * A new active port that stands for the kernel object kobject of kind
+ * kotype (not IPC_KOBJECT_NONE): the kernel holds its receive right (no
+ * space does: receiver NULL), and its one reference is the creator's.
+ * Spaces get send rights to it with ipc_right_insert() or
+ * ipc_right_copyout(). Returns NULL when memory is out.
+ */
+struct ipc_port *ipc_port_create_kobject(enum ipc_kobject_type kotype, void *kobject);
+
+/*
+ * The object port stands for if it is active and of kind kotype, else
+ * NULL. ref(obj), if not NULL, is called on the object under the port
+ * lock, so that the object cannot go away between the check and the
+ * reference (its owner kills the port with ipc_port_kobject_destroy()
+ * before it frees the object). Takes the port lock.
+ */
+void *ipc_port_kobject(struct ipc_port *port, enum ipc_kobject_type kotype,
+                       void (*ref)(void *obj));
+
+/*
+ * Kill the kernel-object port port (its object is going away): it turns
+ * inactive and forgets its object, send rights to it become dead names,
+ * and the creator's reference is dropped. Takes the port lock.
+ */
+void ipc_port_kobject_destroy(struct ipc_port *port);
 
 /* Take a reference on port. Lock-free; the caller holds a reference already. */
 void ipc_port_ref(struct ipc_port *port);

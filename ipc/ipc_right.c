@@ -435,13 +435,22 @@ ipc_right_copyout(struct ipc_space *space, struct ipc_port *port, mach_port_righ
 kern_return_t
 ipc_right_port(struct ipc_space *space, mach_port_name_t name, struct ipc_port **portp)
 {
-    struct ipc_entry *entry;
-    kern_return_t kr = ipc_right_lookup(space, name, &entry);
+    return ipc_right_port_of(space, name, MACH_PORT_TYPE_PORT_RIGHTS, portp);
+}
 
+kern_return_t
+ipc_right_port_of(struct ipc_space *space, mach_port_name_t name, mach_port_type_t types,
+                  struct ipc_port **portp)
+{
+    struct ipc_entry *entry;
+    kern_return_t kr;
+
+    assert((types & ~MACH_PORT_TYPE_PORT_RIGHTS) == 0);
+    kr = ipc_right_lookup(space, name, &entry);
     if (kr != KERN_SUCCESS) {
         return kr;
     }
-    if (entry->type & MACH_PORT_TYPE_PORT_RIGHTS) {
+    if (entry->type & types) {
         ipc_port_ref(entry->object);
         *portp = entry->object;
     } else {

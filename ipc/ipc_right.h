@@ -74,6 +74,15 @@ kern_return_t ipc_right_port(struct ipc_space *space, mach_port_name_t name,
                              struct ipc_port **portp);
 
 /*
+ * As ipc_right_port(), but name must hold one of the rights in types
+ * (MACH_PORT_TYPE_SEND, _RECEIVE, _SEND_ONCE bits), else
+ * KERN_INVALID_RIGHT: e.g. MACH_PORT_TYPE_SEND for what a message's
+ * COPY_SEND would take.
+ */
+kern_return_t ipc_right_port_of(struct ipc_space *space, mach_port_name_t name,
+                                mach_port_type_t types, struct ipc_port **portp);
+
+/*
  * mach_port_type: the MACH_PORT_TYPE_* bits of name in *typep. Returns
  * KERN_SUCCESS, KERN_INVALID_NAME or KERN_INVALID_TASK.
  */

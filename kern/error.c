@@ -24,6 +24,7 @@ static const struct error_info error_table[] = {
     [-ERROR_NOENT]  = { "not found",        KERN_INVALID_NAME },
     [-ERROR_TOOBIG] = { "too big",          KERN_INVALID_VALUE },
     [-ERROR_FAULT]  = { "bad address",      KERN_INVALID_ADDRESS },
+    [-ERROR_PROT]   = { "protection failure", KERN_PROTECTION_FAILURE },
 };
 
 _Static_assert(ARRAY_SIZE(error_table) == 1 - ERROR_MIN,

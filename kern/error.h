@@ -23,9 +23,10 @@
 #define ERROR_NOENT     (-5)    /* nothing by that name or at that index */
 #define ERROR_TOOBIG    (-6)    /* does not fit in the buffer or limit given */
 #define ERROR_FAULT     (-7)    /* an access to the address faulted */
+#define ERROR_PROT      (-8)    /* an access beyond a protection */
 
 /* Lowest code: every code lies in [ERROR_MIN, -1]. */
-#define ERROR_MIN       ERROR_FAULT
+#define ERROR_MIN       ERROR_PROT
 
 #ifndef __ASSEMBLER__
 
@@ -43,7 +44,8 @@ const char *error_str(int error);
  * ERROR_NOMEM -> KERN_RESOURCE_SHORTAGE, ERROR_INVAL -> KERN_INVALID_ARGUMENT,
  * ERROR_NOSPC -> KERN_NO_SPACE, ERROR_EXIST -> KERN_NAME_EXISTS,
  * ERROR_NOENT -> KERN_INVALID_NAME, ERROR_TOOBIG -> KERN_INVALID_VALUE,
- * ERROR_FAULT -> KERN_INVALID_ADDRESS, KERN_FAILURE for anything else. Calls whose Mach definition gives a
+ * ERROR_FAULT -> KERN_INVALID_ADDRESS,
+ * ERROR_PROT -> KERN_PROTECTION_FAILURE, KERN_FAILURE for anything else. Calls whose Mach definition gives a
  * code another meaning (vm_allocate at a fixed address in use returns
  * KERN_NO_SPACE, not KERN_NAME_EXISTS) test for it before converting.
  * Any context.

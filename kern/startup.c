@@ -26,8 +26,10 @@
 #include <ipc/ipc_entry.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_space.h>
+#include <kern/bootstrap.h>
 #include <kern/cmdline.h>
 #include <kern/console.h>
+#include <kern/host.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
 #include <kern/panic.h>
@@ -36,6 +38,7 @@
 #include <kern/shell.h>
 #include <kern/startup.h>
 #include <kern/string.h>
+#include <kern/task.h>
 #include <kern/thread.h>
 #include <machine/cpu.h>
 #include <machine/machine.h>
@@ -44,7 +47,9 @@
 #include <machine/pmem.h>
 #include <machine/smp.h>
 #include <vm/vm_kmem.h>
+#include <vm/vm_object.h>
 #include <vm/vm_page.h>
+#include <vm/vm_user.h>
 
 #ifdef CONFIG_PAE
 #define STARTUP_PAGING "PAE"
@@ -234,11 +239,32 @@ startup(const struct startup_info *info)
     ipc_space_setup();
 
     /*
-     * 10. The kernel is up: the tests named by `test=` (which end the
+     * 10. User memory and tasks: VM objects and user maps are kmem caches
+     * over vm_page; the host and device ports are kernel-object ports,
+     * so IPC comes first; tasks hold a map and an IPC space.
+     */
+    vm_object_setup();
+    vm_user_setup();
+    host_setup();
+    task_setup();
+
+    /*
+     * 11. The boot tasks, from the boot loader's modules: needs tasks,
+     * the host ports and threads (their first threads). With
+     * `user-test`, wait for them all to end before the tests.
+     */
+    bootstrap_run();
+    bootstrap_user_test_wait();
+
+    /*
+     * 12. The kernel is up: the tests named by `test=` (which end the
      * machine), or the shell.
      */
     printf("boot: report done\n");
     ktest_run();
+    if (cmdline_has("user-test")) {
+        machine_exit_qemu(true);        /* the boot tasks' verdict is the runner's */
+    }
     shell_run();
 }
 

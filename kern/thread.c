@@ -46,6 +46,7 @@
 #include <kern/shell.h>
 #include <kern/spinlock.h>
 #include <kern/string.h>
+#include <kern/task.h>
 #include <kern/thread.h>
 #include <machine/cpu.h>
 #include <machine/param.h>
@@ -68,6 +69,14 @@ static volatile bool thread_active;
 static unsigned int thread_nr;          /* allocated threads, boot contexts excluded */
 
 /* Dead threads waiting for the reaper, linked by node. */
+/*
+ * Interruptible sleeps: protects every thread's intr_wq, and is taken
+ * before the lock of a queue made by waitq_init_intr() (sleep, wakeup,
+ * interrupt), so that an interrupter never locks a queue that a wakeup
+ * has already released to its owner.
+ */
+static struct spinlock thread_intr_lock = SPINLOCK_INITIALIZER;
+
 static struct spinlock thread_reap_lock;
 static struct list thread_reap_list;
 static struct waitq thread_reap_waitq;
@@ -284,9 +293,14 @@ thread_schedule(void)
     next->on_cpu = true;
     next->state = THREAD_RUNNING;
     next->cpu = self->id;
+    if (next->last_cpu != self->id) {
+        next->nr_migrations += next->last_cpu != THREAD_ANY_CPU;
+        next->last_cpu = self->id;
+    }
     next->slice = THREAD_SLICE_TICKS;
     self->current = next;
     pmap_activate(next->pmap != NULL ? next->pmap : pmap_kernel());
+    pcb_switch(prev, next);
     prev = thread_switch_context(prev, next);
     thread_switch_finish(prev);
 }
@@ -378,10 +392,14 @@ thread_alloc(const char *name, void (*fn)(void *arg), void *arg, unsigned int bo
     t->fn = fn;
     t->arg = arg;
     t->bound_cpu = bound_cpu;
+    t->last_cpu = THREAD_ANY_CPU;
     t->slice = THREAD_SLICE_TICKS;
 
-    /* Registers popped by thread_switch_context, then its return address. */
-    sp = (uint32_t *)((char *)t->stack + KERNEL_STACK_SIZE);
+    /*
+     * Registers popped by thread_switch_context, then its return
+     * address, below the room kept for the user frame (i386/pcb.h).
+     */
+    sp = (uint32_t *)((char *)t->stack + KERNEL_STACK_SIZE - PCB_STACK_RESERVE);
     *--sp = 0;                                  /* fake caller of thread_start */
     *--sp = (uint32_t)(uintptr_t)thread_start;
     for (int i = 0; i < 4; i++) {
@@ -416,6 +434,9 @@ thread_create(const char *name, void (*fn)(void *arg), void *arg, unsigned int c
 void
 thread_exit(void)
 {
+    if (thread_self()->task != NULL) {
+        task_thread_leave();
+    }
     cpu_intr_disable();
     if (percpu_self()->preempt_count != 0) {
         panic("thread: '%s' exits with preemption disabled", thread_self()->name);
@@ -443,6 +464,88 @@ waitq_init(struct waitq *wq)
 {
     spinlock_init(&wq->lock);
     list_init(&wq->threads);
+    wq->intr = false;
+}
+
+void
+waitq_init_intr(struct waitq *wq)
+{
+    waitq_init(wq);
+    wq->intr = true;
+}
+
+int
+waitq_sleep_intr(struct waitq *wq, struct spinlock *lock)
+{
+    struct thread *self = thread_self();
+    uint32_t flags = cpu_intr_save();
+
+    assert(wq->intr);
+    spinlock_lock(&thread_intr_lock);
+    if (__atomic_load_n(&self->ast, __ATOMIC_ACQUIRE) != 0) {
+        spinlock_unlock(&thread_intr_lock);
+        cpu_intr_restore(flags);
+        return THREAD_INTERRUPTED;
+    }
+    spinlock_lock(&wq->lock);
+    self->state = THREAD_SLEEPING;
+    self->interrupted = false;
+    self->intr_wq = wq;
+    list_insert_tail(&wq->threads, &self->node);
+    spinlock_unlock(&wq->lock);
+    spinlock_unlock(&thread_intr_lock);
+    if (lock != NULL) {
+        spinlock_unlock(lock);
+    }
+    if (percpu_self()->preempt_count != 0) {
+        panic("thread: '%s' sleeps with preemption disabled", self->name);
+    }
+    thread_schedule();
+    cpu_intr_restore(flags);
+    if (lock != NULL) {
+        spinlock_lock(lock);
+    }
+    return self->interrupted ? THREAD_INTERRUPTED : 0;
+}
+
+void
+thread_interrupt(struct thread *t)
+{
+    uint32_t flags = spinlock_lock_intr_save(&thread_intr_lock);
+    struct waitq *wq = t->intr_wq;
+
+    if (wq != NULL) {
+        spinlock_lock(&wq->lock);
+        assert(t->state == THREAD_SLEEPING);
+        list_remove(&t->node);
+        t->intr_wq = NULL;
+        t->interrupted = true;
+        thread_enqueue(t, t->bound_cpu != THREAD_ANY_CPU ? t->bound_cpu
+                                                        : thread_runq_pick_least());
+        spinlock_unlock(&wq->lock);
+    }
+    spinlock_unlock_intr_restore(&thread_intr_lock, flags);
+}
+
+void
+thread_ast_post(struct thread *t, unsigned int bits)
+{
+    uint32_t flags;
+
+    __atomic_fetch_or(&t->ast, bits, __ATOMIC_RELEASE);
+    thread_interrupt(t);
+    flags = cpu_intr_save();
+    /* A hint: if t moved meanwhile, it passes a return path anyway. */
+    if (t->state == THREAD_RUNNING && t->cpu != cpu_id()) {
+        smp_wakeup(t->cpu);
+    }
+    cpu_intr_restore(flags);
+}
+
+void
+thread_ast_clear(unsigned int bits)
+{
+    __atomic_fetch_and(&thread_self()->ast, ~bits, __ATOMIC_RELEASE);
 }
 
 void
@@ -474,12 +577,17 @@ static unsigned int
 waitq_wakeup(struct waitq *wq, bool all)
 {
     unsigned int n = 0;
-    uint32_t flags = spinlock_lock_intr_save(&wq->lock);
+    uint32_t flags = cpu_intr_save();
 
+    if (wq->intr) {
+        spinlock_lock(&thread_intr_lock);
+    }
+    spinlock_lock(&wq->lock);
     while (!list_empty(&wq->threads)) {
         struct thread *t = list_entry(list_first(&wq->threads), struct thread, node);
 
         list_remove(&t->node);
+        t->intr_wq = NULL;
         /* Wake on its last CPU unless another is less loaded. */
         thread_enqueue(t, t->bound_cpu != THREAD_ANY_CPU ? t->bound_cpu
                                                         : thread_runq_pick_least());
@@ -488,7 +596,11 @@ waitq_wakeup(struct waitq *wq, bool all)
             break;
         }
     }
-    spinlock_unlock_intr_restore(&wq->lock, flags);
+    spinlock_unlock(&wq->lock);
+    if (wq->intr) {
+        spinlock_unlock(&thread_intr_lock);
+    }
+    cpu_intr_restore(flags);
     return n;
 }
 
@@ -535,6 +647,7 @@ thread_boot_adopt(struct thread *t, const char *name)
     t->on_cpu = true;
     t->cpu = self->id;
     t->bound_cpu = self->id;
+    t->last_cpu = self->id;
     t->slice = THREAD_SLICE_TICKS;
     self->current = t;
 }
@@ -596,16 +709,22 @@ thread_shell_threads(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    printf("cpu current          ready\n");
+    printf("cpu current          task             ready\n");
     for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
         const struct percpu *pc = &percpu_table[cpu];
 
         if (pc->online) {
-            printf("%3u %-16s %5u\n", cpu,
-                   pc->current != NULL ? pc->current->name : "-",
-                   thread_runqs[cpu].nr_ready);
+            const struct thread *t = pc->current;
+
+            /* A snapshot, racy like the name: the thread may leave meanwhile. */
+            struct task *task = (t != NULL) ? __atomic_load_n(&t->task, __ATOMIC_RELAXED)
+                                            : NULL;
+
+            printf("%3u %-16s %-16s %5u\n", cpu, t != NULL ? t->name : "-",
+                   task != NULL ? task->name : "-", thread_runqs[cpu].nr_ready);
         }
     }
+    task_info_threads();
 }
 
 SHELL_CMD_DEFINE(threads, "", "running thread and run-queue length per CPU",

@@ -16,8 +16,12 @@
 
 #include <kern/list.h>
 #include <kern/spinlock.h>
+#include <machine/pcb.h>
 
+struct ipc_port;
 struct pmap;
+struct task;
+struct waitq;
 
 #define THREAD_NAME_SIZE        24
 #define THREAD_SLICE_TICKS      5           /* 50 ms at 100 Hz */
@@ -37,13 +41,29 @@ struct thread {
     unsigned int cpu;               /* CPU whose run queue holds it / ran it */
     unsigned int bound_cpu;         /* THREAD_ANY_CPU or a fixed CPU */
     unsigned int slice;             /* ticks left */
+    unsigned int last_cpu;          /* CPU it last ran on (THREAD_ANY_CPU: none yet) */
+    unsigned int nr_migrations;     /* runs on another CPU than the run before */
     struct list node;               /* run queue or wait queue */
     void *stack;                    /* NULL for boot contexts; guard page below */
     struct pmap *pmap;              /* address space; NULL: the kernel's */
     void (*fn)(void *arg);
     void *arg;
     char name[THREAD_NAME_SIZE];
+    struct task *task;              /* NULL: a kernel thread (kern/task.h) */
+    struct list task_node;          /* in task->threads */
+    struct ipc_port *kport;         /* the thread's kernel port, while in a task */
+    unsigned int ast;               /* THREAD_AST_* bits pending, atomic */
+    struct waitq *intr_wq;          /* interruptible sleep: its queue (thread_intr_lock) */
+    bool interrupted;               /* the sleep was ended by thread_interrupt() */
+    struct pcb pcb;                 /* user-mode machine state */
 };
+
+/*
+ * Work pending for a thread on its way back to user mode (an AST):
+ * thread_ast_check() (kern/task.h) handles it.
+ */
+#define THREAD_AST_TERMINATE    0x1     /* its task is being terminated */
+#define THREAD_AST_SUSPEND      0x2     /* its task was suspended */
 
 /*
  * Make pmap (NULL: the kernel's, no user mappings) the calling thread's
@@ -63,9 +83,10 @@ bool thread_stack_guard_contains(const struct thread *t, uintptr_t addr);
 struct waitq {
     struct spinlock lock;
     struct list threads;
+    bool intr;                      /* sleeps on it may be interrupted */
 };
 
-#define WAITQ_INITIALIZER(wq) { SPINLOCK_INITIALIZER, LIST_INITIALIZER((wq).threads) }
+#define WAITQ_INITIALIZER(wq) { SPINLOCK_INITIALIZER, LIST_INITIALIZER((wq).threads), false }
 
 /*
  * Start the scheduler: the calling boot context becomes the thread
@@ -117,6 +138,45 @@ void thread_tick(void);
 void thread_intr_exit(void);
 
 void waitq_init(struct waitq *wq);
+
+/*
+ * Initialize a queue whose sleepers sleep with waitq_sleep_intr() only.
+ * Its wakeups take the global lock that thread_interrupt() takes, so
+ * once a wakeup of every sleeper returned, no interrupt can still reach
+ * the queue and its owner may free it.
+ */
+void waitq_init_intr(struct waitq *wq);
+
+/*
+ * As waitq_sleep(), on a queue made by waitq_init_intr(), but the sleep
+ * ends early when thread_interrupt() is called for the caller, or does
+ * not begin when the caller has an AST pending (THREAD_AST_*). Returns
+ * 0 when woken by a wakeup, THREAD_INTERRUPTED otherwise; lock is held
+ * again either way. The caller goes back to user mode (or checks its
+ * ASTs) instead of sleeping again when interrupted.
+ */
+#define THREAD_INTERRUPTED      1
+int waitq_sleep_intr(struct waitq *wq, struct spinlock *lock);
+
+/*
+ * End t's interruptible sleep, if it is in one: t leaves its queue and
+ * is made ready, and its waitq_sleep_intr() returns THREAD_INTERRUPTED.
+ * Takes the global interrupt lock, the queue's lock and a run-queue
+ * lock, in that order (callers may hold locks taken before a queue's
+ * lock, such as the lock passed to waitq_sleep_intr()). Any thread context.
+ */
+void thread_interrupt(struct thread *t);
+
+/*
+ * Post AST bits to t: set them, end its interruptible sleep, and if it
+ * runs on another CPU, send that CPU an interrupt so that it passes its
+ * return-to-user path (thread_ast_check()) soon. Locking as
+ * thread_interrupt().
+ */
+void thread_ast_post(struct thread *t, unsigned int bits);
+
+/* Clear AST bits of the calling thread. Lock-free. */
+void thread_ast_clear(unsigned int bits);
 
 /*
  * Sleep on wq until woken. If lock is not NULL, it is released after the

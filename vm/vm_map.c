@@ -277,6 +277,7 @@ vm_map_init(struct vm_map *map, uintptr_t start, uintptr_t end)
 
     spinlock_init(&map->lock);
     map->lock_flags = 0;
+    map->external_held = NULL;
     rbtree_init(&map->tree, vm_map_entry_update);
     list_init(&map->head.list_node);
     map->head.start = start;
@@ -285,6 +286,8 @@ vm_map_init(struct vm_map *map, uintptr_t start, uintptr_t end)
     map->head.object = NULL;
     map->head.offset = 0;
     map->head.protection = VM_MAP_PROT_NONE;
+    map->head.max_protection = VM_MAP_PROT_NONE;
+    map->head.inheritance = VM_MAP_INHERIT_NONE;
     rbtree_lookup_slot(&map->tree, start, vm_map_entry_cmp, slot);
     rbtree_insert_slot(&map->tree, slot, &map->head.tree_node);
     map->start = start;
@@ -294,20 +297,57 @@ vm_map_init(struct vm_map *map, uintptr_t start, uintptr_t end)
     return 0;
 }
 
+void
+vm_map_lock_external(struct vm_map *map, bool (*held)(const struct vm_map *map))
+{
+    assert(held != NULL);
+    map->external_held = held;
+}
+
 /*
  * The external locking rule (vm_map.h): a change or lookup without the
  * map's lock races with others on the tree and its gap augmentation, and
- * corrupts them silently. Checked with lock debugging.
+ * corrupts them silently. Checked with lock debugging; a map locked by
+ * its owner's lock instead (user maps, a mutex) is asked through the
+ * owner's check.
  */
 static inline void
 vm_map_assert_locked(const struct vm_map *map)
 {
-    spinlock_assert_held(&map->lock);
+    if (map->external_held != NULL) {
+        assert(map->external_held(map));
+    } else {
+        spinlock_assert_held(&map->lock);
+    }
+}
+
+/* True when prot and max_prot are protections, prot within max_prot, and inherit valid. */
+static inline bool
+vm_map_attr_valid(unsigned int prot, unsigned int max_prot, unsigned int inherit)
+{
+    return (max_prot & ~VM_MAP_PROT_ALL) == 0 && (prot & ~max_prot) == 0
+           && inherit <= VM_MAP_INHERIT_NONE;
 }
 
 int
 vm_map_enter(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
              uintptr_t align, unsigned int prot, unsigned int flags)
+{
+    struct vm_map_attr attr = {
+        .prot = prot,
+        .max_prot = VM_MAP_PROT_ALL,
+        .inherit = VM_MAP_INHERIT_COPY,
+        .object = NULL,
+        .offset = 0,
+    };
+
+    return vm_map_enter_attr(map, addrp, size, align, &attr, flags);
+}
+
+int
+vm_map_enter_attr(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
+                  uintptr_t align, const struct vm_map_attr *attr,
+                  unsigned int flags)
 {
     struct vm_map_entry *prev, *entry;
     uintptr_t addr;
@@ -318,7 +358,7 @@ vm_map_enter(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
     if (error != 0) {
         return error;
     }
-    if ((prot & ~VM_MAP_PROT_ALL) != 0) {
+    if (!vm_map_attr_valid(attr->prot, attr->max_prot, attr->inherit)) {
         return ERROR_INVAL;
     }
 
@@ -347,9 +387,11 @@ vm_map_enter(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
     }
     entry->start = addr;
     entry->end = addr + size;
-    entry->object = NULL;
-    entry->offset = 0;
-    entry->protection = prot;
+    entry->object = attr->object;
+    entry->offset = attr->offset;
+    entry->protection = (uint8_t)attr->prot;
+    entry->max_protection = (uint8_t)attr->max_prot;
+    entry->inheritance = (uint8_t)attr->inherit;
     vm_map_entry_link(map, prev, entry, prev->end + prev->gap);
     map->mapped += size;
     *addrp = addr;
@@ -373,10 +415,50 @@ vm_map_entry_split(struct vm_map *map, struct vm_map_entry *entry,
     tail->object = entry->object;
     tail->offset = entry->offset + (end - entry->start);
     tail->protection = entry->protection;
+    tail->max_protection = entry->max_protection;
+    tail->inheritance = entry->inheritance;
     limit = entry->end + entry->gap;
     entry->end = start;
     vm_map_entry_link(map, entry, tail, limit);
     map->mapped -= end - start;
+    return 0;
+}
+
+int
+vm_map_clip(struct vm_map *map, uintptr_t addr)
+{
+    struct vm_map_entry *entry;
+    int error;
+
+    if (!P2ALIGNED(addr, PAGE_SIZE)) {
+        return ERROR_INVAL;
+    }
+    if (addr <= map->start || addr >= map->end) {
+        return 0;
+    }
+    entry = vm_map_entry_lookup_prev(map, addr);
+    if (entry == &map->head || entry->start == addr || entry->end <= addr) {
+        return 0;
+    }
+    /* A split with nothing cut out: the tail starts where the front ends. */
+    error = vm_map_entry_split(map, entry, addr, addr);
+    return (error == 0) ? 1 : error;
+}
+
+int
+vm_map_entry_attr_set(struct vm_map *map, const struct vm_map_entry *entry,
+                      unsigned int prot, unsigned int max_prot, unsigned int inherit)
+{
+    struct vm_map_entry *e = (struct vm_map_entry *)entry;
+
+    (void)map;
+    assert(entry != &map->head);
+    if (!vm_map_attr_valid(prot, max_prot, inherit)) {
+        return ERROR_INVAL;
+    }
+    e->protection = (uint8_t)prot;
+    e->max_protection = (uint8_t)max_prot;
+    e->inheritance = (uint8_t)inherit;
     return 0;
 }
 
@@ -448,6 +530,21 @@ vm_map_lookup(const struct vm_map *map, uintptr_t addr)
 }
 
 const struct vm_map_entry *
+vm_map_lookup_from(const struct vm_map *map, uintptr_t addr)
+{
+    const struct vm_map_entry *entry;
+
+    if (addr < map->start) {
+        return vm_map_first(map);
+    }
+    entry = vm_map_entry_lookup_prev(map, addr);
+    if (entry != &map->head && entry->end > addr) {
+        return entry;
+    }
+    return vm_map_entry_next(map, entry);
+}
+
+const struct vm_map_entry *
 vm_map_first(const struct vm_map *map)
 {
     return vm_map_entry_next(map, &map->head);
@@ -499,6 +596,10 @@ vm_map_check(const struct vm_map *map)
             }
             if (entry->start < vm_map_entry_prev(entry)->end) {
                 return "entries overlap or are out of order";
+            }
+            if (!vm_map_attr_valid(entry->protection, entry->max_protection,
+                                   entry->inheritance)) {
+                return "an entry's protection exceeds its maximum, or its inheritance is bad";
             }
             nr_entries++;
             mapped += entry->end - entry->start;

@@ -25,6 +25,9 @@
  * (look up, then remove; find, then enter) atomically and keep the
  * entries they looked up. The lock is a spinlock taken with interrupts
  * disabled: nothing here sleeps, and vm_map may be used from any context.
+ * User address maps (vm/vm_user.h) hold a sleeping lock of their own
+ * around these calls instead, never take this one, and say so with
+ * vm_map_lock_external().
  * Entries come from a kmem cache, allocated while the lock is held: kmem
  * caches take their slabs straight from vm_page and never enter a map.
  * kmem as a whole is not below vm_map, though: kmem_alloc() of more than
@@ -58,6 +61,25 @@
 #define VM_MAP_PROT_RW          (VM_MAP_PROT_READ | VM_MAP_PROT_WRITE)
 #define VM_MAP_PROT_ALL         (VM_MAP_PROT_RW | VM_MAP_PROT_EXECUTE)
 
+/* Inheritance of an entry by a child task; the values of Mach's VM_INHERIT_*. */
+#define VM_MAP_INHERIT_SHARE    0
+#define VM_MAP_INHERIT_COPY     1
+#define VM_MAP_INHERIT_NONE     2
+
+/*
+ * Attributes of a new entry (vm_map_enter_attr()). prot must be a subset
+ * of max_prot. vm_map stores object and offset and never looks at them:
+ * references to the object are the caller's business (see
+ * vm_map_clip()).
+ */
+struct vm_map_attr {
+    unsigned int prot;          /* VM_MAP_PROT_* */
+    unsigned int max_prot;      /* VM_MAP_PROT_* */
+    unsigned int inherit;       /* VM_MAP_INHERIT_* */
+    struct vm_object *object;
+    uint64_t offset;            /* of the entry's start in object */
+};
+
 /* Flags of vm_map_enter(): exactly one of the two. */
 #define VM_MAP_FIXED            0x1     /* at *addrp exactly */
 #define VM_MAP_ANYWHERE         0x2     /* at the lowest free address that fits */
@@ -65,8 +87,10 @@
 /*
  * Public fields of an entry (struct vm_map_entry in vm/vm_map_i.h), to be
  * read with the map locked, never written: start, end, protection,
- * object (NULL until vm_object exists) and offset (of start in object;
- * vm_map_remove() keeps it right when it cuts the front of an entry).
+ * max_protection, inheritance, object and offset (of start in object;
+ * vm_map_remove() and vm_map_clip() keep it right when they cut an
+ * entry). vm_map_enter() makes entries with max_protection ALL,
+ * inheritance COPY and no object.
  */
 
 /* Counters of a map, from vm_map_stats_get(). */
@@ -89,6 +113,13 @@ typedef void (*vm_map_print_fn)(const char *line);
  * published. Returns 0, or ERROR_INVAL (map untouched) for a bad range.
  */
 int vm_map_init(struct vm_map *map, uintptr_t start, uintptr_t end);
+
+/*
+ * Declare that map's owner locks it with a lock of its own instead of
+ * vm_map_lock(); held(map) says whether the calling thread holds that
+ * lock, for the lock assertions. Call before the map is published.
+ */
+void vm_map_lock_external(struct vm_map *map, bool (*held)(const struct vm_map *map));
 
 /* Lock map (spinlock, interrupts disabled until vm_map_unlock()). */
 static inline void
@@ -120,6 +151,38 @@ int vm_map_enter(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
                  uintptr_t align, unsigned int prot, unsigned int flags);
 
 /*
+ * vm_map_enter() with every attribute of the entry given: attr->prot and
+ * attr->max_prot (VM_MAP_PROT_* bits, prot a subset of max_prot),
+ * attr->inherit (VM_MAP_INHERIT_*), attr->object and attr->offset. Same
+ * locking, results and errors as vm_map_enter(); ERROR_INVAL also for
+ * bad attributes.
+ */
+int vm_map_enter_attr(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
+                      uintptr_t align, const struct vm_map_attr *attr,
+                      unsigned int flags);
+
+/*
+ * Make addr (a multiple of PAGE_SIZE) a boundary between entries: an
+ * entry that contains addr but does not start there is split in two at
+ * addr, both halves with the same attributes and object (the back half's
+ * offset moved on by the front half's size). A caller that counts
+ * references to objects per entry takes one more when this returns 1.
+ * Map locked. Returns 1 (split), 0 (addr was already a boundary or
+ * unmapped), ERROR_INVAL (addr not aligned) or ERROR_NOMEM (no
+ * memory for an entry; map unchanged).
+ */
+int vm_map_clip(struct vm_map *map, uintptr_t addr);
+
+/*
+ * Set the protections and inheritance of entry (an entry of map, from a
+ * lookup or a walk): prot a subset of max_prot. Map locked. Returns 0 or
+ * ERROR_INVAL (bad values; entry unchanged).
+ */
+int vm_map_entry_attr_set(struct vm_map *map, const struct vm_map_entry *entry,
+                          unsigned int prot, unsigned int max_prot,
+                          unsigned int inherit);
+
+/*
  * Unmap every page of [start, end) (multiples of PAGE_SIZE, start < end,
  * inside the map): entries inside go, entries across a boundary are cut,
  * an entry containing the whole range with pages on both sides is split
@@ -140,6 +203,12 @@ int vm_map_find_free(struct vm_map *map, uintptr_t size, uintptr_t align,
 
 /* Entry containing addr, NULL if addr is not mapped. Map locked. */
 const struct vm_map_entry *vm_map_lookup(const struct vm_map *map, uintptr_t addr);
+
+/*
+ * Entry containing addr or, if addr is unmapped, the first entry above
+ * it; NULL when there is none. Map locked.
+ */
+const struct vm_map_entry *vm_map_lookup_from(const struct vm_map *map, uintptr_t addr);
 
 /* First entry (lowest addresses), NULL if the map is empty. Map locked. */
 const struct vm_map_entry *vm_map_first(const struct vm_map *map);

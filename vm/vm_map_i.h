@@ -7,11 +7,14 @@
 #ifndef VM_VM_MAP_I_H
 #define VM_VM_MAP_I_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <kern/list.h>
 #include <kern/rbtree.h>
 #include <kern/spinlock.h>
+
+struct vm_object;
 
 /*
  * One mapped range [start, end). Entries of a map are linked twice, in
@@ -27,9 +30,11 @@ struct vm_map_entry {
     uintptr_t end;
     uintptr_t gap;
     uintptr_t max_gap;
-    void *object;               /* placeholder for vm_object: NULL for now */
+    struct vm_object *object;   /* what is mapped, or NULL (vm_map never looks inside) */
     uint64_t offset;            /* offset of start in object */
-    unsigned int protection;    /* VM_MAP_PROT_* */
+    uint8_t protection;         /* VM_MAP_PROT_*: current */
+    uint8_t max_protection;     /* VM_MAP_PROT_*: protection may not rise above it */
+    uint8_t inheritance;        /* VM_MAP_INHERIT_* */
 };
 
 /*
@@ -38,10 +43,13 @@ struct vm_map_entry {
  * is the free space before the first real entry, so every free range is
  * the gap of exactly one entry. lock_flags holds the interrupt state
  * saved by vm_map_lock(), written only by the lock's holder.
+ * external_held is set for maps their owner locks with a lock of its
+ * own (vm_map_lock_external()).
  */
 struct vm_map {
     struct spinlock lock;
     uint32_t lock_flags;
+    bool (*external_held)(const struct vm_map *map);   /* owner's lock check, or NULL */
     struct rbtree tree;
     struct vm_map_entry head;
     uintptr_t start;

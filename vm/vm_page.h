@@ -97,14 +97,16 @@
  * with or without PAE), so 6 bytes of the 32 are free: one more
  * uint32_t fits (at offset 28, after 2 bytes of padding) and fills the
  * descriptor; anything larger would make it 64 bytes and double the
- * descriptors' memory. index here is the page's number in its segment
- * (vm_page's own); a field for an owner's page index needs another name.
+ * descriptors' memory. owner_index takes that room: index is the page's
+ * number in its segment (vm_page's own), owner_index the owner's.
  *
- * While a page is allocated its owner may use node and priv freely (kmem
- * keeps its slab in priv). priv is NULL in every page vm_page hands out,
- * because owners reset it to NULL before freeing (vm_page_setup() starts
- * with NULL everywhere). The other fields belong to vm_page: read them,
- * never write them.
+ * While a page is allocated its owner may use node, priv and owner_index
+ * freely (kmem keeps its slab in priv; a VM object keeps itself in priv
+ * and the page's offset in pages in owner_index). priv is NULL in every
+ * page vm_page hands out, because owners reset it to NULL before freeing
+ * (vm_page_setup() starts with NULL everywhere); owner_index has no value
+ * until its owner sets one. The other fields belong to vm_page: read
+ * them, never write them.
  */
 struct vm_page {
     struct list node;           /* pool; the owner's when allocated */
@@ -113,6 +115,7 @@ struct vm_page {
     uint32_t index;             /* page number in its segment, from the base */
     uint8_t seg_index;          /* VM_PAGE_SEG_* */
     uint8_t type;               /* VM_PAGE_* type */
+    uint32_t owner_index;       /* the owner's (VM object: offset in pages) */
 } __aligned(8 * sizeof(void *));
 
 /* Counters of one segment, as returned by vm_page_seg_stats_get(). */

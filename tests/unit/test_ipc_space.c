@@ -7,7 +7,8 @@
  * names from 1, specific names, send rights joining a receive right,
  * one name per port, user references and their limits, port death
  * turning send rights into dead names, rename, the name listing, and a
- * space's destruction releasing everything. Then long random sequences
+ * space's destruction releasing everything, kernel-object ports. Then
+ * long random sequences
  * over three spaces, compared operation by operation and state by state
  * with the reference model of tests/unit/ipc_model.h. Then exhaustion
  * (a page-limited backend: KERN_RESOURCE_SHORTAGE and nothing changed),
@@ -249,6 +250,64 @@ test_rename_and_names(void)
     ipc_port_unref(port);
 }
 
+static unsigned int kobject_refs;
+
+static void
+kobject_ref(void *obj)
+{
+    (void)obj;
+    kobject_refs++;
+}
+
+/*
+ * Kernel-object ports: no receiving space, send rights in spaces like
+ * any port, the object found by kind only while the port lives; killing
+ * the port turns the rights into dead names and frees it with the last.
+ */
+static void
+test_kobject(void)
+{
+    unsigned long base = pages_after_purge();
+    static int object, other;
+    struct ipc_port *port, *other_port, *found;
+    struct ipc_space *a;
+    mach_port_name_t n = 0, n2 = 0;
+
+    ipc_space_create(&a);
+    port = ipc_port_create_kobject(IPC_KOBJECT_TASK, &object);
+    other_port = ipc_port_create_kobject(IPC_KOBJECT_HOST, &other);
+    tap_check(port != NULL && port->active && port->receiver == NULL
+              && port->kotype == IPC_KOBJECT_TASK && port->kobject == &object,
+              "kobject port: active, no receiver, kind and object set");
+    tap_check(ipc_port_kobject(port, IPC_KOBJECT_TASK, kobject_ref) == &object
+              && kobject_refs == 1
+              && ipc_port_kobject(port, IPC_KOBJECT_THREAD, kobject_ref) == NULL
+              && kobject_refs == 1,
+              "ipc_port_kobject: the object for its kind only, referenced under the lock");
+    tap_check(ipc_right_insert(a, 1, other_port, MACH_PORT_RIGHT_SEND) == KERN_SUCCESS
+              && ipc_right_copyout(a, port, MACH_PORT_RIGHT_SEND, &n) == KERN_SUCCESS
+              && n == 2
+              && ipc_right_copyout(a, port, MACH_PORT_RIGHT_SEND, &n2) == KERN_SUCCESS
+              && n2 == 2 && refs_of(a, 2, MACH_PORT_RIGHT_SEND) == 2,
+              "send rights to it: copyout reuses the name with one more uref");
+    tap_check(ipc_right_port_of(a, 2, MACH_PORT_TYPE_SEND, &found) == KERN_SUCCESS
+              && found == port,
+              "ipc_right_port_of: the port behind a send right");
+    ipc_port_unref(found);
+    tap_check(ipc_right_port_of(a, 2, MACH_PORT_TYPE_RECEIVE, &found) == KERN_INVALID_RIGHT
+              && ipc_right_port_of(a, 3, MACH_PORT_TYPE_SEND, &found) == KERN_INVALID_NAME,
+              "ipc_right_port_of: another right is KERN_INVALID_RIGHT, no name KERN_INVALID_NAME");
+    ipc_port_kobject_destroy(port);
+    tap_check(type_of(a, 2) == MACH_PORT_TYPE_DEAD_NAME
+              && refs_of(a, 2, MACH_PORT_RIGHT_DEAD_NAME) == 2
+              && ipc_right_port_of(a, 2, MACH_PORT_TYPE_SEND, &found) == KERN_INVALID_RIGHT,
+              "killed: its send rights turn into a dead name with their urefs");
+    ipc_space_destroy(a);
+    ipc_port_kobject_destroy(other_port);
+    tap_check(pages_after_purge() == base, "kobject ports: every page back (%lu, %lu before)",
+              pages_after_purge(), base);
+}
+
 static void
 test_space_destroy(void)
 {
@@ -433,6 +492,7 @@ main(void)
     test_send_rights();
     test_rename_and_names();
     test_space_destroy();
+    test_kobject();
     test_model();
     test_exhaustion();
     test_big_space();

@@ -658,11 +658,108 @@ test_enomem(void)
               && memcmp(&before, &after, sizeof(before)) == 0
               && vm_map_lookup(&map, pages(1))->start == 0,
               "enomem: a split fails with the map unchanged");
+    error = vm_map_clip(&map, pages(1));
+    vm_map_stats_get(&map, &after);
+    tap_check(error == ERROR_NOMEM && map_ok(&map, "enomem clip")
+              && memcmp(&before, &after, sizeof(before)) == 0,
+              "enomem: a clip fails with the map unchanged");
     tap_check(vm_map_remove(&map, pages(2), pages(6)) == 0 && map_ok(&map, "enomem cut"),
               "enomem: cuts and removals need no memory");
     vm_map_unlock(&map);
     map_empty_check(&map, "enomem", base);
     kmem_host_limit_set(~0UL);
+}
+
+/* ---------------------------------------------------------------- attributes */
+
+/* Entry attributes: enter with all of them, clip, set; bad values refused. */
+static void
+test_attr(void)
+{
+    struct vm_object *obj = (struct vm_object *)&obj;     /* vm_map never looks inside */
+    struct vm_map_attr attr = {
+        .prot = VM_MAP_PROT_READ, .max_prot = VM_MAP_PROT_RW,
+        .inherit = VM_MAP_INHERIT_SHARE, .object = obj, .offset = pages(1000),
+    };
+    const struct vm_map_entry *e, *e2;
+    unsigned long base = base_pages();
+    struct vm_map_stats stats;
+    struct vm_map map;
+    uintptr_t addr;
+
+    vm_map_init(&map, pages(0), pages(100));
+    vm_map_lock(&map);
+    addr = pages(10);
+    tap_check(vm_map_enter_attr(&map, &addr, pages(10), 0, &attr, VM_MAP_FIXED) == 0
+              && (e = vm_map_lookup(&map, pages(15))) != NULL
+              && e->protection == VM_MAP_PROT_READ && e->max_protection == VM_MAP_PROT_RW
+              && e->inheritance == VM_MAP_INHERIT_SHARE && e->object == obj
+              && e->offset == pages(1000) && map_ok(&map, "attr"),
+              "attr: an entry keeps the attributes it was entered with");
+    addr = pages(30);
+    tap_check(vm_map_enter(&map, &addr, pages(1), 0, VM_MAP_PROT_RW, VM_MAP_FIXED) == 0
+              && (e = vm_map_lookup(&map, pages(30))) != NULL
+              && e->max_protection == VM_MAP_PROT_ALL && e->inheritance == VM_MAP_INHERIT_COPY
+              && e->object == NULL && e->offset == 0,
+              "attr: vm_map_enter gives max ALL, inheritance COPY, no object");
+    attr.prot = VM_MAP_PROT_ALL;
+    tap_check(vm_map_enter_attr(&map, &addr, pages(1), 0, &attr, VM_MAP_ANYWHERE)
+              == ERROR_INVAL, "attr: protection above the maximum refused");
+    attr.prot = VM_MAP_PROT_READ;
+    attr.inherit = 3;
+    tap_check(vm_map_enter_attr(&map, &addr, pages(1), 0, &attr, VM_MAP_ANYWHERE)
+              == ERROR_INVAL, "attr: inheritance 3 refused");
+    attr.inherit = VM_MAP_INHERIT_NONE;
+    attr.max_prot = 0x8;
+    tap_check(vm_map_enter_attr(&map, &addr, pages(1), 0, &attr, VM_MAP_ANYWHERE)
+              == ERROR_INVAL, "attr: maximum with a bit outside ALL refused");
+    vm_map_stats_get(&map, &stats);
+    tap_check(stats.nr_entries == 2 && map_ok(&map, "attr refused"),
+              "attr: refused enters leave the map unchanged");
+
+    /* Clips. */
+    tap_check(vm_map_clip(&map, pages(13)) == 1 && map_ok(&map, "clip")
+              && (e = vm_map_lookup(&map, pages(12))) != NULL
+              && (e2 = vm_map_lookup(&map, pages(13))) != NULL && e != e2
+              && e->start == pages(10) && e->end == pages(13)
+              && e2->start == pages(13) && e2->end == pages(20)
+              && e->offset == pages(1000) && e2->offset == pages(1003)
+              && e2->object == obj && e2->protection == VM_MAP_PROT_READ
+              && e2->max_protection == VM_MAP_PROT_RW
+              && e2->inheritance == VM_MAP_INHERIT_SHARE,
+              "clip: splits in two with the attributes and the offset carried");
+    vm_map_stats_get(&map, &stats);
+    tap_check(stats.nr_entries == 3 && stats.mapped == pages(11),
+              "clip: one more entry, the same bytes mapped");
+    tap_check(vm_map_clip(&map, pages(13)) == 0 && vm_map_clip(&map, pages(10)) == 0
+              && vm_map_clip(&map, pages(20)) == 0 && vm_map_clip(&map, pages(25)) == 0
+              && vm_map_clip(&map, pages(0)) == 0 && vm_map_clip(&map, pages(100)) == 0,
+              "clip: boundaries, holes and the map's ends change nothing");
+    tap_check(vm_map_clip(&map, pages(15) + 1) == ERROR_INVAL, "clip: unaligned refused");
+    vm_map_stats_get(&map, &stats);
+    tap_check(stats.nr_entries == 3 && map_ok(&map, "clip nothing"),
+              "clip: still three entries");
+
+    /* Setting attributes. */
+    e = vm_map_lookup(&map, pages(13));
+    tap_check(vm_map_entry_attr_set(&map, e, VM_MAP_PROT_RW, VM_MAP_PROT_READ,
+                                    VM_MAP_INHERIT_COPY) == ERROR_INVAL
+              && e->protection == VM_MAP_PROT_READ,
+              "attr_set: protection above the maximum refused, entry unchanged");
+    tap_check(vm_map_entry_attr_set(&map, e, VM_MAP_PROT_NONE, VM_MAP_PROT_READ,
+                                    VM_MAP_INHERIT_NONE) == 0
+              && e->protection == VM_MAP_PROT_NONE && e->max_protection == VM_MAP_PROT_READ
+              && e->inheritance == VM_MAP_INHERIT_NONE
+              && vm_map_lookup(&map, pages(12))->max_protection == VM_MAP_PROT_RW
+              && map_ok(&map, "attr_set"),
+              "attr_set: one entry changes, its neighbour does not");
+
+    /* vm_map_check() sees a protection above the maximum. */
+    ((struct vm_map_entry *)e)->protection = VM_MAP_PROT_ALL;
+    tap_check(vm_map_check(&map) != NULL, "check: detects a protection above the maximum");
+    ((struct vm_map_entry *)e)->protection = VM_MAP_PROT_NONE;
+    vm_map_unlock(&map);
+    map_empty_check(&map, "attr", base);
 }
 
 /* ---------------------------------------------------------------- threads */
@@ -777,6 +874,7 @@ main(void)
     test_enter_remove();
     test_top();
     test_info();
+    test_attr();
     test_model("model sparse", 50000, 6);
     test_model("model dense", 50000, 3);
     test_model("model churn", 50000, 4);

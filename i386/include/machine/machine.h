@@ -8,6 +8,7 @@
 #define MACHINE_MACHINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /*
  * Start the timer and the device interrupts, then enable interrupts on
@@ -27,6 +28,17 @@ void machine_report(void);
  * is absent (real hardware, or QEMU started without it).
  */
 void machine_exit_qemu(bool success);
+
+/*
+ * The boot loader's modules: how many, and module index's bytes (in the
+ * kernel's direct map, read-only for the caller) and its string (the
+ * boot-script line, "" when it has none). Returns 0, or ERROR_NOENT for
+ * an index past the last module or a module outside the direct map.
+ * Any context; the modules stay in place (biosmem keeps them reserved).
+ */
+unsigned int machine_module_count(void);
+int machine_module_get(unsigned int index, const void **datap, size_t *sizep,
+                       const char **stringp);
 
 /* Power off (ACPI on QEMU's PIIX4 and Bochs), or halt forever. */
 void machine_halt(void) __attribute__((noreturn));

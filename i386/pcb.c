@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * User-mode machine state of threads (see pcb.h).
+ *
+ * Keeping the user frame at the top of the kernel stack, where the CPU
+ * and the entry code put it anyway, means a trap saves the user state
+ * exactly once and the exit restores it from the same place; the cost
+ * is PCB_STACK_RESERVE bytes of every kernel stack. The rest of the
+ * switch work is small: TSS esp0 and the two TLS descriptors are stored
+ * for every thread switched in (four stores in all), and the FPU state
+ * is saved only for a thread that used the FPU since it was switched in
+ * (i386/fpu.c).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <i386/cpu.h>
+#include <i386/fpu.h>
+#include <i386/gdt.h>
+#include <i386/param.h>
+#include <i386/pcb.h>
+#include <i386/trap.h>
+#include <kern/macros.h>
+#include <kern/panic.h>
+#include <kern/percpu.h>
+#include <kern/string.h>
+#include <kern/thread.h>
+
+#define PCB_EFLAGS_USER         0x00000202  /* IF and the reserved bit 1 */
+
+struct trap_frame *
+pcb_user_frame(const struct thread *t)
+{
+    assert(t->stack != NULL);
+    return (struct trap_frame *)((char *)t->stack + KERNEL_STACK_SIZE) - 1;
+}
+
+uintptr_t
+pcb_user_pc(const struct thread *t)
+{
+    return t->pcb.user ? pcb_user_frame(t)->eip : 0;
+}
+
+void
+pcb_switch(struct thread *prev, struct thread *next)
+{
+    unsigned int cpu = cpu_id();
+
+    fpu_switch_out(&prev->pcb);
+    if (next->stack != NULL) {
+        gdt_set_kernel_stack(cpu, (uint32_t)(uintptr_t)next->stack + KERNEL_STACK_SIZE);
+    }
+    gdt_user_tls_load(next->pcb.user_tls);
+}
+
+void
+pcb_user_start(uintptr_t eip, uintptr_t esp)
+{
+    struct thread *t = thread_self();
+    struct trap_frame *f = pcb_user_frame(t);
+
+    memset(f, 0, sizeof(*f));
+    f->eip = eip;
+    f->cs = LDT_USER_CS;
+    f->eflags = PCB_EFLAGS_USER;
+    f->esp = esp;
+    f->ss = f->ds = f->es = f->fs = f->gs = LDT_USER_DS;
+    cpu_intr_disable();
+    /* A fresh FPU state: drop any the thread had (a kernel thread has none). */
+    if (t->pcb.fpu_live) {
+        fpu_switch_out(&t->pcb);
+    }
+    t->pcb.fpu_valid = false;
+    t->pcb.user = true;
+    trap_return_to(f);
+}
+
+int
+pcb_user_tls_set(struct thread *t, unsigned int slot, uint64_t desc)
+{
+    uint32_t flags;
+
+    if (slot >= GDT_USER_TLS_SLOTS || !gdt_user_desc_valid(desc)) {
+        return -1;
+    }
+    if (!(desc & ((uint64_t)0x80 << 40))) {
+        desc = 0;
+    }
+    flags = cpu_intr_save();
+    t->pcb.user_tls[slot] = desc;
+    if (t == thread_self()) {
+        gdt_user_tls_load(t->pcb.user_tls);
+    }
+    cpu_intr_restore(flags);
+    return 0;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The process control block: what a thread needs to run in user mode.
+ *
+ * The saved user registers are the struct trap_frame at the very top of
+ * the thread's kernel stack (pcb_user_frame()): the CPU switches to that
+ * stack (TSS esp0) on every trap from user mode, so the frame the entry
+ * code builds there is the user state, with no copy; thread_alloc()
+ * keeps the top PCB_STACK_RESERVE bytes free for it. thread_get_state
+ * and thread_set_state read and write that frame. The rest of the user
+ * state lives in struct pcb, inside struct thread: the two TLS
+ * descriptors (GDT slots 0x48 and 0x50), the FPU/SSE state, and the
+ * recovery address of copyin/copyout.
+ */
+#ifndef I386_PCB_H
+#define I386_PCB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <i386/gdt.h>
+#include <i386/trap.h>
+
+#define PCB_FPU_AREA_SIZE       512         /* FXSAVE image (FNSAVE uses 108) */
+#define PCB_STACK_RESERVE       sizeof(struct trap_frame)
+
+struct thread;
+
+struct pcb {
+    uintptr_t recover;          /* where a faulting copyin/copyout resumes, or 0 */
+    uintptr_t fault_addr;       /* user address of the last fault a copy recovered from */
+    int fault_code;             /* and its kern_return_t (the exception code) */
+    bool user;                  /* has entered user mode: its frame is valid */
+    bool syscall_step;          /* a user TF was cleared at the gate: give it back */
+    bool fpu_valid;             /* fpu[] (or the FPU, when live) holds the state */
+    bool fpu_live;              /* the state is in this CPU's FPU (CR0.TS clear) */
+    uint64_t user_tls[GDT_USER_TLS_SLOTS];  /* loaded in the GDT at every switch */
+    uint8_t fpu[PCB_FPU_AREA_SIZE] __attribute__((aligned(16)));
+};
+
+/* The saved user registers of t (valid once t entered user mode). */
+struct trap_frame *pcb_user_frame(const struct thread *t);
+
+/* The user instruction pointer of t, for messages. */
+uintptr_t pcb_user_pc(const struct thread *t);
+
+/*
+ * Make next's machine state current on this CPU before the switch to
+ * it: TSS esp0 (the top of its kernel stack), its TLS descriptors, and
+ * prev's FPU state saved if it is live. Interrupts off.
+ */
+void pcb_switch(struct thread *prev, struct thread *next);
+
+/*
+ * Start the calling thread in user mode at eip with stack pointer esp,
+ * in the address space it has (thread_pmap_set()), with GNU Mach's
+ * initial state: CS 0x17, SS/DS/ES/FS/GS 0x1f, EFLAGS IF only, every
+ * other register 0, a fresh FPU state. The thread comes back to the
+ * kernel only through traps, interrupts and system calls. Thread
+ * context (not a boot context), preemption enabled. Does not return.
+ */
+void pcb_user_start(uintptr_t eip, uintptr_t esp) __attribute__((noreturn));
+
+/*
+ * Set TLS slot slot (0 or 1: selectors 0x4b and 0x53) of t to desc
+ * (gdt_user_desc_valid(); a descriptor that is not present empties the
+ * slot). Takes effect on t's next return to user mode when t is the
+ * caller, else on its next switch-in. t is the caller or not running.
+ * Returns 0, or -1 for a bad slot or descriptor (nothing changed).
+ */
+int pcb_user_tls_set(struct thread *t, unsigned int slot, uint64_t desc);
+
+#endif /* I386_PCB_H */

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Exceptions of user threads: the machine-independent hooks the machine
+ * layer calls when a user thread faults.
+ *
+ * The machine layer maps each CPU exception to a Mach exception, code
+ * and subcode (include/mach/exception.h; MACH-ABI.md 5.3) and calls
+ * exception_user(). User page faults first go to vm_fault_user(), and
+ * only an unresolved one becomes EXC_BAD_ACCESS with vm_fault_user's
+ * result as its code and the address as its subcode.
+ */
+#ifndef KERN_EXCEPTION_H
+#define KERN_EXCEPTION_H
+
+#include <stdint.h>
+
+#include <include/mach/exception.h>
+#include <include/mach/kern_return.h>
+
+/* Access bits of a user page fault (vm_prot_t values). */
+#define EXCEPTION_ACCESS_READ   0x1
+#define EXCEPTION_ACCESS_WRITE  0x2
+#define EXCEPTION_ACCESS_EXECUTE 0x4
+
+/*
+ * Raise exception exc (code, subcode) for the calling user thread. Until
+ * exception ports exist, no handler can take it: the thread is
+ * terminated with a console line naming it, the exception and its user
+ * instruction pointer; other threads and the kernel go on. (When
+ * handlers exist, a return means the thread resumes at its saved
+ * state.) Thread context, interrupts enabled, no lock held.
+ */
+void exception_user(int exc, int code, int subcode);
+
+/*
+ * Resolve a page fault of the calling thread at user address addr for
+ * access (EXCEPTION_ACCESS_* bits): make the page present in its address
+ * space. Returns KERN_SUCCESS when the access can be retried, else the
+ * kern_return_t that becomes the exception code (KERN_INVALID_ADDRESS,
+ * KERN_PROTECTION_FAILURE, ...). Thread context, interrupts enabled,
+ * may sleep. The default definition (kern/exception.c, a weak symbol)
+ * resolves nothing and returns KERN_INVALID_ADDRESS; the virtual memory
+ * system replaces it with a lookup in the current task's map.
+ */
+kern_return_t vm_fault_user(uintptr_t addr, unsigned int access);
+
+/* The last user exception, for the shell and for tests. */
+struct exception_record {
+    unsigned long count;        /* user exceptions since boot */
+    int exc, code, subcode;     /* the last one */
+    uintptr_t pc;               /* its user instruction pointer */
+    char thread[24];            /* the name of its thread */
+};
+
+/* Copy the record of user exceptions. Any context. */
+void exception_last(struct exception_record *rec);
+
+#endif /* KERN_EXCEPTION_H */

@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Tasks (see kern/task.h).
+ *
+ * Rationale. A task is little more than the owner of an IPC space and a
+ * user map: both already lock themselves, so the task lock only guards
+ * what is the task's own (threads, counts, special ports). The space
+ * and map are freed with the last reference rather than at termination
+ * so that a trap holding a reference (it translated a task port a
+ * moment ago) never uses freed memory; termination instead kills the
+ * task's kernel port first, after which no new reference can be made,
+ * and then waits for the threads. In the common case the terminator
+ * holds the last reference and everything is back when it returns,
+ * which the tests count page by page.
+ *
+ * Threads are stopped the Mach way, with an AST checked on the way back
+ * to user mode rather than by reaching into another CPU's registers: a
+ * thread can only be stopped cleanly where it holds no kernel lock, and
+ * the return to user mode is exactly such a place. An IPI makes a
+ * thread running in user mode pass there at once; an interruptible
+ * sleep (kern/thread.h) ends early so that a blocked thread gets there
+ * too. Sleeps that are not interruptible (a mutex, a page fault) end on
+ * their own, after which the thread meets its AST.
+ *
+ * The kernel holds its send rights (special and registered ports) as
+ * bare port references: there are no no-senders notifications yet,
+ * which are the only thing a send-right count would add.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <include/mach/kern_return.h>
+#include <ipc/ipc_port.h>
+#include <ipc/ipc_space.h>
+#include <kern/exception.h>
+#include <kern/kmem.h>
+#include <kern/list.h>
+#include <kern/macros.h>
+#include <kern/panic.h>
+#include <kern/printf.h>
+#include <kern/rdxtree.h>
+#include <kern/shell.h>
+#include <kern/spinlock.h>
+#include <kern/string.h>
+#include <kern/task.h>
+#include <kern/thread.h>
+#include <vm/vm_fault.h>
+#include <vm/vm_map.h>
+#include <vm/vm_page.h>
+#include <vm/vm_user.h>
+
+static struct kmem_cache task_cache;
+static struct spinlock task_list_lock = SPINLOCK_INITIALIZER;
+static struct list task_list = LIST_INITIALIZER(task_list);
+static unsigned int task_nr;
+
+void
+task_setup(void)
+{
+    if (kmem_cache_init(&task_cache, "task", sizeof(struct task), 0, NULL, 0) != 0) {
+        panic("task: cannot create the task cache");
+    }
+}
+
+void
+task_ref(struct task *task)
+{
+    __atomic_fetch_add(&task->refs, 1, __ATOMIC_RELAXED);
+}
+
+static void
+task_ref_obj(void *obj)
+{
+    task_ref(obj);
+}
+
+/* Drop the reference held in *portp, if any, and clear it. */
+static void
+task_port_release(struct ipc_port **portp)
+{
+    if (*portp != NULL) {
+        ipc_port_unref(*portp);
+        *portp = NULL;
+    }
+}
+
+/* port with one more reference, or NULL. */
+static struct ipc_port *
+task_port_copy(struct ipc_port *port)
+{
+    if (port != NULL) {
+        ipc_port_ref(port);
+    }
+    return port;
+}
+
+/* Free a task that is off the list (or never was on it) and has no thread. */
+static void
+task_free(struct task *task)
+{
+    assert(task->nr_threads == 0 && list_empty(&task->threads));
+    task_port_release(&task->sself);
+    task_port_release(&task->exception);
+    task_port_release(&task->bootstrap);
+    for (unsigned int i = 0; i < TASK_PORT_REGISTER_MAX; i++) {
+        task_port_release(&task->registered[i]);
+    }
+    if (task->kport != NULL) {
+        ipc_port_kobject_destroy(task->kport);
+    }
+    if (task->space != NULL) {
+        ipc_space_destroy(task->space);
+    }
+    if (task->map != NULL) {
+        vm_user_map_destroy(task->map);
+    }
+    kmem_cache_free(&task_cache, task);
+    __atomic_fetch_sub(&task_nr, 1, __ATOMIC_RELAXED);
+}
+
+void
+task_unref(struct task *task)
+{
+    if (__atomic_sub_fetch(&task->refs, 1, __ATOMIC_ACQ_REL) != 0) {
+        return;
+    }
+    assert(!task->active);
+    spinlock_lock(&task_list_lock);
+    list_remove(&task->node);
+    spinlock_unlock(&task_list_lock);
+    task_free(task);
+}
+
+kern_return_t
+task_create(struct task *parent, bool inherit_memory, const char *name, struct task **taskp)
+{
+    struct task *task;
+
+    if (inherit_memory) {
+        return KERN_FAILURE;        /* no copy of an address space yet (doc/user.md) */
+    }
+    task = kmem_cache_alloc(&task_cache);
+    if (task == NULL) {
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    memset(task, 0, sizeof(*task));
+    __atomic_fetch_add(&task_nr, 1, __ATOMIC_RELAXED);
+    spinlock_init(&task->lock);
+    task->refs = 1;
+    strlcpy(task->name, name, sizeof(task->name));
+    list_init(&task->threads);
+    waitq_init_intr(&task->suspend_wq);
+    waitq_init_intr(&task->stop_wq);
+    waitq_init(&task->exit_wq);
+    if (ipc_space_create(&task->space) != KERN_SUCCESS) {
+        task->space = NULL;
+        task_free(task);
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    if (vm_user_map_create(&task->map) != 0) {
+        task->map = NULL;
+        task_free(task);
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    task->kport = ipc_port_create_kobject(IPC_KOBJECT_TASK, task);
+    if (task->kport == NULL) {
+        task_free(task);
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    ipc_port_ref(task->kport);
+    task->sself = task->kport;
+
+    if (parent != NULL) {
+        /* Referenced under the parent's lock, while its references hold them. */
+        spinlock_lock(&parent->lock);
+        task->exception = task_port_copy(parent->exception);
+        task->bootstrap = task_port_copy(parent->bootstrap);
+        for (unsigned int i = 0; i < TASK_PORT_REGISTER_MAX; i++) {
+            task->registered[i] = task_port_copy(parent->registered[i]);
+        }
+        spinlock_unlock(&parent->lock);
+    }
+
+    task->active = true;
+    spinlock_lock(&task_list_lock);
+    list_insert_tail(&task_list, &task->node);
+    spinlock_unlock(&task_list_lock);
+    *taskp = task;
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+task_terminate(struct task *task)
+{
+    struct thread *t;
+    struct ipc_port *kport;
+
+    spinlock_lock(&task->lock);
+    if (!task->active) {
+        spinlock_unlock(&task->lock);
+        return KERN_FAILURE;
+    }
+    task->active = false;
+    kport = task->kport;
+    task->kport = NULL;
+    list_foreach_entry(&task->threads, t, task_node) {
+        thread_ast_post(t, THREAD_AST_TERMINATE);
+    }
+    waitq_wakeup_all(&task->stop_wq);
+    spinlock_unlock(&task->lock);
+
+    /* No new reference from now on: the port no longer leads here. */
+    ipc_port_kobject_destroy(kport);
+
+    if (task_self() != task) {
+        spinlock_lock(&task->lock);
+        while (task->nr_threads > 0) {
+            waitq_sleep(&task->exit_wq, &task->lock);
+        }
+        spinlock_unlock(&task->lock);
+    }
+    task_unref(task);
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+task_suspend(struct task *task)
+{
+    struct thread *t;
+
+    spinlock_lock(&task->lock);
+    if (!task->active) {
+        spinlock_unlock(&task->lock);
+        return KERN_FAILURE;
+    }
+    if (task->suspend_count++ == 0) {
+        unsigned int self = (task_self() == task) ? 1 : 0;
+
+        list_foreach_entry(&task->threads, t, task_node) {
+            if (t != thread_self()) {
+                thread_ast_post(t, THREAD_AST_SUSPEND);
+            }
+        }
+        while (task->active && task->suspend_count > 0
+               && task->nr_stopped + self < task->nr_threads) {
+            if (waitq_sleep_intr(&task->stop_wq, &task->lock) == THREAD_INTERRUPTED) {
+                break;
+            }
+        }
+        if (self) {
+            /* The caller stops on its way back to user mode. */
+            thread_ast_post(thread_self(), THREAD_AST_SUSPEND);
+        }
+    }
+    spinlock_unlock(&task->lock);
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+task_resume(struct task *task)
+{
+    kern_return_t kr = KERN_SUCCESS;
+
+    spinlock_lock(&task->lock);
+    if (!task->active || task->suspend_count == 0) {
+        kr = KERN_FAILURE;
+    } else if (--task->suspend_count == 0) {
+        waitq_wakeup_all(&task->suspend_wq);
+        waitq_wakeup_all(&task->stop_wq);
+    }
+    spinlock_unlock(&task->lock);
+    return kr;
+}
+
+unsigned int
+task_suspend_count(struct task *task)
+{
+    return __atomic_load_n(&task->suspend_count, __ATOMIC_RELAXED);
+}
+
+/* The slot of special port which, or NULL for an unknown which. Task locked. */
+static struct ipc_port **
+task_special_slot(struct task *task, int which)
+{
+    switch (which) {
+    case TASK_KERNEL_PORT:
+        return &task->sself;
+    case TASK_EXCEPTION_PORT:
+        return &task->exception;
+    case TASK_BOOTSTRAP_PORT:
+        return &task->bootstrap;
+    default:
+        return NULL;
+    }
+}
+
+kern_return_t
+task_get_special_port(struct task *task, int which, struct ipc_port **portp)
+{
+    struct ipc_port **slot;
+    kern_return_t kr = KERN_SUCCESS;
+
+    spinlock_lock(&task->lock);
+    slot = task_special_slot(task, which);
+    if (slot == NULL) {
+        kr = KERN_INVALID_ARGUMENT;
+    } else if (!task->active) {
+        kr = KERN_FAILURE;
+    } else {
+        *portp = *slot;
+        if (*portp != NULL) {
+            ipc_port_ref(*portp);
+        }
+    }
+    spinlock_unlock(&task->lock);
+    return kr;
+}
+
+kern_return_t
+task_set_special_port(struct task *task, int which, struct ipc_port *port)
+{
+    struct ipc_port **slot, *old = NULL;
+    kern_return_t kr = KERN_SUCCESS;
+
+    spinlock_lock(&task->lock);
+    slot = task_special_slot(task, which);
+    if (slot == NULL) {
+        kr = KERN_INVALID_ARGUMENT;
+    } else if (!task->active) {
+        kr = KERN_FAILURE;
+    } else {
+        old = *slot;
+        *slot = port;
+    }
+    spinlock_unlock(&task->lock);
+    if (old != NULL) {
+        ipc_port_unref(old);
+    }
+    return kr;
+}
+
+struct task *
+task_from_port(struct ipc_port *port)
+{
+    return ipc_port_kobject(port, IPC_KOBJECT_TASK, task_ref_obj);
+}
+
+struct thread *
+task_thread_from_port(struct ipc_port *port)
+{
+    return ipc_port_kobject(port, IPC_KOBJECT_THREAD, NULL);
+}
+
+kern_return_t
+task_thread_enter(struct task *task)
+{
+    struct thread *self = thread_self();
+    struct ipc_port *kport;
+
+    assert(self->task == NULL && self->kport == NULL);
+    kport = ipc_port_create_kobject(IPC_KOBJECT_THREAD, self);
+    if (kport == NULL) {
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    spinlock_lock(&task->lock);
+    if (!task->active) {
+        spinlock_unlock(&task->lock);
+        ipc_port_kobject_destroy(kport);
+        return KERN_FAILURE;
+    }
+    task_ref(task);
+    self->kport = kport;
+    __atomic_store_n(&self->task, task, __ATOMIC_RELEASE);
+    list_insert_tail(&task->threads, &self->task_node);
+    task->nr_threads++;
+    if (task->suspend_count > 0) {
+        __atomic_fetch_or(&self->ast, THREAD_AST_SUSPEND, __ATOMIC_RELAXED);
+    }
+    spinlock_unlock(&task->lock);
+    thread_pmap_set(vm_user_map_pmap(task->map));
+    return KERN_SUCCESS;
+}
+
+void
+task_thread_leave(void)
+{
+    struct thread *self = thread_self();
+    struct task *task = self->task;
+    struct ipc_port *kport = self->kport;
+
+    assert(task != NULL && kport != NULL);
+    thread_pmap_set(NULL);
+    self->kport = NULL;
+    ipc_port_kobject_destroy(kport);
+    spinlock_lock(&task->lock);
+    list_remove(&self->task_node);
+    if (--task->nr_threads == 0) {
+        waitq_wakeup_all(&task->exit_wq);
+    }
+    waitq_wakeup_all(&task->stop_wq);   /* one less thread to stop */
+    __atomic_store_n(&self->task, NULL, __ATOMIC_RELEASE);
+    spinlock_unlock(&task->lock);
+    thread_ast_clear(THREAD_AST_TERMINATE | THREAD_AST_SUSPEND);
+    task_unref(task);
+}
+
+/* Stop the calling thread while its task is suspended (and not terminated). */
+static void
+task_ast_suspend(struct task *task)
+{
+    spinlock_lock(&task->lock);
+    task->nr_stopped++;
+    waitq_wakeup_all(&task->stop_wq);
+    while (task->suspend_count > 0 && task->active) {
+        if (waitq_sleep_intr(&task->suspend_wq, &task->lock) == THREAD_INTERRUPTED) {
+            break;                  /* another AST: handle it first */
+        }
+    }
+    task->nr_stopped--;
+    spinlock_unlock(&task->lock);
+}
+
+void
+thread_ast_check(void)
+{
+    struct thread *self = thread_self();
+    unsigned int ast;
+
+    while ((ast = __atomic_load_n(&self->ast, __ATOMIC_ACQUIRE)) != 0) {
+        if (self->task == NULL) {
+            thread_ast_clear(ast);  /* left its task meanwhile: nothing to do */
+        } else if (ast & THREAD_AST_TERMINATE) {
+            thread_exit();          /* leaves the task first */
+        } else {
+            thread_ast_clear(THREAD_AST_SUSPEND);
+            task_ast_suspend(self->task);
+        }
+    }
+}
+
+_Static_assert(EXCEPTION_ACCESS_READ == VM_MAP_PROT_READ
+               && EXCEPTION_ACCESS_WRITE == VM_MAP_PROT_WRITE
+               && EXCEPTION_ACCESS_EXECUTE == VM_MAP_PROT_EXECUTE,
+               "fault access bits are VM protections");
+
+/*
+ * The machine layer's user page fault hook (kern/exception.h): the
+ * calling thread's task map resolves it. Out of memory, after vm_fault
+ * reclaimed what it could, stops the task: one console line, then the
+ * task is terminated (its memory comes back, the other tasks go on);
+ * the thread ends on its way back to user mode (its AST), or at once
+ * for a fault in user mode, whose exception finds the task terminating.
+ */
+kern_return_t
+vm_fault_user(uintptr_t addr, unsigned int access)
+{
+    struct task *task = task_self();
+    int error;
+
+    if (task == NULL) {
+        return KERN_INVALID_ADDRESS;    /* a hand-built user thread: no map */
+    }
+    error = vm_fault(task->map, addr, access);
+    if (error == ERROR_NOMEM) {
+        printf("task '%s' stopped: out of memory (thread '%s', fault at 0x%08lx)\n",
+               task->name, thread_self()->name, (unsigned long)addr);
+        task_terminate(task);
+    }
+    return vm_user_kern_return(error);
+}
+
+unsigned int
+task_count(void)
+{
+    return __atomic_load_n(&task_nr, __ATOMIC_RELAXED);
+}
+
+void
+task_info_threads(void)
+{
+    struct task *task;
+    struct thread *t;
+
+    spinlock_lock(&task_list_lock);
+    list_foreach_entry(&task_list, task, node) {
+        spinlock_lock(&task->lock);
+        printf("task %s:", task->name);
+        list_foreach_entry(&task->threads, t, task_node) {
+            printf(" %s", t->name);
+        }
+        printf("\n");
+        spinlock_unlock(&task->lock);
+    }
+    spinlock_unlock(&task_list_lock);
+}
+
+static void
+task_shell_tasks(int argc, char **argv)
+{
+    struct task *task;
+    unsigned int n = 0;
+
+    (void)argc;
+    (void)argv;
+    printf("name                             threads suspend   memory KiB  names\n");
+    spinlock_lock(&task_list_lock);
+    list_foreach_entry(&task_list, task, node) {
+        unsigned long names;
+
+        /* On the list: the space and map are alive (freed after removal). */
+        ipc_space_lock(task->space);
+        names = rdxtree_nr_values(&task->space->names);
+        ipc_space_unlock(task->space);
+        printf("%-32s %7u %7u %12lu %6lu%s\n", task->name, task->nr_threads,
+               task->suspend_count, vm_user_map_resident(task->map) * (PAGE_SIZE / 1024),
+               names, task->active ? "" : " (terminating)");
+        n++;
+    }
+    spinlock_unlock(&task_list_lock);
+    printf("%u tasks\n", n);
+}
+
+SHELL_CMD_DEFINE(tasks, "", "tasks: name, threads, suspend count, resident memory, port names",
+                 task_shell_tasks);

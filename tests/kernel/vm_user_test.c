@@ -1,0 +1,562 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * User maps, anonymous objects and faults (vm/vm_user.c, vm/vm_object.c,
+ * vm/vm_fault.c), in the kernel. The calling thread loads the map's
+ * pmap (thread_pmap_set()), resolves faults with vm_fault() and then
+ * reads and writes the user addresses from the kernel through the probes
+ * (i386/probe.h), which turn a fault into an error.
+ *
+ *  test=vm_user         every documented error of the Mach calls, zero
+ *                       fill, HIGHMEM first, protections (CR0.WP makes a
+ *                       read-only user page fault a kernel write too),
+ *                       execute, resident counts, every page back
+ *  test=vm_user_cycles  1000 maps created, used and destroyed: free pages
+ *                       per segment and the object count come back exactly
+ *  test=vm_user_smp     two maps at the same addresses, threads of each on
+ *                       every CPU, each always sees its own map's pages
+ *  test=vm_user_oom     (manual) faults until memory runs out: the fault
+ *                       fails with ERROR_NOMEM, then destroying the maps
+ *                       gives every page of every segment back
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <i386/cpu.h>
+#include <i386/pmap.h>
+#include <i386/probe.h>
+#include <i386/smp.h>
+#include <include/mach/kern_return.h>
+#include <kern/kmem.h>
+#include <kern/ktest.h>
+#include <kern/printf.h>
+#include <kern/qsbr.h>
+#include <kern/spinlock.h>
+#include <kern/thread.h>
+#include <vm/vm_fault.h>
+#include <vm/vm_map.h>
+#include <vm/vm_object.h>
+#include <vm/vm_page.h>
+#include <vm/vm_user.h>
+
+#define VM_USER_TEST_VA         0x10000000u
+
+static void
+vm_user_test_purge(void *arg)
+{
+    (void)arg;
+    kmem_purge();
+}
+
+/* Free pages per segment once deferred frees ran and every CPU's kmem cache is empty. */
+static void
+vm_user_test_free_pages(unsigned long free[VM_PAGE_NR_SEGS])
+{
+    struct vm_page_seg_stats stats;
+
+    qsbr_drain();
+    smp_call_all(vm_user_test_purge, NULL);
+    for (unsigned int seg = 0; seg < VM_PAGE_NR_SEGS; seg++) {
+        free[seg] = (vm_page_seg_stats_get(seg, &stats) == 0) ? stats.nr_free : 0;
+    }
+}
+
+/* Check that free pages per segment are back to before. */
+static void
+vm_user_test_free_check(const char *what, const unsigned long before[VM_PAGE_NR_SEGS])
+{
+    unsigned long after[VM_PAGE_NR_SEGS];
+
+    vm_user_test_free_pages(after);
+    for (unsigned int seg = 0; seg < VM_PAGE_NR_SEGS; seg++) {
+        ktest_assert_msg(after[seg] == before[seg],
+                         "%s: segment %u has %lu free pages, %lu before", what, seg,
+                         after[seg], before[seg]);
+    }
+}
+
+/* Entry of map at addr, copied out under the map lock (or zeroes). */
+static struct vm_map_entry
+vm_user_test_entry(struct vm_user_map *map, uintptr_t addr)
+{
+    struct vm_map_entry copy = { .start = 0, .end = 0 };
+    const struct vm_map_entry *entry;
+
+    vm_user_map_lock(map);
+    entry = vm_map_lookup(&map->map, addr);
+    if (entry != NULL) {
+        copy = *entry;
+    }
+    vm_user_map_unlock(map);
+    return copy;
+}
+
+/* The highest segment with free pages: where a HIGHMEM allocation lands. */
+static unsigned int
+vm_user_test_top_seg(void)
+{
+    struct vm_page_seg_stats stats;
+
+    for (unsigned int seg = VM_PAGE_NR_SEGS; seg-- > 0;) {
+        if (vm_page_seg_stats_get(seg, &stats) == 0 && stats.nr_free > 64) {
+            return seg;
+        }
+    }
+    return 0;
+}
+
+static void
+vm_user_test_errors(struct vm_user_map *map)
+{
+    struct vm_map_entry e;
+    uintptr_t addr;
+
+    /* vm_allocate. */
+    addr = 0x1234;
+    KTEST_ASSERT(vm_user_allocate(map, &addr, 0, true) == KERN_SUCCESS && addr == 0);
+    addr = 0x5000;
+    ktest_assert_msg(vm_user_allocate(map, &addr, PAGE_SIZE, true) == KERN_SUCCESS
+                     && addr == 0, "anywhere in an empty map: 0x%lx, want 0",
+                     (unsigned long)addr);
+    addr = VM_USER_TEST_VA + 0x800;
+    KTEST_ASSERT(vm_user_allocate(map, &addr, 0x1001, false) == KERN_SUCCESS
+                 && addr == VM_USER_TEST_VA);
+    e = vm_user_test_entry(map, VM_USER_TEST_VA);
+    ktest_assert_msg(e.start == VM_USER_TEST_VA && e.end == VM_USER_TEST_VA + 2 * PAGE_SIZE
+                     && e.protection == VM_MAP_PROT_RW && e.max_protection == VM_MAP_PROT_ALL
+                     && e.inheritance == VM_MAP_INHERIT_COPY && e.object != NULL,
+                     "fixed: entry 0x%lx-0x%lx prot %u/%u inherit %u",
+                     (unsigned long)e.start, (unsigned long)e.end, e.protection,
+                     e.max_protection, e.inheritance);
+    addr = VM_USER_TEST_VA + PAGE_SIZE;
+    KTEST_ASSERT(vm_user_allocate(map, &addr, PAGE_SIZE, false) == KERN_NO_SPACE);
+    addr = VM_USER_MAX - PAGE_SIZE;
+    KTEST_ASSERT(vm_user_allocate(map, &addr, 2 * PAGE_SIZE, false) == KERN_INVALID_ADDRESS);
+    addr = VM_USER_MAX;
+    KTEST_ASSERT(vm_user_allocate(map, &addr, PAGE_SIZE, false) == KERN_INVALID_ADDRESS);
+    addr = VM_USER_MAX - PAGE_SIZE;
+    KTEST_ASSERT(vm_user_allocate(map, &addr, PAGE_SIZE, false) == KERN_SUCCESS
+                 && addr == VM_USER_MAX - PAGE_SIZE);
+    KTEST_ASSERT(vm_user_allocate(map, &addr, VM_USER_MAX, true) == KERN_NO_SPACE);
+    KTEST_ASSERT(vm_user_allocate(map, &addr, 0xFFFFF001u, true) == KERN_NO_SPACE);
+    KTEST_ASSERT(vm_user_allocate(NULL, &addr, PAGE_SIZE, true) == KERN_INVALID_ARGUMENT);
+
+    /* vm_map's argument checks. */
+    addr = 0;
+    KTEST_ASSERT(vm_user_map(map, &addr, 0, 0, true, false, 3, 7, 1) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_map(map, &addr, PAGE_SIZE, 0, true, false, 8, 7, 1)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_map(map, &addr, PAGE_SIZE, 0, true, false, 3, 0x17, 1)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_map(map, &addr, PAGE_SIZE, 0, true, false, 3, 7, 3)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_map(map, &addr, PAGE_SIZE, 0xFFFF, true, true, 3, 7, 0)
+                 == KERN_SUCCESS && addr == 0x10000);
+    e = vm_user_test_entry(map, 0x10000);
+    KTEST_ASSERT(e.start == 0x10000 && e.inheritance == VM_MAP_INHERIT_SHARE);
+    KTEST_ASSERT(vm_user_map(map, &addr, 0x20000000, 0xF0000FFF, true, false, 3, 7, 1)
+                 == KERN_NO_SPACE);
+    KTEST_ASSERT(vm_user_map(map, &addr, PAGE_SIZE, 0xF0000FFF, true, false, 3, 7, 1)
+                 == KERN_SUCCESS && addr == PAGE_SIZE);
+    addr = 0x20000000;
+    KTEST_ASSERT(vm_user_map(map, &addr, PAGE_SIZE, 0, false, false, 7, 1, 2)
+                 == KERN_SUCCESS && addr == 0x20000000);
+    e = vm_user_test_entry(map, 0x20000000);
+    KTEST_ASSERT(e.protection == VM_MAP_PROT_READ && e.max_protection == VM_MAP_PROT_READ
+                 && e.inheritance == VM_MAP_INHERIT_NONE);
+
+    /* vm_deallocate: holes, size 0 and wrapping ranges are no errors. */
+    KTEST_ASSERT(vm_user_deallocate(map, 0x30000000, 0x1000000) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_deallocate(map, 0x10000, 0) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_deallocate(map, 0x10000, 0xFFFFFFFFu) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_test_entry(map, 0x10000).start == 0x10000);
+    KTEST_ASSERT(vm_user_deallocate(map, 0xBFFFF000u, 0x2000) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_test_entry(map, 0xBFFFF000u).start == 0);
+    KTEST_ASSERT(vm_user_deallocate(NULL, 0, PAGE_SIZE) == KERN_INVALID_ARGUMENT);
+
+    /* vm_protect and vm_inherit arguments. */
+    KTEST_ASSERT(vm_user_protect(map, 0x20000000, PAGE_SIZE, false, 0x20)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_protect(map, 0x20000000, PAGE_SIZE, false, VM_MAP_PROT_RW)
+                 == KERN_PROTECTION_FAILURE);
+    KTEST_ASSERT(vm_user_protect(map, 0x20000000, PAGE_SIZE, false, 0x11) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_inherit(map, 0x20000000, PAGE_SIZE, 3) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_inherit(map, 0x1FFFF000, 0x3000, VM_MAP_INHERIT_SHARE)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_test_entry(map, 0x20000000).inheritance == VM_MAP_INHERIT_SHARE);
+
+    /* Clean up everything but the fault range. */
+    KTEST_ASSERT(vm_user_deallocate(map, 0, VM_USER_TEST_VA) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_deallocate(map, 0x20000000, 0x80000000u) == KERN_SUCCESS);
+}
+
+static void
+vm_user_test_faults(struct vm_user_map *map)
+{
+    volatile uint32_t *p = (volatile uint32_t *)VM_USER_TEST_VA;
+    unsigned int top_seg = vm_user_test_top_seg();
+    struct vm_page *page;
+    phys_addr_t pa = 0;
+    uint32_t v = 1;
+
+    KTEST_ASSERT(vm_user_map_resident(map) == 0);
+    KTEST_ASSERT(probe_read32(p, &v) == ERROR_FAULT);            /* nothing mapped yet */
+    KTEST_ASSERT(vm_fault(map, 0x0FFFF000, VM_MAP_PROT_READ) == ERROR_FAULT);
+    KTEST_ASSERT(vm_fault(map, VM_USER_MAX, VM_MAP_PROT_READ) == ERROR_FAULT);
+    KTEST_ASSERT(vm_user_kern_return(ERROR_FAULT) == KERN_INVALID_ADDRESS);
+    KTEST_ASSERT(vm_user_kern_return(ERROR_PROT) == KERN_PROTECTION_FAILURE);
+
+    KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA + 8, VM_MAP_PROT_READ) == 0);
+    KTEST_ASSERT(pmap_extract(vm_user_map_pmap(map), VM_USER_TEST_VA, &pa));
+    ktest_diag("vm_user: first page at 0x%llx", (unsigned long long)pa);
+    page = vm_page_lookup(pa);
+    KTEST_ASSERT(page != NULL && page->type == VM_PAGE_OBJECT && page->owner_index == 0);
+    if (page != NULL) {
+        ktest_assert_msg(page->seg_index == top_seg, "page in segment %u, want %u",
+                         page->seg_index, top_seg);
+    }
+    KTEST_ASSERT(probe_read32(p, &v) == 0 && v == 0);
+    KTEST_ASSERT(probe_read32(p + 1023, &v) == 0 && v == 0);
+    KTEST_ASSERT(probe_write32(p, 0xCAFE) == 0);        /* mapped RW already */
+    KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA, VM_MAP_PROT_WRITE) == 0);
+    KTEST_ASSERT(probe_read32(p, &v) == 0 && v == 0xCAFE);
+    KTEST_ASSERT(vm_user_map_resident(map) == 1);
+
+    /* The second page: a write fault, a different page, zero-filled. */
+    KTEST_ASSERT(probe_read32(p + 1024, &v) == ERROR_FAULT);
+    KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA + PAGE_SIZE, VM_MAP_PROT_WRITE) == 0);
+    KTEST_ASSERT(probe_read32(p + 1024, &v) == 0 && v == 0);
+    KTEST_ASSERT(probe_write32(p + 1024, 0xBEEF) == 0);
+    KTEST_ASSERT(vm_user_map_resident(map) == 2);
+
+    /* Execute: the entry has none. */
+    KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA, VM_MAP_PROT_EXECUTE) == ERROR_PROT);
+
+    /* Read-only: a write from the kernel faults (CR0.WP), vm_fault refuses it. */
+    KTEST_ASSERT(vm_user_protect(map, VM_USER_TEST_VA, PAGE_SIZE, false, VM_MAP_PROT_READ)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(probe_write32(p, 1) == ERROR_FAULT && probe_read32(p, &v) == 0 && v == 0xCAFE);
+    KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA, VM_MAP_PROT_WRITE) == ERROR_PROT);
+    KTEST_ASSERT(probe_write32(p + 1024, 0xBEE5) == 0); /* the other page did not change */
+    /* Back to RW: the next write fault maps it writable again, contents kept. */
+    KTEST_ASSERT(vm_user_protect(map, VM_USER_TEST_VA, PAGE_SIZE, false, VM_MAP_PROT_RW)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA, VM_MAP_PROT_WRITE) == 0);
+    KTEST_ASSERT(probe_write32(p, 2) == 0 && probe_read32(p, &v) == 0 && v == 2);
+    /* NONE: unmapped in the pmap, every access refused; pages kept. */
+    KTEST_ASSERT(vm_user_protect(map, VM_USER_TEST_VA, 2 * PAGE_SIZE, false, VM_MAP_PROT_NONE)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(probe_read32(p, &v) == ERROR_FAULT && probe_read32(p + 1024, &v) == ERROR_FAULT);
+    KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA, VM_MAP_PROT_READ) == ERROR_PROT);
+    KTEST_ASSERT(vm_user_map_resident(map) == 2);
+    /* Lower the maximum to READ: raising to RW is then refused. */
+    KTEST_ASSERT(vm_user_protect(map, VM_USER_TEST_VA, 2 * PAGE_SIZE, true, VM_MAP_PROT_READ)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_protect(map, VM_USER_TEST_VA, 2 * PAGE_SIZE, false, VM_MAP_PROT_RW)
+                 == KERN_PROTECTION_FAILURE);
+    KTEST_ASSERT(vm_user_protect(map, VM_USER_TEST_VA, 2 * PAGE_SIZE, false, VM_MAP_PROT_READ)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA + PAGE_SIZE, VM_MAP_PROT_READ) == 0);
+    KTEST_ASSERT(probe_read32(p + 1024, &v) == 0 && v == 0xBEE5);
+    KTEST_ASSERT(probe_write32(p + 1024, 3) == ERROR_FAULT);
+
+    /* Deallocate the first page only: the second stays, one page freed. */
+    KTEST_ASSERT(vm_user_deallocate(map, VM_USER_TEST_VA, PAGE_SIZE) == KERN_SUCCESS);
+    KTEST_ASSERT(!pmap_extract(vm_user_map_pmap(map), VM_USER_TEST_VA, &pa));
+    KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA, VM_MAP_PROT_READ) == ERROR_FAULT);
+    KTEST_ASSERT(vm_user_map_resident(map) == 1);
+    KTEST_ASSERT(probe_read32(p + 1024, &v) == 0 && v == 0xBEE5);
+    KTEST_ASSERT(vm_user_deallocate(map, VM_USER_TEST_VA, 2 * PAGE_SIZE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_map_resident(map) == 0);
+    KTEST_ASSERT(probe_read32(p + 1024, &v) == ERROR_FAULT);
+}
+
+/*
+ * Execute permission at addr (an RW entry): with NX a page of the entry
+ * does not run until vm_protect adds EXECUTE; without NX it always runs.
+ */
+static void
+vm_user_test_exec(struct vm_user_map *map, uintptr_t addr)
+{
+    bool nx = pmap_nx_enabled();
+
+    KTEST_ASSERT(vm_fault(map, addr, VM_MAP_PROT_WRITE) == 0);
+    KTEST_ASSERT(probe_write32((volatile uint32_t *)addr, 0xC3) == 0);     /* ret */
+    ktest_assert_msg((probe_exec((const void *)addr) == 0) == !nx,
+                     "RW page: ran %d with NX %d", probe_exec((const void *)addr) == 0, nx);
+    KTEST_ASSERT(vm_fault(map, addr, VM_MAP_PROT_EXECUTE) == ERROR_PROT);
+    KTEST_ASSERT(vm_user_protect(map, addr, PAGE_SIZE, false,
+                                 VM_MAP_PROT_READ | VM_MAP_PROT_EXECUTE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_fault(map, addr, VM_MAP_PROT_EXECUTE) == 0);
+    KTEST_ASSERT(vm_fault(map, addr, VM_MAP_PROT_READ) == 0);
+    KTEST_ASSERT(probe_exec((const void *)addr) == 0);
+    KTEST_ASSERT(probe_write32((volatile uint32_t *)addr, 0) == ERROR_FAULT);
+    ktest_diag("vm_user: execute %s", nx ? "enforced by NX" : "not enforceable without NX");
+}
+
+static void
+vm_user_test_fn(void)
+{
+    unsigned long free_before[VM_PAGE_NR_SEGS];
+    unsigned long objects_before = vm_object_count();
+    struct vm_user_map *map;
+    uintptr_t addr = 0x40000000;
+
+    vm_user_test_free_pages(free_before);
+    KTEST_ASSERT(vm_user_map_create(&map) == 0);
+    if (map == NULL) {
+        return;
+    }
+    thread_pmap_set(vm_user_map_pmap(map));
+    vm_user_test_errors(map);
+    KTEST_ASSERT(vm_user_allocate(map, &addr, 2 * PAGE_SIZE, false) == KERN_SUCCESS);
+    /* vm_user_test_errors() left [VM_USER_TEST_VA, +2 pages) allocated. */
+    vm_user_test_faults(map);
+    vm_user_test_exec(map, 0x40000000);
+    /* Pages left for destroy to free: the one above and a fault in the second page. */
+    KTEST_ASSERT(vm_fault(map, 0x40001000, VM_MAP_PROT_WRITE) == 0);
+    KTEST_ASSERT(vm_user_map_resident(map) == 2);
+    thread_pmap_set(NULL);
+    vm_user_map_destroy(map);
+    ktest_assert_msg(vm_object_count() == objects_before, "%lu objects, %lu before",
+                     vm_object_count(), objects_before);
+    vm_user_test_free_check("vm_user", free_before);
+}
+
+/* ---------------------------------------------------------------- cycles */
+
+#define VM_USER_CYCLES          1000
+
+static void
+vm_user_cycles_fn(void)
+{
+    unsigned long free_before[VM_PAGE_NR_SEGS];
+    unsigned long objects_before = vm_object_count();
+    unsigned int failures = 0;
+
+    vm_user_test_free_pages(free_before);
+    for (unsigned int i = 0; i < VM_USER_CYCLES; i++) {
+        struct vm_user_map *map;
+        uintptr_t addr = 0;
+
+        if (vm_user_map_create(&map) != 0) {
+            failures++;
+            continue;
+        }
+        if (vm_user_allocate(map, &addr, 16 * PAGE_SIZE, true) != KERN_SUCCESS
+            || vm_fault(map, addr, VM_MAP_PROT_WRITE) != 0
+            || vm_fault(map, 0x08048000, VM_MAP_PROT_READ) != ERROR_FAULT) {
+            failures++;
+        }
+        addr = 0x80000000u + i * 0x400000u % 0x30000000u;
+        if (vm_user_allocate(map, &addr, 3 * PAGE_SIZE, false) != KERN_SUCCESS
+            || vm_fault(map, addr + PAGE_SIZE, VM_MAP_PROT_WRITE) != 0
+            || vm_user_map_resident(map) != 2) {
+            failures++;
+        }
+        vm_user_map_destroy(map);
+    }
+    ktest_assert_msg(failures == 0, "%u of %u cycles failed", failures, VM_USER_CYCLES);
+    ktest_assert_msg(vm_object_count() == objects_before, "%lu objects, %lu before",
+                     vm_object_count(), objects_before);
+    vm_user_test_free_check("vm_user_cycles", free_before);
+}
+
+/* ---------------------------------------------------------------- SMP */
+
+#define VM_USER_SMP_THREADS     4
+#define VM_USER_SMP_ROUNDS      200
+
+static struct vm_user_map *vm_user_smp_maps[2];
+static struct spinlock vm_user_smp_lock = SPINLOCK_INITIALIZER;
+static struct waitq vm_user_smp_wq;
+static unsigned int vm_user_smp_done, vm_user_smp_bad, vm_user_smp_cpus;
+
+/* Thread i uses map i % 2, whose first word holds its index, and its own word i. */
+static void
+vm_user_smp_thread(void *arg)
+{
+    uintptr_t i = (uintptr_t)arg;
+    struct vm_user_map *map = vm_user_smp_maps[i % 2];
+    volatile uint32_t *p = (volatile uint32_t *)VM_USER_TEST_VA;
+    unsigned int bad = 0, cpus = 0;
+    uint32_t v;
+
+    thread_pmap_set(vm_user_map_pmap(map));
+    for (unsigned int round = 0; round < VM_USER_SMP_ROUNDS; round++) {
+        uintptr_t page = VM_USER_TEST_VA + (round % 8) * PAGE_SIZE;
+
+        if (vm_fault(map, page, VM_MAP_PROT_WRITE) != 0
+            || probe_read32(p, &v) != 0 || v != i % 2
+            || probe_write32(p + 1 + i, round) != 0
+            || probe_read32(p + 1 + i, &v) != 0 || v != round) {
+            bad++;
+        }
+        cpus |= 1u << cpu_id();
+        if (round % 16 == 0) {
+            thread_delay(1);
+        } else {
+            thread_yield();
+        }
+    }
+    thread_pmap_set(NULL);
+    spinlock_lock(&vm_user_smp_lock);
+    vm_user_smp_bad += bad;
+    vm_user_smp_cpus |= cpus;
+    vm_user_smp_done++;
+    waitq_wakeup_all(&vm_user_smp_wq);
+    spinlock_unlock(&vm_user_smp_lock);
+}
+
+static void
+vm_user_smp_fn(void)
+{
+    unsigned long free_before[VM_PAGE_NR_SEGS];
+    unsigned int threads_before = thread_count();
+
+    vm_user_test_free_pages(free_before);
+    waitq_init(&vm_user_smp_wq);
+    vm_user_smp_done = vm_user_smp_bad = vm_user_smp_cpus = 0;
+    for (unsigned int m = 0; m < 2; m++) {
+        uintptr_t addr = VM_USER_TEST_VA;
+
+        KTEST_ASSERT(vm_user_map_create(&vm_user_smp_maps[m]) == 0);
+        KTEST_ASSERT(vm_user_allocate(vm_user_smp_maps[m], &addr, 8 * PAGE_SIZE, false)
+                     == KERN_SUCCESS);
+        /* Word 0 of each map holds the map's number. */
+        thread_pmap_set(vm_user_map_pmap(vm_user_smp_maps[m]));
+        KTEST_ASSERT(vm_fault(vm_user_smp_maps[m], addr, VM_MAP_PROT_WRITE) == 0);
+        KTEST_ASSERT(probe_write32((volatile uint32_t *)addr, m) == 0);
+        thread_pmap_set(NULL);
+    }
+    for (uintptr_t i = 0; i < VM_USER_SMP_THREADS; i++) {
+        KTEST_ASSERT(thread_create("vm_user_smp", vm_user_smp_thread, (void *)i,
+                                   THREAD_ANY_CPU) != NULL);
+    }
+    spinlock_lock(&vm_user_smp_lock);
+    while (vm_user_smp_done < VM_USER_SMP_THREADS) {
+        waitq_sleep(&vm_user_smp_wq, &vm_user_smp_lock);
+    }
+    spinlock_unlock(&vm_user_smp_lock);
+    ktest_diag("vm_user_smp: %u threads in 2 maps, CPU mask 0x%x", VM_USER_SMP_THREADS,
+               vm_user_smp_cpus);
+    ktest_assert_msg(vm_user_smp_bad == 0, "%u accesses saw another map or failed",
+                     vm_user_smp_bad);
+    for (unsigned int m = 0; m < 2; m++) {
+        ktest_assert_msg(vm_user_map_resident(vm_user_smp_maps[m]) == 8,
+                         "map %u: %lu resident pages, want 8", m,
+                         vm_user_map_resident(vm_user_smp_maps[m]));
+    }
+    ktest_assert_msg(ktest_wait_threads(threads_before), "%u threads left, want %u",
+                     thread_count(), threads_before);
+    for (unsigned int m = 0; m < 2; m++) {
+        vm_user_map_destroy(vm_user_smp_maps[m]);
+    }
+    vm_user_test_free_check("vm_user_smp", free_before);
+}
+
+/* ---------------------------------------------------------------- out of memory */
+
+#define VM_USER_OOM_MAPS        64
+
+static void
+vm_user_oom_fn(void)
+{
+    struct vm_user_map *maps[VM_USER_OOM_MAPS];
+    unsigned long free_before[VM_PAGE_NR_SEGS], faulted = 0, total_free = 0;
+    unsigned int nr_maps = 0;
+    int error = 0;
+
+    vm_user_test_free_pages(free_before);
+    for (unsigned int seg = 0; seg < VM_PAGE_NR_SEGS; seg++) {
+        total_free += free_before[seg];
+    }
+    /* Each map: all of its user range in one entry, touched page by page. */
+    while (error == 0 && nr_maps < VM_USER_OOM_MAPS) {
+        struct vm_user_map *map;
+        uintptr_t addr = 0;
+
+        error = vm_user_map_create(&map);
+        if (error != 0) {
+            break;
+        }
+        maps[nr_maps++] = map;
+        if (vm_user_allocate(map, &addr, VM_USER_MAX, true) != KERN_SUCCESS) {
+            error = -100;
+            break;
+        }
+        for (addr = 0; addr < VM_USER_MAX; addr += PAGE_SIZE) {
+            error = vm_fault(map, addr, VM_MAP_PROT_WRITE);
+            if (error != 0) {
+                break;
+            }
+            faulted++;
+        }
+    }
+    ktest_diag("vm_user_oom: %lu pages faulted in %u maps (%lu pages were free), then error %d",
+               faulted, nr_maps, total_free, error);
+    ktest_assert_msg(error == ERROR_NOMEM, "ended with error %d, want ERROR_NOMEM", error);
+    ktest_assert_msg(faulted > total_free * 9 / 10, "only %lu of %lu free pages used",
+                     faulted, total_free);
+    for (unsigned int m = 0; m < nr_maps; m++) {
+        vm_user_map_destroy(maps[m]);
+    }
+    vm_user_test_free_check("vm_user_oom", free_before);
+}
+
+KTEST_DEFINE(vm_user, vm_user_test_fn, 0);
+KTEST_DEFINE(vm_user_cycles, vm_user_cycles_fn, 0);
+KTEST_DEFINE(vm_user_smp, vm_user_smp_fn, 0);
+KTEST_DEFINE(vm_user_oom, vm_user_oom_fn, KTEST_MANUAL);
+
+/* ---------------------------------------------------------------- benchmark */
+
+/*
+ * test=vm_user_bench (manual; run by tools/bench-kernel under QEMU
+ * -icount, where rdtsc counts instructions): a zero-fill fault (object
+ * lookup miss, page allocation, zeroing 4 KiB, radix insert, pmap_enter),
+ * a fault on a page already in the object, and vm_deallocate per page.
+ * The first pass over the range also allocates page tables: the numbers
+ * come from a second map over the same range after a warm-up.
+ */
+#define VM_USER_BENCH_PAGES     2048
+
+static void
+vm_user_bench_fn(void)
+{
+    uint64_t zero_fill = 0, refault = 0, dealloc = 0, start;
+    struct vm_user_map *map;
+    uintptr_t addr = VM_USER_TEST_VA;
+    unsigned int failures = 0;
+
+    for (unsigned int pass = 0; pass < 2; pass++) {
+        KTEST_ASSERT(vm_user_map_create(&map) == 0);
+        addr = VM_USER_TEST_VA;
+        KTEST_ASSERT(vm_user_allocate(map, &addr, VM_USER_BENCH_PAGES * PAGE_SIZE, false)
+                     == KERN_SUCCESS);
+        start = cpu_rdtsc();
+        for (unsigned int i = 0; i < VM_USER_BENCH_PAGES; i++) {
+            failures += vm_fault(map, addr + i * PAGE_SIZE, VM_MAP_PROT_WRITE) != 0;
+        }
+        zero_fill = cpu_rdtsc() - start;
+        start = cpu_rdtsc();
+        for (unsigned int i = 0; i < VM_USER_BENCH_PAGES; i++) {
+            failures += vm_fault(map, addr + i * PAGE_SIZE, VM_MAP_PROT_WRITE) != 0;
+        }
+        refault = cpu_rdtsc() - start;
+        start = cpu_rdtsc();
+        KTEST_ASSERT(vm_user_deallocate(map, addr, VM_USER_BENCH_PAGES * PAGE_SIZE)
+                     == KERN_SUCCESS);
+        dealloc = cpu_rdtsc() - start;
+        vm_user_map_destroy(map);
+    }
+    KTEST_ASSERT(failures == 0);
+    printf("bench: vm_fault zero-fill %llu insns/fault\n",
+           (unsigned long long)(zero_fill / VM_USER_BENCH_PAGES));
+    printf("bench: vm_fault resident page %llu insns/fault\n",
+           (unsigned long long)(refault / VM_USER_BENCH_PAGES));
+    printf("bench: vm_deallocate %llu insns/page\n",
+           (unsigned long long)(dealloc / VM_USER_BENCH_PAGES));
+}
+
+KTEST_DEFINE(vm_user_bench, vm_user_bench_fn, KTEST_MANUAL);

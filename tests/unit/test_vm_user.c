@@ -1,0 +1,711 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Host test of user maps (vm/vm_user.c), faults (vm/vm_fault.c) and
+ * anonymous objects (vm/vm_object.c).
+ *
+ * Physical memory is synthetic: vm_page manages a DIRECTMAP and a
+ * HIGHMEM segment whose pages have no backing; the test's pmap records
+ * mappings (va -> pa, prot) in an array and its pmap_page_zero() marks
+ * pages as zeroed. The mutex is the test's (one thread).
+ *
+ * The model keeps, per page of the low part of the user map, whether it
+ * is mapped, its protection, maximum and inheritance, whether a page is
+ * resident, and what the pmap maps. Random sequences of vm_allocate
+ * (fixed and anywhere), vm_map, vm_deallocate, vm_protect, vm_inherit
+ * and faults must give the model's return codes and addresses (anywhere
+ * = lowest fit), and after each operation the map's entries, the pmap
+ * and the resident count must match the model page by page.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <i386/param.h>
+#include <i386/pmap.h>
+#include <include/mach/kern_return.h>
+#include <kern/kmem.h>
+#include <kern/mutex.h>
+#include <kern/qsbr.h>
+#include <kern/rdxtree.h>
+#include <vm/vm_fault.h>
+#include <vm/vm_map.h>
+#include <vm/vm_object.h>
+#include <vm/vm_page.h>
+#include <vm/vm_user.h>
+
+#include "tests/unit/kmem_host.h"
+#include "tests/unit/tap.h"
+
+#define MiB                     (UINT64_C(1) << 20)
+
+__thread unsigned int percpu_host_cpu;
+
+void
+panic(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "panic: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+    abort();
+}
+
+/* ---------------------------------------------------------------- mutex */
+
+static struct thread *test_thread = (struct thread *)&test_thread;
+
+void
+mutex_init(struct mutex *mutex)
+{
+    mutex->owner = NULL;
+}
+
+void
+mutex_lock(struct mutex *mutex)
+{
+    if (mutex->owner != NULL) {
+        panic("mutex %p: taken twice by one thread", (void *)mutex);
+    }
+    mutex->owner = test_thread;
+}
+
+bool
+mutex_trylock(struct mutex *mutex)
+{
+    if (mutex->owner != NULL) {
+        return false;
+    }
+    mutex->owner = test_thread;
+    return true;
+}
+
+void
+mutex_unlock(struct mutex *mutex)
+{
+    if (mutex->owner != test_thread) {
+        panic("mutex %p: unlocked while free", (void *)mutex);
+    }
+    mutex->owner = NULL;
+}
+
+bool
+mutex_owned(const struct mutex *mutex)
+{
+    return mutex->owner == test_thread;
+}
+
+/* ---------------------------------------------------------------- pmap */
+
+#define PMAP_VA_PAGES           (VM_USER_MAX >> PAGE_SHIFT)
+
+struct pmap {
+    phys_addr_t *pa;            /* per user page, 0: unmapped */
+    uint8_t *prot;
+    unsigned long nr_mapped;
+    unsigned int tables_fail;   /* pmap_enter fails while > 0 (page-table ENOMEM) */
+};
+
+static unsigned long pmap_nr_alive;
+static uint8_t *page_zeroed;                /* per physical page */
+static unsigned long pmap_enomem_left;      /* pmap_enter: fail this many times */
+
+struct pmap *
+pmap_create(void)
+{
+    struct pmap *pmap = calloc(1, sizeof(*pmap));
+
+    pmap->pa = calloc(PMAP_VA_PAGES, sizeof(*pmap->pa));
+    pmap->prot = calloc(PMAP_VA_PAGES, 1);
+    pmap_nr_alive++;
+    return pmap;
+}
+
+void
+pmap_destroy(struct pmap *pmap)
+{
+    free(pmap->pa);
+    free(pmap->prot);
+    free(pmap);
+    pmap_nr_alive--;
+}
+
+int
+pmap_enter(struct pmap *pmap, uintptr_t va, phys_addr_t pa, unsigned int prot)
+{
+    if (va >= VM_USER_MAX || va % PAGE_SIZE != 0 || prot == 0 || prot > 7) {
+        return ERROR_INVAL;
+    }
+    if (pmap_enomem_left > 0) {
+        pmap_enomem_left--;
+        return ERROR_NOMEM;
+    }
+    if (pmap->pa[va >> PAGE_SHIFT] == 0) {
+        pmap->nr_mapped++;
+    }
+    pmap->pa[va >> PAGE_SHIFT] = pa;
+    pmap->prot[va >> PAGE_SHIFT] = (uint8_t)prot;
+    return 0;
+}
+
+int
+pmap_remove(struct pmap *pmap, uintptr_t start, uintptr_t end)
+{
+    if (start > end || end > VM_USER_MAX) {
+        return ERROR_INVAL;
+    }
+    for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
+        if (pmap->pa[va >> PAGE_SHIFT] != 0) {
+            pmap->nr_mapped--;
+        }
+        pmap->pa[va >> PAGE_SHIFT] = 0;
+        pmap->prot[va >> PAGE_SHIFT] = 0;
+    }
+    return 0;
+}
+
+int
+pmap_protect(struct pmap *pmap, uintptr_t start, uintptr_t end, unsigned int prot)
+{
+    if (prot == 0) {
+        return pmap_remove(pmap, start, end);
+    }
+    for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
+        if (pmap->pa[va >> PAGE_SHIFT] != 0) {
+            pmap->prot[va >> PAGE_SHIFT] = (uint8_t)prot;
+        }
+    }
+    return 0;
+}
+
+bool
+pmap_extract(struct pmap *pmap, uintptr_t va, phys_addr_t *pap)
+{
+    if (va >= VM_USER_MAX || pmap->pa[va >> PAGE_SHIFT] == 0) {
+        return false;
+    }
+    *pap = pmap->pa[va >> PAGE_SHIFT];
+    return true;
+}
+
+/* Physical memory: DIRECTMAP 16-32 MiB, HIGHMEM 1 GiB-1 GiB+16 MiB (2048 + 4096 pages). */
+#define SEG_DM_START            (16 * MiB)
+#define SEG_DM_END              (32 * MiB)
+#define SEG_HI_START            (1024 * MiB)
+#define SEG_HI_END              (1040 * MiB)
+#define PHYS_PAGES              ((SEG_HI_END) >> PAGE_SHIFT)
+
+void
+pmap_page_zero(phys_addr_t pa)
+{
+    if (pa % PAGE_SIZE != 0 || pa >= SEG_HI_END) {
+        panic("pmap_page_zero(0x%llx)", (unsigned long long)pa);
+    }
+    page_zeroed[pa >> PAGE_SHIFT] = 1;
+}
+
+/* The boot allocator's arena for descriptors, outside every segment. */
+#define ARENA_PA                (UINT64_C(1) << 40)
+#define ARENA_SIZE              (4 * MiB)
+static char *arena;
+static size_t arena_used;
+
+static phys_addr_t
+test_bootalloc(unsigned int npages)
+{
+    size_t size = (size_t)npages * PAGE_SIZE;
+
+    if (size > ARENA_SIZE - arena_used) {
+        return 0;
+    }
+    arena_used += size;
+    return ARENA_PA + arena_used - size;
+}
+
+void *
+vm_page_host_ptov(phys_addr_t pa, size_t size)
+{
+    if (pa >= ARENA_PA && pa - ARENA_PA <= ARENA_SIZE && size <= ARENA_SIZE - (pa - ARENA_PA)) {
+        return arena + (pa - ARENA_PA);
+    }
+    return NULL;
+}
+
+static unsigned long
+free_pages(unsigned int seg)
+{
+    struct vm_page_seg_stats stats;
+
+    vm_page_pool_drain();
+    return vm_page_seg_stats_get(seg, &stats) == 0 ? stats.nr_free : 0;
+}
+
+/* Pages kmem holds once deferred frees ran and everything free went back. */
+static unsigned long
+kmem_pages(void)
+{
+    qsbr_drain();
+    kmem_purge();
+    return kmem_host_pages_used();
+}
+
+/* ---------------------------------------------------------------- cases */
+
+static void
+test_objects(void)
+{
+    unsigned long hi_free = free_pages(VM_PAGE_SEG_HIGHMEM);
+    unsigned long kmem_before = kmem_pages();
+    struct vm_object *object;
+    struct vm_page *page, *page2;
+    bool created;
+
+    tap_check(vm_object_create(0, &object) == ERROR_INVAL
+              && vm_object_create(PAGE_SIZE + 1, &object) == ERROR_INVAL
+              && vm_object_create(VM_OBJECT_SIZE_MAX + PAGE_SIZE, &object) == ERROR_INVAL,
+              "object: bad sizes refused");
+    tap_check(vm_object_create(64 * PAGE_SIZE, &object) == 0 && vm_object_nr_pages(object) == 0
+              && vm_object_count() == 1, "object: created empty");
+    tap_check(vm_object_page_get(object, 64 * PAGE_SIZE, &page, &created) == ERROR_INVAL
+              && vm_object_page_get(object, 100, &page, &created) == ERROR_INVAL,
+              "object: offsets past the end or unaligned refused");
+    tap_check(vm_object_page_get(object, 5 * PAGE_SIZE, &page, &created) == 0 && created
+              && page->priv == object && page->owner_index == 5 && page->type == VM_PAGE_OBJECT
+              && page->seg_index == VM_PAGE_SEG_HIGHMEM
+              && page_zeroed[vm_page_to_pa(page) >> PAGE_SHIFT],
+              "object: a new page is zeroed, from HIGHMEM, linked back to object and offset");
+    tap_check(vm_object_page_get(object, 5 * PAGE_SIZE, &page2, &created) == 0 && !created
+              && page2 == page && vm_object_page_lookup(object, 5 * PAGE_SIZE) == page
+              && vm_object_page_lookup(object, 6 * PAGE_SIZE) == NULL,
+              "object: the same offset gives the same page");
+    for (unsigned int i = 0; i < 64; i += 3) {
+        vm_object_page_get(object, (uint64_t)i * PAGE_SIZE, &page, NULL);
+    }
+    tap_check(vm_object_nr_pages(object) == 23 && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free - 23,
+              "object: 23 pages resident, 23 fewer free pages");
+    tap_check(vm_object_pages_free(object, 6 * PAGE_SIZE, 30 * PAGE_SIZE) == 8
+              && vm_object_nr_pages(object) == 15
+              && vm_object_page_lookup(object, 27 * PAGE_SIZE) == NULL
+              && vm_object_page_lookup(object, 30 * PAGE_SIZE) != NULL,
+              "object: a range frees exactly its pages");
+    vm_object_ref(object);
+    vm_object_unref(object);
+    tap_check(vm_object_count() == 1 && vm_object_nr_pages(object) == 15,
+              "object: an extra reference keeps it");
+    vm_object_unref(object);
+    tap_check(vm_object_count() == 0 && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free
+              && kmem_pages() == kmem_before,
+              "object: the last reference frees every page and the object");
+}
+
+/* Entry at addr as a copy, or one of size 0. */
+static struct vm_map_entry
+entry_at(struct vm_user_map *map, uintptr_t addr)
+{
+    struct vm_map_entry copy = { .start = 0, .end = 0 };
+    const struct vm_map_entry *entry;
+
+    vm_user_map_lock(map);
+    entry = vm_map_lookup(&map->map, addr);
+    if (entry != NULL) {
+        copy = *entry;
+    }
+    vm_user_map_unlock(map);
+    return copy;
+}
+
+static void
+test_rules(void)
+{
+    unsigned long dm_free = free_pages(VM_PAGE_SEG_DIRECTMAP);
+    unsigned long hi_free = free_pages(VM_PAGE_SEG_HIGHMEM);
+    unsigned long kmem_before = kmem_pages();
+    struct vm_user_map *map;
+    struct vm_map_entry e;
+    phys_addr_t pa;
+    uintptr_t addr;
+
+    tap_check(vm_user_map_create(&map) == 0 && pmap_nr_alive == 1, "rules: map created");
+    addr = 77;
+    tap_check(vm_user_allocate(map, &addr, 0, false) == KERN_SUCCESS && addr == 0,
+              "allocate: size 0 succeeds with address 0");
+    tap_check(vm_user_allocate(map, &addr, 1, true) == KERN_SUCCESS && addr == 0,
+              "allocate: anywhere in an empty map is address 0");
+    tap_check(vm_user_allocate(map, &addr, 3 * PAGE_SIZE, true) == KERN_SUCCESS
+              && addr == PAGE_SIZE, "allocate: anywhere is first fit from the start");
+    addr = 0x5000 + 0x123;
+    tap_check(vm_user_allocate(map, &addr, PAGE_SIZE + 1, false) == KERN_SUCCESS
+              && addr == 0x5000 && entry_at(map, 0x6000).end == 0x7000,
+              "allocate: fixed address truncated, size rounded");
+    addr = 0x6000;
+    tap_check(vm_user_allocate(map, &addr, PAGE_SIZE, false) == KERN_NO_SPACE,
+              "allocate: fixed overlap is KERN_NO_SPACE");
+    addr = VM_USER_MAX - PAGE_SIZE;
+    tap_check(vm_user_allocate(map, &addr, 2 * PAGE_SIZE, false) == KERN_INVALID_ADDRESS,
+              "allocate: fixed past the end is KERN_INVALID_ADDRESS");
+    addr = UINTPTR_MAX & ~(uintptr_t)PAGE_MASK;
+    tap_check(vm_user_allocate(map, &addr, PAGE_SIZE, false) == KERN_INVALID_ADDRESS,
+              "allocate: fixed above the map is KERN_INVALID_ADDRESS");
+    tap_check(vm_user_allocate(map, &addr, VM_USER_MAX, true) == KERN_NO_SPACE
+              && vm_user_allocate(map, &addr, UINTPTR_MAX, true) == KERN_NO_SPACE
+              && vm_user_allocate(map, &addr, UINTPTR_MAX, false) == KERN_INVALID_ADDRESS,
+              "allocate: too large is KERN_NO_SPACE anywhere, KERN_INVALID_ADDRESS fixed");
+    e = entry_at(map, 0x5000);
+    tap_check(e.protection == VM_MAP_PROT_RW && e.max_protection == VM_MAP_PROT_ALL
+              && e.inheritance == VM_MAP_INHERIT_COPY && e.object != NULL,
+              "allocate: READ|WRITE, maximum ALL, inheritance COPY");
+
+    /* vm_map. */
+    addr = 0;
+    tap_check(vm_user_map(map, &addr, 0, 0, true, false, 1, 7, 1) == KERN_INVALID_ARGUMENT
+              && vm_user_map(map, &addr, 1, 0, true, false, 9, 7, 1) == KERN_INVALID_ARGUMENT
+              && vm_user_map(map, &addr, 1, 0, true, false, 1, 8, 1) == KERN_INVALID_ARGUMENT
+              && vm_user_map(map, &addr, 1, 0, true, false, 1, 7, 3) == KERN_INVALID_ARGUMENT
+              && vm_user_map(NULL, &addr, 1, 0, true, false, 1, 7, 1) == KERN_INVALID_ARGUMENT,
+              "vm_map: size 0, bad protections, inheritance, map refused");
+    tap_check(vm_user_map(map, &addr, 1, 0xFFFF, true, true, 7, 3, 0) == KERN_SUCCESS
+              && addr == 0x10000 && entry_at(map, 0x10000).protection == 3
+              && entry_at(map, 0x10000).inheritance == VM_MAP_INHERIT_SHARE,
+              "vm_map: mask aligns, protection stored within the maximum");
+    tap_check(vm_user_map(map, &addr, 0x10000, 0xFFFF0FFF, true, false, 3, 7, 1)
+              == KERN_NO_SPACE
+              && vm_user_map(map, &addr, 0x1000, 0xFFFF0FFF, true, false, 3, 7, 1)
+              == KERN_SUCCESS && addr == 0x4000,
+              "vm_map: high mask bits are an upper limit for the start");
+    tap_check(vm_user_map(map, &addr, 0x1000, UINTPTR_MAX, true, false, 3, 7, 1)
+              == KERN_NO_SPACE, "vm_map: an all-ones mask wants address 0 (taken)");
+
+    /* Faults. */
+    tap_check(vm_fault(map, 0x9000, VM_MAP_PROT_READ) == ERROR_FAULT
+              && vm_fault(map, VM_USER_MAX, VM_MAP_PROT_READ) == ERROR_FAULT,
+              "fault: unmapped or outside the map");
+    tap_check(vm_fault(map, 0x5008, 0) == 0 && pmap_extract(map->pmap, 0x5000, &pa)
+              && map->pmap->prot[5] == VM_MAP_PROT_RW && page_zeroed[pa >> PAGE_SHIFT]
+              && vm_user_map_resident(map) == 1,
+              "fault: zero-filled page mapped with the entry's protection");
+    tap_check(vm_fault(map, 0x5000, VM_MAP_PROT_EXECUTE) == ERROR_PROT,
+              "fault: execute on a READ|WRITE entry is a protection failure");
+    addr = 0x20000;
+    tap_check(vm_user_map(map, &addr, PAGE_SIZE, 0, false, false, VM_MAP_PROT_EXECUTE, 7, 1)
+              == KERN_SUCCESS && vm_fault(map, 0x20000, VM_MAP_PROT_READ) == 0
+              && vm_fault(map, 0x20000, VM_MAP_PROT_EXECUTE) == 0
+              && vm_fault(map, 0x20000, VM_MAP_PROT_WRITE) == ERROR_PROT,
+              "fault: an execute-only entry can be read, not written");
+
+    /* vm_protect and vm_inherit. */
+    tap_check(vm_user_protect(map, 0x5000, PAGE_SIZE, false, 0x20) == KERN_INVALID_ARGUMENT
+              && vm_user_protect(map, 0x5000, PAGE_SIZE, false, 0x11) == KERN_SUCCESS
+              && map->pmap->prot[5] == VM_MAP_PROT_READ
+              && vm_fault(map, 0x5000, VM_MAP_PROT_WRITE) == ERROR_PROT,
+              "protect: NOTIFY accepted, other bits refused; lowering changes the pmap");
+    tap_check(vm_user_protect(map, 0x10000, PAGE_SIZE, false, 7) == KERN_PROTECTION_FAILURE
+              && entry_at(map, 0x10000).protection == 3,
+              "protect: above the maximum fails, nothing changed");
+    tap_check(vm_user_protect(map, 0x0, 0x30000, true, VM_MAP_PROT_READ) == KERN_SUCCESS
+              && entry_at(map, 0x10000).max_protection == 1
+              && entry_at(map, 0x10000).protection == 1
+              && entry_at(map, 0x20000).protection == 0
+              && !pmap_extract(map->pmap, 0x20000, &pa),
+              "protect: set_max over holes lowers maxima and ANDs current protections");
+    tap_check(vm_user_inherit(map, 0, PAGE_SIZE, 3) == KERN_INVALID_ARGUMENT
+              && vm_user_inherit(map, 0x2000, 0x9000, VM_MAP_INHERIT_NONE) == KERN_SUCCESS
+              && entry_at(map, 0x1000).inheritance == VM_MAP_INHERIT_COPY
+              && entry_at(map, 0x2000).inheritance == VM_MAP_INHERIT_NONE
+              && entry_at(map, 0x2000).start == 0x2000
+              && entry_at(map, 0x6000).inheritance == VM_MAP_INHERIT_NONE,
+              "inherit: bad value refused; ranges clip entries");
+
+    /* vm_deallocate. */
+    tap_check(vm_user_deallocate(map, 0x5000, 0) == KERN_SUCCESS
+              && vm_user_deallocate(map, 0x5000, UINTPTR_MAX) == KERN_SUCCESS
+              && vm_user_map_resident(map) == 2,
+              "deallocate: size 0 and a wrapping range do nothing");
+    tap_check(vm_user_deallocate(map, 0x5800, 0x100) == KERN_SUCCESS
+              && entry_at(map, 0x5000).start == 0 && entry_at(map, 0x6000).start == 0x6000
+              && !pmap_extract(map->pmap, 0x5000, &pa) && vm_user_map_resident(map) == 1,
+              "deallocate: a part of an entry, its page freed");
+    tap_check(vm_user_deallocate(map, 0, VM_USER_MAX) == KERN_SUCCESS
+              && vm_user_map_resident(map) == 0 && map->pmap->nr_mapped == 0,
+              "deallocate: everything, over holes");
+    vm_user_map_destroy(map);
+    tap_check(vm_object_count() == 0 && pmap_nr_alive == 0
+              && free_pages(VM_PAGE_SEG_DIRECTMAP) == dm_free
+              && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free && kmem_pages() == kmem_before,
+              "rules: every page, object and kmem page back");
+}
+
+/* Out of memory: faults fail with ERROR_NOMEM, nothing changes, all comes back. */
+static void
+test_oom(void)
+{
+    unsigned long dm_free = free_pages(VM_PAGE_SEG_DIRECTMAP);
+    unsigned long hi_free = free_pages(VM_PAGE_SEG_HIGHMEM);
+    unsigned long kmem_before = kmem_pages(), n = 0;
+    struct vm_user_map *map;
+    uintptr_t addr = 0;
+    int error = 0;
+
+    vm_user_map_create(&map);
+    vm_user_allocate(map, &addr, 0x10000000, true);
+    pmap_enomem_left = 2;
+    tap_check(vm_fault(map, 0, VM_MAP_PROT_WRITE) == ERROR_NOMEM
+              && vm_user_map_resident(map) == 1 && !pmap_extract(map->pmap, 0, &(phys_addr_t){0}),
+              "oom: a page table short twice (after reclaim) fails the fault");
+    tap_check(vm_fault(map, 0, VM_MAP_PROT_WRITE) == 0 && vm_user_map_resident(map) == 1,
+              "oom: the next fault maps the page it kept");
+    pmap_enomem_left = 1;
+    tap_check(vm_fault(map, PAGE_SIZE, VM_MAP_PROT_WRITE) == 0, "oom: one failure is retried");
+    for (addr = 2 * PAGE_SIZE; addr < 0x10000000; addr += PAGE_SIZE, n++) {
+        error = vm_fault(map, addr, VM_MAP_PROT_WRITE);
+        if (error != 0) {
+            break;
+        }
+    }
+    tap_check(error == ERROR_NOMEM && n + 2 == vm_user_map_resident(map)
+              && free_pages(VM_PAGE_SEG_HIGHMEM) == 0,
+              "oom: %lu pages faulted, then ERROR_NOMEM with HIGHMEM and DIRECTMAP empty", n + 2);
+    tap_check(vm_user_map_resident(map) > 6000, "oom: both segments used (%lu pages)",
+              vm_user_map_resident(map));
+    vm_user_map_destroy(map);
+    tap_check(free_pages(VM_PAGE_SEG_DIRECTMAP) == dm_free
+              && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free && kmem_pages() == kmem_before
+              && vm_object_count() == 0, "oom: every page back");
+}
+
+/* ---------------------------------------------------------------- model */
+
+#define MODEL_PAGES             512     /* the low 2 MiB of the map */
+
+struct model_page {
+    bool mapped;
+    bool resident;
+    uint8_t prot, max, inherit;
+    uint8_t pmap_prot;          /* 0: not in the pmap */
+};
+
+static struct model_page model[MODEL_PAGES];
+static uint64_t rng = 0x9E3779B97F4A7C15ULL;
+
+static unsigned long
+rnd(unsigned long n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned long)(rng % n);
+}
+
+/* Lowest run of size free pages aligned to align pages, or -1. */
+static long
+model_fit(unsigned long size, unsigned long align)
+{
+    for (unsigned long p = 0; p + size <= MODEL_PAGES; p += align) {
+        bool ok = true;
+
+        for (unsigned long i = p; i < p + size && ok; i++) {
+            ok = !model[i].mapped;
+        }
+        if (ok) {
+            return (long)p;
+        }
+    }
+    return -1;
+}
+
+static bool
+model_compare(struct vm_user_map *map, const char **what)
+{
+    unsigned long resident = 0;
+    phys_addr_t pa;
+
+    for (unsigned long p = 0; p < MODEL_PAGES; p++) {
+        struct vm_map_entry e = entry_at(map, p * PAGE_SIZE);
+        const struct model_page *m = &model[p];
+
+        resident += m->resident;
+        if ((e.end != 0) != m->mapped) {
+            *what = "mapped";
+            return false;
+        }
+        if (m->mapped && (e.protection != m->prot || e.max_protection != m->max
+                          || e.inheritance != m->inherit)) {
+            *what = "attributes";
+            return false;
+        }
+        if (pmap_extract(map->pmap, p * PAGE_SIZE, &pa) != (m->pmap_prot != 0)
+            || (m->pmap_prot != 0 && map->pmap->prot[p] != m->pmap_prot)) {
+            *what = "pmap";
+            return false;
+        }
+        if (m->mapped && m->resident
+            != (vm_object_page_lookup(e.object, e.offset + (p * PAGE_SIZE - e.start)) != NULL)) {
+            *what = "resident page";
+            return false;
+        }
+    }
+    if (resident != vm_user_map_resident(map)) {
+        *what = "resident count";
+        return false;
+    }
+    vm_user_map_lock(map);
+    *what = vm_map_check(&map->map);
+    vm_user_map_unlock(map);
+    return *what == NULL;
+}
+
+static void
+test_model(unsigned long nr_ops)
+{
+    unsigned long dm_free = free_pages(VM_PAGE_SEG_DIRECTMAP);
+    unsigned long hi_free = free_pages(VM_PAGE_SEG_HIGHMEM);
+    unsigned long kmem_before = kmem_pages(), bad_ops = 0, ops[6] = { 0 };
+    const char *what = NULL, *first_what = NULL;
+    struct vm_user_map *map;
+
+    memset(model, 0, sizeof(model));
+    vm_user_map_create(&map);
+    for (unsigned long op = 0; op < nr_ops; op++) {
+        unsigned long kind = rnd(6), p = rnd(MODEL_PAGES), size = 1 + rnd(24);
+        unsigned long end = MIN(p + size, MODEL_PAGES);
+        kern_return_t kr, want;
+        uintptr_t addr;
+        bool ok = true;
+
+        ops[kind]++;
+        switch (kind) {
+        case 0:     /* vm_allocate, fixed or anywhere */
+        case 1: {
+            bool anywhere = kind == 1;
+            long fit = anywhere ? model_fit(size, 1) : (long)p;
+
+            if (fit < 0 || (unsigned long)fit + size > MODEL_PAGES) {
+                continue;       /* outside the modelled window */
+            }
+            want = KERN_SUCCESS;
+            for (unsigned long i = fit; i < (unsigned long)fit + size; i++) {
+                if (model[i].mapped) {
+                    want = KERN_NO_SPACE;
+                }
+            }
+            addr = fit * PAGE_SIZE + (anywhere ? 0 : rnd(PAGE_SIZE));
+            kr = vm_user_allocate(map, &addr, size * PAGE_SIZE - rnd(PAGE_SIZE), anywhere);
+            ok = kr == want && (kr != KERN_SUCCESS || addr == (uintptr_t)fit * PAGE_SIZE);
+            if (kr == KERN_SUCCESS) {
+                for (unsigned long i = fit; i < (unsigned long)fit + size; i++) {
+                    model[i] = (struct model_page){ true, false, 3, 7, 1, 0 };
+                }
+            }
+            break;
+        }
+        case 2:     /* vm_deallocate */
+            kr = vm_user_deallocate(map, p * PAGE_SIZE, (end - p) * PAGE_SIZE);
+            ok = kr == KERN_SUCCESS;
+            for (unsigned long i = p; i < end; i++) {
+                model[i] = (struct model_page){ 0 };
+            }
+            break;
+        case 3: {   /* vm_protect */
+            bool set_max = rnd(4) == 0;
+            unsigned int prot = rnd(8);
+
+            want = KERN_SUCCESS;
+            for (unsigned long i = p; i < end; i++) {
+                if (model[i].mapped && (prot & ~model[i].max)) {
+                    want = KERN_PROTECTION_FAILURE;
+                }
+            }
+            kr = vm_user_protect(map, p * PAGE_SIZE, (end - p) * PAGE_SIZE, set_max, prot);
+            ok = kr == want;
+            for (unsigned long i = p; i < end && want == KERN_SUCCESS; i++) {
+                struct model_page *m = &model[i];
+                unsigned int old = m->prot;
+
+                if (!m->mapped) {
+                    continue;
+                }
+                if (set_max) {
+                    m->max = prot;
+                    m->prot &= prot;
+                } else {
+                    m->prot = prot;
+                }
+                if ((old & ~m->prot) != 0 && m->pmap_prot != 0) {
+                    m->pmap_prot = m->prot;
+                }
+            }
+            break;
+        }
+        case 4: {   /* vm_inherit */
+            unsigned int inherit = rnd(3);
+
+            kr = vm_user_inherit(map, p * PAGE_SIZE, (end - p) * PAGE_SIZE, inherit);
+            ok = kr == KERN_SUCCESS;
+            for (unsigned long i = p; i < end; i++) {
+                model[i].inherit = model[i].mapped ? inherit : 0;
+            }
+            break;
+        }
+        default: {  /* fault */
+            unsigned int access = rnd(8), allowed;
+            struct model_page *m = &model[p];
+            int error, want_error;
+
+            allowed = m->prot | ((m->prot & VM_MAP_PROT_EXECUTE) ? VM_MAP_PROT_READ : 0);
+            want_error = !m->mapped ? ERROR_FAULT
+                         : ((access ? access : 1) & ~allowed) ? ERROR_PROT : 0;
+            error = vm_fault(map, p * PAGE_SIZE + rnd(PAGE_SIZE), access);
+            ok = error == want_error;
+            if (error == 0) {
+                m->resident = true;
+                m->pmap_prot = m->prot;
+            }
+            break;
+        }
+        }
+        if (!ok || ((op % 16 == 0 || op + 1 == nr_ops) && !model_compare(map, &what))) {
+            if (bad_ops++ == 0) {
+                first_what = ok ? what : "return value";
+                tap_diag("op %lu kind %lu page %lu size %lu: %s", op, kind, p, size,
+                         first_what);
+            }
+        }
+    }
+    tap_check(bad_ops == 0, "model: %lu operations (%lu %lu %lu %lu %lu %lu) agree with the "
+              "model (%lu bad)", nr_ops, ops[0], ops[1], ops[2], ops[3], ops[4], ops[5],
+              bad_ops);
+    vm_user_map_destroy(map);
+    tap_check(free_pages(VM_PAGE_SEG_DIRECTMAP) == dm_free
+              && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free && kmem_pages() == kmem_before
+              && vm_object_count() == 0 && pmap_nr_alive == 0,
+              "model: every page, object and kmem page back");
+}
+
+int
+main(void)
+{
+    arena = calloc(1, ARENA_SIZE);
+    page_zeroed = calloc(PHYS_PAGES, 1);
+    kmem_host_setup(8192);
+    kmem_setup();
+    rdxtree_setup();
+    vm_page_load(VM_PAGE_SEG_DIRECTMAP, SEG_DM_START, SEG_DM_END);
+    vm_page_load(VM_PAGE_SEG_HIGHMEM, SEG_HI_START, SEG_HI_END);
+    vm_page_setup(test_bootalloc);
+    vm_page_manage_range(SEG_DM_START, SEG_DM_END);
+    vm_page_manage_range(SEG_HI_START, SEG_HI_END);
+    vm_page_ready();
+    vm_object_setup();
+    vm_user_setup();
+
+    test_objects();
+    test_rules();
+    test_oom();
+    test_model(20000);
+    return tap_done();
+}

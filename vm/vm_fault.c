@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * User page faults; see vm/vm_fault.h.
+ *
+ * A fault runs under the map's mutex from lookup to pmap_enter(): the
+ * entry cannot change or go away meanwhile, and two threads faulting on
+ * one page are serialized (the second finds the page in the object and
+ * maps it again, which changes nothing). The mutex is a sleeping lock
+ * because a fault allocates: a page (zeroed through a window when it
+ * is in HIGHMEM), radix tree nodes, a page table.
+ *
+ * Out of memory is an answer, not a panic and not a wait: the fault
+ * reclaims what the kernel can give back at once (kmem_gc() returns
+ * empty slabs, vm_page_pool_drain() this CPU's cached free pages to the
+ * buddy lists) and tries once more; if that fails too it returns
+ * ERROR_NOMEM and the caller stops the task with a console message.
+ * Nothing sleeps waiting for memory, so a task that eats all of it
+ * cannot hang the kernel, and the memory comes back when its task dies.
+ *
+ * Execute permission: the caller passes VM_MAP_PROT_EXECUTE for an
+ * instruction fetch (the page-fault error code's I/D bit, which the CPU
+ * sets only with NX). An entry without EXECUTE then fails with a
+ * protection error; its pages are mapped NX, so only such a fetch can
+ * reach here. Without NX, pages are always executable (i386).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kern/kmem.h>
+#include <kern/macros.h>
+#include <kern/mutex.h>
+#include <kern/panic.h>
+#include <machine/param.h>
+#include <machine/pmap.h>
+#include <vm/vm_fault.h>
+#include <vm/vm_map.h>
+#include <vm/vm_object.h>
+#include <vm/vm_page.h>
+#include <vm/vm_user.h>
+
+/* Give back what can be given back at once. */
+static void
+vm_fault_reclaim(void)
+{
+    kmem_gc();
+    vm_page_pool_drain();
+}
+
+/* Find or create the page of entry at addr and map it. Map locked. */
+static int
+vm_fault_page(struct vm_user_map *map, const struct vm_map_entry *entry, uintptr_t addr)
+{
+    struct vm_page *page;
+    bool created;
+    int error;
+
+    error = vm_object_page_get(entry->object, entry->offset + (addr - entry->start),
+                               &page, &created);
+    if (error != 0) {
+        return error;
+    }
+    if (created) {
+        __atomic_store_n(&map->nr_resident, map->nr_resident + 1, __ATOMIC_RELAXED);
+    }
+    /* VM_MAP_PROT_* and PMAP_PROT_* have the same values (Mach's). */
+    error = pmap_enter(map->pmap, addr, vm_page_to_pa(page), entry->protection);
+    if (error == ERROR_NOMEM) {
+        return ERROR_NOMEM;       /* the page stays in the object, counted */
+    }
+    assert(error == 0);
+    return 0;
+}
+
+int
+vm_fault(struct vm_user_map *map, uintptr_t addr, unsigned int access)
+{
+    const struct vm_map_entry *entry;
+    unsigned int allowed;
+    int error;
+
+    assert((access & ~VM_MAP_PROT_ALL) == 0);
+    if (access == 0) {
+        access = VM_MAP_PROT_READ;
+    }
+    addr = P2TRUNC(addr, PAGE_SIZE);
+    if (addr >= VM_USER_MAX) {
+        return ERROR_FAULT;
+    }
+
+    mutex_lock(&map->lock);
+    entry = vm_map_lookup(&map->map, addr);
+    if (entry == NULL) {
+        error = ERROR_FAULT;
+    } else {
+        allowed = entry->protection;
+        if (allowed & VM_MAP_PROT_EXECUTE) {
+            allowed |= VM_MAP_PROT_READ;
+        }
+        if ((access & ~allowed) != 0) {
+            error = ERROR_PROT;
+        } else {
+            error = vm_fault_page(map, entry, addr);
+            if (error == ERROR_NOMEM) {
+                vm_fault_reclaim();
+                error = vm_fault_page(map, entry, addr);
+            }
+        }
+    }
+    mutex_unlock(&map->lock);
+    return error;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Page faults on user maps: resolve a fault at an address against the
+ * map's entries, zero-filling the page on first touch.
+ */
+#ifndef VM_VM_FAULT_H
+#define VM_VM_FAULT_H
+
+#include <stdint.h>
+
+struct vm_user_map;
+
+/*
+ * Resolve a fault at user address addr in map for access (VM_MAP_PROT_*
+ * bits: READ, WRITE, EXECUTE for an instruction fetch; 0 counts as
+ * READ). Finds the entry, checks access against its protection (a read
+ * is allowed by READ or EXECUTE: i386 pages that can run can be read),
+ * finds or zero-fills the page in the entry's object and maps it with
+ * the entry's protection. Out of memory: reclaims (kmem_gc(), this CPU's
+ * page pool) and retries once. Takes the map's mutex: thread context,
+ * preemption enabled, no spinlock held. Returns 0, ERROR_FAULT (no
+ * entry: KERN_INVALID_ADDRESS), ERROR_PROT (protection:
+ * KERN_PROTECTION_FAILURE) or ERROR_NOMEM (no memory after reclaim:
+ * the caller stops the thread's task; nothing has changed).
+ */
+int vm_fault(struct vm_user_map *map, uintptr_t addr, unsigned int access);
+
+#endif /* VM_VM_FAULT_H */

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * User address maps and the Mach calls on them: vm_allocate,
+ * vm_deallocate, vm_map (anonymous memory), vm_protect, vm_inherit,
+ * with GNU Mach's semantics and errors (../shared/MACH-ABI.md §6).
+ *
+ * A user map is a vm_map over [0, 0xC0000000) (VM_USER_MIN..VM_USER_MAX)
+ * with its own pmap, a sleeping lock and a count of resident pages.
+ * Every entry maps a range of an anonymous VM object (vm/vm_object.h)
+ * and holds one reference to it; pages appear on first touch through
+ * vm_fault() (vm/vm_fault.h).
+ *
+ *   error = vm_user_map_create(&map);
+ *   kr = vm_user_allocate(map, &addr, size, true);     kern_return_t
+ *   error = vm_fault(map, addr, VM_MAP_PROT_WRITE);     (the trap path)
+ *   kr = vm_user_deallocate(map, addr, size);
+ *   vm_user_map_destroy(map);                            every page back
+ *
+ * Locking: the map's mutex (kern/mutex.h), taken inside every call
+ * here; it serializes the map's changes and its faults and may be held
+ * while pages are allocated and zeroed. Thread context only, preemption
+ * enabled, no spinlock held. The vm_map spinlock of the embedded map is
+ * never used.
+ *
+ * Errors: the vm_user_* Mach calls return kern_return_t, converted once
+ * from the kernel's negative codes by vm_user_kern_return().
+ */
+#ifndef VM_VM_USER_H
+#define VM_VM_USER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <include/mach/kern_return.h>
+#include <kern/mutex.h>
+#include <vm/vm_map.h>
+
+/* The user range of every map: Mach's VM_MIN_ADDRESS and VM_MAX_ADDRESS on i386. */
+#define VM_USER_MIN             0x00000000UL
+#define VM_USER_MAX             0xC0000000UL
+
+/* Mach's vm_prot_t bits beyond VM_PROT_ALL that vm_protect accepts. */
+#define VM_USER_PROT_NOTIFY     0x10
+
+struct pmap;
+
+struct vm_user_map {
+    struct mutex lock;
+    struct vm_map map;          /* entries; locked by lock, not by its spinlock */
+    struct pmap *pmap;
+    unsigned long nr_resident;  /* pages of this map's objects in memory */
+};
+
+/*
+ * Convert a kernel error code (0 or negative, kern/error.h) into the
+ * kern_return_t a Mach VM call returns: error_to_kern_return(), except
+ * ERROR_EXIST (an overlap at a fixed address), which Mach's VM calls
+ * report as KERN_NO_SPACE. Any context.
+ */
+kern_return_t vm_user_kern_return(int error);
+
+/* Create the kmem cache of user maps. Once, after vm_object_setup(). */
+void vm_user_setup(void);
+
+/*
+ * Create an empty user map with its own pmap in *mapp. Returns 0 or
+ * ERROR_NOMEM (nothing allocated).
+ */
+int vm_user_map_create(struct vm_user_map **mapp);
+
+/*
+ * Destroy map: every entry, object reference, page and page table goes.
+ * Its pmap must be loaded on no CPU (no thread may use it any more).
+ */
+void vm_user_map_destroy(struct vm_user_map *map);
+
+/* The map's pmap, for thread_pmap_set(). */
+static inline struct pmap *
+vm_user_map_pmap(const struct vm_user_map *map)
+{
+    return map->pmap;
+}
+
+/* Resident pages of map (task_info's resident size, in pages). Lock-free snapshot. */
+unsigned long vm_user_map_resident(const struct vm_user_map *map);
+
+/*
+ * vm_allocate: zero-filled memory, protection READ|WRITE, maximum ALL,
+ * inheritance COPY. size 0: success, *addrp = 0. Otherwise size is
+ * rounded up to pages; anywhere: at the lowest free address from the
+ * map's start (address 0 included), else at *addrp truncated to a page.
+ * Returns KERN_SUCCESS with *addrp set, KERN_INVALID_ADDRESS (fixed:
+ * range not inside the map), KERN_NO_SPACE (fixed: overlap; anywhere:
+ * nothing fits), KERN_RESOURCE_SHORTAGE (no memory for bookkeeping).
+ */
+kern_return_t vm_user_allocate(struct vm_user_map *map, uintptr_t *addrp,
+                               uintptr_t size, bool anywhere);
+
+/*
+ * vm_deallocate: unmap [trunc(addr), round(addr + size)) clipped to the
+ * map, freeing the pages no mapping uses any more. size 0, holes and
+ * parts outside the map are not errors. Returns KERN_SUCCESS, or
+ * KERN_RESOURCE_SHORTAGE when an entry could not be split (nothing
+ * unmapped).
+ */
+kern_return_t vm_user_deallocate(struct vm_user_map *map, uintptr_t addr, uintptr_t size);
+
+/*
+ * vm_map of anonymous memory (no memory object). cur_prot and max_prot
+ * must be within VM_PROT_ALL, inherit one of SHARE, COPY, NONE, size not
+ * 0 (else KERN_INVALID_ARGUMENT). addr is truncated and size rounded to
+ * pages. mask (anywhere only, as in GNU Mach): its low run of ones is
+ * the alignment, its other bits an upper limit at the lowest of them.
+ * copy changes nothing for anonymous memory. The protection stored is
+ * cur_prot & max_prot. Errors as vm_user_allocate().
+ */
+kern_return_t vm_user_map(struct vm_user_map *map, uintptr_t *addrp, uintptr_t size,
+                          uintptr_t mask, bool anywhere, bool copy,
+                          unsigned int cur_prot, unsigned int max_prot,
+                          unsigned int inherit);
+
+/*
+ * vm_protect: set the current protection of [trunc(addr), round(addr +
+ * size)) to prot, or with set_max lower the maximum to prot (and the
+ * current one to current & prot). prot bits beyond ALL|NOTIFY →
+ * KERN_INVALID_ARGUMENT; prot above an entry's maximum →
+ * KERN_PROTECTION_FAILURE with nothing changed. Holes are ignored.
+ * Mappings losing rights are changed in the pmap at once.
+ */
+kern_return_t vm_user_protect(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
+                              bool set_max, unsigned int prot);
+
+/*
+ * vm_inherit: set the inheritance of the range (holes ignored); a value
+ * other than SHARE, COPY, NONE → KERN_INVALID_ARGUMENT.
+ */
+kern_return_t vm_user_inherit(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
+                              unsigned int inherit);
+
+/* Lock and unlock map (its mutex), e.g. to walk its entries in a test or a report. */
+void vm_user_map_lock(struct vm_user_map *map);
+void vm_user_map_unlock(struct vm_user_map *map);
+
+#endif /* VM_VM_USER_H */
