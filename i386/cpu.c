@@ -52,7 +52,14 @@ cpu_info_has_nx(void)
 uint32_t
 cpu_info_features(void)
 {
-    return cpu_features_edx;
+    uint32_t max, a, b, c, d;
+
+    cpu_cpuid(0, &max, &b, &c, &d);
+    if (max < 1) {
+        return 0;
+    }
+    cpu_cpuid(1, &a, &b, &c, &d);
+    return d;
 }
 
 void

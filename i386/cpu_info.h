@@ -30,7 +30,7 @@ unsigned int cpu_info_phys_bits(void);
  */
 bool cpu_info_has_nx(void);
 
-/* cpuid leaf 1 EDX of the boot CPU; valid after cpu_info_report(). */
+/* cpuid leaf 1 EDX of the calling CPU (0 without leaf 1); any time after boot. */
 uint32_t cpu_info_features(void);
 
 #endif /* I386_CPU_INFO_H */
