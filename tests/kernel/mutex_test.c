@@ -70,7 +70,9 @@ mutex_test_fn(void)
 
     mutex_init(&mutex_test_mutex);
 
-    /* Exclusion. */
+    /* Exclusion; counters start at zero in every run (test=mutex*N). */
+    mutex_test_count = 0;
+    mutex_test_overlaps = 0;
     mutex_test_done = 0;
     for (unsigned int i = 0; i < MUTEX_TEST_THREADS; i++) {
         KTEST_ASSERT(thread_create("mutex_worker", mutex_test_worker, NULL,
