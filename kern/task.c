@@ -294,19 +294,30 @@ task_special_slot(struct task *task, int which)
     }
 }
 
+/*
+ * The slot of special port which in an active task, for the get and set
+ * calls. Task locked. KERN_INVALID_ARGUMENT for an unknown which,
+ * KERN_FAILURE for a terminated task.
+ */
+static kern_return_t
+task_special_slot_locked(struct task *task, int which, struct ipc_port ***slotp)
+{
+    *slotp = task_special_slot(task, which);
+    if (*slotp == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    return task->active ? KERN_SUCCESS : KERN_FAILURE;
+}
+
 kern_return_t
 task_get_special_port(struct task *task, int which, struct ipc_port **portp)
 {
     struct ipc_port **slot;
-    kern_return_t kr = KERN_SUCCESS;
+    kern_return_t kr;
 
     spinlock_lock(&task->lock);
-    slot = task_special_slot(task, which);
-    if (slot == NULL) {
-        kr = KERN_INVALID_ARGUMENT;
-    } else if (!task->active) {
-        kr = KERN_FAILURE;
-    } else {
+    kr = task_special_slot_locked(task, which, &slot);
+    if (kr == KERN_SUCCESS) {
         *portp = *slot;
         if (*portp != NULL) {
             ipc_port_ref(*portp);
@@ -320,15 +331,11 @@ kern_return_t
 task_set_special_port(struct task *task, int which, struct ipc_port *port)
 {
     struct ipc_port **slot, *old = NULL;
-    kern_return_t kr = KERN_SUCCESS;
+    kern_return_t kr;
 
     spinlock_lock(&task->lock);
-    slot = task_special_slot(task, which);
-    if (slot == NULL) {
-        kr = KERN_INVALID_ARGUMENT;
-    } else if (!task->active) {
-        kr = KERN_FAILURE;
-    } else {
+    kr = task_special_slot_locked(task, which, &slot);
+    if (kr == KERN_SUCCESS) {
         old = *slot;
         *slot = port;
     }

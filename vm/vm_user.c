@@ -167,6 +167,18 @@ vm_user_clip(struct vm_user_map *map, uintptr_t addr)
 }
 
 /*
+ * Clip entries at start and end so [start, end) is whole entries. Map
+ * locked. Returns 0 or ERROR_NOMEM.
+ */
+static int
+vm_user_clip_range(struct vm_user_map *map, uintptr_t start, uintptr_t end)
+{
+    int error = vm_user_clip(map, start);
+
+    return (error != 0) ? error : vm_user_clip(map, end);
+}
+
+/*
  * GNU Mach's range of a call: [trunc(addr), round(addr + size)) clipped
  * to the map, empty when addr + size wraps. Returns false when empty.
  */
@@ -295,10 +307,7 @@ vm_user_deallocate(struct vm_user_map *map, uintptr_t addr, uintptr_t size)
         return KERN_SUCCESS;
     }
     mutex_lock(&map->lock);
-    error = vm_user_clip(map, start);
-    if (error == 0) {
-        error = vm_user_clip(map, end);
-    }
+    error = vm_user_clip_range(map, start, end);
     if (error != 0) {
         mutex_unlock(&map->lock);
         return vm_user_kern_return(error);
@@ -333,10 +342,7 @@ vm_user_protect(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool se
         return KERN_SUCCESS;
     }
     mutex_lock(&map->lock);
-    error = vm_user_clip(map, start);
-    if (error == 0) {
-        error = vm_user_clip(map, end);
-    }
+    error = vm_user_clip_range(map, start, end);
     /* Check every entry before changing any. */
     for (entry = vm_map_lookup_from(&map->map, start);
          error == 0 && entry != NULL && entry->start < end;
@@ -377,10 +383,7 @@ vm_user_inherit(struct vm_user_map *map, uintptr_t addr, uintptr_t size, unsigne
         return KERN_SUCCESS;
     }
     mutex_lock(&map->lock);
-    error = vm_user_clip(map, start);
-    if (error == 0) {
-        error = vm_user_clip(map, end);
-    }
+    error = vm_user_clip_range(map, start, end);
     for (entry = vm_map_lookup_from(&map->map, start);
          error == 0 && entry != NULL && entry->start < end;
          entry = vm_map_next(&map->map, entry)) {
