@@ -93,6 +93,7 @@ KERNEL_SRCS := \
 	i386/machine.c \
 	i386/mptable.c \
 	i386/pcb.c \
+	i386/pcb_state.c \
 	i386/pic.c \
 	i386/pit.c \
 	i386/platform.c \
@@ -135,6 +136,7 @@ KERNEL_SRCS := \
 	kern/syscall.c \
 	kern/syscall_subr.c \
 	kern/task.c \
+	kern/thread_state.c \
 	kern/thread.c \
 	vm/vm_fault.c \
 	vm/vm_kmem.c \
@@ -163,6 +165,7 @@ KTEST_SRCS := \
 	tests/kernel/task_bench.c \
 	tests/kernel/task_test.c \
 	tests/kernel/thread_stack_test.c \
+	tests/kernel/thread_state_test.c \
 	tests/kernel/user_blobs.S \
 	tests/kernel/user_test.c \
 	tests/kernel/vm_map_test.c \

@@ -178,6 +178,13 @@ trap_syscall(struct trap_frame *f)
 }
 
 void
+trap_user_resume(struct trap_frame *f)
+{
+    trap_user_return();
+    trap_return_to(f);
+}
+
+void
 trap_user_intr_exit(const struct trap_frame *f)
 {
     if ((f->cs & 3) != 3 || __atomic_load_n(&thread_self()->ast, __ATOMIC_ACQUIRE) == 0) {

@@ -28,6 +28,14 @@ bool trap_user(struct trap_frame *frame);
 void trap_syscall(struct trap_frame *frame);
 
 /*
+ * Leave for user mode through frame (the calling thread's saved user
+ * frame, rewritten by thread_set_self_state) instead of returning to
+ * the system-call path: ASTs and the reschedule check first, as on
+ * every return to user mode. Interrupts on. Does not return.
+ */
+void trap_user_resume(struct trap_frame *frame) __attribute__((noreturn));
+
+/*
  * The end of an interrupt (EOI sent, reschedule check done), interrupts
  * off: if it came from user mode and the thread has an AST pending
  * (kern/task.h), handle it with interrupts on; a thread whose task was

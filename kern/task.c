@@ -417,12 +417,14 @@ task_ast_suspend(struct task *task)
 {
     spinlock_lock(&task->lock);
     task->nr_stopped++;
+    thread_self()->stopped = true;
     waitq_wakeup_all(&task->stop_wq);
     while (task->suspend_count > 0 && task->active) {
         if (waitq_sleep_intr(&task->suspend_wq, &task->lock) == THREAD_INTERRUPTED) {
             break;                  /* another AST: handle it first */
         }
     }
+    thread_self()->stopped = false;
     task->nr_stopped--;
     spinlock_unlock(&task->lock);
 }

@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * thread_get_state / thread_set_state (kern/thread_state.c,
+ * i386/pcb_state.c) in the kernel, on a thread of a task stopped by
+ * task_suspend (a kernel thread that joined the task and passes
+ * thread_ast_check(), as a user thread does on its way out):
+ *
+ *  test=thread_state   every flavor: counts (short room or count:
+ *                      KERN_INVALID_ARGUMENT, nothing written or
+ *                      changed), the initial state, i386_THREAD_STATE
+ *                      with forced segments and sanitized EFLAGS, eip at
+ *                      KERNBASE refused, REGS_SEGS selector checks
+ *                      (TLS slots, RPL, CS/SS kinds, high bits
+ *                      ignored), FLOAT_STATE round trips through the
+ *                      FXSAVE image with each tag class, XFLOAT_STATE
+ *                      round trip and its MXCSR and kind checks,
+ *                      "initialized" 0 dropping the state, the flavor
+ *                      list, port map, v86, debug (enabling refused),
+ *                      FSGS and unknown flavors, a NULL thread, and a
+ *                      running thread: KERN_FAILURE
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <i386/fpu.h>
+#include <i386/gdt.h>
+#include <i386/param.h>
+#include <i386/pcb.h>
+#include <include/mach/kern_return.h>
+#include <include/mach/thread_status.h>
+#include <kern/ktest.h>
+#include <kern/string.h>
+#include <kern/task.h>
+#include <kern/thread.h>
+#include <kern/thread_state.h>
+
+static struct task *ts_task;
+static struct thread *volatile ts_thread;
+static volatile bool ts_quit;
+
+/* The target: joins the task, then passes its AST check until told to leave. */
+static void
+ts_thread_fn(void *arg)
+{
+    (void)arg;
+    if (task_thread_enter(ts_task) != KERN_SUCCESS) {
+        return;
+    }
+    ts_thread = thread_self();
+    while (!ts_quit) {
+        thread_ast_check();
+        thread_delay(1);
+    }
+    task_thread_leave();
+}
+
+static uint32_t ts_buf[PCB_STATE_MAX_WORDS + 4];
+
+static kern_return_t
+ts_get(int flavor, natural_t room)
+{
+    natural_t count = room;
+    kern_return_t kr;
+
+    memset(ts_buf, 0xa5, sizeof(ts_buf));
+    kr = thread_get_state(ts_thread, flavor, ts_buf, &count);
+    if (kr == KERN_SUCCESS) {
+        KTEST_ASSERT(count <= room);
+    } else {
+        KTEST_ASSERT(count == room && ts_buf[0] == 0xa5a5a5a5);
+    }
+    return kr;
+}
+
+static void
+ts_thread_state(void)
+{
+    struct i386_thread_state s, r;
+
+    /* Never in user mode: GNU Mach's initial state. */
+    KTEST_ASSERT(ts_get(i386_THREAD_STATE, i386_THREAD_STATE_COUNT - 1) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_get(i386_THREAD_STATE, i386_THREAD_STATE_COUNT + 3) == KERN_SUCCESS);
+    memcpy(&r, ts_buf, sizeof(r));
+    KTEST_ASSERT(ts_buf[i386_THREAD_STATE_COUNT] == 0xa5a5a5a5);
+    KTEST_ASSERT(r.cs == 0x17 && r.ss == 0x1f && r.ds == 0x1f && r.es == 0x1f
+                 && r.fs == 0x1f && r.gs == 0x1f);
+    KTEST_ASSERT(r.efl == 0x202 && r.eip == 0 && r.eax == 0 && r.uesp == 0 && r.esp == 0);
+
+    /* Registers taken, segments forced, EFLAGS sanitized. */
+    s = (struct i386_thread_state){
+        .gs = 0x4b, .fs = 0, .es = 7, .ds = 0x10, .edi = 1, .esi = 2, .ebp = 3, .esp = 0x99,
+        .ebx = 4, .edx = 5, .ecx = 6, .eax = 7, .eip = 0x08048000, .cs = 0x08,
+        .efl = 0xffffffff, .uesp = 0xbffff000, .ss = 0x10,
+    };
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_THREAD_STATE, (uint32_t *)&s,
+                                  i386_THREAD_STATE_COUNT - 1) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_THREAD_STATE, (uint32_t *)&s,
+                                  i386_THREAD_STATE_COUNT) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_get(i386_THREAD_STATE, i386_THREAD_STATE_COUNT) == KERN_SUCCESS);
+    memcpy(&r, ts_buf, sizeof(r));
+    KTEST_ASSERT(r.edi == 1 && r.esi == 2 && r.ebp == 3 && r.esp == 0 && r.ebx == 4
+                 && r.edx == 5 && r.ecx == 6 && r.eax == 7 && r.eip == 0x08048000
+                 && r.uesp == 0xbffff000);
+    KTEST_ASSERT(r.cs == 0x17 && r.ss == 0x1f && r.ds == 0x1f && r.es == 0x1f
+                 && r.fs == 0x1f && r.gs == 0x1f);
+    /* No IOPL, NT, RF, VM, VIF, VIP, reserved bits: the arithmetic flags, TF, DF, AC, ID, IF. */
+    KTEST_ASSERT(r.efl == 0x00240fd7);
+
+    /* eip at the limit of the user code segment: refused, nothing changed. */
+    s.eip = KERNBASE;
+    s.eax = 77;
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_THREAD_STATE, (uint32_t *)&s,
+                                  i386_THREAD_STATE_COUNT) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_get(i386_THREAD_STATE, i386_THREAD_STATE_COUNT) == KERN_SUCCESS);
+    memcpy(&r, ts_buf, sizeof(r));
+    KTEST_ASSERT(r.eax == 7 && r.eip == 0x08048000);
+}
+
+static kern_return_t
+ts_set_segs(uint32_t cs, uint32_t ss, uint32_t ds, uint32_t es, uint32_t fs, uint32_t gs)
+{
+    struct i386_thread_state s = {
+        .gs = gs, .fs = fs, .es = es, .ds = ds, .eax = 0x5e65, .eip = 0x1000,
+        .cs = cs, .efl = 0x202, .uesp = 0x2000, .ss = ss,
+    };
+
+    return thread_set_state(ts_thread, i386_REGS_SEGS_STATE, (uint32_t *)&s,
+                            i386_REGS_SEGS_STATE_COUNT);
+}
+
+/* A flat DPL-3 descriptor of the given access byte, 4 KiB granular. */
+static uint64_t
+ts_desc(unsigned int access)
+{
+    return 0xffffULL | ((uint64_t)access << 40) | (0xcfULL << 48);
+}
+
+static void
+ts_regs_segs(void)
+{
+    struct i386_thread_state r;
+
+    KTEST_ASSERT(ts_set_segs(0x17, 0x1f, 0, 3, 0x17, 0x1f) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_get(i386_REGS_SEGS_STATE, i386_REGS_SEGS_STATE_COUNT) == KERN_SUCCESS);
+    memcpy(&r, ts_buf, sizeof(r));
+    KTEST_ASSERT(r.cs == 0x17 && r.ss == 0x1f && r.ds == 0 && r.es == 3 && r.fs == 0x17
+                 && r.gs == 0x1f && r.eax == 0x5e65);
+    /* Only the low 16 bits count. */
+    KTEST_ASSERT(ts_set_segs(0xabcd0017, 0x1234001f, 0xffff001f, 0x1f, 0x1f, 0x1f)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(ts_get(i386_REGS_SEGS_STATE, i386_REGS_SEGS_STATE_COUNT) == KERN_SUCCESS);
+    memcpy(&r, ts_buf, sizeof(r));
+    KTEST_ASSERT(r.cs == 0x17 && r.ss == 0x1f && r.ds == 0x1f);
+
+    /* Refused: CS not the user code, SS not writable data, RPL 0, kernel, LDT gate, null SS/CS. */
+    KTEST_ASSERT(ts_set_segs(0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_set_segs(0, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_set_segs(0x08, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_set_segs(0x17, 0x17, 0x1f, 0x1f, 0x1f, 0x1f) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_set_segs(0x17, 0, 0x1f, 0x1f, 0x1f, 0x1f) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_set_segs(0x17, 0x1f, 0x1c, 0x1f, 0x1f, 0x1f) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_set_segs(0x17, 0x1f, 0x1f, 0x10, 0x1f, 0x1f) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_set_segs(0x17, 0x1f, 0x1f, 0x1f, 0x07, 0x1f) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_set_segs(0x17, 0x1f, 0x1f, 0x1f, 0x0f, 0x1f) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_set_segs(0x17, 0x1f, 0x1f, 0x1f, 0x1f, 0x5b) == KERN_INVALID_ARGUMENT);
+
+    /* TLS slots: refused while empty, taken once present, by kind. */
+    KTEST_ASSERT(ts_set_segs(0x17, 0x1f, 0x1f, 0x1f, 0x1f, 0x4b) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(pcb_user_tls_set(ts_thread, 0, ts_desc(0xf2)) == 0);     /* data, writable */
+    KTEST_ASSERT(pcb_user_tls_set(ts_thread, 1, ts_desc(0xf8)) == 0);     /* code, exec only */
+    KTEST_ASSERT(ts_set_segs(0x17, 0x1f, 0x1f, 0x1f, 0x1f, 0x4b) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_set_segs(0x17, 0x4b, 0x1f, 0x1f, 0x1f, 0x1f) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_set_segs(0x17, 0x1f, 0x1f, 0x1f, 0x53, 0x1f) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(pcb_user_tls_set(ts_thread, 1, ts_desc(0xfa)) == 0);     /* code, readable */
+    KTEST_ASSERT(ts_set_segs(0x17, 0x1f, 0x1f, 0x1f, 0x53, 0x1f) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_set_segs(0x17, 0x53, 0x1f, 0x1f, 0x1f, 0x1f) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_set_segs(0x17, 0x1f, 0x1f, 0x1f, 0x50, 0x1f) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(pcb_user_tls_set(ts_thread, 0, 0) == 0);
+    KTEST_ASSERT(pcb_user_tls_set(ts_thread, 1, 0) == 0);
+    KTEST_ASSERT(ts_set_segs(0x17, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f) == KERN_SUCCESS);
+}
+
+/* An 80-bit register: mantissa and sign/exponent. */
+static void
+ts_fp_reg(uint8_t *reg, uint64_t mantissa, uint16_t sign_exp)
+{
+    memcpy(reg, &mantissa, 8);
+    memcpy(reg + 8, &sign_exp, 2);
+}
+
+static void
+ts_float_state(void)
+{
+    struct i386_float_state f, r;
+    uint16_t w;
+
+    KTEST_ASSERT(ts_get(i386_FLOAT_STATE, i386_FLOAT_STATE_COUNT - 1) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_get(i386_FLOAT_STATE, i386_FLOAT_STATE_COUNT) == KERN_SUCCESS);
+    memcpy(&r, ts_buf, sizeof(r));
+    KTEST_ASSERT(r.fpkind == (fpu_has_fxsr() ? FP_387FX : FP_387) && r.initialized == 0);
+
+    /*
+     * TOP = 3: ST(0..4) are physical 3..7 (valid 1.5, zero, infinity,
+     * denormal, unnormal), ST(5..7) physical 0..2 empty. Tags, physical
+     * 7..0: special, special, special, zero, valid, empty x3.
+     */
+    memset(&f, 0, sizeof(f));
+    f.initialized = 1;
+    f.exc_status = 0x1234;                  /* read-only: ignored */
+    w = 0x037f;
+    memcpy(f.hw_state + 0, &w, 2);
+    w = 0x1800 | 0x0001;                    /* TOP 3, IE */
+    memcpy(f.hw_state + 4, &w, 2);
+    w = 0xa93f;                             /* 10 10 10 01 00 11 11 11 */
+    memcpy(f.hw_state + 8, &w, 2);
+    memcpy(f.hw_state + 12, &(uint32_t){ 0x08048123 }, 4);
+    memcpy(f.hw_state + 16, &(uint16_t){ 0x17 }, 2);
+    memcpy(f.hw_state + 18, &(uint16_t){ 0x5d9 }, 2);
+    memcpy(f.hw_state + 20, &(uint32_t){ 0x0804a000 }, 4);
+    memcpy(f.hw_state + 24, &(uint16_t){ 0x1f }, 2);
+    ts_fp_reg(f.hw_state + 28 + 0, 0xc000000000000000ULL, 0x3fff);
+    ts_fp_reg(f.hw_state + 28 + 10, 0, 0x8000);
+    ts_fp_reg(f.hw_state + 28 + 20, 0x8000000000000000ULL, 0x7fff);
+    ts_fp_reg(f.hw_state + 28 + 30, 0x1, 0);
+    ts_fp_reg(f.hw_state + 28 + 40, 0x4000000000000000ULL, 0x4000);
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_FLOAT_STATE, (uint32_t *)&f,
+                                  i386_FLOAT_STATE_COUNT) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_get(i386_FLOAT_STATE, i386_FLOAT_STATE_COUNT) == KERN_SUCCESS);
+    memcpy(&r, ts_buf, sizeof(r));
+    KTEST_ASSERT(r.initialized == 1 && r.exc_status == 0);
+    KTEST_ASSERT(memcmp(r.hw_state, f.hw_state, FP_STATE_BYTES) == 0);
+    if (fpu_has_fxsr()) {
+        /* The FXSAVE image behind it: abridged tags, the default MXCSR. */
+        KTEST_ASSERT(ts_thread->pcb.fpu[4] == 0xf8);
+        KTEST_ASSERT(*(uint32_t *)&ts_thread->pcb.fpu[24] == 0x1f80);
+    }
+
+    /* A wrong tag for a register is recomputed from its contents. */
+    w = 0x003f;                             /* physical 3..7 all "valid" */
+    memcpy(f.hw_state + 8, &w, 2);
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_FLOAT_STATE, (uint32_t *)&f,
+                                  i386_FLOAT_STATE_COUNT) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_get(i386_FLOAT_STATE, i386_FLOAT_STATE_COUNT) == KERN_SUCCESS);
+    memcpy(&r, ts_buf, sizeof(r));
+    memcpy(&w, r.hw_state + 8, 2);
+    KTEST_ASSERT(w == (fpu_has_fxsr() ? 0xa93f : 0x003f));
+
+    /* initialized = 0 drops the state. */
+    f.initialized = 0;
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_FLOAT_STATE, (uint32_t *)&f,
+                                  i386_FLOAT_STATE_COUNT) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_get(i386_FLOAT_STATE, i386_FLOAT_STATE_COUNT) == KERN_SUCCESS);
+    memcpy(&r, ts_buf, sizeof(r));
+    KTEST_ASSERT(r.initialized == 0 && !ts_thread->pcb.fpu_valid);
+}
+
+static void
+ts_xfloat_state(void)
+{
+    unsigned int size = pcb_xstate_size(), n = size / 4;
+    struct i386_xfloat_state h;
+    uint8_t *hw = (uint8_t *)&ts_buf[4];
+    static uint32_t in[PCB_STATE_MAX_WORDS];
+
+    KTEST_ASSERT(size == (fpu_has_fxsr() ? 16 + 512 : 16 + 108) && size % 4 == 0);
+    KTEST_ASSERT(ts_get(i386_XFLOAT_STATE, n - 1) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_get(i386_XFLOAT_STATE, n) == KERN_SUCCESS);
+    memcpy(&h, ts_buf, sizeof(h));
+    KTEST_ASSERT(h.initialized == 0 && h.fp_save_kind == (fpu_has_fxsr() ? FP_FXSAVE : FP_FNSAVE));
+    if (!fpu_has_fxsr()) {
+        return;
+    }
+
+    /* An FXSAVE image with XMM values: back as it was. */
+    memset(in, 0, sizeof(in));
+    h = (struct i386_xfloat_state){ .initialized = 1, .fp_save_kind = FP_FXSAVE };
+    memcpy(in, &h, sizeof(h));
+    hw = (uint8_t *)&in[4];
+    hw[0] = 0x7f;
+    hw[1] = 0x03;
+    *(uint32_t *)(hw + 24) = 0x1f80 | 0x6000;   /* round toward zero */
+    for (unsigned int i = 0; i < 8 * 16; i++) {
+        hw[160 + i] = (uint8_t)(i * 7 + 1);
+    }
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_XFLOAT_STATE, in, n - 1)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_XFLOAT_STATE, in, n) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_get(i386_XFLOAT_STATE, n) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_buf[1] == 1 && memcmp(&ts_buf[4], hw, 512) == 0);
+
+    /* MXCSR bits FXRSTOR would fault on, and another image kind: refused, unchanged. */
+    *(uint32_t *)(hw + 24) = 0xffffffff;
+    hw[160] = 0xee;
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_XFLOAT_STATE, in, n) == KERN_INVALID_ARGUMENT);
+    *(uint32_t *)(hw + 24) = 0x1f80;
+    in[3] = FP_XSAVE;
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_XFLOAT_STATE, in, n) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_get(i386_XFLOAT_STATE, n) == KERN_SUCCESS);
+    KTEST_ASSERT(*(uint32_t *)((uint8_t *)&ts_buf[4] + 24) == 0x7f80
+                 && ((uint8_t *)&ts_buf[4])[160] == 1);
+
+    /* FLOAT_STATE then keeps MXCSR and the XMM registers. */
+    KTEST_ASSERT(ts_get(i386_FLOAT_STATE, i386_FLOAT_STATE_COUNT) == KERN_SUCCESS);
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_FLOAT_STATE, ts_buf, i386_FLOAT_STATE_COUNT)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(ts_get(i386_XFLOAT_STATE, n) == KERN_SUCCESS);
+    KTEST_ASSERT(*(uint32_t *)((uint8_t *)&ts_buf[4] + 24) == 0x7f80
+                 && ((uint8_t *)&ts_buf[4])[160 + 127] == (uint8_t)(127 * 7 + 1));
+}
+
+static void
+ts_other_flavors(void)
+{
+    uint32_t words[8] = { 0x1000, 0x2000, 0x3000, 0x4000, 5, 6, 0xffff0ff0, 0 };
+
+    KTEST_ASSERT(ts_get(THREAD_STATE_FLAVOR_LIST, 3) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_get(THREAD_STATE_FLAVOR_LIST, 4) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_buf[0] == 1 && ts_buf[1] == 2 && ts_buf[2] == 3 && ts_buf[3] == 4);
+    KTEST_ASSERT(thread_set_state(ts_thread, THREAD_STATE_FLAVOR_LIST, words, 4)
+                 == KERN_INVALID_ARGUMENT);
+
+    KTEST_ASSERT(ts_get(i386_ISA_PORT_MAP_STATE, 31) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_get(i386_ISA_PORT_MAP_STATE, 32) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_buf[0] == 0xffffffff && ts_buf[31] == 0xffffffff && ts_buf[32] == 0xa5a5a5a5);
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_ISA_PORT_MAP_STATE, ts_buf, 31)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_ISA_PORT_MAP_STATE, ts_buf, 32)
+                 == KERN_SUCCESS);
+
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_V86_ASSIST_STATE, words, 2) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_get(i386_V86_ASSIST_STATE, 2) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_buf[0] == 0x1000 && ts_buf[1] == 0x2000);
+
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_DEBUG_STATE, words, 7) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_DEBUG_STATE, words, 8) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_get(i386_DEBUG_STATE, 8) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_buf[0] == 0x1000 && ts_buf[3] == 0x4000 && ts_buf[4] == 0 && ts_buf[5] == 0
+                 && ts_buf[6] == 0xffff0ff0 && ts_buf[7] == 0);
+    words[7] = 0x1;                         /* L0: a breakpoint */
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_DEBUG_STATE, words, 8) == KERN_INVALID_ARGUMENT);
+
+    KTEST_ASSERT(ts_get(i386_FSGS_BASE_STATE, 2) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_FSGS_BASE_STATE, words, 2)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_get(9, 1000) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_get(-1, 1000) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_set_state(ts_thread, 9, words, 8) == KERN_INVALID_ARGUMENT);
+
+    {
+        natural_t count = 17;
+
+        KTEST_ASSERT(thread_get_state(NULL, i386_THREAD_STATE, ts_buf, &count)
+                     == KERN_INVALID_ARGUMENT);
+        KTEST_ASSERT(thread_set_state(NULL, i386_THREAD_STATE, ts_buf, 17)
+                     == KERN_INVALID_ARGUMENT);
+    }
+}
+
+static void
+thread_state_test_fn(void)
+{
+    unsigned int threads_before = thread_count();
+
+    ts_quit = false;
+    ts_thread = NULL;
+    KTEST_ASSERT(task_create(NULL, false, "thread_state", &ts_task) == KERN_SUCCESS);
+    if (ts_task == NULL) {
+        return;
+    }
+    KTEST_ASSERT(thread_create("ts-target", ts_thread_fn, NULL, THREAD_ANY_CPU) != NULL);
+    for (unsigned int i = 0; i < 500 && ts_thread == NULL; i++) {
+        thread_delay(1);
+    }
+    KTEST_ASSERT(ts_thread != NULL);
+    if (ts_thread == NULL) {
+        task_terminate(ts_task);
+        return;
+    }
+
+    /* Running: not the caller, not stopped. */
+    KTEST_ASSERT(ts_get(i386_THREAD_STATE, i386_THREAD_STATE_COUNT) == KERN_FAILURE);
+    KTEST_ASSERT(task_suspend(ts_task) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_thread->stopped);
+    ts_thread_state();
+    ts_regs_segs();
+    ts_float_state();
+    ts_xfloat_state();
+    ts_other_flavors();
+    KTEST_ASSERT(task_resume(ts_task) == KERN_SUCCESS);
+    for (unsigned int i = 0; i < 500 && ts_thread->stopped; i++) {
+        thread_delay(1);
+    }
+    KTEST_ASSERT(ts_get(i386_THREAD_STATE, i386_THREAD_STATE_COUNT) == KERN_FAILURE);
+
+    ts_quit = true;
+    KTEST_ASSERT(task_terminate(ts_task) == KERN_SUCCESS);
+    for (unsigned int i = 0; i < 500 && thread_count() != threads_before; i++) {
+        thread_delay(1);
+    }
+    KTEST_ASSERT(thread_count() == threads_before);
+}
+
+KTEST_DEFINE(thread_state, thread_state_test_fn, 0);
