@@ -411,20 +411,26 @@ task_thread_leave(void)
     task_unref(task);
 }
 
-/* Stop the calling thread while its task is suspended (and not terminated). */
+/*
+ * Stop the calling thread while its task or the thread itself
+ * (thread_suspend(), kern/thread_control.h) is suspended, and the task
+ * not terminated.
+ */
 static void
 task_ast_suspend(struct task *task)
 {
+    struct thread *self = thread_self();
+
     spinlock_lock(&task->lock);
     task->nr_stopped++;
-    thread_self()->stopped = true;
+    self->stopped = true;
     waitq_wakeup_all(&task->stop_wq);
-    while (task->suspend_count > 0 && task->active) {
+    while ((task->suspend_count > 0 || self->suspend_count > 0) && task->active) {
         if (waitq_sleep_intr(&task->suspend_wq, &task->lock) == THREAD_INTERRUPTED) {
             break;                  /* another AST: handle it first */
         }
     }
-    thread_self()->stopped = false;
+    self->stopped = false;
     task->nr_stopped--;
     spinlock_unlock(&task->lock);
 }

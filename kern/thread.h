@@ -55,7 +55,8 @@ struct thread {
     unsigned int ast;               /* THREAD_AST_* bits pending, atomic */
     struct waitq *intr_wq;          /* interruptible sleep: its queue (thread_intr_lock) */
     bool interrupted;               /* the sleep was ended by thread_interrupt() */
-    bool stopped;                   /* stopped by its task's suspension (task->lock) */
+    bool stopped;                   /* stopped by a suspension (task->lock) */
+    unsigned int suspend_count;     /* thread_suspend()s not resumed (task->lock) */
     struct pcb pcb;                 /* user-mode machine state */
 };
 

@@ -6,11 +6,13 @@
  * table. The flavors and their checks are the machine's
  * (machine/pcb.h: pcb_state_get(), pcb_state_set(); MACH-ABI.md 5.2).
  *
- * Which threads: the caller, or a thread of a task that is stopped by
- * the task's suspension (task_suspend) while the call runs. GNU Mach
- * also takes any other thread, suspending it and waiting until it
- * stops; until thread_suspend exists here, such a thread gets
- * KERN_FAILURE.
+ * Which threads: the caller, or any thread of a task. Another thread is
+ * suspended for the call and resumed after it (thread_suspend(), which
+ * waits until it stopped on its way back to user mode), as GNU Mach
+ * does; if it does not stop (its task is terminated meanwhile, it left
+ * the task, or the caller got an AST while waiting) the call gives
+ * KERN_FAILURE. The caller must know the thread stays, as for
+ * thread_suspend() (kern/thread_control.h).
  */
 #ifndef KERN_THREAD_STATE_H
 #define KERN_THREAD_STATE_H
@@ -24,8 +26,9 @@ struct thread;
  * thread_get_state: the flavor's state of thread into old_state; on
  * entry *old_stateCnt is the room in words, on success the count
  * written. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL thread,
- * unknown flavor, too little room), or KERN_FAILURE (thread neither the
- * caller nor stopped). Thread context; takes the target task's lock.
+ * unknown flavor, too little room, a kernel thread with no task), or
+ * KERN_FAILURE (it did not stop). Thread context, no lock held; may
+ * sleep (waiting for the thread to stop).
  */
 kern_return_t thread_get_state(struct thread *thread, int flavor, thread_state_t old_state,
                                natural_t *old_stateCnt);
@@ -33,9 +36,9 @@ kern_return_t thread_get_state(struct thread *thread, int flavor, thread_state_t
 /*
  * thread_set_state: set the flavor's state of thread from
  * new_state[new_stateCnt]. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT
- * (NULL thread, unknown or get-only flavor, short count, a value the
- * machine refuses; nothing changed), or KERN_FAILURE (as above).
- * Thread context; takes the target task's lock.
+ * (NULL or kernel thread, unknown or get-only flavor, short count, a
+ * value the machine refuses; nothing changed), or KERN_FAILURE (as
+ * above). Thread context, no lock held; may sleep.
  */
 kern_return_t thread_set_state(struct thread *thread, int flavor, thread_state_t new_state,
                                natural_t new_stateCnt);

@@ -16,8 +16,14 @@
  *                      round trip and its MXCSR and kind checks,
  *                      "initialized" 0 dropping the state, the flavor
  *                      list, port map, v86, debug (enabling refused),
- *                      FSGS and unknown flavors, a NULL thread, and a
- *                      running thread: KERN_FAILURE
+ *                      FSGS and unknown flavors, a NULL thread; a
+ *                      running thread is suspended for the call and
+ *                      goes on after it
+ *  test=thread_suspend thread_suspend/thread_resume counts (two
+ *                      suspends need two resumes; resume at 0 fails),
+ *                      combined with task_suspend (both counts must be
+ *                      0 to run), a thread suspending itself stops on
+ *                      its way out, NULL and task-less threads refused
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,11 +39,13 @@
 #include <kern/string.h>
 #include <kern/task.h>
 #include <kern/thread.h>
+#include <kern/thread_control.h>
 #include <kern/thread_state.h>
 
 static struct task *ts_task;
 static struct thread *volatile ts_thread;
 static volatile bool ts_quit;
+static volatile unsigned long ts_rounds;
 
 /* The target: joins the task, then passes its AST check until told to leave. */
 static void
@@ -50,6 +58,7 @@ ts_thread_fn(void *arg)
     ts_thread = thread_self();
     while (!ts_quit) {
         thread_ast_check();
+        ts_rounds++;
         thread_delay(1);
     }
     task_thread_leave();
@@ -357,16 +366,40 @@ ts_other_flavors(void)
     }
 }
 
-static void
-thread_state_test_fn(void)
-{
-    unsigned int threads_before = thread_count();
+static unsigned int ts_threads_before;
 
+/* Whether the target makes progress (it is not stopped). */
+static bool
+ts_running(void)
+{
+    unsigned long before = ts_rounds;
+
+    for (unsigned int i = 0; i < 500 && ts_rounds == before; i++) {
+        thread_delay(1);
+    }
+    return ts_rounds != before && !ts_thread->stopped;
+}
+
+/* Whether the target stays still over a few ticks (it is stopped). */
+static bool
+ts_still(void)
+{
+    unsigned long before = ts_rounds;
+
+    thread_delay(5);
+    return ts_rounds == before && ts_thread->stopped;
+}
+
+/* A task with the target thread in it, running. */
+static bool
+ts_start(void)
+{
+    ts_threads_before = thread_count();
     ts_quit = false;
     ts_thread = NULL;
     KTEST_ASSERT(task_create(NULL, false, "thread_state", &ts_task) == KERN_SUCCESS);
     if (ts_task == NULL) {
-        return;
+        return false;
     }
     KTEST_ASSERT(thread_create("ts-target", ts_thread_fn, NULL, THREAD_ANY_CPU) != NULL);
     for (unsigned int i = 0; i < 500 && ts_thread == NULL; i++) {
@@ -375,11 +408,30 @@ thread_state_test_fn(void)
     KTEST_ASSERT(ts_thread != NULL);
     if (ts_thread == NULL) {
         task_terminate(ts_task);
-        return;
+        return false;
     }
+    return true;
+}
 
-    /* Running: not the caller, not stopped. */
-    KTEST_ASSERT(ts_get(i386_THREAD_STATE, i386_THREAD_STATE_COUNT) == KERN_FAILURE);
+/* Terminate the task; its thread and everything else go. */
+static void
+ts_stop(void)
+{
+    ts_quit = true;
+    KTEST_ASSERT(task_terminate(ts_task) == KERN_SUCCESS);
+    for (unsigned int i = 0; i < 500 && thread_count() != ts_threads_before; i++) {
+        thread_delay(1);
+    }
+    KTEST_ASSERT(thread_count() == ts_threads_before);
+}
+
+static void
+ts_state_all(void)
+{
+    /* Running: suspended for the call, running again after it. */
+    KTEST_ASSERT(ts_get(i386_THREAD_STATE, i386_THREAD_STATE_COUNT) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_thread->suspend_count == 0);
+    KTEST_ASSERT(ts_running());
     KTEST_ASSERT(task_suspend(ts_task) == KERN_SUCCESS);
     KTEST_ASSERT(ts_thread->stopped);
     ts_thread_state();
@@ -388,17 +440,108 @@ thread_state_test_fn(void)
     ts_xfloat_state();
     ts_other_flavors();
     KTEST_ASSERT(task_resume(ts_task) == KERN_SUCCESS);
-    for (unsigned int i = 0; i < 500 && ts_thread->stopped; i++) {
-        thread_delay(1);
-    }
-    KTEST_ASSERT(ts_get(i386_THREAD_STATE, i386_THREAD_STATE_COUNT) == KERN_FAILURE);
+    KTEST_ASSERT(ts_running());
+    ts_stop();
+}
 
-    ts_quit = true;
-    KTEST_ASSERT(task_terminate(ts_task) == KERN_SUCCESS);
-    for (unsigned int i = 0; i < 500 && thread_count() != threads_before; i++) {
-        thread_delay(1);
+static void
+thread_state_test_fn(void)
+{
+    if (ts_start()) {
+        ts_state_all();
     }
-    KTEST_ASSERT(thread_count() == threads_before);
 }
 
 KTEST_DEFINE(thread_state, thread_state_test_fn, 0);
+
+/* A thread of the task that suspends itself, then counts once resumed. */
+static volatile unsigned int ts_self_rounds;
+
+static void
+ts_self_suspend_fn(void *arg)
+{
+    (void)arg;
+    if (task_thread_enter(ts_task) != KERN_SUCCESS) {
+        return;
+    }
+    if (thread_suspend(thread_self()) == KERN_SUCCESS) {
+        ts_self_rounds = 1;
+        thread_ast_check();         /* stops here until resumed */
+        ts_self_rounds = 2;
+    }
+    while (!ts_quit) {
+        thread_ast_check();
+        thread_delay(1);
+    }
+    task_thread_leave();
+}
+
+static void
+ts_suspend_all(void)
+{
+    struct thread *self_suspender = NULL, *t;
+
+    KTEST_ASSERT(thread_suspend(NULL) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_resume(NULL) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_suspend(thread_self()) == KERN_INVALID_ARGUMENT);   /* no task */
+    KTEST_ASSERT(thread_resume(thread_self()) == KERN_INVALID_ARGUMENT);
+
+    /* Two suspends need two resumes; a resume at 0 fails. */
+    KTEST_ASSERT(thread_resume(ts_thread) == KERN_FAILURE);
+    KTEST_ASSERT(thread_suspend(ts_thread) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_thread->stopped && ts_still());
+    KTEST_ASSERT(thread_suspend(ts_thread) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_thread->suspend_count == 2);
+    KTEST_ASSERT(thread_resume(ts_thread) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_still());
+    KTEST_ASSERT(thread_resume(ts_thread) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_running());
+    KTEST_ASSERT(thread_resume(ts_thread) == KERN_FAILURE);
+
+    /* With the task suspended too: both counts must be back to 0. */
+    KTEST_ASSERT(thread_suspend(ts_thread) == KERN_SUCCESS);
+    KTEST_ASSERT(task_suspend(ts_task) == KERN_SUCCESS);
+    KTEST_ASSERT(task_resume(ts_task) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_still());
+    KTEST_ASSERT(task_suspend(ts_task) == KERN_SUCCESS);
+    KTEST_ASSERT(thread_resume(ts_thread) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_still());
+    KTEST_ASSERT(task_resume(ts_task) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_running());
+
+    /* A thread suspending itself returns, then stops on its way out. */
+    ts_self_rounds = 0;
+    KTEST_ASSERT(thread_create("ts-self", ts_self_suspend_fn, NULL, THREAD_ANY_CPU) != NULL);
+    for (unsigned int i = 0; i < 500 && ts_self_rounds == 0; i++) {
+        thread_delay(1);
+    }
+    thread_delay(5);
+    KTEST_ASSERT(ts_self_rounds == 1);
+    spinlock_lock(&ts_task->lock);
+    list_foreach_entry(&ts_task->threads, t, task_node) {
+        if (t != ts_thread) {
+            self_suspender = t;
+        }
+    }
+    spinlock_unlock(&ts_task->lock);
+    KTEST_ASSERT(self_suspender != NULL);
+    if (self_suspender != NULL) {
+        KTEST_ASSERT(self_suspender->stopped && self_suspender->suspend_count == 1);
+        KTEST_ASSERT(thread_resume(self_suspender) == KERN_SUCCESS);
+        for (unsigned int i = 0; i < 500 && ts_self_rounds != 2; i++) {
+            thread_delay(1);
+        }
+        KTEST_ASSERT(ts_self_rounds == 2);
+    }
+}
+
+static void
+thread_suspend_test_fn(void)
+{
+    if (ts_start()) {
+        ts_suspend_all();
+        ts_stop();
+    }
+}
+
+KTEST_DEFINE(thread_suspend, thread_suspend_test_fn, 0);
