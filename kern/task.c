@@ -426,9 +426,14 @@ task_ast_suspend(struct task *task)
     self->stopped = true;
     waitq_wakeup_all(&task->stop_wq);
     while ((task->suspend_count > 0 || self->suspend_count > 0) && task->active) {
-        if (waitq_sleep_intr(&task->suspend_wq, &task->lock) == THREAD_INTERRUPTED) {
+        if (waitq_sleep_intr(&task->suspend_wq, &task->lock) != THREAD_INTERRUPTED) {
+            continue;
+        }
+        if (__atomic_load_n(&self->ast, __ATOMIC_ACQUIRE) & ~THREAD_AST_SUSPEND) {
             break;                  /* another AST: handle it first */
         }
+        /* Another suspension while stopped: stay stopped, without a gap. */
+        thread_ast_clear(THREAD_AST_SUSPEND);
     }
     self->stopped = false;
     task->nr_stopped--;

@@ -33,7 +33,9 @@ thread_suspend(struct thread *thread)
         return KERN_FAILURE;
     }
     thread->suspend_count++;
-    thread_ast_post(thread, THREAD_AST_SUSPEND);
+    if (!thread->stopped) {
+        thread_ast_post(thread, THREAD_AST_SUSPEND);    /* a stopped one stays stopped */
+    }
     if (thread != thread_self()) {
         while (task->active && thread->task == task && thread->suspend_count > 0
                && !thread->stopped) {
