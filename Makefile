@@ -136,6 +136,7 @@ KERNEL_SRCS := \
 	kern/syscall.c \
 	kern/syscall_subr.c \
 	kern/task.c \
+	kern/task_control.c \
 	kern/thread_control.c \
 	kern/thread_state.c \
 	kern/thread.c \

@@ -24,6 +24,12 @@
  *                      combined with task_suspend (both counts must be
  *                      0 to run), a thread suspending itself stops on
  *                      its way out, NULL and task-less threads refused
+ *  test=task_info      task_info (BASIC: suspend count, mapped and
+ *                      resident sizes; EVENTS, THREAD_TIMES), task_threads
+ *                      (the threads in join order; a terminated task),
+ *                      task_set_name (cut at 31 characters), thread_info
+ *                      (BASIC run state and suspend count, SCHED): counts,
+ *                      flavors and NULL arguments refused
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,12 +41,17 @@
 #include <i386/pcb.h>
 #include <include/mach/kern_return.h>
 #include <include/mach/thread_status.h>
+#include <include/mach/task_info.h>
+#include <include/mach/thread_info.h>
+#include <kern/kmem.h>
 #include <kern/ktest.h>
 #include <kern/string.h>
 #include <kern/task.h>
+#include <kern/task_control.h>
 #include <kern/thread.h>
 #include <kern/thread_control.h>
 #include <kern/thread_state.h>
+#include <vm/vm_user.h>
 
 static struct task *ts_task;
 static struct thread *volatile ts_thread;
@@ -545,3 +556,163 @@ thread_suspend_test_fn(void)
 }
 
 KTEST_DEFINE(thread_suspend, thread_suspend_test_fn, 0);
+
+/* A second thread of the task, until the task ends. */
+static volatile bool ts_extra_in;
+
+static void
+ts_extra_fn(void *arg)
+{
+    (void)arg;
+    if (task_thread_enter(ts_task) != KERN_SUCCESS) {
+        return;
+    }
+    ts_extra_in = true;
+    while (!ts_quit) {
+        thread_ast_check();
+        thread_delay(1);
+    }
+    task_thread_leave();
+}
+
+static void
+ts_task_info(void)
+{
+    integer_t info[TASK_INFO_MAX];
+    struct task_basic_info basic;
+    natural_t count;
+    uintptr_t addr = 0;
+
+    count = TASK_BASIC_INFO_COUNT;
+    KTEST_ASSERT(task_info(NULL, TASK_BASIC_INFO, info, &count) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_info(ts_task, 4, info, &count) == KERN_INVALID_ARGUMENT);
+    count = TASK_BASIC_INFO_COUNT - 1;
+    KTEST_ASSERT(task_info(ts_task, TASK_BASIC_INFO, info, &count) == KERN_INVALID_ARGUMENT
+                 && count == TASK_BASIC_INFO_COUNT - 1);
+    count = TASK_INFO_MAX;
+    KTEST_ASSERT(task_info(ts_task, TASK_BASIC_INFO, info, &count) == KERN_SUCCESS
+                 && count == TASK_BASIC_INFO_COUNT);
+    memcpy(&basic, info, sizeof(basic));
+    KTEST_ASSERT(basic.suspend_count == 0 && basic.base_priority == TASK_BASEPRI_USER
+                 && basic.virtual_size == 0 && basic.resident_size == 0);
+
+    KTEST_ASSERT(vm_user_allocate(ts_task->map, &addr, 3 * PAGE_SIZE, true) == KERN_SUCCESS);
+    KTEST_ASSERT(task_suspend(ts_task) == KERN_SUCCESS);
+    KTEST_ASSERT(task_suspend(ts_task) == KERN_SUCCESS);
+    count = TASK_BASIC_INFO_COUNT;
+    KTEST_ASSERT(task_info(ts_task, TASK_BASIC_INFO, info, &count) == KERN_SUCCESS);
+    memcpy(&basic, info, sizeof(basic));
+    KTEST_ASSERT(basic.suspend_count == 2 && basic.virtual_size == 3 * PAGE_SIZE);
+    KTEST_ASSERT(task_resume(ts_task) == KERN_SUCCESS);
+    KTEST_ASSERT(task_resume(ts_task) == KERN_SUCCESS);
+
+    count = TASK_EVENTS_INFO_COUNT;
+    info[0] = 0x5a5a;
+    KTEST_ASSERT(task_info(ts_task, TASK_EVENTS_INFO, info, &count) == KERN_SUCCESS
+                 && count == TASK_EVENTS_INFO_COUNT && info[0] == 0);
+    count = TASK_THREAD_TIMES_INFO_COUNT - 1;
+    KTEST_ASSERT(task_info(ts_task, TASK_THREAD_TIMES_INFO, info, &count)
+                 == KERN_INVALID_ARGUMENT);
+    count = TASK_THREAD_TIMES_INFO_COUNT;
+    KTEST_ASSERT(task_info(ts_task, TASK_THREAD_TIMES_INFO, info, &count) == KERN_SUCCESS
+                 && count == TASK_THREAD_TIMES_INFO_COUNT);
+}
+
+static void
+ts_task_threads(void)
+{
+    struct thread **list = NULL;
+    natural_t count = 99;
+
+    KTEST_ASSERT(task_threads(NULL, &list, &count) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_threads(ts_task, &list, &count) == KERN_SUCCESS);
+    KTEST_ASSERT(count == 1 && list != NULL && list[0] == ts_thread);
+    kmem_free(list, count * sizeof(*list));
+
+    ts_extra_in = false;
+    KTEST_ASSERT(thread_create("ts-extra", ts_extra_fn, NULL, THREAD_ANY_CPU) != NULL);
+    for (unsigned int i = 0; i < 500 && !ts_extra_in; i++) {
+        thread_delay(1);
+    }
+    KTEST_ASSERT(task_threads(ts_task, &list, &count) == KERN_SUCCESS);
+    KTEST_ASSERT(count == 2 && list[0] == ts_thread && list[1] != ts_thread
+                 && list[1]->task == ts_task);
+    kmem_free(list, count * sizeof(*list));
+}
+
+static void
+ts_task_set_name(void)
+{
+    char long_name[40];
+
+    KTEST_ASSERT(task_set_name(NULL, "x") == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_set_name(ts_task, "renamed") == KERN_SUCCESS);
+    KTEST_ASSERT(strcmp(ts_task->name, "renamed") == 0);
+    memset(long_name, 'n', sizeof(long_name));          /* no NUL at all */
+    KTEST_ASSERT(task_set_name(ts_task, long_name) == KERN_SUCCESS);
+    KTEST_ASSERT(strlen(ts_task->name) == TASK_NAME_MAX - 1 && ts_task->name[0] == 'n');
+}
+
+static void
+ts_thread_info(void)
+{
+    integer_t info[THREAD_INFO_MAX];
+    struct thread_basic_info basic;
+    struct thread_sched_info sched;
+    natural_t count = THREAD_BASIC_INFO_COUNT;
+
+    KTEST_ASSERT(thread_info(NULL, THREAD_BASIC_INFO, info, &count) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_info(ts_thread, 3, info, &count) == KERN_INVALID_ARGUMENT);
+    count = THREAD_BASIC_INFO_COUNT - 1;
+    KTEST_ASSERT(thread_info(ts_thread, THREAD_BASIC_INFO, info, &count)
+                 == KERN_INVALID_ARGUMENT);
+    count = THREAD_INFO_MAX;
+    KTEST_ASSERT(thread_info(ts_thread, THREAD_BASIC_INFO, info, &count) == KERN_SUCCESS
+                 && count == THREAD_BASIC_INFO_COUNT);
+    memcpy(&basic, info, sizeof(basic));
+    KTEST_ASSERT(basic.run_state != TH_STATE_STOPPED && basic.run_state != TH_STATE_HALTED
+                 && basic.suspend_count == 0 && basic.base_priority == TASK_BASEPRI_USER);
+
+    KTEST_ASSERT(thread_suspend(ts_thread) == KERN_SUCCESS);
+    count = THREAD_BASIC_INFO_COUNT;
+    KTEST_ASSERT(thread_info(ts_thread, THREAD_BASIC_INFO, info, &count) == KERN_SUCCESS);
+    memcpy(&basic, info, sizeof(basic));
+    KTEST_ASSERT(basic.run_state == TH_STATE_STOPPED && basic.suspend_count == 1);
+    KTEST_ASSERT(thread_resume(ts_thread) == KERN_SUCCESS);
+
+    count = THREAD_SCHED_INFO_COUNT - 1;
+    KTEST_ASSERT(thread_info(ts_thread, THREAD_SCHED_INFO, info, &count)
+                 == KERN_INVALID_ARGUMENT);
+    count = THREAD_SCHED_INFO_COUNT;
+    KTEST_ASSERT(thread_info(ts_thread, THREAD_SCHED_INFO, info, &count) == KERN_SUCCESS
+                 && count == THREAD_SCHED_INFO_COUNT);
+    memcpy(&sched, info, sizeof(sched));
+    KTEST_ASSERT(sched.policy == POLICY_TIMESHARE && sched.depress_priority == -1
+                 && sched.max_priority == TASK_BASEPRI_USER
+                 && sched.last_processor == (integer_t)ts_thread->last_cpu);
+}
+
+static void
+task_info_test_fn(void)
+{
+    struct thread **list;
+    natural_t count;
+    struct task *task;
+
+    if (!ts_start()) {
+        return;
+    }
+    ts_task_info();
+    ts_task_threads();
+    ts_task_set_name();
+    ts_thread_info();
+
+    /* A terminated task (a reference kept): no threads to list. */
+    task = ts_task;
+    task_ref(task);
+    ts_stop();
+    KTEST_ASSERT(task_threads(task, &list, &count) == KERN_FAILURE);
+    task_unref(task);
+}
+
+KTEST_DEFINE(task_info, task_info_test_fn, 0);

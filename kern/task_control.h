@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Mach's information calls on tasks and threads (mach.defs task_info,
+ * task_threads, thread_info; gnumach.defs task_set_name) as plain kernel
+ * functions with GNU Mach's argument order, layouts and errors, for the
+ * MIG server stubs. Arrays are pointer + count, in and out, as the MIG
+ * server header passes them.
+ *
+ * What mach does not account yet reads as 0: run times (user, system,
+ * creation; there is no per-thread time accounting nor a time of day),
+ * the event counts of TASK_EVENTS_INFO, cpu_usage and sleep_time.
+ * Priorities are not implemented: every task and thread reports
+ * GNU Mach's default user priority, TASK_BASEPRI_USER.
+ */
+#ifndef KERN_TASK_CONTROL_H
+#define KERN_TASK_CONTROL_H
+
+#include <include/mach/kern_return.h>
+#include <include/mach/machine/vm_types.h>
+
+struct task;
+struct thread;
+
+#define TASK_BASEPRI_USER       25          /* GNU Mach's BASEPRI_USER */
+#define TASK_NAME_MAX           32          /* kernel_debug_name_t: char[32] */
+
+/*
+ * task_info: the flavor's information (TASK_BASIC_INFO,
+ * TASK_EVENTS_INFO, TASK_THREAD_TIMES_INFO) into task_info_out; on entry
+ * *task_info_outCnt is the room in words, on success the count written.
+ * Returns KERN_SUCCESS or KERN_INVALID_ARGUMENT (NULL task, unknown
+ * flavor, too little room; nothing written). The caller holds a task
+ * reference. Thread context; takes the task's and its map's locks.
+ */
+kern_return_t task_info(struct task *task, int flavor, integer_t *task_info_out,
+                        natural_t *task_info_outCnt);
+
+/*
+ * task_threads: the task's threads, in the order they joined, in a new
+ * array *thread_list of *thread_listCnt pointers (NULL and 0 for none),
+ * allocated with kmem_alloc(); the caller frees it with
+ * kmem_free(list, count * sizeof(*list)). No thread reference is taken
+ * (threads have none yet): the MIG side turns each into a port at once.
+ * Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL task), KERN_FAILURE
+ * (terminated) or KERN_RESOURCE_SHORTAGE. Thread context, no lock held.
+ */
+kern_return_t task_threads(struct task *task, struct thread ***thread_list,
+                           natural_t *thread_listCnt);
+
+/*
+ * task_set_name: the task's debug name (shell, console lines) becomes
+ * name, cut at its first NUL or at TASK_NAME_MAX - 1 characters (the
+ * MIG array is 32 bytes and need not be terminated). Returns
+ * KERN_SUCCESS or KERN_INVALID_ARGUMENT (NULL task). Takes the task's
+ * lock.
+ */
+kern_return_t task_set_name(struct task *task, const char *name);
+
+/*
+ * thread_info: the flavor's information (THREAD_BASIC_INFO,
+ * THREAD_SCHED_INFO) of thread, counts as task_info(). Returns
+ * KERN_SUCCESS or KERN_INVALID_ARGUMENT (NULL thread, unknown flavor,
+ * too little room). A snapshot, taken without stopping the thread. The
+ * caller must know the thread stays. Any thread context.
+ */
+kern_return_t thread_info(struct thread *thread, int flavor, integer_t *thread_info_out,
+                          natural_t *thread_info_outCnt);
+
+#endif /* KERN_TASK_CONTROL_H */
