@@ -90,6 +90,7 @@ KERNEL_SRCS := \
 	i386/gdt.c \
 	i386/intr.c \
 	i386/lapic.c \
+	i386/mach_i386.c \
 	i386/machine.c \
 	i386/mptable.c \
 	i386/pcb.c \

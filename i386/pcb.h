@@ -104,6 +104,14 @@ kern_return_t pcb_state_get(struct thread *t, int flavor, uint32_t *state,
 kern_return_t pcb_state_set(struct thread *t, int flavor, const uint32_t *state,
                             unsigned int count);
 
+/*
+ * Whether TLS slot slot of t may hold desc without breaking t's saved
+ * user state: false when one of the segment registers of t's frame
+ * names the slot and desc could not be loaded into it on the way back
+ * to user mode (i386_set_gdt refuses that). t as for pcb_state_get().
+ */
+bool pcb_user_tls_fits(const struct thread *t, unsigned int slot, uint64_t desc);
+
 /* Bytes of i386_XFLOAT_STATE (its header and the FPU image): i386_get_xstate_size. */
 unsigned int pcb_xstate_size(void);
 

@@ -125,12 +125,40 @@ pcb_frame(struct thread *t)
 #define PCB_SEL_STACK_OK        0x2         /* SS */
 #define PCB_SEL_DATA_OK         0x4         /* DS, ES, FS, GS */
 
-/* What selector sel (low 16 bits) of thread t may be loaded as. */
+/* What a TLS slot holding desc may be loaded as. */
 static unsigned int
-pcb_selector_uses(const struct thread *t, uint32_t sel)
+pcb_desc_uses(uint64_t desc)
 {
-    uint64_t desc;
-    unsigned int access, slot;
+    unsigned int access = (desc >> 40) & 0xff;
+
+    if (!(access & 0x80)) {
+        return 0;                           /* empty slot */
+    }
+    /* gdt_user_desc_valid(): code or data, DPL 3, not 64-bit. */
+    if (access & 0x08) {
+        return (access & 0x02) ? PCB_SEL_DATA_OK : 0;   /* code: readable only */
+    }
+    return (access & 0x02) ? PCB_SEL_STACK_OK | PCB_SEL_DATA_OK : PCB_SEL_DATA_OK;
+}
+
+/* The TLS slot selector sel names (any RPL), or GDT_USER_TLS_SLOTS for none. */
+static unsigned int
+pcb_selector_slot(uint32_t sel)
+{
+    if ((sel & 4) != 0 || (sel & ~7u) < GDT_USER_TLS) {
+        return GDT_USER_TLS_SLOTS;
+    }
+    return MIN(((sel & ~7u) - GDT_USER_TLS) >> 3, (uint32_t)GDT_USER_TLS_SLOTS);
+}
+
+/*
+ * What selector sel (low 16 bits) of thread t may be loaded as, with
+ * TLS slot slot holding desc (the others as they are).
+ */
+static unsigned int
+pcb_selector_uses_with(const struct thread *t, uint32_t sel, unsigned int slot, uint64_t desc)
+{
+    unsigned int sel_slot;
 
     if (sel <= 3) {
         return PCB_SEL_DATA_OK;             /* null: loads, faults only when used */
@@ -144,23 +172,45 @@ pcb_selector_uses(const struct thread *t, uint32_t sel)
     if (sel == LDT_USER_DS) {
         return PCB_SEL_STACK_OK | PCB_SEL_DATA_OK;
     }
-    if ((sel & 4) != 0 || (sel & ~7u) < GDT_USER_TLS) {
+    sel_slot = pcb_selector_slot(sel);
+    if (sel_slot >= GDT_USER_TLS_SLOTS) {
         return 0;
     }
-    slot = ((sel & ~7u) - GDT_USER_TLS) >> 3;
-    if (slot >= GDT_USER_TLS_SLOTS) {
-        return 0;
+    return pcb_desc_uses(sel_slot == slot ? desc : t->pcb.user_tls[sel_slot]);
+}
+
+/* What selector sel (low 16 bits) of thread t may be loaded as. */
+static unsigned int
+pcb_selector_uses(const struct thread *t, uint32_t sel)
+{
+    return pcb_selector_uses_with(t, sel, GDT_USER_TLS_SLOTS, 0);
+}
+
+bool
+pcb_user_tls_fits(const struct thread *t, unsigned int slot, uint64_t desc)
+{
+    const struct trap_frame *f;
+    const uint32_t *data[4];
+
+    assert(slot < GDT_USER_TLS_SLOTS);
+    if (!t->pcb.user) {
+        return true;
     }
-    desc = t->pcb.user_tls[slot];
-    access = (desc >> 40) & 0xff;
-    if (!(access & 0x80)) {
-        return 0;                           /* empty slot */
+    f = pcb_user_frame(t);
+    data[0] = &f->ds;
+    data[1] = &f->es;
+    data[2] = &f->fs;
+    data[3] = &f->gs;
+    for (unsigned int i = 0; i < 4; i++) {
+        uint32_t sel = *data[i] & 0xffff;
+
+        if (pcb_selector_slot(sel) == slot
+            && !(pcb_selector_uses_with(t, sel, slot, desc) & PCB_SEL_DATA_OK)) {
+            return false;
+        }
     }
-    /* gdt_user_desc_valid(): code or data, DPL 3, not 64-bit. */
-    if (access & 0x08) {
-        return (access & 0x02) ? PCB_SEL_DATA_OK : 0;   /* code: readable only */
-    }
-    return (access & 0x02) ? PCB_SEL_STACK_OK | PCB_SEL_DATA_OK : PCB_SEL_DATA_OK;
+    return pcb_selector_slot(f->ss & 0xffff) != slot
+           || (pcb_selector_uses_with(t, f->ss & 0xffff, slot, desc) & PCB_SEL_STACK_OK);
 }
 
 /* ------------------------------------------------------------ integer state */

@@ -30,6 +30,13 @@
  *                      task_set_name (cut at 31 characters), thread_info
  *                      (BASIC run state and suspend count, SCHED): counts,
  *                      flavors and NULL arguments refused
+ *  test=mach_i386      i386_set_gdt/i386_get_gdt on a running thread
+ *                      (stopped for the call): -1 picks 0x4b then 0x53,
+ *                      then KERN_NO_SPACE; selector and descriptor
+ *                      checks; a non-present descriptor empties the
+ *                      slot; a slot the thread's saved registers use
+ *                      only takes what they can load;
+ *                      i386_get_xstate_size
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,11 +44,14 @@
 
 #include <i386/fpu.h>
 #include <i386/gdt.h>
+#include <i386/mach_i386.h>
 #include <i386/param.h>
 #include <i386/pcb.h>
 #include <include/mach/kern_return.h>
 #include <include/mach/thread_status.h>
 #include <include/mach/task_info.h>
+#include <ipc/ipc_port.h>
+#include <kern/host.h>
 #include <include/mach/thread_info.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
@@ -716,3 +726,88 @@ task_info_test_fn(void)
 }
 
 KTEST_DEFINE(task_info, task_info_test_fn, 0);
+
+static descriptor_t
+ts_gdt_desc(unsigned int access, unsigned int flags)
+{
+    uint64_t d = 0xffffULL | ((uint64_t)access << 40) | ((uint64_t)((flags << 4) | 0xf) << 48);
+
+    return (descriptor_t){ (uint32_t)d, (uint32_t)(d >> 32) };
+}
+
+static void
+ts_gdt(void)
+{
+    descriptor_t data = ts_gdt_desc(0xf2, 0xc), got;
+    int sel;
+
+    sel = -1;
+    KTEST_ASSERT(i386_set_gdt(NULL, &sel, data) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(i386_get_gdt(NULL, 0x4b, &got) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, data) == KERN_SUCCESS && sel == 0x4b);
+    sel = -1;
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, ts_gdt_desc(0xfa, 0xc)) == KERN_SUCCESS
+                 && sel == 0x53);
+    sel = -1;
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, data) == KERN_NO_SPACE && sel == -1);
+    KTEST_ASSERT(i386_get_gdt(ts_thread, 0x4b, &got) == KERN_SUCCESS
+                 && got.low_word == data.low_word && got.high_word == data.high_word);
+    KTEST_ASSERT(ts_running());
+
+    /* Selectors: RPL 3 in the GDT, one of the two slots. */
+    KTEST_ASSERT(i386_get_gdt(ts_thread, 0x48, &got) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(i386_get_gdt(ts_thread, 0x4f, &got) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(i386_get_gdt(ts_thread, 0x43, &got) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(i386_get_gdt(ts_thread, 0x5b, &got) == KERN_INVALID_ARGUMENT);
+    sel = 0x5b;
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, data) == KERN_INVALID_ARGUMENT);
+    /* Descriptors: DPL 3 code or data, not 64-bit. */
+    sel = 0x53;
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, ts_gdt_desc(0x92, 0xc)) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, ts_gdt_desc(0xe9, 0x0)) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, ts_gdt_desc(0xfa, 0xa)) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(i386_get_gdt(ts_thread, 0x53, &got) == KERN_SUCCESS
+                 && ((got.high_word >> 8) & 0xff) == 0xfa);
+
+    /* A non-present descriptor empties the slot; -1 then finds it. */
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, ts_gdt_desc(0x72, 0xc)) == KERN_SUCCESS);
+    KTEST_ASSERT(i386_get_gdt(ts_thread, 0x53, &got) == KERN_SUCCESS
+                 && got.low_word == 0 && got.high_word == 0);
+    sel = -1;
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, ts_gdt_desc(0xfa, 0xc)) == KERN_SUCCESS
+                 && sel == 0x53);
+
+    /* Slots the saved registers use: only what they can still load. */
+    KTEST_ASSERT(thread_suspend(ts_thread) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_set_segs(0x17, 0x4b, 0x1f, 0x1f, 0x1f, 0x53) == KERN_SUCCESS);
+    KTEST_ASSERT(thread_resume(ts_thread) == KERN_SUCCESS);
+    sel = 0x53;
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, ts_gdt_desc(0xf8, 0xc)) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, ts_gdt_desc(0x72, 0xc)) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, ts_gdt_desc(0xf0, 0xc)) == KERN_SUCCESS);
+    sel = 0x4b;
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, ts_gdt_desc(0xf0, 0xc)) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, ts_gdt_desc(0xf6, 0x4)) == KERN_SUCCESS);
+    KTEST_ASSERT(thread_suspend(ts_thread) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_set_segs(0x17, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f) == KERN_SUCCESS);
+    KTEST_ASSERT(thread_resume(ts_thread) == KERN_SUCCESS);
+    sel = 0x53;
+    KTEST_ASSERT(i386_set_gdt(ts_thread, &sel, ts_gdt_desc(0x72, 0xc)) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_running());
+}
+
+static void
+mach_i386_test_fn(void)
+{
+    natural_t size = 0;
+
+    KTEST_ASSERT(i386_get_xstate_size(NULL, &size) == KERN_INVALID_ARGUMENT && size == 0);
+    KTEST_ASSERT(i386_get_xstate_size(host_port()->kobject, &size) == KERN_SUCCESS);
+    KTEST_ASSERT(size == pcb_xstate_size() && size == (fpu_has_fxsr() ? 528 : 124));
+    if (ts_start()) {
+        ts_gdt();
+        ts_stop();
+    }
+}
+
+KTEST_DEFINE(mach_i386, mach_i386_test_fn, 0);
