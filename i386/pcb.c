@@ -79,7 +79,7 @@ pcb_user_start(uintptr_t eip, uintptr_t esp)
 void
 pcb_user_resume(void)
 {
-    trap_user_resume(pcb_user_frame(thread_self()));
+    trap_user_resume(pcb_user_state_init(thread_self()));
 }
 
 int

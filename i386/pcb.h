@@ -75,6 +75,13 @@ void pcb_user_start(uintptr_t eip, uintptr_t esp) __attribute__((noreturn));
 int pcb_user_tls_set(struct thread *t, unsigned int slot, uint64_t desc);
 
 /*
+ * t's saved user frame, first set to GNU Mach's initial user state
+ * (pcb_user_start()'s, with eip and esp 0) if t never had one. t as for
+ * pcb_state_get().
+ */
+struct trap_frame *pcb_user_state_init(struct thread *t);
+
+/*
  * Thread state (i386/pcb_state.c, MACH-ABI.md 5.2). The largest flavor,
  * in words: callers may pass a longer array, the words past the
  * flavor's count are ignored.
@@ -118,8 +125,11 @@ unsigned int pcb_xstate_size(void);
 /*
  * Return to user mode through the calling thread's saved frame, as it
  * is now (after a pcb_state_set() of the caller: the trap
- * thread_set_self_state), with the checks of any return to user mode
- * (ASTs, rescheduling). Thread context, interrupts on. Does not return.
+ * thread_set_self_state; or the state a new thread was given), with
+ * the checks of any return to user mode (ASTs, rescheduling). A thread
+ * that never had a user state gets GNU Mach's initial one (zero
+ * registers: it faults at address 0). Thread context, interrupts on.
+ * Does not return.
  */
 void pcb_user_resume(void) __attribute__((noreturn));
 

@@ -103,9 +103,8 @@ pcb_xstate_size(void)
     return PCB_XFLOAT_HEADER_WORDS * 4 + pcb_fpu_image_size();
 }
 
-/* GNU Mach's initial user state in t's frame, if it has none yet. */
-static struct trap_frame *
-pcb_frame(struct thread *t)
+struct trap_frame *
+pcb_user_state_init(struct thread *t)
 {
     struct trap_frame *f = pcb_user_frame(t);
 
@@ -218,7 +217,7 @@ pcb_user_tls_fits(const struct thread *t, unsigned int slot, uint64_t desc)
 static void
 pcb_thread_state_get(struct thread *t, struct i386_thread_state *s)
 {
-    const struct trap_frame *f = pcb_frame(t);
+    const struct trap_frame *f = pcb_user_state_init(t);
 
     s->gs = f->gs & 0xffff;
     s->fs = f->fs & 0xffff;
@@ -263,7 +262,7 @@ pcb_thread_state_set(struct thread *t, const struct i386_thread_state *s, bool s
         cs = LDT_USER_CS;
         ss = ds = es = fs = gs = LDT_USER_DS;
     }
-    f = pcb_frame(t);
+    f = pcb_user_state_init(t);
     f->edi = s->edi;
     f->esi = s->esi;
     f->ebp = s->ebp;

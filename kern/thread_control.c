@@ -18,6 +18,129 @@
 #include <kern/task.h>
 #include <kern/thread.h>
 #include <kern/thread_control.h>
+#include <machine/pcb.h>
+
+struct thread_control_start {
+    struct task *task;
+    struct spinlock lock;
+    struct waitq wq;
+    bool done;
+    kern_return_t kr;
+};
+
+/* The body of a thread made by task_thread_create(). */
+static void
+thread_control_start(void *arg)
+{
+    struct thread_control_start *start = arg;
+    struct task *task = start->task;
+    struct thread *self = thread_self();
+    kern_return_t kr;
+
+    kr = task_thread_enter(task);
+    if (kr == KERN_SUCCESS) {
+        spinlock_lock(&task->lock);
+        self->suspend_count = 1;
+        __atomic_fetch_or(&self->ast, THREAD_AST_SUSPEND, __ATOMIC_RELAXED);
+        spinlock_unlock(&task->lock);
+    }
+    spinlock_lock(&start->lock);
+    start->kr = kr;
+    start->done = true;
+    waitq_wakeup_all(&start->wq);
+    spinlock_unlock(&start->lock);      /* start may be gone from here on */
+    if (kr != KERN_SUCCESS) {
+        return;
+    }
+    thread_ast_check();                 /* stopped until thread_resume */
+    pcb_user_resume();
+}
+
+kern_return_t
+task_thread_create(struct task *parent_task, struct thread **child_thread)
+{
+    struct thread_control_start start;
+    struct thread *t;
+
+    if (parent_task == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    start.task = parent_task;
+    spinlock_init(&start.lock);
+    waitq_init(&start.wq);
+    start.done = false;
+    start.kr = KERN_FAILURE;
+    t = thread_create(parent_task->name, thread_control_start, &start, THREAD_ANY_CPU);
+    if (t == NULL) {
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    spinlock_lock(&start.lock);
+    while (!start.done) {
+        waitq_sleep(&start.wq, &start.lock);
+    }
+    spinlock_unlock(&start.lock);
+    if (start.kr == KERN_SUCCESS) {
+        *child_thread = t;
+    }
+    return start.kr;
+}
+
+/* Whether t is one of task's threads. Task locked. */
+static bool
+thread_control_in_task(struct task *task, const struct thread *t)
+{
+    struct thread *member;
+
+    list_foreach_entry(&task->threads, member, task_node) {
+        if (member == t) {
+            return true;
+        }
+    }
+    return false;
+}
+
+kern_return_t
+thread_terminate(struct thread *thread)
+{
+    struct task *task;
+    kern_return_t kr = KERN_SUCCESS;
+
+    if (thread == NULL || (task = thread->task) == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    spinlock_lock(&task->lock);
+    if (thread->task != task) {
+        spinlock_unlock(&task->lock);
+        return KERN_FAILURE;            /* leaving already */
+    }
+    if (!task->active) {
+        kr = KERN_FAILURE;              /* it ends with its task */
+    }
+    thread_ast_post(thread, THREAD_AST_TERMINATE);
+    if (thread != thread_self()) {
+        /*
+         * Wait by list membership, never through the pointer: the thread
+         * is freed soon after it left.
+         */
+        while (thread_control_in_task(task, thread)) {
+            if (waitq_sleep_intr(&task->stop_wq, &task->lock) == THREAD_INTERRUPTED) {
+                break;
+            }
+        }
+    }
+    spinlock_unlock(&task->lock);
+    return kr;
+}
+
+kern_return_t
+thread_abort(struct thread *thread)
+{
+    if (thread == NULL || thread == thread_self() || thread->task == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    thread_interrupt(thread);
+    return KERN_SUCCESS;
+}
 
 kern_return_t
 thread_suspend(struct thread *thread)

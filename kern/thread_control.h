@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Mach's calls on one thread of a task (mach.defs): thread_suspend and
- * thread_resume with a per-thread suspend count, as plain kernel
- * functions with GNU Mach's argument order and errors, for the MIG
- * server stubs. kern/thread_state.h has thread_get_state and
- * thread_set_state.
+ * Mach's calls on one thread of a task (mach.defs): thread_create (as
+ * task_thread_create: the kernel's thread_create() makes kernel
+ * threads), thread_terminate, thread_suspend and thread_resume with a
+ * per-thread suspend count, thread_abort, as plain kernel functions with
+ * GNU Mach's argument order and errors, for the MIG server stubs.
+ * kern/thread_state.h has thread_get_state and thread_set_state.
  *
  * A thread is stopped while its own suspend count or its task's is
  * above 0: it stops on its way back to user mode (thread_ast_check(),
@@ -41,5 +42,38 @@ kern_return_t thread_suspend(struct thread *thread);
  * or task terminated). Takes the task's lock.
  */
 kern_return_t thread_resume(struct thread *thread);
+
+/*
+ * thread_create (mach.defs 2061): a new thread in parent_task, in
+ * *child_thread, suspended once (thread_resume starts it) and stopped
+ * before it ever runs user code, with GNU Mach's initial user state
+ * (thread_set_state sets where it starts). It is in the task's thread
+ * list on return. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL
+ * task), KERN_FAILURE (terminated task) or KERN_RESOURCE_SHORTAGE.
+ * Thread context, no lock held; waits until the thread has joined.
+ */
+kern_return_t task_thread_create(struct task *parent_task, struct thread **child_thread);
+
+/*
+ * thread_terminate: end thread. The caller ending itself gets
+ * KERN_SUCCESS and ends on its way back to user mode (the trap or RPC
+ * does not return to it). Another thread ends at its next return to
+ * user mode or interruptible sleep; the call waits until it has left its
+ * task. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL, or a kernel
+ * thread with no task) or KERN_FAILURE (its task is terminated: the
+ * thread ends anyway). Thread context, no lock held.
+ */
+kern_return_t thread_terminate(struct thread *thread);
+
+/*
+ * thread_abort: end thread's interruptible sleep in the kernel, if it
+ * is in one: the waiting call returns with an interrupted status (for
+ * mach_msg, once it exists, MACH_RCV_INTERRUPTED or
+ * MACH_SEND_INTERRUPTED: its sleeps are interruptible). A stopped
+ * thread stays stopped. Returns KERN_SUCCESS, or KERN_INVALID_ARGUMENT
+ * for NULL, the caller itself (as GNU Mach) or a kernel thread. Locking
+ * as thread_interrupt().
+ */
+kern_return_t thread_abort(struct thread *thread);
 
 #endif /* KERN_THREAD_CONTROL_H */

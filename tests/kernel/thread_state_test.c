@@ -30,6 +30,14 @@
  *                      task_set_name (cut at 31 characters), thread_info
  *                      (BASIC run state and suspend count, SCHED): counts,
  *                      flavors and NULL arguments refused
+ *  test=thread_create  task_thread_create in a task with a code page:
+ *                      the thread is listed, suspended and stopped with
+ *                      the initial state; given a state and resumed, it
+ *                      runs its user loop (eax counts up); suspended
+ *                      again, its registers show it; thread_terminate
+ *                      ends it (and a thread ending itself); thread_abort
+ *                      ends an interruptible sleep and leaves a stopped
+ *                      thread stopped; NULL and self refused
  *  test=mach_i386      i386_set_gdt/i386_get_gdt on a running thread
  *                      (stopped for the call): -1 picks 0x4b then 0x53,
  *                      then KERN_NO_SPACE; selector and descriptor
@@ -53,6 +61,7 @@
 #include <ipc/ipc_port.h>
 #include <kern/host.h>
 #include <include/mach/thread_info.h>
+#include <kern/copy.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
 #include <kern/string.h>
@@ -61,6 +70,7 @@
 #include <kern/thread.h>
 #include <kern/thread_control.h>
 #include <kern/thread_state.h>
+#include <vm/vm_map.h>
 #include <vm/vm_user.h>
 
 static struct task *ts_task;
@@ -811,3 +821,206 @@ mach_i386_test_fn(void)
 }
 
 KTEST_DEFINE(mach_i386, mach_i386_test_fn, 0);
+
+/* ------------------------------------------------------------ thread_create */
+
+#define TC_CODE                 0x10000000u
+
+/* The user loop: 1: incl %eax; jmp 1b */
+static const uint8_t tc_loop[] = { 0x40, 0xeb, 0xfd };
+
+static struct spinlock tc_lock = SPINLOCK_INITIALIZER;
+static struct waitq tc_wq;
+static volatile int tc_sleep_result;
+static volatile bool tc_sleeping;
+
+/* A task thread that sleeps interruptibly once, then loops. */
+static void
+tc_sleeper_fn(void *arg)
+{
+    (void)arg;
+    if (task_thread_enter(ts_task) != KERN_SUCCESS) {
+        return;
+    }
+    spinlock_lock(&tc_lock);
+    tc_sleeping = true;
+    tc_sleep_result = waitq_sleep_intr(&tc_wq, &tc_lock);
+    tc_sleeping = false;
+    spinlock_unlock(&tc_lock);
+    while (!ts_quit) {
+        thread_ast_check();
+        thread_delay(1);
+    }
+    task_thread_leave();
+}
+
+/* A task thread that terminates itself. */
+static volatile unsigned int tc_self_steps;
+
+static void
+tc_self_terminate_fn(void *arg)
+{
+    (void)arg;
+    if (task_thread_enter(ts_task) != KERN_SUCCESS) {
+        return;
+    }
+    tc_self_steps = 1;
+    if (thread_terminate(thread_self()) == KERN_SUCCESS) {
+        tc_self_steps = 2;
+        thread_ast_check();             /* ends the thread */
+    }
+    tc_self_steps = 3;
+    task_thread_leave();
+}
+
+static natural_t
+tc_nr_threads(void)
+{
+    struct thread **list;
+    natural_t count = 0;
+
+    if (task_threads(ts_task, &list, &count) == KERN_SUCCESS) {
+        kmem_free(list, count * sizeof(*list));
+    }
+    return count;
+}
+
+/* Map the user loop at TC_CODE in ts_task (entering the task for the copy). */
+static bool
+tc_map_code(void)
+{
+    uintptr_t addr = TC_CODE;
+    bool ok;
+
+    if (vm_user_allocate(ts_task->map, &addr, PAGE_SIZE, false) != KERN_SUCCESS) {
+        return false;
+    }
+    if (task_thread_enter(ts_task) != KERN_SUCCESS) {
+        return false;
+    }
+    ok = copyout(tc_loop, (void *)TC_CODE, sizeof(tc_loop)) == 0;
+    task_thread_leave();
+    /* Executable where NX is enforced (PAE with an NX CPU). */
+    return ok && vm_user_protect(ts_task->map, TC_CODE, PAGE_SIZE, false,
+                                 VM_MAP_PROT_READ | VM_MAP_PROT_EXECUTE) == KERN_SUCCESS;
+}
+
+static void
+tc_create(void)
+{
+    struct i386_thread_state s;
+    struct thread *t = NULL;
+    natural_t count, before = tc_nr_threads();
+    integer_t info[THREAD_INFO_MAX];
+    struct thread_basic_info basic;
+
+    KTEST_ASSERT(task_thread_create(NULL, &t) == KERN_INVALID_ARGUMENT && t == NULL);
+    KTEST_ASSERT(tc_map_code());
+    KTEST_ASSERT(task_thread_create(ts_task, &t) == KERN_SUCCESS && t != NULL);
+    if (t == NULL) {
+        return;
+    }
+    KTEST_ASSERT(tc_nr_threads() == before + 1 && t->task == ts_task);
+    KTEST_ASSERT(t->suspend_count == 1);
+    for (unsigned int i = 0; i < 500 && !t->stopped; i++) {
+        thread_delay(1);
+    }
+    count = THREAD_BASIC_INFO_COUNT;
+    KTEST_ASSERT(thread_info(t, THREAD_BASIC_INFO, info, &count) == KERN_SUCCESS);
+    memcpy(&basic, info, sizeof(basic));
+    KTEST_ASSERT(basic.run_state == TH_STATE_STOPPED && basic.suspend_count == 1);
+
+    /* The initial state; then where to start. */
+    count = i386_THREAD_STATE_COUNT;
+    KTEST_ASSERT(thread_get_state(t, i386_THREAD_STATE, (natural_t *)&s, &count) == KERN_SUCCESS);
+    KTEST_ASSERT(s.eip == 0 && s.cs == 0x17 && s.ss == 0x1f && s.efl == 0x202 && s.eax == 0);
+    s.eip = TC_CODE;
+    s.eax = 100;
+    s.uesp = TC_CODE + PAGE_SIZE;
+    KTEST_ASSERT(thread_set_state(t, i386_THREAD_STATE, (natural_t *)&s, count) == KERN_SUCCESS);
+    KTEST_ASSERT(t->suspend_count == 1);
+
+    /* Resumed: it runs its loop in user mode. */
+    KTEST_ASSERT(thread_resume(t) == KERN_SUCCESS);
+    thread_delay(10);
+    KTEST_ASSERT(thread_suspend(t) == KERN_SUCCESS && t->stopped);
+    count = i386_THREAD_STATE_COUNT;
+    KTEST_ASSERT(thread_get_state(t, i386_THREAD_STATE, (natural_t *)&s, &count) == KERN_SUCCESS);
+    KTEST_ASSERT(s.eax > 100 && s.eip >= TC_CODE && s.eip < TC_CODE + sizeof(tc_loop));
+    KTEST_ASSERT(t->pcb.user);
+
+    /* Terminated while stopped: gone from the task on return. */
+    KTEST_ASSERT(thread_terminate(t) == KERN_SUCCESS);
+    KTEST_ASSERT(tc_nr_threads() == before);
+}
+
+static void
+tc_terminate_abort(void)
+{
+    struct thread **list;
+    struct thread *sleeper = NULL;
+    natural_t count, before = tc_nr_threads();
+
+    KTEST_ASSERT(thread_terminate(NULL) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_terminate(thread_self()) == KERN_INVALID_ARGUMENT);     /* no task */
+    KTEST_ASSERT(thread_abort(NULL) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_abort(thread_self()) == KERN_INVALID_ARGUMENT);
+
+    /* A thread terminating itself gets KERN_SUCCESS, then ends. */
+    tc_self_steps = 0;
+    KTEST_ASSERT(thread_create("tc-self", tc_self_terminate_fn, NULL, THREAD_ANY_CPU) != NULL);
+    for (unsigned int i = 0; i < 500 && (tc_self_steps != 2 || tc_nr_threads() != before); i++) {
+        thread_delay(1);
+    }
+    KTEST_ASSERT(tc_self_steps == 2 && tc_nr_threads() == before);
+
+    /* thread_abort ends an interruptible sleep. */
+    waitq_init_intr(&tc_wq);
+    tc_sleep_result = -1;
+    tc_sleeping = false;
+    KTEST_ASSERT(thread_create("tc-sleeper", tc_sleeper_fn, NULL, THREAD_ANY_CPU) != NULL);
+    for (unsigned int i = 0; i < 500 && !tc_sleeping; i++) {
+        thread_delay(1);
+    }
+    KTEST_ASSERT(tc_sleeping);
+    KTEST_ASSERT(task_threads(ts_task, &list, &count) == KERN_SUCCESS);
+    for (natural_t i = 0; i < count; i++) {
+        if (list[i] != ts_thread) {
+            sleeper = list[i];
+        }
+    }
+    kmem_free(list, count * sizeof(*list));
+    KTEST_ASSERT(sleeper != NULL);
+    if (sleeper == NULL) {
+        return;
+    }
+    thread_delay(2);
+    KTEST_ASSERT(tc_sleeping && tc_sleep_result == -1);
+    KTEST_ASSERT(thread_abort(sleeper) == KERN_SUCCESS);
+    for (unsigned int i = 0; i < 500 && tc_sleeping; i++) {
+        thread_delay(1);
+    }
+    KTEST_ASSERT(!tc_sleeping && tc_sleep_result == THREAD_INTERRUPTED);
+
+    /* A stopped thread stays stopped. */
+    KTEST_ASSERT(thread_suspend(ts_thread) == KERN_SUCCESS);
+    KTEST_ASSERT(thread_abort(ts_thread) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_still());
+    KTEST_ASSERT(thread_resume(ts_thread) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_running());
+
+    KTEST_ASSERT(thread_terminate(sleeper) == KERN_SUCCESS);
+    KTEST_ASSERT(tc_nr_threads() == before);
+}
+
+static void
+thread_create_test_fn(void)
+{
+    if (ts_start()) {
+        tc_create();
+        tc_terminate_abort();
+        ts_stop();
+    }
+}
+
+KTEST_DEFINE(thread_create, thread_create_test_fn, 0);
