@@ -99,6 +99,7 @@ KERNEL_SRCS := \
 	i386/pit.c \
 	i386/platform.c \
 	i386/pmap.c \
+	i386/rtc.c \
 	i386/pmem.c \
 	i386/probe.S \
 	i386/serial.c \
@@ -116,11 +117,13 @@ KERNEL_SRCS := \
 	kern/bootstrap.c \
 	kern/clock.c \
 	kern/cmdline.c \
+	kern/date.c \
 	kern/console.c \
 	kern/elf.c \
 	kern/error.c \
 	kern/exception.c \
 	kern/host.c \
+	kern/host_calls.c \
 	kern/kmem.c \
 	kern/kmem_backend.c \
 	kern/ksyms.c \
@@ -158,6 +161,7 @@ KTEST_SRCS := \
 	tests/kernel/bootstrap_pieces_test.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
+	tests/kernel/host_test.c \
 	tests/kernel/kmem_test.c \
 	tests/kernel/ktest_selftest.c \
 	tests/kernel/mutex_test.c \

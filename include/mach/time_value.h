@@ -15,4 +15,12 @@ typedef struct time_value {
 
 #define TIME_MICROS_MAX                 1000000
 
+/* host_get_time64, host_get_uptime64: 64-bit seconds and nanoseconds. */
+typedef struct time_value64 {
+    long long seconds;
+    long long nanoseconds;              /* 0..999999999 */
+} time_value64_t;
+
+#define TIME_NANOS_MAX                  1000000000
+
 #endif /* MACH_TIME_VALUE_H */

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Start the timer and the device interrupts, then enable interrupts on
@@ -39,6 +40,20 @@ void machine_exit_qemu(bool success);
 unsigned int machine_module_count(void);
 int machine_module_get(unsigned int index, const void **datap, size_t *sizep,
                        const char **stringp);
+
+/*
+ * The time of day from the machine's clock: seconds since the Unix
+ * epoch (UTC), or -1 when the machine has no valid clock. Thread
+ * context (may spin a few milliseconds).
+ */
+int64_t machine_time_of_day(void);
+
+/*
+ * GNU Mach's cpu_type and cpu_subtype of the boot CPU (mach/host_info.h
+ * values: CPU_TYPE_I386 .. CPU_TYPE_PENTIUMPRO by cpuid family,
+ * CPU_SUBTYPE_AT386). Any context.
+ */
+void machine_cpu_type(int *type, int *subtype);
 
 /* Power off (ACPI on QEMU's PIIX4 and Bochs), or halt forever. */
 void machine_halt(void) __attribute__((noreturn));
