@@ -131,6 +131,7 @@ KERNEL_SRCS := \
 	kern/mutex.c \
 	kern/panic.c \
 	kern/printf.c \
+	kern/processor.c \
 	kern/qsbr.c \
 	kern/rbtree.c \
 	kern/rdxtree.c \

@@ -38,6 +38,7 @@
 #include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
+#include <kern/processor.h>
 #include <kern/rdxtree.h>
 #include <kern/shell.h>
 #include <kern/spinlock.h>
@@ -148,6 +149,7 @@ task_create(struct task *parent, bool inherit_memory, const char *name, struct t
     spinlock_init(&task->lock);
     task->refs = 1;
     strlcpy(task->name, name, sizeof(task->name));
+    task->priority = parent != NULL ? parent->priority : PROCESSOR_BASEPRI_USER;
     list_init(&task->threads);
     waitq_init_intr(&task->suspend_wq);
     waitq_init_intr(&task->stop_wq);
@@ -377,6 +379,8 @@ task_thread_enter(struct task *task)
     }
     task_ref(task);
     self->kport = kport;
+    self->priority = task->priority;
+    self->max_priority = PROCESSOR_SET_MAX_PRIORITY;
     __atomic_store_n(&self->task, task, __ATOMIC_RELEASE);
     list_insert_tail(&task->threads, &self->task_node);
     task->nr_threads++;

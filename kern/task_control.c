@@ -30,7 +30,9 @@ task_info_basic(struct task *task, struct task_basic_info *info)
 {
     memset(info, 0, sizeof(*info));
     info->suspend_count = (integer_t)task_suspend_count(task);
-    info->base_priority = TASK_BASEPRI_USER;
+    spinlock_lock(&task->lock);
+    info->base_priority = task->priority;
+    spinlock_unlock(&task->lock);
     vm_user_map_lock(task->map);
     info->virtual_size = task->map->map.mapped;
     vm_user_map_unlock(task->map);
@@ -178,8 +180,8 @@ thread_info(struct thread *thread, int flavor, integer_t *thread_info_out,
             return KERN_INVALID_ARGUMENT;
         }
         memset(&info, 0, sizeof(info));
-        info.base_priority = TASK_BASEPRI_USER;
-        info.cur_priority = TASK_BASEPRI_USER;
+        info.base_priority = __atomic_load_n(&thread->priority, __ATOMIC_RELAXED);
+        info.cur_priority = info.base_priority;
         info.run_state = thread_info_run_state(thread);
         info.suspend_count = (integer_t)__atomic_load_n(&thread->suspend_count,
                                                         __ATOMIC_RELAXED);
@@ -196,9 +198,9 @@ thread_info(struct thread *thread, int flavor, integer_t *thread_info_out,
         }
         info.policy = POLICY_TIMESHARE;
         info.data = 0;
-        info.base_priority = TASK_BASEPRI_USER;
-        info.max_priority = TASK_BASEPRI_USER;
-        info.cur_priority = TASK_BASEPRI_USER;
+        info.base_priority = __atomic_load_n(&thread->priority, __ATOMIC_RELAXED);
+        info.max_priority = __atomic_load_n(&thread->max_priority, __ATOMIC_RELAXED);
+        info.cur_priority = info.base_priority;
         info.depress_priority = -1;
         info.last_processor = cpu == THREAD_ANY_CPU ? 0 : (integer_t)cpu;
         memcpy(thread_info_out, &info, sizeof(info));

@@ -9,8 +9,8 @@
  * What mach does not account yet reads as 0: run times (user, system,
  * creation; there is no per-thread time accounting nor a time of day),
  * the event counts of TASK_EVENTS_INFO, cpu_usage and sleep_time.
- * Priorities are not implemented: every task and thread reports
- * GNU Mach's default user priority, TASK_BASEPRI_USER.
+ * Priorities are Mach's (kern/processor.h), not used by the scheduler
+ * yet.
  */
 #ifndef KERN_TASK_CONTROL_H
 #define KERN_TASK_CONTROL_H
@@ -21,7 +21,6 @@
 struct task;
 struct thread;
 
-#define TASK_BASEPRI_USER       25          /* GNU Mach's BASEPRI_USER */
 #define TASK_NAME_MAX           32          /* kernel_debug_name_t: char[32] */
 
 /*

@@ -57,6 +57,7 @@ struct thread {
     bool interrupted;               /* the sleep was ended by thread_interrupt() */
     bool stopped;                   /* stopped by a suspension (task->lock) */
     unsigned int suspend_count;     /* thread_suspend()s not resumed (task->lock) */
+    int priority, max_priority;     /* Mach's, not used by the scheduler (task->lock) */
     struct pcb pcb;                 /* user-mode machine state */
 };
 

@@ -10,6 +10,9 @@
  *               after 2020 from the clock chip, consistent with each
  *               other) and host_get_uptime64, advancing with the tick;
  *               NULL hosts
+ *  test=processor  host_processors (one per online CPU),
+ *               processor_set_default, host_processor_set_priv,
+ *               processor_set_info's two flavors and its errors
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,12 +20,16 @@
 
 #include <include/mach/host_info.h>
 #include <include/mach/kern_return.h>
+#include <include/mach/processor_info.h>
 #include <include/mach/time_value.h>
 #include <ipc/ipc_port.h>
 #include <kern/clock.h>
 #include <kern/host.h>
 #include <kern/host_calls.h>
+#include <kern/kmem.h>
 #include <kern/ktest.h>
+#include <kern/processor.h>
+#include <kern/task.h>
 #include <kern/string.h>
 #include <kern/thread.h>
 #include <machine/param.h>
@@ -145,3 +152,53 @@ host_test_fn(void)
 }
 
 KTEST_DEFINE(host, host_test_fn, 0);
+
+static void
+processor_test_fn(void)
+{
+    struct host *host = host_port()->kobject, *h = NULL;
+    struct processor **list = NULL;
+    struct processor_set *pset = NULL, *control = NULL;
+    struct processor_set_basic_info basic;
+    integer_t info[8];
+    natural_t count = 0;
+
+    KTEST_ASSERT(host_processors(NULL, &list, &count) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(host_processors(host_priv_port()->kobject, &list, &count) == KERN_SUCCESS);
+    KTEST_ASSERT(count == smp_nr_cpus() && list != NULL);
+    for (natural_t i = 0; list != NULL && i < count; i++) {
+        KTEST_ASSERT(list[i]->cpu == i);
+    }
+    kmem_free(list, count * sizeof(*list));
+
+    KTEST_ASSERT(processor_set_default(NULL, &pset) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_default(host, &pset) == KERN_SUCCESS && pset != NULL);
+    control = pset;
+    KTEST_ASSERT(host_processor_set_priv(NULL, pset, &control) == KERN_INVALID_ARGUMENT
+                 && control == NULL);
+    KTEST_ASSERT(host_processor_set_priv(host, NULL, &control) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(host_processor_set_priv(host, pset, &control) == KERN_SUCCESS
+                 && control == pset);
+
+    count = 8;
+    KTEST_ASSERT(processor_set_info(NULL, 1, &h, info, &count) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_info(pset, 3, &h, info, &count) == KERN_INVALID_ARGUMENT
+                 && h == NULL);
+    count = PROCESSOR_SET_BASIC_INFO_COUNT - 1;
+    KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_BASIC_INFO, &h, info, &count)
+                 == KERN_FAILURE);
+    count = 8;
+    KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_BASIC_INFO, &h, info, &count)
+                 == KERN_SUCCESS && count == PROCESSOR_SET_BASIC_INFO_COUNT && h == host);
+    memcpy(&basic, info, sizeof(basic));
+    KTEST_ASSERT(basic.processor_count == (integer_t)smp_nr_cpus()
+                 && basic.task_count == (integer_t)task_count() && basic.thread_count > 0);
+    count = PROCESSOR_SET_SCHED_INFO_COUNT - 1;
+    KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_SCHED_INFO, &h, info, &count)
+                 == KERN_FAILURE);
+    count = PROCESSOR_SET_SCHED_INFO_COUNT;
+    KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_SCHED_INFO, &h, info, &count)
+                 == KERN_SUCCESS && info[0] == 1 && info[1] == PROCESSOR_SET_MAX_PRIORITY);
+}
+
+KTEST_DEFINE(processor, processor_test_fn, 0);

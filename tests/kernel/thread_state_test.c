@@ -38,6 +38,10 @@
  *                      ends it (and a thread ending itself); thread_abort
  *                      ends an interruptible sleep and leaves a stopped
  *                      thread stopped; NULL and self refused
+ *  test=priority       task and thread priorities with GNU Mach's rules:
+ *                      inheritance by child tasks and threads, ranges,
+ *                      the maximum (set_max, thread_max_priority through
+ *                      the set), task_priority with change_threads
  *  test=mach_i386      i386_set_gdt/i386_get_gdt on a running thread
  *                      (stopped for the call): -1 picks 0x4b then 0x53,
  *                      then KERN_NO_SPACE; selector and descriptor
@@ -64,6 +68,7 @@
 #include <kern/copy.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
+#include <kern/processor.h>
 #include <kern/string.h>
 #include <kern/task.h>
 #include <kern/task_control.h>
@@ -613,7 +618,7 @@ ts_task_info(void)
     KTEST_ASSERT(task_info(ts_task, TASK_BASIC_INFO, info, &count) == KERN_SUCCESS
                  && count == TASK_BASIC_INFO_COUNT);
     memcpy(&basic, info, sizeof(basic));
-    KTEST_ASSERT(basic.suspend_count == 0 && basic.base_priority == TASK_BASEPRI_USER
+    KTEST_ASSERT(basic.suspend_count == 0 && basic.base_priority == PROCESSOR_BASEPRI_USER
                  && basic.virtual_size == 0 && basic.resident_size == 0);
 
     KTEST_ASSERT(vm_user_allocate(ts_task->map, &addr, 3 * PAGE_SIZE, true) == KERN_SUCCESS);
@@ -691,7 +696,7 @@ ts_thread_info(void)
                  && count == THREAD_BASIC_INFO_COUNT);
     memcpy(&basic, info, sizeof(basic));
     KTEST_ASSERT(basic.run_state != TH_STATE_STOPPED && basic.run_state != TH_STATE_HALTED
-                 && basic.suspend_count == 0 && basic.base_priority == TASK_BASEPRI_USER);
+                 && basic.suspend_count == 0 && basic.base_priority == PROCESSOR_BASEPRI_USER);
 
     KTEST_ASSERT(thread_suspend(ts_thread) == KERN_SUCCESS);
     count = THREAD_BASIC_INFO_COUNT;
@@ -708,7 +713,7 @@ ts_thread_info(void)
                  && count == THREAD_SCHED_INFO_COUNT);
     memcpy(&sched, info, sizeof(sched));
     KTEST_ASSERT(sched.policy == POLICY_TIMESHARE && sched.depress_priority == -1
-                 && sched.max_priority == TASK_BASEPRI_USER
+                 && sched.max_priority == PROCESSOR_SET_MAX_PRIORITY
                  && sched.last_processor == (integer_t)ts_thread->last_cpu);
 }
 
@@ -1024,3 +1029,93 @@ thread_create_test_fn(void)
 }
 
 KTEST_DEFINE(thread_create, thread_create_test_fn, 0);
+
+/* ------------------------------------------------------------ priorities */
+
+static int
+ts_priority(struct thread *t, bool max)
+{
+    integer_t info[THREAD_INFO_MAX];
+    struct thread_sched_info sched;
+    natural_t count = THREAD_SCHED_INFO_COUNT;
+
+    if (thread_info(t, THREAD_SCHED_INFO, info, &count) != KERN_SUCCESS) {
+        return -100;
+    }
+    memcpy(&sched, info, sizeof(sched));
+    return max ? sched.max_priority : sched.base_priority;
+}
+
+static int
+ts_task_priority(struct task *task)
+{
+    integer_t info[TASK_BASIC_INFO_COUNT];
+    struct task_basic_info basic;
+    natural_t count = TASK_BASIC_INFO_COUNT;
+
+    if (task_info(task, TASK_BASIC_INFO, info, &count) != KERN_SUCCESS) {
+        return -100;
+    }
+    memcpy(&basic, info, sizeof(basic));
+    return basic.base_priority;
+}
+
+static void
+ts_priorities(void)
+{
+    struct processor_set *pset = NULL;
+    struct task *child = NULL;
+    struct thread *t = ts_thread;
+
+    KTEST_ASSERT(processor_set_default(host_port()->kobject, &pset) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_task_priority(ts_task) == PROCESSOR_BASEPRI_USER);
+    KTEST_ASSERT(ts_priority(t, false) == PROCESSOR_BASEPRI_USER
+                 && ts_priority(t, true) == PROCESSOR_SET_MAX_PRIORITY);
+
+    KTEST_ASSERT(thread_priority(NULL, 10, false) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_priority(thread_self(), 10, false) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_priority(t, PROCESSOR_NR_PRIORITIES, false) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_priority(t, -1, false) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_priority(t, 10, false) == KERN_SUCCESS && ts_priority(t, false) == 10);
+    KTEST_ASSERT(thread_priority(t, 5, false) == KERN_FAILURE && ts_priority(t, false) == 10);
+    KTEST_ASSERT(thread_priority(t, 20, true) == KERN_SUCCESS
+                 && ts_priority(t, false) == 20 && ts_priority(t, true) == 20);
+    KTEST_ASSERT(thread_priority(t, 10, false) == KERN_FAILURE);
+
+    /* Raising the maximum needs the set (its control port). */
+    KTEST_ASSERT(thread_max_priority(t, NULL, 4) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_max_priority(NULL, pset, 4) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_max_priority(t, pset, PROCESSOR_NR_PRIORITIES) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_max_priority(t, pset, 4) == KERN_SUCCESS
+                 && ts_priority(t, true) == 4 && ts_priority(t, false) == 20);
+    KTEST_ASSERT(thread_priority(t, 10, false) == KERN_SUCCESS);
+    KTEST_ASSERT(thread_max_priority(t, pset, 30) == KERN_SUCCESS
+                 && ts_priority(t, true) == 30 && ts_priority(t, false) == 30);
+
+    /* task_priority, with and without the threads. */
+    KTEST_ASSERT(task_priority(NULL, 10, false) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_priority(ts_task, -1, false) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_priority(ts_task, 40, false) == KERN_SUCCESS
+                 && ts_task_priority(ts_task) == 40 && ts_priority(t, false) == 30);
+    KTEST_ASSERT(task_priority(ts_task, 45, true) == KERN_SUCCESS && ts_priority(t, false) == 45);
+    KTEST_ASSERT(task_priority(ts_task, 10, true) == KERN_FAILURE
+                 && ts_task_priority(ts_task) == 10 && ts_priority(t, false) == 45);
+
+    /* Inheritance: a child task takes its parent's priority. */
+    KTEST_ASSERT(task_create(ts_task, false, "ts-child", &child) == KERN_SUCCESS);
+    if (child != NULL) {
+        KTEST_ASSERT(ts_task_priority(child) == 10);
+        KTEST_ASSERT(task_terminate(child) == KERN_SUCCESS);
+    }
+}
+
+static void
+priority_test_fn(void)
+{
+    if (ts_start()) {
+        ts_priorities();
+        ts_stop();
+    }
+}
+
+KTEST_DEFINE(priority, priority_test_fn, 0);
