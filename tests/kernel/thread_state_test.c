@@ -42,6 +42,11 @@
  *                      inheritance by child tasks and threads, ranges,
  *                      the maximum (set_max, thread_max_priority through
  *                      the set), task_priority with change_threads
+ *  test=thread_bench   (manual) instruction counts under -icount
+ *                      (tools/bench-kernel thread_bench): thread_create
+ *                      + thread_terminate of a never-started thread, and
+ *                      thread_get_state / thread_set_state
+ *                      (i386_THREAD_STATE, FLOAT_STATE) of a stopped one
  *  test=mach_i386      i386_set_gdt/i386_get_gdt on a running thread
  *                      (stopped for the call): -1 picks 0x4b then 0x53,
  *                      then KERN_NO_SPACE; selector and descriptor
@@ -55,6 +60,7 @@
 #include <stdint.h>
 
 #include <i386/fpu.h>
+#include <i386/cpu.h>
 #include <i386/gdt.h>
 #include <i386/mach_i386.h>
 #include <i386/param.h>
@@ -68,6 +74,7 @@
 #include <kern/copy.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
+#include <kern/printf.h>
 #include <kern/processor.h>
 #include <kern/string.h>
 #include <kern/task.h>
@@ -1119,3 +1126,85 @@ priority_test_fn(void)
 }
 
 KTEST_DEFINE(priority, priority_test_fn, 0);
+
+/* ------------------------------------------------------------ thread_bench */
+
+#define TB_RUNS                 3
+#define TB_THREADS              50
+#define TB_CALLS                2000
+
+static unsigned int
+tb_best(uint64_t best, unsigned int ops)
+{
+    return (unsigned int)((best + ops / 2) / ops);
+}
+
+static void
+tb_create(void)
+{
+    uint64_t best = UINT64_MAX;
+    unsigned int failures = 0;
+
+    for (unsigned int run = 0; run < TB_RUNS; run++) {
+        uint64_t start = cpu_rdtsc(), t;
+
+        for (unsigned int i = 0; i < TB_THREADS; i++) {
+            struct thread *thread;
+
+            if (task_thread_create(ts_task, &thread) != KERN_SUCCESS) {
+                failures++;
+                continue;
+            }
+            failures += thread_terminate(thread) != KERN_SUCCESS;
+        }
+        t = cpu_rdtsc() - start;
+        best = t < best ? t : best;
+    }
+    ktest_assert_msg(failures == 0, "%u failures", failures);
+    printf("bench: thread_create+thread_terminate: %u instructions\n", tb_best(best, TB_THREADS));
+}
+
+static void
+tb_state(int flavor, natural_t count, const char *name)
+{
+    uint64_t best_get = UINT64_MAX, best_set = UINT64_MAX;
+    unsigned int failures = 0;
+
+    for (unsigned int run = 0; run < TB_RUNS; run++) {
+        uint64_t start = cpu_rdtsc(), mid, t;
+
+        for (unsigned int i = 0; i < TB_CALLS; i++) {
+            natural_t n = count;
+
+            failures += thread_get_state(ts_thread, flavor, ts_buf, &n) != KERN_SUCCESS;
+        }
+        mid = cpu_rdtsc();
+        for (unsigned int i = 0; i < TB_CALLS; i++) {
+            failures += thread_set_state(ts_thread, flavor, ts_buf, count) != KERN_SUCCESS;
+        }
+        t = cpu_rdtsc();
+        best_get = mid - start < best_get ? mid - start : best_get;
+        best_set = t - mid < best_set ? t - mid : best_set;
+    }
+    ktest_assert_msg(failures == 0, "%u failures", failures);
+    printf("bench: thread_get_state %s (stopped thread): %u instructions\n", name,
+           tb_best(best_get, TB_CALLS));
+    printf("bench: thread_set_state %s (stopped thread): %u instructions\n", name,
+           tb_best(best_set, TB_CALLS));
+}
+
+static void
+thread_bench_fn(void)
+{
+    if (!ts_start()) {
+        return;
+    }
+    tb_create();
+    KTEST_ASSERT(thread_suspend(ts_thread) == KERN_SUCCESS);
+    tb_state(i386_THREAD_STATE, i386_THREAD_STATE_COUNT, "THREAD_STATE");
+    tb_state(i386_FLOAT_STATE, i386_FLOAT_STATE_COUNT, "FLOAT_STATE");
+    KTEST_ASSERT(thread_resume(ts_thread) == KERN_SUCCESS);
+    ts_stop();
+}
+
+KTEST_DEFINE(thread_bench, thread_bench_fn, KTEST_MANUAL);
