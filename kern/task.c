@@ -381,6 +381,8 @@ task_thread_enter(struct task *task)
     self->kport = kport;
     self->priority = task->priority;
     self->max_priority = PROCESSOR_SET_MAX_PRIORITY;
+    ipc_port_ref(kport);
+    self->sself = kport;
     __atomic_store_n(&self->task, task, __ATOMIC_RELEASE);
     list_insert_tail(&task->threads, &self->task_node);
     task->nr_threads++;
@@ -397,13 +399,16 @@ task_thread_leave(void)
 {
     struct thread *self = thread_self();
     struct task *task = self->task;
-    struct ipc_port *kport = self->kport;
+    struct ipc_port *kport = self->kport, *sself, *exception;
 
     assert(task != NULL && kport != NULL);
     thread_pmap_set(NULL);
     self->kport = NULL;
     ipc_port_kobject_destroy(kport);
     spinlock_lock(&task->lock);
+    sself = self->sself;
+    exception = self->exception;
+    self->sself = self->exception = NULL;
     list_remove(&self->task_node);
     if (--task->nr_threads == 0) {
         waitq_wakeup_all(&task->exit_wq);
@@ -412,6 +417,8 @@ task_thread_leave(void)
     __atomic_store_n(&self->task, NULL, __ATOMIC_RELEASE);
     spinlock_unlock(&task->lock);
     thread_ast_clear(THREAD_AST_TERMINATE | THREAD_AST_SUSPEND);
+    task_port_release(&sself);
+    task_port_release(&exception);
     task_unref(task);
 }
 

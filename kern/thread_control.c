@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include <include/mach/kern_return.h>
+#include <ipc/ipc_port.h>
 #include <kern/spinlock.h>
 #include <kern/task.h>
 #include <kern/thread.h>
@@ -189,4 +190,82 @@ thread_resume(struct thread *thread)
     }
     spinlock_unlock(&task->lock);
     return kr;
+}
+
+/* The slot of which in thread, or NULL. Task locked. */
+static struct ipc_port **
+thread_control_special_slot(struct thread *thread, int which)
+{
+    switch (which) {
+    case THREAD_KERNEL_PORT:
+        return &thread->sself;
+    case THREAD_EXCEPTION_PORT:
+        return &thread->exception;
+    default:
+        return NULL;
+    }
+}
+
+/*
+ * Lock thread's task and check which; *taskp is the locked task on
+ * success. KERN_INVALID_ARGUMENT or KERN_FAILURE (see thread_control.h).
+ */
+static kern_return_t
+thread_control_special_lock(struct thread *thread, int which, struct task **taskp)
+{
+    struct task *task;
+
+    if (thread == NULL || thread_control_special_slot(thread, which) == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    task = __atomic_load_n(&thread->task, __ATOMIC_ACQUIRE);
+    if (task == NULL) {
+        return KERN_FAILURE;
+    }
+    spinlock_lock(&task->lock);
+    if (thread->task != task || thread->sself == NULL) {
+        spinlock_unlock(&task->lock);
+        return KERN_FAILURE;
+    }
+    *taskp = task;
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+thread_get_special_port(struct thread *thread, int which, struct ipc_port **portp)
+{
+    struct task *task;
+    kern_return_t kr;
+
+    kr = thread_control_special_lock(thread, which, &task);
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    *portp = *thread_control_special_slot(thread, which);
+    if (*portp != NULL) {
+        ipc_port_ref(*portp);
+    }
+    spinlock_unlock(&task->lock);
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+thread_set_special_port(struct thread *thread, int which, struct ipc_port *port)
+{
+    struct ipc_port **slot, *old;
+    struct task *task;
+    kern_return_t kr;
+
+    kr = thread_control_special_lock(thread, which, &task);
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    slot = thread_control_special_slot(thread, which);
+    old = *slot;
+    *slot = port;
+    spinlock_unlock(&task->lock);
+    if (old != NULL) {
+        ipc_port_unref(old);
+    }
+    return KERN_SUCCESS;
 }

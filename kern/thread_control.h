@@ -3,7 +3,8 @@
  * Mach's calls on one thread of a task (mach.defs): thread_create (as
  * task_thread_create: the kernel's thread_create() makes kernel
  * threads), thread_terminate, thread_suspend and thread_resume with a
- * per-thread suspend count, thread_abort, as plain kernel functions with
+ * per-thread suspend count, thread_abort, thread_get/set_special_port,
+ * as plain kernel functions with
  * GNU Mach's argument order and errors, for the MIG server stubs.
  * kern/thread_state.h has thread_get_state and thread_set_state.
  *
@@ -75,5 +76,32 @@ kern_return_t thread_terminate(struct thread *thread);
  * as thread_interrupt().
  */
 kern_return_t thread_abort(struct thread *thread);
+
+/* Special ports of a thread (GNU Mach's include/mach/thread_special_ports.h). */
+#define THREAD_KERNEL_PORT      1
+#define THREAD_EXCEPTION_PORT   3
+
+struct ipc_port;
+
+/*
+ * thread_get_special_port: the port of which (THREAD_KERNEL_PORT: what
+ * mach_thread_self names, the thread's kernel port unless set;
+ * THREAD_EXCEPTION_PORT) in *portp with a reference for the caller, or
+ * NULL when none is set. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT
+ * (NULL, unknown which) or KERN_FAILURE (a thread not in a task, or
+ * leaving it). Takes the task's lock.
+ */
+kern_return_t thread_get_special_port(struct thread *thread, int which,
+                                      struct ipc_port **portp);
+
+/*
+ * thread_set_special_port: make port (NULL for none) the port of which;
+ * on success the thread takes over the caller's reference to port and
+ * drops its reference to the previous one. Errors as the get call (port
+ * not taken). The exception port is kept for exception delivery, which
+ * does not use it yet (kern/exception.c tries the task's port).
+ */
+kern_return_t thread_set_special_port(struct thread *thread, int which,
+                                      struct ipc_port *port);
 
 #endif /* KERN_THREAD_CONTROL_H */

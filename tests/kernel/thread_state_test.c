@@ -38,6 +38,10 @@
  *                      ends it (and a thread ending itself); thread_abort
  *                      ends an interruptible sleep and leaves a stopped
  *                      thread stopped; NULL and self refused
+ *  test=special_port   thread_get/set_special_port: the kernel port by
+ *                      default (what mach_thread_self names), setting and
+ *                      clearing the exception port with its references,
+ *                      errors; the references go when the thread leaves
  *  test=priority       task and thread priorities with GNU Mach's rules:
  *                      inheritance by child tasks and threads, ranges,
  *                      the maximum (set_max, thread_max_priority through
@@ -1208,3 +1212,63 @@ thread_bench_fn(void)
 }
 
 KTEST_DEFINE(thread_bench, thread_bench_fn, KTEST_MANUAL);
+
+/* ------------------------------------------------------------ special ports */
+
+static void
+special_port_test_fn(void)
+{
+    struct ipc_port *port = NULL, *other = host_port();
+
+    if (!ts_start()) {
+        return;
+    }
+    KTEST_ASSERT(thread_get_special_port(NULL, THREAD_KERNEL_PORT, &port)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_get_special_port(ts_thread, 2, &port) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_set_special_port(ts_thread, 4, NULL) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_get_special_port(thread_self(), THREAD_KERNEL_PORT, &port)
+                 == KERN_FAILURE);                      /* no task */
+
+    KTEST_ASSERT(thread_get_special_port(ts_thread, THREAD_KERNEL_PORT, &port) == KERN_SUCCESS
+                 && port == ts_thread->kport);
+    if (port != NULL) {
+        ipc_port_unref(port);
+    }
+    port = other;
+    KTEST_ASSERT(thread_get_special_port(ts_thread, THREAD_EXCEPTION_PORT, &port) == KERN_SUCCESS
+                 && port == NULL);
+
+    /* The thread takes the caller's reference; get gives one more. */
+    ipc_port_ref(other);
+    KTEST_ASSERT(thread_set_special_port(ts_thread, THREAD_EXCEPTION_PORT, other)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(thread_get_special_port(ts_thread, THREAD_EXCEPTION_PORT, &port) == KERN_SUCCESS
+                 && port == other);
+    if (port != NULL) {
+        ipc_port_unref(port);
+    }
+    KTEST_ASSERT(thread_set_special_port(ts_thread, THREAD_EXCEPTION_PORT, NULL) == KERN_SUCCESS);
+    KTEST_ASSERT(thread_get_special_port(ts_thread, THREAD_EXCEPTION_PORT, &port) == KERN_SUCCESS
+                 && port == NULL);
+
+    /*
+     * A port of its own set again: the thread's leaving drops its
+     * reference, so killing the port frees it (test=special_port*2 checks
+     * the port count).
+     */
+    port = ipc_port_create_kobject(IPC_KOBJECT_HOST, ts_buf);
+    KTEST_ASSERT(port != NULL);
+    if (port != NULL) {
+        ipc_port_ref(port);
+        KTEST_ASSERT(thread_set_special_port(ts_thread, THREAD_EXCEPTION_PORT, port)
+                     == KERN_SUCCESS);
+    }
+    ts_stop();
+    if (port != NULL) {
+        KTEST_ASSERT(__atomic_load_n(&port->refs, __ATOMIC_RELAXED) == 1);
+        ipc_port_kobject_destroy(port);
+    }
+}
+
+KTEST_DEFINE(special_port, special_port_test_fn, 0);
