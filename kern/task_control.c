@@ -14,6 +14,7 @@
 #include <include/mach/kern_return.h>
 #include <include/mach/task_info.h>
 #include <include/mach/thread_info.h>
+#include <ipc/ipc_port.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
 #include <kern/panic.h>
@@ -145,6 +146,98 @@ task_set_name(struct task *task, const char *name)
     memcpy(task->name, name, len);
     task->name[len] = '\0';
     spinlock_unlock(&task->lock);
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+mach_ports_register(struct task *target_task, struct ipc_port **init_port_set,
+                    natural_t init_port_setCnt)
+{
+    struct ipc_port *ports[TASK_PORT_REGISTER_MAX];
+
+    if (target_task == NULL || init_port_setCnt > TASK_PORT_REGISTER_MAX) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    for (unsigned int i = 0; i < TASK_PORT_REGISTER_MAX; i++) {
+        ports[i] = i < init_port_setCnt ? init_port_set[i] : NULL;
+    }
+    spinlock_lock(&target_task->lock);
+    if (!target_task->active) {
+        spinlock_unlock(&target_task->lock);
+        return KERN_INVALID_ARGUMENT;
+    }
+    for (unsigned int i = 0; i < TASK_PORT_REGISTER_MAX; i++) {
+        struct ipc_port *old = target_task->registered[i];
+
+        target_task->registered[i] = ports[i];
+        ports[i] = old;
+    }
+    spinlock_unlock(&target_task->lock);
+    for (unsigned int i = 0; i < TASK_PORT_REGISTER_MAX; i++) {
+        if (ports[i] != NULL) {
+            ipc_port_unref(ports[i]);
+        }
+    }
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+mach_ports_lookup(struct task *target_task, struct ipc_port ***init_port_set,
+                  natural_t *init_port_setCnt)
+{
+    struct ipc_port **list;
+
+    if (target_task == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    list = kmem_alloc(TASK_PORT_REGISTER_MAX * sizeof(*list));
+    if (list == NULL) {
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    spinlock_lock(&target_task->lock);
+    if (!target_task->active) {
+        spinlock_unlock(&target_task->lock);
+        kmem_free(list, TASK_PORT_REGISTER_MAX * sizeof(*list));
+        return KERN_INVALID_ARGUMENT;
+    }
+    for (unsigned int i = 0; i < TASK_PORT_REGISTER_MAX; i++) {
+        list[i] = target_task->registered[i];
+        if (list[i] != NULL) {
+            ipc_port_ref(list[i]);
+        }
+    }
+    spinlock_unlock(&target_task->lock);
+    *init_port_set = list;
+    *init_port_setCnt = TASK_PORT_REGISTER_MAX;
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+thread_set_name(struct thread *thread, const char *name)
+{
+    size_t len = 0;
+
+    if (thread == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    while (len < THREAD_NAME_SIZE - 1 && name[len] != '\0') {
+        len++;
+    }
+    memcpy(thread->name, name, len);
+    thread->name[len] = '\0';
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+thread_get_name(struct thread *thread, char *name)
+{
+    _Static_assert(THREAD_NAME_SIZE <= TASK_NAME_MAX, "thread names fit kernel_debug_name_t");
+
+    if (thread == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    memset(name, 0, TASK_NAME_MAX);
+    strlcpy(name, thread->name, THREAD_NAME_SIZE);
     return KERN_SUCCESS;
 }
 

@@ -55,6 +55,42 @@ kern_return_t task_threads(struct task *task, struct thread ***thread_list,
  */
 kern_return_t task_set_name(struct task *task, const char *name);
 
+struct ipc_port;
+
+/*
+ * mach_ports_register: the task's registered ports become
+ * init_port_set[0..count-1], the rest of the TASK_PORT_REGISTER_MAX
+ * slots NULL; the task takes over the references the array holds (the
+ * array itself stays the caller's) and drops those of the ports it
+ * held. Returns KERN_SUCCESS, or KERN_INVALID_ARGUMENT (NULL or
+ * terminated task, count above TASK_PORT_REGISTER_MAX: nothing taken).
+ * Takes the task's lock.
+ */
+kern_return_t mach_ports_register(struct task *target_task, struct ipc_port **init_port_set,
+                                  natural_t init_port_setCnt);
+
+/*
+ * mach_ports_lookup: the registered ports, each with a new reference
+ * (NULL where none), in a new kmem array of TASK_PORT_REGISTER_MAX
+ * pointers in *init_port_set (free with kmem_free(list, count *
+ * sizeof(*list)) after dropping the references). Returns KERN_SUCCESS,
+ * KERN_INVALID_ARGUMENT (NULL or terminated task) or
+ * KERN_RESOURCE_SHORTAGE. Thread context.
+ */
+kern_return_t mach_ports_lookup(struct task *target_task, struct ipc_port ***init_port_set,
+                                natural_t *init_port_setCnt);
+
+/*
+ * thread_set_name (gnumach.defs 4213): thread's debug name becomes name,
+ * cut at its first NUL or at THREAD_NAME_SIZE - 1 characters (the
+ * kernel's thread names are shorter than GNU Mach's 32). thread_get_name
+ * (4214): the name into name[TASK_NAME_MAX], NUL-terminated. Both
+ * KERN_INVALID_ARGUMENT for a NULL thread. Readers such as the shell
+ * may see a name half-changed (it is only for debugging).
+ */
+kern_return_t thread_set_name(struct thread *thread, const char *name);
+kern_return_t thread_get_name(struct thread *thread, char *name);
+
 /*
  * thread_info: the flavor's information (THREAD_BASIC_INFO,
  * THREAD_SCHED_INFO) of thread, counts as task_info(). Returns

@@ -29,7 +29,9 @@
  *                      (the threads in join order; a terminated task),
  *                      task_set_name (cut at 31 characters), thread_info
  *                      (BASIC run state and suspend count, SCHED): counts,
- *                      flavors and NULL arguments refused
+ *                      flavors and NULL arguments refused;
+ *                      mach_ports_register/lookup (4 slots, references,
+ *                      inheritance by a child task), thread_set/get_name
  *  test=thread_create  task_thread_create in a task with a code page:
  *                      the thread is listed, suspended and stopped with
  *                      the initial state; given a state and resumed, it
@@ -729,6 +731,76 @@ ts_thread_info(void)
 }
 
 static void
+ts_registered_ports(void)
+{
+    struct ipc_port *p[2], *in[5], **list = NULL;
+    struct task *child = NULL;
+    natural_t count = 0;
+
+    p[0] = ipc_port_create_kobject(IPC_KOBJECT_HOST, ts_buf);
+    p[1] = ipc_port_create_kobject(IPC_KOBJECT_HOST, ts_buf + 1);
+    KTEST_ASSERT(p[0] != NULL && p[1] != NULL);
+    if (p[0] == NULL || p[1] == NULL) {
+        return;
+    }
+    in[0] = p[0];
+    in[1] = p[1];
+    in[2] = in[3] = in[4] = NULL;
+    KTEST_ASSERT(mach_ports_register(NULL, in, 2) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(mach_ports_register(ts_task, in, TASK_PORT_REGISTER_MAX + 1)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(mach_ports_lookup(NULL, &list, &count) == KERN_INVALID_ARGUMENT);
+
+    /* The task takes the array's references. */
+    ipc_port_ref(p[0]);
+    ipc_port_ref(p[1]);
+    KTEST_ASSERT(mach_ports_register(ts_task, in, 2) == KERN_SUCCESS);
+    KTEST_ASSERT(mach_ports_lookup(ts_task, &list, &count) == KERN_SUCCESS
+                 && count == TASK_PORT_REGISTER_MAX && list != NULL);
+    if (list != NULL) {
+        KTEST_ASSERT(list[0] == p[0] && list[1] == p[1] && list[2] == NULL && list[3] == NULL);
+        for (natural_t i = 0; i < count; i++) {
+            if (list[i] != NULL) {
+                ipc_port_unref(list[i]);
+            }
+        }
+        kmem_free(list, count * sizeof(*list));
+    }
+
+    /* A child task inherits them. */
+    KTEST_ASSERT(task_create(ts_task, false, "ts-child", &child) == KERN_SUCCESS);
+    if (child != NULL) {
+        KTEST_ASSERT(child->registered[0] == p[0] && child->registered[1] == p[1]
+                     && child->registered[3] == NULL);
+        KTEST_ASSERT(task_terminate(child) == KERN_SUCCESS);
+    }
+
+    /* Registering none drops them. */
+    KTEST_ASSERT(mach_ports_register(ts_task, in, 0) == KERN_SUCCESS);
+    KTEST_ASSERT(__atomic_load_n(&p[0]->refs, __ATOMIC_RELAXED) == 1
+                 && __atomic_load_n(&p[1]->refs, __ATOMIC_RELAXED) == 1);
+    ipc_port_kobject_destroy(p[0]);
+    ipc_port_kobject_destroy(p[1]);
+}
+
+static void
+ts_thread_names(void)
+{
+    char name[TASK_NAME_MAX], long_name[40];
+
+    KTEST_ASSERT(thread_set_name(NULL, "x") == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_get_name(NULL, name) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_set_name(ts_thread, "worker") == KERN_SUCCESS);
+    memset(name, 'z', sizeof(name));
+    KTEST_ASSERT(thread_get_name(ts_thread, name) == KERN_SUCCESS && strcmp(name, "worker") == 0
+                 && name[TASK_NAME_MAX - 1] == '\0');
+    memset(long_name, 'w', sizeof(long_name));
+    KTEST_ASSERT(thread_set_name(ts_thread, long_name) == KERN_SUCCESS);
+    KTEST_ASSERT(thread_get_name(ts_thread, name) == KERN_SUCCESS
+                 && strlen(name) == THREAD_NAME_SIZE - 1);
+}
+
+static void
 task_info_test_fn(void)
 {
     struct thread **list;
@@ -742,6 +814,8 @@ task_info_test_fn(void)
     ts_task_threads();
     ts_task_set_name();
     ts_thread_info();
+    ts_registered_ports();
+    ts_thread_names();
 
     /* A terminated task (a reference kept): no threads to list. */
     task = ts_task;
