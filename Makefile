@@ -150,6 +150,7 @@ KTEST_SRCS := \
 	kern/ktest_account.c \
 	tests/kernel/biosmem_test.c \
 	tests/kernel/boot_modules_test.c \
+	tests/kernel/bootstrap_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
