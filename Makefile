@@ -161,6 +161,7 @@ KTEST_SRCS := \
 	tests/kernel/pmap_test.c \
 	tests/kernel/sched_test.c \
 	tests/kernel/smp_test.c \
+	tests/kernel/switch_wait_test.c \
 	tests/kernel/task_bench.c \
 	tests/kernel/task_test.c \
 	tests/kernel/thread_stack_test.c \
