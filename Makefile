@@ -159,6 +159,7 @@ KTEST_SRCS := \
 	kern/ktest_account.c \
 	tests/kernel/biosmem_test.c \
 	tests/kernel/boot_modules_test.c \
+	tests/kernel/bootstrap_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
@@ -170,6 +171,7 @@ KTEST_SRCS := \
 	tests/kernel/pmap_test.c \
 	tests/kernel/sched_test.c \
 	tests/kernel/smp_test.c \
+	tests/kernel/switch_wait_test.c \
 	tests/kernel/task_bench.c \
 	tests/kernel/task_test.c \
 	tests/kernel/thread_stack_test.c \
@@ -402,7 +404,7 @@ bench-smp: deps $(B)/bench/smp
 	$(B)/bench/smp
 
 # Results and their meaning: doc/benchmarks.md.
-bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%)
+bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench
 	$(B)/bench/kmem
 	$(B)/bench/vm_map
 	tools/bench-vm-page --kernel $(TEST_DIR)/mach 128M
@@ -411,6 +413,7 @@ bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%)
 	tools/bench-kernel ipc_bench $(TEST_DIR)/mach 256M
 	tools/bench-kernel task_bench $(TEST_DIR)/mach 256M
 	tools/bench-kernel user_bench $(TEST_DIR)/mach
+	tools/bench-user ubench $(TEST_DIR)/mach
 
 clean:
 	rm -rf $(B) mach mach.iso

@@ -7,9 +7,10 @@
  * safety of the thread's saved state: a slot that one of its saved
  * segment registers names may only receive a descriptor that register
  * can still load, since the way back to user mode reloads every segment
- * register and has no recovery from a fault (GNU Mach lets that fault
- * become a user exception instead). Other threads are stopped around
- * the change, as thread_set_state does.
+ * register (a fault there becomes a user exception,
+ * trap_user_exit_fault(), as in GNU Mach, which takes such descriptors;
+ * refusing them tells the caller at once). Other threads are stopped
+ * around the change, as thread_set_state does.
  */
 #include <stdbool.h>
 #include <stddef.h>

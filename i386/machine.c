@@ -29,6 +29,7 @@
 #include <kern/shell.h>
 #include <machine/machine.h>
 #include <machine/param.h>
+#include <machine/pmem.h>
 
 #define DEBUG_EXIT_PORT         0xf4
 #define KBD_STATUS              0x64
@@ -163,6 +164,19 @@ machine_module_get(unsigned int index, const void **datap, size_t *sizep,
     *sizep = mods[index].mod_end - mods[index].mod_start;
     *stringp = string != NULL ? string : "";
     return 0;
+}
+
+int
+machine_module_release(unsigned int index, unsigned long *pages)
+{
+    const struct multiboot_module *mods;
+    uint32_t count;
+
+    mods = machine_modules(&count);
+    if (mods == NULL || index >= count || mods[index].mod_end < mods[index].mod_start) {
+        return ERROR_NOENT;
+    }
+    return pmem_release(mods[index].mod_start, mods[index].mod_end, pages);
 }
 
 void

@@ -5,10 +5,11 @@
  *
  * The integer state is the trap frame at the top of the kernel stack
  * (pcb.h), so getting and setting it are copies. The kernel returns to
- * user mode by popping that frame and iret, and nothing there recovers
- * from a fault: a value the CPU would refuse there would fault in the
- * kernel. So set refuses, where GNU Mach lets its iret fault become a
- * user exception, every value that could fault on the way out:
+ * user mode by popping that frame and iret; a value the CPU refuses
+ * there faults in the kernel, at the exit, which trap_user_exit_fault()
+ * turns into a user exception (as GNU Mach does). Set refuses such
+ * values before they are stored all the same (stricter than GNU Mach,
+ * and the caller learns of the mistake at once):
  *  - i386_THREAD_STATE: segment fields ignored, the standard user
  *    segments forced (as GNU Mach); eip must be below KERNBASE (the
  *    limit of the user code segment).
@@ -21,7 +22,8 @@
  *    and the reserved bit 1 are forced (GNU Mach clears IOPL, NT and RF
  *    and sets IF; it also keeps VM for its v86 mode, which mach has not).
  *  - MXCSR (i386_XFLOAT_STATE): bits outside the CPU's MXCSR_MASK make
- *    FXRSTOR fault: KERN_INVALID_ARGUMENT.
+ *    FXRSTOR fault in the #NM handler, in kernel mode, where nothing
+ *    recovers: KERN_INVALID_ARGUMENT, a check that must stay.
  *
  * The FPU image is FXSAVE's (FNSAVE's on a CPU without FXSR, i386/fpu.c).
  * i386_FLOAT_STATE is always the 108-byte FNSAVE image, so with FXSR it

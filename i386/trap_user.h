@@ -60,4 +60,16 @@ bool trap_user_copy_fault(struct trap_frame *frame);
  */
 bool trap_user_syscall_step(struct trap_frame *frame);
 
+/*
+ * A kernel-mode #TS, #NP, #SS or #GP at one of the exit's segment pops or
+ * at its iret, while it restores the running thread's user frame: raise
+ * the user exception the same fault would give in user mode
+ * (EXC_BAD_INSTRUCTION, code 10-13, the error code as subcode), with the
+ * user's registers put back in its frame first; if a handler lets the
+ * thread go on, leave through that frame again. Does not return then.
+ * Returns false, changing nothing, for any other fault (a kernel bug).
+ * Interrupts off (the exit runs with them off).
+ */
+bool trap_user_exit_fault(struct trap_frame *frame);
+
 #endif /* I386_TRAP_USER_H */
