@@ -1084,17 +1084,43 @@ kmem_alloc_class_size(unsigned int index)
     return (size_t)(index % 8 + 9) << (log - 3);
 }
 
+/*
+ * The size class cache of every size up to KMEM_ALLOC_MAX, per
+ * KMEM_ALIGN_MIN step (class sizes are multiples of it): entry
+ * (size - 1) / 8. Filled by kmem_setup() from kmem_alloc_index(), so that
+ * kmem_alloc() and kmem_free() find their cache with one load instead of
+ * a bit scan, two branches and the index-to-address arithmetic: an
+ * alloc+free pair went from 61 to 45 x86-64 instructions (a table of
+ * class indexes, a quarter of the size, gave 53; doc/benchmarks.md).
+ * 4 KiB on i386, of which a program's usual sizes touch a few lines.
+ */
+static struct kmem_cache *kmem_alloc_class_table[KMEM_ALLOC_MAX / KMEM_ALIGN_MIN];
 
-void *
-kmem_alloc(size_t size)
+/* The size class cache of a size in [1, KMEM_ALLOC_MAX]. */
+static inline struct kmem_cache *
+kmem_alloc_cache(size_t size)
 {
-    if (size - 1 < KMEM_ALLOC_MAX) {
-        return kmem_cache_alloc(&kmem_alloc_caches[kmem_alloc_index(size)]);
-    }
+    return kmem_alloc_class_table[(size - 1) / KMEM_ALIGN_MIN];
+}
+
+
+/* kmem_alloc() above KMEM_ALLOC_MAX, and the sizes it refuses. */
+static __attribute__((noinline)) void *
+kmem_alloc_large(size_t size)
+{
     if (size == 0 || size > KMEM_LARGE_MAX) {
         return NULL;
     }
     return kmem_large_alloc(size);
+}
+
+void *
+kmem_alloc(size_t size)
+{
+    if (likely(size - 1 < KMEM_ALLOC_MAX)) {
+        return kmem_cache_alloc(kmem_alloc_cache(size));
+    }
+    return kmem_alloc_large(size);
 }
 
 size_t
@@ -1120,22 +1146,30 @@ kmem_zalloc(size_t size)
     return ptr;
 }
 
-void
-kmem_free(void *ptr, size_t size)
+/* kmem_free() of a page block, of NULL or of size 0. */
+static __attribute__((noinline)) void
+kmem_free_large(void *ptr, size_t size)
 {
     if (ptr == NULL || size == 0) {
         return;
     }
-    if (size <= KMEM_ALLOC_MAX) {
-        kmem_cache_free(&kmem_alloc_caches[kmem_alloc_index(size)], ptr);
-        return;
-    }
+    assert(size > KMEM_ALLOC_MAX);
     if (!kmem_large_free(ptr, size)) {
         struct kmem_slab *slab = kmem_slab_lookup(ptr);
 
         kmem_error("kmem_alloc_large", KMEM_ERR_INVALID_FREE, ptr, NULL,
                    (slab != NULL) ? slab->cache->name : NULL);
     }
+}
+
+void
+kmem_free(void *ptr, size_t size)
+{
+    if (likely(size - 1 < KMEM_ALLOC_MAX && ptr != NULL)) {
+        kmem_cache_free(kmem_alloc_cache(size), ptr);
+        return;
+    }
+    kmem_free_large(ptr, size);
 }
 
 /* ---------------------------------------------------------------- setup, reaping */
@@ -1161,6 +1195,13 @@ kmem_setup(void)
 
         snprintf(name, sizeof(name), "kmem_alloc_%zu", size);
         error |= kmem_cache_init(&kmem_alloc_caches[i], name, size, 0, NULL, 0);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(kmem_alloc_class_table); i++) {
+        unsigned int index = kmem_alloc_index((i + 1) * KMEM_ALIGN_MIN);
+
+        /* Every size of the step has the class of the step's last size. */
+        assert(index == kmem_alloc_index(i * KMEM_ALIGN_MIN + 1));
+        kmem_alloc_class_table[i] = &kmem_alloc_caches[index];
     }
     assert(error == 0);
     assert(kmem_alloc_class_size(KMEM_NR_ALLOC_CACHES - 1) == KMEM_ALLOC_MAX);

@@ -238,6 +238,21 @@ test_layout(void)
 
 /* ---------------------------------------------------------------- kmem_alloc */
 
+/* Objects in use per kmem_alloc size class, indexed by class size / 8. */
+static unsigned long class_in_use[KMEM_ALLOC_MAX / KMEM_ALIGN_MIN + 1];
+
+static void
+class_in_use_record(const struct kmem_cache_stats *st, void *arg)
+{
+    long sign = *(const long *)arg;
+    size_t size;
+
+    if (sscanf(st->name, "kmem_alloc_%zu", &size) == 1 && size <= KMEM_ALLOC_MAX
+        && size % KMEM_ALIGN_MIN == 0) {
+        class_in_use[size / KMEM_ALIGN_MIN] += (unsigned long)sign * st->nr_in_use;
+    }
+}
+
 static void
 test_alloc_sizes(void)
 {
@@ -246,6 +261,10 @@ test_alloc_sizes(void)
     unsigned int bad_class = 0, bad_frag = 0, bad_align = 0, bad_alloc = 0, bad_data = 0;
     size_t prev = 0;
 
+    long sign = -1;
+    unsigned int bad_cache = 0;
+
+    kmem_cache_stats_walk(class_in_use_record, &sign);
     for (size_t size = 1; size <= KMEM_ALLOC_MAX; size++) {
         size_t c = kmem_alloc_size(size);
 
@@ -266,6 +285,21 @@ test_alloc_sizes(void)
         }
         kmem_pattern_fill(ptrs[size], c, size);
     }
+    /*
+     * kmem_alloc() finds its cache through a table, kmem_alloc_size()
+     * through the formula: each class's cache must hold exactly the
+     * sizes the formula gives it.
+     */
+    sign = 1;
+    kmem_cache_stats_walk(class_in_use_record, &sign);
+    for (size_t size = 1; size <= KMEM_ALLOC_MAX; size++) {
+        class_in_use[kmem_alloc_size(size) / KMEM_ALIGN_MIN]--;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(class_in_use); i++) {
+        bad_cache += (class_in_use[i] != 0);
+    }
+    tap_check(bad_cache == 0, "kmem_alloc: each size in the cache of its class (%u bad classes)",
+              bad_cache);
     for (size_t size = 1; size <= KMEM_ALLOC_MAX; size++) {
         if (ptrs[size] != NULL) {
             if (!kmem_pattern_intact(ptrs[size], kmem_alloc_size(size), size)) {
