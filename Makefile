@@ -148,6 +148,7 @@ KERNEL_SRCS := \
 KTEST_SRCS := \
 	kern/ktest.c \
 	kern/ktest_account.c \
+	tests/kernel/alloc_smp_test.c \
 	tests/kernel/biosmem_test.c \
 	tests/kernel/boot_modules_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
