@@ -30,7 +30,8 @@
 #define KMEM_NAME_SIZE          32
 
 struct kmem_magazine {
-    unsigned int rounds;            /* objects, while not loaded */
+    uint16_t rounds;                /* objects, while not loaded */
+    uint16_t type;                  /* its size: index of kmem_mag_sizes[] */
     struct kmem_magazine *next;     /* depot stacks */
     void *objs[];
 };
@@ -54,12 +55,19 @@ typedef void (*kmem_ctor_fn)(void *obj);
 struct kmem_cache {
     struct kmem_cpu_pool cpu_pools[CONFIG_NCPUS];
 
-    /* Depot: stacks of full and empty magazines. */
+    /* Depot: stacks of full and empty magazines, under depot_lock. */
     struct spinlock depot_lock;
     struct kmem_magazine *depot_full;
     struct kmem_magazine *depot_empty;
     unsigned long depot_nr_full;
     unsigned long depot_nr_empty;
+    unsigned long depot_nr_objs;    /* in the full magazines */
+    unsigned long depot_nr_trips;   /* acquisitions of depot_lock, ever */
+    unsigned long depot_nr_contended; /* of those, found busy */
+    unsigned int depot_window;      /* trips in the current window */
+    unsigned int depot_window_contended;
+    unsigned int mag_type;          /* current magazine size (index) */
+    unsigned int mag_type_max;      /* largest it may grow to */
 
     /* Slab layer, under lock. Full slabs are on no list. */
     struct spinlock lock;
@@ -72,8 +80,8 @@ struct kmem_cache {
 
     /* Set by kmem_cache_init(), constant afterwards. */
     unsigned int flags;             /* KMEM_CF_* */
-    unsigned int mag_size;          /* rounds per magazine, 0: no CPU layer */
-    struct kmem_cache *mag_cache;   /* where magazines come from */
+    unsigned int mag_size;          /* rounds of new magazines, 0: no CPU
+                                       layer; grows, under depot_lock */
     size_t obj_size;
     size_t align;
     size_t buf_size;                /* object, redzone, tag, padding */

@@ -300,6 +300,8 @@ alloc_smp_test(void)
         ktest_assert_msg(ops > 0, "%s: no operation done", alloc_smp_names[path]);
     }
     kmem_cache_stats_get(&alloc_smp_cache, &st);
+    ktest_diag("alloc_smp: alloc_smp_64: magazines of %u rounds, %lu depot trips, %lu busy",
+               st.mag_size, st.depot_nr_trips, st.depot_nr_contended);
     ktest_assert_msg(st.nr_in_use == 0, "alloc_smp_64: %lu objects in use", st.nr_in_use);
     KTEST_ASSERT(vm_page_check() == 0);
 }
