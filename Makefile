@@ -397,6 +397,7 @@ bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%)
 	$(B)/bench/vm_map
 	tools/bench-vm-page --kernel $(TEST_DIR)/mach 128M
 	tools/bench-kernel kmem_bench $(TEST_DIR)/mach
+	tools/bench-kernel alloc_smp $(TEST_DIR)/mach 128M 4
 	$(B)/bench/ipc
 	tools/bench-kernel ipc_bench $(TEST_DIR)/mach 256M
 	tools/bench-kernel task_bench $(TEST_DIR)/mach 256M
