@@ -157,6 +157,7 @@ KERNEL_SRCS := \
 KTEST_SRCS := \
 	kern/ktest.c \
 	kern/ktest_account.c \
+	tests/kernel/alloc_smp_test.c \
 	tests/kernel/biosmem_test.c \
 	tests/kernel/boot_modules_test.c \
 	tests/kernel/bootstrap_test.c \
@@ -409,6 +410,7 @@ bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench
 	$(B)/bench/vm_map
 	tools/bench-vm-page --kernel $(TEST_DIR)/mach 128M
 	tools/bench-kernel kmem_bench $(TEST_DIR)/mach
+	tools/bench-kernel alloc_smp $(TEST_DIR)/mach 128M 4
 	$(B)/bench/ipc
 	tools/bench-kernel ipc_bench $(TEST_DIR)/mach 256M
 	tools/bench-kernel task_bench $(TEST_DIR)/mach 256M
