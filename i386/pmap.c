@@ -445,6 +445,42 @@ pmap_page_zero(phys_addr_t pa)
     pmap_window_unmap(va);
 }
 
+/* Kernel address of pa: the direct map, or a window (*windowp set to unmap it). */
+static void *
+pmap_page_reach(phys_addr_t pa, void **windowp)
+{
+    void *va;
+
+    *windowp = NULL;
+    if (pa < DIRECTMAP_SIZE) {
+        return phystokv(pa);
+    }
+    va = pmap_window_map(pa);
+    if (va == NULL) {
+        panic("pmap: no window left to reach page 0x%llx", (unsigned long long)pa);
+    }
+    *windowp = va;
+    return va;
+}
+
+void
+pmap_page_copy(phys_addr_t dst, phys_addr_t src)
+{
+    void *dst_window, *src_window;
+    void *dst_va, *src_va;
+
+    assert(P2ALIGNED(dst, PAGE_SIZE) && P2ALIGNED(src, PAGE_SIZE));
+    dst_va = pmap_page_reach(dst, &dst_window);
+    src_va = pmap_page_reach(src, &src_window);
+    memcpy(dst_va, src_va, PAGE_SIZE);
+    if (src_window != NULL) {
+        pmap_window_unmap(src_window);      /* last in, first out */
+    }
+    if (dst_window != NULL) {
+        pmap_window_unmap(dst_window);
+    }
+}
+
 /* ---------------------------------------------------------------- address spaces */
 
 struct pmap *

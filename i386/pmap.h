@@ -95,6 +95,13 @@ void pmap_window_unmap(void *va);
  */
 void pmap_page_zero(phys_addr_t pa);
 
+/*
+ * Copy the physical page at src to the one at dst (both page-aligned),
+ * through the direct map or temporary windows. Any thread context. Never
+ * fails (see pmap_page_zero()).
+ */
+void pmap_page_copy(phys_addr_t dst, phys_addr_t src);
+
 /* Flush [start, end) from every online CPU's TLB (interrupts enabled). */
 void pmap_tlb_shootdown(uintptr_t start, uintptr_t end);
 
