@@ -11,13 +11,24 @@
  * entry, before anything changed (a clip on its own changes nothing a
  * user can see: entries are never merged anyway).
  *
- * Pages belong to objects, and an anonymous object's pages at the
- * offsets of an unmapped range are reachable through no other entry
- * (ranges of one object in different entries never overlap, and nothing
- * shares objects between maps yet), so unmapping frees them at once:
- * first out of the pmap (with the TLB shootdown), then out of the
- * object. Once inheritance by a child task can share objects, this
- * must only free pages the object no longer maps anywhere.
+ * Pages belong to objects. An unshared object's pages at the offsets of
+ * an unmapped range are reachable through no other entry (ranges of one
+ * object in different entries of a map never overlap), so unmapping
+ * frees them at once: first out of the pmap (with the TLB shootdown),
+ * then out of the object. A shared object's pages (VM_INHERIT_SHARE) may
+ * be mapped by another map, and the object does not know where (no
+ * reverse map), so they stay until the object dies; so do the pages of
+ * backing objects (copy-on-write), which collapse or the object's death
+ * frees.
+ *
+ * Inheritance (vm_user_map_fork(), doc/vm.md): a COPY entry whose object
+ * no other map uses gets copy-on-write: every parent entry of that
+ * object is given a new empty shadow object in front of it and its
+ * pages are write-protected in the parent's pmap, and the child's entry
+ * gets another shadow of the same object. A COPY entry of a shared
+ * object is copied at once (another map may write the object, so a
+ * shadow would not freeze it). SHARE gives the child the same object,
+ * which is marked shared; NONE gives nothing.
  *
  * GNU Mach's rules (../shared/MACH-ABI.md §6.2) are kept, including two
  * quiet ones: an address is truncated and a size rounded separately (so
@@ -117,17 +128,26 @@ vm_user_map_resident(const struct vm_user_map *map)
     return __atomic_load_n(&map->nr_resident, __ATOMIC_RELAXED);
 }
 
-/* Drop entry's object reference after freeing the pages of its range. Map locked. */
+/*
+ * Drop entry's object reference after freeing the pages of its range
+ * when the object is this map's alone. Map locked.
+ */
 static void
 vm_user_entry_release(struct vm_user_map *map, const struct vm_map_entry *entry)
 {
-    unsigned long nr_freed;
+    unsigned long nr_freed = 0;
 
     assert(entry->object != NULL);
-    nr_freed = vm_object_pages_free(entry->object, entry->offset,
-                                    entry->offset + (entry->end - entry->start));
-    assert(nr_freed <= map->nr_resident);
-    __atomic_store_n(&map->nr_resident, map->nr_resident - nr_freed, __ATOMIC_RELAXED);
+    if (!entry->object->shared) {
+        nr_freed = vm_object_pages_free(entry->object, entry->offset,
+                                        entry->offset + (entry->end - entry->start));
+    }
+    /*
+     * The count is of pages this map's faults created; pages moved up
+     * by a collapse (created by an ancestor) may be freed here too.
+     */
+    __atomic_store_n(&map->nr_resident, map->nr_resident - MIN(nr_freed, map->nr_resident),
+                     __ATOMIC_RELAXED);
     vm_object_unref(entry->object);
 }
 
@@ -144,7 +164,7 @@ vm_user_map_destroy(struct vm_user_map *map)
         vm_user_entry_release(map, entry);
     }
     error = vm_map_remove(&map->map, VM_USER_MIN, VM_USER_MAX);
-    assert(error == 0 && map->nr_resident == 0);
+    assert(error == 0);
     (void)error;
     mutex_unlock(&map->lock);
     kmem_cache_free(&vm_user_map_cache, map);
@@ -393,4 +413,133 @@ vm_user_inherit(struct vm_user_map *map, uintptr_t addr, uintptr_t size, unsigne
     }
     mutex_unlock(&map->lock);
     return vm_user_kern_return(error);
+}
+
+/*
+ * Give parent entry (whose object is marked for copy-on-write) a new
+ * shadow object in front of its object, and write-protect its pages in
+ * the parent's pmap (remove them when the entry is shared: a shared top
+ * object never maps a backing page, see vm_fault). Both maps locked.
+ * Returns 0 or ERROR_NOMEM (entry unchanged).
+ */
+static int
+vm_user_fork_shadow(struct vm_user_map *parent, const struct vm_map_entry *entry)
+{
+    struct vm_object *top;
+    int error;
+
+    error = vm_object_shadow(entry->object, entry->offset, entry->end - entry->start, &top);
+    if (error != 0) {
+        return error;
+    }
+    vm_map_entry_object_set(&parent->map, entry, top, 0);  /* the entry's reference moved */
+    if (entry->inheritance == VM_MAP_INHERIT_SHARE) {
+        error = pmap_remove(parent->pmap, entry->start, entry->end);
+    } else {
+        error = pmap_protect(parent->pmap, entry->start, entry->end,
+                             entry->protection & ~VM_MAP_PROT_WRITE);
+    }
+    assert(error == 0);
+    return 0;
+}
+
+/*
+ * The child's object for parent entry (after vm_user_fork_shadow() if
+ * marked), in *objectp with one reference. Both maps locked. Returns 0
+ * or ERROR_NOMEM.
+ */
+static int
+vm_user_fork_object(const struct vm_map_entry *entry, bool marked, struct vm_object **objectp)
+{
+    struct vm_object *object = entry->object, *backing;
+    uintptr_t size = entry->end - entry->start;
+    int error;
+
+    if (entry->inheritance == VM_MAP_INHERIT_SHARE) {
+        vm_object_ref(object);
+        *objectp = object;
+        return 0;
+    }
+    assert(entry->inheritance == VM_MAP_INHERIT_COPY);
+    if (!marked) {
+        /* Shared: another map may write it, so copy it now. */
+        assert(object->shared);
+        return vm_object_copy(object, entry->offset, size, objectp);
+    }
+    backing = object->shadow;
+    vm_object_ref(backing);
+    error = vm_object_shadow(backing, object->shadow_offset, size, objectp);
+    if (error != 0) {
+        vm_object_unref(backing);
+    }
+    return error;
+}
+
+int
+vm_user_map_fork(struct vm_user_map *parent, struct vm_user_map *child)
+{
+    static unsigned long vm_user_fork_marks;
+    const struct vm_map_entry *entry;
+    struct vm_map_attr attr;
+    unsigned long mark;
+    uintptr_t addr;
+    bool marked;
+    int error = 0;
+
+    assert(parent != child);
+    mark = __atomic_add_fetch(&vm_user_fork_marks, 1, __ATOMIC_RELAXED);
+    mutex_lock(&parent->lock);
+    mutex_lock(&child->lock);
+    assert(vm_map_first(&child->map) == NULL);
+
+    /* Objects that get copy-on-write: those of COPY entries no other map uses. */
+    vm_map_for_each(&parent->map, entry) {
+        if (entry->inheritance == VM_MAP_INHERIT_COPY && !entry->object->shared) {
+            vm_object_collapse(entry->object);
+            entry->object->copy_mark = mark;
+        }
+    }
+
+    vm_map_for_each(&parent->map, entry) {
+        marked = (entry->object->copy_mark == mark);
+        if (marked) {
+            /* Every parent entry of a marked object, whatever its inheritance. */
+            error = vm_user_fork_shadow(parent, entry);
+            if (error != 0) {
+                break;
+            }
+        }
+        if (entry->inheritance == VM_MAP_INHERIT_NONE) {
+            continue;
+        }
+        if (entry->inheritance == VM_MAP_INHERIT_SHARE && !entry->object->shared) {
+            /*
+             * Becoming shared: the parent may map backing pages read-only,
+             * which a shared object never does (vm_fault); unmap them.
+             */
+            if (entry->object->shadow != NULL) {
+                error = pmap_remove(parent->pmap, entry->start, entry->end);
+                assert(error == 0);
+            }
+            vm_object_share(entry->object);
+        }
+        error = vm_user_fork_object(entry, marked, &attr.object);
+        if (error != 0) {
+            break;
+        }
+        attr.prot = entry->protection;
+        attr.max_prot = entry->max_protection;
+        attr.inherit = entry->inheritance;
+        attr.offset = (attr.object == entry->object) ? entry->offset : 0;
+        addr = entry->start;
+        error = vm_map_enter_attr(&child->map, &addr, entry->end - entry->start, 0, &attr,
+                                  VM_MAP_FIXED);
+        if (error != 0) {
+            vm_object_unref(attr.object);
+            break;
+        }
+    }
+    mutex_unlock(&child->lock);
+    mutex_unlock(&parent->lock);
+    return error;
 }

@@ -137,6 +137,16 @@ kern_return_t vm_user_protect(struct vm_user_map *map, uintptr_t addr, uintptr_t
 kern_return_t vm_user_inherit(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
                               unsigned int inherit);
 
+/*
+ * Fill child (a new, empty map) from parent by each entry's inheritance:
+ * SHARE maps the same memory in both, COPY a copy-on-write copy, NONE
+ * nothing. Protections and inheritance are kept. Takes both maps'
+ * mutexes. Returns 0 or ERROR_NOMEM: the child then holds part of the
+ * entries and the caller destroys it; the parent's contents never change
+ * (its entries may have been given empty shadow objects).
+ */
+int vm_user_map_fork(struct vm_user_map *parent, struct vm_user_map *child);
+
 /* Lock and unlock map (its mutex), e.g. to walk its entries in a test or a report. */
 void vm_user_map_lock(struct vm_user_map *map);
 void vm_user_map_unlock(struct vm_user_map *map);
