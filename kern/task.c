@@ -136,9 +136,6 @@ task_create(struct task *parent, bool inherit_memory, const char *name, struct t
 {
     struct task *task;
 
-    if (inherit_memory) {
-        return KERN_FAILURE;        /* no copy of an address space yet (doc/user.md) */
-    }
     task = kmem_cache_alloc(&task_cache);
     if (task == NULL) {
         return KERN_RESOURCE_SHORTAGE;
@@ -159,6 +156,11 @@ task_create(struct task *parent, bool inherit_memory, const char *name, struct t
     }
     if (vm_user_map_create(&task->map) != 0) {
         task->map = NULL;
+        task_free(task);
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    /* The child inherits the parent's memory entry by entry (vm_user_map_fork()). */
+    if (inherit_memory && parent != NULL && vm_user_map_fork(parent->map, task->map) != 0) {
         task_free(task);
         return KERN_RESOURCE_SHORTAGE;
     }

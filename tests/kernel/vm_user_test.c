@@ -17,6 +17,14 @@
  *  test=vm_user_oom     (manual) faults until memory runs out: the fault
  *                       fails with ERROR_NOMEM, then destroying the maps
  *                       gives every page of every segment back
+ *  test=vm_cow          vm_user_map_fork(): COPY regions copy-on-write,
+ *                       checked word for word with writes on both sides
+ *                       and in a grandchild; SHARE regions shared, NONE
+ *                       absent; every page back
+ *  test=vm_cow_cycles   1000 task_create(parent, inherit_memory=TRUE),
+ *                       child and parent write the same page,
+ *                       task_terminate: the parent's data unchanged, its
+ *                       chain short, every page back
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,6 +40,7 @@
 #include <kern/printf.h>
 #include <kern/qsbr.h>
 #include <kern/spinlock.h>
+#include <kern/task.h>
 #include <kern/thread.h>
 #include <vm/vm_fault.h>
 #include <vm/vm_map.h>
@@ -504,10 +513,208 @@ vm_user_oom_fn(void)
     vm_user_test_free_check("vm_user_oom", free_before);
 }
 
+
+/* ---------------------------------------------------------------- copy-on-write */
+
+#define VM_COW_PAGES            8
+#define VM_COW_WORDS            (VM_COW_PAGES * PAGE_SIZE / 4)
+
+/*
+ * Write word i of [va, va + VM_COW_PAGES pages) of map as seed ^ i, each
+ * page first faulted for writing (as the CPU would). Returns failures.
+ */
+static unsigned int
+vm_cow_fill(struct vm_user_map *map, uintptr_t va, uint32_t seed)
+{
+    volatile uint32_t *p = (volatile uint32_t *)va;
+    unsigned int bad = 0;
+
+    thread_pmap_set(vm_user_map_pmap(map));
+    for (unsigned int i = 0; i < VM_COW_WORDS; i++) {
+        if (i % (PAGE_SIZE / 4) == 0) {
+            bad += vm_fault(map, va + i * 4, VM_MAP_PROT_WRITE) != 0;
+        }
+        bad += probe_write32(p + i, seed ^ i) != 0;
+    }
+    thread_pmap_set(NULL);
+    return bad;
+}
+
+/* Words of the range of map that differ from seed ^ i (or cannot be read). */
+static unsigned int
+vm_cow_diff(struct vm_user_map *map, uintptr_t va, uint32_t seed)
+{
+    volatile uint32_t *p = (volatile uint32_t *)va;
+    unsigned int bad = 0;
+    uint32_t v;
+
+    thread_pmap_set(vm_user_map_pmap(map));
+    for (unsigned int i = 0; i < VM_COW_WORDS; i++) {
+        if (i % (PAGE_SIZE / 4) == 0 && vm_fault(map, va + i * 4, VM_MAP_PROT_READ) != 0) {
+            bad += PAGE_SIZE / 4;
+            i += PAGE_SIZE / 4 - 1;
+            continue;
+        }
+        bad += probe_read32(p + i, &v) != 0 || v != (seed ^ i);
+    }
+    thread_pmap_set(NULL);
+    return bad;
+}
+
+/* Whether a write to va in map without a fault first faults (a read-only mapping or none). */
+static bool
+vm_cow_write_faults(struct vm_user_map *map, uintptr_t va)
+{
+    int error;
+
+    thread_pmap_set(vm_user_map_pmap(map));
+    error = probe_write32((volatile uint32_t *)va, 0xDEAD);
+    thread_pmap_set(NULL);
+    return error != 0;
+}
+
+#define VM_COW_COPY             0x10000000u
+#define VM_COW_SHARE            0x20000000u
+#define VM_COW_NONE             0x30000000u
+
+static void
+vm_cow_fn(void)
+{
+    unsigned long free_before[VM_PAGE_NR_SEGS];
+    unsigned long objects_before = vm_object_count();
+    struct vm_user_map *parent, *child, *grandchild;
+    uintptr_t addr;
+
+    vm_user_test_free_pages(free_before);
+    KTEST_ASSERT(vm_user_map_create(&parent) == 0);
+    if (parent == NULL) {
+        return;
+    }
+    addr = VM_COW_COPY;
+    KTEST_ASSERT(vm_user_allocate(parent, &addr, VM_COW_PAGES * PAGE_SIZE, false) == KERN_SUCCESS);
+    addr = VM_COW_SHARE;
+    KTEST_ASSERT(vm_user_allocate(parent, &addr, VM_COW_PAGES * PAGE_SIZE, false) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_inherit(parent, VM_COW_SHARE, VM_COW_PAGES * PAGE_SIZE,
+                                 VM_MAP_INHERIT_SHARE) == KERN_SUCCESS);
+    addr = VM_COW_NONE;
+    KTEST_ASSERT(vm_user_allocate(parent, &addr, VM_COW_PAGES * PAGE_SIZE, false) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_inherit(parent, VM_COW_NONE, VM_COW_PAGES * PAGE_SIZE,
+                                 VM_MAP_INHERIT_NONE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_cow_fill(parent, VM_COW_COPY, 0x11110000) == 0);
+    KTEST_ASSERT(vm_cow_fill(parent, VM_COW_SHARE, 0x22220000) == 0);
+    KTEST_ASSERT(vm_cow_fill(parent, VM_COW_NONE, 0x33330000) == 0);
+
+    KTEST_ASSERT(vm_user_map_create(&child) == 0 && vm_user_map_fork(parent, child) == 0);
+    KTEST_ASSERT(vm_cow_write_faults(parent, VM_COW_COPY));         /* write-protected now */
+    KTEST_ASSERT(vm_fault(child, VM_COW_NONE, VM_MAP_PROT_READ) == ERROR_FAULT);
+    KTEST_ASSERT(vm_cow_diff(child, VM_COW_COPY, 0x11110000) == 0);
+    KTEST_ASSERT(vm_cow_diff(child, VM_COW_SHARE, 0x22220000) == 0);
+    KTEST_ASSERT(vm_cow_write_faults(child, VM_COW_COPY));          /* read-only after a read */
+
+    /* Writes on both sides: each sees its own, word for word. */
+    KTEST_ASSERT(vm_cow_fill(child, VM_COW_COPY, 0x44440000) == 0);
+    ktest_assert_msg(vm_cow_diff(parent, VM_COW_COPY, 0x11110000) == 0,
+                     "parent sees %u words of the child's writes",
+                     vm_cow_diff(parent, VM_COW_COPY, 0x11110000));
+    KTEST_ASSERT(vm_cow_fill(parent, VM_COW_COPY, 0x55550000) == 0);
+    ktest_assert_msg(vm_cow_diff(child, VM_COW_COPY, 0x44440000) == 0,
+                     "child sees %u words of the parent's writes",
+                     vm_cow_diff(child, VM_COW_COPY, 0x44440000));
+    /* Shared: a write by either side shows in the other. */
+    KTEST_ASSERT(vm_cow_fill(child, VM_COW_SHARE, 0x66660000) == 0);
+    KTEST_ASSERT(vm_cow_diff(parent, VM_COW_SHARE, 0x66660000) == 0);
+
+    /* A grandchild: a copy of the child's copy, then the child goes. */
+    KTEST_ASSERT(vm_user_map_create(&grandchild) == 0 && vm_user_map_fork(child, grandchild) == 0);
+    KTEST_ASSERT(vm_cow_fill(child, VM_COW_COPY, 0x77770000) == 0);
+    KTEST_ASSERT(vm_cow_diff(grandchild, VM_COW_COPY, 0x44440000) == 0);
+    KTEST_ASSERT(vm_cow_fill(grandchild, VM_COW_SHARE, 0x88880000) == 0);
+    vm_user_map_destroy(child);
+    KTEST_ASSERT(vm_cow_diff(grandchild, VM_COW_COPY, 0x44440000) == 0);
+    KTEST_ASSERT(vm_cow_diff(parent, VM_COW_COPY, 0x55550000) == 0);
+    KTEST_ASSERT(vm_cow_diff(parent, VM_COW_SHARE, 0x88880000) == 0);
+    KTEST_ASSERT(vm_cow_diff(parent, VM_COW_NONE, 0x33330000) == 0);
+    /*
+     * The grandchild writes: the child's object between it and the
+     * original (still the parent's backing object) collapses away.
+     */
+    KTEST_ASSERT(vm_cow_fill(grandchild, VM_COW_COPY, 0x99990000) == 0);
+    vm_user_map_lock(grandchild);
+    ktest_assert_msg(vm_object_depth(vm_map_lookup(&grandchild->map, VM_COW_COPY)->object) == 2,
+                     "grandchild's chain %u deep, want 2",
+                     vm_object_depth(vm_map_lookup(&grandchild->map, VM_COW_COPY)->object));
+    vm_user_map_unlock(grandchild);
+    vm_user_map_destroy(grandchild);
+    KTEST_ASSERT(vm_cow_diff(parent, VM_COW_COPY, 0x55550000) == 0);
+    vm_user_map_destroy(parent);
+    ktest_assert_msg(vm_object_count() == objects_before, "%lu objects, %lu before",
+                     vm_object_count(), objects_before);
+    vm_user_test_free_check("vm_cow", free_before);
+}
+
+#define VM_COW_CYCLES           1000
+
+static void
+vm_cow_cycles_fn(void)
+{
+    unsigned long free_before[VM_PAGE_NR_SEGS];
+    unsigned long objects_before = vm_object_count();
+    unsigned int tasks_before = task_count(), failures = 0, depth = 0;
+    struct task *parent, *child;
+    uintptr_t addr = VM_COW_COPY;
+
+    vm_user_test_free_pages(free_before);
+    KTEST_ASSERT(task_create(NULL, false, "vm_cow_parent", &parent) == KERN_SUCCESS);
+    if (parent == NULL) {
+        return;
+    }
+    KTEST_ASSERT(vm_user_allocate(parent->map, &addr, VM_COW_PAGES * PAGE_SIZE, false)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(vm_cow_fill(parent->map, VM_COW_COPY, 0xA0000000) == 0);
+    for (unsigned int i = 0; i < VM_COW_CYCLES; i++) {
+        uintptr_t page = VM_COW_COPY + (i % VM_COW_PAGES) * PAGE_SIZE;
+        uint32_t v, word;
+
+        if (task_create(parent, true, "vm_cow_child", &child) != KERN_SUCCESS) {
+            failures++;
+            continue;
+        }
+        /* The child writes one page; the parent's stays. */
+        thread_pmap_set(vm_user_map_pmap(child->map));
+        failures += vm_fault(child->map, page, VM_MAP_PROT_WRITE) != 0
+                    || probe_write32((volatile uint32_t *)page, i) != 0
+                    || probe_read32((volatile uint32_t *)page, &v) != 0 || v != i;
+        /* The parent reads it, then writes its own copy (the same word back). */
+        v = 0xA0000000 ^ (uint32_t)((page - VM_COW_COPY) / 4);
+        thread_pmap_set(vm_user_map_pmap(parent->map));
+        failures += vm_fault(parent->map, page, VM_MAP_PROT_READ) != 0
+                    || probe_read32((volatile uint32_t *)page, &word) != 0 || word != v
+                    || vm_fault(parent->map, page, VM_MAP_PROT_WRITE) != 0
+                    || probe_write32((volatile uint32_t *)page, v) != 0;
+        thread_pmap_set(NULL);
+        failures += task_terminate(child) != KERN_SUCCESS;
+        vm_user_map_lock(parent->map);
+        depth = MAX(depth, vm_object_depth(vm_map_lookup(&parent->map->map, VM_COW_COPY)->object));
+        vm_user_map_unlock(parent->map);
+    }
+    ktest_assert_msg(failures == 0, "%u failures in %u cycles", failures, VM_COW_CYCLES);
+    KTEST_ASSERT(vm_cow_diff(parent->map, VM_COW_COPY, 0xA0000000) == 0);
+    ktest_diag("vm_cow_cycles: %u create(copy)/terminate cycles, parent's chain at most %u deep",
+               VM_COW_CYCLES, depth);
+    ktest_assert_msg(depth <= 2, "parent's chain %u deep", depth);
+    KTEST_ASSERT(task_terminate(parent) == KERN_SUCCESS);
+    KTEST_ASSERT(task_count() == tasks_before);
+    ktest_assert_msg(vm_object_count() == objects_before, "%lu objects, %lu before",
+                     vm_object_count(), objects_before);
+    vm_user_test_free_check("vm_cow_cycles", free_before);
+}
+
 KTEST_DEFINE(vm_user, vm_user_test_fn, 0);
 KTEST_DEFINE(vm_user_cycles, vm_user_cycles_fn, 0);
 KTEST_DEFINE(vm_user_smp, vm_user_smp_fn, 0);
 KTEST_DEFINE(vm_user_oom, vm_user_oom_fn, KTEST_MANUAL);
+KTEST_DEFINE(vm_cow, vm_cow_fn, 0);
+KTEST_DEFINE(vm_cow_cycles, vm_cow_cycles_fn, 0);
 
 /* ---------------------------------------------------------------- benchmark */
 
