@@ -415,6 +415,18 @@ vm_user_inherit(struct vm_user_map *map, uintptr_t addr, uintptr_t size, unsigne
     return vm_user_kern_return(error);
 }
 
+static int vm_user_copy_object(const struct vm_map_entry *entry, bool marked,
+                               struct vm_object **objectp);
+
+/* A mark no object carries yet (objects start with 0). */
+static unsigned long
+vm_user_mark_new(void)
+{
+    static unsigned long vm_user_marks;
+
+    return __atomic_add_fetch(&vm_user_marks, 1, __ATOMIC_RELAXED);
+}
+
 /*
  * Give parent entry (whose object is marked for copy-on-write) a new
  * shadow object in front of its object, and write-protect its pages in
@@ -451,9 +463,7 @@ vm_user_fork_shadow(struct vm_user_map *parent, const struct vm_map_entry *entry
 static int
 vm_user_fork_object(const struct vm_map_entry *entry, bool marked, struct vm_object **objectp)
 {
-    struct vm_object *object = entry->object, *backing;
-    uintptr_t size = entry->end - entry->start;
-    int error;
+    struct vm_object *object = entry->object;
 
     if (entry->inheritance == VM_MAP_INHERIT_SHARE) {
         vm_object_ref(object);
@@ -461,6 +471,22 @@ vm_user_fork_object(const struct vm_map_entry *entry, bool marked, struct vm_obj
         return 0;
     }
     assert(entry->inheritance == VM_MAP_INHERIT_COPY);
+    return vm_user_copy_object(entry, marked, objectp);
+}
+
+/*
+ * A copy of entry's range for another entry, in *objectp with one
+ * reference: a shadow of the backing object when entry's object was
+ * marked (and entry given its own shadow), else (a shared object) an
+ * eager copy. Map locked. Returns 0 or ERROR_NOMEM.
+ */
+static int
+vm_user_copy_object(const struct vm_map_entry *entry, bool marked, struct vm_object **objectp)
+{
+    struct vm_object *object = entry->object, *backing;
+    uintptr_t size = entry->end - entry->start;
+    int error;
+
     if (!marked) {
         /* Shared: another map may write it, so copy it now. */
         assert(object->shared);
@@ -478,7 +504,6 @@ vm_user_fork_object(const struct vm_map_entry *entry, bool marked, struct vm_obj
 int
 vm_user_map_fork(struct vm_user_map *parent, struct vm_user_map *child)
 {
-    static unsigned long vm_user_fork_marks;
     const struct vm_map_entry *entry;
     struct vm_map_attr attr;
     unsigned long mark;
@@ -487,7 +512,7 @@ vm_user_map_fork(struct vm_user_map *parent, struct vm_user_map *child)
     int error = 0;
 
     assert(parent != child);
-    mark = __atomic_add_fetch(&vm_user_fork_marks, 1, __ATOMIC_RELAXED);
+    mark = vm_user_mark_new();
     mutex_lock(&parent->lock);
     mutex_lock(&child->lock);
     assert(vm_map_first(&child->map) == NULL);
@@ -541,5 +566,147 @@ vm_user_map_fork(struct vm_user_map *parent, struct vm_user_map *child)
     }
     mutex_unlock(&child->lock);
     mutex_unlock(&parent->lock);
+    return error;
+}
+
+/* Lock two maps (or one, twice named) in address order: no deadlock between two copies. */
+static void
+vm_user_map_lock_two(struct vm_user_map *a, struct vm_user_map *b)
+{
+    if (a == b) {
+        mutex_lock(&a->lock);
+    } else if ((uintptr_t)a < (uintptr_t)b) {
+        mutex_lock(&a->lock);
+        mutex_lock(&b->lock);
+    } else {
+        mutex_lock(&b->lock);
+        mutex_lock(&a->lock);
+    }
+}
+
+static void
+vm_user_map_unlock_two(struct vm_user_map *a, struct vm_user_map *b)
+{
+    if (a != b) {
+        mutex_unlock(&b->lock);
+    }
+    mutex_unlock(&a->lock);
+}
+
+/*
+ * Check that [start, end) of map is mapped without holes and readable.
+ * Map locked. Returns 0, ERROR_FAULT (a hole) or ERROR_PROT.
+ */
+static int
+vm_user_range_readable(struct vm_user_map *map, uintptr_t start, uintptr_t end)
+{
+    const struct vm_map_entry *entry = vm_map_lookup(&map->map, start);
+    uintptr_t addr = start;
+
+    for (; addr < end; entry = vm_map_next(&map->map, entry)) {
+        if (entry == NULL || entry->start > addr) {
+            return ERROR_FAULT;
+        }
+        if (!(entry->protection & VM_MAP_PROT_READ)) {
+            return ERROR_PROT;
+        }
+        addr = entry->end;
+    }
+    return 0;
+}
+
+/* Unmap and release dst's entries of [start, end) (a copy undone). dst locked. */
+static void
+vm_user_copy_undo(struct vm_user_map *dst, uintptr_t start, uintptr_t end)
+{
+    const struct vm_map_entry *entry;
+    int error;
+
+    for (entry = vm_map_lookup_from(&dst->map, start);
+         entry != NULL && entry->start < end; entry = vm_map_next(&dst->map, entry)) {
+        vm_user_entry_release(dst, entry);
+    }
+    error = vm_map_remove(&dst->map, start, end);   /* whole entries */
+    assert(error == 0);
+    (void)error;
+}
+
+int
+vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
+                 struct vm_user_map *dst, uintptr_t *dst_addrp)
+{
+    const struct vm_map_entry *entry;
+    struct vm_map_attr attr = {
+        .prot = VM_MAP_PROT_RW, .max_prot = VM_MAP_PROT_ALL,
+        .inherit = VM_MAP_INHERIT_COPY,
+    };
+    uintptr_t start, end, base = 0, at;
+    unsigned long mark;
+    bool marked;
+    int error;
+
+    if (size == 0) {
+        *dst_addrp = 0;
+        return 0;
+    }
+    if (size > VM_USER_MAX || addr > VM_USER_MAX - size) {
+        return ERROR_FAULT;
+    }
+    start = P2TRUNC(addr, PAGE_SIZE);
+    end = P2ROUND(addr + size, PAGE_SIZE);
+    mark = vm_user_mark_new();
+    vm_user_map_lock_two(src, dst);
+    error = vm_user_range_readable(src, start, end);
+    if (error == 0) {
+        error = vm_map_find_free(&dst->map, end - start, 0, &base);
+    }
+    if (error == 0) {
+        error = vm_user_clip_range(src, start, end);
+    }
+    if (error != 0) {
+        vm_user_map_unlock_two(src, dst);
+        return error;
+    }
+
+    /* As vm_user_map_fork(): mark, then shadow every src entry of a marked object. */
+    for (entry = vm_map_lookup(&src->map, start); entry != NULL && entry->start < end;
+         entry = vm_map_next(&src->map, entry)) {
+        if (!entry->object->shared) {
+            vm_object_collapse(entry->object);
+            entry->object->copy_mark = mark;
+        }
+    }
+    vm_map_for_each(&src->map, entry) {
+        if (entry->object->copy_mark == mark) {
+            error = vm_user_fork_shadow(src, entry);
+            if (error != 0) {
+                break;
+            }
+        }
+    }
+
+    for (entry = vm_map_lookup(&src->map, start);
+         error == 0 && entry != NULL && entry->start < end;
+         entry = vm_map_next(&src->map, entry)) {
+        marked = (entry->object->shadow != NULL && entry->object->shadow->copy_mark == mark);
+        error = vm_user_copy_object(entry, marked, &attr.object);
+        if (error != 0) {
+            break;
+        }
+        attr.offset = 0;
+        at = base + (entry->start - start);
+        error = vm_map_enter_attr(&dst->map, &at, entry->end - entry->start, 0, &attr,
+                                  VM_MAP_FIXED);
+        if (error != 0) {
+            vm_object_unref(attr.object);
+        }
+    }
+    if (error != 0) {
+        vm_user_copy_undo(dst, base, base + (end - start));
+    }
+    vm_user_map_unlock_two(src, dst);
+    if (error == 0) {
+        *dst_addrp = base + (addr - start);
+    }
     return error;
 }

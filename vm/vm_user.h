@@ -147,6 +147,23 @@ kern_return_t vm_user_inherit(struct vm_user_map *map, uintptr_t addr, uintptr_t
  */
 int vm_user_map_fork(struct vm_user_map *parent, struct vm_user_map *child);
 
+/*
+ * Make the bytes [addr, addr + size) of src appear copy-on-write in dst
+ * at the lowest free address (the primitive behind out-of-line message
+ * memory and vm_read/vm_copy): the pages [trunc(addr), round(addr +
+ * size)) are mapped at a page boundary of dst, and *dst_addrp gets the
+ * address of byte addr there (same offset in its page). The new entries
+ * have protection READ|WRITE, maximum ALL, inheritance COPY (GNU Mach's
+ * copyout). src may be dst. size 0: success, *dst_addrp = 0. Takes both
+ * mutexes (in address order). Returns 0, ERROR_FAULT (a hole in the
+ * source range, or a range past the user space: KERN_INVALID_ADDRESS),
+ * ERROR_PROT (a source page not readable: KERN_PROTECTION_FAILURE),
+ * ERROR_NOSPC (no room in dst) or ERROR_NOMEM (dst unchanged; src's
+ * contents unchanged).
+ */
+int vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
+                     struct vm_user_map *dst, uintptr_t *dst_addrp);
+
 /* Lock and unlock map (its mutex), e.g. to walk its entries in a test or a report. */
 void vm_user_map_lock(struct vm_user_map *map);
 void vm_user_map_unlock(struct vm_user_map *map);

@@ -21,6 +21,9 @@
  *                       checked word for word with writes on both sides
  *                       and in a grandchild; SHARE regions shared, NONE
  *                       absent; every page back
+ *  test=vm_cow_copy     vm_user_map_copy(): a range copy-on-write into
+ *                       another map and the same map, word for word
+ *                       with writes on both sides; its errors
  *  test=vm_cow_cycles   1000 task_create(parent, inherit_memory=TRUE),
  *                       child and parent write the same page,
  *                       task_terminate: the parent's data unchanged, its
@@ -709,12 +712,98 @@ vm_cow_cycles_fn(void)
     vm_user_test_free_check("vm_cow_cycles", free_before);
 }
 
+/*
+ * vm_user_map_copy(): a range of one map copy-on-write in another (and in
+ * the same map), word for word with writes on both sides, and its errors.
+ */
+static void
+vm_cow_copy_fn(void)
+{
+    unsigned long free_before[VM_PAGE_NR_SEGS];
+    unsigned long objects_before = vm_object_count();
+    struct vm_user_map *src, *dst;
+    struct vm_map_stats stats;
+    struct vm_map_entry e;
+    uintptr_t addr, copy = 1, copy2 = 1;
+    uint32_t v;
+
+    vm_user_test_free_pages(free_before);
+    KTEST_ASSERT(vm_user_map_create(&src) == 0 && vm_user_map_create(&dst) == 0);
+    if (src == NULL || dst == NULL) {
+        return;
+    }
+    /* Two entries back to back, the second split by vm_inherit: three entries. */
+    addr = VM_COW_COPY;
+    KTEST_ASSERT(vm_user_allocate(src, &addr, 4 * PAGE_SIZE, false) == KERN_SUCCESS);
+    addr = VM_COW_COPY + 4 * PAGE_SIZE;
+    KTEST_ASSERT(vm_user_allocate(src, &addr, 4 * PAGE_SIZE, false) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_inherit(src, VM_COW_COPY + 6 * PAGE_SIZE, PAGE_SIZE,
+                                 VM_MAP_INHERIT_NONE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_cow_fill(src, VM_COW_COPY, 0x13570000) == 0);
+    addr = VM_COW_NONE;
+    KTEST_ASSERT(vm_user_allocate(dst, &addr, PAGE_SIZE, false) == KERN_SUCCESS);
+
+    /* Errors: a hole, no read permission, past the user space; nothing mapped in dst. */
+    KTEST_ASSERT(vm_user_map_copy(src, VM_COW_COPY, 9 * PAGE_SIZE, dst, &copy) == ERROR_FAULT);
+    KTEST_ASSERT(vm_user_map_copy(src, VM_COW_COPY - 4, 8, dst, &copy) == ERROR_FAULT);
+    KTEST_ASSERT(vm_user_map_copy(src, VM_USER_MAX - PAGE_SIZE, 2 * PAGE_SIZE, dst, &copy)
+                 == ERROR_FAULT);
+    KTEST_ASSERT(vm_user_protect(src, VM_COW_COPY + 7 * PAGE_SIZE, PAGE_SIZE, false,
+                                 VM_MAP_PROT_NONE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_map_copy(src, VM_COW_COPY, 8 * PAGE_SIZE, dst, &copy) == ERROR_PROT);
+    KTEST_ASSERT(vm_user_protect(src, VM_COW_COPY + 7 * PAGE_SIZE, PAGE_SIZE, false,
+                                 VM_MAP_PROT_READ) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_map_copy(src, VM_COW_COPY, 0, dst, &copy) == 0 && copy == 0);
+    vm_user_map_lock(dst);
+    vm_map_stats_get(&dst->map, &stats);
+    vm_user_map_unlock(dst);
+    KTEST_ASSERT(stats.nr_entries == 1);
+
+    /* The whole range, from an unaligned start: the same offset in the page. */
+    KTEST_ASSERT(vm_user_map_copy(src, VM_COW_COPY + 12, 8 * PAGE_SIZE - 12, dst, &copy) == 0);
+    ktest_assert_msg(copy == 12, "copy at 0x%lx, want 0xc (the lowest free page, + 12)",
+                     (unsigned long)copy);
+    copy -= 12;
+    e = vm_user_test_entry(dst, copy + 5 * PAGE_SIZE);
+    KTEST_ASSERT(e.protection == VM_MAP_PROT_RW && e.max_protection == VM_MAP_PROT_ALL
+                 && e.inheritance == VM_MAP_INHERIT_COPY);
+    /* Copy-on-write: no page copied yet, the source's object behind. */
+    KTEST_ASSERT(vm_object_nr_pages(e.object) == 0 && vm_object_depth(e.object) == 2);
+    KTEST_ASSERT(vm_cow_diff(dst, copy, 0x13570000) == 0);
+    /* Both sides write; each keeps its own. */
+    KTEST_ASSERT(vm_cow_fill(dst, copy, 0x24680000) == 0);
+    KTEST_ASSERT(vm_user_protect(src, VM_COW_COPY + 7 * PAGE_SIZE, PAGE_SIZE, false,
+                                 VM_MAP_PROT_RW) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_cow_diff(src, VM_COW_COPY, 0x13570000) == 0);
+    KTEST_ASSERT(vm_cow_fill(src, VM_COW_COPY, 0x35790000) == 0);
+    KTEST_ASSERT(vm_cow_diff(dst, copy, 0x24680000) == 0);
+
+    /* Within one map (vm_copy's case), then the source goes first. */
+    KTEST_ASSERT(vm_user_map_copy(src, VM_COW_COPY, 8 * PAGE_SIZE, src, &copy2) == 0
+                 && copy2 == 0);
+    KTEST_ASSERT(vm_cow_fill(src, VM_COW_COPY, 0x46800000) == 0);
+    KTEST_ASSERT(vm_cow_diff(src, copy2, 0x35790000) == 0);
+    KTEST_ASSERT(vm_user_deallocate(src, VM_COW_COPY, 8 * PAGE_SIZE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_cow_diff(src, copy2, 0x35790000) == 0);
+    thread_pmap_set(vm_user_map_pmap(dst));
+    KTEST_ASSERT(vm_fault(dst, VM_COW_NONE, VM_MAP_PROT_READ) == 0
+                 && probe_read32((volatile uint32_t *)VM_COW_NONE, &v) == 0 && v == 0);
+    thread_pmap_set(NULL);
+    vm_user_map_destroy(src);
+    KTEST_ASSERT(vm_cow_diff(dst, copy, 0x24680000) == 0);
+    vm_user_map_destroy(dst);
+    ktest_assert_msg(vm_object_count() == objects_before, "%lu objects, %lu before",
+                     vm_object_count(), objects_before);
+    vm_user_test_free_check("vm_cow_copy", free_before);
+}
+
 KTEST_DEFINE(vm_user, vm_user_test_fn, 0);
 KTEST_DEFINE(vm_user_cycles, vm_user_cycles_fn, 0);
 KTEST_DEFINE(vm_user_smp, vm_user_smp_fn, 0);
 KTEST_DEFINE(vm_user_oom, vm_user_oom_fn, KTEST_MANUAL);
 KTEST_DEFINE(vm_cow, vm_cow_fn, 0);
 KTEST_DEFINE(vm_cow_cycles, vm_cow_cycles_fn, 0);
+KTEST_DEFINE(vm_cow_copy, vm_cow_copy_fn, 0);
 
 /* ---------------------------------------------------------------- benchmark */
 
