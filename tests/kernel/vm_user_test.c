@@ -856,3 +856,87 @@ vm_user_bench_fn(void)
 }
 
 KTEST_DEFINE(vm_user_bench, vm_user_bench_fn, KTEST_MANUAL);
+
+/*
+ * test=vm_cow_bench (manual; tools/bench-kernel, -icount): per page of a
+ * 2048-page range after vm_user_map_fork(): a read fault that maps the
+ * backing page read-only, a write fault that copies it up (lookup down
+ * the chain, page allocation, 4 KiB copy, radix insert, pmap_enter), and
+ * a write fault with no read first; then task_create(parent, TRUE) of a
+ * task with 64 MiB resident in one entry (once, then again after that
+ * child's exit, which first collapses 64 MiB of pages back into the
+ * parent's object), and the child's task_terminate.
+ */
+#define VM_COW_BENCH_PAGES      2048
+#define VM_COW_BENCH_BIG        (64u << 20)
+
+static void
+vm_cow_bench_fn(void)
+{
+    uint64_t read_fault = 0, copy_after_read = 0, copy_fault = 0, fork[2], term = 0, start;
+    struct vm_user_map *parent, *child, *child2;
+    struct task *task, *ctask;
+    uintptr_t addr = VM_USER_TEST_VA;
+    unsigned int failures = 0;
+
+    for (unsigned int pass = 0; pass < 2; pass++) {
+        KTEST_ASSERT(vm_user_map_create(&parent) == 0);
+        addr = VM_USER_TEST_VA;
+        KTEST_ASSERT(vm_user_allocate(parent, &addr, VM_COW_BENCH_PAGES * PAGE_SIZE, false)
+                     == KERN_SUCCESS);
+        for (unsigned int i = 0; i < VM_COW_BENCH_PAGES; i++) {
+            failures += vm_fault(parent, addr + i * PAGE_SIZE, VM_MAP_PROT_WRITE) != 0;
+        }
+        KTEST_ASSERT(vm_user_map_create(&child) == 0 && vm_user_map_fork(parent, child) == 0);
+        KTEST_ASSERT(vm_user_map_create(&child2) == 0 && vm_user_map_fork(parent, child2) == 0);
+        start = cpu_rdtsc();
+        for (unsigned int i = 0; i < VM_COW_BENCH_PAGES; i++) {
+            failures += vm_fault(child, addr + i * PAGE_SIZE, VM_MAP_PROT_READ) != 0;
+        }
+        read_fault = cpu_rdtsc() - start;
+        start = cpu_rdtsc();
+        for (unsigned int i = 0; i < VM_COW_BENCH_PAGES; i++) {
+            failures += vm_fault(child, addr + i * PAGE_SIZE, VM_MAP_PROT_WRITE) != 0;
+        }
+        copy_after_read = cpu_rdtsc() - start;
+        start = cpu_rdtsc();
+        for (unsigned int i = 0; i < VM_COW_BENCH_PAGES; i++) {
+            failures += vm_fault(child2, addr + i * PAGE_SIZE, VM_MAP_PROT_WRITE) != 0;
+        }
+        copy_fault = cpu_rdtsc() - start;
+        vm_user_map_destroy(child2);
+        vm_user_map_destroy(child);
+        vm_user_map_destroy(parent);
+    }
+
+    KTEST_ASSERT(task_create(NULL, false, "vm_cow_bench", &task) == KERN_SUCCESS);
+    addr = VM_USER_TEST_VA;
+    KTEST_ASSERT(vm_user_allocate(task->map, &addr, VM_COW_BENCH_BIG, false) == KERN_SUCCESS);
+    for (uintptr_t off = 0; off < VM_COW_BENCH_BIG; off += PAGE_SIZE) {
+        failures += vm_fault(task->map, addr + off, VM_MAP_PROT_WRITE) != 0;
+    }
+    /* The first copy finds one object; each later one first collapses the last copy's. */
+    for (unsigned int pass = 0; pass < 2; pass++) {
+        start = cpu_rdtsc();
+        failures += task_create(task, true, "vm_cow_bench_child", &ctask) != KERN_SUCCESS;
+        fork[pass] = cpu_rdtsc() - start;
+        start = cpu_rdtsc();
+        failures += task_terminate(ctask) != KERN_SUCCESS;
+        term = cpu_rdtsc() - start;
+    }
+    KTEST_ASSERT(task_terminate(task) == KERN_SUCCESS);
+    KTEST_ASSERT(failures == 0);
+    printf("bench: cow read fault (backing page mapped read-only) %llu insns/fault\n",
+           (unsigned long long)(read_fault / VM_COW_BENCH_PAGES));
+    printf("bench: cow write fault after a read (copy up) %llu insns/fault\n",
+           (unsigned long long)(copy_after_read / VM_COW_BENCH_PAGES));
+    printf("bench: cow write fault (copy up) %llu insns/fault\n",
+           (unsigned long long)(copy_fault / VM_COW_BENCH_PAGES));
+    printf("bench: task_create inheriting 64 MiB resident (copy) %llu insns\n",
+           (unsigned long long)fork[0]);
+    printf("bench: the same after a child's exit (collapse of 64 MiB first) %llu insns\n",
+           (unsigned long long)fork[1]);
+    printf("bench: task_terminate of that child %llu insns\n", (unsigned long long)term);
+}
+
+KTEST_DEFINE(vm_cow_bench, vm_cow_bench_fn, KTEST_MANUAL);
