@@ -120,6 +120,7 @@ struct pmap {
     pmap_pte_t *pds[PMAP_NR_USER_PDS];  /* user directories (direct map) */
     uint32_t cpus[SMP_MASK_WORDS];      /* CPUs that may have it loaded */
     unsigned int nr_tables;             /* page-table pages, directories included */
+    unsigned long nr_mapped;            /* user pages mapped (written under lock, read lock-free) */
 } __aligned(32);
 
 static pmap_pte_t *pmap_kernel_ptes;    /* PTEs of [PMAP_KVA_START, 4 GiB) */
@@ -504,6 +505,12 @@ pmap_nr_tables(const struct pmap *pmap)
 }
 
 unsigned long
+pmap_resident_count(const struct pmap *pmap)
+{
+    return __atomic_load_n(&pmap->nr_mapped, __ATOMIC_RELAXED);
+}
+
+unsigned long
 pmap_user_flushes(unsigned int cpu)
 {
     return cpu < CONFIG_NCPUS ? pmap_cpu_user_flushes[cpu] : 0;
@@ -607,6 +614,7 @@ pmap_create(void)
         memset(pmap->pds[i], 0, PAGE_SIZE);
     }
     pmap->nr_tables = PMAP_NR_USER_PDS;
+    pmap->nr_mapped = 0;
 #ifdef CONFIG_PAE
     for (unsigned int i = 0; i < PMAP_NR_USER_PDS; i++) {
         pmap->pdpt[i] = kvtophys(pmap->pds[i]) | PMAP_PTE_P;
@@ -685,6 +693,7 @@ pmap_enter(struct pmap *pmap, uintptr_t va, phys_addr_t pa, unsigned int prot)
         pmap_update(pmap, va, va + PAGE_SIZE);
     } else {
         pmap_pt_count_set(ptpage, pmap_pt_count(ptpage) + 1);
+        __atomic_store_n(&pmap->nr_mapped, pmap->nr_mapped + 1, __ATOMIC_RELAXED);
     }
     spinlock_unlock(&pmap->lock);
     if (spare != NULL) {
@@ -731,6 +740,7 @@ pmap_remove(struct pmap *pmap, uintptr_t start, uintptr_t end)
             if ((*pte & PMAP_PTE_P) && (pmap_pte_xchg(pte, 0) & PMAP_PTE_P)) {
                 count--;
                 flush = true;
+                __atomic_store_n(&pmap->nr_mapped, pmap->nr_mapped - 1, __ATOMIC_RELAXED);
             }
         }
         pmap_pt_count_set(ptpage, count);

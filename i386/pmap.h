@@ -179,6 +179,12 @@ struct pmap *pmap_current(void);
 /* Page-table pages the pmap holds now, directories included (tests). */
 unsigned int pmap_nr_tables(const struct pmap *pmap);
 
+/*
+ * User pages pmap maps now: Mach's pmap_resident_count(), what task_info
+ * reports as the resident size. Lock-free snapshot.
+ */
+unsigned long pmap_resident_count(const struct pmap *pmap);
+
 /* TLB flushes this CPU ran for user pmaps since boot (tests). */
 unsigned long pmap_user_flushes(unsigned int cpu);
 

@@ -110,13 +110,10 @@ vm_fault_page(struct vm_user_map *map, const struct vm_map_entry *entry, uintptr
     if (error != 0) {
         return error;
     }
-    if (created) {
-        __atomic_store_n(&map->nr_resident, map->nr_resident + 1, __ATOMIC_RELAXED);
-    }
     /* VM_MAP_PROT_* and PMAP_PROT_* have the same values (Mach's). */
     error = pmap_enter(map->pmap, addr, vm_page_to_pa(page), prot);
     if (error == ERROR_NOMEM) {
-        return ERROR_NOMEM;       /* the page stays in the object, counted */
+        return ERROR_NOMEM;       /* the page stays in the object */
     }
     assert(error == 0);
     return 0;

@@ -105,7 +105,6 @@ vm_user_map_create(struct vm_user_map **mapp)
     assert(error == 0);
     (void)error;
     vm_map_lock_external(&map->map, vm_user_map_held);
-    map->nr_resident = 0;
     *mapp = map;
     return 0;
 }
@@ -125,7 +124,7 @@ vm_user_map_unlock(struct vm_user_map *map)
 unsigned long
 vm_user_map_resident(const struct vm_user_map *map)
 {
-    return __atomic_load_n(&map->nr_resident, __ATOMIC_RELAXED);
+    return pmap_resident_count(map->pmap);
 }
 
 /*
@@ -133,21 +132,13 @@ vm_user_map_resident(const struct vm_user_map *map)
  * when the object is this map's alone. Map locked.
  */
 static void
-vm_user_entry_release(struct vm_user_map *map, const struct vm_map_entry *entry)
+vm_user_entry_release(const struct vm_map_entry *entry)
 {
-    unsigned long nr_freed = 0;
-
     assert(entry->object != NULL);
     if (!entry->object->shared) {
-        nr_freed = vm_object_pages_free(entry->object, entry->offset,
-                                        entry->offset + (entry->end - entry->start));
+        vm_object_pages_free(entry->object, entry->offset,
+                             entry->offset + (entry->end - entry->start));
     }
-    /*
-     * The count is of pages this map's faults created; pages moved up
-     * by a collapse (created by an ancestor) may be freed here too.
-     */
-    __atomic_store_n(&map->nr_resident, map->nr_resident - MIN(nr_freed, map->nr_resident),
-                     __ATOMIC_RELAXED);
     vm_object_unref(entry->object);
 }
 
@@ -161,7 +152,7 @@ vm_user_map_destroy(struct vm_user_map *map)
     mutex_lock(&map->lock);
     pmap_destroy(map->pmap);
     vm_map_for_each(&map->map, entry) {
-        vm_user_entry_release(map, entry);
+        vm_user_entry_release(entry);
     }
     error = vm_map_remove(&map->map, VM_USER_MIN, VM_USER_MAX);
     assert(error == 0);
@@ -337,7 +328,7 @@ vm_user_deallocate(struct vm_user_map *map, uintptr_t addr, uintptr_t size)
         assert(entry->start >= start && entry->end <= end);
         error = pmap_remove(map->pmap, entry->start, entry->end);
         assert(error == 0);
-        vm_user_entry_release(map, entry);
+        vm_user_entry_release(entry);
     }
     error = vm_map_remove(&map->map, start, end);   /* whole entries: cannot fail */
     assert(error == 0);
@@ -624,7 +615,7 @@ vm_user_copy_undo(struct vm_user_map *dst, uintptr_t start, uintptr_t end)
 
     for (entry = vm_map_lookup_from(&dst->map, start);
          entry != NULL && entry->start < end; entry = vm_map_next(&dst->map, entry)) {
-        vm_user_entry_release(dst, entry);
+        vm_user_entry_release(entry);
     }
     error = vm_map_remove(&dst->map, start, end);   /* whole entries */
     assert(error == 0);

@@ -5,7 +5,7 @@
  * with GNU Mach's semantics and errors (../shared/MACH-ABI.md §6).
  *
  * A user map is a vm_map over [0, 0xC0000000) (VM_USER_MIN..VM_USER_MAX)
- * with its own pmap, a sleeping lock and a count of resident pages.
+ * with its own pmap and a sleeping lock.
  * Every entry maps a range of an anonymous VM object (vm/vm_object.h)
  * and holds one reference to it; pages appear on first touch through
  * vm_fault() (vm/vm_fault.h).
@@ -48,7 +48,6 @@ struct vm_user_map {
     struct mutex lock;
     struct vm_map map;          /* entries; locked by lock, not by its spinlock */
     struct pmap *pmap;
-    unsigned long nr_resident;  /* pages of this map's objects in memory */
 };
 
 /*
@@ -81,7 +80,13 @@ vm_user_map_pmap(const struct vm_user_map *map)
     return map->pmap;
 }
 
-/* Resident pages of map (task_info's resident size, in pages). Lock-free snapshot. */
+/*
+ * Resident pages of map, as GNU Mach counts them for task_info's resident
+ * size: the pages its pmap maps now (pmap_resident_count()), so pages
+ * shared with another map count in each map that maps them, and pages
+ * unmapped by vm_protect(NONE) do not count. Per object:
+ * vm_object_nr_pages(). Lock-free snapshot.
+ */
 unsigned long vm_user_map_resident(const struct vm_user_map *map);
 
 /*

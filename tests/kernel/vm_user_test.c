@@ -260,7 +260,9 @@ vm_user_test_faults(struct vm_user_map *map)
                  == KERN_SUCCESS);
     KTEST_ASSERT(probe_read32(p, &v) == ERROR_FAULT && probe_read32(p + 1024, &v) == ERROR_FAULT);
     KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA, VM_MAP_PROT_READ) == ERROR_PROT);
-    KTEST_ASSERT(vm_user_map_resident(map) == 2);
+    /* Resident size counts the pmap's pages (GNU Mach): none; the object keeps both. */
+    KTEST_ASSERT(vm_user_map_resident(map) == 0
+                 && vm_object_nr_pages(vm_user_test_entry(map, VM_USER_TEST_VA).object) == 2);
     /* Lower the maximum to READ: raising to RW is then refused. */
     KTEST_ASSERT(vm_user_protect(map, VM_USER_TEST_VA, 2 * PAGE_SIZE, true, VM_MAP_PROT_READ)
                  == KERN_SUCCESS);
@@ -613,9 +615,16 @@ vm_cow_fn(void)
     KTEST_ASSERT(vm_cow_diff(child, VM_COW_COPY, 0x11110000) == 0);
     KTEST_ASSERT(vm_cow_diff(child, VM_COW_SHARE, 0x22220000) == 0);
     KTEST_ASSERT(vm_cow_write_faults(child, VM_COW_COPY));          /* read-only after a read */
+    /* Resident: the pages the child maps; its copy object holds none of them yet. */
+    ktest_assert_msg(vm_user_map_resident(child) == 2 * VM_COW_PAGES,
+                     "child: %lu resident pages, want %u", vm_user_map_resident(child),
+                     2 * VM_COW_PAGES);
+    KTEST_ASSERT(vm_object_nr_pages(vm_user_test_entry(child, VM_COW_COPY).object) == 0);
 
     /* Writes on both sides: each sees its own, word for word. */
     KTEST_ASSERT(vm_cow_fill(child, VM_COW_COPY, 0x44440000) == 0);
+    KTEST_ASSERT(vm_object_nr_pages(vm_user_test_entry(child, VM_COW_COPY).object)
+                 == VM_COW_PAGES && vm_user_map_resident(child) == 2 * VM_COW_PAGES);
     ktest_assert_msg(vm_cow_diff(parent, VM_COW_COPY, 0x11110000) == 0,
                      "parent sees %u words of the child's writes",
                      vm_cow_diff(parent, VM_COW_COPY, 0x11110000));
