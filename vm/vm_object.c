@@ -26,7 +26,12 @@
  * fork-like task_create and the child's end, the parent's chain is one
  * object again at its next fault or copy. The pages moved up keep their
  * physical address, so nothing mapped needs to change; a moved page only
- * needs its owner fields rewritten. Freeing a chain is a loop, not a
+ * needs its owner fields rewritten. When the backing object holds most
+ * pages (the usual case: a parent that forked, wrote a few pages, and
+ * whose child has gone), the top object adopts the backing object's
+ * whole radix tree and puts its own few pages back on top, so the cost
+ * is a walk rewriting owner fields rather than a removal and an
+ * insertion per page. Freeing a chain is a loop, not a
  * recursion, so a long chain cannot overflow the kernel stack.
  *
  * Host unit tests compile this file with vm/vm_page.c over synthetic
@@ -327,6 +332,84 @@ vm_object_absorb(struct vm_object *object, struct vm_object *backing)
     return 0;
 }
 
+/* rdxtree_visit() callback of vm_object_pages_own(). */
+static void
+vm_object_page_own(void *object, uint32_t key, void *value)
+{
+    struct vm_page *page = value;
+
+    page->priv = object;
+    page->owner_index = key;
+}
+
+/* Point every page of object's tree back at object (their keys are their offsets). Locked. */
+static void
+vm_object_pages_own(struct vm_object *object)
+{
+    rdxtree_visit(&object->pages, vm_object_page_own, object);
+}
+
+/*
+ * vm_object_absorb() for a backing object seen at offset 0 and holding
+ * more pages than object: object adopts backing's whole tree (its pages
+ * change owner fields only) and then puts its own pages back on top,
+ * instead of moving backing's pages one by one. Both locked. Returns 0,
+ * or ERROR_NOMEM with the trees given back (object then holds the pages
+ * it could not put back, backing the rest: the chain shows the same).
+ */
+static int
+vm_object_adopt(struct vm_object *object, struct vm_object *backing)
+{
+    struct rdxtree_iter iter;
+    struct rdxtree own = object->pages;
+    struct vm_page *page, *hidden;
+    uint32_t key, limit = (uint32_t)(object->size >> PAGE_SHIFT);
+    int error = 0;
+
+    assert(object->shadow_offset == 0);
+    object->pages = backing->pages;
+    backing->pages = own;
+
+    /* Past object's end: seen by nobody. */
+    rdxtree_iter_init(&iter);
+    iter.next = limit;
+    while ((page = rdxtree_iter_next(&object->pages, &iter)) != NULL) {
+        hidden = rdxtree_remove(&object->pages, rdxtree_iter_key(&iter));
+        assert(hidden == page);
+        vm_object_page_release(page);
+    }
+    vm_object_pages_own(object);
+
+    /* object's own pages back on top, hiding (and freeing) backing's. */
+    rdxtree_iter_init(&iter);
+    while ((page = rdxtree_iter_next(&backing->pages, &iter)) != NULL) {
+        key = rdxtree_iter_key(&iter);
+        hidden = rdxtree_replace(&object->pages, key, page);
+        if (hidden != NULL) {
+            vm_object_page_release(hidden);
+        } else {
+            error = rdxtree_insert(&object->pages, key, page);
+            if (error != 0) {
+                break;
+            }
+        }
+        rdxtree_remove(&backing->pages, key);
+    }
+    if (error != 0) {
+        /*
+         * Swap back: object keeps the pages not yet put back, backing
+         * the adopted ones and those put back over them, which only
+         * object (backing's single user) sees through it.
+         */
+        assert(error == ERROR_NOMEM);
+        own = object->pages;
+        object->pages = backing->pages;
+        backing->pages = own;
+        vm_object_pages_own(backing);
+    }
+    return error;
+}
+
 unsigned int
 vm_object_collapse(struct vm_object *object)
 {
@@ -340,7 +423,12 @@ vm_object_collapse(struct vm_object *object)
         assert(!backing->shared);
         spinlock_lock(&object->lock);
         spinlock_lock(&backing->lock);
-        error = vm_object_absorb(object, backing);
+        if (object->shadow_offset == 0
+            && rdxtree_nr_values(&backing->pages) > rdxtree_nr_values(&object->pages)) {
+            error = vm_object_adopt(object, backing);
+        } else {
+            error = vm_object_absorb(object, backing);
+        }
         spinlock_unlock(&backing->lock);
         if (error != 0) {
             spinlock_unlock(&object->lock);

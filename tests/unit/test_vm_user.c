@@ -718,6 +718,113 @@ test_model(unsigned long nr_ops)
 
 /* ---------------------------------------------------------------- copy-on-write */
 
+/* The value of the page object shows at page index i (0: none, or a zero page). */
+static uint32_t
+shadow_value(struct vm_object *object, unsigned int i)
+{
+    struct vm_page *page = vm_object_page_find(object, (uint64_t)i * PAGE_SIZE, NULL);
+
+    return page == NULL ? 0 : page_value[vm_page_to_pa(page) >> PAGE_SHIFT];
+}
+
+/*
+ * Collapse by adoption (window at offset 0, backing fuller than the top):
+ * the result shows exactly what the chain showed, every page's owner
+ * fields name the top object, hidden and out-of-window pages are freed.
+ * With nomem, radix nodes run out while the top's pages go back: the
+ * collapse stops, and the chain must still show the same.
+ */
+static void
+test_shadow_adopt(bool nomem)
+{
+    enum { BASE_PAGES = 4096, TOP_PAGES = 3000 };
+    static const unsigned int own[] = { 3, 64, 2999, 1500, 1501 };
+    unsigned long hi_free = free_pages(VM_PAGE_SEG_HIGHMEM), kmem_before = kmem_pages();
+    struct vm_object *base, *top, *filler = NULL;
+    struct vm_page *page, *copy;
+    unsigned int bad = 0, nr_collapsed, depth, nr_want = 0;
+    uint32_t want[TOP_PAGES];
+    bool created;
+
+    vm_object_create(BASE_PAGES * PAGE_SIZE, &base);
+    /*
+     * Pages every 7 from 64 to 2048, a few above, and (unless nomem:
+     * freeing them would give radix nodes back) some past the top's
+     * window; none below 64, so putting the top's first page (3) back
+     * needs a new node before any node is freed.
+     */
+    for (unsigned int i = 64; i < (nomem ? TOP_PAGES : BASE_PAGES);
+         i = (i < 2048) ? i + 7 : i + 500) {
+        vm_object_page_get(base, (uint64_t)i * PAGE_SIZE, &page, NULL);
+        page_value[vm_page_to_pa(page) >> PAGE_SHIFT] = 100000 + i;
+    }
+    vm_object_shadow(base, 0, TOP_PAGES * PAGE_SIZE, &top);
+    for (unsigned int k = 0; k < sizeof(own) / sizeof(own[0]); k++) {
+        vm_object_page_get(top, (uint64_t)own[k] * PAGE_SIZE, &page, NULL);
+        page_value[vm_page_to_pa(page) >> PAGE_SHIFT] = 200000 + own[k];
+    }
+    /* A copy-in over a backing page: the backing one becomes hidden. */
+    vm_object_page_copy_in(top, 71 * PAGE_SIZE, vm_object_page_find(top, 71 * PAGE_SIZE, NULL),
+                           &copy, &created);
+    page_value[vm_page_to_pa(copy) >> PAGE_SHIFT] = 300071;
+    for (unsigned int i = 0; i < TOP_PAGES; i++) {
+        want[i] = shadow_value(top, i);
+        nr_want += want[i] != 0;            /* every page created has a value */
+    }
+    if (nomem) {
+        /* Use up kmem's pages with a radix tree of scattered keys. */
+        vm_object_create(VM_OBJECT_SIZE_MAX, &filler);
+        kmem_host_limit_set(kmem_host_pages_used() + 4);
+        for (uint32_t key = 1u << 20; ; key += 1u << 12) {
+            if (rdxtree_insert(&filler->pages, key, copy) != 0) {
+                break;
+            }
+        }
+    }
+    nr_collapsed = vm_object_collapse(top);
+    depth = vm_object_depth(top);
+    for (unsigned int i = 0; i < TOP_PAGES; i++) {
+        bad += shadow_value(top, i) != want[i];
+    }
+    if (nomem) {
+        struct rdxtree_iter iter;
+
+        /* Each page of either object names the object holding it. */
+        for (struct vm_object *o = top; o != NULL; o = o->shadow) {
+            rdxtree_iter_init(&iter);
+            while ((page = rdxtree_iter_next(&o->pages, &iter)) != NULL) {
+                bad += page->priv != o || page->owner_index != rdxtree_iter_key(&iter);
+            }
+        }
+        tap_check(nr_collapsed == 0 && depth == 2 && bad == 0,
+                  "shadow: adoption out of radix nodes stops, the chain shows the same "
+                  "(%u collapsed, depth %u, %u pages differ)", nr_collapsed, depth, bad);
+        rdxtree_iter_init(&iter);
+        while (rdxtree_iter_next(&filler->pages, &iter) != NULL) {
+            rdxtree_remove(&filler->pages, rdxtree_iter_key(&iter));
+        }
+        vm_object_unref(filler);
+        kmem_host_limit_set(~0UL);
+        nr_collapsed = vm_object_collapse(top);
+        depth = vm_object_depth(top);
+        for (unsigned int i = 0; i < TOP_PAGES; i++) {
+            bad += shadow_value(top, i) != want[i];
+        }
+    }
+    for (unsigned int i = 0; i < TOP_PAGES; i++) {
+        page = vm_object_page_lookup(top, (uint64_t)i * PAGE_SIZE);
+        bad += page != NULL && (page->priv != top || page->owner_index != i);
+    }
+    tap_check(nr_collapsed == 1 && depth == 1 && bad == 0
+              && vm_object_nr_pages(top) == nr_want
+              && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free - vm_object_nr_pages(top),
+              "shadow: adoption%s: the same pages seen, owners rewritten, hidden and "
+              "out-of-window pages freed (%u wrong)", nomem ? " after a failed one" : "", bad);
+    vm_object_unref(top);
+    tap_check(vm_object_count() == 0 && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free
+              && kmem_pages() == kmem_before, "shadow: adoption: every page back");
+}
+
 /* Shadow objects on their own: lookup down the chain, copy up, collapse. */
 static void
 test_shadow(void)
@@ -769,6 +876,8 @@ test_shadow(void)
     vm_object_unref(top);
     tap_check(vm_object_count() == 0 && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free,
               "shadow: every page back");
+    test_shadow_adopt(false);
+    test_shadow_adopt(true);
 }
 
 /*
