@@ -161,6 +161,29 @@ vm_user_map_destroy(struct vm_user_map *map)
     kmem_cache_free(&vm_user_map_cache, map);
 }
 
+kern_return_t
+vm_user_region(struct vm_user_map *map, uintptr_t addr, struct vm_user_region *regionp)
+{
+    const struct vm_map_entry *entry;
+
+    if (map == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    mutex_lock(&map->lock);
+    entry = (addr < VM_USER_MAX) ? vm_map_lookup_from(&map->map, addr) : NULL;
+    if (entry != NULL) {
+        regionp->start = entry->start;
+        regionp->size = entry->end - entry->start;
+        regionp->prot = entry->protection;
+        regionp->max_prot = entry->max_protection;
+        regionp->inherit = entry->inheritance;
+        regionp->shared = entry->object->shared;
+        regionp->offset = entry->offset;
+    }
+    mutex_unlock(&map->lock);
+    return (entry != NULL) ? KERN_SUCCESS : KERN_NO_SPACE;
+}
+
 /*
  * Make addr a boundary between entries; a split gives the object the
  * reference of its new entry. Map locked. Returns 0 or ERROR_NOMEM.

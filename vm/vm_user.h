@@ -169,6 +169,28 @@ int vm_user_map_fork(struct vm_user_map *parent, struct vm_user_map *child);
 int vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
                      struct vm_user_map *dst, uintptr_t *dst_addrp);
 
+/* What vm_region reports about one region. */
+struct vm_user_region {
+    uintptr_t start;
+    uintptr_t size;
+    unsigned int prot;          /* VM_MAP_PROT_* */
+    unsigned int max_prot;
+    unsigned int inherit;       /* VM_MAP_INHERIT_* */
+    bool shared;                /* its memory is mapped by another map too (SHARE) */
+    uint64_t offset;            /* of start in the region's object */
+};
+
+/*
+ * vm_region: the region (entry) containing addr, or else the first one
+ * above it, in *regionp. Entries are never merged here, so a range
+ * split by vm_protect or vm_inherit reports as several regions (GNU Mach
+ * sometimes merges them back). No memory object names: the caller
+ * reports MACH_PORT_NULL. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT
+ * (no map) or KERN_NO_SPACE (nothing at or above addr).
+ */
+kern_return_t vm_user_region(struct vm_user_map *map, uintptr_t addr,
+                             struct vm_user_region *regionp);
+
 /* Lock and unlock map (its mutex), e.g. to walk its entries in a test or a report. */
 void vm_user_map_lock(struct vm_user_map *map);
 void vm_user_map_unlock(struct vm_user_map *map);

@@ -20,7 +20,8 @@
  *  test=vm_cow          vm_user_map_fork(): COPY regions copy-on-write,
  *                       checked word for word with writes on both sides
  *                       and in a grandchild; SHARE regions shared, NONE
- *                       absent; every page back
+ *                       absent (vm_user_region reports them); every
+ *                       page back
  *  test=vm_cow_copy     vm_user_map_copy(): a range copy-on-write into
  *                       another map and the same map, word for word
  *                       with writes on both sides; its errors
@@ -620,6 +621,29 @@ vm_cow_fn(void)
                      "child: %lu resident pages, want %u", vm_user_map_resident(child),
                      2 * VM_COW_PAGES);
     KTEST_ASSERT(vm_object_nr_pages(vm_user_test_entry(child, VM_COW_COPY).object) == 0);
+
+    /* vm_region: the entry at or above the address, moved to its start. */
+    {
+        struct vm_user_region r = { .start = 1 };
+
+        KTEST_ASSERT(vm_user_region(NULL, 0, &r) == KERN_INVALID_ARGUMENT);
+        KTEST_ASSERT(vm_user_region(child, 0, &r) == KERN_SUCCESS && r.start == VM_COW_COPY
+                     && r.size == VM_COW_PAGES * PAGE_SIZE && r.prot == VM_MAP_PROT_RW
+                     && r.max_prot == VM_MAP_PROT_ALL && r.inherit == VM_MAP_INHERIT_COPY
+                     && !r.shared && r.offset == 0);
+        KTEST_ASSERT(vm_user_region(child, VM_COW_COPY + 5 * PAGE_SIZE + 3, &r) == KERN_SUCCESS
+                     && r.start == VM_COW_COPY);
+        KTEST_ASSERT(vm_user_region(child, VM_COW_COPY + VM_COW_PAGES * PAGE_SIZE, &r)
+                     == KERN_SUCCESS && r.start == VM_COW_SHARE && r.shared
+                     && r.inherit == VM_MAP_INHERIT_SHARE);
+        KTEST_ASSERT(vm_user_region(child, VM_COW_SHARE + VM_COW_PAGES * PAGE_SIZE, &r)
+                     == KERN_NO_SPACE);                 /* NONE: not in the child */
+        KTEST_ASSERT(vm_user_region(parent, VM_COW_SHARE + VM_COW_PAGES * PAGE_SIZE, &r)
+                     == KERN_SUCCESS && r.start == VM_COW_NONE
+                     && r.inherit == VM_MAP_INHERIT_NONE && !r.shared);
+        KTEST_ASSERT(vm_user_region(parent, VM_USER_MAX, &r) == KERN_NO_SPACE);
+        KTEST_ASSERT(vm_user_region(parent, UINTPTR_MAX, &r) == KERN_NO_SPACE);
+    }
 
     /* Writes on both sides: each sees its own, word for word. */
     KTEST_ASSERT(vm_cow_fill(child, VM_COW_COPY, 0x44440000) == 0);
