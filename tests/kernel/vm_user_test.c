@@ -25,6 +25,8 @@
  *  test=vm_cow_copy     vm_user_map_copy(): a range copy-on-write into
  *                       another map and the same map, word for word
  *                       with writes on both sides; its errors
+ *  test=vm_oom_victim   (manual) out of memory stops the largest task,
+ *                       not the small one that faulted; all pages back
  *  test=vm_cow_cycles   1000 task_create(parent, inherit_memory=TRUE),
  *                       child and parent write the same page,
  *                       task_terminate: the parent's data unchanged, its
@@ -44,6 +46,7 @@
 #include <kern/printf.h>
 #include <kern/qsbr.h>
 #include <kern/spinlock.h>
+#include <kern/exception.h>
 #include <kern/task.h>
 #include <kern/thread.h>
 #include <vm/vm_fault.h>
@@ -830,6 +833,50 @@ vm_cow_copy_fn(void)
     vm_user_test_free_check("vm_cow_copy", free_before);
 }
 
+/*
+ * test=vm_oom_victim (manual: it fills memory; boot config vm-oom-victim):
+ * a task holding almost all memory and a small one that then faults
+ * through vm_fault_user(): the big task is stopped (the largest), the
+ * small one's faults succeed, and every page comes back.
+ */
+#define VM_OOM_SMALL_PAGES      64
+
+static void
+vm_oom_victim_fn(void)
+{
+    unsigned long free_before[VM_PAGE_NR_SEGS], big_pages = 0;
+    unsigned int failures = 0, tasks;
+    struct task *big, *small;
+    uintptr_t addr, small_addr = VM_COW_COPY;
+
+    vm_user_test_free_pages(free_before);
+    KTEST_ASSERT(task_create(NULL, false, "oom_big", &big) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create(NULL, false, "oom_small", &small) == KERN_SUCCESS);
+    if (big == NULL || small == NULL) {
+        return;
+    }
+    tasks = task_count();
+    addr = VM_USER_TEST_VA;
+    KTEST_ASSERT(vm_user_allocate(big->map, &addr, 0x80000000u, false) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_allocate(small->map, &small_addr, VM_OOM_SMALL_PAGES * PAGE_SIZE,
+                                  false) == KERN_SUCCESS);
+    KTEST_ASSERT(task_thread_enter(small) == KERN_SUCCESS);
+    while (vm_fault(big->map, addr + big_pages * PAGE_SIZE, VM_MAP_PROT_WRITE) == 0) {
+        big_pages++;
+    }
+    ktest_diag("vm_oom_victim: the big task holds %lu pages", big_pages);
+    for (unsigned int i = 0; i < VM_OOM_SMALL_PAGES; i++) {
+        failures += vm_fault_user(small_addr + i * PAGE_SIZE, VM_MAP_PROT_WRITE) != KERN_SUCCESS;
+    }
+    ktest_assert_msg(failures == 0, "%u of the small task's faults failed", failures);
+    /* big is gone (no reference of ours kept its memory), small goes on. */
+    KTEST_ASSERT(task_count() == tasks - 1 && small->active);
+    KTEST_ASSERT(vm_user_map_resident(small->map) == VM_OOM_SMALL_PAGES);
+    task_thread_leave();
+    KTEST_ASSERT(task_terminate(small) == KERN_SUCCESS);
+    vm_user_test_free_check("vm_oom_victim", free_before);
+}
+
 KTEST_DEFINE(vm_user, vm_user_test_fn, 0);
 KTEST_DEFINE(vm_user_cycles, vm_user_cycles_fn, 0);
 KTEST_DEFINE(vm_user_smp, vm_user_smp_fn, 0);
@@ -837,6 +884,7 @@ KTEST_DEFINE(vm_user_oom, vm_user_oom_fn, KTEST_MANUAL);
 KTEST_DEFINE(vm_cow, vm_cow_fn, 0);
 KTEST_DEFINE(vm_cow_cycles, vm_cow_cycles_fn, 0);
 KTEST_DEFINE(vm_cow_copy, vm_cow_copy_fn, 0);
+KTEST_DEFINE(vm_oom_victim, vm_oom_victim_fn, KTEST_MANUAL);
 
 /* ---------------------------------------------------------------- benchmark */
 
