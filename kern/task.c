@@ -598,5 +598,52 @@ task_shell_tasks(int argc, char **argv)
     printf("%u tasks\n", n);
 }
 
+/*
+ * Take a reference to task, found on the list, unless its last one is
+ * already gone (it is then about to leave the list and be freed).
+ * Task list locked.
+ */
+static bool
+task_ref_live(struct task *task)
+{
+    unsigned int refs = __atomic_load_n(&task->refs, __ATOMIC_RELAXED);
+
+    do {
+        if (refs == 0) {
+            return false;
+        }
+    } while (!__atomic_compare_exchange_n(&task->refs, &refs, refs + 1, false,
+                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    return true;
+}
+
+static void
+task_shell_vm_info(int argc, char **argv)
+{
+    struct task *task, *found = NULL;
+
+    if (argc != 2) {
+        printf("usage: vm_info TASK\n");
+        return;
+    }
+    spinlock_lock(&task_list_lock);
+    list_foreach_entry(&task_list, task, node) {
+        if (strcmp(task->name, argv[1]) == 0 && task_ref_live(task)) {
+            found = task;
+            break;
+        }
+    }
+    spinlock_unlock(&task_list_lock);
+    if (found == NULL) {
+        printf("vm_info: no task '%s'\n", argv[1]);
+        return;
+    }
+    vm_user_map_report(found->map);
+    task_unref(found);
+}
+
+SHELL_CMD_DEFINE(vm_info, "TASK", "a task's map: entries, objects, resident pages",
+                 task_shell_vm_info);
+
 SHELL_CMD_DEFINE(tasks, "", "tasks: name, threads, suspend count, resident memory, port names",
                  task_shell_tasks);

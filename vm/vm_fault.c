@@ -47,12 +47,42 @@
 #include <vm/vm_page.h>
 #include <vm/vm_user.h>
 
+static struct vm_fault_counts vm_fault_counts;
+
+/* Count one event (counters are statistics: relaxed). */
+static void
+vm_fault_count(unsigned long *counter)
+{
+    __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+void
+vm_fault_counts_get(struct vm_fault_counts *counts)
+{
+    counts->faults = __atomic_load_n(&vm_fault_counts.faults, __ATOMIC_RELAXED);
+    counts->zero_fill = __atomic_load_n(&vm_fault_counts.zero_fill, __ATOMIC_RELAXED);
+    counts->cow = __atomic_load_n(&vm_fault_counts.cow, __ATOMIC_RELAXED);
+}
+
 /* Give back what can be given back at once. */
 static void
 vm_fault_reclaim(void)
 {
     kmem_gc();
     vm_page_pool_drain();
+}
+
+/* vm_object_page_get(), counting the pages it zero-fills. */
+static int
+vm_fault_page_zero(struct vm_object *object, uint64_t offset, struct vm_page **pagep,
+                   bool *createdp)
+{
+    int error = vm_object_page_get(object, offset, pagep, createdp);
+
+    if (error == 0 && *createdp) {
+        vm_fault_count(&vm_fault_counts.zero_fill);
+    }
+    return error;
 }
 
 /*
@@ -67,6 +97,7 @@ vm_fault_page_cow(struct vm_object *object, uint64_t offset, unsigned int access
                   struct vm_page **pagep, bool *createdp, unsigned int *protp)
 {
     struct vm_page *page;
+    int error;
 
     if (!object->shared) {
         vm_object_collapse(object);
@@ -79,11 +110,15 @@ vm_fault_page_cow(struct vm_object *object, uint64_t offset, unsigned int access
     }
     page = vm_object_page_find(object->shadow, offset + object->shadow_offset, NULL);
     if (page == NULL) {
-        return vm_object_page_get(object, offset, pagep, createdp);
+        return vm_fault_page_zero(object, offset, pagep, createdp);
     }
     if ((access & VM_MAP_PROT_WRITE) || object->shared
         || (*protp & ~VM_MAP_PROT_WRITE) == 0) {
-        return vm_object_page_copy_in(object, offset, page, pagep, createdp);
+        error = vm_object_page_copy_in(object, offset, page, pagep, createdp);
+        if (error == 0 && *createdp) {
+            vm_fault_count(&vm_fault_counts.cow);
+        }
+        return error;
     }
     *protp &= ~VM_MAP_PROT_WRITE;
     *pagep = page;
@@ -103,7 +138,7 @@ vm_fault_page(struct vm_user_map *map, const struct vm_map_entry *entry, uintptr
     int error;
 
     if (entry->object->shadow == NULL) {
-        error = vm_object_page_get(entry->object, offset, &page, &created);
+        error = vm_fault_page_zero(entry->object, offset, &page, &created);
     } else {
         error = vm_fault_page_cow(entry->object, offset, access, &page, &created, &prot);
     }
@@ -127,6 +162,7 @@ vm_fault(struct vm_user_map *map, uintptr_t addr, unsigned int access)
     int error;
 
     assert((access & ~VM_MAP_PROT_ALL) == 0);
+    vm_fault_count(&vm_fault_counts.faults);
     if (access == 0) {
         access = VM_MAP_PROT_READ;
     }

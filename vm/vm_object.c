@@ -54,6 +54,7 @@
 
 static struct kmem_cache vm_object_cache;
 static unsigned long vm_object_nr_alive;
+static unsigned long vm_object_nr_pages_all;    /* pages in every object's tree */
 
 void
 vm_object_setup(void)
@@ -98,12 +99,27 @@ vm_object_ref(struct vm_object *object)
     (void)old;
 }
 
-/* Give page, removed from its object, back to vm_page. */
+/* Give page, never inserted in an object or removed from it, back to vm_page. */
 static void
 vm_object_page_release(struct vm_page *page)
 {
     page->priv = NULL;
     vm_page_free(page, 0);
+}
+
+/* Count pages entering (delta > 0) or leaving every object's tree. */
+static void
+vm_object_pages_count(long delta)
+{
+    __atomic_fetch_add(&vm_object_nr_pages_all, (unsigned long)delta, __ATOMIC_RELAXED);
+}
+
+/* Give page, just removed from an object's tree, back to vm_page. */
+static void
+vm_object_page_drop(struct vm_page *page)
+{
+    vm_object_pages_count(-1);
+    vm_object_page_release(page);
 }
 
 /* Free object (no page, no reference left), keeping its reference to its shadow. */
@@ -228,6 +244,7 @@ vm_object_page_get(struct vm_object *object, uint64_t offset,
             }
             page = fresh;
             created = true;
+            vm_object_pages_count(1);
         }
         spinlock_unlock(&object->lock);
         if (!created) {
@@ -277,6 +294,7 @@ vm_object_page_copy_in(struct vm_object *object, uint64_t offset, const struct v
             vm_object_page_release(fresh);
             return ERROR_NOMEM;
         }
+        vm_object_pages_count(1);
     }
     spinlock_unlock(&object->lock);
     if (page != NULL) {
@@ -314,7 +332,7 @@ vm_object_absorb(struct vm_object *object, struct vm_object *backing)
             removed = rdxtree_remove(&backing->pages, rdxtree_iter_key(&iter));
             assert(removed == page);
             (void)removed;
-            vm_object_page_release(page);
+            vm_object_page_drop(page);
             continue;
         }
         key = (uint32_t)((offset - start) >> PAGE_SHIFT);
@@ -376,7 +394,7 @@ vm_object_adopt(struct vm_object *object, struct vm_object *backing)
     while ((page = rdxtree_iter_next(&object->pages, &iter)) != NULL) {
         hidden = rdxtree_remove(&object->pages, rdxtree_iter_key(&iter));
         assert(hidden == page);
-        vm_object_page_release(page);
+        vm_object_page_drop(page);
     }
     vm_object_pages_own(object);
 
@@ -386,7 +404,7 @@ vm_object_adopt(struct vm_object *object, struct vm_object *backing)
         key = rdxtree_iter_key(&iter);
         hidden = rdxtree_replace(&object->pages, key, page);
         if (hidden != NULL) {
-            vm_object_page_release(hidden);
+            vm_object_page_drop(hidden);
         } else {
             error = rdxtree_insert(&object->pages, key, page);
             if (error != 0) {
@@ -526,7 +544,7 @@ vm_object_pages_free(struct vm_object *object, uint64_t start, uint64_t end)
         assert(removed == page && page->priv == object
                && page->owner_index == rdxtree_iter_key(&iter));
         (void)removed;
-        vm_object_page_release(page);
+        vm_object_page_drop(page);
         nr_freed++;
     }
     spinlock_unlock(&object->lock);
@@ -543,4 +561,10 @@ unsigned long
 vm_object_count(void)
 {
     return __atomic_load_n(&vm_object_nr_alive, __ATOMIC_RELAXED);
+}
+
+unsigned long
+vm_object_pages_total(void)
+{
+    return __atomic_load_n(&vm_object_nr_pages_all, __ATOMIC_RELAXED);
 }

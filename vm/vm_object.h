@@ -164,4 +164,7 @@ unsigned long vm_object_nr_pages(struct vm_object *object);
 /* Objects alive now (for tests: 0 once every map is gone). */
 unsigned long vm_object_count(void);
 
+/* Pages held by all objects now (vm_statistics' active count). Lock-free. */
+unsigned long vm_object_pages_total(void);
+
 #endif /* VM_VM_OBJECT_H */

@@ -50,10 +50,14 @@
 #include <kern/macros.h>
 #include <kern/mutex.h>
 #include <kern/panic.h>
+#include <kern/printf.h>
+#include <kern/shell.h>
 #include <machine/param.h>
 #include <machine/pmap.h>
+#include <vm/vm_fault.h>
 #include <vm/vm_map.h>
 #include <vm/vm_object.h>
+#include <vm/vm_page.h>
 #include <vm/vm_user.h>
 
 _Static_assert(VM_USER_MIN == 0, "range checks assume user maps start at 0");
@@ -724,3 +728,80 @@ vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
     }
     return error;
 }
+
+void
+vm_user_statistics(struct vm_user_statistics *stats)
+{
+    struct vm_page_seg_stats seg;
+    struct vm_fault_counts counts;
+    unsigned long managed = 0, free = 0;
+
+    for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
+        if (vm_page_seg_stats_get(i, &seg) == 0) {
+            managed += seg.nr_managed;
+            free += seg.nr_free;
+        }
+    }
+    vm_fault_counts_get(&counts);
+    *stats = (struct vm_user_statistics){
+        .pagesize = PAGE_SIZE,
+        .free_count = free,
+        .active_count = vm_object_pages_total(),
+        .zero_fill_count = counts.zero_fill,
+        .faults = counts.faults,
+        .cow_faults = counts.cow,
+    };
+    /* Snapshots taken at different moments: never let the difference wrap. */
+    stats->wire_count = managed - MIN(managed, free + stats->active_count);
+}
+
+static const char *
+vm_user_inherit_name(unsigned int inherit)
+{
+    static const char *const names[] = { "share", "copy", "none" };
+
+    return inherit < ARRAY_SIZE(names) ? names[inherit] : "?";
+}
+
+void
+vm_user_map_report(struct vm_user_map *map)
+{
+    const struct vm_map_entry *entry;
+    unsigned long nr_entries = 0;
+
+    printf("start      end        prot max inherit depth   pages shared\n");
+    mutex_lock(&map->lock);
+    vm_map_for_each(&map->map, entry) {
+        printf("0x%08lx 0x%08lx %c%c%c  %c%c%c %-7s %5u %7lu %s\n",
+               (unsigned long)entry->start, (unsigned long)entry->end,
+               (entry->protection & VM_MAP_PROT_READ) ? 'r' : '-',
+               (entry->protection & VM_MAP_PROT_WRITE) ? 'w' : '-',
+               (entry->protection & VM_MAP_PROT_EXECUTE) ? 'x' : '-',
+               (entry->max_protection & VM_MAP_PROT_READ) ? 'r' : '-',
+               (entry->max_protection & VM_MAP_PROT_WRITE) ? 'w' : '-',
+               (entry->max_protection & VM_MAP_PROT_EXECUTE) ? 'x' : '-',
+               vm_user_inherit_name(entry->inheritance), vm_object_depth(entry->object),
+               vm_object_nr_pages(entry->object), entry->object->shared ? "yes" : "no");
+        nr_entries++;
+    }
+    mutex_unlock(&map->lock);
+    printf("%lu entries, %lu pages resident (in the pmap)\n", nr_entries,
+           vm_user_map_resident(map));
+}
+
+static void
+vm_user_shell_vm_stat(int argc, char **argv)
+{
+    struct vm_user_statistics st;
+
+    (void)argc;
+    (void)argv;
+    vm_user_statistics(&st);
+    printf("pagesize %lu\nfree %lu\nactive %lu\ninactive %lu\nwired %lu\n"
+           "zero fill %lu\nfaults %lu\ncopy-on-write %lu\n", st.pagesize, st.free_count,
+           st.active_count, st.inactive_count, st.wire_count, st.zero_fill_count, st.faults,
+           st.cow_faults);
+}
+
+SHELL_CMD_DEFINE(vm_stat, "", "system-wide page counts as vm_statistics reports them",
+                 vm_user_shell_vm_stat);

@@ -191,6 +191,39 @@ struct vm_user_region {
 kern_return_t vm_user_region(struct vm_user_map *map, uintptr_t addr,
                              struct vm_user_region *regionp);
 
+/*
+ * vm_statistics: GNU Mach's vm_statistics_data_t fields, in pages or
+ * events. active_count is the pages held by VM objects (user memory),
+ * wire_count the other allocated pages (the kernel's: kmem, page
+ * tables, its own memory); nothing is inactive or paged (no pager), and
+ * the object cache does not exist (lookups and hits stay 0).
+ */
+struct vm_user_statistics {
+    unsigned long pagesize;
+    unsigned long free_count;
+    unsigned long active_count;
+    unsigned long inactive_count;
+    unsigned long wire_count;
+    unsigned long zero_fill_count;
+    unsigned long reactivations;
+    unsigned long pageins;
+    unsigned long pageouts;
+    unsigned long faults;
+    unsigned long cow_faults;
+    unsigned long lookups;
+    unsigned long hits;
+};
+
+/* Fill *stats with a snapshot of the system's counts. Any thread context. */
+void vm_user_statistics(struct vm_user_statistics *stats);
+
+/*
+ * Print map's entries (range, protections, inheritance, object chain
+ * depth, pages of the top object, shared) and its resident pages: the
+ * report of the shell's vm_info. Takes the map's mutex.
+ */
+void vm_user_map_report(struct vm_user_map *map);
+
 /* Lock and unlock map (its mutex), e.g. to walk its entries in a test or a report. */
 void vm_user_map_lock(struct vm_user_map *map);
 void vm_user_map_unlock(struct vm_user_map *map);

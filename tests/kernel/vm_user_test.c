@@ -592,6 +592,7 @@ vm_cow_fn(void)
     unsigned long free_before[VM_PAGE_NR_SEGS];
     unsigned long objects_before = vm_object_count();
     struct vm_user_map *parent, *child, *grandchild;
+    struct vm_user_statistics st0, st1;
     uintptr_t addr;
 
     vm_user_test_free_pages(free_before);
@@ -649,9 +650,22 @@ vm_cow_fn(void)
     }
 
     /* Writes on both sides: each sees its own, word for word. */
+    vm_user_statistics(&st0);
     KTEST_ASSERT(vm_cow_fill(child, VM_COW_COPY, 0x44440000) == 0);
+    vm_user_statistics(&st1);
     KTEST_ASSERT(vm_object_nr_pages(vm_user_test_entry(child, VM_COW_COPY).object)
                  == VM_COW_PAGES && vm_user_map_resident(child) == 2 * VM_COW_PAGES);
+    /* vm_statistics: one fault and one copy per page, each a page more in objects. */
+    ktest_assert_msg(st1.faults - st0.faults == VM_COW_PAGES
+                     && st1.cow_faults - st0.cow_faults == VM_COW_PAGES
+                     && st1.zero_fill_count == st0.zero_fill_count
+                     && st1.active_count - st0.active_count == VM_COW_PAGES
+                     && st1.pagesize == PAGE_SIZE,
+                     "statistics: %lu faults, %lu copies, %lu zero fills, %lu active",
+                     st1.faults - st0.faults, st1.cow_faults - st0.cow_faults,
+                     st1.zero_fill_count - st0.zero_fill_count,
+                     st1.active_count - st0.active_count);
+    vm_user_map_report(child);      /* the boot config checks its summary line */
     ktest_assert_msg(vm_cow_diff(parent, VM_COW_COPY, 0x11110000) == 0,
                      "parent sees %u words of the child's writes",
                      vm_cow_diff(parent, VM_COW_COPY, 0x11110000));
