@@ -805,3 +805,19 @@ vm_user_shell_vm_stat(int argc, char **argv)
 
 SHELL_CMD_DEFINE(vm_stat, "", "system-wide page counts as vm_statistics reports them",
                  vm_user_shell_vm_stat);
+
+kern_return_t
+vm_user_read(struct vm_user_map *map, uintptr_t addr, uintptr_t size, struct vm_user_map *dst,
+             uintptr_t *datap, uintptr_t *countp)
+{
+    int error;
+
+    if (map == NULL || dst == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    error = vm_user_map_copy(map, addr, size, dst, datap);
+    if (error == 0) {
+        *countp = size;
+    }
+    return vm_user_kern_return(error);
+}

@@ -169,6 +169,18 @@ int vm_user_map_fork(struct vm_user_map *parent, struct vm_user_map *child);
 int vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
                      struct vm_user_map *dst, uintptr_t *dst_addrp);
 
+/*
+ * vm_read: the bytes [addr, addr + size) of map, copy-on-write, at a new
+ * address of dst (the map the reply's out-of-line data lands in; the
+ * caller's own for a trap) in *datap (same offset in its page as addr),
+ * with *countp = size. size 0: *datap = 0. Returns KERN_SUCCESS,
+ * KERN_INVALID_ARGUMENT (no map), KERN_INVALID_ADDRESS (a hole in the
+ * range, or past the user space), KERN_PROTECTION_FAILURE (a page not
+ * readable), KERN_NO_SPACE (dst full) or KERN_RESOURCE_SHORTAGE.
+ */
+kern_return_t vm_user_read(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
+                           struct vm_user_map *dst, uintptr_t *datap, uintptr_t *countp);
+
 /* What vm_region reports about one region. */
 struct vm_user_region {
     uintptr_t start;

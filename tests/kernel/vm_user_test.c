@@ -809,6 +809,30 @@ vm_cow_copy_fn(void)
     vm_user_map_unlock(dst);
     KTEST_ASSERT(stats.nr_entries == 1);
 
+    /* vm_read: the same copy with kern_return_t and a count. */
+    {
+        uintptr_t data = 1, count = 0;
+
+        KTEST_ASSERT(vm_user_read(NULL, VM_COW_COPY, 4, dst, &data, &count)
+                     == KERN_INVALID_ARGUMENT);
+        KTEST_ASSERT(vm_user_read(src, VM_COW_COPY - 4, 8, dst, &data, &count)
+                     == KERN_INVALID_ADDRESS);
+        KTEST_ASSERT(vm_user_protect(src, VM_COW_COPY, PAGE_SIZE, false, VM_MAP_PROT_NONE)
+                     == KERN_SUCCESS);
+        KTEST_ASSERT(vm_user_read(src, VM_COW_COPY, 4, dst, &data, &count)
+                     == KERN_PROTECTION_FAILURE);
+        KTEST_ASSERT(vm_user_protect(src, VM_COW_COPY, PAGE_SIZE, false, VM_MAP_PROT_RW)
+                     == KERN_SUCCESS);
+        KTEST_ASSERT(vm_user_read(src, VM_COW_COPY + PAGE_SIZE + 8, 12, dst, &data, &count)
+                     == KERN_SUCCESS && count == 12 && (data & PAGE_MASK) == 8);
+        thread_pmap_set(vm_user_map_pmap(dst));
+        KTEST_ASSERT(vm_fault(dst, data, VM_MAP_PROT_READ) == 0
+                     && probe_read32((volatile uint32_t *)data, &v) == 0
+                     && v == (0x13570000u ^ (PAGE_SIZE / 4 + 2)));
+        thread_pmap_set(NULL);
+        KTEST_ASSERT(vm_user_deallocate(dst, data, count) == KERN_SUCCESS);
+    }
+
     /* The whole range, from an unaligned start: the same offset in the page. */
     KTEST_ASSERT(vm_user_map_copy(src, VM_COW_COPY + 12, 8 * PAGE_SIZE - 12, dst, &copy) == 0);
     ktest_assert_msg(copy == 12, "copy at 0x%lx, want 0xc (the lowest free page, + 12)",
