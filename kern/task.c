@@ -39,6 +39,7 @@
 #include <kern/mutex.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
+#include <kern/processor.h>
 #include <kern/rdxtree.h>
 #include <kern/shell.h>
 #include <kern/spinlock.h>
@@ -150,6 +151,7 @@ task_create(struct task *parent, bool inherit_memory, const char *name, struct t
     spinlock_init(&task->lock);
     task->refs = 1;
     strlcpy(task->name, name, sizeof(task->name));
+    task->priority = parent != NULL ? parent->priority : PROCESSOR_BASEPRI_USER;
     list_init(&task->threads);
     waitq_init_intr(&task->suspend_wq);
     waitq_init_intr(&task->stop_wq);
@@ -384,6 +386,10 @@ task_thread_enter(struct task *task)
     }
     task_ref(task);
     self->kport = kport;
+    self->priority = task->priority;
+    self->max_priority = PROCESSOR_SET_MAX_PRIORITY;
+    ipc_port_ref(kport);
+    self->sself = kport;
     __atomic_store_n(&self->task, task, __ATOMIC_RELEASE);
     list_insert_tail(&task->threads, &self->task_node);
     task->nr_threads++;
@@ -400,13 +406,16 @@ task_thread_leave(void)
 {
     struct thread *self = thread_self();
     struct task *task = self->task;
-    struct ipc_port *kport = self->kport;
+    struct ipc_port *kport = self->kport, *sself, *exception;
 
     assert(task != NULL && kport != NULL);
     thread_pmap_set(NULL);
     self->kport = NULL;
     ipc_port_kobject_destroy(kport);
     spinlock_lock(&task->lock);
+    sself = self->sself;
+    exception = self->exception;
+    self->sself = self->exception = NULL;
     list_remove(&self->task_node);
     if (--task->nr_threads == 0) {
         waitq_wakeup_all(&task->exit_wq);
@@ -415,21 +424,36 @@ task_thread_leave(void)
     __atomic_store_n(&self->task, NULL, __ATOMIC_RELEASE);
     spinlock_unlock(&task->lock);
     thread_ast_clear(THREAD_AST_TERMINATE | THREAD_AST_SUSPEND);
+    task_port_release(&sself);
+    task_port_release(&exception);
     task_unref(task);
 }
 
-/* Stop the calling thread while its task is suspended (and not terminated). */
+/*
+ * Stop the calling thread while its task or the thread itself
+ * (thread_suspend(), kern/thread_control.h) is suspended, and the task
+ * not terminated.
+ */
 static void
 task_ast_suspend(struct task *task)
 {
+    struct thread *self = thread_self();
+
     spinlock_lock(&task->lock);
     task->nr_stopped++;
+    self->stopped = true;
     waitq_wakeup_all(&task->stop_wq);
-    while (task->suspend_count > 0 && task->active) {
-        if (waitq_sleep_intr(&task->suspend_wq, &task->lock) == THREAD_INTERRUPTED) {
+    while ((task->suspend_count > 0 || self->suspend_count > 0) && task->active) {
+        if (waitq_sleep_intr(&task->suspend_wq, &task->lock) != THREAD_INTERRUPTED) {
+            continue;
+        }
+        if (__atomic_load_n(&self->ast, __ATOMIC_ACQUIRE) & ~THREAD_AST_SUSPEND) {
             break;                  /* another AST: handle it first */
         }
+        /* Another suspension while stopped: stay stopped, without a gap. */
+        thread_ast_clear(THREAD_AST_SUSPEND);
     }
+    self->stopped = false;
     task->nr_stopped--;
     spinlock_unlock(&task->lock);
 }

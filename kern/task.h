@@ -53,8 +53,8 @@ struct vm_user_map;
 #define TASK_EXCEPTION_PORT     3
 #define TASK_BOOTSTRAP_PORT     4
 
-/* Registered ports (mach_ports_register), GNU Mach's TASK_PORT_REGISTER_MAX. */
-#define TASK_PORT_REGISTER_MAX  3
+/* Registered ports (mach_ports_register), GNU Mach's TASK_PORT_REGISTER_MAX (mach_param.h). */
+#define TASK_PORT_REGISTER_MAX  4
 
 struct task {
     struct spinlock lock;
@@ -66,6 +66,7 @@ struct task {
     struct list threads;                /* struct thread, by task_node */
     unsigned int nr_threads;
     unsigned int suspend_count;
+    int priority;                       /* for new threads (kern/processor.h) */
     unsigned int nr_stopped;            /* threads stopped by a suspension */
     struct waitq suspend_wq;            /* where they sleep (interruptible) */
     struct waitq stop_wq;               /* task_suspend() waiting for them (interruptible) */
