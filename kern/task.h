@@ -88,10 +88,11 @@ void task_setup(void);
  * no threads and suspend count 0, named name (cut to TASK_NAME_SIZE - 1
  * characters), in *taskp with one reference (its life: task_terminate()
  * drops it). With a parent, the child inherits copies of the parent's
- * exception, bootstrap and registered ports. inherit_memory (copying the
- * parent's address space) is not supported yet: KERN_FAILURE. Returns
- * KERN_SUCCESS, KERN_FAILURE or KERN_RESOURCE_SHORTAGE (nothing
- * allocated). Thread context.
+ * exception, bootstrap and registered ports, and with inherit_memory its
+ * memory by each entry's inheritance (vm_user_map_fork(): SHARE, COPY
+ * copy-on-write, NONE); without a parent inherit_memory is ignored.
+ * Returns KERN_SUCCESS or KERN_RESOURCE_SHORTAGE (nothing allocated,
+ * the parent's memory unchanged). Thread context.
  */
 kern_return_t task_create(struct task *parent, bool inherit_memory, const char *name,
                           struct task **taskp);
