@@ -209,81 +209,21 @@ vm_object_depth(const struct vm_object *object)
     return depth;
 }
 
-int
-vm_object_page_get(struct vm_object *object, uint64_t offset,
-                   struct vm_page **pagep, bool *createdp)
-{
-    struct vm_page *page, *fresh;
-    bool created = false;
-    uint32_t key;
-    int error;
-
-    if (!P2ALIGNED(offset, PAGE_SIZE) || offset >= object->size) {
-        return ERROR_INVAL;
-    }
-    key = (uint32_t)(offset >> PAGE_SHIFT);
-    page = rdxtree_lookup(&object->pages, key);
-    if (page == NULL) {
-        fresh = vm_page_alloc(0, VM_PAGE_SEL_HIGHMEM, VM_PAGE_OBJECT);
-        if (fresh == NULL) {
-            return ERROR_NOMEM;
-        }
-        pmap_page_zero(vm_page_to_pa(fresh));
-        fresh->priv = object;
-        fresh->owner_index = key;
-
-        spinlock_lock(&object->lock);
-        page = rdxtree_lookup_locked(&object->pages, key);
-        if (page == NULL) {
-            error = rdxtree_insert(&object->pages, key, fresh);
-            if (error != 0) {
-                spinlock_unlock(&object->lock);
-                assert(error == ERROR_NOMEM);
-                vm_object_page_release(fresh);
-                return ERROR_NOMEM;
-            }
-            page = fresh;
-            created = true;
-            vm_object_pages_count(1);
-        }
-        spinlock_unlock(&object->lock);
-        if (!created) {
-            vm_object_page_release(fresh);  /* another thread inserted one first */
-        }
-    }
-    /*
-     * Pages leave an object only through vm_object_pages_free(), which
-     * the owners of the mappings call under their map lock, after
-     * unmapping: the page stays valid for the caller holding that lock.
-     */
-    assert(page->priv == object && page->owner_index == key && page->type == VM_PAGE_OBJECT);
-    *pagep = page;
-    if (createdp != NULL) {
-        *createdp = created;
-    }
-    return 0;
-}
-
-int
-vm_object_page_copy_in(struct vm_object *object, uint64_t offset, const struct vm_page *src,
+/*
+ * Put fresh, a new page for key, in object, unless another thread put
+ * one there first: then fresh is freed and the other page is returned.
+ * *createdp (if not NULL) says which. Takes the object lock. Returns 0,
+ * or ERROR_NOMEM (fresh freed) when the tree has no memory for a node.
+ */
+static int
+vm_object_page_install(struct vm_object *object, uint32_t key, struct vm_page *fresh,
                        struct vm_page **pagep, bool *createdp)
 {
-    struct vm_page *page, *fresh;
-    uint32_t key;
+    struct vm_page *page;
     int error;
 
-    if (!P2ALIGNED(offset, PAGE_SIZE) || offset >= object->size) {
-        return ERROR_INVAL;
-    }
-    key = (uint32_t)(offset >> PAGE_SHIFT);
-    fresh = vm_page_alloc(0, VM_PAGE_SEL_HIGHMEM, VM_PAGE_OBJECT);
-    if (fresh == NULL) {
-        return ERROR_NOMEM;
-    }
-    pmap_page_copy(vm_page_to_pa(fresh), vm_page_to_pa(src));
     fresh->priv = object;
     fresh->owner_index = key;
-
     spinlock_lock(&object->lock);
     page = rdxtree_lookup_locked(&object->pages, key);
     if (page == NULL) {
@@ -298,14 +238,69 @@ vm_object_page_copy_in(struct vm_object *object, uint64_t offset, const struct v
     }
     spinlock_unlock(&object->lock);
     if (page != NULL) {
-        vm_object_page_release(fresh);      /* another thread copied it first */
-        *createdp = false;
+        vm_object_page_release(fresh);
     } else {
         page = fresh;
-        *createdp = true;
+    }
+    if (createdp != NULL) {
+        *createdp = page == fresh;
     }
     *pagep = page;
     return 0;
+}
+
+int
+vm_object_page_get(struct vm_object *object, uint64_t offset,
+                   struct vm_page **pagep, bool *createdp)
+{
+    struct vm_page *page, *fresh;
+    uint32_t key;
+    int error;
+
+    if (!P2ALIGNED(offset, PAGE_SIZE) || offset >= object->size) {
+        return ERROR_INVAL;
+    }
+    key = (uint32_t)(offset >> PAGE_SHIFT);
+    page = rdxtree_lookup(&object->pages, key);
+    if (page == NULL) {
+        fresh = vm_page_alloc(0, VM_PAGE_SEL_HIGHMEM, VM_PAGE_OBJECT);
+        if (fresh == NULL) {
+            return ERROR_NOMEM;
+        }
+        pmap_page_zero(vm_page_to_pa(fresh));
+        error = vm_object_page_install(object, key, fresh, &page, createdp);
+        if (error != 0) {
+            return error;
+        }
+    } else if (createdp != NULL) {
+        *createdp = false;
+    }
+    /*
+     * Pages leave an object only through vm_object_pages_free(), which
+     * the owners of the mappings call under their map lock, after
+     * unmapping: the page stays valid for the caller holding that lock.
+     */
+    assert(page->priv == object && page->owner_index == key && page->type == VM_PAGE_OBJECT);
+    *pagep = page;
+    return 0;
+}
+
+int
+vm_object_page_copy_in(struct vm_object *object, uint64_t offset, const struct vm_page *src,
+                       struct vm_page **pagep, bool *createdp)
+{
+    struct vm_page *fresh;
+
+    if (!P2ALIGNED(offset, PAGE_SIZE) || offset >= object->size) {
+        return ERROR_INVAL;
+    }
+    fresh = vm_page_alloc(0, VM_PAGE_SEL_HIGHMEM, VM_PAGE_OBJECT);
+    if (fresh == NULL) {
+        return ERROR_NOMEM;
+    }
+    pmap_page_copy(vm_page_to_pa(fresh), vm_page_to_pa(src));
+    return vm_object_page_install(object, (uint32_t)(offset >> PAGE_SHIFT), fresh,
+                                  pagep, createdp);
 }
 
 /*
