@@ -10,7 +10,12 @@
  *
  * Each path starts on all CPUs together (smp_call_all(), with a barrier
  * so that no CPU runs it alone while the others are still being called)
- * and every CPU does the same fixed number of operations. Ownership is
+ * and every CPU does the same fixed number of operations, unless the
+ * path has run for a second of clock time: then every CPU stops after
+ * its current batch. With more vCPUs than free host cores, a ticket lock
+ * hands over only when the host schedules the next waiter's vCPU, and
+ * the buddy paths (one lock, every operation) slow down a million times;
+ * the deadline keeps the test short there, and the counts say so. Ownership is
  * checked on the way: each object carries its CPU and a sequence number
  * from its allocation to its free, each page its owner in vm_page.priv,
  * so an object or page handed to two CPUs at once is caught. Afterwards
@@ -31,6 +36,7 @@
 #include <i386/cpu.h>
 #include <i386/param.h>
 #include <i386/smp.h>
+#include <kern/clock.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
 #include <kern/macros.h>
@@ -42,6 +48,7 @@
 #define ALLOC_SMP_PAGES         250     /* refill/drain: pages per batch */
 #define ALLOC_SMP_LIVE          64      /* size mix: live blocks */
 #define ALLOC_SMP_MIX_MAX       8192
+#define ALLOC_SMP_TICKS         100     /* clock ticks (1 s) per path at most */
 
 enum {
     ALLOC_SMP_MAG_HIT,
@@ -79,6 +86,34 @@ static struct alloc_smp_cpu alloc_smp_cpus[CONFIG_NCPUS];
 static struct kmem_cache alloc_smp_cache;
 static unsigned int alloc_smp_path;
 static unsigned int alloc_smp_arrived;
+static uint64_t alloc_smp_deadline;    /* rdtsc value at which paths stop; set before smp_call_all() */
+
+/* Whether the current path has run out of time. */
+static bool
+alloc_smp_late(void)
+{
+    return cpu_rdtsc() >= alloc_smp_deadline;
+}
+
+/*
+ * rdtsc ticks in ALLOC_SMP_TICKS clock ticks, measured over a few ticks
+ * (the paths run with interrupts off, where the clock stands still).
+ */
+static uint64_t
+alloc_smp_tsc_budget(void)
+{
+    uint64_t tick, tsc;
+
+    tick = clock_ticks();
+    while (clock_ticks() == tick) {
+        cpu_pause();
+    }
+    tsc = cpu_rdtsc();
+    while (clock_ticks() < tick + 5) {
+        cpu_pause();
+    }
+    return (cpu_rdtsc() - tsc) / 4 * ALLOC_SMP_TICKS;
+}
 
 /* An object's stamp: its CPU and a sequence number, in its first word. */
 static uint32_t
@@ -123,7 +158,7 @@ static void
 alloc_smp_mag_hit(struct alloc_smp_cpu *self, struct alloc_smp_result *r, unsigned int cpu)
 {
     (void)self;
-    for (unsigned long i = 0; i < ALLOC_SMP_OPS; i++) {
+    for (unsigned long i = 0; i < ALLOC_SMP_OPS && !alloc_smp_late(); i++) {
         uint32_t stamp = alloc_smp_stamp(cpu, i);
         void *obj = kmem_cache_alloc(&alloc_smp_cache);
 
@@ -143,7 +178,8 @@ alloc_smp_mag_hit(struct alloc_smp_cpu *self, struct alloc_smp_result *r, unsign
 static void
 alloc_smp_depot(struct alloc_smp_cpu *self, struct alloc_smp_result *r, unsigned int cpu)
 {
-    for (unsigned long round = 0; round < ALLOC_SMP_OPS / ALLOC_SMP_BATCH; round++) {
+    for (unsigned long round = 0; round < ALLOC_SMP_OPS / ALLOC_SMP_BATCH && !alloc_smp_late();
+         round++) {
         for (unsigned int i = 0; i < ALLOC_SMP_BATCH; i++) {
             self->objs[i] = kmem_cache_alloc(&alloc_smp_cache);
             if (self->objs[i] == NULL) {
@@ -180,7 +216,8 @@ alloc_smp_mix(struct alloc_smp_cpu *self, struct alloc_smp_result *r, unsigned i
             kmem_free(self->objs[slot], self->sizes[slot]);
             r->nr_ops++;
         }
-        if (i >= ALLOC_SMP_OPS) {
+        if (i >= ALLOC_SMP_OPS || alloc_smp_late()) {
+            self->objs[slot] = NULL;
             continue;
         }
         rng ^= rng << 13;
@@ -201,7 +238,7 @@ static void
 alloc_smp_pages(struct alloc_smp_cpu *self, struct alloc_smp_result *r, unsigned int cpu,
                 unsigned int order, unsigned int selector, unsigned int nr)
 {
-    for (unsigned long round = 0; round < ALLOC_SMP_OPS / nr; round++) {
+    for (unsigned long round = 0; round < ALLOC_SMP_OPS / nr && !alloc_smp_late(); round++) {
         for (unsigned int i = 0; i < nr; i++) {
             self->pages[i] = vm_page_alloc(order, selector, VM_PAGE_KERNEL);
             if (self->pages[i] == NULL) {
@@ -265,6 +302,7 @@ alloc_smp_test(void)
     static bool cache_ready;
     struct kmem_cache_stats st;
     unsigned int nr_cpus = smp_nr_cpus();
+    uint64_t budget = alloc_smp_tsc_budget();
 
     if (!cache_ready) {
         KTEST_ASSERT(kmem_cache_init(&alloc_smp_cache, "alloc_smp_64", 64, 0, NULL, 0) == 0);
@@ -281,6 +319,7 @@ alloc_smp_test(void)
         unsigned long ops = 0, failed = 0, errors = 0;
 
         alloc_smp_path = path;
+        alloc_smp_deadline = cpu_rdtsc() + budget;
         __atomic_store_n(&alloc_smp_arrived, 0, __ATOMIC_RELEASE);
         smp_call_all(alloc_smp_fn, NULL);
         for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {

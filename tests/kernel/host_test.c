@@ -58,7 +58,7 @@ host_test_info(struct host *host)
                  && count == HOST_BASIC_INFO_COUNT);
     memcpy(&basic, info, sizeof(basic));
     KTEST_ASSERT(basic.max_cpus == CONFIG_NCPUS && basic.avail_cpus == (integer_t)smp_nr_cpus());
-    KTEST_ASSERT(basic.memory_size >= 8 * 1024 * 1024 && basic.memory_size % PAGE_SIZE == 0);
+    KTEST_ASSERT(basic.memory_size >= 2 * 1024 * 1024 && basic.memory_size % PAGE_SIZE == 0);
     KTEST_ASSERT(basic.cpu_type == CPU_TYPE_I386 || basic.cpu_type == CPU_TYPE_I486
                  || basic.cpu_type == CPU_TYPE_PENTIUM || basic.cpu_type == CPU_TYPE_PENTIUMPRO);
     KTEST_ASSERT(basic.cpu_subtype == CPU_SUBTYPE_AT386);
