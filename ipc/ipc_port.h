@@ -48,15 +48,24 @@ struct ipc_port {
     struct spinlock lock;
     unsigned int refs;              /* atomic */
     bool active;                    /* false once the receive right is destroyed */
-    struct ipc_space *receiver;     /* space of the receive right; NULL when dead */
+    struct ipc_space *receiver;     /* space of the receive right; NULL when dead,
+                                       for a kernel object, or in a message */
     mach_port_name_t receiver_name; /* its name there */
-    unsigned int srights;           /* entries holding send rights, in all spaces */
-    unsigned int sorights;          /* send-once rights */
+    unsigned int srights;           /* send rights: entries holding some, in all spaces,
+                                       and one per right carried in a message */
+    unsigned int sorights;          /* send-once rights, in spaces and in messages */
     struct list holders;            /* entries with send or receive rights for it */
     struct ipc_mqueue mqueue;
     enum ipc_kobject_type kotype;   /* IPC_KOBJECT_NONE unless the kernel receives */
     void *kobject;                  /* the object, while the port is active */
 };
+
+/*
+ * In a message, a port right slot holds a port, NULL (MACH_PORT_NULL was
+ * sent) or IPC_PORT_DEAD (MACH_PORT_DEAD, or a dead name was sent).
+ */
+#define IPC_PORT_DEAD           ((struct ipc_port *)-1)
+#define IPC_PORT_VALID(port)    ((port) != NULL && (port) != IPC_PORT_DEAD)
 
 struct ipc_pset {
     struct ipc_mqueue mqueue;       /* placeholder: the set's members' messages */
