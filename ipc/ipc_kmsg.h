@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Kernel messages: a message between mach_msg's copy from the sender
+ * and its copy to the receiver, with the port rights it carries taken
+ * out of the sender's space (doc/ipc.md, "Messages").
+ *
+ * A kmsg is one kmem buffer: this structure, then the message as the
+ * sender wrote it (header and typed body, header.msgh_size bytes). Small
+ * messages come from kmem's size-class caches, large ones from page
+ * blocks; there is no fixed pool. Copyin replaces the names of the
+ * header and of the body's port items with rights: the header's in
+ * remote and local, the body's in ports[], in item order (the body keeps
+ * its descriptors, their names rewritten to what the receiver sees).
+ * Copyout gives the rights to the receiver's space and writes its names
+ * back. Out-of-line items are refused for now (MACH_SEND_INVALID_TYPE).
+ *
+ * Locking: a kmsg belongs to one thread or one queue at a time and has
+ * no lock; the functions take space and port locks as ipc/ipc_right.h
+ * says. Nothing here touches user memory.
+ */
+#ifndef IPC_IPC_KMSG_H
+#define IPC_IPC_KMSG_H
+
+#include <stdint.h>
+
+#include <include/mach/message.h>
+#include <ipc/ipc_port.h>
+#include <ipc/ipc_space.h>
+#include <kern/list.h>
+
+/* Largest message mach_msg accepts (header and body), in bytes. */
+#define IPC_KMSG_MAX_SIZE       (1024u * 1024u)
+
+struct ipc_kmsg {
+    struct list node;                   /* in a message queue */
+    struct ipc_port *remote;            /* after copyin: the destination right */
+    struct ipc_port *local;             /* the reply right: a port, NULL or IPC_PORT_DEAD */
+    struct ipc_port **ports;            /* the body's rights, in item order */
+    uint32_t nr_ports;
+    uint32_t alloc_size;                /* bytes of the message part of the buffer */
+    mach_msg_header_t header;           /* then the body */
+};
+
+/* The body of kmsg: header.msgh_size - 24 bytes after the header. */
+static inline void *
+ipc_kmsg_body(struct ipc_kmsg *kmsg)
+{
+    return &kmsg->header + 1;
+}
+
+/*
+ * A kmsg with room for a message of size bytes (at least a header, at
+ * most IPC_KMSG_MAX_SIZE), its header.msgh_size set to size and no
+ * rights. Returns NULL when memory is out or size is beyond the limit.
+ */
+struct ipc_kmsg *ipc_kmsg_alloc(mach_msg_size_t size);
+
+/* Free kmsg, which carries no right any more (after copyout, or a failed copyin). */
+void ipc_kmsg_free(struct ipc_kmsg *kmsg);
+
+/*
+ * Take the rights kmsg's header and body name out of space, the
+ * sender's, with every check of MACH-ABI.md 2.2-2.3, in GNU Mach's order:
+ * MACH_SEND_INVALID_HEADER (dispositions), MACH_SEND_INVALID_DEST,
+ * MACH_SEND_INVALID_REPLY (nothing has changed), then, for a complex
+ * message, the body's MACH_SEND_MSG_TOO_SMALL or MACH_SEND_INVALID_TYPE
+ * and MACH_SEND_INVALID_RIGHT, and MACH_SEND_NO_BUFFER when memory is
+ * out. On a body error the rights already taken are destroyed, as GNU
+ * Mach does (header rights included); the body is checked whole before
+ * its first right moves, so a malformed body costs only the header's
+ * rights. On success the header bits hold the received types and
+ * COMPLEX only when the body carries rights. Takes the space lock and
+ * port locks.
+ */
+mach_msg_return_t ipc_kmsg_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space);
+
+/*
+ * Give kmsg's rights to space, the receiver's, and write the receiver's
+ * view of the message into kmsg: the header swapped (remote: the reply
+ * right's name and type, local: the destination's name in space, its
+ * type PORT_SEND or PORT_SEND_ONCE), port items holding names. Rights
+ * that cannot be given (names or memory out) are destroyed and named
+ * MACH_PORT_NULL; the result then has MACH_RCV_HEADER_ERROR (the reply
+ * right) or MACH_RCV_BODY_ERROR, or'ed with MACH_MSG_IPC_SPACE or
+ * MACH_MSG_IPC_KERNEL. Either way kmsg carries no right afterwards.
+ * Takes the space lock and port locks.
+ */
+mach_msg_return_t ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space);
+
+/* Destroy a copied-in kmsg: release every right it carries, then free it. */
+void ipc_kmsg_destroy(struct ipc_kmsg *kmsg);
+
+/*
+ * Release a right a message carried for port (valid): send and
+ * send-once rights lose their count and reference; a receive right
+ * kills the port. Takes the port lock.
+ */
+void ipc_kmsg_release_right(struct ipc_port *port, mach_msg_type_name_t type);
+
+#endif /* IPC_IPC_KMSG_H */
