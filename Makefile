@@ -107,6 +107,7 @@ KERNEL_SRCS := \
 	i386/vga.c \
 	ipc/ipc_entry.c \
 	ipc/ipc_kmsg.c \
+	ipc/ipc_mqueue.c \
 	ipc/ipc_msg.c \
 	ipc/ipc_port.c \
 	ipc/ipc_right.c \

@@ -26,11 +26,13 @@
 #include <include/mach/kern_return.h>
 #include <include/mach/message.h>
 #include <ipc/ipc_kmsg.h>
+#include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_msg.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
 #include <kern/kmem.h>
+#include <kern/list.h>
 #include <kern/panic.h>
 #include <kern/spinlock.h>
 
@@ -65,26 +67,6 @@ ipc_kmsg_free(struct ipc_kmsg *kmsg)
     kmem_free(kmsg, IPC_KMSG_OVERHEAD + kmsg->alloc_size);
 }
 
-void
-ipc_kmsg_release_right(struct ipc_port *port, mach_msg_type_name_t type)
-{
-    assert(IPC_PORT_VALID(port));
-    if (type != MACH_MSG_TYPE_PORT_RECEIVE) {
-        ipc_right_release_send(port, type);
-        return;
-    }
-    ipc_port_destroy(port);         /* in a message: no space names the receive right */
-    ipc_port_unref(port);
-}
-
-static void
-ipc_kmsg_release_slot(struct ipc_port *port, mach_msg_type_name_t type)
-{
-    if (IPC_PORT_VALID(port)) {
-        ipc_kmsg_release_right(port, type);
-    }
-}
-
 /* Start a cursor over kmsg's body. */
 static void
 ipc_kmsg_cursor(struct ipc_kmsg *kmsg, struct ipc_msg_cursor *cursor)
@@ -94,11 +76,36 @@ ipc_kmsg_cursor(struct ipc_kmsg *kmsg, struct ipc_msg_cursor *cursor)
 }
 
 /*
+ * Destroying messages. A receive right in a message that dies kills its
+ * port, whose queued messages die too, and they may carry receive
+ * rights in turn: a chain as long as a sender cares to build. So
+ * nothing recurses: dying messages go on a list that one loop empties
+ * (ipc_kmsg_drain()), and releasing a receive right only appends the
+ * port's messages to it.
+ */
+
+/* Release a right of a message; a receive right's queue goes to dying. */
+static void
+ipc_kmsg_release(struct ipc_port *port, mach_msg_type_name_t type, struct list *dying)
+{
+    if (!IPC_PORT_VALID(port)) {
+        return;
+    }
+    if (type != MACH_MSG_TYPE_PORT_RECEIVE) {
+        ipc_right_release_send(port, type);
+        return;
+    }
+    ipc_port_destroy(port);         /* in a message: no space names the receive right */
+    ipc_mqueue_port_died(port, dying);
+    ipc_port_unref(port);
+}
+
+/*
  * Release the body's first count rights (all of them: nr_ports) and the
  * array. The body was checked by copyin, so the cursor cannot fail.
  */
 static void
-ipc_kmsg_release_body(struct ipc_kmsg *kmsg, uint32_t count)
+ipc_kmsg_release_body(struct ipc_kmsg *kmsg, uint32_t count, struct list *dying)
 {
     struct ipc_msg_cursor cursor;
     struct ipc_msg_item item;
@@ -117,7 +124,7 @@ ipc_kmsg_release_body(struct ipc_kmsg *kmsg, uint32_t count)
             continue;
         }
         for (j = 0; j < item.number && i < count; j++, i++) {
-            ipc_kmsg_release_slot(kmsg->ports[i], ipc_msg_type_received(item.name));
+            ipc_kmsg_release(kmsg->ports[i], ipc_msg_type_received(item.name), dying);
         }
     }
     kmem_free(kmsg->ports, kmsg->nr_ports * sizeof(kmsg->ports[0]));
@@ -127,22 +134,59 @@ ipc_kmsg_release_body(struct ipc_kmsg *kmsg, uint32_t count)
 
 /* Release the header's rights; the bits hold the received types. */
 static void
-ipc_kmsg_release_header(struct ipc_kmsg *kmsg)
+ipc_kmsg_release_header(struct ipc_kmsg *kmsg, struct list *dying)
 {
     mach_msg_bits_t bits = kmsg->header.msgh_bits;
 
-    ipc_kmsg_release_slot(kmsg->remote, MACH_MSGH_BITS_REMOTE(bits));
-    ipc_kmsg_release_slot(kmsg->local, MACH_MSGH_BITS_LOCAL(bits));
+    ipc_kmsg_release(kmsg->remote, MACH_MSGH_BITS_REMOTE(bits), dying);
+    ipc_kmsg_release(kmsg->local, MACH_MSGH_BITS_LOCAL(bits), dying);
     kmsg->remote = NULL;
     kmsg->local = NULL;
+}
+
+/* Destroy every message on dying, and those their rights bring. */
+static void
+ipc_kmsg_drain(struct list *dying)
+{
+    while (!list_empty(dying)) {
+        struct ipc_kmsg *kmsg = list_entry(list_first(dying), struct ipc_kmsg, node);
+
+        list_remove(&kmsg->node);
+        ipc_kmsg_release_body(kmsg, kmsg->nr_ports, dying);
+        ipc_kmsg_release_header(kmsg, dying);
+        ipc_kmsg_free(kmsg);
+    }
+}
+
+void
+ipc_kmsg_release_right(struct ipc_port *port, mach_msg_type_name_t type)
+{
+    struct list dying;
+
+    assert(IPC_PORT_VALID(port));
+    list_init(&dying);
+    ipc_kmsg_release(port, type, &dying);
+    ipc_kmsg_drain(&dying);
+}
+
+void
+ipc_kmsg_port_died(struct ipc_port *port)
+{
+    struct list dying;
+
+    list_init(&dying);
+    ipc_mqueue_port_died(port, &dying);
+    ipc_kmsg_drain(&dying);
 }
 
 void
 ipc_kmsg_destroy(struct ipc_kmsg *kmsg)
 {
-    ipc_kmsg_release_body(kmsg, kmsg->nr_ports);
-    ipc_kmsg_release_header(kmsg);
-    ipc_kmsg_free(kmsg);
+    struct list dying;
+
+    list_init(&dying);
+    list_insert_tail(&dying, &kmsg->node);
+    ipc_kmsg_drain(&dying);
 }
 
 /*
@@ -201,7 +245,11 @@ ipc_kmsg_body_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space)
         }
         for (j = 0; j < item.number; j++, i++) {
             if (ipc_right_copyin(space, names[j], item.name, &kmsg->ports[i]) != KERN_SUCCESS) {
-                ipc_kmsg_release_body(kmsg, i);
+                struct list dying;
+
+                list_init(&dying);
+                ipc_kmsg_release_body(kmsg, i, &dying);
+                ipc_kmsg_drain(&dying);
                 return MACH_SEND_INVALID_RIGHT;
             }
         }
@@ -249,7 +297,11 @@ ipc_kmsg_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space)
         }
     }
     if (mr != MACH_MSG_SUCCESS) {
-        ipc_kmsg_release_header(kmsg);
+        struct list dying;
+
+        list_init(&dying);
+        ipc_kmsg_release_header(kmsg, &dying);
+        ipc_kmsg_drain(&dying);
         return mr;
     }
     if (count == 0) {
@@ -350,7 +402,11 @@ ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space)
     kmsg->remote = NULL;
     kmsg->local = NULL;
     if (header_mr != MACH_MSG_SUCCESS) {
-        ipc_kmsg_release_body(kmsg, kmsg->nr_ports);
+        struct list dying;
+
+        list_init(&dying);
+        ipc_kmsg_release_body(kmsg, kmsg->nr_ports, &dying);
+        ipc_kmsg_drain(&dying);
         header_mr |= MACH_RCV_HEADER_ERROR;
     } else if (kmsg->ports != NULL) {
         body_mr = ipc_kmsg_body_copyout(kmsg, space);
@@ -360,4 +416,45 @@ ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space)
     h->msgh_remote_port = reply_name;
     h->msgh_local_port = dest_name;
     return header_mr != MACH_MSG_SUCCESS ? header_mr : body_mr;
+}
+
+mach_msg_return_t
+ipc_kmsg_copyout_pseudo(struct ipc_kmsg *kmsg, struct ipc_space *space)
+{
+    mach_msg_header_t *h = &kmsg->header;
+    mach_msg_type_name_t dest_type = MACH_MSGH_BITS_REMOTE(h->msgh_bits);
+    mach_msg_type_name_t reply_type = MACH_MSGH_BITS_LOCAL(h->msgh_bits);
+    mach_port_name_t dest_name, reply_name;
+    mach_msg_return_t mr;
+
+    mr = ipc_kmsg_copyout_right(space, kmsg->remote, dest_type, &dest_name);
+    mr |= ipc_kmsg_copyout_right(space, kmsg->local, reply_type, &reply_name);
+    kmsg->remote = NULL;
+    kmsg->local = NULL;
+    if (kmsg->ports != NULL) {
+        mr |= ipc_kmsg_body_copyout(kmsg, space) & MACH_MSG_MASK;
+    }
+    h->msgh_remote_port = dest_name;
+    h->msgh_local_port = reply_name;
+    return mr;
+}
+
+void
+ipc_kmsg_copyout_dest(struct ipc_kmsg *kmsg, struct ipc_space *space)
+{
+    mach_msg_header_t *h = &kmsg->header;
+    mach_msg_type_name_t dest_type = MACH_MSGH_BITS_REMOTE(h->msgh_bits);
+    struct list dying;
+
+    list_init(&dying);
+    h->msgh_local_port = ipc_kmsg_dest_name(space, kmsg->remote);
+    ipc_right_release_send(kmsg->remote, dest_type);
+    kmsg->remote = NULL;
+    ipc_kmsg_release(kmsg->local, MACH_MSGH_BITS_LOCAL(h->msgh_bits), &dying);
+    kmsg->local = NULL;
+    ipc_kmsg_release_body(kmsg, kmsg->nr_ports, &dying);
+    ipc_kmsg_drain(&dying);
+    h->msgh_bits = MACH_MSGH_BITS_OTHER(h->msgh_bits) & ~MACH_MSGH_BITS_COMPLEX;
+    h->msgh_bits |= MACH_MSGH_BITS(0, dest_type);
+    h->msgh_remote_port = MACH_PORT_NULL;
 }

@@ -87,14 +87,44 @@ mach_msg_return_t ipc_kmsg_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space
  */
 mach_msg_return_t ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space);
 
+/*
+ * Give kmsg's rights back to space, the sender's, when a send failed
+ * after copyin (MACH_SEND_TIMED_OUT, MACH_SEND_INTERRUPTED): the header
+ * keeps its orientation (remote: the destination's name, local: the
+ * reply right's) and the bits their received types; body port items
+ * hold names. Rights that cannot be given are destroyed and named
+ * MACH_PORT_NULL, and the result has MACH_MSG_IPC_SPACE or
+ * MACH_MSG_IPC_KERNEL (else MACH_MSG_SUCCESS). kmsg carries no right
+ * afterwards. Takes the space lock and port locks.
+ */
+mach_msg_return_t ipc_kmsg_copyout_pseudo(struct ipc_kmsg *kmsg, struct ipc_space *space);
+
+/*
+ * What a receiver of a message too large for its buffer gets without
+ * MACH_RCV_LARGE: the header alone, local holding the destination's name
+ * in space (type PORT_SEND or PORT_SEND_ONCE), remote MACH_PORT_NULL;
+ * the reply right and the body's rights are destroyed. msgh_size stays
+ * the message's size. kmsg carries no right afterwards. Takes port locks.
+ */
+void ipc_kmsg_copyout_dest(struct ipc_kmsg *kmsg, struct ipc_space *space);
+
 /* Destroy a copied-in kmsg: release every right it carries, then free it. */
 void ipc_kmsg_destroy(struct ipc_kmsg *kmsg);
 
 /*
  * Release a right a message carried for port (valid): send and
  * send-once rights lose their count and reference; a receive right
- * kills the port. Takes the port lock.
+ * kills the port, and the messages queued on it are destroyed. Takes
+ * port locks.
  */
 void ipc_kmsg_release_right(struct ipc_port *port, mach_msg_type_name_t type);
+
+/*
+ * port just died (ipc_port_destroy()): destroy the messages queued on
+ * it, and those their receive rights bring down in turn (iteratively:
+ * no recursion however long the chain). Takes port locks, and may be
+ * called with a space lock held.
+ */
+void ipc_kmsg_port_died(struct ipc_port *port);
 
 #endif /* IPC_IPC_KMSG_H */

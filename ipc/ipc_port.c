@@ -41,6 +41,8 @@ ipc_mqueue_init(struct ipc_mqueue *mqueue)
 {
     list_init(&mqueue->messages);
     mqueue->nr_messages = 0;
+    mqueue->qlimit = MACH_PORT_QLIMIT_DEFAULT;
+    mqueue->seqno = 0;
 }
 
 struct ipc_port *

@@ -4,7 +4,7 @@
  *
  * A port has one receiver (the space holding its receive right), any
  * number of send rights and send-once rights in any spaces, and a message
- * queue (a placeholder until mach_msg exists). It dies when its receive
+ * queue (ipc/ipc_mqueue.h). It dies when its receive
  * right is destroyed: it turns inactive and forgets its receiver, and
  * the send rights held elsewhere become dead names the next time their
  * space looks at them (ipc/ipc_right.c). The memory goes once the last
@@ -28,10 +28,12 @@
 
 struct ipc_space;
 
-/* Message queue: a placeholder for mach_msg. */
+/* Message queue of a port (ipc/ipc_mqueue.h); under the port lock. */
 struct ipc_mqueue {
-    struct list messages;
+    struct list messages;           /* struct ipc_kmsg, oldest first */
     unsigned long nr_messages;
+    unsigned int qlimit;            /* senders block at this many (send-once never) */
+    unsigned int seqno;             /* sequence number of the next message received */
 };
 
 /* Kinds of kernel object a port stands for (IKOT_* in GNU Mach). */
@@ -68,7 +70,7 @@ struct ipc_port {
 #define IPC_PORT_VALID(port)    ((port) != NULL && (port) != IPC_PORT_DEAD)
 
 struct ipc_pset {
-    struct ipc_mqueue mqueue;       /* placeholder: the set's members' messages */
+    struct ipc_mqueue mqueue;       /* unused until port sets receive (ipc/ipc_mqueue.h) */
 };
 
 /* Counters for reports. */

@@ -26,6 +26,8 @@
 #include <include/mach/message.h>
 #include <include/mach/port.h>
 #include <ipc/ipc_entry.h>
+#include <ipc/ipc_kmsg.h>
+#include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
@@ -114,6 +116,7 @@ ipc_right_drop_receive(struct ipc_entry *entry)
     bool send = entry->type & MACH_PORT_TYPE_SEND;
 
     ipc_port_destroy(port);
+    ipc_kmsg_port_died(port);       /* its queued messages die with it */
     spinlock_lock(&port->lock);
     list_remove(&entry->holder_node);
     if (send) {
@@ -755,6 +758,7 @@ ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
             list_remove(&entry->holder_node);
         }
         spinlock_unlock(&port->lock);
+        ipc_mqueue_changed(port);   /* its receivers here must stop */
         entry->type &= ~MACH_PORT_TYPE_RECEIVE;
         break;
     }
