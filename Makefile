@@ -112,6 +112,7 @@ KERNEL_SRCS := \
 	ipc/ipc_port.c \
 	ipc/ipc_right.c \
 	ipc/ipc_space.c \
+	ipc/mach_msg.c \
 	kern/boot_script.c \
 	kern/boot_stack.c \
 	kern/bootstrap.c \
