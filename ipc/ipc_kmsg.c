@@ -95,6 +95,7 @@ ipc_kmsg_release(struct ipc_port *port, mach_msg_type_name_t type, struct list *
         ipc_right_release_send(port, type);
         return;
     }
+    ipc_port_transit_clear(port);
     ipc_port_destroy(port);         /* in a message: no space names the receive right */
     ipc_mqueue_port_died(port, dying);
     ipc_port_unref(port);
@@ -253,6 +254,15 @@ ipc_kmsg_body_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space)
                 return MACH_SEND_INVALID_RIGHT;
             }
         }
+        if (item.name == MACH_MSG_TYPE_MOVE_RECEIVE) {
+            for (j = 0; j < item.number; j++) {
+                struct ipc_port *port = kmsg->ports[i - item.number + j];
+
+                if (IPC_PORT_VALID(port) && ipc_port_transit_set(port, kmsg->remote)) {
+                    kmsg->header.msgh_bits |= MACH_MSGH_BITS_CIRCULAR;
+                }
+            }
+        }
         /* The rights are taken: the receiver's view of the item's type. */
         ipc_msg_item_set_name(body, &item, ipc_msg_type_received(item.name));
     }
@@ -397,9 +407,6 @@ ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space)
 
     assert(IPC_PORT_VALID(kmsg->remote));
     header_mr = ipc_kmsg_copyout_right(space, kmsg->local, reply_type, &reply_name);
-    dest_name = ipc_kmsg_dest_name(space, kmsg->remote);
-    ipc_right_release_send(kmsg->remote, dest_type);
-    kmsg->remote = NULL;
     kmsg->local = NULL;
     if (header_mr != MACH_MSG_SUCCESS) {
         struct list dying;
@@ -411,6 +418,10 @@ ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space)
     } else if (kmsg->ports != NULL) {
         body_mr = ipc_kmsg_body_copyout(kmsg, space);
     }
+    /* Last: receive rights of the body linked to the destination (ipc_port_transit_set()). */
+    dest_name = ipc_kmsg_dest_name(space, kmsg->remote);
+    ipc_right_release_send(kmsg->remote, dest_type);
+    kmsg->remote = NULL;
     h->msgh_bits = MACH_MSGH_BITS_OTHER(h->msgh_bits)
                    | MACH_MSGH_BITS(reply_type, dest_type);
     h->msgh_remote_port = reply_name;
@@ -427,13 +438,14 @@ ipc_kmsg_copyout_pseudo(struct ipc_kmsg *kmsg, struct ipc_space *space)
     mach_port_name_t dest_name, reply_name;
     mach_msg_return_t mr;
 
-    mr = ipc_kmsg_copyout_right(space, kmsg->remote, dest_type, &dest_name);
-    mr |= ipc_kmsg_copyout_right(space, kmsg->local, reply_type, &reply_name);
-    kmsg->remote = NULL;
-    kmsg->local = NULL;
+    mr = MACH_MSG_SUCCESS;
     if (kmsg->ports != NULL) {
         mr |= ipc_kmsg_body_copyout(kmsg, space) & MACH_MSG_MASK;
     }
+    mr |= ipc_kmsg_copyout_right(space, kmsg->remote, dest_type, &dest_name);
+    mr |= ipc_kmsg_copyout_right(space, kmsg->local, reply_type, &reply_name);
+    kmsg->remote = NULL;
+    kmsg->local = NULL;
     h->msgh_remote_port = dest_name;
     h->msgh_local_port = reply_name;
     return mr;
@@ -447,12 +459,12 @@ ipc_kmsg_copyout_dest(struct ipc_kmsg *kmsg, struct ipc_space *space)
     struct list dying;
 
     list_init(&dying);
-    h->msgh_local_port = ipc_kmsg_dest_name(space, kmsg->remote);
-    ipc_right_release_send(kmsg->remote, dest_type);
-    kmsg->remote = NULL;
     ipc_kmsg_release(kmsg->local, MACH_MSGH_BITS_LOCAL(h->msgh_bits), &dying);
     kmsg->local = NULL;
     ipc_kmsg_release_body(kmsg, kmsg->nr_ports, &dying);
+    h->msgh_local_port = ipc_kmsg_dest_name(space, kmsg->remote);
+    ipc_right_release_send(kmsg->remote, dest_type);
+    kmsg->remote = NULL;
     ipc_kmsg_drain(&dying);
     h->msgh_bits = MACH_MSGH_BITS_OTHER(h->msgh_bits) & ~MACH_MSGH_BITS_COMPLEX;
     h->msgh_bits |= MACH_MSGH_BITS(0, dest_type);

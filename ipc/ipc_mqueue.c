@@ -115,6 +115,10 @@ ipc_mqueue_send(struct ipc_kmsg *kmsg, mach_msg_option_t option, mach_msg_timeou
     int error;
 
     assert(IPC_PORT_VALID(port));
+    if (kmsg->header.msgh_bits & MACH_MSGH_BITS_CIRCULAR) {
+        ipc_kmsg_destroy(kmsg);     /* it could never be received */
+        return MACH_MSG_SUCCESS;
+    }
     spinlock_lock(&port->lock);
     for (;;) {
         if (!port->active) {

@@ -34,7 +34,9 @@ void ipc_mqueue_setup(void);
  * queue is full unless the destination right is send-once. option's
  * MACH_SEND_TIMEOUT bounds the wait to timeout milliseconds (0: do not
  * wait). A dead destination destroys the message and returns
- * MACH_MSG_SUCCESS, as GNU Mach does. Returns MACH_MSG_SUCCESS (kmsg
+ * MACH_MSG_SUCCESS, as GNU Mach does; so does a circular message (one
+ * carrying a receive right whose queue it would end up in, see
+ * ipc_port_transit_set()), which no one could ever receive. Returns MACH_MSG_SUCCESS (kmsg
  * then belongs to the queue, or was destroyed), or MACH_SEND_TIMED_OUT
  * or MACH_SEND_INTERRUPTED with kmsg still the caller's.
  * MACH_SEND_INVALID_DEST (kmsg still the caller's) for a kernel-object

@@ -22,6 +22,8 @@
 static struct kmem_cache ipc_port_cache;
 static struct kmem_cache ipc_pset_cache;
 
+static struct spinlock ipc_port_transit_lock = SPINLOCK_INITIALIZER;
+
 static unsigned long ipc_port_nr_ports;
 static unsigned long ipc_port_nr_active;
 static unsigned long ipc_port_nr_psets;
@@ -62,6 +64,7 @@ ipc_port_create(struct ipc_space *receiver, mach_port_name_t name)
     port->sorights = 0;
     list_init(&port->holders);
     ipc_mqueue_init(&port->mqueue);
+    port->destination = NULL;
     port->kotype = IPC_KOBJECT_NONE;
     port->kobject = NULL;
     __atomic_fetch_add(&ipc_port_nr_ports, 1, __ATOMIC_RELAXED);
@@ -144,6 +147,31 @@ ipc_port_destroy(struct ipc_port *port)
     port->receiver_name = MACH_PORT_NULL;
     spinlock_unlock(&port->lock);
     __atomic_fetch_sub(&ipc_port_nr_active, 1, __ATOMIC_RELAXED);
+}
+
+bool
+ipc_port_transit_set(struct ipc_port *port, struct ipc_port *dest)
+{
+    struct ipc_port *x;
+
+    spinlock_lock(&ipc_port_transit_lock);
+    for (x = dest; x != NULL; x = x->destination) {
+        if (x == port) {
+            spinlock_unlock(&ipc_port_transit_lock);
+            return true;
+        }
+    }
+    port->destination = dest;
+    spinlock_unlock(&ipc_port_transit_lock);
+    return false;
+}
+
+void
+ipc_port_transit_clear(struct ipc_port *port)
+{
+    spinlock_lock(&ipc_port_transit_lock);
+    port->destination = NULL;
+    spinlock_unlock(&ipc_port_transit_lock);
 }
 
 struct ipc_pset *

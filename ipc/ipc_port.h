@@ -58,6 +58,8 @@ struct ipc_port {
     unsigned int sorights;          /* send-once rights, in spaces and in messages */
     struct list holders;            /* entries with send or receive rights for it */
     struct ipc_mqueue mqueue;
+    struct ipc_port *destination;   /* receive right in a message: where it goes
+                                       (ipc_port_transit_lock, see below) */
     enum ipc_kobject_type kotype;   /* IPC_KOBJECT_NONE unless the kernel receives */
     void *kobject;                  /* the object, while the port is active */
 };
@@ -137,6 +139,26 @@ struct ipc_pset *ipc_pset_create(void);
 
 /* Free a port set (its space destroyed the right naming it). */
 void ipc_pset_destroy(struct ipc_pset *pset);
+
+/*
+ * Receive rights in messages. A port whose receive right travels in a
+ * message to dest records dest; following these links from a port
+ * reaches every port whose queue holds it, directly or not. A message
+ * that would close a loop (a port's receive right sent, however
+ * indirectly, into its own queue) could never be received: it is
+ * marked circular and destroyed instead of queued. The links are under
+ * one global lock, taken alone.
+ */
+
+/*
+ * Record that port's receive right now travels to dest (valid). Returns
+ * true, and records nothing, when that closes a loop: dest is port, or
+ * dest's own receive right travels to port, directly or not.
+ */
+bool ipc_port_transit_set(struct ipc_port *port, struct ipc_port *dest);
+
+/* port's receive right arrived in a space, or died: forget its link. */
+void ipc_port_transit_clear(struct ipc_port *port);
 
 /* Copy the counters into *stats. Lock-free snapshot. */
 void ipc_port_stats_get(struct ipc_port_stats *stats);

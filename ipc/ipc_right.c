@@ -984,6 +984,9 @@ ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_t
     }
     *namep = entry->name;
     ipc_space_unlock(space);
+    if (type == MACH_MSG_TYPE_PORT_RECEIVE) {
+        ipc_port_transit_clear(port);   /* arrived */
+    }
     if (release) {
         ipc_right_release_send(port, type);
     }

@@ -20,6 +20,7 @@
 #include <include/mach/port.h>
 #include <ipc/ipc_entry.h>
 #include <ipc/ipc_kmsg.h>
+#include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_msg.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
@@ -32,7 +33,7 @@
 #include "tests/unit/kmem_host.h"
 #include "tests/unit/tap.h"
 
-#define ARENA_PAGES             16384   /* 64 MiB */
+#define ARENA_PAGES             32768   /* 128 MiB */
 
 __thread unsigned int percpu_host_cpu;
 
@@ -468,6 +469,189 @@ test_body_errors(void)
     ipc_space_destroy(b);
 }
 
+
+/* ---------------------------------------------------------------- queues */
+
+/* Copy in a header-only message from space and queue it (never waits). */
+static mach_msg_return_t
+queue(struct ipc_space *space, mach_msg_bits_t bits, mach_port_name_t remote,
+      mach_port_name_t local, int id, struct ipc_kmsg **kmsgp)
+{
+    mach_msg_return_t mr = send(space, bits, remote, local, NULL, 0, kmsgp);
+
+    if (mr != MACH_MSG_SUCCESS) {
+        return mr;
+    }
+    (*kmsgp)->header.msgh_id = id;
+    return ipc_mqueue_send(*kmsgp, MACH_SEND_TIMEOUT, 0);
+}
+
+static void
+test_queue(void)
+{
+    struct ipc_space *a;
+    struct ipc_port *pa;
+    struct ipc_kmsg *k;
+    mach_port_name_t ra, d;
+    mach_msg_size_t size;
+    mach_msg_return_t mr = MACH_MSG_SUCCESS;
+    unsigned int i;
+    bool order = true;
+
+    ipc_space_create(&a);
+    ra = new_port(a, 0, &pa);
+    for (i = 0; i < 5; i++) {
+        mr |= queue(a, MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0), ra, 0, (int)i, &k);
+    }
+    tap_check(mr == MACH_MSG_SUCCESS && pa->mqueue.nr_messages == 5 && pa->srights == 5,
+              "five messages queue (qlimit %u)", pa->mqueue.qlimit);
+    mr = queue(a, MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE), ra, ra,
+               5, &k);
+    tap_check(mr == MACH_SEND_TIMED_OUT && pa->mqueue.nr_messages == 5,
+              "the sixth, timeout 0: SEND_TIMED_OUT, not queued");
+    tap_check(ipc_kmsg_copyout_pseudo(k, a) == MACH_MSG_SUCCESS
+              && k->header.msgh_remote_port == ra
+              && type_of(a, k->header.msgh_local_port) == MACH_PORT_TYPE_SEND_ONCE
+              && urefs_of(a, ra) == 1 && pa->srights == 6 && pa->sorights == 1,
+              "given back: the send right joins ra, the send-once right gets a name");
+    d = k->header.msgh_local_port;
+    ipc_kmsg_free(k);
+    mr = queue(a, MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0), d, 0, 6, &k);
+    tap_check(mr == MACH_MSG_SUCCESS && pa->mqueue.nr_messages == 6,
+              "a send-once right never blocks: a sixth is queued");
+    for (i = 0; i < 6; i++) {
+        mr = ipc_mqueue_receive(a, ra, MACH_RCV_TIMEOUT, 64, 0, &k, &size);
+        order &= mr == MACH_MSG_SUCCESS && k->header.msgh_seqno == i
+                 && k->header.msgh_id == (int)(i < 5 ? i : 6);
+        if (mr == MACH_MSG_SUCCESS) {
+            ipc_kmsg_copyout(k, a);
+            ipc_kmsg_free(k);
+        }
+    }
+    tap_check(order && pa->srights == 1 && pa->sorights == 0,
+              "received in order, seqno 0..5; only ra's own send right is left");
+    tap_check(ipc_mqueue_receive(a, ra, MACH_RCV_TIMEOUT, 64, 0, &k, &size)
+              == MACH_RCV_TIMED_OUT && k == NULL,
+              "an empty queue polled: RCV_TIMED_OUT");
+    tap_check(ipc_mqueue_receive(a, 999, 0, 64, 0, &k, &size) == MACH_RCV_INVALID_NAME
+              && ipc_mqueue_receive(a, MACH_PORT_NULL, 0, 64, 0, &k, &size)
+                 == MACH_RCV_INVALID_NAME,
+              "no receive right under the name: RCV_INVALID_NAME");
+
+    queue(a, MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE), ra, ra, 7,
+          &k);
+    tap_check(ipc_mqueue_receive(a, ra, MACH_RCV_LARGE, 23, 0, &k, &size) == MACH_RCV_TOO_LARGE
+              && k == NULL && size == 24 && pa->mqueue.nr_messages == 1,
+              "RCV_LARGE with 23 bytes: RCV_TOO_LARGE, size 24, still queued");
+    tap_check(ipc_mqueue_receive(a, ra, 0, 23, 0, &k, &size) == MACH_RCV_TOO_LARGE && k != NULL
+              && k->header.msgh_seqno == 6 && pa->mqueue.nr_messages == 0,
+              "without RCV_LARGE: RCV_TOO_LARGE and the message is taken");
+    ipc_kmsg_copyout_dest(k, a);
+    tap_check(k->header.msgh_local_port == ra && k->header.msgh_remote_port == MACH_PORT_NULL
+              && k->header.msgh_bits == MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND)
+              && pa->srights == 1 && pa->sorights == 0,
+              "its header alone is given: the reply right destroyed");
+    ipc_kmsg_free(k);
+
+    /* A message to a port that dies before it is received. */
+    queue(a, MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0), ra, 0, 8, &k);
+    ipc_port_ref(pa);
+    tap_check(ipc_right_destroy(a, ra) == KERN_SUCCESS && pa->srights == 0
+              && pa->mqueue.nr_messages == 0 && pa->refs == 1,
+              "destroying the receive right destroys the queued message");
+    ipc_port_unref(pa);
+    ipc_space_destroy(a);
+}
+
+static void
+test_queue_ports(void)
+{
+    enum { CHAIN = 20000 };
+    static mach_port_name_t names[CHAIN];
+    struct ipc_port_stats before, after;
+    struct ipc_space *a, *b;
+    struct ipc_port *pa, *pk;
+    struct ipc_kmsg *k;
+    mach_port_name_t ra, rb, sk;
+    mach_msg_size_t size;
+    mach_msg_return_t mr = MACH_MSG_SUCCESS;
+    unsigned int i;
+    int object;
+
+    ipc_space_create(&a);
+    ipc_space_create(&b);
+    ipc_port_stats_get(&before);
+    for (i = 0; i < CHAIN; i++) {
+        ipc_right_alloc(a, MACH_PORT_RIGHT_RECEIVE, &names[i]);
+    }
+    /* Port i's queue holds port i+1's receive right. */
+    for (i = CHAIN - 1; i > 0 && mr == MACH_MSG_SUCCESS; i--) {
+        mr = send(a, MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0),
+                  names[i - 1], 0, BODY(PORTS(MACH_MSG_TYPE_MOVE_RECEIVE, 1), names[i]), 2, &k);
+        mr |= mr == MACH_MSG_SUCCESS ? ipc_mqueue_send(k, 0, 0) : 0;
+    }
+    ipc_port_stats_get(&after);
+    tap_check(mr == MACH_MSG_SUCCESS && after.nr_ports == before.nr_ports + CHAIN,
+              "a chain of %u ports, each queued in the one before", CHAIN);
+    ipc_right_destroy(a, names[0]);
+    ipc_port_stats_get(&after);
+    tap_check(after.nr_ports == before.nr_ports && after.nr_active == before.nr_active,
+              "destroying the first kills them all, without recursion (%lu ports left)",
+              after.nr_ports - before.nr_ports);
+
+    /* A receive right moves to b while a message waits on it. */
+    ra = new_port(a, 0, &pa);
+    rb = new_port(b, 0, &pk);
+    ipc_port_ref(pa);
+    mr = send(a, MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0), ra, 0,
+              BODY(PORTS(MACH_MSG_TYPE_MOVE_RECEIVE, 1), ra), 2, &k);
+    tap_check(mr == MACH_MSG_SUCCESS && (k->header.msgh_bits & MACH_MSGH_BITS_CIRCULAR)
+              && ipc_mqueue_send(k, 0, 0) == MACH_MSG_SUCCESS && !pa->active,
+              "a port's receive right sent to itself: CIRCULAR, destroyed when sent");
+    ipc_port_unref(pa);
+    ra = new_port(a, 0, &pa);
+    queue(a, MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0), ra, 0, 1, &k);
+    sk = give_send(a, pk, 1);
+    mr = send(a, MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0), sk, 0,
+              BODY(PORTS(MACH_MSG_TYPE_MOVE_RECEIVE, 1), ra), 2, &k);
+    mr |= ipc_mqueue_send(k, 0, 0);
+    tap_check(mr == MACH_MSG_SUCCESS
+              && ipc_mqueue_receive(a, ra, MACH_RCV_TIMEOUT, 64, 0, &k, &size)
+                 == MACH_RCV_INVALID_NAME,
+              "MOVE_RECEIVE to b: a cannot receive on it any more");
+    mr = ipc_mqueue_receive(b, rb, MACH_RCV_TIMEOUT, 64, 0, &k, &size);
+    mr |= ipc_kmsg_copyout(k, b);
+    ra = ipc_kmsg_body(k) == NULL ? 0 : ((uint32_t *)ipc_kmsg_body(k))[1];
+    ipc_kmsg_free(k);
+    tap_check(mr == MACH_MSG_SUCCESS && pa->receiver == b
+              && ipc_mqueue_receive(b, ra, MACH_RCV_TIMEOUT, 64, 0, &k, &size)
+                 == MACH_MSG_SUCCESS && k->header.msgh_id == 1,
+              "b receives the right, and the message that waited on it");
+    ipc_kmsg_copyout(k, b);
+    ipc_kmsg_free(k);
+
+    /* Kernel-object ports have no servers yet. */
+    pk = ipc_port_create_kobject(IPC_KOBJECT_TASK, &object);
+    ipc_right_copyout(b, pk, MACH_PORT_RIGHT_SEND, &sk);
+    mr = send(b, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0), sk, 0, NULL, 0, &k);
+    tap_check(mr == MACH_MSG_SUCCESS && ipc_mqueue_send(k, 0, 0) == MACH_SEND_INVALID_DEST,
+              "a message to a kernel-object port: SEND_INVALID_DEST for now");
+    ipc_kmsg_destroy(k);
+    ipc_port_kobject_destroy(pk);
+
+    /* A message to a port that died after copyin is destroyed: success. */
+    ra = new_port(a, 1, &pa);
+    mr = send(a, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0), ra, 0, NULL, 0, &k);
+    ipc_port_ref(pa);
+    ipc_right_destroy(a, ra);
+    tap_check(mr == MACH_MSG_SUCCESS && ipc_mqueue_send(k, 0, 0) == MACH_MSG_SUCCESS
+              && pa->srights == 0 && pa->refs == 1,
+              "a message to a port that died meanwhile: destroyed, MACH_MSG_SUCCESS");
+    ipc_port_unref(pa);
+    ipc_space_destroy(a);
+    ipc_space_destroy(b);
+}
+
 /* ---------------------------------------------------------------- random traffic */
 
 #define NSPACES         3
@@ -705,12 +889,15 @@ main(void)
     ipc_entry_setup();
     ipc_port_setup();
     ipc_space_setup();
+    ipc_mqueue_setup();
     pages = pages_after_purge();
 
     test_header_dispositions();
     test_header_errors();
     test_body();
     test_body_errors();
+    test_queue();
+    test_queue_ports();
     test_traffic(20000);
 
     ipc_port_stats_get(&stats);
