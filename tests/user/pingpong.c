@@ -13,6 +13,9 @@
  * P for the reply), pong answers through the send-once right; then,
  * while pong sleeps in a receive timeout, ping fills pong's queue and
  * a sixth message blocks until pong drains it; a last message ends pong.
+ * Ping also times BENCH_ROUNDS calls with rdtsc and prints a "# bench:"
+ * line: guest instructions per round trip when QEMU runs with -icount
+ * (doc/benchmarks.md).
  */
 #include <mach/message.h>
 
@@ -21,6 +24,7 @@
 
 #define PING_NAME       1000
 #define ROUNDS          1000
+#define BENCH_ROUNDS    2000
 #define ID_HELLO        1
 #define ID_CALL         2
 #define ID_BURST        3
@@ -34,6 +38,16 @@ struct msg {
 };
 
 static mach_port_t self;
+
+/* The time stamp counter: guest instructions under QEMU -icount shift=0,sleep=off. */
+static unsigned long long
+rdtsc(void)
+{
+    unsigned int lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (unsigned long long)hi << 32 | lo;
+}
 
 static mach_msg_return_t
 msg_rpc(struct msg *m, mach_port_t rcv)
@@ -95,6 +109,19 @@ ping(mach_port_t pong_task)
         }
     }
     tap_ok(bad == 0, "%u calls answered through send-once rights, seqnos in order", ROUNDS);
+    {
+        unsigned long long start = rdtsc(), end;
+
+        for (i = ROUNDS; i < ROUNDS + BENCH_ROUNDS; i++) {
+            head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE), q,
+                 p, ID_CALL, i);
+            msg_rpc(&m, p);
+        }
+        end = rdtsc();
+        tap_diag("bench: null RPC round trip between two tasks (32-byte messages, "
+                 "send-once reply): %u TSC ticks (instructions under -icount)",
+                 (unsigned int)((end - start) / BENCH_ROUNDS));
+    }
     mr = MACH_MSG_SUCCESS;
     for (i = 0; i < 5; i++) {
         head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0), q, 0, ID_BURST, i);
@@ -136,14 +163,15 @@ pong(void)
     } while (mr == MACH_SEND_INVALID_DEST && ++tries < 100000);
     tap_ok(mr == MACH_MSG_SUCCESS, "hello sent to ping once its right arrived (%u tries)", tries);
     mr = mach_msg_trap(&m, MACH_RCV_MSG, 0, sizeof(m), q, 0, 0);
-    for (i = 0; i < ROUNDS && mr == MACH_MSG_SUCCESS; i++) {
+    for (i = 0; i < ROUNDS + BENCH_ROUNDS && mr == MACH_MSG_SUCCESS; i++) {
         if (m.h.msgh_id != ID_CALL || m.value != i || m.h.msgh_seqno != i
             || MACH_MSGH_BITS_REMOTE(m.h.msgh_bits) != MACH_MSG_TYPE_PORT_SEND_ONCE) {
             bad++;
         }
         head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0), m.h.msgh_remote_port, 0,
              ID_CALL + 100, 2 * m.value + 1);
-        mr = mach_msg_trap(&m, MACH_SEND_MSG | (i + 1 < ROUNDS ? MACH_RCV_MSG : 0), sizeof(m),
+        mr = mach_msg_trap(&m, MACH_SEND_MSG | (i + 1 < ROUNDS + BENCH_ROUNDS ? MACH_RCV_MSG : 0),
+                           sizeof(m),
                            sizeof(m), q, 0, 0);
     }
     tap_ok(mr == MACH_MSG_SUCCESS && bad == 0, "%u calls served, each reply through its "
