@@ -140,6 +140,7 @@ KERNEL_SRCS := \
 	kern/syscall_subr.c \
 	kern/task.c \
 	kern/thread.c \
+	vm/vm_copy.c \
 	vm/vm_fault.c \
 	vm/vm_kmem.c \
 	vm/vm_map.c \
