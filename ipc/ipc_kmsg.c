@@ -31,10 +31,12 @@
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
+#include <kern/error.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
 #include <kern/panic.h>
 #include <kern/spinlock.h>
+#include <vm/vm_copy.h>
 
 #define IPC_KMSG_OVERHEAD       offsetof(struct ipc_kmsg, header)
 
@@ -55,6 +57,8 @@ ipc_kmsg_alloc(mach_msg_size_t size)
     kmsg->local = NULL;
     kmsg->ports = NULL;
     kmsg->nr_ports = 0;
+    kmsg->copies = NULL;
+    kmsg->nr_copies = 0;
     kmsg->alloc_size = size;
     kmsg->header.msgh_size = size;
     return kmsg;
@@ -63,7 +67,8 @@ ipc_kmsg_alloc(mach_msg_size_t size)
 void
 ipc_kmsg_free(struct ipc_kmsg *kmsg)
 {
-    assert(kmsg->remote == NULL && kmsg->local == NULL && kmsg->ports == NULL);
+    assert(kmsg->remote == NULL && kmsg->local == NULL && kmsg->ports == NULL
+           && kmsg->copies == NULL);
     kmem_free(kmsg, IPC_KMSG_OVERHEAD + kmsg->alloc_size);
 }
 
@@ -145,6 +150,25 @@ ipc_kmsg_release_header(struct ipc_kmsg *kmsg, struct list *dying)
     kmsg->local = NULL;
 }
 
+/* Discard the out-of-line memory kmsg still holds, and the array. */
+static void
+ipc_kmsg_release_copies(struct ipc_kmsg *kmsg)
+{
+    uint32_t i;
+
+    if (kmsg->copies == NULL) {
+        return;
+    }
+    for (i = 0; i < kmsg->nr_copies; i++) {
+        if (kmsg->copies[i] != NULL) {
+            vm_copy_discard(kmsg->copies[i]);
+        }
+    }
+    kmem_free(kmsg->copies, kmsg->nr_copies * sizeof(kmsg->copies[0]));
+    kmsg->copies = NULL;
+    kmsg->nr_copies = 0;
+}
+
 /* Destroy every message on dying, and those their rights bring. */
 static void
 ipc_kmsg_drain(struct list *dying)
@@ -154,6 +178,7 @@ ipc_kmsg_drain(struct list *dying)
 
         list_remove(&kmsg->node);
         ipc_kmsg_release_body(kmsg, kmsg->nr_ports, dying);
+        ipc_kmsg_release_copies(kmsg);
         ipc_kmsg_release_header(kmsg, dying);
         ipc_kmsg_free(kmsg);
     }
@@ -190,17 +215,28 @@ ipc_kmsg_destroy(struct ipc_kmsg *kmsg)
     ipc_kmsg_drain(&dying);
 }
 
+/* Whether item carries out-of-line memory that needs a copy. */
+static bool
+ipc_kmsg_item_has_copy(const struct ipc_msg_item *item)
+{
+    return !item->is_inline && !item->is_port && item->length != 0;
+}
+
 /*
- * First walk of a complex body: check every item and count the port
- * slots in *countp. Out-of-line items are not supported yet.
+ * First walk of a complex body: check every item, count the port slots
+ * in *portsp and the out-of-line ranges in *copiesp, and tell in
+ * *oolp whether any item is out of line (the message stays complex).
+ * Out-of-line port arrays are not supported yet.
  */
 static mach_msg_return_t
-ipc_kmsg_body_check(struct ipc_kmsg *kmsg, uint32_t *countp)
+ipc_kmsg_body_check(struct ipc_kmsg *kmsg, uint32_t *portsp, uint32_t *copiesp, bool *oolp)
 {
     struct ipc_msg_cursor cursor;
     struct ipc_msg_item item;
-    uint64_t count = 0;
+    uint64_t ports = 0;
+    uint32_t copies = 0;
 
+    *oolp = false;
     ipc_kmsg_cursor(kmsg, &cursor);
     while (!ipc_msg_cursor_done(&cursor)) {
         mach_msg_return_t mr = ipc_msg_cursor_next(&cursor, &item);
@@ -209,50 +245,80 @@ ipc_kmsg_body_check(struct ipc_kmsg *kmsg, uint32_t *countp)
             return mr;
         }
         if (!item.is_inline) {
-            return MACH_SEND_INVALID_TYPE;      /* out-of-line memory: a later step */
-        }
-        if (item.is_port) {
-            count += item.number;
+            if (item.is_port) {
+                return MACH_SEND_INVALID_TYPE;  /* out-of-line ports: a later step */
+            }
+            *oolp = true;
+            copies += ipc_kmsg_item_has_copy(&item);
+        } else if (item.is_port) {
+            ports += item.number;
         }
     }
-    assert(count <= kmsg->header.msgh_size / 4);    /* each inline port takes 4 bytes */
-    *countp = (uint32_t)count;
+    assert(ports <= kmsg->header.msgh_size / 4);    /* each inline port takes 4 bytes */
+    *portsp = (uint32_t)ports;
+    *copiesp = copies;
+    return MACH_MSG_SUCCESS;
+}
+
+/* Capture an out-of-line item's range into copies[c]; the slot then reads 0. */
+static mach_msg_return_t
+ipc_kmsg_copy_capture(struct ipc_kmsg *kmsg, struct vm_user_map *map,
+                      const struct ipc_msg_item *item, uint32_t c)
+{
+    uint32_t *slot = (uint32_t *)((uint8_t *)ipc_kmsg_body(kmsg) + item->data_offset);
+
+    if (item->length > UINT32_MAX
+        || vm_copy_capture(map, *slot, (uintptr_t)item->length, item->deallocate,
+                           &kmsg->copies[c]) != 0) {
+        return MACH_SEND_INVALID_MEMORY;
+    }
+    *slot = 0;
     return MACH_MSG_SUCCESS;
 }
 
 /*
- * Second walk: take the body's rights. On failure, release those taken.
- * An item's name becomes the received type once all its rights are
- * taken; ipc_msg_type_received() maps received types to themselves, so
- * a release reads items done and the item half done alike.
+ * Second walk: take the body's rights and out-of-line memory, in item
+ * order. On failure, release what was taken. An item's name becomes the
+ * received type once all its rights are taken; ipc_msg_type_received()
+ * maps received types to themselves, so a release reads items done and
+ * the item half done alike.
  */
 static mach_msg_return_t
-ipc_kmsg_body_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space)
+ipc_kmsg_body_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_user_map *map)
 {
     struct ipc_msg_cursor cursor;
     struct ipc_msg_item item;
-    uint32_t i = 0, j;
+    uint32_t i = 0, j, c = 0;
     uint8_t *body = ipc_kmsg_body(kmsg);
+    mach_msg_return_t mr = MACH_MSG_SUCCESS;
 
     ipc_kmsg_cursor(kmsg, &cursor);
-    while (!ipc_msg_cursor_done(&cursor)) {
-        mach_msg_return_t mr = ipc_msg_cursor_next(&cursor, &item);
+    while (mr == MACH_MSG_SUCCESS && !ipc_msg_cursor_done(&cursor)) {
+        mach_msg_return_t ok = ipc_msg_cursor_next(&cursor, &item);
         const uint32_t *names = (const uint32_t *)(body + item.data_offset);
 
-        assert(mr == MACH_MSG_SUCCESS);
-        (void)mr;
+        assert(ok == MACH_MSG_SUCCESS);
+        (void)ok;
+        if (ipc_kmsg_item_has_copy(&item)) {
+            mr = ipc_kmsg_copy_capture(kmsg, map, &item, c++);
+            continue;
+        }
+        if (!item.is_inline && !item.is_port) {
+            *(uint32_t *)(body + item.data_offset) = 0;     /* 0 bytes: no address */
+            continue;
+        }
         if (!item.is_port) {
             continue;
         }
-        for (j = 0; j < item.number; j++, i++) {
+        for (j = 0; j < item.number; j++) {
             if (ipc_right_copyin(space, names[j], item.name, &kmsg->ports[i]) != KERN_SUCCESS) {
-                struct list dying;
-
-                list_init(&dying);
-                ipc_kmsg_release_body(kmsg, i, &dying);
-                ipc_kmsg_drain(&dying);
-                return MACH_SEND_INVALID_RIGHT;
+                mr = MACH_SEND_INVALID_RIGHT;
+                break;
             }
+            i++;
+        }
+        if (mr != MACH_MSG_SUCCESS) {
+            break;
         }
         if (item.name == MACH_MSG_TYPE_MOVE_RECEIVE) {
             for (j = 0; j < item.number; j++) {
@@ -266,17 +332,27 @@ ipc_kmsg_body_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space)
         /* The rights are taken: the receiver's view of the item's type. */
         ipc_msg_item_set_name(body, &item, ipc_msg_type_received(item.name));
     }
-    assert(i == kmsg->nr_ports);
+    if (mr != MACH_MSG_SUCCESS) {
+        struct list dying;
+
+        list_init(&dying);
+        ipc_kmsg_release_body(kmsg, i, &dying);
+        ipc_kmsg_release_copies(kmsg);
+        ipc_kmsg_drain(&dying);
+        return mr;
+    }
+    assert(i == kmsg->nr_ports && c == kmsg->nr_copies);
     return MACH_MSG_SUCCESS;
 }
 
 mach_msg_return_t
-ipc_kmsg_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space)
+ipc_kmsg_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_user_map *map)
 {
     mach_msg_header_t *h = &kmsg->header;
     mach_msg_type_name_t dest_disp, reply_disp;
     mach_msg_return_t mr;
-    uint32_t count = 0;
+    uint32_t ports = 0, copies = 0;
+    bool ool = false;
 
     h->msgh_bits &= ~MACH_MSGH_BITS_CIRCULAR;
     mr = ipc_msg_header_check(h);
@@ -296,25 +372,31 @@ ipc_kmsg_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space)
     if (!(h->msgh_bits & MACH_MSGH_BITS_COMPLEX)) {
         return MACH_MSG_SUCCESS;
     }
-    mr = ipc_kmsg_body_check(kmsg, &count);
-    if (mr == MACH_MSG_SUCCESS && count != 0) {
-        kmsg->ports = kmem_alloc(count * sizeof(kmsg->ports[0]));
-        if (kmsg->ports == NULL) {
-            mr = MACH_SEND_NO_BUFFER;
-        } else {
-            kmsg->nr_ports = count;
-            mr = ipc_kmsg_body_copyin(kmsg, space);
-        }
+    mr = ipc_kmsg_body_check(kmsg, &ports, &copies, &ool);
+    if (mr == MACH_MSG_SUCCESS && ports != 0) {
+        kmsg->ports = kmem_alloc(ports * sizeof(kmsg->ports[0]));
+        mr = kmsg->ports == NULL ? MACH_SEND_NO_BUFFER : MACH_MSG_SUCCESS;
+        kmsg->nr_ports = kmsg->ports == NULL ? 0 : ports;
+    }
+    if (mr == MACH_MSG_SUCCESS && copies != 0) {
+        kmsg->copies = kmem_zalloc(copies * sizeof(kmsg->copies[0]));
+        mr = kmsg->copies == NULL ? MACH_SEND_NO_BUFFER : MACH_MSG_SUCCESS;
+        kmsg->nr_copies = kmsg->copies == NULL ? 0 : copies;
+    }
+    if (mr == MACH_MSG_SUCCESS && (ports != 0 || ool)) {
+        mr = ipc_kmsg_body_copyin(kmsg, space, map);
     }
     if (mr != MACH_MSG_SUCCESS) {
         struct list dying;
 
         list_init(&dying);
+        ipc_kmsg_release_body(kmsg, 0, &dying);
+        ipc_kmsg_release_copies(kmsg);
         ipc_kmsg_release_header(kmsg, &dying);
         ipc_kmsg_drain(&dying);
         return mr;
     }
-    if (count == 0) {
+    if (ports == 0 && !ool) {
         h->msgh_bits &= ~MACH_MSGH_BITS_COMPLEX;   /* neither ports nor memory */
     }
     return MACH_MSG_SUCCESS;
@@ -365,23 +447,57 @@ ipc_kmsg_copyout_right(struct ipc_space *space, struct ipc_port *port,
     return ipc_kmsg_copyout_error(kr);
 }
 
-/* Give the body's rights to space, writing their names into the body. */
+/*
+ * Map an out-of-line item's copy into map; the slot gets its address and
+ * the descriptor the deallocate bit, as every received out-of-line item
+ * has. On failure the slot and the item's size read 0.
+ */
 static mach_msg_return_t
-ipc_kmsg_body_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space)
+ipc_kmsg_copy_copyout(struct ipc_kmsg *kmsg, struct vm_user_map *map,
+                      const struct ipc_msg_item *item, uint32_t c)
+{
+    uint8_t *body = ipc_kmsg_body(kmsg);
+    uint32_t *slot = (uint32_t *)(body + item->data_offset);
+    uintptr_t addr;
+    int error;
+
+    ipc_msg_item_set_deallocate(body, item);
+    error = vm_copy_copyout(kmsg->copies[c], map, &addr);
+    if (error == 0) {
+        kmsg->copies[c] = NULL;         /* consumed */
+        *slot = (uint32_t)addr;
+        return MACH_MSG_SUCCESS;
+    }
+    *slot = 0;
+    ipc_msg_item_clear_size(body, item);
+    return error == ERROR_NOSPC ? MACH_MSG_VM_SPACE : MACH_MSG_VM_KERNEL;
+}
+
+/* Give the body's rights and memory to space and map, writing names and addresses. */
+static mach_msg_return_t
+ipc_kmsg_body_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_user_map *map)
 {
     struct ipc_msg_cursor cursor;
     struct ipc_msg_item item;
     mach_msg_return_t mr = MACH_MSG_SUCCESS;
     uint8_t *body = ipc_kmsg_body(kmsg);
-    uint32_t i = 0, j;
+    uint32_t i = 0, j, c = 0;
 
     ipc_kmsg_cursor(kmsg, &cursor);
-    while (i < kmsg->nr_ports && !ipc_msg_cursor_done(&cursor)) {
+    while (!ipc_msg_cursor_done(&cursor)) {
         mach_msg_return_t ok = ipc_msg_cursor_next(&cursor, &item);
         uint32_t *names = (uint32_t *)(body + item.data_offset);
 
         assert(ok == MACH_MSG_SUCCESS);
         (void)ok;
+        if (!item.is_inline) {
+            if (ipc_kmsg_item_has_copy(&item)) {
+                mr |= ipc_kmsg_copy_copyout(kmsg, map, &item, c++);
+            } else {
+                ipc_msg_item_set_deallocate(body, &item);     /* 0 bytes: address 0 */
+            }
+            continue;
+        }
         if (!item.is_port) {
             continue;
         }
@@ -389,15 +505,18 @@ ipc_kmsg_body_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space)
             mr |= ipc_kmsg_copyout_right(space, kmsg->ports[i], item.name, &names[j]);
         }
     }
-    assert(i == kmsg->nr_ports);
-    kmem_free(kmsg->ports, kmsg->nr_ports * sizeof(kmsg->ports[0]));
-    kmsg->ports = NULL;
-    kmsg->nr_ports = 0;
+    assert(i == kmsg->nr_ports && c == kmsg->nr_copies);
+    if (kmsg->ports != NULL) {
+        kmem_free(kmsg->ports, kmsg->nr_ports * sizeof(kmsg->ports[0]));
+        kmsg->ports = NULL;
+        kmsg->nr_ports = 0;
+    }
+    ipc_kmsg_release_copies(kmsg);
     return mr == MACH_MSG_SUCCESS ? mr : (MACH_RCV_BODY_ERROR | mr);
 }
 
 mach_msg_return_t
-ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space)
+ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_user_map *map)
 {
     mach_msg_header_t *h = &kmsg->header;
     mach_msg_type_name_t dest_type = MACH_MSGH_BITS_REMOTE(h->msgh_bits);
@@ -413,10 +532,11 @@ ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space)
 
         list_init(&dying);
         ipc_kmsg_release_body(kmsg, kmsg->nr_ports, &dying);
+        ipc_kmsg_release_copies(kmsg);
         ipc_kmsg_drain(&dying);
         header_mr |= MACH_RCV_HEADER_ERROR;
-    } else if (kmsg->ports != NULL) {
-        body_mr = ipc_kmsg_body_copyout(kmsg, space);
+    } else if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) {
+        body_mr = ipc_kmsg_body_copyout(kmsg, space, map);
     }
     /* Last: receive rights of the body linked to the destination (ipc_port_transit_set()). */
     dest_name = ipc_kmsg_dest_name(space, kmsg->remote);
@@ -430,7 +550,7 @@ ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space)
 }
 
 mach_msg_return_t
-ipc_kmsg_copyout_pseudo(struct ipc_kmsg *kmsg, struct ipc_space *space)
+ipc_kmsg_copyout_pseudo(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_user_map *map)
 {
     mach_msg_header_t *h = &kmsg->header;
     mach_msg_type_name_t dest_type = MACH_MSGH_BITS_REMOTE(h->msgh_bits);
@@ -439,8 +559,8 @@ ipc_kmsg_copyout_pseudo(struct ipc_kmsg *kmsg, struct ipc_space *space)
     mach_msg_return_t mr;
 
     mr = MACH_MSG_SUCCESS;
-    if (kmsg->ports != NULL) {
-        mr |= ipc_kmsg_body_copyout(kmsg, space) & MACH_MSG_MASK;
+    if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) {
+        mr |= ipc_kmsg_body_copyout(kmsg, space, map) & MACH_MSG_MASK;
     }
     mr |= ipc_kmsg_copyout_right(space, kmsg->remote, dest_type, &dest_name);
     mr |= ipc_kmsg_copyout_right(space, kmsg->local, reply_type, &reply_name);
@@ -462,6 +582,7 @@ ipc_kmsg_copyout_dest(struct ipc_kmsg *kmsg, struct ipc_space *space)
     ipc_kmsg_release(kmsg->local, MACH_MSGH_BITS_LOCAL(h->msgh_bits), &dying);
     kmsg->local = NULL;
     ipc_kmsg_release_body(kmsg, kmsg->nr_ports, &dying);
+    ipc_kmsg_release_copies(kmsg);
     h->msgh_local_port = ipc_kmsg_dest_name(space, kmsg->remote);
     ipc_right_release_send(kmsg->remote, dest_type);
     kmsg->remote = NULL;

@@ -12,7 +12,10 @@
  * remote and local, the body's in ports[], in item order (the body keeps
  * its descriptors, their names rewritten to what the receiver sees).
  * Copyout gives the rights to the receiver's space and writes its names
- * back. Out-of-line items are refused for now (MACH_SEND_INVALID_TYPE).
+ * back. Out-of-line memory is captured at copyin into vm_copy objects
+ * (copies[], in item order; vm/vm_copy.h) and mapped into the receiver
+ * at copyout, at an address the kernel picks. Out-of-line port arrays
+ * are refused for now (MACH_SEND_INVALID_TYPE).
  *
  * Locking: a kmsg belongs to one thread or one queue at a time and has
  * no lock; the functions take space and port locks as ipc/ipc_right.h
@@ -28,6 +31,9 @@
 #include <ipc/ipc_space.h>
 #include <kern/list.h>
 
+struct vm_copy;
+struct vm_user_map;
+
 /* Largest message mach_msg accepts (header and body), in bytes. */
 #define IPC_KMSG_MAX_SIZE       (1024u * 1024u)
 
@@ -37,6 +43,8 @@ struct ipc_kmsg {
     struct ipc_port *local;             /* the reply right: a port, NULL or IPC_PORT_DEAD */
     struct ipc_port **ports;            /* the body's rights, in item order */
     uint32_t nr_ports;
+    struct vm_copy **copies;            /* the body's out-of-line memory, in item order */
+    uint32_t nr_copies;
     uint32_t alloc_size;                /* bytes of the message part of the buffer */
     mach_msg_header_t header;           /* then the body */
 };
@@ -60,50 +68,60 @@ void ipc_kmsg_free(struct ipc_kmsg *kmsg);
 
 /*
  * Take the rights kmsg's header and body name out of space, the
- * sender's, with every check of MACH-ABI.md 2.2-2.3, in GNU Mach's order:
- * MACH_SEND_INVALID_HEADER (dispositions), MACH_SEND_INVALID_DEST,
- * MACH_SEND_INVALID_REPLY (nothing has changed), then, for a complex
- * message, the body's MACH_SEND_MSG_TOO_SMALL or MACH_SEND_INVALID_TYPE
- * and MACH_SEND_INVALID_RIGHT, and MACH_SEND_NO_BUFFER when memory is
- * out. On a body error the rights already taken are destroyed, as GNU
- * Mach does (header rights included); the body is checked whole before
- * its first right moves, so a malformed body costs only the header's
- * rights. On success the header bits hold the received types and
- * COMPLEX only when the body carries rights. Takes the space lock and
- * port locks.
+ * sender's, and capture its out-of-line memory from map, the sender's
+ * (the calling thread's), with every check of MACH-ABI.md 2.2-2.3, in
+ * GNU Mach's order: MACH_SEND_INVALID_HEADER (dispositions),
+ * MACH_SEND_INVALID_DEST, MACH_SEND_INVALID_REPLY (nothing has changed),
+ * then, for a complex message, the body's MACH_SEND_MSG_TOO_SMALL or
+ * MACH_SEND_INVALID_TYPE, then item by item MACH_SEND_INVALID_RIGHT and
+ * MACH_SEND_INVALID_MEMORY (a range that cannot be read; with the
+ * deallocate bit the range leaves the sender's map once captured), and
+ * MACH_SEND_NO_BUFFER when memory is out. On a body error the rights and
+ * memory already taken are destroyed, as GNU Mach does (header rights
+ * included); the body is checked whole before its first right moves, so
+ * a malformed body costs only the header's rights. On success the header
+ * bits hold the received types and COMPLEX only when the body carries
+ * rights or out-of-line items. Takes the space lock and port locks.
  */
-mach_msg_return_t ipc_kmsg_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space);
+mach_msg_return_t ipc_kmsg_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space,
+                                  struct vm_user_map *map);
 
 /*
- * Give kmsg's rights to space, the receiver's, and write the receiver's
- * view of the message into kmsg: the header swapped (remote: the reply
- * right's name and type, local: the destination's name in space, its
- * type PORT_SEND or PORT_SEND_ONCE), port items holding names. Rights
- * that cannot be given (names or memory out) are destroyed and named
- * MACH_PORT_NULL; the result then has MACH_RCV_HEADER_ERROR (the reply
- * right) or MACH_RCV_BODY_ERROR, or'ed with MACH_MSG_IPC_SPACE or
- * MACH_MSG_IPC_KERNEL. Either way kmsg carries no right afterwards.
- * Takes the space lock and port locks.
+ * Give kmsg's rights to space and its out-of-line memory to map, the
+ * receiver's (the calling thread's), and write the receiver's view of
+ * the message into kmsg: the header swapped (remote: the reply right's
+ * name and type, local: the destination's name in space, its type
+ * PORT_SEND or PORT_SEND_ONCE), port items holding names, out-of-line
+ * items the new addresses and the deallocate bit. Rights that cannot be
+ * given (names or memory out) are destroyed and named MACH_PORT_NULL;
+ * memory that cannot be mapped reads address 0 and size 0; the result
+ * then has MACH_RCV_HEADER_ERROR (the reply right) or
+ * MACH_RCV_BODY_ERROR, or'ed with MACH_MSG_IPC_SPACE, MACH_MSG_IPC_KERNEL,
+ * MACH_MSG_VM_SPACE or MACH_MSG_VM_KERNEL. Either way kmsg carries
+ * nothing afterwards. Takes the space lock and port locks.
  */
-mach_msg_return_t ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space);
+mach_msg_return_t ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space,
+                                   struct vm_user_map *map);
 
 /*
- * Give kmsg's rights back to space, the sender's, when a send failed
- * after copyin (MACH_SEND_TIMED_OUT, MACH_SEND_INTERRUPTED): the header
+ * Give kmsg's rights and memory back to space and map, the sender's,
+ * when a send failed after copyin (MACH_SEND_TIMED_OUT,
+ * MACH_SEND_INTERRUPTED): the header
  * keeps its orientation (remote: the destination's name, local: the
  * reply right's) and the bits their received types; body port items
- * hold names. Rights that cannot be given are destroyed and named
- * MACH_PORT_NULL, and the result has MACH_MSG_IPC_SPACE or
- * MACH_MSG_IPC_KERNEL (else MACH_MSG_SUCCESS). kmsg carries no right
+ * hold names, out-of-line items new addresses. Rights that cannot be
+ * given are destroyed and named MACH_PORT_NULL, and the result has the
+ * modifier bits of ipc_kmsg_copyout() (else MACH_MSG_SUCCESS). kmsg carries no right
  * afterwards. Takes the space lock and port locks.
  */
-mach_msg_return_t ipc_kmsg_copyout_pseudo(struct ipc_kmsg *kmsg, struct ipc_space *space);
+mach_msg_return_t ipc_kmsg_copyout_pseudo(struct ipc_kmsg *kmsg, struct ipc_space *space,
+                                          struct vm_user_map *map);
 
 /*
  * What a receiver of a message too large for its buffer gets without
  * MACH_RCV_LARGE: the header alone, local holding the destination's name
  * in space (type PORT_SEND or PORT_SEND_ONCE), remote MACH_PORT_NULL;
- * the reply right and the body's rights are destroyed. msgh_size stays
+ * the reply right, the body's rights and memory are destroyed. msgh_size stays
  * the message's size. kmsg carries no right afterwards. Takes port locks.
  */
 void ipc_kmsg_copyout_dest(struct ipc_kmsg *kmsg, struct ipc_space *space);

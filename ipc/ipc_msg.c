@@ -170,3 +170,21 @@ ipc_msg_item_set_name(void *body, const struct ipc_msg_item *item, mach_msg_type
         *t = (*t & ~MACH_MSGT_NAME_MASK) | name;
     }
 }
+
+void
+ipc_msg_item_set_deallocate(void *body, const struct ipc_msg_item *item)
+{
+    *(uint32_t *)((uint8_t *)body + item->type_offset) |= MACH_MSGT_DEALLOCATE;
+}
+
+void
+ipc_msg_item_clear_size(void *body, const struct ipc_msg_item *item)
+{
+    uint8_t *desc = (uint8_t *)body + item->type_offset;
+
+    if (item->longform) {
+        ((mach_msg_type_long_t *)desc)->msgtl_size = 0;
+    } else {
+        *(uint32_t *)desc &= ~MACH_MSGT_SIZE_MASK;
+    }
+}

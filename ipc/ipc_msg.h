@@ -108,4 +108,10 @@ mach_msg_return_t ipc_msg_cursor_next(struct ipc_msg_cursor *cursor, struct ipc_
 void ipc_msg_item_set_name(void *body, const struct ipc_msg_item *item,
                            mach_msg_type_name_t name);
 
+/* Set the deallocate bit of item's descriptor (received out-of-line items have it). Pure. */
+void ipc_msg_item_set_deallocate(void *body, const struct ipc_msg_item *item);
+
+/* Clear the element size of item's descriptor (an out-of-line copyout that failed). Pure. */
+void ipc_msg_item_clear_size(void *body, const struct ipc_msg_item *item);
+
 #endif /* IPC_IPC_MSG_H */

@@ -23,7 +23,7 @@
 
 /* The send phase. */
 static mach_msg_return_t
-mach_msg_send(struct ipc_space *space, uintptr_t msg, mach_msg_option_t option,
+mach_msg_send(struct ipc_space *space, struct vm_user_map *map, uintptr_t msg, mach_msg_option_t option,
               mach_msg_size_t send_size, mach_msg_timeout_t timeout)
 {
     struct ipc_kmsg *kmsg;
@@ -42,7 +42,7 @@ mach_msg_send(struct ipc_space *space, uintptr_t msg, mach_msg_option_t option,
         return MACH_SEND_INVALID_DATA;
     }
     kmsg->header.msgh_size = send_size;     /* what the sender wrote there is ignored */
-    mr = ipc_kmsg_copyin(kmsg, space);
+    mr = ipc_kmsg_copyin(kmsg, space, map);
     if (mr != MACH_MSG_SUCCESS) {
         ipc_kmsg_free(kmsg);
         return mr;
@@ -52,7 +52,7 @@ mach_msg_send(struct ipc_space *space, uintptr_t msg, mach_msg_option_t option,
         ipc_kmsg_destroy(kmsg);             /* a kernel object: no servers yet */
     } else if (mr != MACH_MSG_SUCCESS) {
         /* Timed out or interrupted: the message goes back to the sender. */
-        mr |= ipc_kmsg_copyout_pseudo(kmsg, space);
+        mr |= ipc_kmsg_copyout_pseudo(kmsg, space, map);
         if (copyout(&kmsg->header, (void *)msg, kmsg->header.msgh_size) != 0) {
             mr |= MACH_MSG_VM_SPACE;
         }
@@ -63,7 +63,7 @@ mach_msg_send(struct ipc_space *space, uintptr_t msg, mach_msg_option_t option,
 
 /* The receive phase. */
 static mach_msg_return_t
-mach_msg_receive(struct ipc_space *space, uintptr_t msg, mach_msg_option_t option,
+mach_msg_receive(struct ipc_space *space, struct vm_user_map *map, uintptr_t msg, mach_msg_option_t option,
                  mach_msg_size_t rcv_size, mach_port_name_t rcv_name,
                  mach_msg_timeout_t timeout)
 {
@@ -91,7 +91,7 @@ mach_msg_receive(struct ipc_space *space, uintptr_t msg, mach_msg_option_t optio
     if (mr != MACH_MSG_SUCCESS) {
         return mr;
     }
-    mr = ipc_kmsg_copyout(kmsg, space);
+    mr = ipc_kmsg_copyout(kmsg, space, map);
     if (copyout(&kmsg->header, umsg, kmsg->header.msgh_size) != 0) {
         mr = MACH_RCV_INVALID_DATA;
     }
@@ -113,13 +113,14 @@ mach_msg_trap(uintptr_t msg, mach_msg_option_t option, mach_msg_size_t send_size
         return (option & MACH_SEND_MSG) ? MACH_SEND_INVALID_DEST : MACH_RCV_INVALID_NAME;
     }
     if (option & MACH_SEND_MSG) {
-        mr = mach_msg_send(task->space, msg, option, send_size, timeout);
+        mr = mach_msg_send(task->space, task->map, msg, option, send_size, timeout);
         if (mr != MACH_MSG_SUCCESS) {
             return mr;
         }
     }
     if (option & MACH_RCV_MSG) {
-        return mach_msg_receive(task->space, msg, option, rcv_size, rcv_name, timeout);
+        return mach_msg_receive(task->space, task->map, msg, option, rcv_size, rcv_name,
+                                timeout);
     }
     return MACH_MSG_SUCCESS;
 }

@@ -32,6 +32,7 @@
 #include "tests/unit/host_util.h"
 #include "tests/unit/kmem_host.h"
 #include "tests/unit/tap.h"
+#include "tests/unit/vm_copy_host.h"
 
 #define ARENA_PAGES             32768   /* 128 MiB */
 
@@ -107,7 +108,7 @@ send(struct ipc_space *space, mach_msg_bits_t bits, mach_port_name_t remote,
     if (nwords > 0) {
         memcpy(ipc_kmsg_body(kmsg), body, nwords * 4);
     }
-    mr = ipc_kmsg_copyin(kmsg, space);
+    mr = ipc_kmsg_copyin(kmsg, space, NULL);
     if (mr != MACH_MSG_SUCCESS) {
         ipc_kmsg_free(kmsg);
         kmsg = NULL;
@@ -126,6 +127,8 @@ body_of(struct ipc_kmsg *kmsg)
 #define NW(...)         (sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)
 #define PORTS(disp, n)  MACH_MSGT(disp, 32, n, 1)
 #define INT32           MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1)
+#define LONG(flags, name, size, number) \
+    (MACH_MSGT_LONGFORM | (flags)), ((uint32_t)(name) | ((uint32_t)(size) << 16)), (number)
 
 /* A receive right in space with k send rights under the same name. */
 static mach_port_name_t
@@ -178,7 +181,7 @@ test_header_dispositions(void)
               && pa->refs == refs + 1 && k->remote == pa && k->local == NULL
               && k->header.msgh_bits == MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND, 0),
               "COPY_SEND: the sender keeps its urefs, the message holds a new send right");
-    tap_check(ipc_kmsg_copyout(k, a) == MACH_MSG_SUCCESS
+    tap_check(ipc_kmsg_copyout(k, a, NULL) == MACH_MSG_SUCCESS
               && k->header.msgh_bits == MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND)
               && k->header.msgh_local_port == ra && k->header.msgh_remote_port == MACH_PORT_NULL
               && k->header.msgh_id == 1234 && pa->srights == 1 && pa->refs == refs,
@@ -195,7 +198,7 @@ test_header_dispositions(void)
               == MACH_MSG_SUCCESS && type_of(b, sb) == 0xdead && pa->srights == 1
               && pa->refs == refs,
               "MOVE_SEND of the last uref: the right itself moves, the name is freed");
-    ipc_kmsg_copyout(k, a);
+    ipc_kmsg_copyout(k, a, NULL);
     ipc_kmsg_free(k);
     tap_check(pa->srights == 0 && pa->refs == refs - 1, "and is consumed by the receive");
 
@@ -205,7 +208,7 @@ test_header_dispositions(void)
                    rb, NULL, 0, &k) == MACH_MSG_SUCCESS && pb->sorights == 1
               && k->local == pb && type_of(b, rb) == MACH_PORT_TYPE_RECEIVE,
               "request 0x1513: MAKE_SEND_ONCE makes a send-once right for the reply port");
-    tap_check(ipc_kmsg_copyout(k, a) == MACH_MSG_SUCCESS
+    tap_check(ipc_kmsg_copyout(k, a, NULL) == MACH_MSG_SUCCESS
               && k->header.msgh_bits == MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE,
                                                        MACH_MSG_TYPE_PORT_SEND)
               && type_of(a, k->header.msgh_remote_port) == MACH_PORT_TYPE_SEND_ONCE
@@ -216,7 +219,7 @@ test_header_dispositions(void)
     tap_check(send(a, MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0), n, 0, NULL, 0, &k)
               == MACH_MSG_SUCCESS && type_of(a, n) == 0xdead && pb->sorights == 1,
               "the reply: MOVE_SEND_ONCE takes the name out of the server");
-    tap_check(ipc_kmsg_copyout(k, b) == MACH_MSG_SUCCESS
+    tap_check(ipc_kmsg_copyout(k, b, NULL) == MACH_MSG_SUCCESS
               && k->header.msgh_bits == MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE)
               && k->header.msgh_local_port == rb && pb->sorights == 0,
               "received 0x1200 by the client, the send-once right consumed");
@@ -225,7 +228,7 @@ test_header_dispositions(void)
     tap_check(send(a, MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, MACH_MSG_TYPE_MAKE_SEND), ra, ra,
                    NULL, 0, &k) == MACH_MSG_SUCCESS && pa->srights == 3,
               "MAKE_SEND twice on the receiver's own name: two new send rights");
-    tap_check(ipc_kmsg_copyout(k, a) == MACH_MSG_SUCCESS && k->header.msgh_remote_port == ra
+    tap_check(ipc_kmsg_copyout(k, a, NULL) == MACH_MSG_SUCCESS && k->header.msgh_remote_port == ra
               && k->header.msgh_local_port == ra
               && type_of(a, ra) == MACH_PORT_TYPE_SEND_RECEIVE && urefs_of(a, ra) == 1
               && pa->srights == 2,
@@ -317,7 +320,7 @@ test_header_errors(void)
                    dead, NULL, 0, &k) == MACH_MSG_SUCCESS && k->local == IPC_PORT_DEAD
               && type_of(b, dead) == 0xdead,
               "a dead name as reply: IPC_PORT_DEAD, its uref taken");
-    ipc_kmsg_copyout(k, a);
+    ipc_kmsg_copyout(k, a, NULL);
     tap_check(k->header.msgh_remote_port == MACH_PORT_DEAD
               && MACH_MSGH_BITS_REMOTE(k->header.msgh_bits) == MACH_MSG_TYPE_PORT_SEND,
               "... received as MACH_PORT_DEAD");
@@ -367,7 +370,7 @@ test_body(void)
               && body[6] == PORTS(MACH_MSG_TYPE_PORT_RECEIVE, 1)
               && body[8] == PORTS(MACH_MSG_TYPE_PORT_SEND_ONCE, 1) && body[1] == 77,
               "the descriptors now say what the receiver gets (17, 16, 18), data untouched");
-    tap_check(ipc_kmsg_copyout(k, a) == MACH_MSG_SUCCESS, "copied out");
+    tap_check(ipc_kmsg_copyout(k, a, NULL) == MACH_MSG_SUCCESS, "copied out");
     names = body;
     tap_check(type_of(a, names[3]) == MACH_PORT_TYPE_SEND && urefs_of(a, names[3]) == 1
               && names[4] == MACH_PORT_NULL && names[5] == MACH_PORT_DEAD
@@ -394,7 +397,7 @@ test_body(void)
     tap_check(1
               && type_of(a, rc) == MACH_PORT_TYPE_SEND && pc->receiver == NULL,
               "MOVE_RECEIVE from a name with send rights leaves the send right");
-    tap_check(ipc_kmsg_copyout(k, a) == MACH_MSG_SUCCESS && body_of(k)[1] == rc
+    tap_check(ipc_kmsg_copyout(k, a, NULL) == MACH_MSG_SUCCESS && body_of(k)[1] == rc
               && type_of(a, rc) == MACH_PORT_TYPE_SEND_RECEIVE && pc->receiver == a
               && pc->receiver_name == rc,
               "received back: it joins that name");
@@ -433,9 +436,9 @@ test_body_errors(void)
                       0, BODY(MACH_MSGT(MACH_MSG_TYPE_COPY_SEND, 16, 1, 1), rb), 2, &k)
                  == MACH_SEND_INVALID_TYPE
               && send(b, MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0), sb,
-                      0, BODY(MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 0), 0x1000), 2, &k)
+                      0, BODY(MACH_MSGT(MACH_MSG_TYPE_COPY_SEND, 32, 1, 0), 0x1000), 2, &k)
                  == MACH_SEND_INVALID_TYPE,
-              "short body, bad port size, out-of-line memory (not yet): refused");
+              "short body, bad port size, out-of-line ports (not yet): refused");
     tap_check(urefs_of(b, sb) == 1 && pa->srights == 1 && pa->refs == refs
               && pb->srights == 0 && type_of(b, rb) == MACH_PORT_TYPE_RECEIVE,
               "a COPY_SEND header loses nothing; the body's rights were not touched");
@@ -469,6 +472,67 @@ test_body_errors(void)
     ipc_space_destroy(b);
 }
 
+
+
+/* ---------------------------------------------------------------- out-of-line memory */
+
+static void
+test_ool(void)
+{
+    struct ipc_space *a;
+    struct ipc_port *pa, *pc;
+    struct ipc_kmsg *k;
+    mach_port_name_t ra, rc;
+    uint32_t src = VM_COPY_HOST_BASE + 0x1ffa, *body, addr;
+    unsigned int i;
+    bool same = true;
+
+    ipc_space_create(&a);
+    ra = new_port(a, 0, &pa);
+    rc = new_port(a, 0, &pc);
+    ipc_port_ref(pc);
+    for (i = 0; i < 10000; i++) {
+        vm_copy_host_ptr(src)[i] = (uint8_t)(i * 7);
+    }
+    tap_check(send(a, MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0), ra, 0,
+                   BODY(MACH_MSGT(MACH_MSG_TYPE_BYTE, 8, 0, 0), 0x1234,
+                        LONG(0, MACH_MSG_TYPE_BYTE, 8, 10000), src, INT32, 9),
+                   8, &k) == MACH_MSG_SUCCESS && k->nr_copies == 1 && vm_copy_host_live == 1
+              && (k->header.msgh_bits & MACH_MSGH_BITS_COMPLEX),
+              "0 bytes and 10000 page-crossing bytes out of line: one copy");
+    vm_copy_host_ptr(src)[0] ^= 0xff;   /* the sender writes again: the copy must not see it */
+    tap_check(ipc_kmsg_copyout(k, a, NULL) == MACH_MSG_SUCCESS && vm_copy_host_live == 0,
+              "copied out, the copy consumed");
+    body = body_of(k);
+    addr = body[5];
+    for (i = 0; i < 10000; i++) {
+        same &= vm_copy_host_ptr(addr)[i] == (uint8_t)(i * 7);
+    }
+    tap_check(body[1] == 0 && (body[0] & MACH_MSGT_DEALLOCATE) && (body[2] & MACH_MSGT_DEALLOCATE)
+              && addr != src && addr % 4096 == src % 4096 && same && body[6] == INT32
+              && body[7] == 9,
+              "received at a new address %#x (same in-page offset), bytes intact, "
+              "deallocate set on both out-of-line items", addr);
+    ipc_kmsg_free(k);
+
+    tap_check(send(a, MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0), ra, 0,
+                   BODY(MACH_MSGT(MACH_MSG_TYPE_BYTE, 8, 1, 0) | MACH_MSGT_DEALLOCATE, src), 2,
+                   &k) == MACH_MSG_SUCCESS
+              && vm_copy_host_ptr(src)[0] == VM_COPY_HOST_GONE,
+              "deallocate on send: the range leaves the sender");
+    ipc_kmsg_destroy(k);
+    tap_check(vm_copy_host_live == 0 && pa->srights == 0, "destroying the message frees the copy");
+
+    tap_check(send(a, MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0), ra, 0,
+                   BODY(PORTS(MACH_MSG_TYPE_MOVE_RECEIVE, 1), rc,
+                        MACH_MSGT(MACH_MSG_TYPE_BYTE, 8, 1, 0), src,
+                        MACH_MSGT(MACH_MSG_TYPE_BYTE, 8, 16, 0), 0xc0000000u), 6, &k)
+              == MACH_SEND_INVALID_MEMORY && vm_copy_host_live == 0 && !pc->active
+              && pa->srights == 0,
+              "an unreadable range: SEND_INVALID_MEMORY, what was taken before destroyed");
+    ipc_port_unref(pc);
+    ipc_space_destroy(a);
+}
 
 /* ---------------------------------------------------------------- queues */
 
@@ -509,7 +573,7 @@ test_queue(void)
                5, &k);
     tap_check(mr == MACH_SEND_TIMED_OUT && pa->mqueue.nr_messages == 5,
               "the sixth, timeout 0: SEND_TIMED_OUT, not queued");
-    tap_check(ipc_kmsg_copyout_pseudo(k, a) == MACH_MSG_SUCCESS
+    tap_check(ipc_kmsg_copyout_pseudo(k, a, NULL) == MACH_MSG_SUCCESS
               && k->header.msgh_remote_port == ra
               && type_of(a, k->header.msgh_local_port) == MACH_PORT_TYPE_SEND_ONCE
               && urefs_of(a, ra) == 1 && pa->srights == 6 && pa->sorights == 1,
@@ -524,7 +588,7 @@ test_queue(void)
         order &= mr == MACH_MSG_SUCCESS && k->header.msgh_seqno == i
                  && k->header.msgh_id == (int)(i < 5 ? i : 6);
         if (mr == MACH_MSG_SUCCESS) {
-            ipc_kmsg_copyout(k, a);
+            ipc_kmsg_copyout(k, a, NULL);
             ipc_kmsg_free(k);
         }
     }
@@ -620,14 +684,14 @@ test_queue_ports(void)
                  == MACH_RCV_INVALID_NAME,
               "MOVE_RECEIVE to b: a cannot receive on it any more");
     mr = ipc_mqueue_receive(b, rb, MACH_RCV_TIMEOUT, 64, 0, &k, &size);
-    mr |= ipc_kmsg_copyout(k, b);
+    mr |= ipc_kmsg_copyout(k, b, NULL);
     ra = ipc_kmsg_body(k) == NULL ? 0 : ((uint32_t *)ipc_kmsg_body(k))[1];
     ipc_kmsg_free(k);
     tap_check(mr == MACH_MSG_SUCCESS && pa->receiver == b
               && ipc_mqueue_receive(b, ra, MACH_RCV_TIMEOUT, 64, 0, &k, &size)
                  == MACH_MSG_SUCCESS && k->header.msgh_id == 1,
               "b receives the right, and the message that waited on it");
-    ipc_kmsg_copyout(k, b);
+    ipc_kmsg_copyout(k, b, NULL);
     ipc_kmsg_free(k);
 
     /* Kernel-object ports have no servers yet. */
@@ -837,7 +901,7 @@ test_traffic(unsigned int steps)
             t.flight[f] = NULL;
             destroyed++;
         } else {
-            ipc_kmsg_copyout(t.flight[f], t.spaces[s]);
+            ipc_kmsg_copyout(t.flight[f], t.spaces[s], NULL);
             ipc_kmsg_free(t.flight[f]);
             t.flight[f] = NULL;
             received++;
@@ -896,13 +960,15 @@ main(void)
     test_header_errors();
     test_body();
     test_body_errors();
+    test_ool();
     test_queue();
     test_queue_ports();
     test_traffic(20000);
 
     ipc_port_stats_get(&stats);
-    tap_check(stats.nr_ports == 0 && stats.nr_active == 0,
-              "every port is freed (%lu left, %lu active)", stats.nr_ports, stats.nr_active);
+    tap_check(stats.nr_ports == 0 && stats.nr_active == 0 && vm_copy_host_live == 0,
+              "every port and copy is freed (%lu ports left, %lu active, %lu copies)",
+              stats.nr_ports, stats.nr_active, vm_copy_host_live);
     tap_check(pages_after_purge() == pages, "every page is back");
     return tap_done();
 }

@@ -324,6 +324,14 @@ test_set_name(void)
     tap_check(body[0] == 0x10012011 && body[3] == (18u | (32u << 16)) && body[2] == MACH_MSGT_LONGFORM
               && body[4] == 2,
               "set_name rewrites only the name, short (19->17) and long (21->18)");
+    ipc_msg_item_set_deallocate(body, &a);
+    ipc_msg_item_set_deallocate(body, &b);
+    ipc_msg_item_clear_size(body, &a);
+    ipc_msg_item_clear_size(body, &b);
+    tap_check(body[0] == (0x10010011 | MACH_MSGT_DEALLOCATE)
+              && body[2] == (MACH_MSGT_LONGFORM | MACH_MSGT_DEALLOCATE) && body[3] == 18u
+              && body[4] == 2,
+              "set_deallocate and clear_size touch only their bits, short and long");
 }
 
 /* ---------------------------------------------------------------- random */

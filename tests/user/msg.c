@@ -7,8 +7,9 @@
  * a time: the mach_port_get_refs RPC comes with the kernel servers);
  * inline data; a full queue with and without timeout, send-once never
  * blocking; receive timeouts; MACH_RCV_TOO_LARGE with and without
- * MACH_RCV_LARGE; and the send errors for bad sizes, headers, names,
- * types and pointers. Boot line:
+ * MACH_RCV_LARGE; out-of-line memory of 0 bytes, 1 byte, across a page
+ * boundary and 1 MiB moved; and the send errors for bad sizes, headers,
+ * names, types and pointers. Boot line:
  *     msg $(task-create) $(task-resume)
  */
 #include <mach/message.h>
@@ -222,6 +223,95 @@ test_too_large(mach_port_t p)
            == MACH_RCV_TIMED_OUT, "the message is gone, its rights destroyed");
 }
 
+
+/* Send count bytes at data out of line (long form, deallocate as asked). */
+static mach_msg_return_t
+ool_send(mach_port_t p, const void *data, unsigned int count, bool dealloc, struct msg *m)
+{
+    head(m, MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0), p, 0, 50);
+    m->body[0] = MACH_MSGT_LONGFORM | (dealloc ? MACH_MSGT_DEALLOCATE : 0);
+    m->body[1] = MACH_MSG_TYPE_BYTE | (8u << 16);
+    m->body[2] = count;
+    m->body[3] = (natural_t)data;
+    return msg_send(m, sizeof(m->h) + 16, 0, 0);
+}
+
+/* The same, then receive it. */
+static mach_msg_return_t
+ool_roundtrip(mach_port_t p, const void *data, unsigned int count, bool dealloc, struct msg *m)
+{
+    mach_msg_return_t mr = ool_send(p, data, count, dealloc, m);
+
+    if (mr != MACH_MSG_SUCCESS) {
+        return mr;
+    }
+    return msg_receive(m, p, sizeof(*m), 0, 0);
+}
+
+static void
+test_ool(mach_port_t p)
+{
+    struct msg m;
+    vm_address_t buf = 0, big = 0, got;
+    mach_msg_return_t mr;
+    unsigned int i;
+    bool same = true;
+
+    syscall_vm_allocate(self, &buf, 3 * 4096, 1);
+    for (i = 0; i < 3 * 4096; i++) {
+        ((unsigned char *)buf)[i] = (unsigned char)(i * 13);
+    }
+    mr = ool_roundtrip(p, 0, 0, false, &m);
+    tap_ok(mr == MACH_MSG_SUCCESS && m.body[3] == 0 && (m.body[0] & MACH_MSGT_DEALLOCATE)
+           && (m.h.msgh_bits & MACH_MSGH_BITS_COMPLEX),
+           "0 bytes out of line: address 0, deallocate set, still complex");
+    mr = ool_roundtrip(p, (void *)(buf + 7), 1, false, &m);
+    got = m.body[3];
+    tap_ok(mr == MACH_MSG_SUCCESS && got != 0 && got != buf + 7 && got % 4096 == 7
+           && *(unsigned char *)got == (unsigned char)(7 * 13)
+           && (m.body[0] & MACH_MSGT_DEALLOCATE),
+           "1 byte: at a new address (0x%x, same in-page offset), deallocate set", got);
+    tap_ok(syscall_vm_deallocate(self, got, 1) == KERN_SUCCESS, "the receiver can deallocate it");
+    mr = ool_roundtrip(p, (void *)(buf + 4000), 200, false, &m);
+    got = m.body[3];
+    for (i = 0; i < 200 && mr == MACH_MSG_SUCCESS; i++) {
+        same &= ((unsigned char *)got)[i] == (unsigned char)((4000 + i) * 13);
+    }
+    tap_ok(mr == MACH_MSG_SUCCESS && same, "200 bytes across a page boundary arrive intact");
+    syscall_vm_deallocate(self, got, 200);
+
+    syscall_vm_allocate(self, &big, 1 << 20, 1);
+    for (i = 0; i < (1 << 20); i += 4096) {
+        ((unsigned int *)big)[i / 4] = i;
+    }
+    mr = ool_send(p, (void *)big, 1 << 20, true, &m);
+    tap_ok(mr == MACH_MSG_SUCCESS && syscall_vm_allocate(self, &big, 1 << 20, 0) == KERN_SUCCESS
+           && syscall_vm_deallocate(self, big, 1 << 20) == KERN_SUCCESS,
+           "1 MiB sent with deallocate: the sender's range is free again (0x%x)", big);
+    mr = msg_receive(&m, p, sizeof(m), 0, 0);
+    got = m.body[3];
+    same = mr == MACH_MSG_SUCCESS;
+    for (i = 0; i < (1 << 20) && same; i += 4096) {
+        same &= ((unsigned int *)got)[i / 4] == i;
+    }
+    tap_ok(same, "and it arrives intact (at 0x%x)", got);
+    syscall_vm_deallocate(self, got, 1 << 20);
+
+    head(&m, MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0), p, 0, 51);
+    m.body[0] = MACH_MSGT(MACH_MSG_TYPE_BYTE, 8, 16, 0);
+    m.body[1] = (natural_t)KERNEL_ADDR;
+    tap_ok(msg_send(&m, sizeof(m.h) + 8, 0, 0) == MACH_SEND_INVALID_MEMORY,
+           "out-of-line data at a kernel address: SEND_INVALID_MEMORY");
+    m.body[1] = (natural_t)UNMAPPED_ADDR;
+    tap_ok(msg_send(&m, sizeof(m.h) + 8, 0, 0) == MACH_SEND_INVALID_MEMORY,
+           "at an unmapped address: SEND_INVALID_MEMORY");
+    m.body[0] = MACH_MSGT(MACH_MSG_TYPE_COPY_SEND, 32, 1, 0);
+    m.body[1] = buf;
+    tap_ok(msg_send(&m, sizeof(m.h) + 8, 0, 0) == MACH_SEND_INVALID_TYPE,
+           "out-of-line port arrays: SEND_INVALID_TYPE until they are implemented");
+    syscall_vm_deallocate(self, buf, 3 * 4096);
+}
+
 static void
 test_errors(mach_port_t p)
 {
@@ -282,7 +372,7 @@ main(int argc, char **argv, char **envp)
     (void)argc;
     (void)argv;
     (void)envp;
-    tap_plan(38);
+    tap_plan(47);
     self = mach_task_self();
     p = mach_reply_port();
     tap_ok(p != 0, "a receive right: %u", p);
@@ -290,6 +380,7 @@ main(int argc, char **argv, char **envp)
     test_rights(p);
     test_queue(p);
     test_too_large(p);
+    test_ool(p);
     test_errors(p);
     return 0;
 }
