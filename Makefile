@@ -123,6 +123,7 @@ KERNEL_SRCS := \
 	kern/error.c \
 	kern/exception.c \
 	kern/host.c \
+	kern/ipc_kobject.c \
 	kern/kmem.c \
 	kern/kmem_backend.c \
 	kern/ksyms.c \

@@ -27,6 +27,7 @@
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
 #include <kern/clock.h>
+#include <kern/ipc_kobject.h>
 #include <kern/list.h>
 #include <kern/panic.h>
 #include <kern/spinlock.h>
@@ -128,9 +129,10 @@ ipc_mqueue_send(struct ipc_kmsg *kmsg, mach_msg_option_t option, mach_msg_timeou
         }
         if (port->kotype != IPC_KOBJECT_NONE) {
             spinlock_unlock(&port->lock);
-            return MACH_SEND_INVALID_DEST;
+            return ipc_kobject_server(kmsg);
         }
-        if (send_once || port->mqueue.nr_messages < port->mqueue.qlimit) {
+        if (send_once || (option & MACH_SEND_ALWAYS)
+            || port->mqueue.nr_messages < port->mqueue.qlimit) {
             break;
         }
         if (timed && timeout == 0) {

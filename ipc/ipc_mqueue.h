@@ -39,8 +39,10 @@ void ipc_mqueue_setup(void);
  * ipc_port_transit_set()), which no one could ever receive. Returns MACH_MSG_SUCCESS (kmsg
  * then belongs to the queue, or was destroyed), or MACH_SEND_TIMED_OUT
  * or MACH_SEND_INTERRUPTED with kmsg still the caller's.
- * MACH_SEND_INVALID_DEST (kmsg still the caller's) for a kernel-object
- * port: their servers are a later step. Takes the port lock; may sleep.
+ * A message to a kernel-object port is handled at once by
+ * ipc_kobject_server(), whose result this returns (kmsg consumed).
+ * MACH_SEND_ALWAYS (kernel replies) queues past qlimit without waiting.
+ * Takes the port lock; may sleep.
  */
 mach_msg_return_t ipc_mqueue_send(struct ipc_kmsg *kmsg, mach_msg_option_t option,
                                   mach_msg_timeout_t timeout);

@@ -47,10 +47,8 @@ mach_msg_send(struct ipc_space *space, struct vm_user_map *map, uintptr_t msg, m
         ipc_kmsg_free(kmsg);
         return mr;
     }
-    mr = ipc_mqueue_send(kmsg, option, timeout);
-    if (mr == MACH_SEND_INVALID_DEST) {
-        ipc_kmsg_destroy(kmsg);             /* a kernel object: no servers yet */
-    } else if (mr != MACH_MSG_SUCCESS) {
+    mr = ipc_mqueue_send(kmsg, option & ~MACH_SEND_ALWAYS, timeout);
+    if (mr == MACH_SEND_TIMED_OUT || mr == MACH_SEND_INTERRUPTED) {
         /* Timed out or interrupted: the message goes back to the sender. */
         mr |= ipc_kmsg_copyout_pseudo(kmsg, space, map);
         if (copyout(&kmsg->header, (void *)msg, kmsg->header.msgh_size) != 0) {

@@ -9,10 +9,12 @@
  * blocking; receive timeouts; MACH_RCV_TOO_LARGE with and without
  * MACH_RCV_LARGE; out-of-line memory of 0 bytes, 1 byte, across a page
  * boundary and 1 MiB moved; and the send errors for bad sizes, headers,
- * names, types and pointers. Boot line:
+ * names, types and pointers; an RPC to a kernel port answered with
+ * MIG_BAD_ID. Boot line:
  *     msg $(task-create) $(task-resume)
  */
 #include <mach/message.h>
+#include <mach/mig_errors.h>
 
 #include "lib/ulib.h"
 #include "lib/mach_traps.h"
@@ -358,9 +360,13 @@ test_errors(mach_port_t p)
            && mach_msg_trap(KERNEL_ADDR, MACH_RCV_MSG, 0, 64, p, 0, 0) == MACH_RCV_INVALID_DATA
            && msg_receive(&m, p, sizeof(m), MACH_RCV_TIMEOUT, 0) == MACH_RCV_TIMED_OUT,
            "receiving into a kernel address: RCV_INVALID_DATA, the message lost");
-    head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0), self, 0, 3206);
-    tap_ok(msg_send(&m, 24, 0, 0) == MACH_SEND_INVALID_DEST,
-           "to the task's kernel port: SEND_INVALID_DEST until kernel servers exist");
+    head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE), self, p,
+         3206);
+    tap_ok(mach_msg_trap(&m, MACH_SEND_MSG | MACH_RCV_MSG, 24, sizeof(m), p, 0, 0)
+           == MACH_MSG_SUCCESS && m.h.msgh_id == 3306 && m.h.msgh_size == 32
+           && m.body[0] == 0x10012002 && (int)m.body[1] == MIG_BAD_ID
+           && m.h.msgh_bits == MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE),
+           "an RPC to the task's kernel port: reply 3306 with MIG_BAD_ID (no servers yet)");
     tap_ok(send_urefs(p) == 0, "no stray send right was left on p by any of them");
 }
 
