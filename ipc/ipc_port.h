@@ -147,7 +147,8 @@ void ipc_pset_destroy(struct ipc_pset *pset);
  * that would close a loop (a port's receive right sent, however
  * indirectly, into its own queue) could never be received: it is
  * marked circular and destroyed instead of queued. The links are under
- * one global lock, taken alone.
+ * one global lock, taken last: callers may hold a space lock, never take
+ * another lock under it.
  */
 
 /*
