@@ -215,18 +215,19 @@ ipc_kmsg_destroy(struct ipc_kmsg *kmsg)
     ipc_kmsg_drain(&dying);
 }
 
-/* Whether item carries out-of-line memory that needs a copy. */
+/* Whether item carries out-of-line memory (data or port names) that needs a copy. */
 static bool
 ipc_kmsg_item_has_copy(const struct ipc_msg_item *item)
 {
-    return !item->is_inline && !item->is_port && item->length != 0;
+    return !item->is_inline && item->length != 0;
 }
 
 /*
  * First walk of a complex body: check every item, count the port slots
- * in *portsp and the out-of-line ranges in *copiesp, and tell in
- * *oolp whether any item is out of line (the message stays complex).
- * Out-of-line port arrays are not supported yet.
+ * (inline and out of line) in *portsp and the out-of-line ranges in
+ * *copiesp, and tell in *oolp whether any item is out of line (the
+ * message stays complex). More than IPC_KMSG_MAX_PORTS ports is
+ * MACH_SEND_INVALID_MEMORY (their names could not be copied in).
  */
 static mach_msg_return_t
 ipc_kmsg_body_check(struct ipc_kmsg *kmsg, uint32_t *portsp, uint32_t *copiesp, bool *oolp)
@@ -245,16 +246,16 @@ ipc_kmsg_body_check(struct ipc_kmsg *kmsg, uint32_t *portsp, uint32_t *copiesp, 
             return mr;
         }
         if (!item.is_inline) {
-            if (item.is_port) {
-                return MACH_SEND_INVALID_TYPE;  /* out-of-line ports: a later step */
-            }
             *oolp = true;
             copies += ipc_kmsg_item_has_copy(&item);
-        } else if (item.is_port) {
+        }
+        if (item.is_port) {
             ports += item.number;
+            if (ports > IPC_KMSG_MAX_PORTS) {
+                return MACH_SEND_INVALID_MEMORY;
+            }
         }
     }
-    assert(ports <= kmsg->header.msgh_size / 4);    /* each inline port takes 4 bytes */
     *portsp = (uint32_t)ports;
     *copiesp = copies;
     return MACH_MSG_SUCCESS;
@@ -299,19 +300,26 @@ ipc_kmsg_body_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_u
 
         assert(ok == MACH_MSG_SUCCESS);
         (void)ok;
+        struct vm_copy *copy = NULL;
+
         if (ipc_kmsg_item_has_copy(&item)) {
-            mr = ipc_kmsg_copy_capture(kmsg, map, &item, c++);
-            continue;
-        }
-        if (!item.is_inline && !item.is_port) {
+            mr = ipc_kmsg_copy_capture(kmsg, map, &item, c);
+            copy = kmsg->copies[c++];
+        } else if (!item.is_inline) {
             *(uint32_t *)(body + item.data_offset) = 0;     /* 0 bytes: no address */
-            continue;
         }
-        if (!item.is_port) {
+        if (mr != MACH_MSG_SUCCESS || !item.is_port) {
             continue;
         }
         for (j = 0; j < item.number; j++) {
-            if (ipc_right_copyin(space, names[j], item.name, &kmsg->ports[i]) != KERN_SUCCESS) {
+            mach_port_name_t name;
+
+            if (copy != NULL) {
+                vm_copy_read(copy, j * sizeof(name), &name, sizeof(name));
+            } else {
+                name = names[j];
+            }
+            if (ipc_right_copyin(space, name, item.name, &kmsg->ports[i]) != KERN_SUCCESS) {
                 mr = MACH_SEND_INVALID_RIGHT;
                 break;
             }
@@ -490,19 +498,24 @@ ipc_kmsg_body_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_
 
         assert(ok == MACH_MSG_SUCCESS);
         (void)ok;
+        if (item.is_port) {
+            for (j = 0; j < item.number; j++, i++) {
+                mach_port_name_t name;
+
+                mr |= ipc_kmsg_copyout_right(space, kmsg->ports[i], item.name, &name);
+                if (item.is_inline) {
+                    names[j] = name;
+                } else {
+                    vm_copy_write(kmsg->copies[c], j * sizeof(name), &name, sizeof(name));
+                }
+            }
+        }
         if (!item.is_inline) {
             if (ipc_kmsg_item_has_copy(&item)) {
                 mr |= ipc_kmsg_copy_copyout(kmsg, map, &item, c++);
             } else {
                 ipc_msg_item_set_deallocate(body, &item);     /* 0 bytes: address 0 */
             }
-            continue;
-        }
-        if (!item.is_port) {
-            continue;
-        }
-        for (j = 0; j < item.number; j++, i++) {
-            mr |= ipc_kmsg_copyout_right(space, kmsg->ports[i], item.name, &names[j]);
         }
     }
     assert(i == kmsg->nr_ports && c == kmsg->nr_copies);

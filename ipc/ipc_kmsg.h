@@ -14,8 +14,9 @@
  * Copyout gives the rights to the receiver's space and writes its names
  * back. Out-of-line memory is captured at copyin into vm_copy objects
  * (copies[], in item order; vm/vm_copy.h) and mapped into the receiver
- * at copyout, at an address the kernel picks. Out-of-line port arrays
- * are refused for now (MACH_SEND_INVALID_TYPE).
+ * at copyout, at an address the kernel picks; an out-of-line port
+ * array's names are read from its copy at copyin, and the receiver's
+ * names written into it at copyout.
  *
  * Locking: a kmsg belongs to one thread or one queue at a time and has
  * no lock; the functions take space and port locks as ipc/ipc_right.h
@@ -36,6 +37,9 @@ struct vm_user_map;
 
 /* Largest message mach_msg accepts (header and body), in bytes. */
 #define IPC_KMSG_MAX_SIZE       (1024u * 1024u)
+
+/* Most port rights one message carries, inline and out of line. */
+#define IPC_KMSG_MAX_PORTS      (1u << 20)
 
 struct ipc_kmsg {
     struct list node;                   /* in a message queue */

@@ -21,6 +21,7 @@
 #include <kern/error.h>
 #include <kern/kmem.h>
 #include <kern/panic.h>
+#include <kern/string.h>
 #include <machine/param.h>
 #include <vm/vm_copy.h>
 #include <vm/vm_page.h>
@@ -140,4 +141,48 @@ vm_copy_copyout(struct vm_copy *copy, struct vm_user_map *map, uintptr_t *addrp)
     *addrp = base + copy->offset;
     vm_copy_discard(copy);
     return 0;
+}
+
+/* The kernel address of byte offset of copy, and how many bytes follow it in its page. */
+static char *
+vm_copy_at(const struct vm_copy *copy, uintptr_t offset, uintptr_t *roomp)
+{
+    uintptr_t pos = copy->offset + offset;
+
+    *roomp = PAGE_SIZE - pos % PAGE_SIZE;
+    return (char *)vm_page_direct_va(copy->pages[pos / PAGE_SIZE]) + pos % PAGE_SIZE;
+}
+
+void
+vm_copy_read(const struct vm_copy *copy, uintptr_t offset, void *buf, uintptr_t len)
+{
+    uintptr_t room, n;
+
+    assert(offset <= copy->size && len <= copy->size - offset);
+    while (len != 0) {
+        const char *src = vm_copy_at(copy, offset, &room);
+
+        n = len < room ? len : room;
+        memcpy(buf, src, n);
+        buf = (char *)buf + n;
+        offset += n;
+        len -= n;
+    }
+}
+
+void
+vm_copy_write(struct vm_copy *copy, uintptr_t offset, const void *buf, uintptr_t len)
+{
+    uintptr_t room, n;
+
+    assert(offset <= copy->size && len <= copy->size - offset);
+    while (len != 0) {
+        char *dst = vm_copy_at(copy, offset, &room);
+
+        n = len < room ? len : room;
+        memcpy(dst, buf, n);
+        buf = (const char *)buf + n;
+        offset += n;
+        len -= n;
+    }
 }

@@ -47,4 +47,13 @@ void vm_copy_discard(struct vm_copy *copy);
 /* Bytes in copy. */
 uintptr_t vm_copy_size(const struct vm_copy *copy);
 
+/*
+ * Read or write len bytes at offset in copy (offset + len within its
+ * size): the kernel's access to what a copy holds, e.g. the names of an
+ * out-of-line port array, replaced by the receiver's names before
+ * vm_copy_copyout(). Any context.
+ */
+void vm_copy_read(const struct vm_copy *copy, uintptr_t offset, void *buf, uintptr_t len);
+void vm_copy_write(struct vm_copy *copy, uintptr_t offset, const void *buf, uintptr_t len);
+
 #endif /* VM_VM_COPY_H */

@@ -438,8 +438,8 @@ test_body_errors(void)
                  == MACH_SEND_INVALID_TYPE
               && send(b, MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0), sb,
                       0, BODY(MACH_MSGT(MACH_MSG_TYPE_COPY_SEND, 32, 1, 0), 0x1000), 2, &k)
-                 == MACH_SEND_INVALID_TYPE,
-              "short body, bad port size, out-of-line ports (not yet): refused");
+                 == MACH_SEND_INVALID_MEMORY,
+              "short body, bad port size, an unreadable out-of-line port array: refused");
     tap_check(urefs_of(b, sb) == 1 && pa->srights == 1 && pa->refs == refs
               && pb->srights == 0 && type_of(b, rb) == MACH_PORT_TYPE_RECEIVE,
               "a COPY_SEND header loses nothing; the body's rights were not touched");
@@ -532,6 +532,28 @@ test_ool(void)
               && pa->srights == 0,
               "an unreadable range: SEND_INVALID_MEMORY, what was taken before destroyed");
     ipc_port_unref(pc);
+
+    /* An out-of-line port array: names read from the copy, the receiver's written back. */
+    rc = new_port(a, 2, &pc);
+    vm_copy_host_ptr(src)[0] = 0;
+    ((uint32_t *)vm_copy_host_ptr(src + 2))[0] = rc;
+    ((uint32_t *)vm_copy_host_ptr(src + 2))[1] = MACH_PORT_NULL;
+    ((uint32_t *)vm_copy_host_ptr(src + 2))[2] = rc;
+    tap_check(send(a, MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0), ra, 0,
+                   BODY(MACH_MSGT(MACH_MSG_TYPE_MOVE_SEND, 32, 3, 0) | MACH_MSGT_DEALLOCATE,
+                        src + 2), 2, &k) == MACH_MSG_SUCCESS
+              && k->nr_ports == 3 && type_of(a, rc) == MACH_PORT_TYPE_RECEIVE
+              && pc->srights == 2 && vm_copy_host_ptr(src + 2)[0] == VM_COPY_HOST_GONE,
+              "MOVE_SEND x2 (and NULL) out of line: both urefs taken, the array moved");
+    tap_check(ipc_kmsg_copyout(k, a, NULL) == MACH_MSG_SUCCESS && body_of(k)[1] != 0
+              && ((uint32_t *)vm_copy_host_ptr(body_of(k)[1]))[0] == rc
+              && ((uint32_t *)vm_copy_host_ptr(body_of(k)[1]))[1] == MACH_PORT_NULL
+              && ((uint32_t *)vm_copy_host_ptr(body_of(k)[1]))[2] == rc
+              && urefs_of(a, rc) == 2 && pc->srights == 1 && vm_copy_host_live == 0
+              && body_of(k)[0] == (MACH_MSGT(MACH_MSG_TYPE_PORT_SEND, 32, 3, 0)
+                                   | MACH_MSGT_DEALLOCATE),
+              "received: a new array holding the receiver's names, PORT_SEND, deallocate");
+    ipc_kmsg_free(k);
     ipc_space_destroy(a);
 }
 

@@ -82,3 +82,21 @@ vm_copy_size(const struct vm_copy *copy)
 {
     return copy->size;
 }
+
+void
+vm_copy_read(const struct vm_copy *copy, uintptr_t offset, void *buf, uintptr_t len)
+{
+    if (offset > copy->size || len > copy->size - offset) {
+        abort();
+    }
+    memcpy(buf, copy->bytes + offset, len);
+}
+
+void
+vm_copy_write(struct vm_copy *copy, uintptr_t offset, const void *buf, uintptr_t len)
+{
+    if (offset > copy->size || len > copy->size - offset) {
+        abort();
+    }
+    memcpy(copy->bytes + offset, buf, len);
+}

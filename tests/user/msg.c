@@ -8,7 +8,7 @@
  * inline data; a full queue with and without timeout, send-once never
  * blocking; receive timeouts; MACH_RCV_TOO_LARGE with and without
  * MACH_RCV_LARGE; out-of-line memory of 0 bytes, 1 byte, across a page
- * boundary and 1 MiB moved; and the send errors for bad sizes, headers,
+ * boundary and 1 MiB moved, and an out-of-line port array; and the send errors for bad sizes, headers,
  * names, types and pointers; an RPC to a kernel port answered with
  * MIG_BAD_ID. Boot line:
  *     msg $(task-create) $(task-resume)
@@ -307,10 +307,25 @@ test_ool(mach_port_t p)
     m.body[1] = (natural_t)UNMAPPED_ADDR;
     tap_ok(msg_send(&m, sizeof(m.h) + 8, 0, 0) == MACH_SEND_INVALID_MEMORY,
            "at an unmapped address: SEND_INVALID_MEMORY");
-    m.body[0] = MACH_MSGT(MACH_MSG_TYPE_COPY_SEND, 32, 1, 0);
+    m.body[0] = MACH_MSGT(MACH_MSG_TYPE_MAKE_SEND, 32, 3, 0);
     m.body[1] = buf;
-    tap_ok(msg_send(&m, sizeof(m.h) + 8, 0, 0) == MACH_SEND_INVALID_TYPE,
-           "out-of-line port arrays: SEND_INVALID_TYPE until they are implemented");
+    ((natural_t *)buf)[0] = p;
+    ((natural_t *)buf)[1] = MACH_PORT_NULL;
+    ((natural_t *)buf)[2] = p;
+    mr = msg_send(&m, sizeof(m.h) + 8, 0, 0);
+    mr |= msg_receive(&m, p, sizeof(m), 0, 0);
+    got = m.body[1];
+    tap_ok(mr == MACH_MSG_SUCCESS && got != 0 && got != buf
+           && m.body[0] == (MACH_MSGT(MACH_MSG_TYPE_PORT_SEND, 32, 3, 0) | MACH_MSGT_DEALLOCATE)
+           && ((natural_t *)got)[0] == p && ((natural_t *)got)[1] == 0
+           && ((natural_t *)got)[2] == p && send_urefs(p) == 2,
+           "an out-of-line array of MAKE_SEND, NULL, MAKE_SEND: received as names at 0x%x", got);
+    head(&m, MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0), p, 0, 52);
+    m.body[0] = MACH_MSGT(MACH_MSG_TYPE_MAKE_SEND, 32, 2, 0);
+    m.body[1] = (natural_t)UNMAPPED_ADDR;
+    tap_ok(msg_send(&m, sizeof(m.h) + 8, 0, 0) == MACH_SEND_INVALID_MEMORY,
+           "an out-of-line port array at an unmapped address: SEND_INVALID_MEMORY");
+    syscall_vm_deallocate(self, got, 12);
     syscall_vm_deallocate(self, buf, 3 * 4096);
 }
 
@@ -378,7 +393,7 @@ main(int argc, char **argv, char **envp)
     (void)argc;
     (void)argv;
     (void)envp;
-    tap_plan(47);
+    tap_plan(48);
     self = mach_task_self();
     p = mach_reply_port();
     tap_ok(p != 0, "a receive right: %u", p);
