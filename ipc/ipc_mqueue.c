@@ -48,10 +48,11 @@ ipc_mqueue_setup(void)
     }
 }
 
+/* The wait queue of a port or port set. */
 static struct waitq *
-ipc_mqueue_waitq(const struct ipc_port *port)
+ipc_mqueue_waitq(const void *object)
 {
-    uintptr_t x = (uintptr_t)port;
+    uintptr_t x = (uintptr_t)object;
 
     return &ipc_mqueue_waitqs[(x >> 6 ^ x >> 12) % IPC_MQUEUE_NR_WAITQS];
 }
@@ -69,6 +70,7 @@ ipc_mqueue_changed(const struct ipc_port *port)
     ipc_mqueue_wakeup(ipc_mqueue_waitq(port));
 }
 
+
 /* The clock tick a wait of timeout ms ends at; 0 when option has no timeout. */
 static uint64_t
 ipc_mqueue_deadline(bool timed, mach_msg_timeout_t timeout)
@@ -83,14 +85,15 @@ ipc_mqueue_deadline(bool timed, mach_msg_timeout_t timeout)
 }
 
 /*
- * Wait for a change of port's queue; port locked on entry and on return.
- * Returns 0 (check again), THREAD_INTERRUPTED or IPC_MQUEUE_TIMED_OUT.
+ * Wait for a change of the queue of object (a port or port set) whose
+ * lock is held on entry and on return. Returns 0 (check again),
+ * THREAD_INTERRUPTED or IPC_MQUEUE_TIMED_OUT.
  */
 static int
-ipc_mqueue_wait(struct ipc_port *port, uint64_t deadline)
+ipc_mqueue_wait(const void *object, struct spinlock *lock, uint64_t deadline)
 {
     if (deadline == 0) {
-        return waitq_sleep_intr(ipc_mqueue_waitq(port), &port->lock);
+        return waitq_sleep_intr(ipc_mqueue_waitq(object), lock);
     }
     if (clock_ticks() >= deadline) {
         return IPC_MQUEUE_TIMED_OUT;
@@ -98,9 +101,9 @@ ipc_mqueue_wait(struct ipc_port *port, uint64_t deadline)
     if (__atomic_load_n(&thread_self()->ast, __ATOMIC_ACQUIRE) != 0) {
         return THREAD_INTERRUPTED;
     }
-    spinlock_unlock(&port->lock);
+    spinlock_unlock(lock);
     thread_delay(1);
-    spinlock_lock(&port->lock);
+    spinlock_lock(lock);
     return 0;
 }
 
@@ -108,7 +111,7 @@ mach_msg_return_t
 ipc_mqueue_send(struct ipc_kmsg *kmsg, mach_msg_option_t option, mach_msg_timeout_t timeout)
 {
     struct ipc_port *port = kmsg->remote;
-    struct waitq *wq = ipc_mqueue_waitq(port);
+    struct waitq *wq = ipc_mqueue_waitq(port), *pset_wq = NULL;
     bool send_once = MACH_MSGH_BITS_REMOTE(kmsg->header.msgh_bits)
                      == MACH_MSG_TYPE_PORT_SEND_ONCE;
     bool timed = option & MACH_SEND_TIMEOUT;
@@ -139,7 +142,7 @@ ipc_mqueue_send(struct ipc_kmsg *kmsg, mach_msg_option_t option, mach_msg_timeou
             spinlock_unlock(&port->lock);
             return MACH_SEND_TIMED_OUT;
         }
-        error = ipc_mqueue_wait(port, deadline);
+        error = ipc_mqueue_wait(port, &port->lock, deadline);
         if (error != 0) {
             spinlock_unlock(&port->lock);
             return error == THREAD_INTERRUPTED ? MACH_SEND_INTERRUPTED : MACH_SEND_TIMED_OUT;
@@ -147,8 +150,18 @@ ipc_mqueue_send(struct ipc_kmsg *kmsg, mach_msg_option_t option, mach_msg_timeou
     }
     list_insert_tail(&port->mqueue.messages, &kmsg->node);
     port->mqueue.nr_messages++;
+    if (port->pset != NULL) {
+        /* Receivers of the set check this count before they sleep. */
+        spinlock_lock(&port->pset->lock);
+        port->pset->events++;
+        spinlock_unlock(&port->pset->lock);
+        pset_wq = ipc_mqueue_waitq(port->pset);
+    }
     spinlock_unlock(&port->lock);
     ipc_mqueue_wakeup(wq);      /* kmsg may be gone already: only its bucket is used */
+    if (pset_wq != NULL) {
+        ipc_mqueue_wakeup(pset_wq);
+    }
     return MACH_MSG_SUCCESS;
 }
 
@@ -190,6 +203,61 @@ ipc_mqueue_try(struct ipc_space *space, struct ipc_port *port, mach_msg_option_t
     return kmsg->header.msgh_size > rcv_size ? MACH_RCV_TOO_LARGE : MACH_MSG_SUCCESS;
 }
 
+/*
+ * Receive from the members of pset (a reference held): scan them under
+ * the space lock, oldest message of the first member that has one.
+ * Before sleeping, the set's count of queued messages must still be what
+ * it was before the scan, under the set's lock that senders take to
+ * raise it: no message queued meanwhile goes unseen.
+ */
+static mach_msg_return_t
+ipc_mqueue_receive_pset(struct ipc_space *space, struct ipc_pset *pset, mach_msg_option_t option,
+                        mach_msg_size_t rcv_size, bool poll, uint64_t deadline,
+                        struct ipc_kmsg **kmsgp, mach_msg_size_t *sizep)
+{
+    struct ipc_port *port;
+    unsigned long events;
+    mach_msg_return_t mr;
+    int error = 0;
+
+    for (;;) {
+        spinlock_lock(&pset->lock);
+        events = pset->events;
+        mr = pset->active ? MACH_RCV_IN_PROGRESS : MACH_RCV_PORT_DIED;
+        spinlock_unlock(&pset->lock);
+        if (mr != MACH_RCV_IN_PROGRESS) {
+            return mr;
+        }
+        ipc_space_lock(space);
+        list_foreach_entry(&pset->members, port, pset_node) {
+            spinlock_lock(&port->lock);
+            mr = ipc_mqueue_try(space, port, option, rcv_size, kmsgp, sizep);
+            spinlock_unlock(&port->lock);
+            if (mr != MACH_RCV_IN_PROGRESS) {
+                break;
+            }
+        }
+        ipc_space_unlock(space);
+        if (mr != MACH_RCV_IN_PROGRESS) {
+            if (*kmsgp != NULL) {
+                ipc_mqueue_wakeup(ipc_mqueue_waitq((*kmsgp)->remote));     /* room for a sender */
+            }
+            return mr;
+        }
+        if (poll) {
+            return MACH_RCV_TIMED_OUT;
+        }
+        spinlock_lock(&pset->lock);
+        if (pset->events == events && pset->active) {
+            error = ipc_mqueue_wait(pset, &pset->lock, deadline);
+        }
+        spinlock_unlock(&pset->lock);
+        if (error != 0) {
+            return error == THREAD_INTERRUPTED ? MACH_RCV_INTERRUPTED : MACH_RCV_TIMED_OUT;
+        }
+    }
+}
+
 mach_msg_return_t
 ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t name, mach_msg_option_t option,
                    mach_msg_size_t rcv_size, mach_msg_timeout_t timeout,
@@ -197,18 +265,29 @@ ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t name, mach_msg_opti
 {
     bool timed = option & MACH_RCV_TIMEOUT;
     uint64_t deadline = ipc_mqueue_deadline(timed && timeout != 0, timeout);
+    struct ipc_pset *pset;
     struct ipc_port *port;
     mach_msg_return_t mr;
     struct waitq *wq;
     int error;
 
     *kmsgp = NULL;
+    if (ipc_right_pset(space, name, &pset) == KERN_SUCCESS) {
+        mr = ipc_mqueue_receive_pset(space, pset, option, rcv_size, timed && timeout == 0,
+                                     deadline, kmsgp, sizep);
+        ipc_pset_unref(pset);
+        return mr;
+    }
     if (ipc_right_port_of(space, name, MACH_PORT_TYPE_RECEIVE, &port) != KERN_SUCCESS) {
         return MACH_RCV_INVALID_NAME;
     }
     wq = ipc_mqueue_waitq(port);
     spinlock_lock(&port->lock);
     for (;;) {
+        if (port->pset != NULL) {
+            mr = MACH_RCV_IN_SET;       /* a member is received through its set */
+            break;
+        }
         mr = ipc_mqueue_try(space, port, option, rcv_size, kmsgp, sizep);
         if (mr != MACH_RCV_IN_PROGRESS) {
             break;
@@ -217,7 +296,7 @@ ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t name, mach_msg_opti
             mr = MACH_RCV_TIMED_OUT;
             break;
         }
-        error = ipc_mqueue_wait(port, deadline);
+        error = ipc_mqueue_wait(port, &port->lock, deadline);
         if (error != 0) {
             mr = error == THREAD_INTERRUPTED ? MACH_RCV_INTERRUPTED : MACH_RCV_TIMED_OUT;
             break;
@@ -229,6 +308,51 @@ ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t name, mach_msg_opti
     }
     ipc_port_unref(port);
     return mr;
+}
+
+void
+ipc_mqueue_pset_add(struct ipc_pset *pset, struct ipc_port *port)
+{
+    spinlock_lock(&port->lock);
+    assert(port->pset == NULL && port->active);
+    spinlock_lock(&pset->lock);
+    list_insert_tail(&pset->members, &port->pset_node);
+    port->pset = pset;
+    pset->events++;             /* its queued messages are the set's now */
+    spinlock_unlock(&pset->lock);
+    spinlock_unlock(&port->lock);
+    ipc_mqueue_wakeup(ipc_mqueue_waitq(pset));
+    ipc_mqueue_wakeup(ipc_mqueue_waitq(port));     /* its own receivers: MACH_RCV_IN_SET */
+}
+
+void
+ipc_mqueue_pset_remove(struct ipc_port *port)
+{
+    struct ipc_pset *pset;
+
+    spinlock_lock(&port->lock);
+    pset = port->pset;
+    if (pset != NULL) {
+        spinlock_lock(&pset->lock);
+        list_remove(&port->pset_node);
+        port->pset = NULL;
+        spinlock_unlock(&pset->lock);
+    }
+    spinlock_unlock(&port->lock);
+}
+
+void
+ipc_mqueue_pset_destroy(struct ipc_pset *pset)
+{
+    while (!list_empty(&pset->members)) {
+        ipc_mqueue_pset_remove(list_entry(list_first(&pset->members), struct ipc_port,
+                                          pset_node));
+    }
+    spinlock_lock(&pset->lock);
+    pset->active = false;
+    spinlock_unlock(&pset->lock);
+    ipc_mqueue_wakeup(ipc_mqueue_waitq(pset));
+    ipc_pset_unref(pset);
 }
 
 void

@@ -56,9 +56,12 @@ mach_msg_return_t ipc_mqueue_send(struct ipc_kmsg *kmsg, mach_msg_option_t optio
  * all the same (the caller gives the receiver its header only). On
  * MACH_MSG_SUCCESS and that MACH_RCV_TOO_LARGE, *kmsgp holds the message
  * with msgh_seqno set. Other results: MACH_RCV_INVALID_NAME (no receive
- * right; port sets are a later step), MACH_RCV_TIMED_OUT,
- * MACH_RCV_INTERRUPTED, MACH_RCV_PORT_DIED (the right was destroyed
- * during the wait), MACH_RCV_PORT_CHANGED (it moved to another space).
+ * right or port set), MACH_RCV_IN_SET (the port is a member of a set:
+ * receive through the set), MACH_RCV_TIMED_OUT, MACH_RCV_INTERRUPTED,
+ * MACH_RCV_PORT_DIED (the right or set was destroyed during the wait),
+ * MACH_RCV_PORT_CHANGED (it moved to another space or into a set). A
+ * port set's receive takes the oldest message of its first member that
+ * has one (members in the order they joined).
  * Takes the space and port locks; may sleep.
  */
 mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t name,
@@ -72,6 +75,17 @@ mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t n
  * on it. Takes the port lock.
  */
 void ipc_mqueue_port_died(struct ipc_port *port, struct list *dying);
+
+/*
+ * Port sets. Membership changes hold the space lock; these take the
+ * port and set locks. Add port (active, in no set) to pset; remove port
+ * from its set, if any; destroy pset's membership (every member leaves,
+ * the set turns inactive, its waiting receivers see MACH_RCV_PORT_DIED)
+ * and drop the space's reference.
+ */
+void ipc_mqueue_pset_add(struct ipc_pset *pset, struct ipc_port *port);
+void ipc_mqueue_pset_remove(struct ipc_port *port);
+void ipc_mqueue_pset_destroy(struct ipc_pset *pset);
 
 /*
  * Wake the threads waiting on port, whose receive right just left its

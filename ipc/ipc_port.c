@@ -64,6 +64,7 @@ ipc_port_create(struct ipc_space *receiver, mach_port_name_t name)
     port->sorights = 0;
     list_init(&port->holders);
     ipc_mqueue_init(&port->mqueue);
+    port->pset = NULL;
     port->destination = NULL;
     port->kotype = IPC_KOBJECT_NONE;
     port->kobject = NULL;
@@ -182,14 +183,30 @@ ipc_pset_create(void)
     if (pset == NULL) {
         return NULL;
     }
-    ipc_mqueue_init(&pset->mqueue);
+    spinlock_init(&pset->lock);
+    pset->refs = 1;
+    pset->active = true;
+    pset->events = 0;
+    list_init(&pset->members);
     __atomic_fetch_add(&ipc_port_nr_psets, 1, __ATOMIC_RELAXED);
     return pset;
 }
 
 void
-ipc_pset_destroy(struct ipc_pset *pset)
+ipc_pset_ref(struct ipc_pset *pset)
 {
+    unsigned int old = __atomic_fetch_add(&pset->refs, 1, __ATOMIC_RELAXED);
+
+    assert(old != 0);
+}
+
+void
+ipc_pset_unref(struct ipc_pset *pset)
+{
+    if (__atomic_sub_fetch(&pset->refs, 1, __ATOMIC_ACQ_REL) != 0) {
+        return;
+    }
+    assert(!pset->active && list_empty(&pset->members));
     kmem_cache_free(&ipc_pset_cache, pset);
     __atomic_fetch_sub(&ipc_port_nr_psets, 1, __ATOMIC_RELAXED);
 }

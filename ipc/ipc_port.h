@@ -58,6 +58,8 @@ struct ipc_port {
     unsigned int sorights;          /* send-once rights, in spaces and in messages */
     struct list holders;            /* entries with send or receive rights for it */
     struct ipc_mqueue mqueue;
+    struct ipc_pset *pset;          /* the port set it is a member of, or NULL */
+    struct list pset_node;          /* in pset->members */
     struct ipc_port *destination;   /* receive right in a message: where it goes
                                        (ipc_port_transit_lock, see below) */
     enum ipc_kobject_type kotype;   /* IPC_KOBJECT_NONE unless the kernel receives */
@@ -71,8 +73,19 @@ struct ipc_port {
 #define IPC_PORT_DEAD           ((struct ipc_port *)-1)
 #define IPC_PORT_VALID(port)    ((port) != NULL && (port) != IPC_PORT_DEAD)
 
+/*
+ * A port set: receive rights grouped so that one receive takes the
+ * oldest message of any member (ipc/ipc_mqueue.h). Membership (members,
+ * each member's pset) changes with the space lock, the member's port
+ * lock and the set's lock held, in that order; the space lock alone
+ * keeps members stable for a reader.
+ */
 struct ipc_pset {
-    struct ipc_mqueue mqueue;       /* unused until port sets receive (ipc/ipc_mqueue.h) */
+    struct spinlock lock;           /* active, events */
+    unsigned int refs;              /* atomic: the space's right, waiting receivers */
+    bool active;                    /* false once its right is destroyed */
+    unsigned long events;           /* messages queued on members, ever */
+    struct list members;            /* struct ipc_port, by pset_node */
 };
 
 /* Counters for reports. */
@@ -134,11 +147,14 @@ void ipc_port_unref(struct ipc_port *port);
  */
 void ipc_port_destroy(struct ipc_port *port);
 
-/* A new port set. Returns NULL when memory is out. */
+/* A new, empty, active port set with one reference. Returns NULL when memory is out. */
 struct ipc_pset *ipc_pset_create(void);
 
-/* Free a port set (its space destroyed the right naming it). */
-void ipc_pset_destroy(struct ipc_pset *pset);
+/* Take a reference on pset (the caller holds one). Lock-free. */
+void ipc_pset_ref(struct ipc_pset *pset);
+
+/* Drop a reference; the last frees the set, which must be inactive and empty. Lock-free. */
+void ipc_pset_unref(struct ipc_pset *pset);
 
 /*
  * Receive rights in messages. A port whose receive right travels in a

@@ -115,6 +115,7 @@ ipc_right_drop_receive(struct ipc_entry *entry)
     struct ipc_port *port = entry->object;
     bool send = entry->type & MACH_PORT_TYPE_SEND;
 
+    ipc_mqueue_pset_remove(port);
     ipc_port_destroy(port);
     ipc_kmsg_port_died(port);       /* its queued messages die with it */
     spinlock_lock(&port->lock);
@@ -134,7 +135,7 @@ ipc_right_drop_receive(struct ipc_entry *entry)
 static void
 ipc_right_drop_pset(struct ipc_entry *entry)
 {
-    ipc_pset_destroy(entry->object);
+    ipc_mqueue_pset_destroy(entry->object);
     entry->type = MACH_PORT_TYPE_NONE;
     entry->object = NULL;
 }
@@ -758,6 +759,7 @@ ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
             list_remove(&entry->holder_node);
         }
         spinlock_unlock(&port->lock);
+        ipc_mqueue_pset_remove(port);   /* a moved receive right leaves its set */
         ipc_mqueue_changed(port);   /* its receivers here must stop */
         entry->type &= ~MACH_PORT_TYPE_RECEIVE;
         break;
@@ -991,4 +993,59 @@ ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_t
         ipc_right_release_send(port, type);
     }
     return KERN_SUCCESS;
+}
+
+kern_return_t
+ipc_right_pset(struct ipc_space *space, mach_port_name_t name, struct ipc_pset **psetp)
+{
+    struct ipc_entry *entry;
+    kern_return_t kr = ipc_right_lookup(space, name, &entry);
+
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    if (entry->type & MACH_PORT_TYPE_PORT_SET) {
+        ipc_pset_ref(entry->object);
+        *psetp = entry->object;
+    } else {
+        kr = KERN_INVALID_RIGHT;
+    }
+    ipc_space_unlock(space);
+    return kr;
+}
+
+kern_return_t
+ipc_right_move_member(struct ipc_space *space, mach_port_name_t member, mach_port_name_t after)
+{
+    struct ipc_entry *entry, *set = NULL;
+    struct ipc_port *port;
+    kern_return_t kr = ipc_right_lookup(space, member, &entry);
+
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    if (after != MACH_PORT_NULL) {
+        set = ipc_right_lookup_locked(space, after);
+        if (set == NULL) {
+            kr = KERN_INVALID_NAME;
+        } else if (!(set->type & MACH_PORT_TYPE_PORT_SET)) {
+            kr = KERN_INVALID_RIGHT;
+        }
+    }
+    if (kr == KERN_SUCCESS && !(entry->type & MACH_PORT_TYPE_RECEIVE)) {
+        kr = KERN_INVALID_RIGHT;
+    }
+    if (kr == KERN_SUCCESS) {
+        port = entry->object;
+        if (set == NULL && port->pset == NULL) {
+            kr = KERN_NOT_IN_SET;
+        } else {
+            ipc_mqueue_pset_remove(port);
+            if (set != NULL) {
+                ipc_mqueue_pset_add(set->object, port);
+            }
+        }
+    }
+    ipc_space_unlock(space);
+    return kr;
 }

@@ -148,6 +148,25 @@ kern_return_t ipc_right_names(struct ipc_space *space, mach_port_name_t *names,
                               unsigned long *countp);
 
 /*
+ * The port set name denotes, with a new reference for the caller
+ * (ipc_pset_unref() it). Returns KERN_SUCCESS, KERN_INVALID_NAME,
+ * KERN_INVALID_RIGHT (not a port set) or KERN_INVALID_TASK.
+ */
+kern_return_t ipc_right_pset(struct ipc_space *space, mach_port_name_t name,
+                             struct ipc_pset **psetp);
+
+/*
+ * mach_port_move_member: move the receive right member into the port
+ * set after, out of the set it was in, if any; after MACH_PORT_NULL
+ * only takes it out. Returns KERN_SUCCESS, KERN_INVALID_NAME (either
+ * name denotes nothing), KERN_INVALID_RIGHT (member not a receive right,
+ * after not a port set), KERN_NOT_IN_SET (taking out a port in no set)
+ * or KERN_INVALID_TASK. Takes the space lock, then port and set locks.
+ */
+kern_return_t ipc_right_move_member(struct ipc_space *space, mach_port_name_t member,
+                                    mach_port_name_t after);
+
+/*
  * Release every right of entry and free it (ipc_space_destroy()). Space
  * locked. Cannot fail.
  */

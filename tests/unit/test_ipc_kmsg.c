@@ -762,6 +762,81 @@ test_queue_ports(void)
     ipc_space_destroy(b);
 }
 
+
+static void
+test_port_sets(void)
+{
+    struct ipc_space *a, *b;
+    struct ipc_port *p1, *p2;
+    struct ipc_kmsg *k;
+    mach_port_name_t r1, r2, set, set2, s1, dead;
+    struct ipc_port_stats before, after;
+    mach_msg_size_t size;
+    mach_msg_return_t mr = MACH_MSG_SUCCESS;
+
+    ipc_space_create(&a);
+    ipc_space_create(&b);
+    ipc_port_stats_get(&before);
+    r1 = new_port(a, 0, &p1);
+    r2 = new_port(a, 0, &p2);
+    ipc_right_alloc(a, MACH_PORT_RIGHT_PORT_SET, &set);
+    ipc_right_alloc(a, MACH_PORT_RIGHT_PORT_SET, &set2);
+    ipc_right_alloc(a, MACH_PORT_RIGHT_DEAD_NAME, &dead);
+    s1 = give_send(b, p1, 1);
+    tap_check(ipc_right_move_member(a, r1, MACH_PORT_NULL) == KERN_NOT_IN_SET
+              && ipc_right_move_member(a, 999, set) == KERN_INVALID_NAME
+              && ipc_right_move_member(a, r1, 999) == KERN_INVALID_NAME
+              && ipc_right_move_member(a, r1, r2) == KERN_INVALID_RIGHT
+              && ipc_right_move_member(a, dead, set) == KERN_INVALID_RIGHT
+              && ipc_right_move_member(a, set2, set) == KERN_INVALID_RIGHT,
+              "move_member errors: NOT_IN_SET, INVALID_NAME, INVALID_RIGHT");
+    tap_check(ipc_right_move_member(a, r1, set) == KERN_SUCCESS
+              && ipc_right_move_member(a, r2, set2) == KERN_SUCCESS
+              && ipc_right_move_member(a, r2, set) == KERN_SUCCESS
+              && p1->pset != NULL && p1->pset == p2->pset,
+              "both ports join the set (r2 moved from another set)");
+    tap_check(ipc_mqueue_receive(a, set, MACH_RCV_TIMEOUT, 64, 0, &k, &size)
+              == MACH_RCV_TIMED_OUT,
+              "an empty set polled: RCV_TIMED_OUT");
+    mr |= queue(a, MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0), r2, 0, 20, &k);
+    mr |= queue(b, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0), s1, 0, 10, &k);
+    mr |= queue(a, MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0), r2, 0, 21, &k);
+    tap_check(mr == MACH_MSG_SUCCESS
+              && ipc_mqueue_receive(a, r1, MACH_RCV_TIMEOUT, 64, 0, &k, &size) == MACH_RCV_IN_SET,
+              "three messages queued on members; a member itself: RCV_IN_SET");
+    mr = ipc_mqueue_receive(a, set, MACH_RCV_TIMEOUT, 64, 0, &k, &size);
+    mr |= ipc_kmsg_copyout(k, a, NULL);
+    tap_check(mr == MACH_MSG_SUCCESS && k->header.msgh_id == 10 && k->header.msgh_local_port == r1
+              && k->header.msgh_seqno == 0,
+              "the set gives the first member's message first, local = the member's name");
+    ipc_kmsg_free(k);
+    mr = ipc_mqueue_receive(a, set, MACH_RCV_TIMEOUT, 64, 0, &k, &size);
+    mr |= ipc_kmsg_copyout(k, a, NULL);
+    tap_check(mr == MACH_MSG_SUCCESS && k->header.msgh_id == 20 && k->header.msgh_local_port == r2
+              && k->header.msgh_seqno == 0,
+              "then the next member's oldest, with that port's seqno");
+    ipc_kmsg_free(k);
+    tap_check(ipc_right_move_member(a, r2, MACH_PORT_NULL) == KERN_SUCCESS
+              && ipc_mqueue_receive(a, set, MACH_RCV_TIMEOUT, 64, 0, &k, &size)
+                 == MACH_RCV_TIMED_OUT
+              && ipc_mqueue_receive(a, r2, MACH_RCV_TIMEOUT, 64, 0, &k, &size) == MACH_MSG_SUCCESS
+              && k->header.msgh_id == 21,
+              "out of the set, r2's message is r2's alone again");
+    ipc_kmsg_copyout(k, a, NULL);
+    ipc_kmsg_free(k);
+    ipc_right_move_member(a, r2, set);
+    tap_check(ipc_right_destroy(a, r2) == KERN_SUCCESS && p1->pset != NULL
+              && ipc_right_destroy(a, set) == KERN_SUCCESS && p1->pset == NULL
+              && ipc_mqueue_receive(a, set, 0, 64, 0, &k, &size) == MACH_RCV_INVALID_NAME,
+              "a destroyed member leaves the set; a destroyed set lets its members go");
+    ipc_right_move_member(a, r1, set2);
+    ipc_space_destroy(a);
+    ipc_space_destroy(b);
+    ipc_port_stats_get(&after);
+    tap_check(after.nr_psets == before.nr_psets && after.nr_ports == before.nr_ports,
+              "every set and port freed with their spaces");
+}
+
 /* ---------------------------------------------------------------- random traffic */
 
 #define NSPACES         3
@@ -1009,6 +1084,7 @@ main(void)
     test_ool();
     test_queue();
     test_queue_ports();
+    test_port_sets();
     test_traffic(20000);
 
     ipc_port_stats_get(&stats);
