@@ -269,16 +269,18 @@ ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t name, mach_msg_opti
     struct ipc_port *port;
     mach_msg_return_t mr;
     struct waitq *wq;
+    kern_return_t kr;
     int error;
 
     *kmsgp = NULL;
-    if (ipc_right_pset(space, name, &pset) == KERN_SUCCESS) {
+    kr = ipc_right_port_of(space, name, MACH_PORT_TYPE_RECEIVE, &port);
+    if (kr == KERN_INVALID_RIGHT && ipc_right_pset(space, name, &pset) == KERN_SUCCESS) {
         mr = ipc_mqueue_receive_pset(space, pset, option, rcv_size, timed && timeout == 0,
                                      deadline, kmsgp, sizep);
         ipc_pset_unref(pset);
         return mr;
     }
-    if (ipc_right_port_of(space, name, MACH_PORT_TYPE_RECEIVE, &port) != KERN_SUCCESS) {
+    if (kr != KERN_SUCCESS) {
         return MACH_RCV_INVALID_NAME;
     }
     wq = ipc_mqueue_waitq(port);

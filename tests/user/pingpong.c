@@ -121,6 +121,16 @@ ping(mach_port_t pong_task)
         tap_diag("bench: null RPC round trip between two tasks (32-byte messages, "
                  "send-once reply): %u TSC ticks (instructions under -icount)",
                  (unsigned int)((end - start) / BENCH_ROUNDS));
+        start = rdtsc();
+        for (i = 0; i < BENCH_ROUNDS; i++) {
+            head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE),
+                 self, p, 3206, 0);
+            mach_msg_trap(&m, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m.h), sizeof(m), p, 0, 0);
+        }
+        end = rdtsc();
+        tap_diag("bench: kernel RPC round trip to the task port (id 3206, answered "
+                 "MIG_BAD_ID: dispatch without a routine): %u TSC ticks",
+                 (unsigned int)((end - start) / BENCH_ROUNDS));
     }
     mr = MACH_MSG_SUCCESS;
     for (i = 0; i < 5; i++) {
