@@ -90,13 +90,16 @@ KERNEL_SRCS := \
 	i386/gdt.c \
 	i386/intr.c \
 	i386/lapic.c \
+	i386/mach_i386.c \
 	i386/machine.c \
 	i386/mptable.c \
 	i386/pcb.c \
+	i386/pcb_state.c \
 	i386/pic.c \
 	i386/pit.c \
 	i386/platform.c \
 	i386/pmap.c \
+	i386/rtc.c \
 	i386/pmem.c \
 	i386/probe.S \
 	i386/serial.c \
@@ -118,11 +121,13 @@ KERNEL_SRCS := \
 	kern/bootstrap.c \
 	kern/clock.c \
 	kern/cmdline.c \
+	kern/date.c \
 	kern/console.c \
 	kern/elf.c \
 	kern/error.c \
 	kern/exception.c \
 	kern/host.c \
+	kern/host_calls.c \
 	kern/ipc_kobject.c \
 	kern/kmem.c \
 	kern/kmem_backend.c \
@@ -131,6 +136,7 @@ KERNEL_SRCS := \
 	kern/mutex.c \
 	kern/panic.c \
 	kern/printf.c \
+	kern/processor.c \
 	kern/qsbr.c \
 	kern/rbtree.c \
 	kern/rdxtree.c \
@@ -140,6 +146,9 @@ KERNEL_SRCS := \
 	kern/syscall.c \
 	kern/syscall_subr.c \
 	kern/task.c \
+	kern/task_control.c \
+	kern/thread_control.c \
+	kern/thread_state.c \
 	kern/thread.c \
 	vm/vm_copy.c \
 	vm/vm_fault.c \
@@ -154,11 +163,14 @@ KERNEL_SRCS := \
 KTEST_SRCS := \
 	kern/ktest.c \
 	kern/ktest_account.c \
+	tests/kernel/alloc_smp_test.c \
 	tests/kernel/biosmem_test.c \
 	tests/kernel/boot_modules_test.c \
+	tests/kernel/bootstrap_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
+	tests/kernel/host_test.c \
 	tests/kernel/kmem_test.c \
 	tests/kernel/ktest_selftest.c \
 	tests/kernel/mutex_test.c \
@@ -166,9 +178,11 @@ KTEST_SRCS := \
 	tests/kernel/pmap_test.c \
 	tests/kernel/sched_test.c \
 	tests/kernel/smp_test.c \
+	tests/kernel/switch_wait_test.c \
 	tests/kernel/task_bench.c \
 	tests/kernel/task_test.c \
 	tests/kernel/thread_stack_test.c \
+	tests/kernel/thread_state_test.c \
 	tests/kernel/user_blobs.S \
 	tests/kernel/user_test.c \
 	tests/kernel/vm_map_test.c \
@@ -397,15 +411,17 @@ bench-smp: deps $(B)/bench/smp
 	$(B)/bench/smp
 
 # Results and their meaning: doc/benchmarks.md.
-bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%)
+bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench
 	$(B)/bench/kmem
 	$(B)/bench/vm_map
 	tools/bench-vm-page --kernel $(TEST_DIR)/mach 128M
 	tools/bench-kernel kmem_bench $(TEST_DIR)/mach
+	tools/bench-kernel alloc_smp $(TEST_DIR)/mach 128M 4
 	$(B)/bench/ipc
 	tools/bench-kernel ipc_bench $(TEST_DIR)/mach 256M
 	tools/bench-kernel task_bench $(TEST_DIR)/mach 256M
 	tools/bench-kernel user_bench $(TEST_DIR)/mach
+	tools/bench-user ubench $(TEST_DIR)/mach
 
 clean:
 	rm -rf $(B) mach mach.iso

@@ -47,10 +47,33 @@
 #define FPU_FCW_INIT            0x037f      /* every exception masked, extended precision */
 #define FPU_MXCSR_INIT          0x1f80      /* every exception masked */
 
+#define FPU_MXCSR_MASK_DEFAULT  0x0000ffbf  /* when FXSAVE stores a mask of 0 */
+
 static bool fpu_fxsr, fpu_sse;
+static uint32_t fpu_mxcsr_valid;
 
 /* The clean state new threads start with (FXSAVE layout). */
 static uint8_t fpu_init_area[PCB_FPU_AREA_SIZE] __attribute__((aligned(16)));
+
+/*
+ * The MXCSR mask FXSAVE reports (bytes 28..31 of its image), the same on
+ * every CPU of the machine: read once, on the boot CPU, with a scratch
+ * FXSAVE while no thread owns the FPU.
+ */
+static void
+fpu_mxcsr_probe(void)
+{
+    static uint8_t area[PCB_FPU_AREA_SIZE] __attribute__((aligned(16)));
+    uint32_t cr0 = cpu_get_cr0();
+
+    cpu_set_cr0(cr0 & ~FPU_CR0_TS);
+    __asm__ volatile("fxsave %0" : "=m"(area));
+    cpu_set_cr0(cr0);
+    fpu_mxcsr_valid = *(uint32_t *)&area[28];
+    if (fpu_mxcsr_valid == 0) {
+        fpu_mxcsr_valid = FPU_MXCSR_MASK_DEFAULT;
+    }
+}
 
 void
 fpu_setup(void)
@@ -67,6 +90,9 @@ fpu_setup(void)
         *(uint32_t *)&fpu_init_area[24] = FPU_MXCSR_INIT;
     }
     cpu_set_cr0((cpu_get_cr0() & ~FPU_CR0_EM) | FPU_CR0_MP | FPU_CR0_NE | FPU_CR0_TS);
+    if (fpu_sse && fpu_mxcsr_valid == 0) {
+        fpu_mxcsr_probe();                  /* EM clear by now */
+    }
 }
 
 bool
@@ -111,6 +137,21 @@ fpu_trap_unavailable(struct pcb *pcb)
     }
     pcb->fpu_valid = true;
     pcb->fpu_live = true;
+}
+
+void
+fpu_state_save(struct pcb *pcb)
+{
+    uint32_t flags = cpu_intr_save();
+
+    fpu_switch_out(pcb);
+    cpu_intr_restore(flags);
+}
+
+uint32_t
+fpu_mxcsr_mask(void)
+{
+    return fpu_mxcsr_valid;
 }
 
 uint32_t

@@ -37,6 +37,17 @@ void fpu_switch_out(struct pcb *pcb);
 void fpu_trap_unavailable(struct pcb *pcb);
 
 /*
+ * Bring the calling thread's FPU state into its pcb: save it if it is
+ * live (and set CR0.TS, so that the next FPU use loads it back from the
+ * pcb). Afterwards pcb->fpu is the state when pcb->fpu_valid, and may be
+ * read or replaced. Any interrupt state; interrupts are restored.
+ */
+void fpu_state_save(struct pcb *pcb);
+
+/* The MXCSR bits FXRSTOR accepts (the CPU's MXCSR_MASK; 0 without SSE). */
+uint32_t fpu_mxcsr_mask(void);
+
+/*
  * The x87 status word (for #MF) and MXCSR (for #XM) of the running
  * thread, whose state is live. Interrupts off.
  */

@@ -21,12 +21,15 @@
 #include <i386/cpu_info.h>
 #include <i386/multiboot.h>
 #include <i386/pit.h>
+#include <i386/rtc.h>
 #include <i386/serial.h>
+#include <include/mach/host_info.h>
 #include <kern/error.h>
 #include <kern/printf.h>
 #include <kern/shell.h>
 #include <machine/machine.h>
 #include <machine/param.h>
+#include <machine/pmem.h>
 
 #define DEBUG_EXIT_PORT         0xf4
 #define KBD_STATUS              0x64
@@ -163,6 +166,19 @@ machine_module_get(unsigned int index, const void **datap, size_t *sizep,
     return 0;
 }
 
+int
+machine_module_release(unsigned int index, unsigned long *pages)
+{
+    const struct multiboot_module *mods;
+    uint32_t count;
+
+    mods = machine_modules(&count);
+    if (mods == NULL || index >= count || mods[index].mod_end < mods[index].mod_start) {
+        return ERROR_NOENT;
+    }
+    return pmem_release(mods[index].mod_start, mods[index].mod_end, pages);
+}
+
 void
 machine_report(void)
 {
@@ -214,4 +230,38 @@ machine_reboot(void)
     }
     __asm__ volatile("lidt %0; int3" : : "m"(idtr));
     cpu_halt_forever();
+}
+
+int64_t
+machine_time_of_day(void)
+{
+    return rtc_read();
+}
+
+void
+machine_cpu_type(int *type, int *subtype)
+{
+    uint32_t a = 0, b, c, d, family;
+
+    cpu_cpuid(0, &a, &b, &c, &d);
+    family = 3;                         /* no cpuid leaf 1: take it for a 386 */
+    if (a >= 1) {
+        cpu_cpuid(1, &a, &b, &c, &d);
+        family = (a >> 8) & 0xf;
+    }
+    switch (family) {
+    case 3:
+        *type = CPU_TYPE_I386;
+        break;
+    case 4:
+        *type = CPU_TYPE_I486;
+        break;
+    case 5:
+        *type = CPU_TYPE_PENTIUM;
+        break;
+    default:                            /* 6 and the extended families */
+        *type = CPU_TYPE_PENTIUMPRO;
+        break;
+    }
+    *subtype = CPU_SUBTYPE_AT386;
 }

@@ -20,6 +20,7 @@
 #include <i386/param.h>
 #include <i386/pcb.h>
 #include <i386/trap.h>
+#include <i386/trap_user.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/percpu.h>
@@ -73,6 +74,12 @@ pcb_user_start(uintptr_t eip, uintptr_t esp)
     t->pcb.fpu_valid = false;
     t->pcb.user = true;
     trap_return_to(f);
+}
+
+void
+pcb_user_resume(void)
+{
+    trap_user_resume(pcb_user_state_init(thread_self()));
 }
 
 int

@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <include/mach/kern_return.h>
+
 #include <i386/gdt.h>
 #include <i386/trap.h>
 
@@ -30,11 +32,13 @@ struct pcb {
     uintptr_t recover;          /* where a faulting copyin/copyout resumes, or 0 */
     uintptr_t fault_addr;       /* user address of the last fault a copy recovered from */
     int fault_code;             /* and its kern_return_t (the exception code) */
-    bool user;                  /* has entered user mode: its frame is valid */
+    bool user;                  /* its frame holds a user state (user mode, or set) */
     bool syscall_step;          /* a user TF was cleared at the gate: give it back */
     bool fpu_valid;             /* fpu[] (or the FPU, when live) holds the state */
     bool fpu_live;              /* the state is in this CPU's FPU (CR0.TS clear) */
     uint64_t user_tls[GDT_USER_TLS_SLOTS];  /* loaded in the GDT at every switch */
+    uint32_t debug[8];          /* i386_DEBUG_STATE as set (no breakpoint enabled) */
+    uint32_t v86[2];            /* i386_V86_ASSIST_STATE as set (no v86 mode) */
     uint8_t fpu[PCB_FPU_AREA_SIZE] __attribute__((aligned(16)));
 };
 
@@ -69,5 +73,64 @@ void pcb_user_start(uintptr_t eip, uintptr_t esp) __attribute__((noreturn));
  * Returns 0, or -1 for a bad slot or descriptor (nothing changed).
  */
 int pcb_user_tls_set(struct thread *t, unsigned int slot, uint64_t desc);
+
+/*
+ * t's saved user frame, first set to GNU Mach's initial user state
+ * (pcb_user_start()'s, with eip and esp 0) if t never had one. t as for
+ * pcb_state_get().
+ */
+struct trap_frame *pcb_user_state_init(struct thread *t);
+
+/*
+ * Thread state (i386/pcb_state.c, MACH-ABI.md 5.2). The largest flavor,
+ * in words: callers may pass a longer array, the words past the
+ * flavor's count are ignored.
+ */
+#define PCB_STATE_MAX_WORDS     (4 + PCB_FPU_AREA_SIZE / 4)
+
+/*
+ * thread_get_state of one flavor of t's user state into state[*count]:
+ * on entry *count is the room in words, on success the words written.
+ * A thread that never had a user state gets GNU Mach's initial one
+ * (pcb_user_start()). t is the caller, or a thread that does not run
+ * until this returns (stopped, or not started). Never sleeps.
+ * Returns KERN_SUCCESS, or KERN_INVALID_ARGUMENT for an unknown flavor
+ * or too little room (nothing written).
+ */
+kern_return_t pcb_state_get(struct thread *t, int flavor, uint32_t *state,
+                            unsigned int *count);
+
+/*
+ * thread_set_state of one flavor from state[count] (words past the
+ * flavor's count ignored); t as for pcb_state_get(). Values the CPU
+ * would refuse on the way back to user mode are refused here (see
+ * pcb_state.c). Returns KERN_SUCCESS, or KERN_INVALID_ARGUMENT for an
+ * unknown or get-only flavor, a short count or a bad value (t's state
+ * unchanged). Never sleeps.
+ */
+kern_return_t pcb_state_set(struct thread *t, int flavor, const uint32_t *state,
+                            unsigned int count);
+
+/*
+ * Whether TLS slot slot of t may hold desc without breaking t's saved
+ * user state: false when one of the segment registers of t's frame
+ * names the slot and desc could not be loaded into it on the way back
+ * to user mode (i386_set_gdt refuses that). t as for pcb_state_get().
+ */
+bool pcb_user_tls_fits(const struct thread *t, unsigned int slot, uint64_t desc);
+
+/* Bytes of i386_XFLOAT_STATE (its header and the FPU image): i386_get_xstate_size. */
+unsigned int pcb_xstate_size(void);
+
+/*
+ * Return to user mode through the calling thread's saved frame, as it
+ * is now (after a pcb_state_set() of the caller: the trap
+ * thread_set_self_state; or the state a new thread was given), with
+ * the checks of any return to user mode (ASTs, rescheduling). A thread
+ * that never had a user state gets GNU Mach's initial one (zero
+ * registers: it faults at address 0). Thread context, interrupts on.
+ * Does not return.
+ */
+void pcb_user_resume(void) __attribute__((noreturn));
 
 #endif /* I386_PCB_H */

@@ -120,6 +120,7 @@ struct pmap {
     pmap_pte_t *pds[PMAP_NR_USER_PDS];  /* user directories (direct map) */
     uint32_t cpus[SMP_MASK_WORDS];      /* CPUs that may have it loaded */
     unsigned int nr_tables;             /* page-table pages, directories included */
+    unsigned long nr_mapped;            /* user pages mapped (written under lock, read lock-free) */
 } __aligned(32);
 
 static pmap_pte_t *pmap_kernel_ptes;    /* PTEs of [PMAP_KVA_START, 4 GiB) */
@@ -445,6 +446,42 @@ pmap_page_zero(phys_addr_t pa)
     pmap_window_unmap(va);
 }
 
+/* Kernel address of pa: the direct map, or a window (*windowp set to unmap it). */
+static void *
+pmap_page_reach(phys_addr_t pa, void **windowp)
+{
+    void *va;
+
+    *windowp = NULL;
+    if (pa < DIRECTMAP_SIZE) {
+        return phystokv(pa);
+    }
+    va = pmap_window_map(pa);
+    if (va == NULL) {
+        panic("pmap: no window left to reach page 0x%llx", (unsigned long long)pa);
+    }
+    *windowp = va;
+    return va;
+}
+
+void
+pmap_page_copy(phys_addr_t dst, phys_addr_t src)
+{
+    void *dst_window, *src_window;
+    void *dst_va, *src_va;
+
+    assert(P2ALIGNED(dst, PAGE_SIZE) && P2ALIGNED(src, PAGE_SIZE));
+    dst_va = pmap_page_reach(dst, &dst_window);
+    src_va = pmap_page_reach(src, &src_window);
+    memcpy(dst_va, src_va, PAGE_SIZE);
+    if (src_window != NULL) {
+        pmap_window_unmap(src_window);      /* last in, first out */
+    }
+    if (dst_window != NULL) {
+        pmap_window_unmap(dst_window);
+    }
+}
+
 /* ---------------------------------------------------------------- address spaces */
 
 struct pmap *
@@ -465,6 +502,12 @@ unsigned int
 pmap_nr_tables(const struct pmap *pmap)
 {
     return pmap->nr_tables;
+}
+
+unsigned long
+pmap_resident_count(const struct pmap *pmap)
+{
+    return __atomic_load_n(&pmap->nr_mapped, __ATOMIC_RELAXED);
 }
 
 unsigned long
@@ -571,6 +614,7 @@ pmap_create(void)
         memset(pmap->pds[i], 0, PAGE_SIZE);
     }
     pmap->nr_tables = PMAP_NR_USER_PDS;
+    pmap->nr_mapped = 0;
 #ifdef CONFIG_PAE
     for (unsigned int i = 0; i < PMAP_NR_USER_PDS; i++) {
         pmap->pdpt[i] = kvtophys(pmap->pds[i]) | PMAP_PTE_P;
@@ -649,6 +693,7 @@ pmap_enter(struct pmap *pmap, uintptr_t va, phys_addr_t pa, unsigned int prot)
         pmap_update(pmap, va, va + PAGE_SIZE);
     } else {
         pmap_pt_count_set(ptpage, pmap_pt_count(ptpage) + 1);
+        __atomic_store_n(&pmap->nr_mapped, pmap->nr_mapped + 1, __ATOMIC_RELAXED);
     }
     spinlock_unlock(&pmap->lock);
     if (spare != NULL) {
@@ -695,6 +740,7 @@ pmap_remove(struct pmap *pmap, uintptr_t start, uintptr_t end)
             if ((*pte & PMAP_PTE_P) && (pmap_pte_xchg(pte, 0) & PMAP_PTE_P)) {
                 count--;
                 flush = true;
+                __atomic_store_n(&pmap->nr_mapped, pmap->nr_mapped - 1, __ATOMIC_RELAXED);
             }
         }
         pmap_pt_count_set(ptpage, count);

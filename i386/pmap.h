@@ -95,6 +95,13 @@ void pmap_window_unmap(void *va);
  */
 void pmap_page_zero(phys_addr_t pa);
 
+/*
+ * Copy the physical page at src to the one at dst (both page-aligned),
+ * through the direct map or temporary windows. Any thread context. Never
+ * fails (see pmap_page_zero()).
+ */
+void pmap_page_copy(phys_addr_t dst, phys_addr_t src);
+
 /* Flush [start, end) from every online CPU's TLB (interrupts enabled). */
 void pmap_tlb_shootdown(uintptr_t start, uintptr_t end);
 
@@ -171,6 +178,12 @@ struct pmap *pmap_current(void);
 
 /* Page-table pages the pmap holds now, directories included (tests). */
 unsigned int pmap_nr_tables(const struct pmap *pmap);
+
+/*
+ * User pages pmap maps now: Mach's pmap_resident_count(), what task_info
+ * reports as the resident size. Lock-free snapshot.
+ */
+unsigned long pmap_resident_count(const struct pmap *pmap);
 
 /* TLB flushes this CPU ran for user pmaps since boot (tests). */
 unsigned long pmap_user_flushes(unsigned int cpu);

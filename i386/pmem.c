@@ -3,7 +3,9 @@
  * The hand-over of physical memory from biosmem to vm_page. Memory moves
  * one way, down the allocator spine: biosmem describes the segments and
  * lends boot pages; vm_page takes the segments, then every page still
- * free, and from then on biosmem allocates nothing.
+ * free, and from then on biosmem allocates nothing. Boot data that is no
+ * longer needed (a loaded module) follows later through pmem_release(),
+ * by the same vm_page_manage_range() as the hand-off.
  */
 #include <stdint.h>
 
@@ -63,4 +65,21 @@ void
 pmem_handoff(void)
 {
     biosmem_handoff(pmem_handoff_range, NULL);
+}
+
+/* biosmem release callback: one range freed by a release, counted. */
+static void
+pmem_release_range(unsigned int seg, phys_addr_t start, phys_addr_t end, void *arg)
+{
+    unsigned long *pages = arg;
+
+    assert(seg < PMEM_NR_SEGS);
+    pmem_handoff_range(seg, start, end, NULL);
+    pages[seg] += (unsigned long)((end - start) >> PAGE_SHIFT);
+}
+
+int
+pmem_release(phys_addr_t start, phys_addr_t end, unsigned long *pages)
+{
+    return biosmem_release(start, end, pmem_release_range, pages);
 }

@@ -197,6 +197,9 @@ trap_dispatch(struct trap_frame *f)
     if (f->vector == TRAP_DEBUG && trap_user_syscall_step(f)) {
         return;
     }
+    if (f->vector < TRAP_NR_EXCEPTIONS && trap_user_exit_fault(f)) {
+        return;                 /* not reached: it leaves through the user frame */
+    }
     if (f->vector < TRAP_NR_EXCEPTIONS) {
         trap_fatal(f);
     }

@@ -14,6 +14,10 @@
  * GDT_PERCPU for a return to the kernel, which is right on whatever CPU
  * a thread preempted in an interrupt returns on.
  *
+ * A user frame whose segment selectors no longer load, or whose iret
+ * faults, makes the exit fault in kernel mode; trap_user_exit_fault()
+ * (i386/trap_user.c) turns that into the user's exception.
+ *
  * System calls come through the LDT call gate 0x07 (`lcall $7,$0`) at
  * trap_syscall_entry. The CPU has switched to the TSS esp0 stack and
  * pushed the user SS, ESP, CS and EIP, but no EFLAGS, and it cleared no
@@ -52,11 +56,22 @@ trap_common:
     .globl trap_exit
 trap_exit:
     popal
+    /*
+     * The instructions that can fault when the frame is a user's (a
+     * selector that no longer loads, an iret to a bad CS, EIP or SS):
+     * trap_user_exit_fault() knows them by these labels.
+     */
+    .globl trap_exit_gs, trap_exit_fs, trap_exit_es, trap_exit_ds, trap_exit_iret
+trap_exit_gs:
     popl %gs
+trap_exit_fs:
     popl %fs
+trap_exit_es:
     popl %es
+trap_exit_ds:
     popl %ds
     addl $8, %esp                       /* vector and error code */
+trap_exit_iret:
     iret
 
 /* void trap_return_to(struct trap_frame *frame): leave through frame. */

@@ -14,6 +14,20 @@
  * MXCSR as subcode; an instruction fetch asks vm_fault_user() for
  * execute access (NX is enforced, MACH-ABI.md 8).
  *
+ * Faults of the exit itself: the exit pops the user's %gs, %fs, %es and
+ * %ds and irets to its CS:EIP and SS:ESP in kernel mode, so a selector
+ * that no longer loads (a TLS slot emptied under the thread) or a frame
+ * iret refuses faults in the kernel, at a known instruction, with the
+ * stack pointer at a known word of the user frame. The CPU pushes the
+ * nested frame right below that word, over the part of the user frame
+ * already popped, but everything popped is then in the registers, which
+ * the nested entry saved: trap_user_exit_fault() copies those back into
+ * the user frame and raises the exception as if the user had faulted,
+ * which is what GNU Mach does too. Handled this way rather than by
+ * checking selectors before every exit: the exit stays as short as it
+ * is, and every source of a bad value (TLS slots now, thread_set_state
+ * later) is covered at once.
+ *
  * The way back to user mode (from an exception, a system call or an
  * interrupt) first handles the thread's ASTs (thread_ast_check(): its
  * task was terminated or suspended), then checks for a pending
@@ -22,6 +36,7 @@
  * leaks into user mode.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <i386/cpu.h>
@@ -35,6 +50,7 @@
 #include <include/mach/kern_return.h>
 #include <kern/copy.h>
 #include <kern/exception.h>
+#include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/percpu.h>
 #include <kern/syscall.h>
@@ -178,6 +194,13 @@ trap_syscall(struct trap_frame *f)
 }
 
 void
+trap_user_resume(struct trap_frame *f)
+{
+    trap_user_return();
+    trap_return_to(f);
+}
+
+void
 trap_user_intr_exit(const struct trap_frame *f)
 {
     if ((f->cs & 3) != 3 || __atomic_load_n(&thread_self()->ast, __ATOMIC_ACQUIRE) == 0) {
@@ -210,6 +233,75 @@ trap_user_copy_fault(struct trap_frame *f)
         t->pcb.recover = 0;
     }
     return true;
+}
+
+extern char trap_exit_gs[], trap_exit_fs[], trap_exit_es[], trap_exit_ds[],
+            trap_exit_iret[];
+
+bool
+trap_user_exit_fault(struct trap_frame *f)
+{
+    /* The exit's faulting instructions, and the frame word ESP is at there. */
+    static const struct {
+        const char *eip;
+        size_t word;
+        unsigned int popped;            /* segment registers already loaded */
+    } points[] = {
+        { trap_exit_gs, offsetof(struct trap_frame, gs), 0 },
+        { trap_exit_fs, offsetof(struct trap_frame, fs), 1 },
+        { trap_exit_es, offsetof(struct trap_frame, es), 2 },
+        { trap_exit_ds, offsetof(struct trap_frame, ds), 3 },
+        { trap_exit_iret, offsetof(struct trap_frame, eip), 4 },
+    };
+    struct thread *t = thread_self();
+    struct trap_frame nested, *uf;
+    unsigned int i;
+
+    if ((f->cs & 3) != 0 || t == NULL
+        || (f->vector != TRAP_INVALID_TSS && f->vector != TRAP_SEGMENT_NP
+            && f->vector != TRAP_STACK_FAULT && f->vector != TRAP_GENERAL_PROTECTION)) {
+        return false;
+    }
+    for (i = 0; i < ARRAY_SIZE(points); i++) {
+        if (f->eip == (uintptr_t)points[i].eip) {
+            break;
+        }
+    }
+    uf = pcb_user_frame(t);
+    /* A trap without a privilege change pushes no ESP: the fault's ESP is where it would be. */
+    if (i == ARRAY_SIZE(points) || (uintptr_t)&f->esp != (uintptr_t)uf + points[i].word
+        || (uf->cs & 3) != 3) {
+        return false;
+    }
+
+    /* The nested frame overlaps the popped part of uf: read it whole first. */
+    nested = *f;
+    uf->edi = nested.edi;
+    uf->esi = nested.esi;
+    uf->ebp = nested.ebp;
+    uf->esp_pushal = nested.esp_pushal;
+    uf->ebx = nested.ebx;
+    uf->edx = nested.edx;
+    uf->ecx = nested.ecx;
+    uf->eax = nested.eax;
+    if (points[i].popped > 0) {
+        uf->gs = nested.gs;
+    }
+    if (points[i].popped > 1) {
+        uf->fs = nested.fs;
+    }
+    if (points[i].popped > 2) {
+        uf->es = nested.es;
+    }
+    if (points[i].popped > 3) {
+        uf->ds = nested.ds;
+    }
+    uf->vector = nested.vector;
+    uf->error = nested.error;
+
+    /* Below uf, this stack holds nothing but the C frames from here on. */
+    trap_user(uf);
+    trap_return_to(uf);
 }
 
 bool

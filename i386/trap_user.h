@@ -28,6 +28,14 @@ bool trap_user(struct trap_frame *frame);
 void trap_syscall(struct trap_frame *frame);
 
 /*
+ * Leave for user mode through frame (the calling thread's saved user
+ * frame, rewritten by thread_set_self_state) instead of returning to
+ * the system-call path: ASTs and the reschedule check first, as on
+ * every return to user mode. Interrupts on. Does not return.
+ */
+void trap_user_resume(struct trap_frame *frame) __attribute__((noreturn));
+
+/*
  * The end of an interrupt (EOI sent, reschedule check done), interrupts
  * off: if it came from user mode and the thread has an AST pending
  * (kern/task.h), handle it with interrupts on; a thread whose task was
@@ -51,5 +59,17 @@ bool trap_user_copy_fault(struct trap_frame *frame);
  * Returns false for any other debug trap.
  */
 bool trap_user_syscall_step(struct trap_frame *frame);
+
+/*
+ * A kernel-mode #TS, #NP, #SS or #GP at one of the exit's segment pops or
+ * at its iret, while it restores the running thread's user frame: raise
+ * the user exception the same fault would give in user mode
+ * (EXC_BAD_INSTRUCTION, code 10-13, the error code as subcode), with the
+ * user's registers put back in its frame first; if a handler lets the
+ * thread go on, leave through that frame again. Does not return then.
+ * Returns false, changing nothing, for any other fault (a kernel bug).
+ * Interrupts off (the exit runs with them off).
+ */
+bool trap_user_exit_fault(struct trap_frame *frame);
 
 #endif /* I386_TRAP_USER_H */

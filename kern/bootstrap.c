@@ -25,8 +25,13 @@
  * "user-test: all tasks ended", runs the tests of `test=` if any, and
  * leaves QEMU with status 1.
  *
- * Module memory stays reserved (biosmem's boot data); giving it to
- * vm_page after the load is left for later.
+ * A module's bytes are read once, by its exec: right after, whether the
+ * load worked or not, the module is given back to vm_page
+ * (machine_module_release()), before any task runs, so the free page
+ * count measured around the release rises by exactly the pages freed.
+ * Modules that are no command's image (data for a later server, the
+ * tests' checksum modules) stay reserved. The pages freed per segment
+ * are kept for the user-test memory accounting (kern/ktest.h).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,6 +51,7 @@
 #include <kern/kmem.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
+#include <kern/percpu.h>
 #include <kern/printf.h>
 #include <kern/task.h>
 #include <kern/thread.h>
@@ -53,6 +59,7 @@
 #include <machine/param.h>
 #include <machine/pcb.h>
 #include <vm/vm_map.h>
+#include <vm/vm_page.h>
 #include <vm/vm_user.h>
 
 #define BOOTSTRAP_STACK_TOP     0xc0000000u
@@ -81,6 +88,11 @@ static unsigned int bootstrap_nr_modules;
 
 /* exec calls come in command order: the next one loads this module. */
 static unsigned int bootstrap_next;
+
+/* Module releases, in order, and the pages they freed per segment. */
+static struct bootstrap_release bootstrap_releases[BOOT_SCRIPT_MAX_CMDS];
+static unsigned int bootstrap_nr_releases;
+static unsigned long bootstrap_released[VM_PAGE_NR_SEGS];
 
 static int
 bootstrap_task_create(void *ctx, const char *name, void **taskp)
@@ -182,6 +194,72 @@ bootstrap_load_stack(struct task *task, unsigned int prot, int argc, char **argv
     return kr;
 }
 
+/* Free pages of vm_page, all segments (pools of other CPUs may lag). */
+static unsigned long
+bootstrap_free_pages(void)
+{
+    struct vm_page_seg_stats stats;
+    unsigned long free = 0;
+
+    for (unsigned int seg = 0; seg < VM_PAGE_NR_SEGS; seg++) {
+        if (vm_page_seg_stats_get(seg, &stats) == 0) {
+            free += stats.nr_free;
+        }
+    }
+    return free;
+}
+
+/* Give a module's memory back once its exec is done with it. */
+static void
+bootstrap_module_release(struct bootstrap_module *mod, const char *name)
+{
+    unsigned long pages[VM_PAGE_NR_SEGS] = { 0 };
+    struct bootstrap_release *rel;
+    unsigned long before, after, total = 0;
+    int error;
+
+    assert(bootstrap_nr_releases < ARRAY_SIZE(bootstrap_releases));
+    preempt_disable();                  /* nothing of this CPU allocates meanwhile */
+    before = bootstrap_free_pages();
+    error = machine_module_release(mod->index, pages);
+    after = bootstrap_free_pages();
+    preempt_enable();
+    if (error != 0) {
+        printf("bootstrap: module %u (%s): memory kept: error %d\n", mod->index, name, error);
+        return;
+    }
+    for (unsigned int seg = 0; seg < VM_PAGE_NR_SEGS; seg++) {
+        bootstrap_released[seg] += pages[seg];
+        total += pages[seg];
+    }
+    rel = &bootstrap_releases[bootstrap_nr_releases++];
+    *rel = (struct bootstrap_release){
+        .index = mod->index, .start = (uintptr_t)mod->data, .size = mod->size,
+        .pages = total, .free_before = before, .free_after = after,
+    };
+    mod->data = NULL;
+    printf("bootstrap: module %u (%s): %lu pages given back, free pages %lu -> %lu\n",
+           mod->index, name, total, before, after);
+}
+
+bool
+bootstrap_release_get(unsigned int i, struct bootstrap_release *release)
+{
+    if (i >= bootstrap_nr_releases) {
+        return false;
+    }
+    *release = bootstrap_releases[i];
+    return true;
+}
+
+void
+bootstrap_released_pages(unsigned long *pages)
+{
+    for (unsigned int seg = 0; seg < VM_PAGE_NR_SEGS; seg++) {
+        pages[seg] += bootstrap_released[seg];
+    }
+}
+
 /* The first thread of a boot task: wait for $(task-resume), then user mode. */
 static void
 bootstrap_thread_start(void *arg)
@@ -198,11 +276,10 @@ bootstrap_thread_start(void *arg)
     pcb_user_start(start.entry, start.esp);
 }
 
+/* Load mod into task and create its first thread, suspended. */
 static int
-bootstrap_exec(void *ctx, void *taskp, int argc, char **argv)
+bootstrap_exec_module(struct task *task, struct bootstrap_module *mod, int argc, char **argv)
 {
-    struct task *task = taskp;
-    struct bootstrap_module *mod;
     struct bootstrap_start *start;
     struct elf_image image;
     struct elf_segment seg;
@@ -210,9 +287,6 @@ bootstrap_exec(void *ctx, void *taskp, int argc, char **argv)
     uint32_t esp = 0;
     int error;
 
-    (void)ctx;
-    assert(bootstrap_next < bootstrap_nr_modules);
-    mod = &bootstrap_modules[bootstrap_next++];
     error = elf_parse(mod->data, mod->size, &image);
     if (error != 0) {
         printf("bootstrap: module %u (%s): not a boot image: %s\n", mod->index, argv[0],
@@ -249,6 +323,20 @@ bootstrap_exec(void *ctx, void *taskp, int argc, char **argv)
         return BOOTSTRAP_EFAIL;
     }
     return 0;
+}
+
+static int
+bootstrap_exec(void *ctx, void *taskp, int argc, char **argv)
+{
+    struct bootstrap_module *mod;
+    int error;
+
+    (void)ctx;
+    assert(bootstrap_next < bootstrap_nr_modules);
+    mod = &bootstrap_modules[bootstrap_next++];
+    error = bootstrap_exec_module(taskp, mod, argc, argv);
+    bootstrap_module_release(mod, argv[0]);
+    return error;
 }
 
 static int

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <kern/clock.h>
+#include <kern/syscall.h>
 
 static volatile uint32_t clock_ticks_low, clock_ticks_high;
 
@@ -19,6 +20,7 @@ clock_tick(void)
         clock_ticks_high++;
     }
     __atomic_store_n(&clock_ticks_low, low, __ATOMIC_RELEASE);
+    syscall_switch_wait_tick();         /* thread_switch waiters check their deadline */
 }
 
 uint64_t

@@ -41,9 +41,13 @@
  * no CPU layer themselves; they are allocated only on the free path, when
  * a freed object needs room, never on the allocation path, so allocating
  * never recurses, and freeing recurses at most once (into a magazine
- * cache's slab layer, which frees without allocating). Magazine sizes
- * depend on the object size: the bigger the objects, the fewer a
- * magazine caches (kmem_mag_types).
+ * cache's slab layer, which frees without allocating). A cache's first
+ * magazine size depends on the object size: the bigger the objects, the
+ * fewer a magazine caches. Sizes grow when the depot lock is contended
+ * (Bonwick's rule; kmem_mag_sizes): every CPU then goes to the depot
+ * less often per object, which is what makes the depot scale. Each
+ * magazine records its size; after a growth, smaller empty magazines
+ * are freed as they reach the depot and full ones serve until emptied.
  *
  * Verify mode gives up the CPU layer (every operation goes through the
  * slab layer under the cache lock, which makes every check exact) and
@@ -145,21 +149,36 @@ _Static_assert(sizeof(struct kmem_slab) < KMEM_OFFSLAB_MIN,
 /* Words of a pattern, read and written over objects of any type. */
 typedef uint32_t __attribute__((__may_alias__)) kmem_word_t;
 
-/* Magazine sizes: caches of objects up to obj_size_max get nr_rounds. */
-struct kmem_mag_type {
+/*
+ * Magazine sizes, in rounds: 2^k - 2, so that a magazine (two header
+ * words and the rounds) is a power of two bytes on i386. A cache starts
+ * with a size chosen by its object size (kmem_mag_initial[]: the bigger
+ * the objects, the fewer a magazine caches) and moves up one size each
+ * time its depot lock is found busy on at least 1 trip in
+ * KMEM_DEPOT_CONTENDED of a window of KMEM_DEPOT_WINDOW trips (Bonwick's
+ * rule: larger magazines, fewer trips to the depot per object), as long
+ * as a magazine's objects take at most KMEM_MAG_BYTES_MAX.
+ */
+#define KMEM_MAG_ROUNDS_MAX     254     /* fits struct kmem_magazine's rounds */
+
+static const unsigned int kmem_mag_sizes[] = { 2, 6, 14, 30, 62, 126, KMEM_MAG_ROUNDS_MAX };
+
+#define KMEM_NR_MAG_TYPES       ARRAY_SIZE(kmem_mag_sizes)
+#define KMEM_DEPOT_WINDOW       256
+#define KMEM_DEPOT_CONTENDED    8
+#define KMEM_MAG_BYTES_MAX      (64 * 1024)
+
+/* Initial magazine sizes: caches of objects up to obj_size_max get type. */
+static const struct {
     size_t obj_size_max;
-    unsigned int nr_rounds;
+    unsigned int type;
+} kmem_mag_initial[] = {
+    { 256, 4 },                 /* 62 rounds */
+    { 512, 3 },
+    { 1024, 2 },
+    { 4096, 1 },
+    { KMEM_OBJ_SIZE_MAX, 0 },   /* 2 rounds */
 };
-
-static const struct kmem_mag_type kmem_mag_types[] = {
-    { 256, 62 },
-    { 512, 30 },
-    { 1024, 14 },
-    { 4096, 6 },
-    { KMEM_OBJ_SIZE_MAX, 2 },
-};
-
-#define KMEM_NR_MAG_TYPES       ARRAY_SIZE(kmem_mag_types)
 
 static struct kmem_cache kmem_mag_caches[KMEM_NR_MAG_TYPES];
 static struct kmem_cache kmem_slab_cache;
@@ -621,11 +640,12 @@ static void
 kmem_cpu_pool_load(struct kmem_cache *cache, struct kmem_cpu_pool *pool,
                    struct kmem_magazine *mag)
 {
-    assert(mag->rounds <= cache->mag_size);
+    (void)cache;
+    assert(mag->type < KMEM_NR_MAG_TYPES && mag->rounds <= kmem_mag_sizes[mag->type]);
     pool->loaded = mag;
     pool->base = mag->objs;
     pool->top = mag->objs + mag->rounds;
-    pool->end = mag->objs + cache->mag_size;
+    pool->end = mag->objs + kmem_mag_sizes[mag->type];
 }
 
 /* Record the loaded magazine's object count in it, before it leaves. */
@@ -635,7 +655,7 @@ kmem_cpu_pool_unload(struct kmem_cpu_pool *pool)
     struct kmem_magazine *mag = pool->loaded;
 
     if (mag != NULL) {
-        mag->rounds = kmem_cpu_pool_rounds(pool);
+        mag->rounds = (uint16_t)kmem_cpu_pool_rounds(pool);
     }
     return mag;
 }
@@ -651,34 +671,103 @@ kmem_cpu_pool_swap(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
 }
 
 /*
+ * Take the depot lock, counting the trip and whether the lock was busy;
+ * at the end of each window of trips, grow the magazines if the lock was
+ * busy often enough. Returns the empty magazines that a growth retired
+ * (a list through next, to free once the lock is released), or NULL.
+ */
+static struct kmem_magazine *
+kmem_depot_lock(struct kmem_cache *cache)
+{
+    bool busy = spinlock_busy(&cache->depot_lock);
+    struct kmem_magazine *retired = NULL;
+
+    spinlock_lock(&cache->depot_lock);
+    cache->depot_nr_trips++;
+    if (busy) {
+        cache->depot_nr_contended++;
+        cache->depot_window_contended++;
+    }
+    if (++cache->depot_window < KMEM_DEPOT_WINDOW) {
+        return NULL;
+    }
+    if (cache->depot_window_contended * KMEM_DEPOT_CONTENDED >= KMEM_DEPOT_WINDOW
+        && cache->mag_type < cache->mag_type_max) {
+        cache->mag_type++;
+        __atomic_store_n(&cache->mag_size, kmem_mag_sizes[cache->mag_type],
+                         __ATOMIC_RELAXED);
+        /* Smaller empty magazines go; full ones serve until emptied. */
+        retired = cache->depot_empty;
+        cache->depot_empty = NULL;
+        cache->depot_nr_empty = 0;
+    }
+    cache->depot_window = 0;
+    cache->depot_window_contended = 0;
+    return retired;
+}
+
+/*
+ * Put an empty magazine on the depot's empty list, unless it is smaller
+ * than the cache's current size: then return it, for the caller to free
+ * once the depot lock is released. Depot lock held.
+ */
+static struct kmem_magazine *
+kmem_depot_push_empty(struct kmem_cache *cache, struct kmem_magazine *mag)
+{
+    assert(mag->rounds == 0);
+    if (mag->type < cache->mag_type) {
+        mag->next = NULL;
+        return mag;
+    }
+    mag->next = cache->depot_empty;
+    cache->depot_empty = mag;
+    cache->depot_nr_empty++;
+    return NULL;
+}
+
+/* Free a list of empty magazines (through next); no lock held. */
+static void
+kmem_magazines_free(struct kmem_magazine *list)
+{
+    while (list != NULL) {
+        struct kmem_magazine *mag = list;
+
+        list = mag->next;
+        assert(mag->rounds == 0);
+        kmem_cache_free(&kmem_mag_caches[mag->type], mag);
+    }
+}
+
+/*
  * Loaded is empty (or absent): load objects from previous or the depot,
  * if there are any. Interrupts disabled.
  */
 static void
 kmem_cpu_pool_fill(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
 {
-    struct kmem_magazine *mag, *prev = pool->previous;
+    struct kmem_magazine *mag, *prev = pool->previous, *retired, *old = NULL;
 
     if (prev != NULL && prev->rounds != 0) {
         kmem_cpu_pool_swap(cache, pool);
         return;
     }
-    spinlock_lock(&cache->depot_lock);
+    retired = kmem_depot_lock(cache);
     mag = cache->depot_full;
     if (mag != NULL) {
         /* A magazine is in the full list only with objects in it. */
         assert(mag->rounds != 0 && cache->depot_nr_full != 0);
         cache->depot_full = mag->next;
         cache->depot_nr_full--;
+        cache->depot_nr_objs -= mag->rounds;
         if (prev != NULL) {
-            prev->next = cache->depot_empty;
-            cache->depot_empty = prev;
-            cache->depot_nr_empty++;
+            old = kmem_depot_push_empty(cache, prev);
         }
         pool->previous = kmem_cpu_pool_unload(pool);
         kmem_cpu_pool_load(cache, pool, mag);
     }
     spinlock_unlock(&cache->depot_lock);
+    kmem_magazines_free(retired);
+    kmem_magazines_free(old);
 }
 
 /*
@@ -688,13 +777,13 @@ kmem_cpu_pool_fill(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
 static void
 kmem_cpu_pool_drain(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
 {
-    struct kmem_magazine *mag, *prev = pool->previous;
+    struct kmem_magazine *mag, *prev = pool->previous, *retired;
 
     if (prev != NULL && prev->rounds == 0) {
         kmem_cpu_pool_swap(cache, pool);
         return;
     }
-    spinlock_lock(&cache->depot_lock);
+    retired = kmem_depot_lock(cache);
     mag = cache->depot_empty;
     if (mag != NULL) {
         /* And in the empty list only without. */
@@ -705,11 +794,13 @@ kmem_cpu_pool_drain(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
             prev->next = cache->depot_full;
             cache->depot_full = prev;
             cache->depot_nr_full++;
+            cache->depot_nr_objs += prev->rounds;
         }
         pool->previous = kmem_cpu_pool_unload(pool);
         kmem_cpu_pool_load(cache, pool, mag);
     }
     spinlock_unlock(&cache->depot_lock);
+    kmem_magazines_free(retired);
 }
 
 void *
@@ -740,6 +831,7 @@ kmem_cache_free_slow(struct kmem_cache *cache, void *obj)
 {
     struct kmem_cpu_pool *pool;
     struct kmem_magazine *mag;
+    unsigned int type;
     uint32_t flags;
 
     if (cache->flags & KMEM_CF_VERIFY) {
@@ -760,16 +852,17 @@ kmem_cache_free_slow(struct kmem_cache *cache, void *obj)
         cpu_intr_restore(flags);
 
         /* No empty magazine anywhere: make one, then try again. */
-        mag = kmem_cache_alloc(cache->mag_cache);
+        type = __atomic_load_n(&cache->mag_type, __ATOMIC_RELAXED);
+        mag = kmem_cache_alloc(&kmem_mag_caches[type]);
         if (mag == NULL) {
             break;
         }
         mag->rounds = 0;
+        mag->type = (uint16_t)type;
         flags = spinlock_lock_intr_save(&cache->depot_lock);
-        mag->next = cache->depot_empty;
-        cache->depot_empty = mag;
-        cache->depot_nr_empty++;
+        mag = kmem_depot_push_empty(cache, mag);
         spinlock_unlock_intr_restore(&cache->depot_lock, flags);
+        kmem_magazines_free(mag);
     }
     kmem_slab_free(cache, &obj, 1);
 }
@@ -779,7 +872,7 @@ static void
 kmem_magazine_destroy(struct kmem_cache *cache, struct kmem_magazine *mag)
 {
     kmem_slab_free(cache, mag->objs, mag->rounds);
-    kmem_cache_free(cache->mag_cache, mag);
+    kmem_cache_free(&kmem_mag_caches[mag->type], mag);
 }
 
 /* Empty the current CPU's pool of the cache. */
@@ -823,6 +916,7 @@ kmem_depot_drain(struct kmem_cache *cache)
     cache->depot_empty = NULL;
     cache->depot_nr_full = 0;
     cache->depot_nr_empty = 0;
+    cache->depot_nr_objs = 0;
     spinlock_unlock_intr_restore(&cache->depot_lock, flags);
 
     while (full != NULL) {
@@ -830,11 +924,7 @@ kmem_depot_drain(struct kmem_cache *cache)
         full = mag->next;
         kmem_magazine_destroy(cache, mag);
     }
-    while (empty != NULL) {
-        mag = empty;
-        empty = mag->next;
-        kmem_cache_free(cache->mag_cache, mag);
-    }
+    kmem_magazines_free(empty);
 }
 
 /* ---------------------------------------------------------------- caches */
@@ -894,15 +984,23 @@ kmem_cache_layout_slabs(struct kmem_cache *cache)
     cache->colour_max = P2TRUNC(cache->colour_max, cache->align);
 }
 
-static unsigned int
-kmem_mag_type_index(size_t obj_size)
+/* Set the initial and the largest magazine size of a cache. */
+static void
+kmem_cache_mag_types_set(struct kmem_cache *cache)
 {
-    unsigned int i = 0;
+    unsigned int i = 0, max;
 
-    while (obj_size > kmem_mag_types[i].obj_size_max) {
+    while (cache->obj_size > kmem_mag_initial[i].obj_size_max) {
         i++;
     }
-    return i;
+    cache->mag_type = kmem_mag_initial[i].type;
+    max = cache->mag_type;
+    while (max + 1 < KMEM_NR_MAG_TYPES
+           && kmem_mag_sizes[max + 1] * cache->buf_size <= KMEM_MAG_BYTES_MAX) {
+        max++;
+    }
+    cache->mag_type_max = max;
+    cache->mag_size = kmem_mag_sizes[cache->mag_type];
 }
 
 static void
@@ -938,7 +1036,6 @@ int
 kmem_cache_init(struct kmem_cache *cache, const char *name, size_t obj_size,
                 size_t align, kmem_ctor_fn ctor, unsigned int flags)
 {
-    unsigned int mag_index;
     uint32_t intr;
     bool listed;
 
@@ -997,9 +1094,7 @@ kmem_cache_init(struct kmem_cache *cache, const char *name, size_t obj_size,
     kmem_cache_layout_slabs(cache);
 
     if (!(flags & KMEM_CF_NOCPUPOOL)) {
-        mag_index = kmem_mag_type_index(obj_size);
-        cache->mag_size = kmem_mag_types[mag_index].nr_rounds;
-        cache->mag_cache = &kmem_mag_caches[mag_index];
+        kmem_cache_mag_types_set(cache);
     }
 
     intr = spinlock_lock_intr_save(&kmem_cache_list_lock);
@@ -1022,12 +1117,13 @@ kmem_cache_stats_get(struct kmem_cache *cache, struct kmem_cache_stats *stats)
 
         top = __atomic_load_n(&pool->top, __ATOMIC_RELAXED);
         base = __atomic_load_n(&pool->base, __ATOMIC_RELAXED);
-        if (base != NULL && top >= base && top <= base + cache->mag_size) {
+        if (base != NULL && top >= base && top <= base + KMEM_MAG_ROUNDS_MAX) {
             cached += (unsigned long)(top - base);
         }
         prev = __atomic_load_n(&pool->previous, __ATOMIC_RELAXED);
         if (prev != NULL) {
-            cached += MIN(__atomic_load_n(&prev->rounds, __ATOMIC_RELAXED), cache->mag_size);
+            cached += MIN(__atomic_load_n(&prev->rounds, __ATOMIC_RELAXED),
+                          KMEM_MAG_ROUNDS_MAX);
         }
     }
 
@@ -1037,15 +1133,17 @@ kmem_cache_stats_get(struct kmem_cache *cache, struct kmem_cache_stats *stats)
     stats->buf_size = cache->buf_size;
     stats->slab_size = cache->slab_size;
     stats->bufs_per_slab = cache->bufs_per_slab;
-    stats->mag_size = cache->mag_size;
+    stats->mag_size = __atomic_load_n(&cache->mag_size, __ATOMIC_RELAXED);
     stats->verify = !!(cache->flags & KMEM_CF_VERIFY);
     stats->offslab = !!(cache->flags & KMEM_CF_OFFSLAB);
 
     flags = spinlock_lock_intr_save(&cache->depot_lock);
     stats->depot_nr_full = cache->depot_nr_full;
     stats->depot_nr_empty = cache->depot_nr_empty;
+    stats->depot_nr_trips = cache->depot_nr_trips;
+    stats->depot_nr_contended = cache->depot_nr_contended;
+    cached += cache->depot_nr_objs;
     spinlock_unlock_intr_restore(&cache->depot_lock, flags);
-    cached += stats->depot_nr_full * cache->mag_size;
 
     flags = spinlock_lock_intr_save(&cache->lock);
     stats->nr_slabs = cache->nr_slabs;
@@ -1084,17 +1182,43 @@ kmem_alloc_class_size(unsigned int index)
     return (size_t)(index % 8 + 9) << (log - 3);
 }
 
+/*
+ * The size class cache of every size up to KMEM_ALLOC_MAX, per
+ * KMEM_ALIGN_MIN step (class sizes are multiples of it): entry
+ * (size - 1) / 8. Filled by kmem_setup() from kmem_alloc_index(), so that
+ * kmem_alloc() and kmem_free() find their cache with one load instead of
+ * a bit scan, two branches and the index-to-address arithmetic: an
+ * alloc+free pair went from 61 to 45 x86-64 instructions (a table of
+ * class indexes, a quarter of the size, gave 53; doc/benchmarks.md).
+ * 4 KiB on i386, of which a program's usual sizes touch a few lines.
+ */
+static struct kmem_cache *kmem_alloc_class_table[KMEM_ALLOC_MAX / KMEM_ALIGN_MIN];
 
-void *
-kmem_alloc(size_t size)
+/* The size class cache of a size in [1, KMEM_ALLOC_MAX]. */
+static inline struct kmem_cache *
+kmem_alloc_cache(size_t size)
 {
-    if (size - 1 < KMEM_ALLOC_MAX) {
-        return kmem_cache_alloc(&kmem_alloc_caches[kmem_alloc_index(size)]);
-    }
+    return kmem_alloc_class_table[(size - 1) / KMEM_ALIGN_MIN];
+}
+
+
+/* kmem_alloc() above KMEM_ALLOC_MAX, and the sizes it refuses. */
+static __attribute__((noinline)) void *
+kmem_alloc_large(size_t size)
+{
     if (size == 0 || size > KMEM_LARGE_MAX) {
         return NULL;
     }
     return kmem_large_alloc(size);
+}
+
+void *
+kmem_alloc(size_t size)
+{
+    if (likely(size - 1 < KMEM_ALLOC_MAX)) {
+        return kmem_cache_alloc(kmem_alloc_cache(size));
+    }
+    return kmem_alloc_large(size);
 }
 
 size_t
@@ -1120,22 +1244,30 @@ kmem_zalloc(size_t size)
     return ptr;
 }
 
-void
-kmem_free(void *ptr, size_t size)
+/* kmem_free() of a page block, of NULL or of size 0. */
+static __attribute__((noinline)) void
+kmem_free_large(void *ptr, size_t size)
 {
     if (ptr == NULL || size == 0) {
         return;
     }
-    if (size <= KMEM_ALLOC_MAX) {
-        kmem_cache_free(&kmem_alloc_caches[kmem_alloc_index(size)], ptr);
-        return;
-    }
+    assert(size > KMEM_ALLOC_MAX);
     if (!kmem_large_free(ptr, size)) {
         struct kmem_slab *slab = kmem_slab_lookup(ptr);
 
         kmem_error("kmem_alloc_large", KMEM_ERR_INVALID_FREE, ptr, NULL,
                    (slab != NULL) ? slab->cache->name : NULL);
     }
+}
+
+void
+kmem_free(void *ptr, size_t size)
+{
+    if (likely(size - 1 < KMEM_ALLOC_MAX && ptr != NULL)) {
+        kmem_cache_free(kmem_alloc_cache(size), ptr);
+        return;
+    }
+    kmem_free_large(ptr, size);
 }
 
 /* ---------------------------------------------------------------- setup, reaping */
@@ -1150,10 +1282,10 @@ kmem_setup(void)
                             sizeof(struct kmem_slab), 0, NULL,
                             KMEM_CACHE_NOCPUPOOL);
     for (unsigned int i = 0; i < KMEM_NR_MAG_TYPES; i++) {
-        snprintf(name, sizeof(name), "kmem_magazine_%u", kmem_mag_types[i].nr_rounds);
+        snprintf(name, sizeof(name), "kmem_magazine_%u", kmem_mag_sizes[i]);
         error |= kmem_cache_init(&kmem_mag_caches[i], name,
                                  sizeof(struct kmem_magazine)
-                                 + kmem_mag_types[i].nr_rounds * sizeof(void *),
+                                 + kmem_mag_sizes[i] * sizeof(void *),
                                  0, NULL, KMEM_CACHE_NOCPUPOOL);
     }
     for (unsigned int i = 0; i < KMEM_NR_ALLOC_CACHES; i++) {
@@ -1161,6 +1293,13 @@ kmem_setup(void)
 
         snprintf(name, sizeof(name), "kmem_alloc_%zu", size);
         error |= kmem_cache_init(&kmem_alloc_caches[i], name, size, 0, NULL, 0);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(kmem_alloc_class_table); i++) {
+        unsigned int index = kmem_alloc_index((i + 1) * KMEM_ALIGN_MIN);
+
+        /* Every size of the step has the class of the step's last size. */
+        assert(index == kmem_alloc_index(i * KMEM_ALIGN_MIN + 1));
+        kmem_alloc_class_table[i] = &kmem_alloc_caches[index];
     }
     assert(error == 0);
     assert(kmem_alloc_class_size(KMEM_NR_ALLOC_CACHES - 1) == KMEM_ALLOC_MAX);

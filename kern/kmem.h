@@ -77,7 +77,7 @@ struct kmem_cache_stats {
     size_t buf_size;            /* bytes per object in a slab */
     size_t slab_size;           /* bytes */
     unsigned int bufs_per_slab;
-    unsigned int mag_size;      /* rounds per magazine, 0: no CPU layer */
+    unsigned int mag_size;      /* rounds per new magazine, 0: no CPU layer */
     unsigned int verify;        /* verify mode on */
     unsigned int offslab;       /* slab descriptors off the slab */
     unsigned long nr_slabs;
@@ -88,6 +88,8 @@ struct kmem_cache_stats {
     unsigned long nr_in_use;    /* nr_allocated - nr_cached */
     unsigned long depot_nr_full;
     unsigned long depot_nr_empty;
+    unsigned long depot_nr_trips;       /* depot lock acquisitions, ever */
+    unsigned long depot_nr_contended;   /* of those, with the lock busy */
 };
 
 /*

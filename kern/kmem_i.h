@@ -30,7 +30,8 @@
 #define KMEM_NAME_SIZE          32
 
 struct kmem_magazine {
-    unsigned int rounds;            /* objects, while not loaded */
+    uint16_t rounds;                /* objects, while not loaded */
+    uint16_t type;                  /* its size: index of kmem_mag_sizes[] */
     struct kmem_magazine *next;     /* depot stacks */
     void *objs[];
 };
@@ -54,15 +55,28 @@ typedef void (*kmem_ctor_fn)(void *obj);
 struct kmem_cache {
     struct kmem_cpu_pool cpu_pools[CONFIG_NCPUS];
 
-    /* Depot: stacks of full and empty magazines. */
-    struct spinlock depot_lock;
+    /*
+     * Depot: stacks of full and empty magazines, under depot_lock. The
+     * depot, the slab layer and the constants each start a cache line,
+     * so that CPUs going through the depot do not take the slab layer's
+     * line (or the constants every slow path reads) away from CPUs
+     * using it, and the other way round.
+     */
+    struct spinlock depot_lock __aligned(CPU_CACHE_LINE);
     struct kmem_magazine *depot_full;
     struct kmem_magazine *depot_empty;
     unsigned long depot_nr_full;
     unsigned long depot_nr_empty;
+    unsigned long depot_nr_objs;    /* in the full magazines */
+    unsigned long depot_nr_trips;   /* acquisitions of depot_lock, ever */
+    unsigned long depot_nr_contended; /* of those, found busy */
+    unsigned int depot_window;      /* trips in the current window */
+    unsigned int depot_window_contended;
+    unsigned int mag_type;          /* current magazine size (index) */
+    unsigned int mag_type_max;      /* largest it may grow to */
 
     /* Slab layer, under lock. Full slabs are on no list. */
-    struct spinlock lock;
+    struct spinlock lock __aligned(CPU_CACHE_LINE);
     struct list partial_slabs;
     struct list free_slabs;
     unsigned long nr_objs;          /* buffers out of the slab layer */
@@ -70,10 +84,10 @@ struct kmem_cache {
     unsigned long nr_free_slabs;
     size_t colour;                  /* colour of the next slab */
 
-    /* Set by kmem_cache_init(), constant afterwards. */
-    unsigned int flags;             /* KMEM_CF_* */
-    unsigned int mag_size;          /* rounds per magazine, 0: no CPU layer */
-    struct kmem_cache *mag_cache;   /* where magazines come from */
+    /* Set by kmem_cache_init(), constant afterwards (but mag_size). */
+    unsigned int flags __aligned(CPU_CACHE_LINE); /* KMEM_CF_* */
+    unsigned int mag_size;          /* rounds of new magazines, 0: no CPU
+                                       layer; grows, under depot_lock */
     size_t obj_size;
     size_t align;
     size_t buf_size;                /* object, redzone, tag, padding */

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <kern/bootstrap.h>
 #include <kern/cmdline.h>
 #include <kern/ktest.h>
 #include <kern/panic.h>
@@ -315,6 +316,40 @@ ktest_run(void)
         ktest_item_run_rounds(&item);
     }
     ktest_finish();
+}
+
+/* The snapshot before the boot tasks of a user-test boot. */
+static struct ktest_account ktest_user_before;
+
+void
+ktest_user_begin(void)
+{
+    if (cmdline_has("user-test")) {
+        ktest_account_take(&ktest_user_before, 0);
+    }
+}
+
+void
+ktest_user_end(void)
+{
+    unsigned long released[VM_PAGE_NR_SEGS] = { 0 }, total = 0;
+
+    if (!cmdline_has("user-test")) {
+        return;
+    }
+    bootstrap_released_pages(released);
+    for (unsigned int seg = 0; seg < VM_PAGE_NR_SEGS; seg++) {
+        ktest_account_free_add(&ktest_user_before, seg, released[seg]);
+        total += released[seg];
+    }
+    ktest_account_take(&ktest_account_after, ktest_user_before.nr_threads);
+    if (!ktest_account_equal(&ktest_user_before, &ktest_account_after, "user-test")) {
+        printf("user-test: memory not returned\n");
+        machine_exit_qemu(false);
+        return;
+    }
+    printf("user-test: memory returned (free pages and kmem caches as before the boot "
+           "tasks, plus %lu pages of modules)\n", total);
 }
 
 bool

@@ -99,6 +99,20 @@ void ktest_boot_fail(const char *why);
  */
 void ktest_run(void);
 
+/*
+ * Memory accounting across the boot tasks of a `user-test` boot
+ * (doc/testing.md): ktest_user_begin() takes a snapshot before the boot
+ * script runs; ktest_user_end(), once every task has ended, takes
+ * another and compares them, expecting exactly the pages bootstrap gave
+ * back (its modules) more free. Equal counts print "user-test: memory
+ * returned"; a difference prints one "# user-test: ..." line per count
+ * and "user-test: memory not returned", and leaves QEMU with failure
+ * (status 3). Without `user-test` both return at once. Thread context,
+ * from startup(); no other CPU busy.
+ */
+void ktest_user_begin(void);
+void ktest_user_end(void);
+
 #else /* CONFIG_KTEST */
 
 #include <kern/cmdline.h>
@@ -127,6 +141,16 @@ ktest_boot_fail(const char *why)
 
 static inline void
 ktest_run(void)
+{
+}
+
+static inline void
+ktest_user_begin(void)
+{
+}
+
+static inline void
+ktest_user_end(void)
 {
 }
 

@@ -35,6 +35,7 @@ struct ktest_account {
     struct ktest_account_cache caches[KTEST_ACCOUNT_CACHES];
     unsigned int nr_caches;
     bool caches_overflow;
+    bool blocks_unknown;        /* free pages added by hand: no block layout */
     unsigned int nr_threads;
 };
 
@@ -47,6 +48,15 @@ struct ktest_account {
  * other CPUs idle.
  */
 void ktest_account_take(struct ktest_account *account, unsigned int want_threads);
+
+/*
+ * Expect pages more free pages in segment seg of *account than it
+ * recorded (memory the kernel gave back for good meanwhile, such as boot
+ * modules): the free blocks per order are then not compared, since
+ * their layout cannot be predicted.
+ */
+void ktest_account_free_add(struct ktest_account *account, unsigned int seg,
+                            unsigned long pages);
 
 /*
  * Compare two snapshots; print a TAP diagnostic per difference, prefixed

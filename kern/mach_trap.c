@@ -24,6 +24,7 @@
 #include <kern/host.h>
 #include <kern/mach_trap.h>
 #include <kern/task.h>
+#include <kern/thread_control.h>
 #include <kern/thread.h>
 #include <vm/vm_user.h>
 
@@ -97,8 +98,18 @@ mach_reply_port(void)
 mach_port_name_t
 mach_thread_self(void)
 {
-    /* The kernel port is the thread's own while it is in a task. */
-    return mach_trap_self_right(thread_self()->kport);
+    struct ipc_port *port = NULL;
+    mach_port_name_t name;
+
+    /* THREAD_KERNEL_PORT: the thread's kernel port unless set otherwise. */
+    if (thread_get_special_port(thread_self(), THREAD_KERNEL_PORT, &port) != KERN_SUCCESS) {
+        return MACH_PORT_NULL;
+    }
+    name = mach_trap_self_right(port);
+    if (port != NULL) {
+        ipc_port_unref(port);
+    }
+    return name;
 }
 
 mach_port_name_t

@@ -454,3 +454,32 @@ rdxtree_iter_next(const struct rdxtree *tree, struct rdxtree_iter *iter)
     iter->key = key;
     return value;
 }
+
+/* rdxtree_visit() below node, whose keys start at base. Depth: the tree's height. */
+static void
+rdxtree_visit_node(const struct rdxtree_node *node, uint32_t base,
+                   void (*fn)(void *arg, uint32_t key, void *value), void *arg)
+{
+    for (unsigned int i = 0; i < RDXTREE_RADIX_SIZE; i++) {
+        void *slot = node->slots[i];
+        uint32_t key = base | ((uint32_t)i << node->shift);
+
+        if (slot == NULL) {
+            continue;
+        }
+        if (node->shift == 0) {
+            fn(arg, key, slot);
+        } else {
+            rdxtree_visit_node(slot, key, fn, arg);
+        }
+    }
+}
+
+void
+rdxtree_visit(const struct rdxtree *tree, void (*fn)(void *arg, uint32_t key, void *value),
+              void *arg)
+{
+    if (tree->root != NULL) {
+        rdxtree_visit_node(tree->root, 0, fn, arg);
+    }
+}

@@ -11,6 +11,7 @@
 #ifndef KERN_SPINLOCK_H
 #define KERN_SPINLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <kern/macros.h>
@@ -86,18 +87,34 @@ static inline void spinlock_debug_release(struct spinlock *lock) { (void)lock; }
 static inline void spinlock_assert_held(const struct spinlock *lock) { (void)lock; }
 #endif
 
+/*
+ * Host builds: pause this many times between yields while waiting. A
+ * hand-over between running threads takes a few hundred cycles, which a
+ * yield (a system call) on every check would turn into microseconds; the
+ * yields remain because threads may outnumber cores, and the holder may
+ * then wait for the waiter's core.
+ */
+#define SPINLOCK_HOST_SPINS     256
+
 /* Take a ticket and spin until it is served (every lock call's core). */
 static inline void
 spinlock_acquire(struct spinlock *lock)
 {
     uint16_t ticket;
+#ifdef MACH_HOST
+    unsigned int spins = 0;
+#endif
 
     spinlock_debug_acquire(lock);
     ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
 
     while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket) {
 #ifdef MACH_HOST
-        sched_yield();          /* threads may outnumber cores */
+        if (++spins % SPINLOCK_HOST_SPINS == 0) {
+            sched_yield();
+        } else {
+            __builtin_ia32_pause();
+        }
 #else
         cpu_pause();
 #endif
@@ -105,6 +122,18 @@ spinlock_acquire(struct spinlock *lock)
 #ifdef SPINLOCK_DEBUG
     lock->holder = cpu_id() + 1;
 #endif
+}
+
+/*
+ * Whether some CPU holds the lock or waits for it, at the time of the
+ * call: a snapshot without ordering, for heuristics (contention counts)
+ * only.
+ */
+static inline bool
+spinlock_busy(const struct spinlock *lock)
+{
+    return __atomic_load_n(&lock->owner, __ATOMIC_RELAXED)
+           != __atomic_load_n(&lock->next, __ATOMIC_RELAXED);
 }
 
 /* Serve the next ticket (every unlock call's core). */

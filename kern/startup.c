@@ -253,10 +253,13 @@ startup(const struct startup_info *info)
     /*
      * 11. The boot tasks, from the boot loader's modules: needs tasks,
      * the host ports and threads (their first threads). With
-     * `user-test`, wait for them all to end before the tests.
+     * `user-test`, wait for them all to end before the tests, and check
+     * (test image) that they gave back all the memory they took.
      */
+    ktest_user_begin();
     bootstrap_run();
     bootstrap_user_test_wait();
+    ktest_user_end();
 
     /*
      * 12. The kernel is up: the tests named by `test=` (which end the

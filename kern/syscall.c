@@ -25,6 +25,7 @@
 #include <ipc/mach_msg.h>
 #include <kern/mach_trap.h>
 #include <kern/syscall.h>
+#include <kern/thread_state.h>
 
 static uint32_t
 syscall_kern_invalid(const uint32_t *args)
@@ -179,6 +180,12 @@ syscall_thread_switch_entry(const uint32_t *args)
     return syscall_thread_switch(args[0], args[1], args[2]);
 }
 
+static uint32_t
+syscall_thread_set_self_state_entry(const uint32_t *args)
+{
+    return thread_set_self_state((int)args[0], SYSCALL_UPTR(args[1]), args[2]);
+}
+
 static const struct syscall_entry syscall_table[SYSCALL_NR] = {
     /* 0..9 and every slot not listed: kern_invalid. */
     [10] = { syscall_null_port, 0, "null_port" },
@@ -215,8 +222,8 @@ static const struct syscall_entry syscall_table[SYSCALL_NR] = {
     [74] = { syscall_mach_port_insert_right_entry, 4, "syscall_mach_port_insert_right" },
     [75] = { syscall_mach_port_allocate_name_entry, 3, "syscall_mach_port_allocate_name" },
     [76] = { syscall_thread_depress_abort_entry, 1, "syscall_thread_depress_abort" },
-    /* Needs thread_set_state (a later issue); kern_invalid's answer. */
-    [77] = { syscall_kern_invalid, 3, "thread_set_self_state" },
+    /* On success returns straight into the new state (kern/thread_state.h). */
+    [77] = { syscall_thread_set_self_state_entry, 3, "thread_set_self_state" },
     /* -80..-95 (nw_*) are kern_invalid in GNU Mach's table too. */
 };
 

@@ -59,8 +59,18 @@ uint32_t syscall_swtch_pri(int pri);
 /*
  * Yield, depress (no priorities yet: yield) or wait time_ms milliseconds,
  * after a handoff to the thread named thread_name (no names yet: none).
+ * The wait blocks (the CPU may run or steal other threads) for at least
+ * time_ms rounded up to clock ticks, at most one tick more, and ends
+ * early when an AST (terminate, suspend) is posted to the caller.
  * Returns KERN_SUCCESS, or KERN_INVALID_ARGUMENT for another option.
  */
 uint32_t syscall_thread_switch(uint32_t thread_name, uint32_t option, uint32_t time_ms);
+
+/*
+ * Wake the threads waiting in thread_switch(SWITCH_OPTION_WAIT) to check
+ * their deadline. Called by clock_tick() at every tick, in interrupt
+ * context.
+ */
+void syscall_switch_wait_tick(void);
 
 #endif /* KERN_SYSCALL_H */

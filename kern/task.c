@@ -36,8 +36,10 @@
 #include <kern/kmem.h>
 #include <kern/list.h>
 #include <kern/macros.h>
+#include <kern/mutex.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
+#include <kern/processor.h>
 #include <kern/rdxtree.h>
 #include <kern/shell.h>
 #include <kern/spinlock.h>
@@ -54,12 +56,16 @@ static struct spinlock task_list_lock = SPINLOCK_INITIALIZER;
 static struct list task_list = LIST_INITIALIZER(task_list);
 static unsigned int task_nr;
 
+/* One out-of-memory stop at a time (taken with trylock only: see vm_fault_user()). */
+static struct mutex task_oom_lock;
+
 void
 task_setup(void)
 {
     if (kmem_cache_init(&task_cache, "task", sizeof(struct task), 0, NULL, 0) != 0) {
         panic("task: cannot create the task cache");
     }
+    mutex_init(&task_oom_lock);
 }
 
 void
@@ -136,9 +142,6 @@ task_create(struct task *parent, bool inherit_memory, const char *name, struct t
 {
     struct task *task;
 
-    if (inherit_memory) {
-        return KERN_FAILURE;        /* no copy of an address space yet (doc/user.md) */
-    }
     task = kmem_cache_alloc(&task_cache);
     if (task == NULL) {
         return KERN_RESOURCE_SHORTAGE;
@@ -148,6 +151,7 @@ task_create(struct task *parent, bool inherit_memory, const char *name, struct t
     spinlock_init(&task->lock);
     task->refs = 1;
     strlcpy(task->name, name, sizeof(task->name));
+    task->priority = parent != NULL ? parent->priority : PROCESSOR_BASEPRI_USER;
     list_init(&task->threads);
     waitq_init_intr(&task->suspend_wq);
     waitq_init_intr(&task->stop_wq);
@@ -159,6 +163,11 @@ task_create(struct task *parent, bool inherit_memory, const char *name, struct t
     }
     if (vm_user_map_create(&task->map) != 0) {
         task->map = NULL;
+        task_free(task);
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    /* The child inherits the parent's memory entry by entry (vm_user_map_fork()). */
+    if (inherit_memory && parent != NULL && vm_user_map_fork(parent->map, task->map) != 0) {
         task_free(task);
         return KERN_RESOURCE_SHORTAGE;
     }
@@ -377,6 +386,10 @@ task_thread_enter(struct task *task)
     }
     task_ref(task);
     self->kport = kport;
+    self->priority = task->priority;
+    self->max_priority = PROCESSOR_SET_MAX_PRIORITY;
+    ipc_port_ref(kport);
+    self->sself = kport;
     __atomic_store_n(&self->task, task, __ATOMIC_RELEASE);
     list_insert_tail(&task->threads, &self->task_node);
     task->nr_threads++;
@@ -393,13 +406,16 @@ task_thread_leave(void)
 {
     struct thread *self = thread_self();
     struct task *task = self->task;
-    struct ipc_port *kport = self->kport;
+    struct ipc_port *kport = self->kport, *sself, *exception;
 
     assert(task != NULL && kport != NULL);
     thread_pmap_set(NULL);
     self->kport = NULL;
     ipc_port_kobject_destroy(kport);
     spinlock_lock(&task->lock);
+    sself = self->sself;
+    exception = self->exception;
+    self->sself = self->exception = NULL;
     list_remove(&self->task_node);
     if (--task->nr_threads == 0) {
         waitq_wakeup_all(&task->exit_wq);
@@ -408,21 +424,36 @@ task_thread_leave(void)
     __atomic_store_n(&self->task, NULL, __ATOMIC_RELEASE);
     spinlock_unlock(&task->lock);
     thread_ast_clear(THREAD_AST_TERMINATE | THREAD_AST_SUSPEND);
+    task_port_release(&sself);
+    task_port_release(&exception);
     task_unref(task);
 }
 
-/* Stop the calling thread while its task is suspended (and not terminated). */
+/*
+ * Stop the calling thread while its task or the thread itself
+ * (thread_suspend(), kern/thread_control.h) is suspended, and the task
+ * not terminated.
+ */
 static void
 task_ast_suspend(struct task *task)
 {
+    struct thread *self = thread_self();
+
     spinlock_lock(&task->lock);
     task->nr_stopped++;
+    self->stopped = true;
     waitq_wakeup_all(&task->stop_wq);
-    while (task->suspend_count > 0 && task->active) {
-        if (waitq_sleep_intr(&task->suspend_wq, &task->lock) == THREAD_INTERRUPTED) {
+    while ((task->suspend_count > 0 || self->suspend_count > 0) && task->active) {
+        if (waitq_sleep_intr(&task->suspend_wq, &task->lock) != THREAD_INTERRUPTED) {
+            continue;
+        }
+        if (__atomic_load_n(&self->ast, __ATOMIC_ACQUIRE) & ~THREAD_AST_SUSPEND) {
             break;                  /* another AST: handle it first */
         }
+        /* Another suspension while stopped: stay stopped, without a gap. */
+        thread_ast_clear(THREAD_AST_SUSPEND);
     }
+    self->stopped = false;
     task->nr_stopped--;
     spinlock_unlock(&task->lock);
 }
@@ -451,23 +482,87 @@ _Static_assert(EXCEPTION_ACCESS_READ == VM_MAP_PROT_READ
                "fault access bits are VM protections");
 
 /*
+ * The task to stop when memory runs out: the active task with the most
+ * resident pages (its end gives back the most), or self when no other
+ * has more. Returns it with a reference when it is not self.
+ */
+static struct task *
+task_oom_victim(struct task *self)
+{
+    unsigned long best = vm_user_map_resident(self->map), resident;
+    struct task *task, *victim = self;
+
+    spinlock_lock(&task_list_lock);
+    list_foreach_entry(&task_list, task, node) {
+        if (task == self) {
+            continue;
+        }
+        resident = vm_user_map_resident(task->map);
+        spinlock_lock(&task->lock);
+        if (task->active && resident > best) {
+            best = resident;
+            victim = task;
+        }
+        spinlock_unlock(&task->lock);
+    }
+    if (victim != self) {
+        task_ref(victim);       /* on the list: still referenced */
+    }
+    spinlock_unlock(&task_list_lock);
+    return victim;
+}
+
+/*
  * The machine layer's user page fault hook (kern/exception.h): the
- * calling thread's task map resolves it. Out of memory, after vm_fault
- * reclaimed what it could, stops the task: one console line, then the
- * task is terminated (its memory comes back, the other tasks go on);
- * the thread ends on its way back to user mode (its AST), or at once
- * for a fault in user mode, whose exception finds the task terminating.
+ * calling thread's task map resolves it.
+ *
+ * Out of memory (after vm_fault reclaimed what it could), the policy is
+ * to stop the task holding the most resident pages, with one console
+ * line: the task that eats memory without bound is the largest one by
+ * the time memory runs out, and its end gives back the most. When that
+ * is another task, it is terminated (its memory comes back when our
+ * reference goes) and the fault is tried again; when it is this task or
+ * memory is still short, this task is stopped. Its thread ends on its
+ * way back to user mode (its AST), or at once for a fault in user mode,
+ * whose exception finds the task terminating.
+ *
+ * Stops are serialized by a lock taken with trylock only: a thread that
+ * waited for it could belong to the task being stopped, whose
+ * termination would wait for it in turn. A fault that finds a stop in
+ * progress waits a tick (the memory may be coming back) and retries a
+ * few times before it stops its own task.
  */
 kern_return_t
 vm_fault_user(uintptr_t addr, unsigned int access)
 {
-    struct task *task = task_self();
+    struct task *task = task_self(), *victim;
     int error;
 
     if (task == NULL) {
         return KERN_INVALID_ADDRESS;    /* a hand-built user thread: no map */
     }
     error = vm_fault(task->map, addr, access);
+    for (unsigned int tries = 0; error == ERROR_NOMEM && tries < 8; tries++) {
+        if (!mutex_trylock(&task_oom_lock)) {
+            thread_delay(1);
+            error = vm_fault(task->map, addr, access);
+            continue;
+        }
+        victim = task_oom_victim(task);
+        if (victim != task) {
+            printf("task '%s' stopped: out of memory (the largest: %lu KiB resident; "
+                   "fault by task '%s' at 0x%08lx)\n", victim->name,
+                   vm_user_map_resident(victim->map) * (PAGE_SIZE / 1024), task->name,
+                   (unsigned long)addr);
+            task_terminate(victim);
+            task_unref(victim);
+            error = vm_fault(task->map, addr, access);
+        }
+        mutex_unlock(&task_oom_lock);
+        if (victim == task) {
+            break;
+        }
+    }
     if (error == ERROR_NOMEM) {
         printf("task '%s' stopped: out of memory (thread '%s', fault at 0x%08lx)\n",
                task->name, thread_self()->name, (unsigned long)addr);
@@ -526,6 +621,53 @@ task_shell_tasks(int argc, char **argv)
     spinlock_unlock(&task_list_lock);
     printf("%u tasks\n", n);
 }
+
+/*
+ * Take a reference to task, found on the list, unless its last one is
+ * already gone (it is then about to leave the list and be freed).
+ * Task list locked.
+ */
+static bool
+task_ref_live(struct task *task)
+{
+    unsigned int refs = __atomic_load_n(&task->refs, __ATOMIC_RELAXED);
+
+    do {
+        if (refs == 0) {
+            return false;
+        }
+    } while (!__atomic_compare_exchange_n(&task->refs, &refs, refs + 1, false,
+                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    return true;
+}
+
+static void
+task_shell_vm_info(int argc, char **argv)
+{
+    struct task *task, *found = NULL;
+
+    if (argc != 2) {
+        printf("usage: vm_info TASK\n");
+        return;
+    }
+    spinlock_lock(&task_list_lock);
+    list_foreach_entry(&task_list, task, node) {
+        if (strcmp(task->name, argv[1]) == 0 && task_ref_live(task)) {
+            found = task;
+            break;
+        }
+    }
+    spinlock_unlock(&task_list_lock);
+    if (found == NULL) {
+        printf("vm_info: no task '%s'\n", argv[1]);
+        return;
+    }
+    vm_user_map_report(found->map);
+    task_unref(found);
+}
+
+SHELL_CMD_DEFINE(vm_info, "TASK", "a task's map: entries, objects, resident pages",
+                 task_shell_vm_info);
 
 SHELL_CMD_DEFINE(tasks, "", "tasks: name, threads, suspend count, resident memory, port names",
                  task_shell_tasks);

@@ -53,8 +53,8 @@ struct vm_user_map;
 #define TASK_EXCEPTION_PORT     3
 #define TASK_BOOTSTRAP_PORT     4
 
-/* Registered ports (mach_ports_register), GNU Mach's TASK_PORT_REGISTER_MAX. */
-#define TASK_PORT_REGISTER_MAX  3
+/* Registered ports (mach_ports_register), GNU Mach's TASK_PORT_REGISTER_MAX (mach_param.h). */
+#define TASK_PORT_REGISTER_MAX  4
 
 struct task {
     struct spinlock lock;
@@ -66,6 +66,7 @@ struct task {
     struct list threads;                /* struct thread, by task_node */
     unsigned int nr_threads;
     unsigned int suspend_count;
+    int priority;                       /* for new threads (kern/processor.h) */
     unsigned int nr_stopped;            /* threads stopped by a suspension */
     struct waitq suspend_wq;            /* where they sleep (interruptible) */
     struct waitq stop_wq;               /* task_suspend() waiting for them (interruptible) */
@@ -87,10 +88,11 @@ void task_setup(void);
  * no threads and suspend count 0, named name (cut to TASK_NAME_SIZE - 1
  * characters), in *taskp with one reference (its life: task_terminate()
  * drops it). With a parent, the child inherits copies of the parent's
- * exception, bootstrap and registered ports. inherit_memory (copying the
- * parent's address space) is not supported yet: KERN_FAILURE. Returns
- * KERN_SUCCESS, KERN_FAILURE or KERN_RESOURCE_SHORTAGE (nothing
- * allocated). Thread context.
+ * exception, bootstrap and registered ports, and with inherit_memory its
+ * memory by each entry's inheritance (vm_user_map_fork(): SHARE, COPY
+ * copy-on-write, NONE); without a parent inherit_memory is ignored.
+ * Returns KERN_SUCCESS or KERN_RESOURCE_SHORTAGE (nothing allocated,
+ * the parent's memory unchanged). Thread context.
  */
 kern_return_t task_create(struct task *parent, bool inherit_memory, const char *name,
                           struct task **taskp);

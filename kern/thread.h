@@ -55,6 +55,11 @@ struct thread {
     unsigned int ast;               /* THREAD_AST_* bits pending, atomic */
     struct waitq *intr_wq;          /* interruptible sleep: its queue (thread_intr_lock) */
     bool interrupted;               /* the sleep was ended by thread_interrupt() */
+    bool stopped;                   /* stopped by a suspension (task->lock) */
+    unsigned int suspend_count;     /* thread_suspend()s not resumed (task->lock) */
+    int priority, max_priority;     /* Mach's, not used by the scheduler (task->lock) */
+    struct ipc_port *sself;         /* THREAD_KERNEL_PORT, a reference (task->lock) */
+    struct ipc_port *exception;     /* THREAD_EXCEPTION_PORT, a reference, or NULL */
     struct pcb pcb;                 /* user-mode machine state */
 };
 

@@ -17,6 +17,15 @@
  * Nothing sleeps waiting for memory, so a task that eats all of it
  * cannot hang the kernel, and the memory comes back when its task dies.
  *
+ * Copy-on-write: when the entry's object shadows another (vm_object.h),
+ * a page found only down the chain is copied up into the top object on
+ * a write and mapped read-only on a read, so a later write faults again
+ * and copies. A shared top object always copies up, even on a read: its
+ * other maps could not be told to drop a backing page once one of them
+ * copies it up (there is no reverse map of pages to mappings yet). Each
+ * fault on a shadowing object first collapses backing objects that only
+ * it uses.
+ *
  * Execute permission: the caller passes VM_MAP_PROT_EXECUTE for an
  * instruction fetch (the page-fault error code's I/D bit, which the CPU
  * sets only with NX). An entry without EXECUTE then fails with a
@@ -38,6 +47,23 @@
 #include <vm/vm_page.h>
 #include <vm/vm_user.h>
 
+static struct vm_fault_counts vm_fault_counts;
+
+/* Count one event (counters are statistics: relaxed). */
+static void
+vm_fault_count(unsigned long *counter)
+{
+    __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+void
+vm_fault_counts_get(struct vm_fault_counts *counts)
+{
+    counts->faults = __atomic_load_n(&vm_fault_counts.faults, __ATOMIC_RELAXED);
+    counts->zero_fill = __atomic_load_n(&vm_fault_counts.zero_fill, __ATOMIC_RELAXED);
+    counts->cow = __atomic_load_n(&vm_fault_counts.cow, __ATOMIC_RELAXED);
+}
+
 /* Give back what can be given back at once. */
 static void
 vm_fault_reclaim(void)
@@ -46,26 +72,83 @@ vm_fault_reclaim(void)
     vm_page_pool_drain();
 }
 
-/* Find or create the page of entry at addr and map it. Map locked. */
+/* vm_object_page_get(), counting the pages it zero-fills. */
 static int
-vm_fault_page(struct vm_user_map *map, const struct vm_map_entry *entry, uintptr_t addr)
+vm_fault_page_zero(struct vm_object *object, uint64_t offset, struct vm_page **pagep,
+                   bool *createdp)
 {
+    int error = vm_object_page_get(object, offset, pagep, createdp);
+
+    if (error == 0 && *createdp) {
+        vm_fault_count(&vm_fault_counts.zero_fill);
+    }
+    return error;
+}
+
+/*
+ * The page of a shadowing object at offset for access: its own; else a
+ * backing object's page, copied up for a write (or always when object is
+ * shared, or when the entry cannot be mapped without WRITE), mapped
+ * read-only otherwise (*protp loses WRITE); else a new zero-filled page.
+ * Map locked. Returns 0 or ERROR_NOMEM.
+ */
+static int
+vm_fault_page_cow(struct vm_object *object, uint64_t offset, unsigned int access,
+                  struct vm_page **pagep, bool *createdp, unsigned int *protp)
+{
+    struct vm_page *page;
+    int error;
+
+    if (!object->shared) {
+        vm_object_collapse(object);
+    }
+    page = vm_object_page_lookup(object, offset);
+    if (page != NULL) {
+        *pagep = page;
+        *createdp = false;
+        return 0;
+    }
+    page = vm_object_page_find(object->shadow, offset + object->shadow_offset, NULL);
+    if (page == NULL) {
+        return vm_fault_page_zero(object, offset, pagep, createdp);
+    }
+    if ((access & VM_MAP_PROT_WRITE) || object->shared
+        || (*protp & ~VM_MAP_PROT_WRITE) == 0) {
+        error = vm_object_page_copy_in(object, offset, page, pagep, createdp);
+        if (error == 0 && *createdp) {
+            vm_fault_count(&vm_fault_counts.cow);
+        }
+        return error;
+    }
+    *protp &= ~VM_MAP_PROT_WRITE;
+    *pagep = page;
+    *createdp = false;
+    return 0;
+}
+
+/* Find or create the page of entry at addr for access and map it. Map locked. */
+static int
+vm_fault_page(struct vm_user_map *map, const struct vm_map_entry *entry, uintptr_t addr,
+              unsigned int access)
+{
+    uint64_t offset = entry->offset + (addr - entry->start);
+    unsigned int prot = entry->protection;
     struct vm_page *page;
     bool created;
     int error;
 
-    error = vm_object_page_get(entry->object, entry->offset + (addr - entry->start),
-                               &page, &created);
+    if (entry->object->shadow == NULL) {
+        error = vm_fault_page_zero(entry->object, offset, &page, &created);
+    } else {
+        error = vm_fault_page_cow(entry->object, offset, access, &page, &created, &prot);
+    }
     if (error != 0) {
         return error;
     }
-    if (created) {
-        __atomic_store_n(&map->nr_resident, map->nr_resident + 1, __ATOMIC_RELAXED);
-    }
     /* VM_MAP_PROT_* and PMAP_PROT_* have the same values (Mach's). */
-    error = pmap_enter(map->pmap, addr, vm_page_to_pa(page), entry->protection);
+    error = pmap_enter(map->pmap, addr, vm_page_to_pa(page), prot);
     if (error == ERROR_NOMEM) {
-        return ERROR_NOMEM;       /* the page stays in the object, counted */
+        return ERROR_NOMEM;       /* the page stays in the object */
     }
     assert(error == 0);
     return 0;
@@ -79,6 +162,7 @@ vm_fault(struct vm_user_map *map, uintptr_t addr, unsigned int access)
     int error;
 
     assert((access & ~VM_MAP_PROT_ALL) == 0);
+    vm_fault_count(&vm_fault_counts.faults);
     if (access == 0) {
         access = VM_MAP_PROT_READ;
     }
@@ -99,10 +183,10 @@ vm_fault(struct vm_user_map *map, uintptr_t addr, unsigned int access)
         if ((access & ~allowed) != 0) {
             error = ERROR_PROT;
         } else {
-            error = vm_fault_page(map, entry, addr);
+            error = vm_fault_page(map, entry, addr, access);
             if (error == ERROR_NOMEM) {
                 vm_fault_reclaim();
-                error = vm_fault_page(map, entry, addr);
+                error = vm_fault_page(map, entry, addr, access);
             }
         }
     }

@@ -25,4 +25,13 @@ struct vm_user_map;
  */
 int vm_fault(struct vm_user_map *map, uintptr_t addr, unsigned int access);
 
+/* Faults since boot (vm_statistics). Lock-free snapshots. */
+struct vm_fault_counts {
+    unsigned long faults;       /* every vm_fault() call */
+    unsigned long zero_fill;    /* pages created zero-filled */
+    unsigned long cow;          /* pages copied up from a backing object */
+};
+
+void vm_fault_counts_get(struct vm_fault_counts *counts);
+
 #endif /* VM_VM_FAULT_H */

@@ -462,6 +462,18 @@ vm_map_entry_attr_set(struct vm_map *map, const struct vm_map_entry *entry,
     return 0;
 }
 
+void
+vm_map_entry_object_set(struct vm_map *map, const struct vm_map_entry *entry,
+                        struct vm_object *object, uint64_t offset)
+{
+    struct vm_map_entry *e = (struct vm_map_entry *)entry;
+
+    vm_map_assert_locked(map);
+    assert(entry != &map->head);
+    e->object = object;
+    e->offset = offset;
+}
+
 int
 vm_map_remove(struct vm_map *map, uintptr_t start, uintptr_t end)
 {

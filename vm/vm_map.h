@@ -183,6 +183,13 @@ int vm_map_entry_attr_set(struct vm_map *map, const struct vm_map_entry *entry,
                           unsigned int inherit);
 
 /*
+ * Replace what entry (an entry of map) maps: object at offset. vm_map
+ * never looks at either; references are the caller's. Map locked.
+ */
+void vm_map_entry_object_set(struct vm_map *map, const struct vm_map_entry *entry,
+                             struct vm_object *object, uint64_t offset);
+
+/*
  * Unmap every page of [start, end) (multiples of PAGE_SIZE, start < end,
  * inside the map): entries inside go, entries across a boundary are cut,
  * an entry containing the whole range with pages on both sides is split

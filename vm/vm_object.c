@@ -18,8 +18,24 @@
  * shared object at once, the loser finds the winner's page, frees its
  * own and returns the winner's: the zeroing never runs under a spinlock.
  *
+ * Copy-on-write uses shadow chains (the Mach design, doc/vm.md has the
+ * choice and its costs): a copy is a new, empty object in front of the
+ * original, and a write copies one page up into it. Chains stay short
+ * because vm_object_collapse() merges a backing object into its single
+ * remaining user as soon as the other side of a copy has gone: after a
+ * fork-like task_create and the child's end, the parent's chain is one
+ * object again at its next fault or copy. The pages moved up keep their
+ * physical address, so nothing mapped needs to change; a moved page only
+ * needs its owner fields rewritten. When the backing object holds most
+ * pages (the usual case: a parent that forked, wrote a few pages, and
+ * whose child has gone), the top object adopts the backing object's
+ * whole radix tree and puts its own few pages back on top, so the cost
+ * is a walk rewriting owner fields rather than a removal and an
+ * insertion per page. Freeing a chain is a loop, not a
+ * recursion, so a long chain cannot overflow the kernel stack.
+ *
  * Host unit tests compile this file with vm/vm_page.c over synthetic
- * memory and their own pmap_page_zero().
+ * memory and their own pmap_page_zero() and pmap_page_copy().
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,6 +54,7 @@
 
 static struct kmem_cache vm_object_cache;
 static unsigned long vm_object_nr_alive;
+static unsigned long vm_object_nr_pages_all;    /* pages in every object's tree */
 
 void
 vm_object_setup(void)
@@ -62,8 +79,12 @@ vm_object_create(uint64_t size, struct vm_object **objectp)
     }
     spinlock_init(&object->lock);
     object->nr_refs = 1;
+    object->shared = false;
     rdxtree_init(&object->pages);
     object->size = size;
+    object->shadow = NULL;
+    object->shadow_offset = 0;
+    object->copy_mark = 0;
     __atomic_fetch_add(&vm_object_nr_alive, 1, __ATOMIC_RELAXED);
     *objectp = object;
     return 0;
@@ -78,7 +99,7 @@ vm_object_ref(struct vm_object *object)
     (void)old;
 }
 
-/* Give page, removed from its object, back to vm_page. */
+/* Give page, never inserted in an object or removed from it, back to vm_page. */
 static void
 vm_object_page_release(struct vm_page *page)
 {
@@ -86,19 +107,106 @@ vm_object_page_release(struct vm_page *page)
     vm_page_free(page, 0);
 }
 
-void
-vm_object_unref(struct vm_object *object)
+/* Count pages entering (delta > 0) or leaving every object's tree. */
+static void
+vm_object_pages_count(long delta)
 {
-    unsigned int old = __atomic_fetch_sub(&object->nr_refs, 1, __ATOMIC_ACQ_REL);
+    __atomic_fetch_add(&vm_object_nr_pages_all, (unsigned long)delta, __ATOMIC_RELAXED);
+}
 
-    assert(old != 0);
-    if (old != 1) {
-        return;
-    }
-    vm_object_pages_free(object, 0, object->size);
+/* Give page, just removed from an object's tree, back to vm_page. */
+static void
+vm_object_page_drop(struct vm_page *page)
+{
+    vm_object_pages_count(-1);
+    vm_object_page_release(page);
+}
+
+/* Free object (no page, no reference left), keeping its reference to its shadow. */
+static void
+vm_object_free(struct vm_object *object)
+{
     assert(rdxtree_nr_values(&object->pages) == 0);
     kmem_cache_free(&vm_object_cache, object);
     __atomic_fetch_sub(&vm_object_nr_alive, 1, __ATOMIC_RELAXED);
+}
+
+void
+vm_object_unref(struct vm_object *object)
+{
+    struct vm_object *shadow;
+    unsigned int old;
+
+    /* The chain below is released in a loop: a long chain costs no stack. */
+    while (object != NULL) {
+        old = __atomic_fetch_sub(&object->nr_refs, 1, __ATOMIC_ACQ_REL);
+        assert(old != 0);
+        if (old != 1) {
+            return;
+        }
+        shadow = object->shadow;
+        vm_object_pages_free(object, 0, object->size);
+        vm_object_free(object);
+        object = shadow;
+    }
+}
+
+int
+vm_object_shadow(struct vm_object *backing, uint64_t offset, uint64_t size,
+                 struct vm_object **objectp)
+{
+    struct vm_object *object;
+    int error;
+
+    assert(!backing->shared);
+    if (!P2ALIGNED(offset, PAGE_SIZE) || offset > backing->size
+        || size > backing->size - offset) {
+        return ERROR_INVAL;
+    }
+    error = vm_object_create(size, &object);
+    if (error != 0) {
+        return error;
+    }
+    object->shadow = backing;
+    object->shadow_offset = offset;
+    *objectp = object;
+    return 0;
+}
+
+struct vm_page *
+vm_object_page_find(struct vm_object *object, uint64_t offset, struct vm_object **ownerp)
+{
+    struct vm_page *page;
+
+    while (object != NULL && offset < object->size) {
+        page = rdxtree_lookup(&object->pages, (uint32_t)(offset >> PAGE_SHIFT));
+        if (page != NULL) {
+            if (ownerp != NULL) {
+                *ownerp = object;
+            }
+            return page;
+        }
+        offset += object->shadow_offset;
+        object = object->shadow;
+    }
+    return NULL;
+}
+
+void
+vm_object_share(struct vm_object *object)
+{
+    object->shared = true;
+}
+
+unsigned int
+vm_object_depth(const struct vm_object *object)
+{
+    unsigned int depth = 0;
+
+    for (; object != NULL; object = object->shadow) {
+        depth++;
+    }
+    return depth;
 }
 
 int
@@ -136,6 +244,7 @@ vm_object_page_get(struct vm_object *object, uint64_t offset,
             }
             page = fresh;
             created = true;
+            vm_object_pages_count(1);
         }
         spinlock_unlock(&object->lock);
         if (!created) {
@@ -152,6 +261,252 @@ vm_object_page_get(struct vm_object *object, uint64_t offset,
     if (createdp != NULL) {
         *createdp = created;
     }
+    return 0;
+}
+
+int
+vm_object_page_copy_in(struct vm_object *object, uint64_t offset, const struct vm_page *src,
+                       struct vm_page **pagep, bool *createdp)
+{
+    struct vm_page *page, *fresh;
+    uint32_t key;
+    int error;
+
+    if (!P2ALIGNED(offset, PAGE_SIZE) || offset >= object->size) {
+        return ERROR_INVAL;
+    }
+    key = (uint32_t)(offset >> PAGE_SHIFT);
+    fresh = vm_page_alloc(0, VM_PAGE_SEL_HIGHMEM, VM_PAGE_OBJECT);
+    if (fresh == NULL) {
+        return ERROR_NOMEM;
+    }
+    pmap_page_copy(vm_page_to_pa(fresh), vm_page_to_pa(src));
+    fresh->priv = object;
+    fresh->owner_index = key;
+
+    spinlock_lock(&object->lock);
+    page = rdxtree_lookup_locked(&object->pages, key);
+    if (page == NULL) {
+        error = rdxtree_insert(&object->pages, key, fresh);
+        if (error != 0) {
+            spinlock_unlock(&object->lock);
+            assert(error == ERROR_NOMEM);
+            vm_object_page_release(fresh);
+            return ERROR_NOMEM;
+        }
+        vm_object_pages_count(1);
+    }
+    spinlock_unlock(&object->lock);
+    if (page != NULL) {
+        vm_object_page_release(fresh);      /* another thread copied it first */
+        *createdp = false;
+    } else {
+        page = fresh;
+        *createdp = true;
+    }
+    *pagep = page;
+    return 0;
+}
+
+/*
+ * Move backing's pages up into object (its only user) or free them.
+ * Both locked. Returns 0, or ERROR_NOMEM with some pages moved (every
+ * moved page was hidden by nothing, so the chain still shows the same).
+ */
+static int
+vm_object_absorb(struct vm_object *object, struct vm_object *backing)
+{
+    struct rdxtree_iter iter;
+    struct vm_page *page, *removed;
+    uint64_t offset, start = object->shadow_offset;
+    uint32_t key;
+    int error;
+
+    rdxtree_iter_init(&iter);
+    while ((page = rdxtree_iter_next(&backing->pages, &iter)) != NULL) {
+        offset = (uint64_t)rdxtree_iter_key(&iter) << PAGE_SHIFT;
+        if (offset < start || offset - start >= object->size
+            || rdxtree_lookup_locked(&object->pages,
+                                     (uint32_t)((offset - start) >> PAGE_SHIFT)) != NULL) {
+            /* Outside object's window, or hidden by object's own copy: nobody sees it. */
+            removed = rdxtree_remove(&backing->pages, rdxtree_iter_key(&iter));
+            assert(removed == page);
+            (void)removed;
+            vm_object_page_drop(page);
+            continue;
+        }
+        key = (uint32_t)((offset - start) >> PAGE_SHIFT);
+        error = rdxtree_insert(&object->pages, key, page);
+        if (error != 0) {
+            assert(error == ERROR_NOMEM);
+            return error;
+        }
+        removed = rdxtree_remove(&backing->pages, rdxtree_iter_key(&iter));
+        assert(removed == page);
+        (void)removed;
+        page->priv = object;
+        page->owner_index = key;
+    }
+    return 0;
+}
+
+/* rdxtree_visit() callback of vm_object_pages_own(). */
+static void
+vm_object_page_own(void *object, uint32_t key, void *value)
+{
+    struct vm_page *page = value;
+
+    page->priv = object;
+    page->owner_index = key;
+}
+
+/* Point every page of object's tree back at object (their keys are their offsets). Locked. */
+static void
+vm_object_pages_own(struct vm_object *object)
+{
+    rdxtree_visit(&object->pages, vm_object_page_own, object);
+}
+
+/*
+ * vm_object_absorb() for a backing object seen at offset 0 and holding
+ * more pages than object: object adopts backing's whole tree (its pages
+ * change owner fields only) and then puts its own pages back on top,
+ * instead of moving backing's pages one by one. Both locked. Returns 0,
+ * or ERROR_NOMEM with the trees given back (object then holds the pages
+ * it could not put back, backing the rest: the chain shows the same).
+ */
+static int
+vm_object_adopt(struct vm_object *object, struct vm_object *backing)
+{
+    struct rdxtree_iter iter;
+    struct rdxtree own = object->pages;
+    struct vm_page *page, *hidden;
+    uint32_t key, limit = (uint32_t)(object->size >> PAGE_SHIFT);
+    int error = 0;
+
+    assert(object->shadow_offset == 0);
+    object->pages = backing->pages;
+    backing->pages = own;
+
+    /* Past object's end: seen by nobody. */
+    rdxtree_iter_init(&iter);
+    iter.next = limit;
+    while ((page = rdxtree_iter_next(&object->pages, &iter)) != NULL) {
+        hidden = rdxtree_remove(&object->pages, rdxtree_iter_key(&iter));
+        assert(hidden == page);
+        vm_object_page_drop(page);
+    }
+    vm_object_pages_own(object);
+
+    /* object's own pages back on top, hiding (and freeing) backing's. */
+    rdxtree_iter_init(&iter);
+    while ((page = rdxtree_iter_next(&backing->pages, &iter)) != NULL) {
+        key = rdxtree_iter_key(&iter);
+        hidden = rdxtree_replace(&object->pages, key, page);
+        if (hidden != NULL) {
+            vm_object_page_drop(hidden);
+        } else {
+            error = rdxtree_insert(&object->pages, key, page);
+            if (error != 0) {
+                break;
+            }
+        }
+        rdxtree_remove(&backing->pages, key);
+    }
+    if (error != 0) {
+        /*
+         * Swap back: object keeps the pages not yet put back, backing
+         * the adopted ones and those put back over them, which only
+         * object (backing's single user) sees through it.
+         */
+        assert(error == ERROR_NOMEM);
+        own = object->pages;
+        object->pages = backing->pages;
+        backing->pages = own;
+        vm_object_pages_own(backing);
+    }
+    return error;
+}
+
+unsigned int
+vm_object_collapse(struct vm_object *object)
+{
+    struct vm_object *backing;
+    unsigned int nr_collapsed = 0;
+    int error;
+
+    assert(!object->shared);
+    while ((backing = object->shadow) != NULL
+           && __atomic_load_n(&backing->nr_refs, __ATOMIC_ACQUIRE) == 1) {
+        assert(!backing->shared);
+        spinlock_lock(&object->lock);
+        spinlock_lock(&backing->lock);
+        if (object->shadow_offset == 0
+            && rdxtree_nr_values(&backing->pages) > rdxtree_nr_values(&object->pages)) {
+            error = vm_object_adopt(object, backing);
+        } else {
+            error = vm_object_absorb(object, backing);
+        }
+        spinlock_unlock(&backing->lock);
+        if (error != 0) {
+            spinlock_unlock(&object->lock);
+            break;
+        }
+        /* backing's reference to its own shadow becomes object's. */
+        object->shadow = backing->shadow;
+        object->shadow_offset += backing->shadow_offset;
+        spinlock_unlock(&object->lock);
+        vm_object_free(backing);
+        nr_collapsed++;
+    }
+    return nr_collapsed;
+}
+
+int
+vm_object_copy(struct vm_object *object, uint64_t offset, uint64_t size,
+               struct vm_object **copyp)
+{
+    struct rdxtree_iter iter;
+    struct vm_object *copy;
+    struct vm_page *page, *dst;
+    uint64_t first, end;
+    bool created;
+    int error;
+
+    if (!P2ALIGNED(offset, PAGE_SIZE) || offset > object->size
+        || size > object->size - offset) {
+        return ERROR_INVAL;
+    }
+    error = vm_object_create(size, &copy);
+    if (error != 0) {
+        return error;
+    }
+    /* Top object first: a page already copied hides the ones below it. */
+    for (; object != NULL && error == 0; offset += object->shadow_offset,
+         object = object->shadow) {
+        if (offset >= object->size) {
+            break;
+        }
+        first = offset >> PAGE_SHIFT;
+        end = MIN(offset + size, object->size) >> PAGE_SHIFT;
+        spinlock_lock(&object->lock);
+        rdxtree_iter_init(&iter);
+        iter.next = (uint32_t)first;
+        while (error == 0 && (page = rdxtree_iter_next(&object->pages, &iter)) != NULL
+               && rdxtree_iter_key(&iter) < end) {
+            uint64_t at = (rdxtree_iter_key(&iter) - first) << PAGE_SHIFT;
+
+            if (rdxtree_lookup(&copy->pages, (uint32_t)(at >> PAGE_SHIFT)) == NULL) {
+                error = vm_object_page_copy_in(copy, at, page, &dst, &created);
+            }
+        }
+        spinlock_unlock(&object->lock);
+    }
+    if (error != 0) {
+        vm_object_unref(copy);
+        return error;
+    }
+    *copyp = copy;
     return 0;
 }
 
@@ -189,7 +544,7 @@ vm_object_pages_free(struct vm_object *object, uint64_t start, uint64_t end)
         assert(removed == page && page->priv == object
                && page->owner_index == rdxtree_iter_key(&iter));
         (void)removed;
-        vm_object_page_release(page);
+        vm_object_page_drop(page);
         nr_freed++;
     }
     spinlock_unlock(&object->lock);
@@ -206,4 +561,10 @@ unsigned long
 vm_object_count(void)
 {
     return __atomic_load_n(&vm_object_nr_alive, __ATOMIC_RELAXED);
+}
+
+unsigned long
+vm_object_pages_total(void)
+{
+    return __atomic_load_n(&vm_object_nr_pages_all, __ATOMIC_RELAXED);
 }

@@ -11,13 +11,24 @@
  * entry, before anything changed (a clip on its own changes nothing a
  * user can see: entries are never merged anyway).
  *
- * Pages belong to objects, and an anonymous object's pages at the
- * offsets of an unmapped range are reachable through no other entry
- * (ranges of one object in different entries never overlap, and nothing
- * shares objects between maps yet), so unmapping frees them at once:
- * first out of the pmap (with the TLB shootdown), then out of the
- * object. Once inheritance by a child task can share objects, this
- * must only free pages the object no longer maps anywhere.
+ * Pages belong to objects. An unshared object's pages at the offsets of
+ * an unmapped range are reachable through no other entry (ranges of one
+ * object in different entries of a map never overlap), so unmapping
+ * frees them at once: first out of the pmap (with the TLB shootdown),
+ * then out of the object. A shared object's pages (VM_INHERIT_SHARE) may
+ * be mapped by another map, and the object does not know where (no
+ * reverse map), so they stay until the object dies; so do the pages of
+ * backing objects (copy-on-write), which collapse or the object's death
+ * frees.
+ *
+ * Inheritance (vm_user_map_fork(), doc/vm.md): a COPY entry whose object
+ * no other map uses gets copy-on-write: every parent entry of that
+ * object is given a new empty shadow object in front of it and its
+ * pages are write-protected in the parent's pmap, and the child's entry
+ * gets another shadow of the same object. A COPY entry of a shared
+ * object is copied at once (another map may write the object, so a
+ * shadow would not freeze it). SHARE gives the child the same object,
+ * which is marked shared; NONE gives nothing.
  *
  * GNU Mach's rules (../shared/MACH-ABI.md §6.2) are kept, including two
  * quiet ones: an address is truncated and a size rounded separately (so
@@ -39,10 +50,14 @@
 #include <kern/macros.h>
 #include <kern/mutex.h>
 #include <kern/panic.h>
+#include <kern/printf.h>
+#include <kern/shell.h>
 #include <machine/param.h>
 #include <machine/pmap.h>
+#include <vm/vm_fault.h>
 #include <vm/vm_map.h>
 #include <vm/vm_object.h>
+#include <vm/vm_page.h>
 #include <vm/vm_user.h>
 
 _Static_assert(VM_USER_MIN == 0, "range checks assume user maps start at 0");
@@ -94,7 +109,6 @@ vm_user_map_create(struct vm_user_map **mapp)
     assert(error == 0);
     (void)error;
     vm_map_lock_external(&map->map, vm_user_map_held);
-    map->nr_resident = 0;
     *mapp = map;
     return 0;
 }
@@ -114,20 +128,21 @@ vm_user_map_unlock(struct vm_user_map *map)
 unsigned long
 vm_user_map_resident(const struct vm_user_map *map)
 {
-    return __atomic_load_n(&map->nr_resident, __ATOMIC_RELAXED);
+    return pmap_resident_count(map->pmap);
 }
 
-/* Drop entry's object reference after freeing the pages of its range. Map locked. */
+/*
+ * Drop entry's object reference after freeing the pages of its range
+ * when the object is this map's alone. Map locked.
+ */
 static void
-vm_user_entry_release(struct vm_user_map *map, const struct vm_map_entry *entry)
+vm_user_entry_release(const struct vm_map_entry *entry)
 {
-    unsigned long nr_freed;
-
     assert(entry->object != NULL);
-    nr_freed = vm_object_pages_free(entry->object, entry->offset,
-                                    entry->offset + (entry->end - entry->start));
-    assert(nr_freed <= map->nr_resident);
-    __atomic_store_n(&map->nr_resident, map->nr_resident - nr_freed, __ATOMIC_RELAXED);
+    if (!entry->object->shared) {
+        vm_object_pages_free(entry->object, entry->offset,
+                             entry->offset + (entry->end - entry->start));
+    }
     vm_object_unref(entry->object);
 }
 
@@ -141,13 +156,36 @@ vm_user_map_destroy(struct vm_user_map *map)
     mutex_lock(&map->lock);
     pmap_destroy(map->pmap);
     vm_map_for_each(&map->map, entry) {
-        vm_user_entry_release(map, entry);
+        vm_user_entry_release(entry);
     }
     error = vm_map_remove(&map->map, VM_USER_MIN, VM_USER_MAX);
-    assert(error == 0 && map->nr_resident == 0);
+    assert(error == 0);
     (void)error;
     mutex_unlock(&map->lock);
     kmem_cache_free(&vm_user_map_cache, map);
+}
+
+kern_return_t
+vm_user_region(struct vm_user_map *map, uintptr_t addr, struct vm_user_region *regionp)
+{
+    const struct vm_map_entry *entry;
+
+    if (map == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    mutex_lock(&map->lock);
+    entry = (addr < VM_USER_MAX) ? vm_map_lookup_from(&map->map, addr) : NULL;
+    if (entry != NULL) {
+        regionp->start = entry->start;
+        regionp->size = entry->end - entry->start;
+        regionp->prot = entry->protection;
+        regionp->max_prot = entry->max_protection;
+        regionp->inherit = entry->inheritance;
+        regionp->shared = entry->object->shared;
+        regionp->offset = entry->offset;
+    }
+    mutex_unlock(&map->lock);
+    return (entry != NULL) ? KERN_SUCCESS : KERN_NO_SPACE;
 }
 
 /*
@@ -317,7 +355,7 @@ vm_user_deallocate(struct vm_user_map *map, uintptr_t addr, uintptr_t size)
         assert(entry->start >= start && entry->end <= end);
         error = pmap_remove(map->pmap, entry->start, entry->end);
         assert(error == 0);
-        vm_user_entry_release(map, entry);
+        vm_user_entry_release(entry);
     }
     error = vm_map_remove(&map->map, start, end);   /* whole entries: cannot fail */
     assert(error == 0);
@@ -392,5 +430,394 @@ vm_user_inherit(struct vm_user_map *map, uintptr_t addr, uintptr_t size, unsigne
         assert(error == 0);
     }
     mutex_unlock(&map->lock);
+    return vm_user_kern_return(error);
+}
+
+static int vm_user_copy_object(const struct vm_map_entry *entry, bool marked,
+                               struct vm_object **objectp);
+
+/* A mark no object carries yet (objects start with 0). */
+static unsigned long
+vm_user_mark_new(void)
+{
+    static unsigned long vm_user_marks;
+
+    return __atomic_add_fetch(&vm_user_marks, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Give parent entry (whose object is marked for copy-on-write) a new
+ * shadow object in front of its object, and write-protect its pages in
+ * the parent's pmap (remove them when the entry is shared: a shared top
+ * object never maps a backing page, see vm_fault). Both maps locked.
+ * Returns 0 or ERROR_NOMEM (entry unchanged).
+ */
+static int
+vm_user_fork_shadow(struct vm_user_map *parent, const struct vm_map_entry *entry)
+{
+    struct vm_object *top;
+    int error;
+
+    error = vm_object_shadow(entry->object, entry->offset, entry->end - entry->start, &top);
+    if (error != 0) {
+        return error;
+    }
+    vm_map_entry_object_set(&parent->map, entry, top, 0);  /* the entry's reference moved */
+    if (entry->inheritance == VM_MAP_INHERIT_SHARE) {
+        error = pmap_remove(parent->pmap, entry->start, entry->end);
+    } else {
+        error = pmap_protect(parent->pmap, entry->start, entry->end,
+                             entry->protection & ~VM_MAP_PROT_WRITE);
+    }
+    assert(error == 0);
+    return 0;
+}
+
+/*
+ * The child's object for parent entry (after vm_user_fork_shadow() if
+ * marked), in *objectp with one reference. Both maps locked. Returns 0
+ * or ERROR_NOMEM.
+ */
+static int
+vm_user_fork_object(const struct vm_map_entry *entry, bool marked, struct vm_object **objectp)
+{
+    struct vm_object *object = entry->object;
+
+    if (entry->inheritance == VM_MAP_INHERIT_SHARE) {
+        vm_object_ref(object);
+        *objectp = object;
+        return 0;
+    }
+    assert(entry->inheritance == VM_MAP_INHERIT_COPY);
+    return vm_user_copy_object(entry, marked, objectp);
+}
+
+/*
+ * A copy of entry's range for another entry, in *objectp with one
+ * reference: a shadow of the backing object when entry's object was
+ * marked (and entry given its own shadow), else (a shared object) an
+ * eager copy. Map locked. Returns 0 or ERROR_NOMEM.
+ */
+static int
+vm_user_copy_object(const struct vm_map_entry *entry, bool marked, struct vm_object **objectp)
+{
+    struct vm_object *object = entry->object, *backing;
+    uintptr_t size = entry->end - entry->start;
+    int error;
+
+    if (!marked) {
+        /* Shared: another map may write it, so copy it now. */
+        assert(object->shared);
+        return vm_object_copy(object, entry->offset, size, objectp);
+    }
+    backing = object->shadow;
+    vm_object_ref(backing);
+    error = vm_object_shadow(backing, object->shadow_offset, size, objectp);
+    if (error != 0) {
+        vm_object_unref(backing);
+    }
+    return error;
+}
+
+int
+vm_user_map_fork(struct vm_user_map *parent, struct vm_user_map *child)
+{
+    const struct vm_map_entry *entry;
+    struct vm_map_attr attr;
+    unsigned long mark;
+    uintptr_t addr;
+    bool marked;
+    int error = 0;
+
+    assert(parent != child);
+    mark = vm_user_mark_new();
+    mutex_lock(&parent->lock);
+    mutex_lock(&child->lock);
+    assert(vm_map_first(&child->map) == NULL);
+
+    /* Objects that get copy-on-write: those of COPY entries no other map uses. */
+    vm_map_for_each(&parent->map, entry) {
+        if (entry->inheritance == VM_MAP_INHERIT_COPY && !entry->object->shared) {
+            vm_object_collapse(entry->object);
+            entry->object->copy_mark = mark;
+        }
+    }
+
+    vm_map_for_each(&parent->map, entry) {
+        marked = (entry->object->copy_mark == mark);
+        if (marked) {
+            /* Every parent entry of a marked object, whatever its inheritance. */
+            error = vm_user_fork_shadow(parent, entry);
+            if (error != 0) {
+                break;
+            }
+        }
+        if (entry->inheritance == VM_MAP_INHERIT_NONE) {
+            continue;
+        }
+        if (entry->inheritance == VM_MAP_INHERIT_SHARE && !entry->object->shared) {
+            /*
+             * Becoming shared: the parent may map backing pages read-only,
+             * which a shared object never does (vm_fault); unmap them.
+             */
+            if (entry->object->shadow != NULL) {
+                error = pmap_remove(parent->pmap, entry->start, entry->end);
+                assert(error == 0);
+            }
+            vm_object_share(entry->object);
+        }
+        error = vm_user_fork_object(entry, marked, &attr.object);
+        if (error != 0) {
+            break;
+        }
+        attr.prot = entry->protection;
+        attr.max_prot = entry->max_protection;
+        attr.inherit = entry->inheritance;
+        attr.offset = (attr.object == entry->object) ? entry->offset : 0;
+        addr = entry->start;
+        error = vm_map_enter_attr(&child->map, &addr, entry->end - entry->start, 0, &attr,
+                                  VM_MAP_FIXED);
+        if (error != 0) {
+            vm_object_unref(attr.object);
+            break;
+        }
+    }
+    mutex_unlock(&child->lock);
+    mutex_unlock(&parent->lock);
+    return error;
+}
+
+/* Lock two maps (or one, twice named) in address order: no deadlock between two copies. */
+static void
+vm_user_map_lock_two(struct vm_user_map *a, struct vm_user_map *b)
+{
+    if (a == b) {
+        mutex_lock(&a->lock);
+    } else if ((uintptr_t)a < (uintptr_t)b) {
+        mutex_lock(&a->lock);
+        mutex_lock(&b->lock);
+    } else {
+        mutex_lock(&b->lock);
+        mutex_lock(&a->lock);
+    }
+}
+
+static void
+vm_user_map_unlock_two(struct vm_user_map *a, struct vm_user_map *b)
+{
+    if (a != b) {
+        mutex_unlock(&b->lock);
+    }
+    mutex_unlock(&a->lock);
+}
+
+/*
+ * Check that [start, end) of map is mapped without holes and readable.
+ * Map locked. Returns 0, ERROR_FAULT (a hole) or ERROR_PROT.
+ */
+static int
+vm_user_range_readable(struct vm_user_map *map, uintptr_t start, uintptr_t end)
+{
+    const struct vm_map_entry *entry = vm_map_lookup(&map->map, start);
+    uintptr_t addr = start;
+
+    for (; addr < end; entry = vm_map_next(&map->map, entry)) {
+        if (entry == NULL || entry->start > addr) {
+            return ERROR_FAULT;
+        }
+        if (!(entry->protection & VM_MAP_PROT_READ)) {
+            return ERROR_PROT;
+        }
+        addr = entry->end;
+    }
+    return 0;
+}
+
+/* Unmap and release dst's entries of [start, end) (a copy undone). dst locked. */
+static void
+vm_user_copy_undo(struct vm_user_map *dst, uintptr_t start, uintptr_t end)
+{
+    const struct vm_map_entry *entry;
+    int error;
+
+    for (entry = vm_map_lookup_from(&dst->map, start);
+         entry != NULL && entry->start < end; entry = vm_map_next(&dst->map, entry)) {
+        vm_user_entry_release(entry);
+    }
+    error = vm_map_remove(&dst->map, start, end);   /* whole entries */
+    assert(error == 0);
+    (void)error;
+}
+
+int
+vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
+                 struct vm_user_map *dst, uintptr_t *dst_addrp)
+{
+    const struct vm_map_entry *entry;
+    struct vm_map_attr attr = {
+        .prot = VM_MAP_PROT_RW, .max_prot = VM_MAP_PROT_ALL,
+        .inherit = VM_MAP_INHERIT_COPY,
+    };
+    uintptr_t start, end, base = 0, at;
+    unsigned long mark;
+    bool marked;
+    int error;
+
+    if (size == 0) {
+        *dst_addrp = 0;
+        return 0;
+    }
+    if (size > VM_USER_MAX || addr > VM_USER_MAX - size) {
+        return ERROR_FAULT;
+    }
+    start = P2TRUNC(addr, PAGE_SIZE);
+    end = P2ROUND(addr + size, PAGE_SIZE);
+    mark = vm_user_mark_new();
+    vm_user_map_lock_two(src, dst);
+    error = vm_user_range_readable(src, start, end);
+    if (error == 0) {
+        error = vm_map_find_free(&dst->map, end - start, 0, &base);
+    }
+    if (error == 0) {
+        error = vm_user_clip_range(src, start, end);
+    }
+    if (error != 0) {
+        vm_user_map_unlock_two(src, dst);
+        return error;
+    }
+
+    /* As vm_user_map_fork(): mark, then shadow every src entry of a marked object. */
+    for (entry = vm_map_lookup(&src->map, start); entry != NULL && entry->start < end;
+         entry = vm_map_next(&src->map, entry)) {
+        if (!entry->object->shared) {
+            vm_object_collapse(entry->object);
+            entry->object->copy_mark = mark;
+        }
+    }
+    vm_map_for_each(&src->map, entry) {
+        if (entry->object->copy_mark == mark) {
+            error = vm_user_fork_shadow(src, entry);
+            if (error != 0) {
+                break;
+            }
+        }
+    }
+
+    for (entry = vm_map_lookup(&src->map, start);
+         error == 0 && entry != NULL && entry->start < end;
+         entry = vm_map_next(&src->map, entry)) {
+        marked = (entry->object->shadow != NULL && entry->object->shadow->copy_mark == mark);
+        error = vm_user_copy_object(entry, marked, &attr.object);
+        if (error != 0) {
+            break;
+        }
+        attr.offset = 0;
+        at = base + (entry->start - start);
+        error = vm_map_enter_attr(&dst->map, &at, entry->end - entry->start, 0, &attr,
+                                  VM_MAP_FIXED);
+        if (error != 0) {
+            vm_object_unref(attr.object);
+        }
+    }
+    if (error != 0) {
+        vm_user_copy_undo(dst, base, base + (end - start));
+    }
+    vm_user_map_unlock_two(src, dst);
+    if (error == 0) {
+        *dst_addrp = base + (addr - start);
+    }
+    return error;
+}
+
+void
+vm_user_statistics(struct vm_user_statistics *stats)
+{
+    struct vm_page_seg_stats seg;
+    struct vm_fault_counts counts;
+    unsigned long managed = 0, free = 0;
+
+    for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
+        if (vm_page_seg_stats_get(i, &seg) == 0) {
+            managed += seg.nr_managed;
+            free += seg.nr_free;
+        }
+    }
+    vm_fault_counts_get(&counts);
+    *stats = (struct vm_user_statistics){
+        .pagesize = PAGE_SIZE,
+        .free_count = free,
+        .active_count = vm_object_pages_total(),
+        .zero_fill_count = counts.zero_fill,
+        .faults = counts.faults,
+        .cow_faults = counts.cow,
+    };
+    /* Snapshots taken at different moments: never let the difference wrap. */
+    stats->wire_count = managed - MIN(managed, free + stats->active_count);
+}
+
+static const char *
+vm_user_inherit_name(unsigned int inherit)
+{
+    static const char *const names[] = { "share", "copy", "none" };
+
+    return inherit < ARRAY_SIZE(names) ? names[inherit] : "?";
+}
+
+void
+vm_user_map_report(struct vm_user_map *map)
+{
+    const struct vm_map_entry *entry;
+    unsigned long nr_entries = 0;
+
+    printf("start      end        prot max inherit depth   pages shared\n");
+    mutex_lock(&map->lock);
+    vm_map_for_each(&map->map, entry) {
+        printf("0x%08lx 0x%08lx %c%c%c  %c%c%c %-7s %5u %7lu %s\n",
+               (unsigned long)entry->start, (unsigned long)entry->end,
+               (entry->protection & VM_MAP_PROT_READ) ? 'r' : '-',
+               (entry->protection & VM_MAP_PROT_WRITE) ? 'w' : '-',
+               (entry->protection & VM_MAP_PROT_EXECUTE) ? 'x' : '-',
+               (entry->max_protection & VM_MAP_PROT_READ) ? 'r' : '-',
+               (entry->max_protection & VM_MAP_PROT_WRITE) ? 'w' : '-',
+               (entry->max_protection & VM_MAP_PROT_EXECUTE) ? 'x' : '-',
+               vm_user_inherit_name(entry->inheritance), vm_object_depth(entry->object),
+               vm_object_nr_pages(entry->object), entry->object->shared ? "yes" : "no");
+        nr_entries++;
+    }
+    mutex_unlock(&map->lock);
+    printf("%lu entries, %lu pages resident (in the pmap)\n", nr_entries,
+           vm_user_map_resident(map));
+}
+
+static void
+vm_user_shell_vm_stat(int argc, char **argv)
+{
+    struct vm_user_statistics st;
+
+    (void)argc;
+    (void)argv;
+    vm_user_statistics(&st);
+    printf("pagesize %lu\nfree %lu\nactive %lu\ninactive %lu\nwired %lu\n"
+           "zero fill %lu\nfaults %lu\ncopy-on-write %lu\n", st.pagesize, st.free_count,
+           st.active_count, st.inactive_count, st.wire_count, st.zero_fill_count, st.faults,
+           st.cow_faults);
+}
+
+SHELL_CMD_DEFINE(vm_stat, "", "system-wide page counts as vm_statistics reports them",
+                 vm_user_shell_vm_stat);
+
+kern_return_t
+vm_user_read(struct vm_user_map *map, uintptr_t addr, uintptr_t size, struct vm_user_map *dst,
+             uintptr_t *datap, uintptr_t *countp)
+{
+    int error;
+
+    if (map == NULL || dst == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    error = vm_user_map_copy(map, addr, size, dst, datap);
+    if (error == 0) {
+        *countp = size;
+    }
     return vm_user_kern_return(error);
 }

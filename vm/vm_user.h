@@ -5,7 +5,7 @@
  * with GNU Mach's semantics and errors (../shared/MACH-ABI.md §6).
  *
  * A user map is a vm_map over [0, 0xC0000000) (VM_USER_MIN..VM_USER_MAX)
- * with its own pmap, a sleeping lock and a count of resident pages.
+ * with its own pmap and a sleeping lock.
  * Every entry maps a range of an anonymous VM object (vm/vm_object.h)
  * and holds one reference to it; pages appear on first touch through
  * vm_fault() (vm/vm_fault.h).
@@ -48,7 +48,6 @@ struct vm_user_map {
     struct mutex lock;
     struct vm_map map;          /* entries; locked by lock, not by its spinlock */
     struct pmap *pmap;
-    unsigned long nr_resident;  /* pages of this map's objects in memory */
 };
 
 /*
@@ -81,7 +80,13 @@ vm_user_map_pmap(const struct vm_user_map *map)
     return map->pmap;
 }
 
-/* Resident pages of map (task_info's resident size, in pages). Lock-free snapshot. */
+/*
+ * Resident pages of map, as GNU Mach counts them for task_info's resident
+ * size: the pages its pmap maps now (pmap_resident_count()), so pages
+ * shared with another map count in each map that maps them, and pages
+ * unmapped by vm_protect(NONE) do not count. Per object:
+ * vm_object_nr_pages(). Lock-free snapshot.
+ */
 unsigned long vm_user_map_resident(const struct vm_user_map *map);
 
 /*
@@ -136,6 +141,100 @@ kern_return_t vm_user_protect(struct vm_user_map *map, uintptr_t addr, uintptr_t
  */
 kern_return_t vm_user_inherit(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
                               unsigned int inherit);
+
+/*
+ * Fill child (a new, empty map) from parent by each entry's inheritance:
+ * SHARE maps the same memory in both, COPY a copy-on-write copy, NONE
+ * nothing. Protections and inheritance are kept. Takes both maps'
+ * mutexes. Returns 0 or ERROR_NOMEM: the child then holds part of the
+ * entries and the caller destroys it; the parent's contents never change
+ * (its entries may have been given empty shadow objects).
+ */
+int vm_user_map_fork(struct vm_user_map *parent, struct vm_user_map *child);
+
+/*
+ * Make the bytes [addr, addr + size) of src appear copy-on-write in dst
+ * at the lowest free address (the primitive behind out-of-line message
+ * memory and vm_read/vm_copy): the pages [trunc(addr), round(addr +
+ * size)) are mapped at a page boundary of dst, and *dst_addrp gets the
+ * address of byte addr there (same offset in its page). The new entries
+ * have protection READ|WRITE, maximum ALL, inheritance COPY (GNU Mach's
+ * copyout). src may be dst. size 0: success, *dst_addrp = 0. Takes both
+ * mutexes (in address order). Returns 0, ERROR_FAULT (a hole in the
+ * source range, or a range past the user space: KERN_INVALID_ADDRESS),
+ * ERROR_PROT (a source page not readable: KERN_PROTECTION_FAILURE),
+ * ERROR_NOSPC (no room in dst) or ERROR_NOMEM (dst unchanged; src's
+ * contents unchanged).
+ */
+int vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
+                     struct vm_user_map *dst, uintptr_t *dst_addrp);
+
+/*
+ * vm_read: the bytes [addr, addr + size) of map, copy-on-write, at a new
+ * address of dst (the map the reply's out-of-line data lands in; the
+ * caller's own for a trap) in *datap (same offset in its page as addr),
+ * with *countp = size. size 0: *datap = 0. Returns KERN_SUCCESS,
+ * KERN_INVALID_ARGUMENT (no map), KERN_INVALID_ADDRESS (a hole in the
+ * range, or past the user space), KERN_PROTECTION_FAILURE (a page not
+ * readable), KERN_NO_SPACE (dst full) or KERN_RESOURCE_SHORTAGE.
+ */
+kern_return_t vm_user_read(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
+                           struct vm_user_map *dst, uintptr_t *datap, uintptr_t *countp);
+
+/* What vm_region reports about one region. */
+struct vm_user_region {
+    uintptr_t start;
+    uintptr_t size;
+    unsigned int prot;          /* VM_MAP_PROT_* */
+    unsigned int max_prot;
+    unsigned int inherit;       /* VM_MAP_INHERIT_* */
+    bool shared;                /* its memory is mapped by another map too (SHARE) */
+    uint64_t offset;            /* of start in the region's object */
+};
+
+/*
+ * vm_region: the region (entry) containing addr, or else the first one
+ * above it, in *regionp. Entries are never merged here, so a range
+ * split by vm_protect or vm_inherit reports as several regions (GNU Mach
+ * sometimes merges them back). No memory object names: the caller
+ * reports MACH_PORT_NULL. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT
+ * (no map) or KERN_NO_SPACE (nothing at or above addr).
+ */
+kern_return_t vm_user_region(struct vm_user_map *map, uintptr_t addr,
+                             struct vm_user_region *regionp);
+
+/*
+ * vm_statistics: GNU Mach's vm_statistics_data_t fields, in pages or
+ * events. active_count is the pages held by VM objects (user memory),
+ * wire_count the other allocated pages (the kernel's: kmem, page
+ * tables, its own memory); nothing is inactive or paged (no pager), and
+ * the object cache does not exist (lookups and hits stay 0).
+ */
+struct vm_user_statistics {
+    unsigned long pagesize;
+    unsigned long free_count;
+    unsigned long active_count;
+    unsigned long inactive_count;
+    unsigned long wire_count;
+    unsigned long zero_fill_count;
+    unsigned long reactivations;
+    unsigned long pageins;
+    unsigned long pageouts;
+    unsigned long faults;
+    unsigned long cow_faults;
+    unsigned long lookups;
+    unsigned long hits;
+};
+
+/* Fill *stats with a snapshot of the system's counts. Any thread context. */
+void vm_user_statistics(struct vm_user_statistics *stats);
+
+/*
+ * Print map's entries (range, protections, inheritance, object chain
+ * depth, pages of the top object, shared) and its resident pages: the
+ * report of the shell's vm_info. Takes the map's mutex.
+ */
+void vm_user_map_report(struct vm_user_map *map);
 
 /* Lock and unlock map (its mutex), e.g. to walk its entries in a test or a report. */
 void vm_user_map_lock(struct vm_user_map *map);

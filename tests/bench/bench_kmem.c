@@ -6,10 +6,11 @@
  * Two patterns, for 64- and 256-byte objects: an alloc+free pair (the
  * magazine hit for kmem) with 64 other objects of that size in use, and
  * 1000 allocations then 1000 frees (which also exercises kmem's depot).
- * Times are the best of several runs, in nanoseconds per pair, printed
- * with the ratio kmem / peer, since the
- * wall clock of a shared machine swings from run to run but the ratio of
- * runs made side by side much less. Then, unless --no-callgrind is given
+ * Times are the best of many short runs (about a millisecond each,
+ * shorter than a scheduler time slice, so that even on a loaded machine
+ * some runs go uninterrupted), in nanoseconds per pair, printed with the
+ * ratio kmem / peer, since the wall clock of a shared machine swings from
+ * run to run but the ratio of runs made side by side much less. Then, unless --no-callgrind is given
  * or valgrind is missing, the program runs itself under callgrind once
  * per (allocator, pattern, size) and prints the instructions per pair,
  * which do not swing at all.
@@ -55,9 +56,9 @@
 #include "tests/bench/bench_util.h"
 #include "tests/unit/kmem_host.h"
 
-#define BENCH_PAIRS             4000000UL   /* per timed run */
+#define BENCH_PAIRS             200000UL    /* per timed run: about 1 ms */
 #define BENCH_BATCH             1000
-#define BENCH_RUNS              5
+#define BENCH_RUNS              60
 #define BENCH_COUNT_PAIRS       200000UL    /* per callgrind run */
 #define BENCH_LIVE              64          /* objects kept during pairs */
 

@@ -126,6 +126,7 @@ static const char *const smp_alloc_names[SMP_NR_ALLOCS] = {
 };
 
 static struct kmem_cache smp_cache_mag, smp_cache_slab;
+static unsigned long smp_ops_done;      /* by the kmem side of the paths */
 static struct ipc_space *smp_shared_space;
 static struct ipc_space *smp_spaces[SMP_MAX_THREADS];
 
@@ -351,11 +352,37 @@ smp_throughput(const struct smp_path *path, unsigned int nr_threads, unsigned in
             end = ts[i].end > end ? ts[i].end : end;
         }
         pthread_barrier_destroy(&run.start);
+        if (path->alloc == SMP_KMEM) {
+            smp_ops_done += path->ops * nr_threads;
+        }
         if (path->ops * nr_threads / (end - start) > best) {
             best = path->ops * nr_threads / (end - start);
         }
     }
     return best;
+}
+
+/* Depot lock acquisitions and busy ones, summed over every kmem cache. */
+struct smp_depot {
+    unsigned long trips, busy;
+};
+
+static void
+smp_depot_add(const struct kmem_cache_stats *st, void *arg)
+{
+    struct smp_depot *d = arg;
+
+    d->trips += st->depot_nr_trips;
+    d->busy += st->depot_nr_contended;
+}
+
+static struct smp_depot
+smp_depot_get(void)
+{
+    struct smp_depot d = { 0, 0 };
+
+    kmem_cache_stats_walk(smp_depot_add, &d);
+    return d;
 }
 
 static void
@@ -481,6 +508,8 @@ main(int argc, char **argv)
         bool has_peers = path->fn == smp_pairs ? path->batch == 0
                          : path->fn == smp_batches || path->fn == smp_size_mix;
         double kbase, pbase[SMP_NR_ALLOCS];
+        struct smp_depot depot;
+        unsigned long ops;
 
         for (int i = 1; !wanted && i < argc; i++) {
             wanted = strcmp(argv[i], path->name) == 0;
@@ -488,6 +517,8 @@ main(int argc, char **argv)
         if (!wanted) {
             continue;
         }
+        depot = smp_depot_get();
+        ops = smp_ops_done;
         kbase = smp_throughput(path, 1, runs);
 
         for (int a = SMP_GLIBC; has_peers && a < SMP_NR_ALLOCS; a++) {
@@ -529,7 +560,15 @@ main(int argc, char **argv)
             fflush(stdout);
         }
         if (!smoke) {
-            printf("  %s 1 thread: %.1f Mops/s\n", path->name, kbase * 1e3);
+            struct smp_depot now = smp_depot_get();
+
+            ops = smp_ops_done - ops;
+            printf("  %s 1 thread: %.1f Mops/s; kmem depot: %.2f trips per 1000 ops, "
+                   "%.1f%% busy; smp_mag magazines now %u rounds\n", path->name, kbase * 1e3,
+                   1000.0 * (double)(now.trips - depot.trips) / (double)(ops ? ops : 1),
+                   100.0 * (double)(now.busy - depot.busy)
+                   / (double)(now.trips > depot.trips ? now.trips - depot.trips : 1),
+                   smp_cache_mag.mag_size);
         }
     }
 

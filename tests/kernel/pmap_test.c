@@ -374,6 +374,11 @@ pmap_user_test_fn(void)
                      && pa == vm_page_to_pa(pages[i]) + 0x123);
     }
     KTEST_ASSERT(pmap_nr_tables(pmap) == empty_tables + 3);
+    /* Entering a mapped page again replaces it and counts nothing. */
+    KTEST_ASSERT(pmap_enter(pmap, vas[0], vm_page_to_pa(pages[0]),
+                            PMAP_PROT_READ | PMAP_PROT_WRITE) == 0);
+    ktest_assert_msg(pmap_resident_count(pmap) == 3, "%lu resident pages, want 3",
+                     pmap_resident_count(pmap));
     KTEST_ASSERT(pmap_extract(pmap, (uintptr_t)_etext, &pa));   /* kernel part */
 
     /* Through the pmap, from the kernel. */
@@ -413,6 +418,7 @@ pmap_user_test_fn(void)
     preempt_enable();
     KTEST_ASSERT(!pmap_extract(pmap, PMAP_USER_VA0, &pa));
     KTEST_ASSERT(pmap_nr_tables(pmap) == empty_tables + 2);     /* empty table freed */
+    KTEST_ASSERT(pmap_resident_count(pmap) == 2);
 
     /* Many pages over several tables, then all removed. */
     pa = vm_page_to_pa(pages[0]);
@@ -421,6 +427,7 @@ pmap_user_test_fn(void)
     }
     ktest_diag("pmap_user: %u pages entered, %u page-table pages (%u empty)",
                PMAP_USER_BULK_PAGES, pmap_nr_tables(pmap), empty_tables);
+    KTEST_ASSERT(pmap_resident_count(pmap) == 2 + PMAP_USER_BULK_PAGES - bad);
     KTEST_ASSERT(pmap_nr_tables(pmap) > empty_tables + 2);
     KTEST_ASSERT(pmap_protect(pmap, PMAP_USER_BULK, PMAP_USER_BULK + 0x01000000,
                               PMAP_PROT_READ | PMAP_PROT_WRITE) == 0);
@@ -428,6 +435,7 @@ pmap_user_test_fn(void)
                  && pa == vm_page_to_pa(pages[0]));
     KTEST_ASSERT(pmap_remove(pmap, PMAP_USER_BULK - 0x00400000, PMAP_USER_BULK + 0x01000000) == 0);
     KTEST_ASSERT(pmap_nr_tables(pmap) == empty_tables + 2);
+    KTEST_ASSERT(pmap_resident_count(pmap) == 2);
     ktest_assert_msg(bad == 0, "%u bulk enters failed", bad);
 
     /* Protect 0 removes. */

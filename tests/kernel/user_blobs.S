@@ -323,4 +323,28 @@ ut_bench:
     movl %edx, 12(%ebp)
     int3
 
+/*
+ * A trap that waits while the test changes the thread's state: load the
+ * selector 4(%esp) in %gs unless it is 0, set data+0 to 1, then
+ * thread_switch(8(%esp), 12(%esp), 16(%esp)) (a SWITCH_OPTION_WAIT: the
+ * thread sleeps in the kernel). If the way back to user mode works,
+ * data+4 is set and the program ends with int3; the test expects it to
+ * die of the exception its changes cause on the way back instead.
+ */
+    .globl ut_exitwait, ut_exitwait_ret
+ut_exitwait:
+    movl (%esp), %ebp
+    movl 4(%esp), %eax
+    testl %eax, %eax
+    jz 1f
+    movl %eax, %gs
+1:
+    movl $1, 0(%ebp)
+    addl $4, %esp                       /* the trap reads 8(%esp) of entry on */
+    movl $-61, %eax
+    lcall $7, $0
+ut_exitwait_ret:
+    movl $1, 4(%ebp)
+    int3
+
 user_blobs_end:

@@ -28,6 +28,11 @@
  *  test=user_tls      two threads on one CPU with different TLS slots
  *                     each read their own %gs:0 across switches; bad
  *                     descriptors are refused
+ *  test=user_exit_fault  a thread asleep in a trap gets a frame the exit
+ *                     cannot restore (a TLS slot emptied under its %gs,
+ *                     a gate selector in %fs, a kernel one in %ds, a
+ *                     kernel CS or an EIP above the user limit for iret):
+ *                     it dies of the user exception, the kernel goes on
  *  test=user_bench    (manual) instructions per null trap and per
  *                     mach_print of a short string, under -icount
  */
@@ -40,6 +45,7 @@
 #include <i386/gdt.h>
 #include <i386/pcb.h>
 #include <i386/pmap.h>
+#include <i386/trap.h>
 #include <i386/smp.h>
 #include <include/mach/exception.h>
 #include <include/mach/kern_return.h>
@@ -49,6 +55,7 @@
 #include <kern/printf.h>
 #include <kern/spinlock.h>
 #include <kern/string.h>
+#include <kern/syscall.h>
 #include <kern/thread.h>
 #include <vm/vm_page.h>
 
@@ -63,7 +70,8 @@
 extern char user_blobs_start[], user_blobs_end[];
 extern char ut_roundtrip[], ut_print[], ut_badstack[], ut_null[], ut_int80[],
             ut_ud2[], ut_div[], ut_into[], ut_bound[], ut_kaddr[], ut_x87[],
-            ut_jump[], ut_spin[], ut_fpu[], ut_tls[], ut_bench[];
+            ut_jump[], ut_spin[], ut_fpu[], ut_tls[], ut_bench[], ut_exitwait[],
+            ut_exitwait_ret[];
 
 struct ut {
     char name[THREAD_NAME_SIZE];
@@ -673,6 +681,115 @@ user_tls_test_fn(void)
 }
 
 KTEST_DEFINE(user_tls, user_tls_test_fn, 0);
+
+/* ---------------------------------------------------------------- user_exit_fault */
+
+enum ut_exit_what { UT_EXIT_TLS, UT_EXIT_FS, UT_EXIT_DS, UT_EXIT_CS, UT_EXIT_EIP };
+
+#define UT_EXIT_BAD_EIP         0xc0001000u
+
+/*
+ * Start ut_exitwait, wait until it sleeps in its trap, break its frame
+ * as what says, wake it, and check that it died of exc/code/subcode at
+ * the instruction after its trap (with eip the EIP it was given).
+ */
+static void
+user_exit_fault_case(const char *name, enum ut_exit_what what, int code, uint32_t subcode)
+{
+    struct exception_record before, after;
+    unsigned int threads = thread_count();
+    uint32_t eip = UT_CODE + (uint32_t)(ut_exitwait_ret - user_blobs_start);
+    struct trap_frame *uf;
+    struct ut u;
+    unsigned int i;
+
+    if (!ut_init(&u, name, ut_exitwait)) {
+        ut_destroy(&u);
+        return;
+    }
+    if (what == UT_EXIT_TLS) {
+        u.tls[0] = ut_tls_desc(UT_DATA);
+        u.params[0] = GDT_USER_TLS | 3;
+    }
+    u.params[1] = 0;                    /* thread_switch: no thread, */
+    u.params[2] = SWITCH_OPTION_WAIT;   /* wait */
+    u.params[3] = 1000;                 /* 1 s, unless the test's interrupt ends it */
+    exception_last(&before);
+    if (!ut_start(&u)) {
+        ut_destroy(&u);
+        return;
+    }
+    /*
+     * Each tick makes the waiter ready for a moment (it checks its
+     * deadline and sleeps again): yield so that it does, then look.
+     */
+    for (i = 0; i < 1000; i++) {
+        thread_yield();
+        if (ut_data(&u)[0] == 1 && u.thread->state == THREAD_SLEEPING) {
+            break;
+        }
+        thread_delay(1);
+    }
+    ktest_assert_msg(i < 1000, "%s: never slept in its trap (data %u, state %d)", name,
+                     ut_data(&u)[0], (int)u.thread->state);
+    uf = pcb_user_frame(u.thread);
+    switch (what) {
+    case UT_EXIT_TLS:
+        KTEST_ASSERT(pcb_user_tls_set(u.thread, 0, 0) == 0);    /* empties the slot */
+        break;
+    case UT_EXIT_FS:
+        uf->fs = 0x07;                  /* the system-call gate */
+        break;
+    case UT_EXIT_DS:
+        uf->ds = GDT_KERNEL_DS | 3;
+        break;
+    case UT_EXIT_CS:
+        uf->cs = GDT_KERNEL_CS | 3;
+        break;
+    case UT_EXIT_EIP:
+        uf->eip = UT_EXIT_BAD_EIP;
+        eip = UT_EXIT_BAD_EIP;
+        break;
+    }
+    thread_interrupt(u.thread);         /* missed if a tick just woke it: then 1 s */
+    if (!ut_wait(threads)) {
+        return;
+    }
+    exception_last(&after);
+    ktest_assert_msg(after.count == before.count + 1 && strcmp(after.thread, name) == 0,
+                     "%s: %lu exceptions, the last of '%s'", name,
+                     after.count - before.count, after.thread);
+    ktest_assert_msg(ut_data(&u)[1] == 0, "%s: came back to user mode", name);
+    if (what == UT_EXIT_EIP && after.exc == EXC_BAD_ACCESS) {
+        /* QEMU's TCG does not check EIP against the CS limit at iret: a user fetch faults. */
+        ktest_assert_msg(after.code == EXC_I386_PGFLT && after.subcode == (int)UT_EXIT_BAD_EIP,
+                         "%s: EXC_BAD_ACCESS code %d subcode 0x%x", name, after.code,
+                         (unsigned int)after.subcode);
+    } else {
+        ktest_assert_msg(after.exc == EXC_BAD_INSTRUCTION && after.code == code
+                         && (uint32_t)after.subcode == subcode,
+                         "%s: exception %d code %d subcode 0x%x, want %d %d 0x%x", name,
+                         after.exc, after.code, (unsigned int)after.subcode,
+                         EXC_BAD_INSTRUCTION, code, subcode);
+    }
+    ktest_assert_msg(after.pc == eip, "%s: eip 0x%lx, want 0x%x", name,
+                     (unsigned long)after.pc, eip);
+    ktest_diag("user_exit_fault: %s: exception %d code %d subcode 0x%x", name, after.exc,
+               after.code, (unsigned int)after.subcode);
+    ut_destroy(&u);
+}
+
+static void
+user_exit_fault_test_fn(void)
+{
+    user_exit_fault_case("ut-exit-tls", UT_EXIT_TLS, EXC_I386_GPFLT, GDT_USER_TLS);
+    user_exit_fault_case("ut-exit-fs", UT_EXIT_FS, EXC_I386_GPFLT, 0x04);
+    user_exit_fault_case("ut-exit-ds", UT_EXIT_DS, EXC_I386_GPFLT, GDT_KERNEL_DS);
+    user_exit_fault_case("ut-exit-cs", UT_EXIT_CS, EXC_I386_GPFLT, GDT_KERNEL_CS);
+    user_exit_fault_case("ut-exit-eip", UT_EXIT_EIP, EXC_I386_GPFLT, 0);
+}
+
+KTEST_DEFINE(user_exit_fault, user_exit_fault_test_fn, 0);
 
 /* ---------------------------------------------------------------- user_bench */
 

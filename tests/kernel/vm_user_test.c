@@ -17,6 +17,20 @@
  *  test=vm_user_oom     (manual) faults until memory runs out: the fault
  *                       fails with ERROR_NOMEM, then destroying the maps
  *                       gives every page of every segment back
+ *  test=vm_cow          vm_user_map_fork(): COPY regions copy-on-write,
+ *                       checked word for word with writes on both sides
+ *                       and in a grandchild; SHARE regions shared, NONE
+ *                       absent (vm_user_region reports them); every
+ *                       page back
+ *  test=vm_cow_copy     vm_user_map_copy(): a range copy-on-write into
+ *                       another map and the same map, word for word
+ *                       with writes on both sides; its errors
+ *  test=vm_oom_victim   (manual) out of memory stops the largest task,
+ *                       not the small one that faulted; all pages back
+ *  test=vm_cow_cycles   1000 task_create(parent, inherit_memory=TRUE),
+ *                       child and parent write the same page,
+ *                       task_terminate: the parent's data unchanged, its
+ *                       chain short, every page back
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,6 +46,8 @@
 #include <kern/printf.h>
 #include <kern/qsbr.h>
 #include <kern/spinlock.h>
+#include <kern/exception.h>
+#include <kern/task.h>
 #include <kern/thread.h>
 #include <vm/vm_fault.h>
 #include <vm/vm_map.h>
@@ -248,7 +264,9 @@ vm_user_test_faults(struct vm_user_map *map)
                  == KERN_SUCCESS);
     KTEST_ASSERT(probe_read32(p, &v) == ERROR_FAULT && probe_read32(p + 1024, &v) == ERROR_FAULT);
     KTEST_ASSERT(vm_fault(map, VM_USER_TEST_VA, VM_MAP_PROT_READ) == ERROR_PROT);
-    KTEST_ASSERT(vm_user_map_resident(map) == 2);
+    /* Resident size counts the pmap's pages (GNU Mach): none; the object keeps both. */
+    KTEST_ASSERT(vm_user_map_resident(map) == 0
+                 && vm_object_nr_pages(vm_user_test_entry(map, VM_USER_TEST_VA).object) == 2);
     /* Lower the maximum to READ: raising to RW is then refused. */
     KTEST_ASSERT(vm_user_protect(map, VM_USER_TEST_VA, 2 * PAGE_SIZE, true, VM_MAP_PROT_READ)
                  == KERN_SUCCESS);
@@ -504,10 +522,407 @@ vm_user_oom_fn(void)
     vm_user_test_free_check("vm_user_oom", free_before);
 }
 
+
+/* ---------------------------------------------------------------- copy-on-write */
+
+#define VM_COW_PAGES            8
+#define VM_COW_WORDS            (VM_COW_PAGES * PAGE_SIZE / 4)
+
+/*
+ * Write word i of [va, va + VM_COW_PAGES pages) of map as seed ^ i, each
+ * page first faulted for writing (as the CPU would). Returns failures.
+ */
+static unsigned int
+vm_cow_fill(struct vm_user_map *map, uintptr_t va, uint32_t seed)
+{
+    volatile uint32_t *p = (volatile uint32_t *)va;
+    unsigned int bad = 0;
+
+    thread_pmap_set(vm_user_map_pmap(map));
+    for (unsigned int i = 0; i < VM_COW_WORDS; i++) {
+        if (i % (PAGE_SIZE / 4) == 0) {
+            bad += vm_fault(map, va + i * 4, VM_MAP_PROT_WRITE) != 0;
+        }
+        bad += probe_write32(p + i, seed ^ i) != 0;
+    }
+    thread_pmap_set(NULL);
+    return bad;
+}
+
+/* Words of the range of map that differ from seed ^ i (or cannot be read). */
+static unsigned int
+vm_cow_diff(struct vm_user_map *map, uintptr_t va, uint32_t seed)
+{
+    volatile uint32_t *p = (volatile uint32_t *)va;
+    unsigned int bad = 0;
+    uint32_t v;
+
+    thread_pmap_set(vm_user_map_pmap(map));
+    for (unsigned int i = 0; i < VM_COW_WORDS; i++) {
+        if (i % (PAGE_SIZE / 4) == 0 && vm_fault(map, va + i * 4, VM_MAP_PROT_READ) != 0) {
+            bad += PAGE_SIZE / 4;
+            i += PAGE_SIZE / 4 - 1;
+            continue;
+        }
+        bad += probe_read32(p + i, &v) != 0 || v != (seed ^ i);
+    }
+    thread_pmap_set(NULL);
+    return bad;
+}
+
+/* Whether a write to va in map without a fault first faults (a read-only mapping or none). */
+static bool
+vm_cow_write_faults(struct vm_user_map *map, uintptr_t va)
+{
+    int error;
+
+    thread_pmap_set(vm_user_map_pmap(map));
+    error = probe_write32((volatile uint32_t *)va, 0xDEAD);
+    thread_pmap_set(NULL);
+    return error != 0;
+}
+
+#define VM_COW_COPY             0x10000000u
+#define VM_COW_SHARE            0x20000000u
+#define VM_COW_NONE             0x30000000u
+
+static void
+vm_cow_fn(void)
+{
+    unsigned long free_before[VM_PAGE_NR_SEGS];
+    unsigned long objects_before = vm_object_count();
+    struct vm_user_map *parent, *child, *grandchild;
+    struct vm_user_statistics st0, st1;
+    uintptr_t addr;
+
+    vm_user_test_free_pages(free_before);
+    KTEST_ASSERT(vm_user_map_create(&parent) == 0);
+    if (parent == NULL) {
+        return;
+    }
+    addr = VM_COW_COPY;
+    KTEST_ASSERT(vm_user_allocate(parent, &addr, VM_COW_PAGES * PAGE_SIZE, false) == KERN_SUCCESS);
+    addr = VM_COW_SHARE;
+    KTEST_ASSERT(vm_user_allocate(parent, &addr, VM_COW_PAGES * PAGE_SIZE, false) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_inherit(parent, VM_COW_SHARE, VM_COW_PAGES * PAGE_SIZE,
+                                 VM_MAP_INHERIT_SHARE) == KERN_SUCCESS);
+    addr = VM_COW_NONE;
+    KTEST_ASSERT(vm_user_allocate(parent, &addr, VM_COW_PAGES * PAGE_SIZE, false) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_inherit(parent, VM_COW_NONE, VM_COW_PAGES * PAGE_SIZE,
+                                 VM_MAP_INHERIT_NONE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_cow_fill(parent, VM_COW_COPY, 0x11110000) == 0);
+    KTEST_ASSERT(vm_cow_fill(parent, VM_COW_SHARE, 0x22220000) == 0);
+    KTEST_ASSERT(vm_cow_fill(parent, VM_COW_NONE, 0x33330000) == 0);
+
+    KTEST_ASSERT(vm_user_map_create(&child) == 0 && vm_user_map_fork(parent, child) == 0);
+    KTEST_ASSERT(vm_cow_write_faults(parent, VM_COW_COPY));         /* write-protected now */
+    KTEST_ASSERT(vm_fault(child, VM_COW_NONE, VM_MAP_PROT_READ) == ERROR_FAULT);
+    KTEST_ASSERT(vm_cow_diff(child, VM_COW_COPY, 0x11110000) == 0);
+    KTEST_ASSERT(vm_cow_diff(child, VM_COW_SHARE, 0x22220000) == 0);
+    KTEST_ASSERT(vm_cow_write_faults(child, VM_COW_COPY));          /* read-only after a read */
+    /* Resident: the pages the child maps; its copy object holds none of them yet. */
+    ktest_assert_msg(vm_user_map_resident(child) == 2 * VM_COW_PAGES,
+                     "child: %lu resident pages, want %u", vm_user_map_resident(child),
+                     2 * VM_COW_PAGES);
+    KTEST_ASSERT(vm_object_nr_pages(vm_user_test_entry(child, VM_COW_COPY).object) == 0);
+
+    /* vm_region: the entry at or above the address, moved to its start. */
+    {
+        struct vm_user_region r = { .start = 1 };
+
+        KTEST_ASSERT(vm_user_region(NULL, 0, &r) == KERN_INVALID_ARGUMENT);
+        KTEST_ASSERT(vm_user_region(child, 0, &r) == KERN_SUCCESS && r.start == VM_COW_COPY
+                     && r.size == VM_COW_PAGES * PAGE_SIZE && r.prot == VM_MAP_PROT_RW
+                     && r.max_prot == VM_MAP_PROT_ALL && r.inherit == VM_MAP_INHERIT_COPY
+                     && !r.shared && r.offset == 0);
+        KTEST_ASSERT(vm_user_region(child, VM_COW_COPY + 5 * PAGE_SIZE + 3, &r) == KERN_SUCCESS
+                     && r.start == VM_COW_COPY);
+        KTEST_ASSERT(vm_user_region(child, VM_COW_COPY + VM_COW_PAGES * PAGE_SIZE, &r)
+                     == KERN_SUCCESS && r.start == VM_COW_SHARE && r.shared
+                     && r.inherit == VM_MAP_INHERIT_SHARE);
+        KTEST_ASSERT(vm_user_region(child, VM_COW_SHARE + VM_COW_PAGES * PAGE_SIZE, &r)
+                     == KERN_NO_SPACE);                 /* NONE: not in the child */
+        KTEST_ASSERT(vm_user_region(parent, VM_COW_SHARE + VM_COW_PAGES * PAGE_SIZE, &r)
+                     == KERN_SUCCESS && r.start == VM_COW_NONE
+                     && r.inherit == VM_MAP_INHERIT_NONE && !r.shared);
+        KTEST_ASSERT(vm_user_region(parent, VM_USER_MAX, &r) == KERN_NO_SPACE);
+        KTEST_ASSERT(vm_user_region(parent, UINTPTR_MAX, &r) == KERN_NO_SPACE);
+    }
+
+    /* Writes on both sides: each sees its own, word for word. */
+    vm_user_statistics(&st0);
+    KTEST_ASSERT(vm_cow_fill(child, VM_COW_COPY, 0x44440000) == 0);
+    vm_user_statistics(&st1);
+    KTEST_ASSERT(vm_object_nr_pages(vm_user_test_entry(child, VM_COW_COPY).object)
+                 == VM_COW_PAGES && vm_user_map_resident(child) == 2 * VM_COW_PAGES);
+    /* vm_statistics: one fault and one copy per page, each a page more in objects. */
+    ktest_assert_msg(st1.faults - st0.faults == VM_COW_PAGES
+                     && st1.cow_faults - st0.cow_faults == VM_COW_PAGES
+                     && st1.zero_fill_count == st0.zero_fill_count
+                     && st1.active_count - st0.active_count == VM_COW_PAGES
+                     && st1.pagesize == PAGE_SIZE,
+                     "statistics: %lu faults, %lu copies, %lu zero fills, %lu active",
+                     st1.faults - st0.faults, st1.cow_faults - st0.cow_faults,
+                     st1.zero_fill_count - st0.zero_fill_count,
+                     st1.active_count - st0.active_count);
+    vm_user_map_report(child);      /* the boot config checks its summary line */
+    ktest_assert_msg(vm_cow_diff(parent, VM_COW_COPY, 0x11110000) == 0,
+                     "parent sees %u words of the child's writes",
+                     vm_cow_diff(parent, VM_COW_COPY, 0x11110000));
+    KTEST_ASSERT(vm_cow_fill(parent, VM_COW_COPY, 0x55550000) == 0);
+    ktest_assert_msg(vm_cow_diff(child, VM_COW_COPY, 0x44440000) == 0,
+                     "child sees %u words of the parent's writes",
+                     vm_cow_diff(child, VM_COW_COPY, 0x44440000));
+    /* Shared: a write by either side shows in the other. */
+    KTEST_ASSERT(vm_cow_fill(child, VM_COW_SHARE, 0x66660000) == 0);
+    KTEST_ASSERT(vm_cow_diff(parent, VM_COW_SHARE, 0x66660000) == 0);
+
+    /* A grandchild: a copy of the child's copy, then the child goes. */
+    KTEST_ASSERT(vm_user_map_create(&grandchild) == 0 && vm_user_map_fork(child, grandchild) == 0);
+    KTEST_ASSERT(vm_cow_fill(child, VM_COW_COPY, 0x77770000) == 0);
+    KTEST_ASSERT(vm_cow_diff(grandchild, VM_COW_COPY, 0x44440000) == 0);
+    KTEST_ASSERT(vm_cow_fill(grandchild, VM_COW_SHARE, 0x88880000) == 0);
+    vm_user_map_destroy(child);
+    KTEST_ASSERT(vm_cow_diff(grandchild, VM_COW_COPY, 0x44440000) == 0);
+    KTEST_ASSERT(vm_cow_diff(parent, VM_COW_COPY, 0x55550000) == 0);
+    KTEST_ASSERT(vm_cow_diff(parent, VM_COW_SHARE, 0x88880000) == 0);
+    KTEST_ASSERT(vm_cow_diff(parent, VM_COW_NONE, 0x33330000) == 0);
+    /*
+     * The grandchild writes: the child's object between it and the
+     * original (still the parent's backing object) collapses away.
+     */
+    KTEST_ASSERT(vm_cow_fill(grandchild, VM_COW_COPY, 0x99990000) == 0);
+    vm_user_map_lock(grandchild);
+    ktest_assert_msg(vm_object_depth(vm_map_lookup(&grandchild->map, VM_COW_COPY)->object) == 2,
+                     "grandchild's chain %u deep, want 2",
+                     vm_object_depth(vm_map_lookup(&grandchild->map, VM_COW_COPY)->object));
+    vm_user_map_unlock(grandchild);
+    vm_user_map_destroy(grandchild);
+    KTEST_ASSERT(vm_cow_diff(parent, VM_COW_COPY, 0x55550000) == 0);
+    vm_user_map_destroy(parent);
+    ktest_assert_msg(vm_object_count() == objects_before, "%lu objects, %lu before",
+                     vm_object_count(), objects_before);
+    vm_user_test_free_check("vm_cow", free_before);
+}
+
+#define VM_COW_CYCLES           1000
+
+static void
+vm_cow_cycles_fn(void)
+{
+    unsigned long free_before[VM_PAGE_NR_SEGS];
+    unsigned long objects_before = vm_object_count();
+    unsigned int tasks_before = task_count(), failures = 0, depth = 0;
+    struct task *parent, *child;
+    uintptr_t addr = VM_COW_COPY;
+
+    vm_user_test_free_pages(free_before);
+    KTEST_ASSERT(task_create(NULL, false, "vm_cow_parent", &parent) == KERN_SUCCESS);
+    if (parent == NULL) {
+        return;
+    }
+    KTEST_ASSERT(vm_user_allocate(parent->map, &addr, VM_COW_PAGES * PAGE_SIZE, false)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(vm_cow_fill(parent->map, VM_COW_COPY, 0xA0000000) == 0);
+    for (unsigned int i = 0; i < VM_COW_CYCLES; i++) {
+        uintptr_t page = VM_COW_COPY + (i % VM_COW_PAGES) * PAGE_SIZE;
+        uint32_t v, word;
+
+        if (task_create(parent, true, "vm_cow_child", &child) != KERN_SUCCESS) {
+            failures++;
+            continue;
+        }
+        /* The child writes one page; the parent's stays. */
+        thread_pmap_set(vm_user_map_pmap(child->map));
+        failures += vm_fault(child->map, page, VM_MAP_PROT_WRITE) != 0
+                    || probe_write32((volatile uint32_t *)page, i) != 0
+                    || probe_read32((volatile uint32_t *)page, &v) != 0 || v != i;
+        /* The parent reads it, then writes its own copy (the same word back). */
+        v = 0xA0000000 ^ (uint32_t)((page - VM_COW_COPY) / 4);
+        thread_pmap_set(vm_user_map_pmap(parent->map));
+        failures += vm_fault(parent->map, page, VM_MAP_PROT_READ) != 0
+                    || probe_read32((volatile uint32_t *)page, &word) != 0 || word != v
+                    || vm_fault(parent->map, page, VM_MAP_PROT_WRITE) != 0
+                    || probe_write32((volatile uint32_t *)page, v) != 0;
+        thread_pmap_set(NULL);
+        failures += task_terminate(child) != KERN_SUCCESS;
+        vm_user_map_lock(parent->map);
+        depth = MAX(depth, vm_object_depth(vm_map_lookup(&parent->map->map, VM_COW_COPY)->object));
+        vm_user_map_unlock(parent->map);
+    }
+    ktest_assert_msg(failures == 0, "%u failures in %u cycles", failures, VM_COW_CYCLES);
+    KTEST_ASSERT(vm_cow_diff(parent->map, VM_COW_COPY, 0xA0000000) == 0);
+    ktest_diag("vm_cow_cycles: %u create(copy)/terminate cycles, parent's chain at most %u deep",
+               VM_COW_CYCLES, depth);
+    ktest_assert_msg(depth <= 2, "parent's chain %u deep", depth);
+    KTEST_ASSERT(task_terminate(parent) == KERN_SUCCESS);
+    KTEST_ASSERT(task_count() == tasks_before);
+    ktest_assert_msg(vm_object_count() == objects_before, "%lu objects, %lu before",
+                     vm_object_count(), objects_before);
+    vm_user_test_free_check("vm_cow_cycles", free_before);
+}
+
+/*
+ * vm_user_map_copy(): a range of one map copy-on-write in another (and in
+ * the same map), word for word with writes on both sides, and its errors.
+ */
+static void
+vm_cow_copy_fn(void)
+{
+    unsigned long free_before[VM_PAGE_NR_SEGS];
+    unsigned long objects_before = vm_object_count();
+    struct vm_user_map *src, *dst;
+    struct vm_map_stats stats;
+    struct vm_map_entry e;
+    uintptr_t addr, copy = 1, copy2 = 1;
+    uint32_t v;
+
+    vm_user_test_free_pages(free_before);
+    KTEST_ASSERT(vm_user_map_create(&src) == 0 && vm_user_map_create(&dst) == 0);
+    if (src == NULL || dst == NULL) {
+        return;
+    }
+    /* Two entries back to back, the second split by vm_inherit: three entries. */
+    addr = VM_COW_COPY;
+    KTEST_ASSERT(vm_user_allocate(src, &addr, 4 * PAGE_SIZE, false) == KERN_SUCCESS);
+    addr = VM_COW_COPY + 4 * PAGE_SIZE;
+    KTEST_ASSERT(vm_user_allocate(src, &addr, 4 * PAGE_SIZE, false) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_inherit(src, VM_COW_COPY + 6 * PAGE_SIZE, PAGE_SIZE,
+                                 VM_MAP_INHERIT_NONE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_cow_fill(src, VM_COW_COPY, 0x13570000) == 0);
+    addr = VM_COW_NONE;
+    KTEST_ASSERT(vm_user_allocate(dst, &addr, PAGE_SIZE, false) == KERN_SUCCESS);
+
+    /* Errors: a hole, no read permission, past the user space; nothing mapped in dst. */
+    KTEST_ASSERT(vm_user_map_copy(src, VM_COW_COPY, 9 * PAGE_SIZE, dst, &copy) == ERROR_FAULT);
+    KTEST_ASSERT(vm_user_map_copy(src, VM_COW_COPY - 4, 8, dst, &copy) == ERROR_FAULT);
+    KTEST_ASSERT(vm_user_map_copy(src, VM_USER_MAX - PAGE_SIZE, 2 * PAGE_SIZE, dst, &copy)
+                 == ERROR_FAULT);
+    KTEST_ASSERT(vm_user_protect(src, VM_COW_COPY + 7 * PAGE_SIZE, PAGE_SIZE, false,
+                                 VM_MAP_PROT_NONE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_map_copy(src, VM_COW_COPY, 8 * PAGE_SIZE, dst, &copy) == ERROR_PROT);
+    KTEST_ASSERT(vm_user_protect(src, VM_COW_COPY + 7 * PAGE_SIZE, PAGE_SIZE, false,
+                                 VM_MAP_PROT_READ) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_map_copy(src, VM_COW_COPY, 0, dst, &copy) == 0 && copy == 0);
+    vm_user_map_lock(dst);
+    vm_map_stats_get(&dst->map, &stats);
+    vm_user_map_unlock(dst);
+    KTEST_ASSERT(stats.nr_entries == 1);
+
+    /* vm_read: the same copy with kern_return_t and a count. */
+    {
+        uintptr_t data = 1, count = 0;
+
+        KTEST_ASSERT(vm_user_read(NULL, VM_COW_COPY, 4, dst, &data, &count)
+                     == KERN_INVALID_ARGUMENT);
+        KTEST_ASSERT(vm_user_read(src, VM_COW_COPY - 4, 8, dst, &data, &count)
+                     == KERN_INVALID_ADDRESS);
+        KTEST_ASSERT(vm_user_protect(src, VM_COW_COPY, PAGE_SIZE, false, VM_MAP_PROT_NONE)
+                     == KERN_SUCCESS);
+        KTEST_ASSERT(vm_user_read(src, VM_COW_COPY, 4, dst, &data, &count)
+                     == KERN_PROTECTION_FAILURE);
+        KTEST_ASSERT(vm_user_protect(src, VM_COW_COPY, PAGE_SIZE, false, VM_MAP_PROT_RW)
+                     == KERN_SUCCESS);
+        KTEST_ASSERT(vm_user_read(src, VM_COW_COPY + PAGE_SIZE + 8, 12, dst, &data, &count)
+                     == KERN_SUCCESS && count == 12 && (data & PAGE_MASK) == 8);
+        thread_pmap_set(vm_user_map_pmap(dst));
+        KTEST_ASSERT(vm_fault(dst, data, VM_MAP_PROT_READ) == 0
+                     && probe_read32((volatile uint32_t *)data, &v) == 0
+                     && v == (0x13570000u ^ (PAGE_SIZE / 4 + 2)));
+        thread_pmap_set(NULL);
+        KTEST_ASSERT(vm_user_deallocate(dst, data, count) == KERN_SUCCESS);
+    }
+
+    /* The whole range, from an unaligned start: the same offset in the page. */
+    KTEST_ASSERT(vm_user_map_copy(src, VM_COW_COPY + 12, 8 * PAGE_SIZE - 12, dst, &copy) == 0);
+    ktest_assert_msg(copy == 12, "copy at 0x%lx, want 0xc (the lowest free page, + 12)",
+                     (unsigned long)copy);
+    copy -= 12;
+    e = vm_user_test_entry(dst, copy + 5 * PAGE_SIZE);
+    KTEST_ASSERT(e.protection == VM_MAP_PROT_RW && e.max_protection == VM_MAP_PROT_ALL
+                 && e.inheritance == VM_MAP_INHERIT_COPY);
+    /* Copy-on-write: no page copied yet, the source's object behind. */
+    KTEST_ASSERT(vm_object_nr_pages(e.object) == 0 && vm_object_depth(e.object) == 2);
+    KTEST_ASSERT(vm_cow_diff(dst, copy, 0x13570000) == 0);
+    /* Both sides write; each keeps its own. */
+    KTEST_ASSERT(vm_cow_fill(dst, copy, 0x24680000) == 0);
+    KTEST_ASSERT(vm_user_protect(src, VM_COW_COPY + 7 * PAGE_SIZE, PAGE_SIZE, false,
+                                 VM_MAP_PROT_RW) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_cow_diff(src, VM_COW_COPY, 0x13570000) == 0);
+    KTEST_ASSERT(vm_cow_fill(src, VM_COW_COPY, 0x35790000) == 0);
+    KTEST_ASSERT(vm_cow_diff(dst, copy, 0x24680000) == 0);
+
+    /* Within one map (vm_copy's case), then the source goes first. */
+    KTEST_ASSERT(vm_user_map_copy(src, VM_COW_COPY, 8 * PAGE_SIZE, src, &copy2) == 0
+                 && copy2 == 0);
+    KTEST_ASSERT(vm_cow_fill(src, VM_COW_COPY, 0x46800000) == 0);
+    KTEST_ASSERT(vm_cow_diff(src, copy2, 0x35790000) == 0);
+    KTEST_ASSERT(vm_user_deallocate(src, VM_COW_COPY, 8 * PAGE_SIZE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_cow_diff(src, copy2, 0x35790000) == 0);
+    thread_pmap_set(vm_user_map_pmap(dst));
+    KTEST_ASSERT(vm_fault(dst, VM_COW_NONE, VM_MAP_PROT_READ) == 0
+                 && probe_read32((volatile uint32_t *)VM_COW_NONE, &v) == 0 && v == 0);
+    thread_pmap_set(NULL);
+    vm_user_map_destroy(src);
+    KTEST_ASSERT(vm_cow_diff(dst, copy, 0x24680000) == 0);
+    vm_user_map_destroy(dst);
+    ktest_assert_msg(vm_object_count() == objects_before, "%lu objects, %lu before",
+                     vm_object_count(), objects_before);
+    vm_user_test_free_check("vm_cow_copy", free_before);
+}
+
+/*
+ * test=vm_oom_victim (manual: it fills memory; boot config vm-oom-victim):
+ * a task holding almost all memory and a small one that then faults
+ * through vm_fault_user(): the big task is stopped (the largest), the
+ * small one's faults succeed, and every page comes back.
+ */
+#define VM_OOM_SMALL_PAGES      64
+
+static void
+vm_oom_victim_fn(void)
+{
+    unsigned long free_before[VM_PAGE_NR_SEGS], big_pages = 0;
+    unsigned int failures = 0, tasks;
+    struct task *big, *small;
+    uintptr_t addr, small_addr = VM_COW_COPY;
+
+    vm_user_test_free_pages(free_before);
+    KTEST_ASSERT(task_create(NULL, false, "oom_big", &big) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create(NULL, false, "oom_small", &small) == KERN_SUCCESS);
+    if (big == NULL || small == NULL) {
+        return;
+    }
+    tasks = task_count();
+    addr = VM_USER_TEST_VA;
+    KTEST_ASSERT(vm_user_allocate(big->map, &addr, 0x80000000u, false) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_allocate(small->map, &small_addr, VM_OOM_SMALL_PAGES * PAGE_SIZE,
+                                  false) == KERN_SUCCESS);
+    KTEST_ASSERT(task_thread_enter(small) == KERN_SUCCESS);
+    while (vm_fault(big->map, addr + big_pages * PAGE_SIZE, VM_MAP_PROT_WRITE) == 0) {
+        big_pages++;
+    }
+    ktest_diag("vm_oom_victim: the big task holds %lu pages", big_pages);
+    for (unsigned int i = 0; i < VM_OOM_SMALL_PAGES; i++) {
+        failures += vm_fault_user(small_addr + i * PAGE_SIZE, VM_MAP_PROT_WRITE) != KERN_SUCCESS;
+    }
+    ktest_assert_msg(failures == 0, "%u of the small task's faults failed", failures);
+    /* big is gone (no reference of ours kept its memory), small goes on. */
+    KTEST_ASSERT(task_count() == tasks - 1 && small->active);
+    KTEST_ASSERT(vm_user_map_resident(small->map) == VM_OOM_SMALL_PAGES);
+    task_thread_leave();
+    KTEST_ASSERT(task_terminate(small) == KERN_SUCCESS);
+    vm_user_test_free_check("vm_oom_victim", free_before);
+}
+
 KTEST_DEFINE(vm_user, vm_user_test_fn, 0);
 KTEST_DEFINE(vm_user_cycles, vm_user_cycles_fn, 0);
 KTEST_DEFINE(vm_user_smp, vm_user_smp_fn, 0);
 KTEST_DEFINE(vm_user_oom, vm_user_oom_fn, KTEST_MANUAL);
+KTEST_DEFINE(vm_cow, vm_cow_fn, 0);
+KTEST_DEFINE(vm_cow_cycles, vm_cow_cycles_fn, 0);
+KTEST_DEFINE(vm_cow_copy, vm_cow_copy_fn, 0);
+KTEST_DEFINE(vm_oom_victim, vm_oom_victim_fn, KTEST_MANUAL);
 
 /* ---------------------------------------------------------------- benchmark */
 
@@ -560,3 +975,87 @@ vm_user_bench_fn(void)
 }
 
 KTEST_DEFINE(vm_user_bench, vm_user_bench_fn, KTEST_MANUAL);
+
+/*
+ * test=vm_cow_bench (manual; tools/bench-kernel, -icount): per page of a
+ * 2048-page range after vm_user_map_fork(): a read fault that maps the
+ * backing page read-only, a write fault that copies it up (lookup down
+ * the chain, page allocation, 4 KiB copy, radix insert, pmap_enter), and
+ * a write fault with no read first; then task_create(parent, TRUE) of a
+ * task with 64 MiB resident in one entry (once, then again after that
+ * child's exit, which first collapses 64 MiB of pages back into the
+ * parent's object), and the child's task_terminate.
+ */
+#define VM_COW_BENCH_PAGES      2048
+#define VM_COW_BENCH_BIG        (64u << 20)
+
+static void
+vm_cow_bench_fn(void)
+{
+    uint64_t read_fault = 0, copy_after_read = 0, copy_fault = 0, fork[2], term = 0, start;
+    struct vm_user_map *parent, *child, *child2;
+    struct task *task, *ctask;
+    uintptr_t addr = VM_USER_TEST_VA;
+    unsigned int failures = 0;
+
+    for (unsigned int pass = 0; pass < 2; pass++) {
+        KTEST_ASSERT(vm_user_map_create(&parent) == 0);
+        addr = VM_USER_TEST_VA;
+        KTEST_ASSERT(vm_user_allocate(parent, &addr, VM_COW_BENCH_PAGES * PAGE_SIZE, false)
+                     == KERN_SUCCESS);
+        for (unsigned int i = 0; i < VM_COW_BENCH_PAGES; i++) {
+            failures += vm_fault(parent, addr + i * PAGE_SIZE, VM_MAP_PROT_WRITE) != 0;
+        }
+        KTEST_ASSERT(vm_user_map_create(&child) == 0 && vm_user_map_fork(parent, child) == 0);
+        KTEST_ASSERT(vm_user_map_create(&child2) == 0 && vm_user_map_fork(parent, child2) == 0);
+        start = cpu_rdtsc();
+        for (unsigned int i = 0; i < VM_COW_BENCH_PAGES; i++) {
+            failures += vm_fault(child, addr + i * PAGE_SIZE, VM_MAP_PROT_READ) != 0;
+        }
+        read_fault = cpu_rdtsc() - start;
+        start = cpu_rdtsc();
+        for (unsigned int i = 0; i < VM_COW_BENCH_PAGES; i++) {
+            failures += vm_fault(child, addr + i * PAGE_SIZE, VM_MAP_PROT_WRITE) != 0;
+        }
+        copy_after_read = cpu_rdtsc() - start;
+        start = cpu_rdtsc();
+        for (unsigned int i = 0; i < VM_COW_BENCH_PAGES; i++) {
+            failures += vm_fault(child2, addr + i * PAGE_SIZE, VM_MAP_PROT_WRITE) != 0;
+        }
+        copy_fault = cpu_rdtsc() - start;
+        vm_user_map_destroy(child2);
+        vm_user_map_destroy(child);
+        vm_user_map_destroy(parent);
+    }
+
+    KTEST_ASSERT(task_create(NULL, false, "vm_cow_bench", &task) == KERN_SUCCESS);
+    addr = VM_USER_TEST_VA;
+    KTEST_ASSERT(vm_user_allocate(task->map, &addr, VM_COW_BENCH_BIG, false) == KERN_SUCCESS);
+    for (uintptr_t off = 0; off < VM_COW_BENCH_BIG; off += PAGE_SIZE) {
+        failures += vm_fault(task->map, addr + off, VM_MAP_PROT_WRITE) != 0;
+    }
+    /* The first copy finds one object; each later one first collapses the last copy's. */
+    for (unsigned int pass = 0; pass < 2; pass++) {
+        start = cpu_rdtsc();
+        failures += task_create(task, true, "vm_cow_bench_child", &ctask) != KERN_SUCCESS;
+        fork[pass] = cpu_rdtsc() - start;
+        start = cpu_rdtsc();
+        failures += task_terminate(ctask) != KERN_SUCCESS;
+        term = cpu_rdtsc() - start;
+    }
+    KTEST_ASSERT(task_terminate(task) == KERN_SUCCESS);
+    KTEST_ASSERT(failures == 0);
+    printf("bench: cow read fault (backing page mapped read-only) %llu insns/fault\n",
+           (unsigned long long)(read_fault / VM_COW_BENCH_PAGES));
+    printf("bench: cow write fault after a read (copy up) %llu insns/fault\n",
+           (unsigned long long)(copy_after_read / VM_COW_BENCH_PAGES));
+    printf("bench: cow write fault (copy up) %llu insns/fault\n",
+           (unsigned long long)(copy_fault / VM_COW_BENCH_PAGES));
+    printf("bench: task_create inheriting 64 MiB resident (copy) %llu insns\n",
+           (unsigned long long)fork[0]);
+    printf("bench: the same after a child's exit (collapse of 64 MiB first) %llu insns\n",
+           (unsigned long long)fork[1]);
+    printf("bench: task_terminate of that child %llu insns\n", (unsigned long long)term);
+}
+
+KTEST_DEFINE(vm_cow_bench, vm_cow_bench_fn, KTEST_MANUAL);

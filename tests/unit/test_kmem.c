@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <kern/kmem.h>
 #include <kern/macros.h>
@@ -238,6 +239,21 @@ test_layout(void)
 
 /* ---------------------------------------------------------------- kmem_alloc */
 
+/* Objects in use per kmem_alloc size class, indexed by class size / 8. */
+static unsigned long class_in_use[KMEM_ALLOC_MAX / KMEM_ALIGN_MIN + 1];
+
+static void
+class_in_use_record(const struct kmem_cache_stats *st, void *arg)
+{
+    long sign = *(const long *)arg;
+    size_t size;
+
+    if (sscanf(st->name, "kmem_alloc_%zu", &size) == 1 && size <= KMEM_ALLOC_MAX
+        && size % KMEM_ALIGN_MIN == 0) {
+        class_in_use[size / KMEM_ALIGN_MIN] += (unsigned long)sign * st->nr_in_use;
+    }
+}
+
 static void
 test_alloc_sizes(void)
 {
@@ -246,6 +262,10 @@ test_alloc_sizes(void)
     unsigned int bad_class = 0, bad_frag = 0, bad_align = 0, bad_alloc = 0, bad_data = 0;
     size_t prev = 0;
 
+    long sign = -1;
+    unsigned int bad_cache = 0;
+
+    kmem_cache_stats_walk(class_in_use_record, &sign);
     for (size_t size = 1; size <= KMEM_ALLOC_MAX; size++) {
         size_t c = kmem_alloc_size(size);
 
@@ -266,6 +286,21 @@ test_alloc_sizes(void)
         }
         kmem_pattern_fill(ptrs[size], c, size);
     }
+    /*
+     * kmem_alloc() finds its cache through a table, kmem_alloc_size()
+     * through the formula: each class's cache must hold exactly the
+     * sizes the formula gives it.
+     */
+    sign = 1;
+    kmem_cache_stats_walk(class_in_use_record, &sign);
+    for (size_t size = 1; size <= KMEM_ALLOC_MAX; size++) {
+        class_in_use[kmem_alloc_size(size) / KMEM_ALIGN_MIN]--;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(class_in_use); i++) {
+        bad_cache += (class_in_use[i] != 0);
+    }
+    tap_check(bad_cache == 0, "kmem_alloc: each size in the cache of its class (%u bad classes)",
+              bad_cache);
     for (size_t size = 1; size <= KMEM_ALLOC_MAX; size++) {
         if (ptrs[size] != NULL) {
             if (!kmem_pattern_intact(ptrs[size], kmem_alloc_size(size), size)) {
@@ -1245,6 +1280,124 @@ test_reinit(void)
     check_all_returned("reinit");
 }
 
+/* ---------------------------------------------------------------- magazine growth */
+
+#define GROW_BATCH              256     /* over two magazines of 62 or 126 */
+
+static struct kmem_cache grow_cache;
+static unsigned int grow_stop, grow_bad;
+
+/* Monotonic clock, in seconds. */
+static double
+host_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Batches through the depot (on CPU 1) until grow_stop, checking contents. */
+static void *
+grow_worker(void *arg)
+{
+    static void *objs[GROW_BATCH];
+    uint64_t id = 0;
+
+    (void)arg;
+    percpu_host_set_cpu(1);
+    while (!__atomic_load_n(&grow_stop, __ATOMIC_ACQUIRE)) {
+        for (unsigned int i = 0; i < GROW_BATCH; i++) {
+            objs[i] = kmem_cache_alloc(&grow_cache);
+            kmem_pattern_fill(objs[i], 64, id + i);
+        }
+        for (unsigned int i = 0; i < GROW_BATCH; i++) {
+            if (!kmem_pattern_intact(objs[i], 64, id + i)) {
+                grow_bad++;
+            }
+            kmem_cache_free(&grow_cache, objs[i]);
+        }
+        id += GROW_BATCH;
+    }
+    return NULL;
+}
+
+/*
+ * Bonwick's rule: a cache whose depot lock is found busy grows its
+ * magazines (62 to 126 rounds for 64-byte objects), one whose lock never
+ * is keeps them. The contention is made on purpose: this thread holds
+ * the depot lock most of the time while a worker goes through the depot.
+ */
+static void
+test_mag_growth(void)
+{
+    struct kmem_cache_stats st;
+    unsigned long pages = kmem_host_pages_used();
+    pthread_t worker;
+    double start;
+
+    kmem_cache_init(&grow_cache, "grow_64", 64, 0, NULL, 0);
+    if (VERIFY_ALL) {
+        tap_check(stats_of(&grow_cache).mag_size == 0, "grow: no magazines in verify mode");
+        return;
+    }
+
+    /* Alone: trips to the depot, never a busy lock, no growth. */
+    percpu_host_set_cpu(0);
+    for (unsigned int round = 0; round < 64; round++) {
+        static void *objs[GROW_BATCH];
+
+        for (unsigned int i = 0; i < GROW_BATCH; i++) {
+            objs[i] = kmem_cache_alloc(&grow_cache);
+        }
+        for (unsigned int i = 0; i < GROW_BATCH; i++) {
+            kmem_cache_free(&grow_cache, objs[i]);
+        }
+    }
+    st = stats_of(&grow_cache);
+    tap_check(st.mag_size == 62 && st.depot_nr_trips >= 256 && st.depot_nr_contended == 0,
+              "grow: uncontended, magazines stay at 62 (%u, %lu trips, %lu busy)",
+              st.mag_size, st.depot_nr_trips, st.depot_nr_contended);
+
+    /*
+     * Contended: hold the lock for ~20 us at a time, for up to 10 s,
+     * taking it again at once: a waiting worker is served first (ticket
+     * order), and its next trip finds the lock held again.
+     */
+    __atomic_store_n(&grow_stop, 0, __ATOMIC_RELEASE);
+    pthread_create(&worker, NULL, grow_worker, NULL);
+    start = host_now();
+    for (unsigned long i = 0; host_now() - start < 10.0; i++) {
+        double t;
+
+        if (i % 64 == 0 && __atomic_load_n(&grow_cache.mag_size, __ATOMIC_RELAXED) != 62) {
+            break;
+        }
+        spinlock_lock(&grow_cache.depot_lock);
+        t = host_now();
+        while (host_now() - t < 20e-6) {
+            continue;
+        }
+        spinlock_unlock(&grow_cache.depot_lock);
+    }
+    __atomic_store_n(&grow_stop, 1, __ATOMIC_RELEASE);
+    pthread_join(worker, NULL);
+    st = stats_of(&grow_cache);
+    tap_check(st.mag_size == 126 && st.depot_nr_contended * 8 >= 256,
+              "grow: contended, magazines grow to 126 (%u, %lu trips, %lu busy)",
+              st.mag_size, st.depot_nr_trips, st.depot_nr_contended);
+    tap_check(grow_bad == 0 && st.nr_in_use == 0,
+              "grow: objects intact across sizes, none in use (%u bad, %lu in use)",
+              grow_bad, st.nr_in_use);
+    kmem_purge();
+    percpu_host_set_cpu(1);
+    kmem_purge();
+    percpu_host_set_cpu(0);
+    tap_check(kmem_host_pages_used() <= pages,
+              "grow: magazines of both sizes and their objects come back (%lu pages, %lu before)",
+              kmem_host_pages_used(), pages);
+}
+
 int
 main(void)
 {
@@ -1263,6 +1416,7 @@ main(void)
     test_exhaust();
     test_exhaust_repeat();
     test_threads();
+    test_mag_growth();
     test_report();
     test_reinit();
     return tap_done();

@@ -284,10 +284,29 @@ model_lowest_free(const struct model *m)
     return (uint32_t)i;
 }
 
-/* Full iteration equals the model. */
+struct visit {
+    const struct model *m;
+    size_t i;
+    bool bad;
+};
+
+/* rdxtree_visit() callback: the next value must be the model's next. */
+static void
+visit_check(void *arg, uint32_t key, void *value)
+{
+    struct visit *v = arg;
+
+    if (v->i >= v->m->n || v->m->keys[v->i] != key || v->m->values[v->i] != value) {
+        v->bad = true;
+    }
+    v->i++;
+}
+
+/* Full iteration, and a visit, equal the model. */
 static bool
 iteration_matches(const struct rdxtree *tree, const struct model *m)
 {
+    struct visit v = { .m = m, .i = 0, .bad = false };
     struct rdxtree_iter iter;
     size_t i = 0;
     void *value;
@@ -298,7 +317,8 @@ iteration_matches(const struct rdxtree *tree, const struct model *m)
         }
         i++;
     }
-    return i == m->n;
+    rdxtree_visit(tree, visit_check, &v);
+    return i == m->n && !v.bad && v.i == m->n;
 }
 
 /* ---------------------------------------------------------------- random sequences */

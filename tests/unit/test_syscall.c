@@ -16,6 +16,7 @@
 #include <ipc/mach_msg.h>
 #include <kern/mach_trap.h>
 #include <kern/syscall.h>
+#include <kern/thread_state.h>
 #include "tests/unit/tap.h"
 
 /* Recording stubs of the implemented traps. */
@@ -130,6 +131,13 @@ syscall_thread_depress_abort(mach_port_name_t thread)
 {
     RECORD("thread_depress_abort", thread);
     return 0x2076;
+}
+
+kern_return_t
+thread_set_self_state(int flavor, const void *ustate, natural_t count)
+{
+    RECORD("thread_set_self_state", (uint32_t)flavor, UW(ustate), count);
+    return 0x2077;
 }
 
 uint32_t
@@ -255,7 +263,7 @@ model_of(int n)
         m = (struct model){ IMPL, 1, "thread_depress_abort", 0x2076 };
         break;
     case 77:
-        m.nargs = 3;
+        m = (struct model){ IMPL, 3, "thread_set_self_state", 0x2077 };
         break;
     }
     if (m.kind == INVALID && m.nargs != 0) {

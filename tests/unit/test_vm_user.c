@@ -114,6 +114,7 @@ struct pmap {
 
 static unsigned long pmap_nr_alive;
 static uint8_t *page_zeroed;                /* per physical page */
+static uint32_t *page_value;                /* per physical page: its "contents" */
 static unsigned long pmap_enomem_left;      /* pmap_enter: fail this many times */
 
 struct pmap *
@@ -184,6 +185,12 @@ pmap_protect(struct pmap *pmap, uintptr_t start, uintptr_t end, unsigned int pro
     return 0;
 }
 
+unsigned long
+pmap_resident_count(const struct pmap *pmap)
+{
+    return pmap->nr_mapped;
+}
+
 bool
 pmap_extract(struct pmap *pmap, uintptr_t va, phys_addr_t *pap)
 {
@@ -208,6 +215,19 @@ pmap_page_zero(phys_addr_t pa)
         panic("pmap_page_zero(0x%llx)", (unsigned long long)pa);
     }
     page_zeroed[pa >> PAGE_SHIFT] = 1;
+    page_value[pa >> PAGE_SHIFT] = 0;
+}
+
+void
+pmap_page_copy(phys_addr_t dst, phys_addr_t src)
+{
+    if (dst % PAGE_SIZE != 0 || dst >= SEG_HI_END || src % PAGE_SIZE != 0
+        || src >= SEG_HI_END || !page_zeroed[src >> PAGE_SHIFT]) {
+        panic("pmap_page_copy(0x%llx, 0x%llx)", (unsigned long long)dst,
+              (unsigned long long)src);
+    }
+    page_zeroed[dst >> PAGE_SHIFT] = 1;
+    page_value[dst >> PAGE_SHIFT] = page_value[src >> PAGE_SHIFT];
 }
 
 /* The boot allocator's arena for descriptors, outside every segment. */
@@ -256,6 +276,13 @@ kmem_pages(void)
 }
 
 /* ---------------------------------------------------------------- cases */
+
+/* The object of map's entry at addr. Map locked. */
+static struct vm_object *
+entry_at_locked(struct vm_user_map *map, uintptr_t addr)
+{
+    return vm_map_lookup(&map->map, addr)->object;
+}
 
 static void
 test_objects(void)
@@ -324,7 +351,7 @@ static void
 test_rules(void)
 {
     unsigned long dm_free = free_pages(VM_PAGE_SEG_DIRECTMAP);
-    unsigned long hi_free = free_pages(VM_PAGE_SEG_HIGHMEM);
+    unsigned long hi_free = free_pages(VM_PAGE_SEG_HIGHMEM), hi_mid;
     unsigned long kmem_before = kmem_pages();
     struct vm_user_map *map;
     struct vm_map_entry e;
@@ -424,11 +451,13 @@ test_rules(void)
     /* vm_deallocate. */
     tap_check(vm_user_deallocate(map, 0x5000, 0) == KERN_SUCCESS
               && vm_user_deallocate(map, 0x5000, UINTPTR_MAX) == KERN_SUCCESS
-              && vm_user_map_resident(map) == 2,
-              "deallocate: size 0 and a wrapping range do nothing");
+              && vm_user_map_resident(map) == 1,
+              "deallocate: size 0 and a wrapping range do nothing (one page in the pmap)");
+    hi_mid = free_pages(VM_PAGE_SEG_HIGHMEM);
     tap_check(vm_user_deallocate(map, 0x5800, 0x100) == KERN_SUCCESS
               && entry_at(map, 0x5000).start == 0 && entry_at(map, 0x6000).start == 0x6000
-              && !pmap_extract(map->pmap, 0x5000, &pa) && vm_user_map_resident(map) == 1,
+              && !pmap_extract(map->pmap, 0x5000, &pa) && vm_user_map_resident(map) == 0
+              && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_mid + 1,
               "deallocate: a part of an entry, its page freed");
     tap_check(vm_user_deallocate(map, 0, VM_USER_MAX) == KERN_SUCCESS
               && vm_user_map_resident(map) == 0 && map->pmap->nr_mapped == 0,
@@ -455,7 +484,7 @@ test_oom(void)
     vm_user_allocate(map, &addr, 0x10000000, true);
     pmap_enomem_left = 2;
     tap_check(vm_fault(map, 0, VM_MAP_PROT_WRITE) == ERROR_NOMEM
-              && vm_user_map_resident(map) == 1 && !pmap_extract(map->pmap, 0, &(phys_addr_t){0}),
+              && vm_user_map_resident(map) == 0 && !pmap_extract(map->pmap, 0, &(phys_addr_t){0}),
               "oom: a page table short twice (after reclaim) fails the fault");
     tap_check(vm_fault(map, 0, VM_MAP_PROT_WRITE) == 0 && vm_user_map_resident(map) == 1,
               "oom: the next fault maps the page it kept");
@@ -528,7 +557,7 @@ model_compare(struct vm_user_map *map, const char **what)
         struct vm_map_entry e = entry_at(map, p * PAGE_SIZE);
         const struct model_page *m = &model[p];
 
-        resident += m->resident;
+        resident += m->pmap_prot != 0;     /* Mach's resident size: pages in the pmap */
         if ((e.end != 0) != m->mapped) {
             *what = "mapped";
             return false;
@@ -686,11 +715,456 @@ test_model(unsigned long nr_ops)
               "model: every page, object and kmem page back");
 }
 
+
+/* ---------------------------------------------------------------- copy-on-write */
+
+/* The value of the page object shows at page index i (0: none, or a zero page). */
+static uint32_t
+shadow_value(struct vm_object *object, unsigned int i)
+{
+    struct vm_page *page = vm_object_page_find(object, (uint64_t)i * PAGE_SIZE, NULL);
+
+    return page == NULL ? 0 : page_value[vm_page_to_pa(page) >> PAGE_SHIFT];
+}
+
+/*
+ * Collapse by adoption (window at offset 0, backing fuller than the top):
+ * the result shows exactly what the chain showed, every page's owner
+ * fields name the top object, hidden and out-of-window pages are freed.
+ * With nomem, radix nodes run out while the top's pages go back: the
+ * collapse stops, and the chain must still show the same.
+ */
+static void
+test_shadow_adopt(bool nomem)
+{
+    enum { BASE_PAGES = 4096, TOP_PAGES = 3000 };
+    static const unsigned int own[] = { 3, 64, 2999, 1500, 1501 };
+    unsigned long hi_free = free_pages(VM_PAGE_SEG_HIGHMEM), kmem_before = kmem_pages();
+    struct vm_object *base, *top, *filler = NULL;
+    struct vm_page *page, *copy;
+    unsigned int bad = 0, nr_collapsed, depth, nr_want = 0;
+    uint32_t want[TOP_PAGES];
+    bool created;
+
+    vm_object_create(BASE_PAGES * PAGE_SIZE, &base);
+    /*
+     * Pages every 7 from 64 to 2048, a few above, and (unless nomem:
+     * freeing them would give radix nodes back) some past the top's
+     * window; none below 64, so putting the top's first page (3) back
+     * needs a new node before any node is freed.
+     */
+    for (unsigned int i = 64; i < (nomem ? TOP_PAGES : BASE_PAGES);
+         i = (i < 2048) ? i + 7 : i + 500) {
+        vm_object_page_get(base, (uint64_t)i * PAGE_SIZE, &page, NULL);
+        page_value[vm_page_to_pa(page) >> PAGE_SHIFT] = 100000 + i;
+    }
+    vm_object_shadow(base, 0, TOP_PAGES * PAGE_SIZE, &top);
+    for (unsigned int k = 0; k < sizeof(own) / sizeof(own[0]); k++) {
+        vm_object_page_get(top, (uint64_t)own[k] * PAGE_SIZE, &page, NULL);
+        page_value[vm_page_to_pa(page) >> PAGE_SHIFT] = 200000 + own[k];
+    }
+    /* A copy-in over a backing page: the backing one becomes hidden. */
+    vm_object_page_copy_in(top, 71 * PAGE_SIZE, vm_object_page_find(top, 71 * PAGE_SIZE, NULL),
+                           &copy, &created);
+    page_value[vm_page_to_pa(copy) >> PAGE_SHIFT] = 300071;
+    for (unsigned int i = 0; i < TOP_PAGES; i++) {
+        want[i] = shadow_value(top, i);
+        nr_want += want[i] != 0;            /* every page created has a value */
+    }
+    if (nomem) {
+        /* Use up kmem's pages with a radix tree of scattered keys. */
+        vm_object_create(VM_OBJECT_SIZE_MAX, &filler);
+        kmem_host_limit_set(kmem_host_pages_used() + 4);
+        for (uint32_t key = 1u << 20; ; key += 1u << 12) {
+            if (rdxtree_insert(&filler->pages, key, copy) != 0) {
+                break;
+            }
+        }
+    }
+    nr_collapsed = vm_object_collapse(top);
+    depth = vm_object_depth(top);
+    for (unsigned int i = 0; i < TOP_PAGES; i++) {
+        bad += shadow_value(top, i) != want[i];
+    }
+    if (nomem) {
+        struct rdxtree_iter iter;
+
+        /* Each page of either object names the object holding it. */
+        for (struct vm_object *o = top; o != NULL; o = o->shadow) {
+            rdxtree_iter_init(&iter);
+            while ((page = rdxtree_iter_next(&o->pages, &iter)) != NULL) {
+                bad += page->priv != o || page->owner_index != rdxtree_iter_key(&iter);
+            }
+        }
+        tap_check(nr_collapsed == 0 && depth == 2 && bad == 0,
+                  "shadow: adoption out of radix nodes stops, the chain shows the same "
+                  "(%u collapsed, depth %u, %u pages differ)", nr_collapsed, depth, bad);
+        rdxtree_iter_init(&iter);
+        while (rdxtree_iter_next(&filler->pages, &iter) != NULL) {
+            rdxtree_remove(&filler->pages, rdxtree_iter_key(&iter));
+        }
+        vm_object_unref(filler);
+        kmem_host_limit_set(~0UL);
+        nr_collapsed = vm_object_collapse(top);
+        depth = vm_object_depth(top);
+        for (unsigned int i = 0; i < TOP_PAGES; i++) {
+            bad += shadow_value(top, i) != want[i];
+        }
+    }
+    for (unsigned int i = 0; i < TOP_PAGES; i++) {
+        page = vm_object_page_lookup(top, (uint64_t)i * PAGE_SIZE);
+        bad += page != NULL && (page->priv != top || page->owner_index != i);
+    }
+    tap_check(nr_collapsed == 1 && depth == 1 && bad == 0
+              && vm_object_nr_pages(top) == nr_want
+              && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free - vm_object_nr_pages(top),
+              "shadow: adoption%s: the same pages seen, owners rewritten, hidden and "
+              "out-of-window pages freed (%u wrong)", nomem ? " after a failed one" : "", bad);
+    vm_object_unref(top);
+    tap_check(vm_object_count() == 0 && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free
+              && kmem_pages() == kmem_before, "shadow: adoption: every page back");
+}
+
+/* Shadow objects on their own: lookup down the chain, copy up, collapse. */
+static void
+test_shadow(void)
+{
+    unsigned long hi_free = free_pages(VM_PAGE_SEG_HIGHMEM);
+    struct vm_object *base, *top, *other, *owner;
+    struct vm_page *page, *copy;
+    bool created;
+
+    vm_object_create(16 * PAGE_SIZE, &base);
+    vm_object_page_get(base, 4 * PAGE_SIZE, &page, NULL);
+    page_value[vm_page_to_pa(page) >> PAGE_SHIFT] = 44;
+    vm_object_page_get(base, 9 * PAGE_SIZE, &page, NULL);
+    page_value[vm_page_to_pa(page) >> PAGE_SHIFT] = 99;
+    tap_check(vm_object_shadow(base, 8 * PAGE_SIZE, 16 * PAGE_SIZE, &top) == ERROR_INVAL
+              && vm_object_shadow(base, PAGE_SIZE + 1, PAGE_SIZE, &top) == ERROR_INVAL,
+              "shadow: a window outside the backing object is refused");
+    vm_object_ref(base);
+    tap_check(vm_object_shadow(base, 2 * PAGE_SIZE, 8 * PAGE_SIZE, &top) == 0
+              && vm_object_depth(top) == 2 && vm_object_nr_pages(top) == 0,
+              "shadow: an empty object in front of its backing one");
+    page = vm_object_page_find(top, 2 * PAGE_SIZE, &owner);
+    tap_check(page != NULL && owner == base && page->owner_index == 4
+              && vm_object_page_find(top, 3 * PAGE_SIZE, NULL) == NULL
+              && vm_object_page_find(top, 7 * PAGE_SIZE, NULL) != NULL,
+              "shadow: pages found down the chain at the shifted offset");
+    tap_check(vm_object_page_copy_in(top, 2 * PAGE_SIZE, page, &copy, &created) == 0 && created
+              && copy != page && copy->priv == top && copy->owner_index == 2
+              && page_value[vm_page_to_pa(copy) >> PAGE_SHIFT] == 44
+              && vm_object_page_find(top, 2 * PAGE_SIZE, &owner) == copy && owner == top,
+              "shadow: a copied-up page has the contents and hides the one below");
+    tap_check(vm_object_page_copy_in(top, 2 * PAGE_SIZE, page, &page, &created) == 0
+              && !created && page == copy, "shadow: a second copy-in finds the first");
+    /* base has two references (ours, top's): no collapse. */
+    tap_check(vm_object_collapse(top) == 0 && vm_object_depth(top) == 2,
+              "shadow: no collapse while the backing object has another user");
+    vm_object_ref(base);
+    vm_object_shadow(base, 0, 16 * PAGE_SIZE, &other);
+    vm_object_unref(other);
+    vm_object_unref(base);
+    tap_check(vm_object_count() == 2 && vm_object_collapse(top) == 1 && vm_object_depth(top) == 1
+              && vm_object_count() == 1 && vm_object_nr_pages(top) == 2
+              && vm_object_page_lookup(top, 7 * PAGE_SIZE) != NULL
+              && page_value[vm_page_to_pa(vm_object_page_lookup(top, 7 * PAGE_SIZE))
+                            >> PAGE_SHIFT] == 99
+              && vm_object_page_lookup(top, 7 * PAGE_SIZE)->priv == top
+              && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free - 2,
+              "shadow: collapse moves the visible page up and frees the hidden one");
+    vm_object_unref(top);
+    tap_check(vm_object_count() == 0 && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free,
+              "shadow: every page back");
+    test_shadow_adopt(false);
+    test_shadow_adopt(true);
+}
+
+/*
+ * Model of copy-on-write across maps. Up to FORK_MAPS maps live at once;
+ * each maps FORK_PAGES pages from FORK_VA. A page of a map refers to a
+ * cell (a shared cell for SHARE inheritance); a cell holds a value. The
+ * pmaps' pages carry values in page_value[]: after every operation,
+ * every page any pmap maps must hold its cell's value, and a write goes
+ * straight to the physical page when the pmap maps it writable (as the
+ * CPU would), so a page shared by mistake shows up in another map.
+ */
+#define FORK_MAPS               4
+#define FORK_PAGES              48
+#define FORK_VA                 0x100000u
+#define FORK_CELLS              (FORK_MAPS * FORK_PAGES * 4)
+
+struct fork_map {
+    struct vm_user_map *map;
+    int cell[FORK_PAGES];       /* -1: unmapped */
+    uint8_t inherit[FORK_PAGES];
+};
+
+static struct fork_map fork_maps[FORK_MAPS];
+static uint32_t fork_cell_value[FORK_CELLS];
+static unsigned int fork_cell_refs[FORK_CELLS];
+
+static int
+fork_cell_new(uint32_t value)
+{
+    for (int c = 0; c < FORK_CELLS; c++) {
+        if (fork_cell_refs[c] == 0) {
+            fork_cell_refs[c] = 1;
+            fork_cell_value[c] = value;
+            return c;
+        }
+    }
+    panic("fork model: out of cells");
+}
+
+static void
+fork_map_drop(struct fork_map *fm, unsigned int p)
+{
+    if (fm->cell[p] >= 0) {
+        fork_cell_refs[fm->cell[p]]--;
+        fm->cell[p] = -1;
+    }
+}
+
+/* Every page mapped by every live pmap holds its cell's value. */
+static bool
+fork_check(const char **what)
+{
+    phys_addr_t pa;
+
+    for (unsigned int m = 0; m < FORK_MAPS; m++) {
+        struct fork_map *fm = &fork_maps[m];
+
+        if (fm->map == NULL) {
+            continue;
+        }
+        for (unsigned int p = 0; p < FORK_PAGES; p++) {
+            bool in_pmap = pmap_extract(fm->map->pmap, FORK_VA + p * PAGE_SIZE, &pa);
+
+            if (fm->cell[p] < 0 && in_pmap) {
+                *what = "an unmapped page is in the pmap";
+                return false;
+            }
+            if (in_pmap && page_value[pa >> PAGE_SHIFT] != fork_cell_value[fm->cell[p]]) {
+                tap_diag("map %u page %u holds %u, want %u", m, p, page_value[pa >> PAGE_SHIFT],
+                         fork_cell_value[fm->cell[p]]);
+                *what = "a mapped page holds another cell's value";
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* Write value at page p of fm as a user would: straight if writable, else fault first. */
+static bool
+fork_write(struct fork_map *fm, unsigned int p, uint32_t value)
+{
+    uintptr_t va = FORK_VA + p * PAGE_SIZE;
+    phys_addr_t pa;
+
+    if (!pmap_extract(fm->map->pmap, va, &pa)
+        || !(fm->map->pmap->prot[va >> PAGE_SHIFT] & VM_MAP_PROT_WRITE)) {
+        if (vm_fault(fm->map, va, VM_MAP_PROT_WRITE) != 0 || !pmap_extract(fm->map->pmap, va, &pa)
+            || !(fm->map->pmap->prot[va >> PAGE_SHIFT] & VM_MAP_PROT_WRITE)) {
+            return false;
+        }
+    }
+    page_value[pa >> PAGE_SHIFT] = value;
+    fork_cell_value[fm->cell[p]] = value;
+    return true;
+}
+
+static bool
+fork_read(struct fork_map *fm, unsigned int p)
+{
+    uintptr_t va = FORK_VA + p * PAGE_SIZE;
+    phys_addr_t pa;
+
+    return vm_fault(fm->map, va, VM_MAP_PROT_READ) == 0 && pmap_extract(fm->map->pmap, va, &pa)
+           && page_value[pa >> PAGE_SHIFT] == fork_cell_value[fm->cell[p]];
+}
+
+static bool
+fork_make(struct fork_map *parent, struct fork_map *child)
+{
+    if (vm_user_map_create(&child->map) != 0 || vm_user_map_fork(parent->map, child->map) != 0) {
+        return false;
+    }
+    for (unsigned int p = 0; p < FORK_PAGES; p++) {
+        int c = parent->cell[p];
+
+        child->cell[p] = -1;
+        child->inherit[p] = parent->inherit[p];
+        if (c < 0 || parent->inherit[p] == VM_MAP_INHERIT_NONE) {
+            continue;
+        }
+        if (parent->inherit[p] == VM_MAP_INHERIT_SHARE) {
+            fork_cell_refs[c]++;
+            child->cell[p] = c;
+        } else {
+            child->cell[p] = fork_cell_new(fork_cell_value[c]);
+        }
+    }
+    return true;
+}
+
+static void
+fork_destroy(struct fork_map *fm)
+{
+    vm_user_map_destroy(fm->map);
+    fm->map = NULL;
+    for (unsigned int p = 0; p < FORK_PAGES; p++) {
+        fork_map_drop(fm, p);
+    }
+}
+
+static void
+test_fork_model(unsigned long nr_ops)
+{
+    unsigned long dm_free = free_pages(VM_PAGE_SEG_DIRECTMAP);
+    unsigned long hi_free = free_pages(VM_PAGE_SEG_HIGHMEM);
+    unsigned long kmem_before = kmem_pages(), bad = 0, ops[6] = { 0 };
+    const char *what = "";
+    uintptr_t addr = FORK_VA;
+    uint32_t next_value = 1;
+
+    memset(fork_maps, 0, sizeof(fork_maps));
+    memset(fork_cell_refs, 0, sizeof(fork_cell_refs));
+    vm_user_map_create(&fork_maps[0].map);
+    vm_user_allocate(fork_maps[0].map, &addr, FORK_PAGES * PAGE_SIZE, false);
+    for (unsigned int p = 0; p < FORK_PAGES; p++) {
+        fork_maps[0].cell[p] = fork_cell_new(0);
+        fork_maps[0].inherit[p] = VM_MAP_INHERIT_COPY;
+    }
+    for (unsigned long i = 0; i < nr_ops && bad == 0; i++) {
+        unsigned int m = (unsigned int)rnd(FORK_MAPS), p = (unsigned int)rnd(FORK_PAGES);
+        unsigned int n = 1 + (unsigned int)rnd(4), op = (unsigned int)rnd(100);
+        struct fork_map *fm = &fork_maps[m];
+        unsigned int live = 0, free_slot = FORK_MAPS;
+
+        for (unsigned int k = 0; k < FORK_MAPS; k++) {
+            live += fork_maps[k].map != NULL;
+            if (fork_maps[k].map == NULL) {
+                free_slot = k;
+            }
+        }
+        if (fm->map == NULL) {
+            continue;
+        }
+        n = MIN(n, FORK_PAGES - p);
+        if (op < 40) {                          /* write */
+            ops[0]++;
+            if (fm->cell[p] >= 0 && !fork_write(fm, p, next_value++)) {
+                bad++, what = "a write failed";
+            }
+        } else if (op < 60) {                   /* read */
+            ops[1]++;
+            if (fm->cell[p] >= 0 && !fork_read(fm, p)) {
+                bad++, what = "a read saw the wrong value";
+            }
+        } else if (op < 72) {                   /* fork */
+            ops[2]++;
+            if (free_slot < FORK_MAPS && !fork_make(fm, &fork_maps[free_slot])) {
+                bad++, what = "a fork failed";
+            }
+        } else if (op < 80) {                   /* destroy (keep one map) */
+            ops[3]++;
+            if (live > 1) {
+                fork_destroy(fm);
+            }
+        } else if (op < 92) {                   /* inherit */
+            unsigned int inherit = (unsigned int)rnd(3);
+
+            ops[4]++;
+            if (vm_user_inherit(fm->map, FORK_VA + p * PAGE_SIZE, n * PAGE_SIZE, inherit)
+                != KERN_SUCCESS) {
+                bad++, what = "vm_inherit failed";
+            }
+            for (unsigned int k = p; k < p + n; k++) {
+                fm->inherit[k] = (uint8_t)inherit;
+            }
+        } else {                                /* deallocate */
+            ops[5]++;
+            if (vm_user_deallocate(fm->map, FORK_VA + p * PAGE_SIZE, n * PAGE_SIZE)
+                != KERN_SUCCESS) {
+                bad++, what = "vm_deallocate failed";
+            }
+            for (unsigned int k = p; k < p + n; k++) {
+                fork_map_drop(fm, k);
+            }
+        }
+        if (bad == 0 && !fork_check(&what)) {
+            bad++;
+        }
+        if (bad != 0) {
+            tap_diag("fork model: op %lu (%u on map %u, page %u, %u pages): %s", i, op, m, p, n,
+                     what);
+        }
+    }
+    tap_check(bad == 0, "fork model: %lu ops (%lu writes, %lu reads, %lu forks, %lu destroys, "
+              "%lu inherits, %lu deallocates), every mapped page right", nr_ops, ops[0], ops[1],
+              ops[2], ops[3], ops[4], ops[5]);
+    for (unsigned int k = 0; k < FORK_MAPS; k++) {
+        if (fork_maps[k].map != NULL) {
+            fork_destroy(&fork_maps[k]);
+        }
+    }
+    tap_check(free_pages(VM_PAGE_SEG_DIRECTMAP) == dm_free
+              && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free && kmem_pages() == kmem_before
+              && vm_object_count() == 0 && pmap_nr_alive == 0,
+              "fork model: every page, object and kmem page back");
+}
+
+/*
+ * Fork-like cycles: the parent forks, both sides write, the child dies;
+ * the parent's chains stay at most 2 deep and every page comes back.
+ */
+static void
+test_fork_cycles(unsigned int nr_cycles)
+{
+    unsigned long hi_free = free_pages(VM_PAGE_SEG_HIGHMEM);
+    unsigned long kmem_before = kmem_pages();
+    struct fork_map *parent = &fork_maps[0], *child = &fork_maps[1];
+    unsigned int bad = 0, max_depth = 0;
+    uintptr_t addr = FORK_VA;
+
+    memset(fork_maps, 0, sizeof(fork_maps));
+    memset(fork_cell_refs, 0, sizeof(fork_cell_refs));
+    vm_user_map_create(&parent->map);
+    vm_user_allocate(parent->map, &addr, FORK_PAGES * PAGE_SIZE, false);
+    for (unsigned int p = 0; p < FORK_PAGES; p++) {
+        parent->cell[p] = fork_cell_new(0);
+        parent->inherit[p] = VM_MAP_INHERIT_COPY;
+        bad += !fork_write(parent, p, p + 1);
+    }
+    for (unsigned int i = 0; i < nr_cycles && bad == 0; i++) {
+        const char *what;
+
+        bad += !fork_make(parent, child);
+        bad += !fork_write(parent, i % FORK_PAGES, 1000 + i);
+        bad += !fork_write(child, (i + 7) % FORK_PAGES, 5000 + i);
+        bad += !fork_read(child, i % FORK_PAGES) || !fork_read(parent, (i + 7) % FORK_PAGES);
+        bad += !fork_check(&what);
+        fork_destroy(child);
+        bad += !fork_write(parent, (i + 3) % FORK_PAGES, 9000 + i);
+        vm_user_map_lock(parent->map);
+        max_depth = MAX(max_depth, vm_object_depth(entry_at_locked(parent->map, FORK_VA)));
+        vm_user_map_unlock(parent->map);
+    }
+    tap_check(bad == 0 && max_depth <= 2, "fork cycles: %u fork/write/exit cycles, parent's "
+              "chain at most %u deep", nr_cycles, max_depth);
+    fork_destroy(parent);
+    tap_check(free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free && kmem_pages() == kmem_before
+              && vm_object_count() == 0, "fork cycles: every page back");
+}
+
 int
 main(void)
 {
     arena = calloc(1, ARENA_SIZE);
     page_zeroed = calloc(PHYS_PAGES, 1);
+    page_value = calloc(PHYS_PAGES, sizeof(*page_value));
     kmem_host_setup(8192);
     kmem_setup();
     rdxtree_setup();
@@ -707,5 +1181,8 @@ main(void)
     test_rules();
     test_oom();
     test_model(20000);
+    test_shadow();
+    test_fork_model(20000);
+    test_fork_cycles(1000);
     return tap_done();
 }

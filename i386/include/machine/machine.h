@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Start the timer and the device interrupts, then enable interrupts on
@@ -34,11 +35,37 @@ void machine_exit_qemu(bool success);
  * kernel's direct map, read-only for the caller) and its string (the
  * boot-script line, "" when it has none). Returns 0, or ERROR_NOENT for
  * an index past the last module or a module outside the direct map.
- * Any context; the modules stay in place (biosmem keeps them reserved).
+ * Any context; a module stays in place (biosmem keeps it reserved) until
+ * machine_module_release().
  */
 unsigned int machine_module_count(void);
 int machine_module_get(unsigned int index, const void **datap, size_t *sizep,
                        const char **stringp);
+
+/*
+ * The time of day from the machine's clock: seconds since the Unix
+ * epoch (UTC), or -1 when the machine has no valid clock. Thread
+ * context (may spin a few milliseconds).
+ */
+int64_t machine_time_of_day(void);
+
+/*
+ * GNU Mach's cpu_type and cpu_subtype of the boot CPU (mach/host_info.h
+ * values: CPU_TYPE_I386 .. CPU_TYPE_PENTIUMPRO by cpuid family,
+ * CPU_SUBTYPE_AT386). Any context.
+ */
+void machine_cpu_type(int *type, int *subtype);
+
+/*
+ * Give module index's bytes back to vm_page once nothing reads them any
+ * more: every whole page they alone covered becomes free memory (the
+ * module's string and the module table stay). Adds the pages freed to
+ * pages[seg] for each vm_page segment (VM_PAGE_NR_SEGS entries). The
+ * caller releases each module at most once and never reads its data
+ * again. Bootstrap thread only. Returns 0, or ERROR_NOENT (no such
+ * module) or ERROR_NOSPC (biosmem's table is full), freeing nothing.
+ */
+int machine_module_release(unsigned int index, unsigned long *pages);
 
 /* Power off (ACPI on QEMU's PIIX4 and Bochs), or halt forever. */
 void machine_halt(void) __attribute__((noreturn));

@@ -60,6 +60,17 @@ uint64_t pmem_nr_pages(void);
  */
 void pmem_handoff(void);
 
+/*
+ * Give the boot data bytes [start, end) (a boot module that has been
+ * loaded) back to vm_page: every whole page that no other boot data
+ * touches becomes free memory. Adds the pages freed to pages[seg], per
+ * segment (PMEM_NR_SEGS entries). After pmem_handoff(), from one thread
+ * at a time (biosmem's tables have no lock; the bootstrap thread is the
+ * only caller). Returns 0, or an ERROR_* code from biosmem_release()
+ * with nothing freed.
+ */
+int pmem_release(phys_addr_t start, phys_addr_t end, unsigned long *pages);
+
 #endif /* __ASSEMBLER__ */
 
 #endif /* MACHINE_PMEM_H */

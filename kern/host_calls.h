@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The server routines of mach_host.defs on the host itself, as plain
+ * kernel functions with GNU Mach's argument order, layouts and errors,
+ * for the MIG server stubs: host_info, the kernel version, the time of
+ * day and the uptime. host is the kernel object of the host port or the
+ * privileged one (kern/host.h); a NULL host is GNU Mach's HOST_NULL.
+ *
+ * Time: the time of day is the machine's clock (the CMOS clock on a
+ * PC), read once at the first call and carried on by the clock tick
+ * (CLOCK_HZ, 10 ms); without a valid clock it starts at the epoch.
+ * host_set_time and host_adjust_time are not implemented yet.
+ */
+#ifndef KERN_HOST_CALLS_H
+#define KERN_HOST_CALLS_H
+
+#include <include/mach/host_info.h>
+#include <include/mach/kern_return.h>
+#include <include/mach/time_value.h>
+
+struct host;
+
+/*
+ * host_info: HOST_BASIC_INFO (CPUs configured and online, memory the
+ * kernel manages in bytes, capped below 4 GiB, CPU type),
+ * HOST_PROCESSOR_SLOTS (the online CPUs' numbers; the room must be at
+ * least CONFIG_NCPUS words), HOST_SCHED_INFO (the tick and the time
+ * slice in milliseconds), HOST_LOAD_INFO (not computed yet: zeros).
+ * Errors as GNU Mach: NULL host or unknown flavor →
+ * KERN_INVALID_ARGUMENT; too little room → KERN_FAILURE, but
+ * KERN_INVALID_ARGUMENT for the slots. Any thread context.
+ */
+kern_return_t host_info(struct host *host, int flavor, integer_t *host_info_out,
+                        natural_t *host_info_outCnt);
+
+/*
+ * host_kernel_version (i386 only in GNU Mach) and
+ * host_get_kernel_version: the kernel's version line, NUL-terminated,
+ * into kernel_version[KERNEL_VERSION_MAX]. KERN_INVALID_ARGUMENT for a
+ * NULL host.
+ */
+kern_return_t host_kernel_version(struct host *host, char *kernel_version);
+kern_return_t host_get_kernel_version(struct host *host, char *kernel_version);
+
+/*
+ * host_get_time, host_get_time64: the time of day (since the epoch,
+ * UTC). host_get_uptime64: the time since boot. KERN_INVALID_HOST for a
+ * NULL host, as GNU Mach. Thread context (the first call reads the
+ * clock chip).
+ */
+kern_return_t host_get_time(struct host *host, time_value_t *current_time);
+kern_return_t host_get_time64(struct host *host, time_value64_t *current_time);
+kern_return_t host_get_uptime64(struct host *host, time_value64_t *uptime);
+
+#endif /* KERN_HOST_CALLS_H */

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Processors, the default processor set and priorities (see
+ * processor.h).
+ *
+ * The objects are static: one per possible CPU and the one set, made
+ * at build time, never freed, so the ports the MIG side makes for them
+ * need no references on them. Priorities live in struct task and
+ * struct thread under the task lock, as the other per-thread Mach
+ * state does (kern/thread_control.c).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <include/mach/host_info.h>
+#include <include/mach/kern_return.h>
+#include <include/mach/processor_info.h>
+#include <include/mach/thread_info.h>
+#include <ipc/ipc_port.h>
+#include <kern/host.h>
+#include <kern/kmem.h>
+#include <kern/list.h>
+#include <kern/processor.h>
+#include <kern/spinlock.h>
+#include <kern/string.h>
+#include <kern/task.h>
+#include <kern/thread.h>
+#include <machine/smp.h>
+
+static struct processor processor_all[CONFIG_NCPUS];
+static struct processor_set processor_set_default_set = {
+    .max_priority = PROCESSOR_SET_MAX_PRIORITY,
+};
+
+static bool
+processor_priority_valid(int priority)
+{
+    return priority >= 0 && priority < PROCESSOR_NR_PRIORITIES;
+}
+
+kern_return_t
+host_processors(struct host *host_priv, struct processor ***processor_list,
+                natural_t *processor_listCnt)
+{
+    unsigned int n = smp_nr_cpus();
+    struct processor **list;
+
+    if (host_priv == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    list = kmem_alloc(n * sizeof(*list));
+    if (list == NULL) {
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    for (unsigned int i = 0; i < n; i++) {
+        processor_all[i].cpu = i;
+        list[i] = &processor_all[i];
+    }
+    *processor_list = list;
+    *processor_listCnt = n;
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+processor_set_default(struct host *host, struct processor_set **default_set)
+{
+    if (host == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    *default_set = &processor_set_default_set;
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+host_processor_set_priv(struct host *host_priv, struct processor_set *set_name,
+                        struct processor_set **set)
+{
+    if (host_priv == NULL || set_name == NULL) {
+        *set = NULL;
+        return KERN_INVALID_ARGUMENT;
+    }
+    *set = set_name;
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+processor_set_info(struct processor_set *set_name, int flavor, struct host **host,
+                   integer_t *info_out, natural_t *info_outCnt)
+{
+    *host = NULL;
+    if (set_name == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (flavor == PROCESSOR_SET_BASIC_INFO) {
+        struct processor_set_basic_info info = {
+            .processor_count = (integer_t)smp_nr_cpus(),
+            .task_count = (integer_t)task_count(),
+            .thread_count = (integer_t)thread_count(),
+        };
+
+        if (*info_outCnt < PROCESSOR_SET_BASIC_INFO_COUNT) {
+            return KERN_FAILURE;
+        }
+        memcpy(info_out, &info, sizeof(info));
+        *info_outCnt = PROCESSOR_SET_BASIC_INFO_COUNT;
+    } else if (flavor == PROCESSOR_SET_SCHED_INFO) {
+        struct processor_set_sched_info info = {
+            .policies = POLICY_TIMESHARE,
+            .max_priority = set_name->max_priority,
+        };
+
+        if (*info_outCnt < PROCESSOR_SET_SCHED_INFO_COUNT) {
+            return KERN_FAILURE;
+        }
+        memcpy(info_out, &info, sizeof(info));
+        *info_outCnt = PROCESSOR_SET_SCHED_INFO_COUNT;
+    } else {
+        return KERN_INVALID_ARGUMENT;
+    }
+    *host = host_port()->kobject;
+    return KERN_SUCCESS;
+}
+
+/* thread_priority with the task locked. */
+static kern_return_t
+processor_thread_priority_locked(struct thread *thread, int priority, bool set_max)
+{
+    if (priority < thread->max_priority) {
+        return KERN_FAILURE;
+    }
+    thread->priority = priority;
+    if (set_max) {
+        thread->max_priority = priority;
+    }
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+thread_priority(struct thread *thread, int priority, bool set_max)
+{
+    struct task *task;
+    kern_return_t kr;
+
+    if (thread == NULL || (task = thread->task) == NULL || !processor_priority_valid(priority)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    spinlock_lock(&task->lock);
+    kr = processor_thread_priority_locked(thread, priority, set_max);
+    spinlock_unlock(&task->lock);
+    return kr;
+}
+
+kern_return_t
+thread_max_priority(struct thread *thread, struct processor_set *set, int max_priority)
+{
+    struct task *task;
+
+    if (thread == NULL || set == NULL || (task = thread->task) == NULL
+        || !processor_priority_valid(max_priority)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    spinlock_lock(&task->lock);
+    thread->max_priority = max_priority;
+    if (thread->priority < max_priority) {
+        thread->priority = max_priority;
+    }
+    spinlock_unlock(&task->lock);
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+task_priority(struct task *task, int priority, bool change_threads)
+{
+    kern_return_t kr = KERN_SUCCESS;
+    struct thread *t;
+
+    if (task == NULL || !processor_priority_valid(priority)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    spinlock_lock(&task->lock);
+    task->priority = priority;
+    if (change_threads) {
+        list_foreach_entry(&task->threads, t, task_node) {
+            if (processor_thread_priority_locked(t, priority, false) != KERN_SUCCESS) {
+                kr = KERN_FAILURE;
+            }
+        }
+    }
+    spinlock_unlock(&task->lock);
+    return kr;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Processors, the default processor set and Mach priorities, for the
+ * server routines of mach_host.defs (GNU Mach's argument order, layouts
+ * and errors; plain kernel functions for the MIG server stubs).
+ *
+ * One processor object per online CPU and one processor set, the
+ * default, with every CPU, task and thread (GNU Mach without MACH_HOST).
+ * Its name port (processor_set_default, anyone with the host port) and
+ * its control port (host_processor_set_priv, the privileged host port)
+ * stand for the same object: GNU Mach's permission rule, that raising a
+ * thread above its maximum priority needs the control port, is the MIG
+ * side's port-type check, which passes the control object only for a
+ * control port.
+ *
+ * Priorities: GNU Mach's numbers, 0 (highest) to PROCESSOR_NR_PRIORITIES
+ * - 1; a new task takes its parent's priority (PROCESSOR_BASEPRI_USER
+ * without one), a thread its task's, with the set's maximum
+ * PROCESSOR_SET_MAX_PRIORITY. The scheduler does not use them yet (it
+ * is round robin): the calls keep and report the values with GNU Mach's
+ * rules.
+ */
+#ifndef KERN_PROCESSOR_H
+#define KERN_PROCESSOR_H
+
+#include <stdbool.h>
+
+#include <include/mach/kern_return.h>
+#include <include/mach/machine/vm_types.h>
+
+struct host;
+struct task;
+struct thread;
+
+#define PROCESSOR_NR_PRIORITIES     50      /* GNU Mach's NRQS */
+#define PROCESSOR_BASEPRI_USER      25      /* BASEPRI_USER */
+#define PROCESSOR_SET_MAX_PRIORITY  6       /* BASEPRI_SYSTEM: the default set's */
+
+struct processor {
+    unsigned int cpu;
+};
+
+struct processor_set {
+    int max_priority;
+};
+
+/*
+ * host_processors: the processors in a new kmem array of *count
+ * pointers (free with kmem_free(list, count * sizeof(*list))). Returns
+ * KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL host) or
+ * KERN_RESOURCE_SHORTAGE. Thread context.
+ */
+kern_return_t host_processors(struct host *host_priv, struct processor ***processor_list,
+                              natural_t *processor_listCnt);
+
+/* processor_set_default: the default set (for its name port). KERN_INVALID_ARGUMENT for NULL. */
+kern_return_t processor_set_default(struct host *host, struct processor_set **default_set);
+
+/*
+ * host_processor_set_priv: the set of set_name (for its control port).
+ * KERN_INVALID_ARGUMENT, with *set NULL, for a NULL host or set.
+ */
+kern_return_t host_processor_set_priv(struct host *host_priv, struct processor_set *set_name,
+                                      struct processor_set **set);
+
+/*
+ * processor_set_info: PROCESSOR_SET_BASIC_INFO (CPUs, tasks, threads;
+ * load and mach factor not computed: 0) or PROCESSOR_SET_SCHED_INFO
+ * (POLICY_TIMESHARE, the set's maximum priority); *host is the host
+ * (NULL on error). Errors as GNU Mach: NULL set or unknown flavor →
+ * KERN_INVALID_ARGUMENT, too little room → KERN_FAILURE. Any thread
+ * context.
+ */
+kern_return_t processor_set_info(struct processor_set *set_name, int flavor,
+                                 struct host **host, integer_t *info_out, natural_t *info_outCnt);
+
+/*
+ * thread_priority: thread's priority becomes priority, and its maximum
+ * too with set_max. KERN_INVALID_ARGUMENT for NULL, a task-less thread
+ * or a priority out of range; KERN_FAILURE (nothing changed) for a
+ * priority above (numerically below) its maximum. Takes the task lock.
+ */
+kern_return_t thread_priority(struct thread *thread, int priority, bool set_max);
+
+/*
+ * thread_max_priority: thread's maximum becomes max_priority (through
+ * the set's control port); a priority above it is lowered to it.
+ * KERN_INVALID_ARGUMENT for NULL arguments, a task-less thread or a
+ * value out of range. Takes the task lock.
+ */
+kern_return_t thread_max_priority(struct thread *thread, struct processor_set *set,
+                                  int max_priority);
+
+/*
+ * task_priority: the priority of the task's new threads; with
+ * change_threads, thread_priority(priority, false) on each of its
+ * threads, KERN_FAILURE if that fails for any (the others still
+ * change). KERN_INVALID_ARGUMENT for NULL or out of range. Takes the
+ * task lock.
+ */
+kern_return_t task_priority(struct task *task, int priority, bool change_threads);
+
+#endif /* KERN_PROCESSOR_H */

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The host calls of mach_host.defs (kern/host_calls.c) in the kernel:
+ *
+ *  test=host    host_info's four flavors (values against what the
+ *               kernel knows: CPUs, memory, tick, slice) and its errors
+ *               (GNU Mach's KERN_FAILURE for a short count, but
+ *               KERN_INVALID_ARGUMENT for the slots); both kernel
+ *               version calls; host_get_time, host_get_time64 (a date
+ *               after 2020 from the clock chip, consistent with each
+ *               other) and host_get_uptime64, advancing with the tick;
+ *               NULL hosts
+ *  test=processor  host_processors (one per online CPU),
+ *               processor_set_default, host_processor_set_priv,
+ *               processor_set_info's two flavors and its errors
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <include/mach/host_info.h>
+#include <include/mach/kern_return.h>
+#include <include/mach/processor_info.h>
+#include <include/mach/time_value.h>
+#include <ipc/ipc_port.h>
+#include <kern/clock.h>
+#include <kern/host.h>
+#include <kern/host_calls.h>
+#include <kern/kmem.h>
+#include <kern/ktest.h>
+#include <kern/processor.h>
+#include <kern/task.h>
+#include <kern/string.h>
+#include <kern/thread.h>
+#include <machine/param.h>
+#include <machine/smp.h>
+
+#define HOST_TEST_2020          1577836800LL    /* 2020-01-01T00:00:00Z */
+#define HOST_TEST_2100          4102444800LL    /* 2100-01-01T00:00:00Z */
+
+static void
+host_test_info(struct host *host)
+{
+    integer_t info[HOST_INFO_MAX];
+    struct host_basic_info basic;
+    natural_t count;
+
+    count = HOST_INFO_MAX;
+    KTEST_ASSERT(host_info(NULL, HOST_BASIC_INFO, info, &count) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(host_info(host, 5, info, &count) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(host_info(host, 0, info, &count) == KERN_INVALID_ARGUMENT);
+
+    count = HOST_BASIC_INFO_COUNT - 1;
+    KTEST_ASSERT(host_info(host, HOST_BASIC_INFO, info, &count) == KERN_FAILURE
+                 && count == HOST_BASIC_INFO_COUNT - 1);
+    count = HOST_INFO_MAX;
+    KTEST_ASSERT(host_info(host, HOST_BASIC_INFO, info, &count) == KERN_SUCCESS
+                 && count == HOST_BASIC_INFO_COUNT);
+    memcpy(&basic, info, sizeof(basic));
+    KTEST_ASSERT(basic.max_cpus == CONFIG_NCPUS && basic.avail_cpus == (integer_t)smp_nr_cpus());
+    KTEST_ASSERT(basic.memory_size >= 8 * 1024 * 1024 && basic.memory_size % PAGE_SIZE == 0);
+    KTEST_ASSERT(basic.cpu_type == CPU_TYPE_I386 || basic.cpu_type == CPU_TYPE_I486
+                 || basic.cpu_type == CPU_TYPE_PENTIUM || basic.cpu_type == CPU_TYPE_PENTIUMPRO);
+    KTEST_ASSERT(basic.cpu_subtype == CPU_SUBTYPE_AT386);
+
+    count = CONFIG_NCPUS - 1;
+    KTEST_ASSERT(host_info(host, HOST_PROCESSOR_SLOTS, info, &count) == KERN_INVALID_ARGUMENT);
+    count = CONFIG_NCPUS;
+    KTEST_ASSERT(host_info(host, HOST_PROCESSOR_SLOTS, info, &count) == KERN_SUCCESS
+                 && count == smp_nr_cpus());
+    for (natural_t i = 0; i < count; i++) {
+        KTEST_ASSERT(info[i] == (integer_t)i);
+    }
+
+    count = HOST_SCHED_INFO_COUNT - 1;
+    KTEST_ASSERT(host_info(host, HOST_SCHED_INFO, info, &count) == KERN_FAILURE);
+    count = HOST_SCHED_INFO_COUNT;
+    KTEST_ASSERT(host_info(host, HOST_SCHED_INFO, info, &count) == KERN_SUCCESS
+                 && info[0] == 1000 / CLOCK_HZ && info[1] == THREAD_SLICE_TICKS * 1000 / CLOCK_HZ);
+
+    count = HOST_LOAD_INFO_COUNT - 1;
+    KTEST_ASSERT(host_info(host, HOST_LOAD_INFO, info, &count) == KERN_FAILURE);
+    count = HOST_LOAD_INFO_COUNT;
+    KTEST_ASSERT(host_info(host, HOST_LOAD_INFO, info, &count) == KERN_SUCCESS
+                 && count == HOST_LOAD_INFO_COUNT);
+}
+
+static void
+host_test_version(struct host *host)
+{
+    static char version[KERNEL_VERSION_MAX], old[KERNEL_VERSION_MAX];
+
+    KTEST_ASSERT(host_get_kernel_version(NULL, version) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(host_kernel_version(NULL, version) == KERN_INVALID_ARGUMENT);
+    memset(version, 'x', sizeof(version));
+    KTEST_ASSERT(host_get_kernel_version(host, version) == KERN_SUCCESS);
+    {
+        size_t len = 0;
+
+        while (len < sizeof(version) && version[len] != '\0') {
+            len++;
+        }
+        KTEST_ASSERT(len > 0 && len < sizeof(version));
+    }
+    KTEST_ASSERT(strncmp(version, PACKAGE_STRING, strlen(PACKAGE_STRING)) == 0);
+    KTEST_ASSERT(host_kernel_version(host, old) == KERN_SUCCESS && strcmp(old, version) == 0);
+}
+
+static void
+host_test_time(struct host *host)
+{
+    time_value64_t t64, later64, up, later_up;
+    time_value_t t;
+
+    KTEST_ASSERT(host_get_time(NULL, &t) == KERN_INVALID_HOST);
+    KTEST_ASSERT(host_get_time64(NULL, &t64) == KERN_INVALID_HOST);
+    KTEST_ASSERT(host_get_uptime64(NULL, &up) == KERN_INVALID_HOST);
+
+    KTEST_ASSERT(host_get_time64(host, &t64) == KERN_SUCCESS);
+    KTEST_ASSERT(host_get_time(host, &t) == KERN_SUCCESS);
+    KTEST_ASSERT(host_get_uptime64(host, &up) == KERN_SUCCESS);
+    KTEST_ASSERT(t64.seconds > HOST_TEST_2020 && t64.seconds < HOST_TEST_2100);
+    KTEST_ASSERT(t64.nanoseconds >= 0 && t64.nanoseconds < TIME_NANOS_MAX);
+    KTEST_ASSERT(t.seconds - t64.seconds >= 0 && t.seconds - t64.seconds <= 1);
+    KTEST_ASSERT(t.microseconds >= 0 && t.microseconds < TIME_MICROS_MAX);
+    KTEST_ASSERT(up.nanoseconds >= 0 && up.nanoseconds < TIME_NANOS_MAX);
+    KTEST_ASSERT((uint64_t)up.seconds <= clock_ticks() / CLOCK_HZ + 1);
+
+    thread_delay(20);
+    KTEST_ASSERT(host_get_time64(host, &later64) == KERN_SUCCESS);
+    KTEST_ASSERT(host_get_uptime64(host, &later_up) == KERN_SUCCESS);
+    {
+        int64_t dt = (later64.seconds - t64.seconds) * 1000000000LL
+                     + later64.nanoseconds - t64.nanoseconds;
+        int64_t dup = (later_up.seconds - up.seconds) * 1000000000LL
+                      + later_up.nanoseconds - up.nanoseconds;
+
+        KTEST_ASSERT(dt >= 190000000LL && dup >= 190000000LL);
+        KTEST_ASSERT(dt - dup >= -20000000LL && dt - dup <= 20000000LL);
+    }
+}
+
+static void
+host_test_fn(void)
+{
+    struct host *host = host_port()->kobject;
+
+    KTEST_ASSERT(host != NULL);
+    host_test_info(host);
+    host_test_version(host);
+    host_test_time(host);
+}
+
+KTEST_DEFINE(host, host_test_fn, 0);
+
+static void
+processor_test_fn(void)
+{
+    struct host *host = host_port()->kobject, *h = NULL;
+    struct processor **list = NULL;
+    struct processor_set *pset = NULL, *control = NULL;
+    struct processor_set_basic_info basic;
+    integer_t info[8];
+    natural_t count = 0;
+
+    KTEST_ASSERT(host_processors(NULL, &list, &count) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(host_processors(host_priv_port()->kobject, &list, &count) == KERN_SUCCESS);
+    KTEST_ASSERT(count == smp_nr_cpus() && list != NULL);
+    for (natural_t i = 0; list != NULL && i < count; i++) {
+        KTEST_ASSERT(list[i]->cpu == i);
+    }
+    kmem_free(list, count * sizeof(*list));
+
+    KTEST_ASSERT(processor_set_default(NULL, &pset) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_default(host, &pset) == KERN_SUCCESS && pset != NULL);
+    control = pset;
+    KTEST_ASSERT(host_processor_set_priv(NULL, pset, &control) == KERN_INVALID_ARGUMENT
+                 && control == NULL);
+    KTEST_ASSERT(host_processor_set_priv(host, NULL, &control) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(host_processor_set_priv(host, pset, &control) == KERN_SUCCESS
+                 && control == pset);
+
+    count = 8;
+    KTEST_ASSERT(processor_set_info(NULL, 1, &h, info, &count) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_info(pset, 3, &h, info, &count) == KERN_INVALID_ARGUMENT
+                 && h == NULL);
+    count = PROCESSOR_SET_BASIC_INFO_COUNT - 1;
+    KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_BASIC_INFO, &h, info, &count)
+                 == KERN_FAILURE);
+    count = 8;
+    KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_BASIC_INFO, &h, info, &count)
+                 == KERN_SUCCESS && count == PROCESSOR_SET_BASIC_INFO_COUNT && h == host);
+    memcpy(&basic, info, sizeof(basic));
+    KTEST_ASSERT(basic.processor_count == (integer_t)smp_nr_cpus()
+                 && basic.task_count == (integer_t)task_count() && basic.thread_count > 0);
+    count = PROCESSOR_SET_SCHED_INFO_COUNT - 1;
+    KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_SCHED_INFO, &h, info, &count)
+                 == KERN_FAILURE);
+    count = PROCESSOR_SET_SCHED_INFO_COUNT;
+    KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_SCHED_INFO, &h, info, &count)
+                 == KERN_SUCCESS && info[0] == 1 && info[1] == PROCESSOR_SET_MAX_PRIORITY);
+}
+
+KTEST_DEFINE(processor, processor_test_fn, 0);
