@@ -109,9 +109,13 @@ KERNEL_SRCS := \
 	i386/trap_user.c \
 	i386/vga.c \
 	ipc/ipc_entry.c \
+	ipc/ipc_kmsg.c \
+	ipc/ipc_mqueue.c \
+	ipc/ipc_msg.c \
 	ipc/ipc_port.c \
 	ipc/ipc_right.c \
 	ipc/ipc_space.c \
+	ipc/mach_msg.c \
 	kern/boot_script.c \
 	kern/boot_stack.c \
 	kern/bootstrap.c \
@@ -124,6 +128,7 @@ KERNEL_SRCS := \
 	kern/exception.c \
 	kern/host.c \
 	kern/host_calls.c \
+	kern/ipc_kobject.c \
 	kern/kmem.c \
 	kern/kmem_backend.c \
 	kern/ksyms.c \
@@ -145,6 +150,7 @@ KERNEL_SRCS := \
 	kern/thread_control.c \
 	kern/thread_state.c \
 	kern/thread.c \
+	vm/vm_copy.c \
 	vm/vm_fault.c \
 	vm/vm_kmem.c \
 	vm/vm_map.c \

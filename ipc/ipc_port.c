@@ -22,6 +22,8 @@
 static struct kmem_cache ipc_port_cache;
 static struct kmem_cache ipc_pset_cache;
 
+static struct spinlock ipc_port_transit_lock = SPINLOCK_INITIALIZER;
+
 static unsigned long ipc_port_nr_ports;
 static unsigned long ipc_port_nr_active;
 static unsigned long ipc_port_nr_psets;
@@ -41,6 +43,8 @@ ipc_mqueue_init(struct ipc_mqueue *mqueue)
 {
     list_init(&mqueue->messages);
     mqueue->nr_messages = 0;
+    mqueue->qlimit = MACH_PORT_QLIMIT_DEFAULT;
+    mqueue->seqno = 0;
 }
 
 struct ipc_port *
@@ -60,6 +64,8 @@ ipc_port_create(struct ipc_space *receiver, mach_port_name_t name)
     port->sorights = 0;
     list_init(&port->holders);
     ipc_mqueue_init(&port->mqueue);
+    port->pset = NULL;
+    port->destination = NULL;
     port->kotype = IPC_KOBJECT_NONE;
     port->kobject = NULL;
     __atomic_fetch_add(&ipc_port_nr_ports, 1, __ATOMIC_RELAXED);
@@ -144,6 +150,31 @@ ipc_port_destroy(struct ipc_port *port)
     __atomic_fetch_sub(&ipc_port_nr_active, 1, __ATOMIC_RELAXED);
 }
 
+bool
+ipc_port_transit_set(struct ipc_port *port, struct ipc_port *dest)
+{
+    struct ipc_port *x;
+
+    spinlock_lock(&ipc_port_transit_lock);
+    for (x = dest; x != NULL; x = x->destination) {
+        if (x == port) {
+            spinlock_unlock(&ipc_port_transit_lock);
+            return true;
+        }
+    }
+    port->destination = dest;
+    spinlock_unlock(&ipc_port_transit_lock);
+    return false;
+}
+
+void
+ipc_port_transit_clear(struct ipc_port *port)
+{
+    spinlock_lock(&ipc_port_transit_lock);
+    port->destination = NULL;
+    spinlock_unlock(&ipc_port_transit_lock);
+}
+
 struct ipc_pset *
 ipc_pset_create(void)
 {
@@ -152,14 +183,30 @@ ipc_pset_create(void)
     if (pset == NULL) {
         return NULL;
     }
-    ipc_mqueue_init(&pset->mqueue);
+    spinlock_init(&pset->lock);
+    pset->refs = 1;
+    pset->active = true;
+    pset->events = 0;
+    list_init(&pset->members);
     __atomic_fetch_add(&ipc_port_nr_psets, 1, __ATOMIC_RELAXED);
     return pset;
 }
 
 void
-ipc_pset_destroy(struct ipc_pset *pset)
+ipc_pset_ref(struct ipc_pset *pset)
 {
+    unsigned int old = __atomic_fetch_add(&pset->refs, 1, __ATOMIC_RELAXED);
+
+    assert(old != 0);
+}
+
+void
+ipc_pset_unref(struct ipc_pset *pset)
+{
+    if (__atomic_sub_fetch(&pset->refs, 1, __ATOMIC_ACQ_REL) != 0) {
+        return;
+    }
+    assert(!pset->active && list_empty(&pset->members));
     kmem_cache_free(&ipc_pset_cache, pset);
     __atomic_fetch_sub(&ipc_port_nr_psets, 1, __ATOMIC_RELAXED);
 }

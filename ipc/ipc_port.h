@@ -4,7 +4,7 @@
  *
  * A port has one receiver (the space holding its receive right), any
  * number of send rights and send-once rights in any spaces, and a message
- * queue (a placeholder until mach_msg exists). It dies when its receive
+ * queue (ipc/ipc_mqueue.h). It dies when its receive
  * right is destroyed: it turns inactive and forgets its receiver, and
  * the send rights held elsewhere become dead names the next time their
  * space looks at them (ipc/ipc_right.c). The memory goes once the last
@@ -28,10 +28,12 @@
 
 struct ipc_space;
 
-/* Message queue: a placeholder for mach_msg. */
+/* Message queue of a port (ipc/ipc_mqueue.h); under the port lock. */
 struct ipc_mqueue {
-    struct list messages;
+    struct list messages;           /* struct ipc_kmsg, oldest first */
     unsigned long nr_messages;
+    unsigned int qlimit;            /* senders block at this many (send-once never) */
+    unsigned int seqno;             /* sequence number of the next message received */
 };
 
 /* Kinds of kernel object a port stands for (IKOT_* in GNU Mach). */
@@ -48,18 +50,42 @@ struct ipc_port {
     struct spinlock lock;
     unsigned int refs;              /* atomic */
     bool active;                    /* false once the receive right is destroyed */
-    struct ipc_space *receiver;     /* space of the receive right; NULL when dead */
+    struct ipc_space *receiver;     /* space of the receive right; NULL when dead,
+                                       for a kernel object, or in a message */
     mach_port_name_t receiver_name; /* its name there */
-    unsigned int srights;           /* entries holding send rights, in all spaces */
-    unsigned int sorights;          /* send-once rights */
+    unsigned int srights;           /* send rights: entries holding some, in all spaces,
+                                       and one per right carried in a message */
+    unsigned int sorights;          /* send-once rights, in spaces and in messages */
     struct list holders;            /* entries with send or receive rights for it */
     struct ipc_mqueue mqueue;
+    struct ipc_pset *pset;          /* the port set it is a member of, or NULL */
+    struct list pset_node;          /* in pset->members */
+    struct ipc_port *destination;   /* receive right in a message: where it goes
+                                       (ipc_port_transit_lock, see below) */
     enum ipc_kobject_type kotype;   /* IPC_KOBJECT_NONE unless the kernel receives */
     void *kobject;                  /* the object, while the port is active */
 };
 
+/*
+ * In a message, a port right slot holds a port, NULL (MACH_PORT_NULL was
+ * sent) or IPC_PORT_DEAD (MACH_PORT_DEAD, or a dead name was sent).
+ */
+#define IPC_PORT_DEAD           ((struct ipc_port *)-1)
+#define IPC_PORT_VALID(port)    ((port) != NULL && (port) != IPC_PORT_DEAD)
+
+/*
+ * A port set: receive rights grouped so that one receive takes the
+ * oldest message of any member (ipc/ipc_mqueue.h). Membership (members,
+ * each member's pset) changes with the space lock, the member's port
+ * lock and the set's lock held, in that order; the space lock alone
+ * keeps members stable for a reader.
+ */
 struct ipc_pset {
-    struct ipc_mqueue mqueue;       /* placeholder: the set's members' messages */
+    struct spinlock lock;           /* active, events */
+    unsigned int refs;              /* atomic: the space's right, waiting receivers */
+    bool active;                    /* false once its right is destroyed */
+    unsigned long events;           /* messages queued on members, ever */
+    struct list members;            /* struct ipc_port, by pset_node */
 };
 
 /* Counters for reports. */
@@ -121,11 +147,35 @@ void ipc_port_unref(struct ipc_port *port);
  */
 void ipc_port_destroy(struct ipc_port *port);
 
-/* A new port set. Returns NULL when memory is out. */
+/* A new, empty, active port set with one reference. Returns NULL when memory is out. */
 struct ipc_pset *ipc_pset_create(void);
 
-/* Free a port set (its space destroyed the right naming it). */
-void ipc_pset_destroy(struct ipc_pset *pset);
+/* Take a reference on pset (the caller holds one). Lock-free. */
+void ipc_pset_ref(struct ipc_pset *pset);
+
+/* Drop a reference; the last frees the set, which must be inactive and empty. Lock-free. */
+void ipc_pset_unref(struct ipc_pset *pset);
+
+/*
+ * Receive rights in messages. A port whose receive right travels in a
+ * message to dest records dest; following these links from a port
+ * reaches every port whose queue holds it, directly or not. A message
+ * that would close a loop (a port's receive right sent, however
+ * indirectly, into its own queue) could never be received: it is
+ * marked circular and destroyed instead of queued. The links are under
+ * one global lock, taken last: callers may hold a space lock, never take
+ * another lock under it.
+ */
+
+/*
+ * Record that port's receive right now travels to dest (valid). Returns
+ * true, and records nothing, when that closes a loop: dest is port, or
+ * dest's own receive right travels to port, directly or not.
+ */
+bool ipc_port_transit_set(struct ipc_port *port, struct ipc_port *dest);
+
+/* port's receive right arrived in a space, or died: forget its link. */
+void ipc_port_transit_clear(struct ipc_port *port);
 
 /* Copy the counters into *stats. Lock-free snapshot. */
 void ipc_port_stats_get(struct ipc_port_stats *stats);

@@ -23,8 +23,11 @@
 #include <stddef.h>
 
 #include <include/mach/kern_return.h>
+#include <include/mach/message.h>
 #include <include/mach/port.h>
 #include <ipc/ipc_entry.h>
+#include <ipc/ipc_kmsg.h>
+#include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
@@ -112,7 +115,9 @@ ipc_right_drop_receive(struct ipc_entry *entry)
     struct ipc_port *port = entry->object;
     bool send = entry->type & MACH_PORT_TYPE_SEND;
 
+    ipc_mqueue_pset_remove(port);
     ipc_port_destroy(port);
+    ipc_kmsg_port_died(port);       /* its queued messages die with it */
     spinlock_lock(&port->lock);
     list_remove(&entry->holder_node);
     if (send) {
@@ -130,7 +135,7 @@ ipc_right_drop_receive(struct ipc_entry *entry)
 static void
 ipc_right_drop_pset(struct ipc_entry *entry)
 {
-    ipc_pset_destroy(entry->object);
+    ipc_mqueue_pset_destroy(entry->object);
     entry->type = MACH_PORT_TYPE_NONE;
     entry->object = NULL;
 }
@@ -640,4 +645,407 @@ ipc_right_names(struct ipc_space *space, mach_port_name_t *names, mach_port_type
     ipc_space_unlock(space);
     *countp = count;
     return KERN_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- rights in messages */
+
+/*
+ * Whether entry (NULL: no such name) can give a right by disposition,
+ * moves times for the moving dispositions (two header fields may move
+ * from the same name). Space locked, entry checked for a dead port.
+ * Returns KERN_SUCCESS, KERN_INVALID_NAME or KERN_INVALID_RIGHT.
+ */
+static kern_return_t
+ipc_right_copyin_check(const struct ipc_entry *entry, mach_msg_type_name_t disposition,
+                       unsigned int moves)
+{
+    if (entry == NULL) {
+        return KERN_INVALID_NAME;
+    }
+    switch (disposition) {
+    case MACH_MSG_TYPE_MOVE_RECEIVE:
+    case MACH_MSG_TYPE_MAKE_SEND:
+    case MACH_MSG_TYPE_MAKE_SEND_ONCE:
+        return (entry->type & MACH_PORT_TYPE_RECEIVE) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+    case MACH_MSG_TYPE_COPY_SEND:
+        return (entry->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_DEAD_NAME))
+               ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+    case MACH_MSG_TYPE_MOVE_SEND:
+        return ((entry->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_DEAD_NAME))
+                && entry->urefs >= moves) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+    case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+        if (entry->type & MACH_PORT_TYPE_DEAD_NAME) {
+            return entry->urefs >= moves ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+        }
+        return ((entry->type & MACH_PORT_TYPE_SEND_ONCE) && moves == 1)
+               ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+    default:
+        return KERN_INVALID_RIGHT;
+    }
+}
+
+static bool
+ipc_right_disposition_moves(mach_msg_type_name_t disposition)
+{
+    return disposition == MACH_MSG_TYPE_MOVE_SEND || disposition == MACH_MSG_TYPE_MOVE_SEND_ONCE
+           || disposition == MACH_MSG_TYPE_MOVE_RECEIVE;
+}
+
+/* Count one more right of kind type (PORT_SEND, PORT_SEND_ONCE) for a message. */
+static void
+ipc_right_count_new(struct ipc_port *port, mach_msg_type_name_t type)
+{
+    spinlock_lock(&port->lock);
+    if (type == MACH_MSG_TYPE_PORT_SEND) {
+        port->srights++;
+    } else {
+        port->sorights++;
+    }
+    spinlock_unlock(&port->lock);
+    ipc_port_ref(port);
+}
+
+/*
+ * Take the right out of entry, which ipc_right_copyin_check() accepted.
+ * Space locked. The entry is freed when it holds nothing more. Cannot fail.
+ */
+static struct ipc_port *
+ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
+                    mach_msg_type_name_t disposition)
+{
+    struct ipc_port *port = entry->object;
+
+    if (entry->type & MACH_PORT_TYPE_DEAD_NAME) {
+        if (ipc_right_disposition_moves(disposition) && --entry->urefs == 0) {
+            entry->type = MACH_PORT_TYPE_NONE;
+            ipc_entry_free(space, entry);
+        }
+        return IPC_PORT_DEAD;
+    }
+    switch (disposition) {
+    case MACH_MSG_TYPE_COPY_SEND:
+    case MACH_MSG_TYPE_MAKE_SEND:
+        ipc_right_count_new(port, MACH_MSG_TYPE_PORT_SEND);
+        return port;
+    case MACH_MSG_TYPE_MAKE_SEND_ONCE:
+        ipc_right_count_new(port, MACH_MSG_TYPE_PORT_SEND_ONCE);
+        return port;
+    case MACH_MSG_TYPE_MOVE_SEND:
+        if (entry->urefs > 1) {
+            entry->urefs--;
+            ipc_right_count_new(port, MACH_MSG_TYPE_PORT_SEND);
+            return port;
+        }
+        /* The entry's right itself moves: its count and reference go along. */
+        entry->type &= ~MACH_PORT_TYPE_SEND;
+        entry->urefs = 0;
+        if (!(entry->type & MACH_PORT_TYPE_RECEIVE)) {
+            spinlock_lock(&port->lock);
+            list_remove(&entry->holder_node);
+            spinlock_unlock(&port->lock);
+        }
+        break;
+    case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+        entry->type = MACH_PORT_TYPE_NONE;
+        entry->urefs = 0;
+        break;
+    default:
+        assert(disposition == MACH_MSG_TYPE_MOVE_RECEIVE);
+        spinlock_lock(&port->lock);
+        assert(port->receiver == space && port->active);
+        port->receiver = NULL;
+        port->receiver_name = MACH_PORT_NULL;
+        if (!(entry->type & MACH_PORT_TYPE_SEND)) {
+            list_remove(&entry->holder_node);
+        }
+        spinlock_unlock(&port->lock);
+        ipc_mqueue_pset_remove(port);   /* a moved receive right leaves its set */
+        ipc_mqueue_changed(port);   /* its receivers here must stop */
+        entry->type &= ~MACH_PORT_TYPE_RECEIVE;
+        break;
+    }
+    if (entry->type == MACH_PORT_TYPE_NONE) {
+        entry->object = NULL;
+        ipc_entry_free(space, entry);
+    }
+    return port;
+}
+
+/* The entry of name, checked for a dead port; NULL for none. Space locked. */
+static struct ipc_entry *
+ipc_right_lookup_locked(struct ipc_space *space, mach_port_name_t name)
+{
+    struct ipc_entry *entry = ipc_entry_lookup_locked(space, name);
+
+    if (entry != NULL) {
+        ipc_right_check(entry);
+    }
+    return entry;
+}
+
+/*
+ * The checks of ipc_right_copyin_header(), in GNU Mach's order: a
+ * missing destination first, then the reply right, then the destination
+ * right. Space locked.
+ */
+static mach_msg_return_t
+ipc_right_copyin_header_check(struct ipc_space *space, mach_port_name_t dest_name,
+                              mach_msg_type_name_t dest_disp, mach_port_name_t reply_name,
+                              mach_msg_type_name_t reply_disp, struct ipc_entry **destp,
+                              struct ipc_entry **replyp)
+{
+    struct ipc_entry *dest, *reply = NULL;
+    unsigned int moves = 1;
+
+    dest = ipc_right_lookup_locked(space, dest_name);
+    if (dest == NULL) {
+        return MACH_SEND_INVALID_DEST;
+    }
+    if (reply_disp != 0 && MACH_PORT_VALID(reply_name)) {
+        reply = (reply_name == dest_name) ? dest : ipc_right_lookup_locked(space, reply_name);
+        if (ipc_right_copyin_check(reply, reply_disp, 1) != KERN_SUCCESS) {
+            return MACH_SEND_INVALID_REPLY;
+        }
+    }
+    if (reply == dest) {
+        /* One name for both: a send-once right cannot serve twice. */
+        if (dest_disp == MACH_MSG_TYPE_MOVE_SEND_ONCE
+            || reply_disp == MACH_MSG_TYPE_MOVE_SEND_ONCE) {
+            return MACH_SEND_INVALID_DEST;
+        }
+        moves += (dest_disp == MACH_MSG_TYPE_MOVE_SEND && reply_disp == MACH_MSG_TYPE_MOVE_SEND);
+    }
+    if (ipc_right_copyin_check(dest, dest_disp, moves) != KERN_SUCCESS
+        || (dest->type & MACH_PORT_TYPE_DEAD_NAME)) {
+        return MACH_SEND_INVALID_DEST;
+    }
+    *destp = dest;
+    *replyp = reply;
+    return MACH_MSG_SUCCESS;
+}
+
+mach_msg_return_t
+ipc_right_copyin_header(struct ipc_space *space, mach_port_name_t dest_name,
+                        mach_msg_type_name_t dest_disp, mach_port_name_t reply_name,
+                        mach_msg_type_name_t reply_disp, struct ipc_port **destp,
+                        struct ipc_port **replyp)
+{
+    struct ipc_entry *dest, *reply;
+    mach_msg_return_t mr;
+    bool reply_first;
+
+    assert(MACH_MSG_TYPE_PORT_ANY_SEND(dest_disp));
+    assert(reply_disp == 0 || MACH_MSG_TYPE_PORT_ANY_SEND(reply_disp));
+    if (ipc_right_space_lock(space) != KERN_SUCCESS) {
+        return MACH_SEND_INVALID_DEST;
+    }
+    mr = ipc_right_copyin_header_check(space, dest_name, dest_disp, reply_name, reply_disp,
+                                       &dest, &reply);
+    if (mr != MACH_MSG_SUCCESS) {
+        ipc_space_unlock(space);
+        return mr;
+    }
+    /*
+     * With one name for both, a moving disposition may free the entry:
+     * the other one goes first.
+     */
+    reply_first = reply == dest && ipc_right_disposition_moves(dest_disp)
+                  && !ipc_right_disposition_moves(reply_disp);
+    if (reply != NULL && reply_first) {
+        *replyp = ipc_right_copyin_do(space, reply, reply_disp);
+    }
+    *destp = ipc_right_copyin_do(space, dest, dest_disp);
+    if (reply != NULL && !reply_first) {
+        *replyp = ipc_right_copyin_do(space, reply, reply_disp);
+    } else if (reply == NULL) {
+        *replyp = (reply_disp == 0 || reply_name == MACH_PORT_NULL) ? NULL : IPC_PORT_DEAD;
+    }
+    ipc_space_unlock(space);
+    return MACH_MSG_SUCCESS;
+}
+
+kern_return_t
+ipc_right_copyin(struct ipc_space *space, mach_port_name_t name, mach_msg_type_name_t disposition,
+                 struct ipc_port **portp)
+{
+    struct ipc_entry *entry;
+    kern_return_t kr;
+
+    assert(MACH_MSG_TYPE_PORT_ANY(disposition));
+    if (!MACH_PORT_VALID(name)) {
+        *portp = (name == MACH_PORT_NULL) ? NULL : IPC_PORT_DEAD;
+        return KERN_SUCCESS;
+    }
+    kr = ipc_right_space_lock(space);
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    entry = ipc_right_lookup_locked(space, name);
+    kr = ipc_right_copyin_check(entry, disposition, 1);
+    if (kr == KERN_SUCCESS) {
+        *portp = ipc_right_copyin_do(space, entry, disposition);
+    }
+    ipc_space_unlock(space);
+    return kr;
+}
+
+void
+ipc_right_release_send(struct ipc_port *port, mach_msg_type_name_t type)
+{
+    assert(IPC_PORT_VALID(port));
+    spinlock_lock(&port->lock);
+    if (type == MACH_MSG_TYPE_PORT_SEND) {
+        assert(port->srights != 0);
+        port->srights--;
+    } else {
+        assert(type == MACH_MSG_TYPE_PORT_SEND_ONCE && port->sorights != 0);
+        port->sorights--;
+    }
+    spinlock_unlock(&port->lock);
+    ipc_port_unref(port);
+}
+
+/*
+ * The message's send right joins entry, which holds send or receive
+ * rights for its port. Space and port locked. *releasep: whether the
+ * message's right must still be released.
+ */
+static void
+ipc_right_merge_send(struct ipc_entry *entry, bool *releasep)
+{
+    if (entry->type & MACH_PORT_TYPE_SEND) {
+        if (entry->urefs < MACH_PORT_UREFS_MAX) {
+            entry->urefs++;
+        }
+        *releasep = true;           /* the entry holds its own count and reference */
+    } else {
+        entry->type |= MACH_PORT_TYPE_SEND;     /* the message's right becomes the entry's */
+        entry->urefs = 1;
+        *releasep = false;
+    }
+}
+
+kern_return_t
+ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_type_name_t type,
+                      mach_port_name_t *namep)
+{
+    struct ipc_entry *entry = NULL;
+    bool release = false;
+    kern_return_t kr;
+
+    assert(IPC_PORT_VALID(port));
+    kr = ipc_right_space_lock(space);
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    spinlock_lock(&port->lock);
+    if (type != MACH_MSG_TYPE_PORT_RECEIVE && !port->active) {
+        spinlock_unlock(&port->lock);
+        ipc_space_unlock(space);
+        ipc_right_release_send(port, type);
+        *namep = MACH_PORT_DEAD;
+        return KERN_SUCCESS;
+    }
+    if (type != MACH_MSG_TYPE_PORT_SEND_ONCE) {
+        entry = ipc_right_reverse(space, port);
+    }
+    if (entry != NULL && type == MACH_MSG_TYPE_PORT_SEND) {
+        ipc_right_merge_send(entry, &release);
+    } else if (entry != NULL) {
+        /* A receive right coming home to the name holding send rights for it. */
+        assert(type == MACH_MSG_TYPE_PORT_RECEIVE && !(entry->type & MACH_PORT_TYPE_RECEIVE));
+        entry->type |= MACH_PORT_TYPE_RECEIVE;
+        port->receiver = space;
+        port->receiver_name = entry->name;
+    }
+    spinlock_unlock(&port->lock);
+    if (entry == NULL) {
+        kr = ipc_entry_alloc(space, &entry);
+        if (kr != KERN_SUCCESS) {
+            ipc_space_unlock(space);
+            *namep = MACH_PORT_NULL;
+            return kr;
+        }
+        entry->object = port;
+        entry->urefs = 1;
+        spinlock_lock(&port->lock);
+        if (type == MACH_MSG_TYPE_PORT_SEND_ONCE) {
+            entry->type = MACH_PORT_TYPE_SEND_ONCE;
+        } else {
+            list_insert_tail(&port->holders, &entry->holder_node);
+            if (type == MACH_MSG_TYPE_PORT_SEND) {
+                entry->type = MACH_PORT_TYPE_SEND;
+            } else {
+                entry->type = MACH_PORT_TYPE_RECEIVE;
+                entry->urefs = 0;
+                port->receiver = space;
+                port->receiver_name = entry->name;
+            }
+        }
+        spinlock_unlock(&port->lock);
+    }
+    *namep = entry->name;
+    ipc_space_unlock(space);
+    if (type == MACH_MSG_TYPE_PORT_RECEIVE) {
+        ipc_port_transit_clear(port);   /* arrived */
+    }
+    if (release) {
+        ipc_right_release_send(port, type);
+    }
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+ipc_right_pset(struct ipc_space *space, mach_port_name_t name, struct ipc_pset **psetp)
+{
+    struct ipc_entry *entry;
+    kern_return_t kr = ipc_right_lookup(space, name, &entry);
+
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    if (entry->type & MACH_PORT_TYPE_PORT_SET) {
+        ipc_pset_ref(entry->object);
+        *psetp = entry->object;
+    } else {
+        kr = KERN_INVALID_RIGHT;
+    }
+    ipc_space_unlock(space);
+    return kr;
+}
+
+kern_return_t
+ipc_right_move_member(struct ipc_space *space, mach_port_name_t member, mach_port_name_t after)
+{
+    struct ipc_entry *entry, *set = NULL;
+    struct ipc_port *port;
+    kern_return_t kr = ipc_right_lookup(space, member, &entry);
+
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    if (after != MACH_PORT_NULL) {
+        set = ipc_right_lookup_locked(space, after);
+        if (set == NULL) {
+            kr = KERN_INVALID_NAME;
+        } else if (!(set->type & MACH_PORT_TYPE_PORT_SET)) {
+            kr = KERN_INVALID_RIGHT;
+        }
+    }
+    if (kr == KERN_SUCCESS && !(entry->type & MACH_PORT_TYPE_RECEIVE)) {
+        kr = KERN_INVALID_RIGHT;
+    }
+    if (kr == KERN_SUCCESS) {
+        port = entry->object;
+        if (set == NULL && port->pset == NULL) {
+            kr = KERN_NOT_IN_SET;
+        } else {
+            ipc_mqueue_pset_remove(port);
+            if (set != NULL) {
+                ipc_mqueue_pset_add(set->object, port);
+            }
+        }
+    }
+    ipc_space_unlock(space);
+    return kr;
 }

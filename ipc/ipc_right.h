@@ -19,6 +19,7 @@
 #define IPC_IPC_RIGHT_H
 
 #include <include/mach/kern_return.h>
+#include <include/mach/message.h>
 #include <include/mach/port.h>
 #include <ipc/ipc_entry.h>
 #include <ipc/ipc_port.h>
@@ -147,9 +148,93 @@ kern_return_t ipc_right_names(struct ipc_space *space, mach_port_name_t *names,
                               unsigned long *countp);
 
 /*
+ * The port set name denotes, with a new reference for the caller
+ * (ipc_pset_unref() it). Returns KERN_SUCCESS, KERN_INVALID_NAME,
+ * KERN_INVALID_RIGHT (not a port set) or KERN_INVALID_TASK.
+ */
+kern_return_t ipc_right_pset(struct ipc_space *space, mach_port_name_t name,
+                             struct ipc_pset **psetp);
+
+/*
+ * mach_port_move_member: move the receive right member into the port
+ * set after, out of the set it was in, if any; after MACH_PORT_NULL
+ * only takes it out. Returns KERN_SUCCESS, KERN_INVALID_NAME (either
+ * name denotes nothing), KERN_INVALID_RIGHT (member not a receive right,
+ * after not a port set), KERN_NOT_IN_SET (taking out a port in no set)
+ * or KERN_INVALID_TASK. Takes the space lock, then port and set locks.
+ */
+kern_return_t ipc_right_move_member(struct ipc_space *space, mach_port_name_t member,
+                                    mach_port_name_t after);
+
+/*
  * Release every right of entry and free it (ipc_space_destroy()). Space
  * locked. Cannot fail.
  */
 void ipc_right_clean(struct ipc_space *space, struct ipc_entry *entry);
+
+/*
+ * Rights moving through messages (ipc/ipc_kmsg.c). A right carried by a
+ * message holds what a right in a space holds: one port reference, and
+ * one count in the port's srights or sorights; a receive right in a
+ * message leaves its port without a receiver (receiver NULL, active).
+ */
+
+/*
+ * Take the rights that a message header names out of space, as the
+ * dispositions say (MACH_MSG_TYPE_MOVE_SEND .. MAKE_SEND_ONCE, checked
+ * by the caller), both or neither: the destination dest_name with
+ * dest_disp into *destp, and the reply right reply_name with reply_disp
+ * into *replyp (reply_disp 0: none, *replyp NULL). A reply name of
+ * MACH_PORT_NULL or MACH_PORT_DEAD gives NULL or IPC_PORT_DEAD, and so
+ * does a dead name (a move takes one of its user references). The two
+ * names may be the same: two MOVE_SENDs then need two user references,
+ * and MOVE_SEND_ONCE is refused. Returns MACH_MSG_SUCCESS, or with
+ * nothing changed, in GNU Mach's order: MACH_SEND_INVALID_DEST when
+ * dest_name denotes nothing, MACH_SEND_INVALID_REPLY when the reply
+ * right is missing or of the wrong kind, MACH_SEND_INVALID_DEST when the
+ * destination right is of the wrong kind or a dead name (or the space
+ * is being destroyed). Takes the space lock and port locks.
+ */
+mach_msg_return_t ipc_right_copyin_header(struct ipc_space *space, mach_port_name_t dest_name,
+                                          mach_msg_type_name_t dest_disp,
+                                          mach_port_name_t reply_name,
+                                          mach_msg_type_name_t reply_disp,
+                                          struct ipc_port **destp, struct ipc_port **replyp);
+
+/*
+ * Take the right name denotes out of space as disposition says
+ * (MOVE_RECEIVE .. MAKE_SEND_ONCE), into *portp: what a port item of a
+ * message body does. MACH_PORT_NULL and MACH_PORT_DEAD give NULL and
+ * IPC_PORT_DEAD without a lookup; a dead name, for MOVE_SEND, COPY_SEND
+ * or MOVE_SEND_ONCE, gives IPC_PORT_DEAD (a move takes one of its user
+ * references). Returns KERN_SUCCESS, or with nothing changed
+ * KERN_INVALID_NAME, KERN_INVALID_RIGHT or KERN_INVALID_TASK. Takes the
+ * space lock and a port lock.
+ */
+kern_return_t ipc_right_copyin(struct ipc_space *space, mach_port_name_t name,
+                               mach_msg_type_name_t disposition, struct ipc_port **portp);
+
+/*
+ * Give space the right a message carried for port (type
+ * MACH_MSG_TYPE_PORT_SEND, PORT_SEND_ONCE or PORT_RECEIVE; port valid),
+ * and its name in *namep: a send right joins the name space already
+ * uses for port (or stays at MACH_PORT_UREFS_MAX user references there),
+ * anything else gets the lowest free name. On success the message's
+ * right is consumed; a send or send-once right to a dead port is then
+ * released and named MACH_PORT_DEAD. On failure nothing changes and the
+ * caller still holds the right (ipc_kmsg_release_right() releases it):
+ * KERN_RESOURCE_SHORTAGE, KERN_NO_SPACE or KERN_INVALID_TASK. Takes the
+ * space lock and a port lock.
+ */
+kern_return_t ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port,
+                                    mach_msg_type_name_t type, mach_port_name_t *namep);
+
+/*
+ * Release a send (MACH_MSG_TYPE_PORT_SEND) or send-once right a message
+ * carried for port (valid): the count and the reference go. Takes the
+ * port lock. Receive rights are released by ipc_kmsg, which also
+ * destroys the messages queued on the dying port.
+ */
+void ipc_right_release_send(struct ipc_port *port, mach_msg_type_name_t type);
 
 #endif /* IPC_IPC_RIGHT_H */

@@ -375,9 +375,14 @@ static const struct boot_script_ops bootstrap_ops = {
     .report = bootstrap_report,
 };
 
+/* Ports alive before the first boot task (the kernel's own), for the leak check. */
+static unsigned long bootstrap_ports_before;
+
 void
 bootstrap_user_test_wait(void)
 {
+    struct ipc_port_stats stats;
+
     if (!cmdline_has("user-test")) {
         return;
     }
@@ -385,6 +390,14 @@ bootstrap_user_test_wait(void)
         thread_delay(1);
     }
     printf("user-test: all tasks ended\n");
+    /* Every port, right and message the tasks made must be gone with them. */
+    ipc_port_stats_get(&stats);
+    if (stats.nr_ports == bootstrap_ports_before) {
+        printf("user-test: no IPC port left behind (%lu kernel ports)\n", stats.nr_ports);
+    } else {
+        printf("user-test: IPC ports left behind: %lu before the tasks, %lu after\n",
+               bootstrap_ports_before, stats.nr_ports);
+    }
 }
 
 void
@@ -392,8 +405,11 @@ bootstrap_run(void)
 {
     struct boot_script *bs = &bootstrap_script;
     unsigned int count = machine_module_count();
+    struct ipc_port_stats stats;
     const char *line;
 
+    ipc_port_stats_get(&stats);
+    bootstrap_ports_before = stats.nr_ports;
     boot_script_init(bs, &bootstrap_ops, NULL);
     boot_script_define(bs, "host-port", BOOT_SCRIPT_PORT, host_priv_port());
     boot_script_define(bs, "device-port", BOOT_SCRIPT_PORT, host_device_master_port());

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include <ipc/ipc_entry.h>
+#include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_space.h>
 #include <kern/bootstrap.h>
@@ -236,6 +237,7 @@ startup(const struct startup_info *info)
     rdxtree_setup();
     ipc_entry_setup();
     ipc_port_setup();
+    ipc_mqueue_setup();
     ipc_space_setup();
 
     /*

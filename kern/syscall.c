@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include <include/mach/kern_return.h>
+#include <ipc/mach_msg.h>
 #include <kern/mach_trap.h>
 #include <kern/syscall.h>
 #include <kern/thread_state.h>
@@ -149,6 +150,12 @@ syscall_thread_depress_abort_entry(const uint32_t *args)
 }
 
 static uint32_t
+syscall_mach_msg_entry(const uint32_t *args)
+{
+    return mach_msg_trap(args[0], args[1], args[2], args[3], args[4], args[5], args[6]);
+}
+
+static uint32_t
 syscall_mach_print_entry(const uint32_t *args)
 {
     return syscall_mach_print(args[0]);
@@ -188,8 +195,7 @@ static const struct syscall_entry syscall_table[SYSCALL_NR] = {
     /* Event counters: none exist, so every id is invalid. */
     [17] = { syscall_kern_invalid, 1, "evc_wait" },
     [18] = { syscall_kern_invalid, 1, "evc_wait_clear" },
-    /* mach_msg: the next issue; until then kern_invalid's answer. */
-    [25] = { syscall_kern_invalid, 7, "mach_msg_trap" },
+    [25] = { syscall_mach_msg_entry, 7, "mach_msg_trap" },
     /* Rights to the caller's own ports: 0 (MACH_PORT_NULL) on failure. */
     [26] = { syscall_mach_reply_port_entry, 0, "mach_reply_port" },
     [27] = { syscall_mach_thread_self_entry, 0, "mach_thread_self" },

@@ -49,6 +49,10 @@ typedef integer_t mach_port_delta_t;
 #define MACH_PORT_TYPE_PORT_OR_DEAD     (MACH_PORT_TYPE_PORT_RIGHTS | MACH_PORT_TYPE_DEAD_NAME)
 #define MACH_PORT_TYPE_ALL_RIGHTS       (MACH_PORT_TYPE_PORT_OR_DEAD | MACH_PORT_TYPE_PORT_SET)
 
+/* Message queue limits (mach_port_set_qlimit): the default, and the most. */
+#define MACH_PORT_QLIMIT_DEFAULT        ((natural_t)5)
+#define MACH_PORT_QLIMIT_MAX            ((natural_t)16)
+
 /* User references on send rights and dead names: at most this many per name. */
 #define MACH_PORT_UREFS_MAX             ((mach_port_urefs_t)((1 << 16) - 1))
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <include/mach/kern_return.h>
+#include <ipc/mach_msg.h>
 #include <kern/mach_trap.h>
 #include <kern/syscall.h>
 #include <kern/thread_state.h>
@@ -30,6 +31,16 @@ static uint32_t called_args[SYSCALL_MAX_ARGS];
 #define UW(ptr) ((uint32_t)(uintptr_t)(ptr))
 
 mach_port_name_t mach_reply_port(void) { called = "mach_reply_port"; return 0x2026; }
+
+mach_msg_return_t
+mach_msg_trap(uintptr_t msg, mach_msg_option_t option, mach_msg_size_t send_size,
+              mach_msg_size_t rcv_size, mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+              mach_port_name_t notify)
+{
+    RECORD("mach_msg_trap", (uint32_t)msg, option, send_size, rcv_size, rcv_name, timeout,
+           notify);
+    return 0x2025;
+}
 mach_port_name_t mach_thread_self(void) { called = "mach_thread_self"; return 0x2027; }
 mach_port_name_t mach_task_self(void) { called = "mach_task_self"; return 0x2028; }
 mach_port_name_t mach_host_self(void) { called = "mach_host_self"; return 0x2029; }
@@ -198,7 +209,7 @@ model_of(int n)
         m.nargs = 1;
         break;
     case 25:
-        m.nargs = 7;
+        m = (struct model){ IMPL, 7, "mach_msg_trap", 0x2025 };
         break;
     case 39: case 40:
         m.nargs = 6;

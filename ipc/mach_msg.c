@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mach_msg_trap (see ipc/mach_msg.h).
+ *
+ * Rationale. The trap is glue over three layers: one copy of the user's
+ * bytes into a kmsg, ipc_kmsg_copyin() for the rights, ipc_mqueue_send();
+ * then ipc_mqueue_receive(), ipc_kmsg_copyout() and one copy back. User
+ * memory is touched only here, with copyin()/copyout(), so that a bad
+ * pointer (into the kernel, unmapped) is an error code and never a
+ * fault, and the layers below stay free of it.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <include/mach/message.h>
+#include <ipc/ipc_kmsg.h>
+#include <ipc/ipc_msg.h>
+#include <ipc/ipc_mqueue.h>
+#include <ipc/ipc_space.h>
+#include <ipc/mach_msg.h>
+#include <kern/copy.h>
+#include <kern/task.h>
+
+/* The send phase. */
+static mach_msg_return_t
+mach_msg_send(struct ipc_space *space, struct vm_user_map *map, uintptr_t msg, mach_msg_option_t option,
+              mach_msg_size_t send_size, mach_msg_timeout_t timeout)
+{
+    struct ipc_kmsg *kmsg;
+    mach_msg_return_t mr;
+
+    mr = ipc_msg_size_check(send_size);
+    if (mr != MACH_MSG_SUCCESS) {
+        return mr;
+    }
+    kmsg = ipc_kmsg_alloc(send_size);
+    if (kmsg == NULL) {
+        return MACH_SEND_NO_BUFFER;
+    }
+    if (copyin((const void *)msg, &kmsg->header, send_size) != 0) {
+        ipc_kmsg_free(kmsg);
+        return MACH_SEND_INVALID_DATA;
+    }
+    kmsg->header.msgh_size = send_size;     /* what the sender wrote there is ignored */
+    mr = ipc_kmsg_copyin(kmsg, space, map);
+    if (mr != MACH_MSG_SUCCESS) {
+        ipc_kmsg_free(kmsg);
+        return mr;
+    }
+    mr = ipc_mqueue_send(kmsg, option & ~MACH_SEND_ALWAYS, timeout);
+    if (mr == MACH_SEND_TIMED_OUT || mr == MACH_SEND_INTERRUPTED) {
+        /* Timed out or interrupted: the message goes back to the sender. */
+        mr |= ipc_kmsg_copyout_pseudo(kmsg, space, map);
+        if (copyout(&kmsg->header, (void *)msg, kmsg->header.msgh_size) != 0) {
+            mr |= MACH_MSG_VM_SPACE;
+        }
+        ipc_kmsg_free(kmsg);
+    }
+    return mr;
+}
+
+/* The receive phase. */
+static mach_msg_return_t
+mach_msg_receive(struct ipc_space *space, struct vm_user_map *map, uintptr_t msg, mach_msg_option_t option,
+                 mach_msg_size_t rcv_size, mach_port_name_t rcv_name,
+                 mach_msg_timeout_t timeout)
+{
+    mach_msg_header_t *umsg = (mach_msg_header_t *)msg;
+    struct ipc_kmsg *kmsg;
+    mach_msg_size_t size = 0;
+    mach_msg_return_t mr;
+
+    mr = ipc_mqueue_receive(space, rcv_name, option, rcv_size, timeout, &kmsg, &size);
+    if (mr == MACH_RCV_TOO_LARGE && kmsg == NULL) {
+        /* MACH_RCV_LARGE: the message stays queued; the receiver learns its size. */
+        if (copyout(&size, &umsg->msgh_size, sizeof(size)) != 0) {
+            return MACH_RCV_INVALID_DATA;
+        }
+        return mr;
+    }
+    if (mr == MACH_RCV_TOO_LARGE) {
+        ipc_kmsg_copyout_dest(kmsg, space);
+        if (copyout(&kmsg->header, umsg, sizeof(kmsg->header)) != 0) {
+            mr = MACH_RCV_INVALID_DATA;
+        }
+        ipc_kmsg_free(kmsg);
+        return mr;
+    }
+    if (mr != MACH_MSG_SUCCESS) {
+        return mr;
+    }
+    mr = ipc_kmsg_copyout(kmsg, space, map);
+    if (copyout(&kmsg->header, umsg, kmsg->header.msgh_size) != 0) {
+        mr = MACH_RCV_INVALID_DATA;
+    }
+    ipc_kmsg_free(kmsg);
+    return mr;
+}
+
+mach_msg_return_t
+mach_msg_trap(uintptr_t msg, mach_msg_option_t option, mach_msg_size_t send_size,
+              mach_msg_size_t rcv_size, mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+              mach_port_name_t notify)
+{
+    struct task *task = task_self();
+    mach_msg_return_t mr;
+
+    (void)notify;                           /* notifications: a later step */
+    if (task == NULL && (option & (MACH_SEND_MSG | MACH_RCV_MSG))) {
+        /* A thread of no task (kernel tests) has no space to name ports in. */
+        return (option & MACH_SEND_MSG) ? MACH_SEND_INVALID_DEST : MACH_RCV_INVALID_NAME;
+    }
+    if (option & MACH_SEND_MSG) {
+        mr = mach_msg_send(task->space, task->map, msg, option, send_size, timeout);
+        if (mr != MACH_MSG_SUCCESS) {
+            return mr;
+        }
+    }
+    if (option & MACH_RCV_MSG) {
+        return mach_msg_receive(task->space, task->map, msg, option, rcv_size, rcv_name,
+                                timeout);
+    }
+    return MACH_MSG_SUCCESS;
+}

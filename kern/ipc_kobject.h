@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Messages to kernel-object ports: the kernel's side of an RPC to a
+ * task, thread, host or device-master port (doc/ipc.md, "Kernel
+ * objects"; MACH-ABI.md 3.2).
+ *
+ * A message sent to a port the kernel receives is handled at once, in
+ * the sender's mach_msg: the request is dispatched by its id, and the
+ * reply (the request's id + 100) goes to the request's reply right.
+ * No server routine exists yet, so every request is answered with
+ * RetCode MIG_BAD_ID, as GNU Mach answers an id no subsystem has.
+ */
+#ifndef KERN_IPC_KOBJECT_H
+#define KERN_IPC_KOBJECT_H
+
+#include <include/mach/message.h>
+#include <ipc/ipc_kmsg.h>
+
+/*
+ * Handle request (copied in, sent to a kernel-object port): consume it,
+ * and send the 32-byte reply to its reply right if it has a live one
+ * (the reply never waits for room in a queue). Returns MACH_MSG_SUCCESS,
+ * or MACH_SEND_NO_BUFFER (the request destroyed) when no reply buffer
+ * can be had. Thread context of the sender; takes port locks.
+ */
+mach_msg_return_t ipc_kobject_server(struct ipc_kmsg *request);
+
+#endif /* KERN_IPC_KOBJECT_H */
