@@ -52,6 +52,7 @@
 #include <kern/panic.h>
 #include <kern/printf.h>
 #include <kern/shell.h>
+#include <kern/string.h>
 #include <machine/param.h>
 #include <machine/pmap.h>
 #include <vm/vm_fault.h>
@@ -820,4 +821,164 @@ vm_user_read(struct vm_user_map *map, uintptr_t addr, uintptr_t size, struct vm_
         *countp = size;
     }
     return vm_user_kern_return(error);
+}
+
+/*
+ * Check that [start, end) of map is mapped without holes and writable,
+ * entry by entry from the start as GNU Mach's overwrite does. Map
+ * locked. Returns 0, ERROR_FAULT (a hole) or ERROR_PROT.
+ */
+static int
+vm_user_range_writable(struct vm_user_map *map, uintptr_t start, uintptr_t end)
+{
+    const struct vm_map_entry *entry = vm_map_lookup(&map->map, start);
+    uintptr_t addr = start;
+
+    for (; addr < end; entry = vm_map_next(&map->map, entry)) {
+        if (entry == NULL || entry->start > addr) {
+            return ERROR_FAULT;
+        }
+        if (!(entry->protection & VM_MAP_PROT_WRITE)) {
+            return ERROR_PROT;
+        }
+        addr = entry->end;
+    }
+    return 0;
+}
+
+/* Where vm_user_overwrite() takes its bytes from: a kernel buffer, or a range of a map. */
+struct vm_user_source {
+    const unsigned char *buf;   /* or NULL: src_map */
+    struct vm_user_map *map;
+    uintptr_t addr;
+};
+
+/*
+ * Copy one page of source (page i) into page (of dst's top object).
+ * Both maps locked.
+ */
+static void
+vm_user_overwrite_page(const struct vm_user_source *src, uintptr_t i, struct vm_page *page)
+{
+    const struct vm_map_entry *entry;
+    const struct vm_page *from;
+    uintptr_t addr;
+    void *va;
+
+    if (src->buf != NULL) {
+        va = pmap_window_map(vm_page_to_pa(page));
+        assert(va != NULL);
+        memcpy(va, src->buf + i * PAGE_SIZE, PAGE_SIZE);
+        pmap_window_unmap(va);
+        return;
+    }
+    addr = src->addr + i * PAGE_SIZE;
+    entry = vm_map_lookup(&src->map->map, addr);
+    assert(entry != NULL);      /* checked readable under the same lock */
+    from = vm_object_page_find(entry->object, entry->offset + (addr - entry->start), NULL);
+    if (from == NULL) {
+        pmap_page_zero(vm_page_to_pa(page));        /* never touched: zeros */
+    } else if (from != page) {
+        pmap_page_copy(vm_page_to_pa(page), vm_page_to_pa(from));
+    }
+}
+
+/*
+ * Overwrite [start, start + size) of dst (page-aligned, checked mapped and
+ * writable) with size bytes of src, page by page: each destination page
+ * is made dst's own (a write fault: zero-filled or copied up) and filled.
+ * Overlapping ranges of one map are copied as memmove() does, so every
+ * source page is read before it is overwritten. Both maps locked.
+ * Returns 0 or ERROR_NOMEM (the pages before the failing one written).
+ */
+static int
+vm_user_overwrite(struct vm_user_map *dst, uintptr_t start, uintptr_t size,
+                  const struct vm_user_source *src)
+{
+    uintptr_t n = size / PAGE_SIZE, i, addr;
+    bool backwards = (src->buf == NULL && src->map == dst && src->addr < start);
+    const struct vm_map_entry *entry;
+    struct vm_page *page;
+    int error;
+
+    for (uintptr_t k = 0; k < n; k++) {
+        i = backwards ? n - 1 - k : k;
+        addr = start + i * PAGE_SIZE;
+        entry = vm_map_lookup(&dst->map, addr);
+        assert(entry != NULL && (entry->protection & VM_MAP_PROT_WRITE));
+        error = vm_fault_page_locked(dst, entry, addr, VM_MAP_PROT_WRITE, &page);
+        if (error != 0) {
+            return error;
+        }
+        vm_user_overwrite_page(src, i, page);
+    }
+    return 0;
+}
+
+kern_return_t
+vm_user_write(struct vm_user_map *map, uintptr_t addr, const void *data, uintptr_t size)
+{
+    struct vm_user_source src = { .buf = data };
+    int error;
+
+    if (map == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (size == 0) {
+        return KERN_SUCCESS;
+    }
+    if (!P2ALIGNED(addr, PAGE_SIZE) || !P2ALIGNED(size, PAGE_SIZE)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (addr >= VM_USER_MAX || size > VM_USER_MAX - addr) {
+        return KERN_INVALID_ADDRESS;
+    }
+    mutex_lock(&map->lock);
+    error = vm_user_range_writable(map, addr, addr + size);
+    if (error == 0) {
+        error = vm_user_overwrite(map, addr, size, &src);
+    }
+    mutex_unlock(&map->lock);
+    return vm_user_kern_return(error);
+}
+
+kern_return_t
+vm_user_write_map(struct vm_user_map *map, uintptr_t addr, struct vm_user_map *src_map,
+                  uintptr_t src_addr, uintptr_t size)
+{
+    struct vm_user_source src = { .buf = NULL, .map = src_map, .addr = src_addr };
+    int error;
+
+    if (map == NULL || src_map == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (size == 0) {
+        return KERN_SUCCESS;
+    }
+    /* The source first (GNU Mach's copyin), then the destination (overwrite). */
+    if (size > VM_USER_MAX || src_addr > VM_USER_MAX - size) {
+        return KERN_INVALID_ADDRESS;
+    }
+    vm_user_map_lock_two(map, src_map);
+    error = vm_user_range_readable(src_map, P2TRUNC(src_addr, PAGE_SIZE),
+                                   P2ROUND(src_addr + size, PAGE_SIZE));
+    if (error == 0 && (!P2ALIGNED(src_addr | addr | size, PAGE_SIZE))) {
+        error = ERROR_INVAL;
+    } else if (error == 0 && (addr >= VM_USER_MAX || size > VM_USER_MAX - addr)) {
+        error = ERROR_FAULT;
+    }
+    if (error == 0) {
+        error = vm_user_range_writable(map, addr, addr + size);
+    }
+    if (error == 0) {
+        error = vm_user_overwrite(map, addr, size, &src);
+    }
+    vm_user_map_unlock_two(map, src_map);
+    return vm_user_kern_return(error);
+}
+
+kern_return_t
+vm_user_copy(struct vm_user_map *map, uintptr_t src_addr, uintptr_t size, uintptr_t dst_addr)
+{
+    return vm_user_write_map(map, dst_addr, map, src_addr, size);
 }

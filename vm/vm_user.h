@@ -181,6 +181,43 @@ int vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
 kern_return_t vm_user_read(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
                            struct vm_user_map *dst, uintptr_t *datap, uintptr_t *countp);
 
+/*
+ * vm_write: overwrite [addr, addr + size) of map with size bytes of data
+ * (a kernel buffer: the message's out-of-line data once captured).
+ * size 0: success. addr and size must be page-aligned
+ * (KERN_INVALID_ARGUMENT, GNU Mach's overwrite rule); the range must be
+ * mapped (else KERN_INVALID_ADDRESS) and writable (else
+ * KERN_PROTECTION_FAILURE), checked before anything is written. Each
+ * page becomes map's own (as a write fault) and is filled: an eager copy,
+ * where GNU Mach maps the data copy-on-write. Takes map's mutex.
+ * KERN_RESOURCE_SHORTAGE: no memory even after reclaim, the pages before
+ * the failing one written.
+ */
+kern_return_t vm_user_write(struct vm_user_map *map, uintptr_t addr, const void *data,
+                            uintptr_t size);
+
+/*
+ * vm_write from a range of a map: overwrite [addr, addr + size) of map
+ * with the bytes [src_addr, src_addr + size) of src_map (which may be
+ * map; overlapping ranges copy as memmove()). The source is checked
+ * first, as GNU Mach's copyin: a hole or a range past the user space →
+ * KERN_INVALID_ADDRESS, a page not readable → KERN_PROTECTION_FAILURE;
+ * then src_addr, addr and size must be page-aligned
+ * (KERN_INVALID_ARGUMENT); then the destination as vm_user_write().
+ * Takes both mutexes (address order).
+ */
+kern_return_t vm_user_write_map(struct vm_user_map *map, uintptr_t addr,
+                                struct vm_user_map *src_map, uintptr_t src_addr,
+                                uintptr_t size);
+
+/*
+ * vm_copy (GNU Mach's argument order): overwrite [dst_addr, dst_addr +
+ * size) of map with a copy of [src_addr, src_addr + size) of the same
+ * map: vm_user_write_map(map, dst_addr, map, src_addr, size).
+ */
+kern_return_t vm_user_copy(struct vm_user_map *map, uintptr_t src_addr, uintptr_t size,
+                           uintptr_t dst_addr);
+
 /* What vm_region reports about one region. */
 struct vm_user_region {
     uintptr_t start;
