@@ -9,6 +9,15 @@
  *                       map, vm_copy within a map (overlapping both
  *                       ways, zeros from untouched pages, into a
  *                       copy-on-write child); their errors
+ *  test=vm_limits       vm_set_size_limit / vm_get_size_limit: defaults,
+ *                       privilege, enforcement by vm_allocate and vm_map
+ *                       (maximum protection NONE not counted), task_create
+ *  test=vm_wire         vm_wire, vm_wire_all (current, future, none),
+ *                       wired memory kept in place across task_create
+ *                       and vm_read; vm_machine_attribute
+ *  test=vm_contig       vm_allocate_contiguous: contiguity, the physical
+ *                       limit, zero fill, argument rules, exhaustion;
+ *                       vm_pages_phys
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -294,3 +303,351 @@ vm_write_fn(void)
 }
 
 KTEST_DEFINE(vm_write, vm_write_fn, 0);
+
+static void
+vm_limits_test(struct vm_user_map *map, struct vm_user_map *other)
+{
+    uintptr_t cur = 0, max = 0, addr;
+
+    KTEST_ASSERT(vm_user_get_size_limit(map, &cur, &max) == KERN_SUCCESS);
+    ktest_assert_msg(cur == VM_USER_SIZE_LIMIT_DEFAULT && max == cur,
+                     "default limits 0x%lx/0x%lx, want none", (unsigned long)cur,
+                     (unsigned long)max);
+    KTEST_ASSERT(vm_user_get_size_limit(NULL, &cur, &max) == KERN_INVALID_TASK);
+    KTEST_ASSERT(vm_user_set_size_limit(NULL, true, 2, 1) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_set_size_limit(NULL, true, 1, 2) == KERN_INVALID_TASK);
+    KTEST_ASSERT(vm_user_set_size_limit(map, false, 16 * PAGE_SIZE, 32 * PAGE_SIZE)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_get_size_limit(map, &cur, &max) == KERN_SUCCESS
+                 && cur == 16 * PAGE_SIZE && max == 32 * PAGE_SIZE);
+    KTEST_ASSERT(vm_user_set_size_limit(map, false, 16 * PAGE_SIZE, 33 * PAGE_SIZE)
+                 == KERN_NO_ACCESS);
+    KTEST_ASSERT(vm_user_get_size_limit(map, &cur, &max) == KERN_SUCCESS
+                 && max == 32 * PAGE_SIZE);
+    KTEST_ASSERT(vm_user_set_size_limit(map, false, 32 * PAGE_SIZE, 32 * PAGE_SIZE)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_set_size_limit(map, true, 4 * PAGE_SIZE, 64 * PAGE_SIZE)
+                 == KERN_SUCCESS);
+
+    /* Enforced: 4 pages. */
+    addr = VM_CALLS_VA;
+    KTEST_ASSERT(vm_user_allocate(map, &addr, 3 * PAGE_SIZE, false) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_allocate(map, &addr, 2 * PAGE_SIZE, true) == KERN_NO_SPACE);
+    addr = VM_CALLS_VA + 16 * PAGE_SIZE;
+    KTEST_ASSERT(vm_user_map(map, &addr, 2 * PAGE_SIZE, 0, false, false, VM_MAP_PROT_READ,
+                             VM_MAP_PROT_READ, VM_MAP_INHERIT_COPY) == KERN_NO_SPACE);
+    /* Maximum protection NONE does not count. */
+    KTEST_ASSERT(vm_user_map(map, &addr, 10 * PAGE_SIZE, 0, true, false, VM_MAP_PROT_NONE,
+                             VM_MAP_PROT_NONE, VM_MAP_INHERIT_COPY) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_allocate(map, &addr, PAGE_SIZE, true) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_allocate(map, &addr, PAGE_SIZE, true) == KERN_NO_SPACE);
+    KTEST_ASSERT(vm_user_protect(map, VM_CALLS_VA, PAGE_SIZE, true, VM_MAP_PROT_NONE)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_allocate(map, &addr, PAGE_SIZE, true) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_deallocate(map, VM_CALLS_VA, 3 * PAGE_SIZE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_allocate(map, &addr, 2 * PAGE_SIZE, true) == KERN_SUCCESS);
+
+    /* A child starts with its parent's limits. */
+    vm_user_map_limits_copy(other, map);
+    KTEST_ASSERT(vm_user_get_size_limit(other, &cur, &max) == KERN_SUCCESS
+                 && cur == 4 * PAGE_SIZE && max == 64 * PAGE_SIZE);
+}
+
+static void
+vm_limits_fn(void)
+{
+    unsigned long free_before = vm_calls_test_free_pages();
+    unsigned long objects_before = vm_object_count();
+    struct vm_user_map *map = NULL, *other = NULL;
+
+    KTEST_ASSERT(vm_user_map_create(&map) == 0 && vm_user_map_create(&other) == 0);
+    if (map != NULL && other != NULL) {
+        vm_limits_test(map, other);
+    }
+    if (map != NULL) {
+        vm_user_map_destroy(map);
+    }
+    if (other != NULL) {
+        vm_user_map_destroy(other);
+    }
+    KTEST_ASSERT(vm_object_count() == objects_before);
+    KTEST_ASSERT(vm_calls_test_free_pages() == free_before);
+}
+
+/* Physical address of va in map, or 0 when unmapped. */
+static phys_addr_t
+vm_calls_pa(struct vm_user_map *map, uintptr_t va)
+{
+    phys_addr_t pa = 0;
+
+    return pmap_extract(vm_user_map_pmap(map), va, &pa) ? pa : 0;
+}
+
+/* Wired access of the entry of map at va (0xff: no entry). */
+static unsigned int
+vm_calls_wired(struct vm_user_map *map, uintptr_t va)
+{
+    const struct vm_map_entry *entry;
+    unsigned int access = 0xff;
+
+    vm_user_map_lock(map);
+    entry = vm_map_lookup(&map->map, va);
+    if (entry != NULL) {
+        access = entry->wired_access;
+    }
+    vm_user_map_unlock(map);
+    return access;
+}
+
+static void
+vm_wire_test_errors(struct vm_user_map *map)
+{
+    uintptr_t va = VM_CALLS_VA;
+    int value = 7;
+
+    KTEST_ASSERT(vm_user_machine_attribute(NULL, 0, PAGE_SIZE, 1, &value)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_machine_attribute(map, VM_USER_MAX - PAGE_SIZE, 2 * PAGE_SIZE, 1,
+                                           &value) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_machine_attribute(map, va, PAGE_SIZE, 1, &value)
+                 == KERN_INVALID_ADDRESS && value == 7);
+    KTEST_ASSERT(vm_user_machine_attribute(map, 0xFFFFF000u, 0x2000, 1, &value)
+                 == KERN_INVALID_ADDRESS);
+
+    /* [va, va + 4 pages) RW, a hole, [va + 5, va + 6) read-only. */
+    KTEST_ASSERT(vm_calls_alloc(map, va, 4 * PAGE_SIZE));
+    KTEST_ASSERT(vm_calls_alloc(map, va + 5 * PAGE_SIZE, PAGE_SIZE));
+    KTEST_ASSERT(vm_user_protect(map, va + 5 * PAGE_SIZE, PAGE_SIZE, false, VM_MAP_PROT_READ)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_wire(NULL, true, va, PAGE_SIZE, VM_MAP_PROT_RW) == KERN_INVALID_TASK);
+    KTEST_ASSERT(vm_user_wire(map, true, va, PAGE_SIZE, 8) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_wire(map, true, va - PAGE_SIZE, 2 * PAGE_SIZE, VM_MAP_PROT_RW)
+                 == KERN_NO_SPACE);
+    KTEST_ASSERT(vm_user_wire(map, true, va, 6 * PAGE_SIZE, VM_MAP_PROT_READ)
+                 == KERN_NO_SPACE);                                     /* the hole */
+    KTEST_ASSERT(vm_user_wire(map, true, va + 5 * PAGE_SIZE, PAGE_SIZE, VM_MAP_PROT_RW)
+                 == KERN_NO_SPACE);                                     /* read-only */
+    KTEST_ASSERT(vm_user_wire(map, false, va, VM_USER_WIRE_MAX + 1, VM_MAP_PROT_READ)
+                 == KERN_NO_ACCESS);
+    KTEST_ASSERT(vm_user_map_resident(map) == 0 && vm_calls_wired(map, va) == 0);
+    KTEST_ASSERT(vm_user_wire(map, true, va + 5 * PAGE_SIZE, PAGE_SIZE, VM_MAP_PROT_READ)
+                 == KERN_SUCCESS && vm_user_map_resident(map) == 1);
+    KTEST_ASSERT(vm_user_deallocate(map, va, 6 * PAGE_SIZE) == KERN_SUCCESS);
+
+    KTEST_ASSERT(vm_user_wire_all(map, false, VM_USER_WIRE_ALL) == KERN_INVALID_HOST);
+    KTEST_ASSERT(vm_user_wire_all(NULL, true, VM_USER_WIRE_ALL) == KERN_INVALID_TASK);
+    KTEST_ASSERT(vm_user_wire_all(map, true, 4) == KERN_INVALID_ARGUMENT);
+}
+
+/* Wired memory keeps its physical pages across task_create (fork) and vm_read. */
+static void
+vm_wire_test_fork(struct vm_user_map *map)
+{
+    struct vm_user_map *child;
+    uintptr_t va = VM_CALLS_VA, copy = 0, count = 0;
+    phys_addr_t pa[4];
+
+    KTEST_ASSERT(vm_calls_alloc(map, va, 4 * PAGE_SIZE));
+    KTEST_ASSERT(vm_calls_fill(map, va, 2, 0x77770000) == 0);
+    KTEST_ASSERT(vm_user_wire(map, false, va, 4 * PAGE_SIZE, VM_MAP_PROT_RW) == KERN_SUCCESS);
+    ktest_assert_msg(vm_user_map_resident(map) == 4, "wired 4 pages: %lu resident",
+                     vm_user_map_resident(map));
+    KTEST_ASSERT(vm_calls_wired(map, va) == VM_MAP_PROT_RW);
+    for (unsigned int i = 0; i < 4; i++) {
+        pa[i] = vm_calls_pa(map, va + i * PAGE_SIZE);
+        KTEST_ASSERT(pa[i] != 0);
+    }
+
+    KTEST_ASSERT(vm_user_map_create(&child) == 0);
+    if (child == NULL) {
+        return;
+    }
+    KTEST_ASSERT(vm_user_map_fork(map, child) == 0);
+    KTEST_ASSERT(vm_calls_wired(child, va) == 0);           /* a child's copy is not wired */
+    KTEST_ASSERT(vm_calls_fill(map, va + PAGE_SIZE, 1, 0x88880000) == 0);
+    KTEST_ASSERT(vm_calls_diff(child, va, 2, 0x77770000, 0) == 0);
+    KTEST_ASSERT(vm_calls_fill(child, va, 1, 0x99990000) == 0);
+    KTEST_ASSERT(vm_calls_diff(map, va, 1, 0x77770000, 0) == 0);
+    KTEST_ASSERT(vm_calls_diff(map, va + PAGE_SIZE, 1, 0x88880000, 0) == 0);
+    /* vm_read of the wired range: a copy, the source's pages stay. */
+    KTEST_ASSERT(vm_user_read(map, va, 4 * PAGE_SIZE, child, &copy, &count) == KERN_SUCCESS
+                 && count == 4 * PAGE_SIZE);
+    KTEST_ASSERT(vm_calls_diff(child, copy, 1, 0x77770000, 0) == 0);
+    KTEST_ASSERT(vm_calls_fill(map, va, 1, 0xAAAA0000) == 0);
+    KTEST_ASSERT(vm_calls_diff(child, copy, 1, 0x77770000, 0) == 0);
+    for (unsigned int i = 0; i < 4; i++) {
+        ktest_assert_msg(vm_calls_pa(map, va + i * PAGE_SIZE) == pa[i],
+                         "wired page %u moved", i);
+    }
+    vm_user_map_destroy(child);
+
+    /* Unwire; a protection round trip of a wired range maps its pages again. */
+    KTEST_ASSERT(vm_user_protect(map, va, 4 * PAGE_SIZE, false, VM_MAP_PROT_NONE)
+                 == KERN_SUCCESS && vm_user_map_resident(map) == 0);
+    KTEST_ASSERT(vm_user_protect(map, va, 4 * PAGE_SIZE, false, VM_MAP_PROT_RW)
+                 == KERN_SUCCESS && vm_user_map_resident(map) == 4);
+    KTEST_ASSERT(vm_user_wire(map, false, va, 4 * PAGE_SIZE, 0) == KERN_SUCCESS
+                 && vm_calls_wired(map, va) == 0);
+    KTEST_ASSERT(vm_user_deallocate(map, va, 4 * PAGE_SIZE) == KERN_SUCCESS);
+}
+
+static void
+vm_wire_test_all(struct vm_user_map *map)
+{
+    uintptr_t va = VM_CALLS_VA, addr;
+
+    KTEST_ASSERT(vm_calls_alloc(map, va, 3 * PAGE_SIZE));
+    KTEST_ASSERT(vm_calls_alloc(map, va + 4 * PAGE_SIZE, 2 * PAGE_SIZE));
+    KTEST_ASSERT(vm_user_protect(map, va + 4 * PAGE_SIZE, 2 * PAGE_SIZE, false,
+                                 VM_MAP_PROT_NONE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_wire_all(map, true, VM_USER_WIRE_CURRENT) == KERN_SUCCESS);
+    ktest_assert_msg(vm_user_map_resident(map) == 3, "wire_all(current): %lu resident",
+                     vm_user_map_resident(map));
+    KTEST_ASSERT(vm_calls_wired(map, va) == VM_MAP_PROT_RW
+                 && vm_calls_wired(map, va + 4 * PAGE_SIZE) == VM_MAP_PROT_RW);
+    addr = 0;
+    KTEST_ASSERT(vm_user_allocate(map, &addr, 2 * PAGE_SIZE, true) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_map_resident(map) == 3 && vm_calls_wired(map, addr) == 0);
+
+    KTEST_ASSERT(vm_user_wire_all(map, true, VM_USER_WIRE_FUTURE) == KERN_SUCCESS);
+    addr = 0;
+    KTEST_ASSERT(vm_user_allocate(map, &addr, 2 * PAGE_SIZE, true) == KERN_SUCCESS);
+    ktest_assert_msg(vm_user_map_resident(map) == 5 && vm_calls_wired(map, addr)
+                     == VM_MAP_PROT_RW, "wire_all(future): %lu resident",
+                     vm_user_map_resident(map));
+
+    KTEST_ASSERT(vm_user_wire_all(map, true, VM_USER_WIRE_NONE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_calls_wired(map, va) == 0 && vm_calls_wired(map, addr) == 0);
+    addr = 0;
+    KTEST_ASSERT(vm_user_allocate(map, &addr, 2 * PAGE_SIZE, true) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_map_resident(map) == 5);
+    KTEST_ASSERT(vm_user_deallocate(map, 0, VM_USER_MAX) == KERN_SUCCESS);
+}
+
+static void
+vm_wire_fn(void)
+{
+    unsigned long free_before = vm_calls_test_free_pages();
+    unsigned long objects_before = vm_object_count();
+    struct vm_user_map *map = NULL;
+
+    KTEST_ASSERT(vm_user_map_create(&map) == 0);
+    if (map != NULL) {
+        vm_wire_test_errors(map);
+        vm_wire_test_fork(map);
+        vm_wire_test_all(map);
+        vm_user_map_destroy(map);
+    }
+    KTEST_ASSERT(vm_object_count() == objects_before);
+    KTEST_ASSERT(vm_calls_test_free_pages() == free_before);
+}
+
+/* Allocate size contiguous bytes below pmax in map and check every page. */
+static void
+vm_contig_test_one(struct vm_user_map *map, uintptr_t size, uint64_t pmax, uint64_t below)
+{
+    uintptr_t va = 0, npages = size / PAGE_SIZE;
+    uint64_t pa = 0, phys[16];
+    kern_return_t kr;
+
+    kr = vm_user_allocate_contiguous(map, true, &va, &pa, size, 0, pmax, 0);
+    KTEST_ASSERT(kr == KERN_SUCCESS);
+    if (kr != KERN_SUCCESS) {
+        return;
+    }
+    ktest_diag("vm_contig: %lu pages at 0x%llx (pmax 0x%llx)", (unsigned long)npages,
+               (unsigned long long)pa, (unsigned long long)pmax);
+    ktest_assert_msg(pa + size <= below, "run 0x%llx + 0x%lx ends past 0x%llx",
+                     (unsigned long long)pa, (unsigned long)size, (unsigned long long)below);
+    KTEST_ASSERT(vm_user_map_resident(map) >= npages);
+    KTEST_ASSERT(vm_calls_wired(map, va) == VM_MAP_PROT_RW);
+    for (uintptr_t i = 0; i < npages; i++) {
+        ktest_assert_msg(vm_calls_pa(map, va + i * PAGE_SIZE) == pa + i * PAGE_SIZE,
+                         "page %lu at 0x%llx, want 0x%llx", (unsigned long)i,
+                         (unsigned long long)vm_calls_pa(map, va + i * PAGE_SIZE),
+                         (unsigned long long)(pa + i * PAGE_SIZE));
+    }
+    KTEST_ASSERT(vm_calls_diff(map, va, npages, 0, 0) == 0);          /* zero-filled */
+    KTEST_ASSERT(vm_calls_fill(map, va, npages, 0xBBBB0000) == 0);
+    KTEST_ASSERT(vm_calls_diff(map, va, npages, 0xBBBB0000, 0) == 0);
+    if (npages <= 16) {
+        KTEST_ASSERT(vm_user_pages_phys(map, true, va, size, phys, 16) == KERN_SUCCESS);
+        for (uintptr_t i = 0; i < npages; i++) {
+            KTEST_ASSERT(phys[i] == pa + i * PAGE_SIZE);
+        }
+    }
+    KTEST_ASSERT(vm_user_deallocate(map, va, size) == KERN_SUCCESS);
+}
+
+static void
+vm_contig_test_errors(struct vm_user_map *map)
+{
+    uintptr_t va = 0, addr = VM_CALLS_VA;
+    uint64_t pa = 0, phys[4] = { 1, 1, 1, 1 };
+
+    KTEST_ASSERT(vm_user_allocate_contiguous(map, false, &va, &pa, PAGE_SIZE, 0, 0, 0)
+                 == KERN_INVALID_HOST);
+    KTEST_ASSERT(vm_user_allocate_contiguous(NULL, true, &va, &pa, PAGE_SIZE, 0, 0, 0)
+                 == KERN_INVALID_TASK);
+    KTEST_ASSERT(vm_user_allocate_contiguous(map, true, &va, &pa, PAGE_SIZE, PAGE_SIZE,
+                                             0x2000000, 0) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_allocate_contiguous(map, true, &va, &pa, PAGE_SIZE, 0, 0x2000000, 3)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_allocate_contiguous(map, true, &va, &pa, PAGE_SIZE, 0, 0x2000000,
+                                             2 * PAGE_SIZE) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_allocate_contiguous(map, true, &va, &pa, 0, 0, 0x2000000, 0)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_allocate_contiguous(map, true, &va, &pa, UINTPTR_MAX, 0, 0x2000000, 0)
+                 == KERN_INVALID_ARGUMENT);
+    /* More than the machine has below 4 GiB. */
+    KTEST_ASSERT(vm_user_allocate_contiguous(map, true, &va, &pa, 0xB0000000u, 0,
+                                             0x100000000ULL, 0) == KERN_RESOURCE_SHORTAGE);
+    /* Over the size limit: the pages go back (checked at the end). */
+    KTEST_ASSERT(vm_user_set_size_limit(map, true, PAGE_SIZE, PAGE_SIZE) == KERN_SUCCESS);
+    KTEST_ASSERT(vm_user_allocate_contiguous(map, true, &va, &pa, 2 * PAGE_SIZE, 0,
+                                             0x2000000, 16) == KERN_NO_SPACE);
+    KTEST_ASSERT(vm_user_set_size_limit(map, true, VM_USER_SIZE_LIMIT_DEFAULT,
+                                        VM_USER_SIZE_LIMIT_DEFAULT)
+                 == KERN_SUCCESS);
+
+    /* vm_pages_phys. */
+    KTEST_ASSERT(vm_user_pages_phys(map, false, addr, PAGE_SIZE, phys, 4) == KERN_INVALID_HOST);
+    KTEST_ASSERT(vm_user_pages_phys(NULL, true, addr, PAGE_SIZE, phys, 4) == KERN_INVALID_TASK);
+    KTEST_ASSERT(vm_user_pages_phys(map, true, addr + 4, PAGE_SIZE, phys, 4)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_pages_phys(map, true, addr, PAGE_SIZE + 4, phys, 4)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_user_pages_phys(map, true, addr, 5 * PAGE_SIZE, phys, 4)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(vm_calls_alloc(map, addr, 2 * PAGE_SIZE));
+    KTEST_ASSERT(vm_calls_fill(map, addr, 1, 0xCCCC0000) == 0);
+    KTEST_ASSERT(vm_user_pages_phys(map, true, addr, 4 * PAGE_SIZE, phys, 4) == KERN_SUCCESS);
+    KTEST_ASSERT(phys[0] == vm_calls_pa(map, addr) && phys[0] != 0);
+    KTEST_ASSERT(phys[1] == 0 && phys[2] == 0 && phys[3] == 0);    /* untouched, unmapped */
+    KTEST_ASSERT(vm_user_deallocate(map, addr, 2 * PAGE_SIZE) == KERN_SUCCESS);
+}
+
+static void
+vm_contig_fn(void)
+{
+    unsigned long free_before = vm_calls_test_free_pages();
+    unsigned long objects_before = vm_object_count();
+    struct vm_user_map *map = NULL;
+
+    KTEST_ASSERT(vm_user_map_create(&map) == 0);
+    if (map != NULL) {
+        vm_contig_test_errors(map);
+        vm_contig_test_one(map, 16 * PAGE_SIZE, 0x2000000, 0x2000000);
+        vm_contig_test_one(map, 3 * PAGE_SIZE, 0, VM_USER_DMA_LIMIT);
+        vm_contig_test_one(map, PAGE_SIZE, 0x100000, VM_USER_DMA_LIMIT);
+        vm_contig_test_one(map, 256 * PAGE_SIZE, 0x100000000ULL, 0x100000000ULL);
+        vm_user_map_destroy(map);
+    }
+    KTEST_ASSERT(vm_object_count() == objects_before);
+    ktest_assert_msg(vm_calls_test_free_pages() == free_before, "%lu free pages, %lu before",
+                     vm_calls_test_free_pages(), free_before);
+}
+
+KTEST_DEFINE(vm_limits, vm_limits_fn, 0);
+KTEST_DEFINE(vm_wire, vm_wire_fn, 0);
+KTEST_DEFINE(vm_contig, vm_contig_fn, 0);
