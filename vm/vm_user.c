@@ -38,6 +38,14 @@
  * the wrap instead of relying on it, so host tests (64-bit) and the
  * kernel behave alike.
  *
+ * vm_write and vm_copy overwrite page by page (an eager copy: each
+ * destination page made the map's own by the fault path, then filled),
+ * so destination entries are never replaced or split; GNU Mach maps the
+ * data copy-on-write instead. Wiring has no pageout to stop: it faults
+ * the pages in, records the access in the entry and keeps wired objects
+ * out of copy-on-write (they are copied at once), so wired physical
+ * pages never move. doc/vm.md has the details and the differences.
+ *
  * Errors inside are negative ERROR_* codes (kern/error.h); vm_user_kern_return() is
  * the one place that turns them into kern_return_t.
  */

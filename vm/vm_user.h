@@ -2,6 +2,8 @@
 /*
  * User address maps and the Mach calls on them: vm_allocate,
  * vm_deallocate, vm_map (anonymous memory), vm_protect, vm_inherit,
+ * vm_read, vm_write, vm_copy, vm_region, vm_wire, vm_wire_all, the size
+ * limits, vm_machine_attribute, vm_allocate_contiguous, vm_pages_phys,
  * with GNU Mach's semantics and errors (../shared/MACH-ABI.md §6).
  *
  * A user map is a vm_map over [0, 0xC0000000) (VM_USER_MIN..VM_USER_MAX)
