@@ -18,16 +18,22 @@
  *  test=vm_contig       vm_allocate_contiguous: contiguity, the physical
  *                       limit, zero fill, argument rules, exhaustion;
  *                       vm_pages_phys
+ *  test=vm_calls_bench  (manual; tools/bench-kernel, -icount) instructions
+ *                       of vm_write, vm_copy, vm_read of 4 KiB and 1 MiB,
+ *                       vm_allocate + vm_deallocate, a 64 KiB
+ *                       vm_allocate_contiguous
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <i386/cpu.h>
 #include <i386/probe.h>
 #include <i386/smp.h>
 #include <include/mach/kern_return.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
+#include <kern/printf.h>
 #include <kern/qsbr.h>
 #include <kern/thread.h>
 #include <machine/pmap.h>
@@ -651,3 +657,81 @@ vm_contig_fn(void)
 KTEST_DEFINE(vm_limits, vm_limits_fn, 0);
 KTEST_DEFINE(vm_wire, vm_wire_fn, 0);
 KTEST_DEFINE(vm_contig, vm_contig_fn, 0);
+
+/* ---------------------------------------------------------------- benchmark */
+
+#define VM_CALLS_BENCH_ROUNDS   16
+#define VM_CALLS_BENCH_BIG      (1u << 20)
+
+/* Instructions of one call of op (the mean of the second half of the rounds). */
+#define VM_CALLS_BENCH(name, setup, op, undo)                                   \
+    do {                                                                        \
+        uint64_t total_ = 0, start_;                                            \
+        for (unsigned int r_ = 0; r_ < 2 * VM_CALLS_BENCH_ROUNDS; r_++) {       \
+            setup;                                                              \
+            start_ = cpu_rdtsc();                                               \
+            failures += (op) != KERN_SUCCESS;                                   \
+            if (r_ >= VM_CALLS_BENCH_ROUNDS) {                                  \
+                total_ += cpu_rdtsc() - start_;                                 \
+            }                                                                   \
+            undo;                                                               \
+        }                                                                       \
+        printf("bench: %s %llu insns\n", name,                                 \
+               (unsigned long long)(total_ / VM_CALLS_BENCH_ROUNDS));           \
+    } while (0)
+
+static void
+vm_calls_bench_fn(void)
+{
+    uintptr_t va = VM_CALLS_VA, src_va = VM_CALLS_VA + 2 * VM_CALLS_BENCH_BIG;
+    uintptr_t addr = 0, data = 0, count = 0;
+    struct vm_user_map *map = NULL, *other = NULL;
+    unsigned int failures = 0;
+    uint64_t pa = 0;
+    void *buf;
+
+    buf = kmem_alloc(VM_CALLS_BENCH_BIG);
+    KTEST_ASSERT(buf != NULL && vm_user_map_create(&map) == 0
+                 && vm_user_map_create(&other) == 0);
+    if (buf == NULL || map == NULL || other == NULL) {
+        return;
+    }
+    /* Destinations resident, sources written. */
+    KTEST_ASSERT(vm_calls_alloc(map, va, VM_CALLS_BENCH_BIG));
+    KTEST_ASSERT(vm_calls_alloc(map, src_va, VM_CALLS_BENCH_BIG));
+    KTEST_ASSERT(vm_calls_alloc(other, va, VM_CALLS_BENCH_BIG));
+    KTEST_ASSERT(vm_calls_fill(map, va, VM_CALLS_BENCH_BIG / PAGE_SIZE, 0x1000) == 0);
+    KTEST_ASSERT(vm_calls_fill(map, src_va, VM_CALLS_BENCH_BIG / PAGE_SIZE, 0x2000) == 0);
+    KTEST_ASSERT(vm_calls_fill(other, va, VM_CALLS_BENCH_BIG / PAGE_SIZE, 0x3000) == 0);
+
+    VM_CALLS_BENCH("vm_write 4 KiB (kernel buffer)", (void)0,
+                   vm_user_write(map, va, buf, PAGE_SIZE), (void)0);
+    VM_CALLS_BENCH("vm_write 1 MiB (kernel buffer)", (void)0,
+                   vm_user_write(map, va, buf, VM_CALLS_BENCH_BIG), (void)0);
+    VM_CALLS_BENCH("vm_write 4 KiB (from another map)", (void)0,
+                   vm_user_write_map(map, va, other, va, PAGE_SIZE), (void)0);
+    VM_CALLS_BENCH("vm_write 1 MiB (from another map)", (void)0,
+                   vm_user_write_map(map, va, other, va, VM_CALLS_BENCH_BIG), (void)0);
+    VM_CALLS_BENCH("vm_copy 4 KiB", (void)0, vm_user_copy(map, src_va, PAGE_SIZE, va), (void)0);
+    VM_CALLS_BENCH("vm_copy 1 MiB", (void)0,
+                   vm_user_copy(map, src_va, VM_CALLS_BENCH_BIG, va), (void)0);
+    VM_CALLS_BENCH("vm_read 4 KiB (+ vm_deallocate of the copy)", (void)0,
+                   vm_user_read(map, src_va, PAGE_SIZE, other, &data, &count),
+                   vm_user_deallocate(other, data, count));
+    VM_CALLS_BENCH("vm_read 1 MiB (+ vm_deallocate of the copy)", (void)0,
+                   vm_user_read(map, src_va, VM_CALLS_BENCH_BIG, other, &data, &count),
+                   vm_user_deallocate(other, data, count));
+    VM_CALLS_BENCH("vm_allocate 1 MiB + vm_deallocate", addr = 0,
+                   vm_user_allocate(other, &addr, VM_CALLS_BENCH_BIG, true)
+                   ?: vm_user_deallocate(other, addr, VM_CALLS_BENCH_BIG), (void)0);
+    VM_CALLS_BENCH("vm_allocate_contiguous 64 KiB (+ vm_deallocate)", addr = 0,
+                   vm_user_allocate_contiguous(other, true, &addr, &pa, 16 * PAGE_SIZE, 0,
+                                               0x100000000ULL, 0),
+                   vm_user_deallocate(other, addr, 16 * PAGE_SIZE));
+    KTEST_ASSERT(failures == 0);
+    vm_user_map_destroy(map);
+    vm_user_map_destroy(other);
+    kmem_free(buf, VM_CALLS_BENCH_BIG);
+}
+
+KTEST_DEFINE(vm_calls_bench, vm_calls_bench_fn, KTEST_MANUAL);
