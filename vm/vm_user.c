@@ -1248,7 +1248,11 @@ vm_user_wire_all(struct vm_user_map *map, bool host_priv, unsigned int flags)
     }
     mutex_lock(&map->lock);
     wire_future = map->wire_future;
-    map->wire_future = (flags & VM_USER_WIRE_FUTURE) != 0;
+    if (flags == VM_USER_WIRE_NONE) {
+        map->wire_future = false;
+    } else if (flags & VM_USER_WIRE_FUTURE) {
+        map->wire_future = true;            /* CURRENT alone leaves it as it was */
+    }
     if (flags == VM_USER_WIRE_NONE || (flags & VM_USER_WIRE_CURRENT)) {
         /* GNU Mach wires every current entry for READ|WRITE (within its protection). */
         vm_map_for_each(&map->map, entry) {

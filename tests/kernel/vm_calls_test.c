@@ -522,11 +522,16 @@ vm_wire_test_all(struct vm_user_map *map)
                      == VM_MAP_PROT_RW, "wire_all(future): %lu resident",
                      vm_user_map_resident(map));
 
+    /* CURRENT alone keeps wiring future mappings. */
+    KTEST_ASSERT(vm_user_wire_all(map, true, VM_USER_WIRE_CURRENT) == KERN_SUCCESS);
+    KTEST_ASSERT(map->wire_future);
     KTEST_ASSERT(vm_user_wire_all(map, true, VM_USER_WIRE_NONE) == KERN_SUCCESS);
+    KTEST_ASSERT(!map->wire_future);
     KTEST_ASSERT(vm_calls_wired(map, va) == 0 && vm_calls_wired(map, addr) == 0);
     addr = 0;
     KTEST_ASSERT(vm_user_allocate(map, &addr, 2 * PAGE_SIZE, true) == KERN_SUCCESS);
-    KTEST_ASSERT(vm_user_map_resident(map) == 5);
+    ktest_assert_msg(vm_user_map_resident(map) == 7, "after wire_all(none): %lu resident",
+                     vm_user_map_resident(map));    /* CURRENT wired the unwired 2 too */
     KTEST_ASSERT(vm_user_deallocate(map, 0, VM_USER_MAX) == KERN_SUCCESS);
 }
 
