@@ -171,6 +171,9 @@ task_create(struct task *parent, bool inherit_memory, const char *name, struct t
         task_free(task);
         return KERN_RESOURCE_SHORTAGE;
     }
+    if (parent != NULL) {
+        vm_user_map_limits_copy(task->map, parent->map);  /* GNU Mach: the parent's limits */
+    }
     task->kport = ipc_port_create_kobject(IPC_KOBJECT_TASK, task);
     if (task->kport == NULL) {
         task_free(task);

@@ -126,10 +126,10 @@ vm_fault_page_cow(struct vm_object *object, uint64_t offset, unsigned int access
     return 0;
 }
 
-/* Find or create the page of entry at addr for access and map it. Map locked. */
+/* Find or create the page of entry at addr for access, map it, return it in *pagep. Map locked. */
 static int
 vm_fault_page(struct vm_user_map *map, const struct vm_map_entry *entry, uintptr_t addr,
-              unsigned int access)
+              unsigned int access, struct vm_page **pagep)
 {
     uint64_t offset = entry->offset + (addr - entry->start);
     unsigned int prot = entry->protection;
@@ -151,13 +151,30 @@ vm_fault_page(struct vm_user_map *map, const struct vm_map_entry *entry, uintptr
         return ERROR_NOMEM;       /* the page stays in the object */
     }
     assert(error == 0);
+    *pagep = page;
     return 0;
+}
+
+int
+vm_fault_page_locked(struct vm_user_map *map, const struct vm_map_entry *entry,
+                     uintptr_t addr, unsigned int access, struct vm_page **pagep)
+{
+    int error;
+
+    assert(P2ALIGNED(addr, PAGE_SIZE) && addr >= entry->start && addr < entry->end);
+    error = vm_fault_page(map, entry, addr, access, pagep);
+    if (error == ERROR_NOMEM) {
+        vm_fault_reclaim();
+        error = vm_fault_page(map, entry, addr, access, pagep);
+    }
+    return error;
 }
 
 int
 vm_fault(struct vm_user_map *map, uintptr_t addr, unsigned int access)
 {
     const struct vm_map_entry *entry;
+    struct vm_page *page;
     unsigned int allowed;
     int error;
 
@@ -183,11 +200,7 @@ vm_fault(struct vm_user_map *map, uintptr_t addr, unsigned int access)
         if ((access & ~allowed) != 0) {
             error = ERROR_PROT;
         } else {
-            error = vm_fault_page(map, entry, addr, access);
-            if (error == ERROR_NOMEM) {
-                vm_fault_reclaim();
-                error = vm_fault_page(map, entry, addr, access);
-            }
+            error = vm_fault_page_locked(map, entry, addr, access, &page);
         }
     }
     mutex_unlock(&map->lock);

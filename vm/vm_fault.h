@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+struct vm_map_entry;
+struct vm_page;
 struct vm_user_map;
 
 /*
@@ -24,6 +26,18 @@ struct vm_user_map;
  * the caller stops the thread's task; nothing has changed).
  */
 int vm_fault(struct vm_user_map *map, uintptr_t addr, unsigned int access);
+
+/*
+ * The core of vm_fault() for a caller that holds map's mutex and has
+ * looked up entry (containing addr, page-aligned) and checked access
+ * against its protection itself (vm_write, vm_wire): find or create the
+ * page for access (copied up for a write on a shadowing object), map it
+ * with the entry's protection and return it in *pagep, valid while the
+ * lock is held. Reclaims and retries once on exhaustion. Returns 0 or
+ * ERROR_NOMEM (nothing changed).
+ */
+int vm_fault_page_locked(struct vm_user_map *map, const struct vm_map_entry *entry,
+                         uintptr_t addr, unsigned int access, struct vm_page **pagep);
 
 /* Faults since boot (vm_statistics). Lock-free snapshots. */
 struct vm_fault_counts {

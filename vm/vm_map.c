@@ -288,6 +288,7 @@ vm_map_init(struct vm_map *map, uintptr_t start, uintptr_t end)
     map->head.protection = VM_MAP_PROT_NONE;
     map->head.max_protection = VM_MAP_PROT_NONE;
     map->head.inheritance = VM_MAP_INHERIT_NONE;
+    map->head.wired_access = 0;
     rbtree_lookup_slot(&map->tree, start, vm_map_entry_cmp, slot);
     rbtree_insert_slot(&map->tree, slot, &map->head.tree_node);
     map->start = start;
@@ -392,6 +393,7 @@ vm_map_enter_attr(struct vm_map *map, uintptr_t *addrp, uintptr_t size,
     entry->protection = (uint8_t)attr->prot;
     entry->max_protection = (uint8_t)attr->max_prot;
     entry->inheritance = (uint8_t)attr->inherit;
+    entry->wired_access = 0;
     vm_map_entry_link(map, prev, entry, prev->end + prev->gap);
     map->mapped += size;
     *addrp = addr;
@@ -417,6 +419,7 @@ vm_map_entry_split(struct vm_map *map, struct vm_map_entry *entry,
     tail->protection = entry->protection;
     tail->max_protection = entry->max_protection;
     tail->inheritance = entry->inheritance;
+    tail->wired_access = entry->wired_access;
     limit = entry->end + entry->gap;
     entry->end = start;
     vm_map_entry_link(map, entry, tail, limit);
@@ -460,6 +463,17 @@ vm_map_entry_attr_set(struct vm_map *map, const struct vm_map_entry *entry,
     e->max_protection = (uint8_t)max_prot;
     e->inheritance = (uint8_t)inherit;
     return 0;
+}
+
+void
+vm_map_entry_wired_set(struct vm_map *map, const struct vm_map_entry *entry,
+                       unsigned int access)
+{
+    struct vm_map_entry *e = (struct vm_map_entry *)entry;
+
+    vm_map_assert_locked(map);
+    assert(entry != &map->head && (access & ~VM_MAP_PROT_ALL) == 0);
+    e->wired_access = (uint8_t)access;
 }
 
 void

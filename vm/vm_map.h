@@ -87,7 +87,7 @@ struct vm_map_attr {
 /*
  * Public fields of an entry (struct vm_map_entry in vm/vm_map_i.h), to be
  * read with the map locked, never written: start, end, protection,
- * max_protection, inheritance, object and offset (of start in object;
+ * max_protection, inheritance, wired_access, object and offset (of start in object;
  * vm_map_remove() and vm_map_clip() keep it right when they cut an
  * entry). vm_map_enter() makes entries with max_protection ALL,
  * inheritance COPY and no object.
@@ -181,6 +181,14 @@ int vm_map_clip(struct vm_map *map, uintptr_t addr);
 int vm_map_entry_attr_set(struct vm_map *map, const struct vm_map_entry *entry,
                           unsigned int prot, unsigned int max_prot,
                           unsigned int inherit);
+
+/*
+ * Record that entry (an entry of map) is wired for access (VM_MAP_PROT_*
+ * bits; 0 unwires). vm_map only keeps the value, carries it into both
+ * halves of a split and starts new entries at 0. Map locked.
+ */
+void vm_map_entry_wired_set(struct vm_map *map, const struct vm_map_entry *entry,
+                            unsigned int access);
 
 /*
  * Replace what entry (an entry of map) maps: object at offset. vm_map

@@ -35,6 +35,7 @@ struct vm_map_entry {
     uint8_t protection;         /* VM_MAP_PROT_*: current */
     uint8_t max_protection;     /* VM_MAP_PROT_*: protection may not rise above it */
     uint8_t inheritance;        /* VM_MAP_INHERIT_* */
+    uint8_t wired_access;       /* VM_MAP_PROT_*: wired for these accesses (0: not wired) */
 };
 
 /*

@@ -173,6 +173,29 @@ vm_object_shadow(struct vm_object *backing, uint64_t offset, uint64_t size,
     return 0;
 }
 
+int
+vm_object_page_insert(struct vm_object *object, uint64_t offset, struct vm_page *page)
+{
+    uint32_t key;
+    int error;
+
+    assert(P2ALIGNED(offset, PAGE_SIZE) && offset < object->size);
+    assert(page->type == VM_PAGE_OBJECT);
+    key = (uint32_t)(offset >> PAGE_SHIFT);
+    page->priv = object;
+    page->owner_index = key;
+    spinlock_lock(&object->lock);
+    error = rdxtree_insert(&object->pages, key, page);
+    spinlock_unlock(&object->lock);
+    if (error != 0) {
+        assert(error == ERROR_NOMEM);
+        page->priv = NULL;
+        return ERROR_NOMEM;
+    }
+    vm_object_pages_count(1);
+    return 0;
+}
+
 struct vm_page *
 vm_object_page_find(struct vm_object *object, uint64_t offset, struct vm_object **ownerp)
 {

@@ -93,6 +93,15 @@ void vm_object_unref(struct vm_object *object);
 int vm_object_page_get(struct vm_object *object, uint64_t offset,
                        struct vm_page **pagep, bool *createdp);
 
+/*
+ * Insert page (an allocated page of type VM_PAGE_OBJECT, contents the
+ * caller's) at offset (page-aligned, below the size, free in the
+ * object): from then on the object owns it and frees it like its own
+ * (vm_user_allocate_contiguous()). Returns 0 or ERROR_NOMEM (no radix
+ * tree node; page still the caller's).
+ */
+int vm_object_page_insert(struct vm_object *object, uint64_t offset, struct vm_page *page);
+
 /* The page at offset, or NULL when the object has none there. */
 struct vm_page *vm_object_page_lookup(struct vm_object *object, uint64_t offset);
 

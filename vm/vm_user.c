@@ -38,6 +38,14 @@
  * the wrap instead of relying on it, so host tests (64-bit) and the
  * kernel behave alike.
  *
+ * vm_write and vm_copy overwrite page by page (an eager copy: each
+ * destination page made the map's own by the fault path, then filled),
+ * so destination entries are never replaced or split; GNU Mach maps the
+ * data copy-on-write instead. Wiring has no pageout to stop: it faults
+ * the pages in, records the access in the entry and keeps wired objects
+ * out of copy-on-write (they are copied at once), so wired physical
+ * pages never move. doc/vm.md has the details and the differences.
+ *
  * Errors inside are negative ERROR_* codes (kern/error.h); vm_user_kern_return() is
  * the one place that turns them into kern_return_t.
  */
@@ -52,6 +60,7 @@
 #include <kern/panic.h>
 #include <kern/printf.h>
 #include <kern/shell.h>
+#include <kern/string.h>
 #include <machine/param.h>
 #include <machine/pmap.h>
 #include <vm/vm_fault.h>
@@ -63,6 +72,9 @@
 _Static_assert(VM_USER_MIN == 0, "range checks assume user maps start at 0");
 
 static struct kmem_cache vm_user_map_cache;
+
+static int vm_user_wire_entry(struct vm_user_map *map, const struct vm_map_entry *entry,
+                              unsigned int access);
 
 /* Whether the calling thread holds the lock of the user map around map. */
 static bool
@@ -105,6 +117,10 @@ vm_user_map_create(struct vm_user_map **mapp)
         return ERROR_NOMEM;
     }
     mutex_init(&map->lock);
+    /* No limit by default: see VM_USER_SIZE_LIMIT_DEFAULT. */
+    map->size_cur_limit = VM_USER_SIZE_LIMIT_DEFAULT;
+    map->size_max_limit = VM_USER_SIZE_LIMIT_DEFAULT;
+    map->wire_future = false;
     error = vm_map_init(&map->map, VM_USER_MIN, VM_USER_MAX);
     assert(error == 0);
     (void)error;
@@ -236,17 +252,61 @@ vm_user_range(uintptr_t addr, uintptr_t size, uintptr_t *startp, uintptr_t *endp
 }
 
 /*
- * Map a new anonymous object of size bytes (rounded up) at *addrp:
+ * Bytes of map counted against its size limit: every entry but those
+ * whose maximum protection is NONE (GNU Mach's size - size_none). Map
+ * locked.
+ */
+static uintptr_t
+vm_user_map_size(struct vm_user_map *map)
+{
+    const struct vm_map_entry *entry;
+    uintptr_t size = 0;
+
+    vm_map_for_each(&map->map, entry) {
+        if (entry->max_protection != VM_MAP_PROT_NONE) {
+            size += entry->end - entry->start;
+        }
+    }
+    return size;
+}
+
+/*
+ * Check that size more bytes with maximum protection max_prot keep map
+ * within its current size limit, as GNU Mach's vm_map_enter does after
+ * finding room. Map locked. Returns 0, ERROR_NOSPC (over the limit) or
+ * ERROR_INVAL (the sum wraps).
+ */
+static int
+vm_user_limit_check(struct vm_user_map *map, uintptr_t size, unsigned int max_prot)
+{
+    uintptr_t used;
+
+    if (max_prot == VM_MAP_PROT_NONE) {
+        return 0;
+    }
+    used = vm_user_map_size(map);
+    if (size > UINTPTR_MAX - used) {
+        return ERROR_INVAL;
+    }
+    return (used + size > map->size_cur_limit) ? ERROR_NOSPC : 0;
+}
+
+/*
+ * Map size bytes (rounded up) of object (one reference, given to the new
+ * entry), or of a new anonymous object when object is NULL, at *addrp:
  * anywhere (aligned to align, starting below limit) or fixed (address
- * truncated). Returns 0 or a VM_MAP_E* code; nothing changed on error.
+ * truncated). The size limit applies; a map wiring its future mappings
+ * wires the new entry. Returns 0 or an ERROR_* code; nothing changed on
+ * error (object keeps the caller's reference).
  */
 static int
 vm_user_enter(struct vm_user_map *map, uintptr_t *addrp, uintptr_t size, uintptr_t align,
               uintptr_t limit, bool anywhere, unsigned int prot, unsigned int max_prot,
-              unsigned int inherit)
+              unsigned int inherit, struct vm_object *object)
 {
     struct vm_map_attr attr = {
         .prot = prot & max_prot, .max_prot = max_prot, .inherit = inherit, .offset = 0,
+        .object = object,
     };
     uintptr_t addr = 0;
     int error;
@@ -262,9 +322,11 @@ vm_user_enter(struct vm_user_map *map, uintptr_t *addrp, uintptr_t size, uintptr
             return ERROR_FAULT;
         }
     }
-    error = vm_object_create(size, &attr.object);
-    if (error != 0) {
-        return error;
+    if (object == NULL) {
+        error = vm_object_create(size, &attr.object);
+        if (error != 0) {
+            return error;
+        }
     }
 
     mutex_lock(&map->lock);
@@ -275,12 +337,21 @@ vm_user_enter(struct vm_user_map *map, uintptr_t *addrp, uintptr_t size, uintptr
         }
     }
     if (error == 0) {
+        error = vm_user_limit_check(map, size, max_prot);
+    }
+    if (error == 0) {
         error = vm_map_enter_attr(&map->map, &addr, size, 0, &attr, VM_MAP_FIXED);
+    }
+    if (error == 0 && map->wire_future) {
+        /* Pages that cannot be had now come at the first touch. */
+        (void)vm_user_wire_entry(map, vm_map_lookup(&map->map, addr), attr.prot);
     }
     mutex_unlock(&map->lock);
 
     if (error != 0) {
-        vm_object_unref(attr.object);
+        if (object == NULL) {
+            vm_object_unref(attr.object);
+        }
         return error;
     }
     *addrp = addr;
@@ -299,7 +370,7 @@ vm_user_allocate(struct vm_user_map *map, uintptr_t *addrp, uintptr_t size, bool
     }
     return vm_user_kern_return(vm_user_enter(map, addrp, size, 0, UINTPTR_MAX, anywhere,
                                              VM_MAP_PROT_RW, VM_MAP_PROT_ALL,
-                                             VM_MAP_INHERIT_COPY));
+                                             VM_MAP_INHERIT_COPY, NULL));
 }
 
 kern_return_t
@@ -328,7 +399,7 @@ vm_user_map(struct vm_user_map *map, uintptr_t *addrp, uintptr_t size, uintptr_t
         }
     }
     return vm_user_kern_return(vm_user_enter(map, addrp, size, align, limit, anywhere,
-                                             cur_prot, max_prot, inherit));
+                                             cur_prot, max_prot, inherit, NULL));
 }
 
 kern_return_t
@@ -401,6 +472,10 @@ vm_user_protect(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool se
             /* Rights removed: mapped pages lose them now (0 unmaps). */
             error = pmap_protect(map->pmap, entry->start, entry->end, cur);
             assert(error == 0);
+        }
+        if (cur != VM_MAP_PROT_NONE && (entry->wired_access != 0 || map->wire_future)) {
+            /* Wired memory follows its protection (GNU Mach); a shortage leaves faults. */
+            (void)vm_user_wire_entry(map, entry, cur);
         }
     }
     mutex_unlock(&map->lock);
@@ -506,8 +581,7 @@ vm_user_copy_object(const struct vm_map_entry *entry, bool marked, struct vm_obj
     int error;
 
     if (!marked) {
-        /* Shared: another map may write it, so copy it now. */
-        assert(object->shared);
+        /* Shared (another map may write it) or wired (its pages stay put): copy it now. */
         return vm_object_copy(object, entry->offset, size, objectp);
     }
     backing = object->shadow;
@@ -517,6 +591,23 @@ vm_user_copy_object(const struct vm_map_entry *entry, bool marked, struct vm_obj
         vm_object_unref(backing);
     }
     return error;
+}
+
+/*
+ * Take mark off the objects of map's wired entries: wired pages must stay
+ * where they are (a device may be using them), so those objects are
+ * copied at once instead of being frozen behind shadows. Map locked.
+ */
+static void
+vm_user_unmark_wired(struct vm_user_map *map, unsigned long mark)
+{
+    const struct vm_map_entry *entry;
+
+    vm_map_for_each(&map->map, entry) {
+        if (entry->wired_access != 0 && entry->object->copy_mark == mark) {
+            entry->object->copy_mark = 0;
+        }
+    }
 }
 
 int
@@ -542,6 +633,7 @@ vm_user_map_fork(struct vm_user_map *parent, struct vm_user_map *child)
             entry->object->copy_mark = mark;
         }
     }
+    vm_user_unmark_wired(parent, mark);
 
     vm_map_for_each(&parent->map, entry) {
         marked = (entry->object->copy_mark == mark);
@@ -694,6 +786,7 @@ vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
             entry->object->copy_mark = mark;
         }
     }
+    vm_user_unmark_wired(src, mark);
     vm_map_for_each(&src->map, entry) {
         if (entry->object->copy_mark == mark) {
             error = vm_user_fork_shadow(src, entry);
@@ -820,4 +913,484 @@ vm_user_read(struct vm_user_map *map, uintptr_t addr, uintptr_t size, struct vm_
         *countp = size;
     }
     return vm_user_kern_return(error);
+}
+
+/*
+ * Check that [start, end) of map is mapped without holes and writable,
+ * entry by entry from the start as GNU Mach's overwrite does. Map
+ * locked. Returns 0, ERROR_FAULT (a hole) or ERROR_PROT.
+ */
+static int
+vm_user_range_writable(struct vm_user_map *map, uintptr_t start, uintptr_t end)
+{
+    const struct vm_map_entry *entry = vm_map_lookup(&map->map, start);
+    uintptr_t addr = start;
+
+    for (; addr < end; entry = vm_map_next(&map->map, entry)) {
+        if (entry == NULL || entry->start > addr) {
+            return ERROR_FAULT;
+        }
+        if (!(entry->protection & VM_MAP_PROT_WRITE)) {
+            return ERROR_PROT;
+        }
+        addr = entry->end;
+    }
+    return 0;
+}
+
+/* Where vm_user_overwrite() takes its bytes from: a kernel buffer, or a range of a map. */
+struct vm_user_source {
+    const unsigned char *buf;   /* or NULL: src_map */
+    struct vm_user_map *map;
+    uintptr_t addr;
+};
+
+/*
+ * Copy one page of source (page i) into page (of dst's top object).
+ * Both maps locked.
+ */
+static void
+vm_user_overwrite_page(const struct vm_user_source *src, uintptr_t i, struct vm_page *page)
+{
+    const struct vm_map_entry *entry;
+    const struct vm_page *from;
+    uintptr_t addr;
+    void *va;
+
+    if (src->buf != NULL) {
+        va = pmap_window_map(vm_page_to_pa(page));
+        assert(va != NULL);
+        memcpy(va, src->buf + i * PAGE_SIZE, PAGE_SIZE);
+        pmap_window_unmap(va);
+        return;
+    }
+    addr = src->addr + i * PAGE_SIZE;
+    entry = vm_map_lookup(&src->map->map, addr);
+    assert(entry != NULL);      /* checked readable under the same lock */
+    from = vm_object_page_find(entry->object, entry->offset + (addr - entry->start), NULL);
+    if (from == NULL) {
+        pmap_page_zero(vm_page_to_pa(page));        /* never touched: zeros */
+    } else if (from != page) {
+        pmap_page_copy(vm_page_to_pa(page), vm_page_to_pa(from));
+    }
+}
+
+/*
+ * Overwrite [start, start + size) of dst (page-aligned, checked mapped and
+ * writable) with size bytes of src, page by page: each destination page
+ * is made dst's own (a write fault: zero-filled or copied up) and filled.
+ * Overlapping ranges of one map are copied as memmove() does, so every
+ * source page is read before it is overwritten. Both maps locked.
+ * Returns 0 or ERROR_NOMEM (the pages before the failing one written).
+ */
+static int
+vm_user_overwrite(struct vm_user_map *dst, uintptr_t start, uintptr_t size,
+                  const struct vm_user_source *src)
+{
+    uintptr_t n = size / PAGE_SIZE, i, addr;
+    bool backwards = (src->buf == NULL && src->map == dst && src->addr < start);
+    const struct vm_map_entry *entry;
+    struct vm_page *page;
+    int error;
+
+    for (uintptr_t k = 0; k < n; k++) {
+        i = backwards ? n - 1 - k : k;
+        addr = start + i * PAGE_SIZE;
+        entry = vm_map_lookup(&dst->map, addr);
+        assert(entry != NULL && (entry->protection & VM_MAP_PROT_WRITE));
+        error = vm_fault_page_locked(dst, entry, addr, VM_MAP_PROT_WRITE, &page);
+        if (error != 0) {
+            return error;
+        }
+        vm_user_overwrite_page(src, i, page);
+    }
+    return 0;
+}
+
+kern_return_t
+vm_user_write(struct vm_user_map *map, uintptr_t addr, const void *data, uintptr_t size)
+{
+    struct vm_user_source src = { .buf = data };
+    int error;
+
+    if (map == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (size == 0) {
+        return KERN_SUCCESS;
+    }
+    if (!P2ALIGNED(addr, PAGE_SIZE) || !P2ALIGNED(size, PAGE_SIZE)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (addr >= VM_USER_MAX || size > VM_USER_MAX - addr) {
+        return KERN_INVALID_ADDRESS;
+    }
+    mutex_lock(&map->lock);
+    error = vm_user_range_writable(map, addr, addr + size);
+    if (error == 0) {
+        error = vm_user_overwrite(map, addr, size, &src);
+    }
+    mutex_unlock(&map->lock);
+    return vm_user_kern_return(error);
+}
+
+kern_return_t
+vm_user_write_map(struct vm_user_map *map, uintptr_t addr, struct vm_user_map *src_map,
+                  uintptr_t src_addr, uintptr_t size)
+{
+    struct vm_user_source src = { .buf = NULL, .map = src_map, .addr = src_addr };
+    int error;
+
+    if (map == NULL || src_map == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (size == 0) {
+        return KERN_SUCCESS;
+    }
+    /* The source first (GNU Mach's copyin), then the destination (overwrite). */
+    if (size > VM_USER_MAX || src_addr > VM_USER_MAX - size) {
+        return KERN_INVALID_ADDRESS;
+    }
+    vm_user_map_lock_two(map, src_map);
+    error = vm_user_range_readable(src_map, P2TRUNC(src_addr, PAGE_SIZE),
+                                   P2ROUND(src_addr + size, PAGE_SIZE));
+    if (error == 0 && (!P2ALIGNED(src_addr | addr | size, PAGE_SIZE))) {
+        error = ERROR_INVAL;
+    } else if (error == 0 && (addr >= VM_USER_MAX || size > VM_USER_MAX - addr)) {
+        error = ERROR_FAULT;
+    }
+    if (error == 0) {
+        error = vm_user_range_writable(map, addr, addr + size);
+    }
+    if (error == 0) {
+        error = vm_user_overwrite(map, addr, size, &src);
+    }
+    vm_user_map_unlock_two(map, src_map);
+    return vm_user_kern_return(error);
+}
+
+kern_return_t
+vm_user_copy(struct vm_user_map *map, uintptr_t src_addr, uintptr_t size, uintptr_t dst_addr)
+{
+    return vm_user_write_map(map, dst_addr, map, src_addr, size);
+}
+
+void
+vm_user_map_limits_copy(struct vm_user_map *dst, struct vm_user_map *src)
+{
+    vm_user_map_lock_two(dst, src);
+    dst->size_cur_limit = src->size_cur_limit;
+    dst->size_max_limit = src->size_max_limit;
+    vm_user_map_unlock_two(dst, src);
+}
+
+kern_return_t
+vm_user_set_size_limit(struct vm_user_map *map, bool host_priv, uintptr_t current_limit,
+                       uintptr_t max_limit)
+{
+    kern_return_t kr = KERN_SUCCESS;
+
+    if (current_limit > max_limit) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (map == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    mutex_lock(&map->lock);
+    if (max_limit > map->size_max_limit && !host_priv) {
+        kr = KERN_NO_ACCESS;
+    } else {
+        map->size_cur_limit = current_limit;
+        map->size_max_limit = max_limit;
+    }
+    mutex_unlock(&map->lock);
+    return kr;
+}
+
+kern_return_t
+vm_user_get_size_limit(struct vm_user_map *map, uintptr_t *current_limitp,
+                       uintptr_t *max_limitp)
+{
+    if (map == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    mutex_lock(&map->lock);
+    *current_limitp = map->size_cur_limit;
+    *max_limitp = map->size_max_limit;
+    mutex_unlock(&map->lock);
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+vm_user_machine_attribute(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
+                          unsigned int attribute, int *valuep)
+{
+    (void)attribute;
+    (void)valuep;
+    if (map == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    /* GNU Mach's range check, in its 32-bit arithmetic (the end may wrap). */
+    if ((uint32_t)(addr + size) > VM_USER_MAX) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    /* i386 has no machine attribute to set: GNU Mach's pmap_attribute() answer. */
+    return KERN_INVALID_ADDRESS;
+}
+
+/*
+ * Wire entry for access (its pages made present and mapped now; 0
+ * unwires): record it and fault every page in for access limited to the
+ * entry's protection (an entry with no access left is only recorded, to
+ * be wired when it gets some). Map locked. Returns 0 or ERROR_NOMEM (the
+ * pages before the failing one are in).
+ */
+static int
+vm_user_wire_entry(struct vm_user_map *map, const struct vm_map_entry *entry,
+                   unsigned int access)
+{
+    struct vm_page *page;
+    int error;
+
+    vm_map_entry_wired_set(&map->map, entry, access);
+    access &= entry->protection;
+    if (access == 0) {
+        return 0;
+    }
+    for (uintptr_t addr = entry->start; addr < entry->end; addr += PAGE_SIZE) {
+        error = vm_fault_page_locked(map, entry, addr, access, &page);
+        if (error != 0) {
+            return error;
+        }
+    }
+    return 0;
+}
+
+/* Bytes of map's wired entries (GNU Mach's size_wired). Map locked. */
+static uintptr_t
+vm_user_map_wired_size(struct vm_user_map *map)
+{
+    const struct vm_map_entry *entry;
+    uintptr_t size = 0;
+
+    vm_map_for_each(&map->map, entry) {
+        if (entry->wired_access != 0) {
+            size += entry->end - entry->start;
+        }
+    }
+    return size;
+}
+
+kern_return_t
+vm_user_wire(struct vm_user_map *map, bool host_priv, uintptr_t addr, uintptr_t size,
+             unsigned int access)
+{
+    const struct vm_map_entry *entry;
+    uintptr_t start, end;
+    int error;
+
+    if (map == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    if ((access & ~VM_MAP_PROT_ALL) != 0) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    /* GNU Mach's range: [trunc(addr), round(addr + size)) in 32 bits, clipped to the map. */
+    start = MIN(P2TRUNC(addr, PAGE_SIZE), VM_USER_MAX);
+    end = MIN((uintptr_t)P2ROUND((uint32_t)(addr + size), (uint32_t)PAGE_SIZE), VM_USER_MAX);
+    if (start > end) {
+        start = end;
+    }
+
+    mutex_lock(&map->lock);
+    if (!host_priv && access != 0 && vm_user_map_wired_size(map) + size > VM_USER_WIRE_MAX) {
+        mutex_unlock(&map->lock);
+        return KERN_NO_ACCESS;
+    }
+    entry = vm_map_lookup(&map->map, start);
+    error = (entry == NULL) ? ERROR_NOSPC : vm_user_clip_range(map, start, end);
+    /* Pass 1: no hole, and every entry allows access. */
+    for (entry = vm_map_lookup_from(&map->map, start);
+         error == 0 && entry != NULL && entry->start < end;
+         entry = vm_map_next(&map->map, entry)) {
+        const struct vm_map_entry *next = vm_map_next(&map->map, entry);
+
+        if ((entry->protection & access) != access
+            || (entry->end < end && (next == NULL || next->start != entry->end))) {
+            error = ERROR_NOSPC;
+        }
+    }
+    /* Pass 2: wire (or unwire) every entry. */
+    for (entry = vm_map_lookup_from(&map->map, start);
+         error == 0 && entry != NULL && entry->start < end;
+         entry = vm_map_next(&map->map, entry)) {
+        error = vm_user_wire_entry(map, entry, access);
+    }
+    mutex_unlock(&map->lock);
+    return vm_user_kern_return(error);
+}
+
+kern_return_t
+vm_user_wire_all(struct vm_user_map *map, bool host_priv, unsigned int flags)
+{
+    const struct vm_map_entry *entry;
+    bool wire_future;
+    int error = 0;
+
+    if (!host_priv) {
+        return KERN_INVALID_HOST;
+    }
+    if (map == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    if ((flags & ~VM_USER_WIRE_ALL) != 0) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    mutex_lock(&map->lock);
+    wire_future = map->wire_future;
+    if (flags == VM_USER_WIRE_NONE) {
+        map->wire_future = false;
+    } else if (flags & VM_USER_WIRE_FUTURE) {
+        map->wire_future = true;            /* CURRENT alone leaves it as it was */
+    }
+    if (flags == VM_USER_WIRE_NONE || (flags & VM_USER_WIRE_CURRENT)) {
+        /* GNU Mach wires every current entry for READ|WRITE (within its protection). */
+        vm_map_for_each(&map->map, entry) {
+            error = vm_user_wire_entry(map, entry, (flags == VM_USER_WIRE_NONE)
+                                                   ? 0 : VM_MAP_PROT_RW);
+            if (error != 0) {
+                map->wire_future = wire_future;
+                break;
+            }
+        }
+    }
+    mutex_unlock(&map->lock);
+    return vm_user_kern_return(error);
+}
+
+/*
+ * Create an object of size bytes holding the npages contiguous pages
+ * from page (one reference, in *objectp). Returns 0 or ERROR_NOMEM (the
+ * pages freed).
+ */
+static int
+vm_user_contig_object(struct vm_page *page, uintptr_t size, struct vm_object **objectp)
+{
+    unsigned long npages = size / PAGE_SIZE;
+    struct vm_object *object;
+    int error;
+
+    error = vm_object_create(size, &object);
+    if (error != 0) {
+        vm_page_free_contig(page, npages);
+        return error;
+    }
+    for (unsigned long i = 0; i < npages; i++) {
+        pmap_page_zero(vm_page_to_pa(vm_page_nth(page, i)));
+        error = vm_object_page_insert(object, (uint64_t)i * PAGE_SIZE, vm_page_nth(page, i));
+        if (error != 0) {
+            vm_object_unref(object);        /* frees the pages inserted */
+            vm_page_free_contig(vm_page_nth(page, i), npages - i);
+            return error;
+        }
+    }
+    *objectp = object;
+    return 0;
+}
+
+kern_return_t
+vm_user_allocate_contiguous(struct vm_user_map *map, bool host_priv, uintptr_t *vaddrp,
+                            uint64_t *paddrp, uintptr_t size, uint64_t pmin, uint64_t pmax,
+                            uint64_t palign)
+{
+    struct vm_object *object;
+    struct vm_page *page;
+    uint64_t limit;
+    uintptr_t addr;
+    int error;
+
+    if (!host_priv) {
+        return KERN_INVALID_HOST;
+    }
+    if (map == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    if (pmin != 0) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (palign == 0 || (palign < PAGE_SIZE && PAGE_SIZE % palign == 0)) {
+        palign = PAGE_SIZE;
+    }
+    if (palign != PAGE_SIZE) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    size = P2ROUND(size, PAGE_SIZE);        /* a size near the top wraps to 0, as in GNU Mach */
+    if (size == 0) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    /* pmax is a strict upper bound; up to the DMA limit (0 included) means DMA memory. */
+    limit = (pmax <= VM_USER_DMA_LIMIT) ? VM_USER_DMA_LIMIT : pmax;
+    if (limit > (uint64_t)(phys_addr_t)-1) {
+        limit = (phys_addr_t)-1;
+    }
+    page = vm_page_alloc_contig(size / PAGE_SIZE, PAGE_SIZE, 0, (phys_addr_t)limit,
+                                VM_PAGE_OBJECT);
+    if (page == NULL) {
+        vm_page_pool_drain();               /* pooled pages break up free runs */
+        page = vm_page_alloc_contig(size / PAGE_SIZE, PAGE_SIZE, 0, (phys_addr_t)limit,
+                                    VM_PAGE_OBJECT);
+        if (page == NULL) {
+            return KERN_RESOURCE_SHORTAGE;
+        }
+    }
+    error = vm_user_contig_object(page, size, &object);
+    if (error != 0) {
+        return vm_user_kern_return(error);
+    }
+    error = vm_user_enter(map, &addr, size, 0, UINTPTR_MAX, true, VM_MAP_PROT_RW,
+                          VM_MAP_PROT_RW, VM_MAP_INHERIT_COPY, object);
+    if (error != 0) {
+        vm_object_unref(object);            /* every page goes with it */
+        return vm_user_kern_return(error);
+    }
+    /* Wired for READ|WRITE: every page is there, so this only maps them. */
+    mutex_lock(&map->lock);
+    error = vm_user_wire_entry(map, vm_map_lookup(&map->map, addr), VM_MAP_PROT_RW);
+    mutex_unlock(&map->lock);
+    if (error != 0) {
+        vm_user_deallocate(map, addr, size);
+        return vm_user_kern_return(error);
+    }
+    *vaddrp = addr;
+    *paddrp = vm_page_to_pa(page);
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+vm_user_pages_phys(struct vm_user_map *map, bool host, uintptr_t addr, uintptr_t size,
+                   uint64_t *pages, uintptr_t nr_pages)
+{
+    const struct vm_map_entry *entry;
+    const struct vm_page *page;
+    uintptr_t count = size / PAGE_SIZE, at;
+
+    if (!host) {
+        return KERN_INVALID_HOST;
+    }
+    if (map == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    if (!P2ALIGNED(addr, PAGE_SIZE) || !P2ALIGNED(size, PAGE_SIZE) || nr_pages < count) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    mutex_lock(&map->lock);
+    for (uintptr_t i = 0; i < count; i++) {
+        at = addr + i * PAGE_SIZE;
+        entry = (at >= addr && at < VM_USER_MAX) ? vm_map_lookup(&map->map, at) : NULL;
+        page = (entry == NULL) ? NULL
+               : vm_object_page_lookup(entry->object, entry->offset + (at - entry->start));
+        pages[i] = (page == NULL) ? 0 : vm_page_to_pa(page);
+    }
+    mutex_unlock(&map->lock);
+    return KERN_SUCCESS;
 }

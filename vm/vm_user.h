@@ -2,6 +2,8 @@
 /*
  * User address maps and the Mach calls on them: vm_allocate,
  * vm_deallocate, vm_map (anonymous memory), vm_protect, vm_inherit,
+ * vm_read, vm_write, vm_copy, vm_region, vm_wire, vm_wire_all, the size
+ * limits, vm_machine_attribute, vm_allocate_contiguous, vm_pages_phys,
  * with GNU Mach's semantics and errors (../shared/MACH-ABI.md §6).
  *
  * A user map is a vm_map over [0, 0xC0000000) (VM_USER_MIN..VM_USER_MAX)
@@ -42,12 +44,36 @@
 /* Mach's vm_prot_t bits beyond VM_PROT_ALL that vm_protect accepts. */
 #define VM_USER_PROT_NOTIFY     0x10
 
+/* vm_wire_all's flags: Mach's vm_wire_t. */
+#define VM_USER_WIRE_NONE       0
+#define VM_USER_WIRE_CURRENT    1
+#define VM_USER_WIRE_FUTURE     2
+#define VM_USER_WIRE_ALL        3
+
+/* What vm_wire lets a task wire with the unprivileged host port (GNU Mach's 8 MiB). */
+#define VM_USER_WIRE_MAX        (8UL << 20)
+
+/*
+ * The size limit a map starts with: none. GNU Mach starts every task at
+ * the size of physical memory, which refuses address space a task only
+ * reserves; here memory is overcommitted and running out of it is the
+ * out-of-memory policy's business (doc/vm.md), so the default is no
+ * limit and vm_set_size_limit sets one.
+ */
+#define VM_USER_SIZE_LIMIT_DEFAULT UINTPTR_MAX
+
+/* vm_allocate_contiguous: a pmax up to this limit means ISA DMA memory (GNU Mach). */
+#define VM_USER_DMA_LIMIT       0x1000000ULL
+
 struct pmap;
 
 struct vm_user_map {
     struct mutex lock;
     struct vm_map map;          /* entries; locked by lock, not by its spinlock */
     struct pmap *pmap;
+    uintptr_t size_cur_limit;   /* vm_set_size_limit; locked by lock */
+    uintptr_t size_max_limit;
+    bool wire_future;           /* vm_wire_all(VM_WIRE_FUTURE): new entries wired */
 };
 
 /*
@@ -180,6 +206,140 @@ int vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
  */
 kern_return_t vm_user_read(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
                            struct vm_user_map *dst, uintptr_t *datap, uintptr_t *countp);
+
+/*
+ * vm_write: overwrite [addr, addr + size) of map with size bytes of data
+ * (a kernel buffer: the message's out-of-line data once captured).
+ * size 0: success. addr and size must be page-aligned
+ * (KERN_INVALID_ARGUMENT, GNU Mach's overwrite rule); the range must be
+ * mapped (else KERN_INVALID_ADDRESS) and writable (else
+ * KERN_PROTECTION_FAILURE), checked before anything is written. Each
+ * page becomes map's own (as a write fault) and is filled: an eager copy,
+ * where GNU Mach maps the data copy-on-write. Takes map's mutex.
+ * KERN_RESOURCE_SHORTAGE: no memory even after reclaim, the pages before
+ * the failing one written.
+ */
+kern_return_t vm_user_write(struct vm_user_map *map, uintptr_t addr, const void *data,
+                            uintptr_t size);
+
+/*
+ * vm_write from a range of a map: overwrite [addr, addr + size) of map
+ * with the bytes [src_addr, src_addr + size) of src_map (which may be
+ * map; overlapping ranges copy as memmove()). The source is checked
+ * first, as GNU Mach's copyin: a hole or a range past the user space →
+ * KERN_INVALID_ADDRESS, a page not readable → KERN_PROTECTION_FAILURE;
+ * then src_addr, addr and size must be page-aligned
+ * (KERN_INVALID_ARGUMENT); then the destination as vm_user_write().
+ * Takes both mutexes (address order).
+ */
+kern_return_t vm_user_write_map(struct vm_user_map *map, uintptr_t addr,
+                                struct vm_user_map *src_map, uintptr_t src_addr,
+                                uintptr_t size);
+
+/*
+ * vm_copy (GNU Mach's argument order): overwrite [dst_addr, dst_addr +
+ * size) of map with a copy of [src_addr, src_addr + size) of the same
+ * map: vm_user_write_map(map, dst_addr, map, src_addr, size).
+ */
+kern_return_t vm_user_copy(struct vm_user_map *map, uintptr_t src_addr, uintptr_t size,
+                           uintptr_t dst_addr);
+
+/*
+ * Give dst src's size limits (task_create: a child starts with its
+ * parent's, as in GNU Mach). Takes both mutexes.
+ */
+void vm_user_map_limits_copy(struct vm_user_map *dst, struct vm_user_map *src);
+
+/*
+ * vm_set_size_limit: set map's current and maximum limits on the bytes
+ * it maps (entries with maximum protection NONE do not count), which
+ * vm_allocate, vm_map and vm_allocate_contiguous enforce with
+ * KERN_NO_SPACE; a map starts with VM_USER_SIZE_LIMIT_DEFAULT as both.
+ * host_priv: the caller holds the privileged host port
+ * (checking the port is the MIG side's; an invalid one is
+ * KERN_INVALID_HOST there). Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT
+ * (current_limit > max_limit, checked first), KERN_INVALID_TASK (no map)
+ * or KERN_NO_ACCESS (raising the maximum without host_priv). Takes the
+ * map's mutex.
+ */
+kern_return_t vm_user_set_size_limit(struct vm_user_map *map, bool host_priv,
+                                     uintptr_t current_limit, uintptr_t max_limit);
+
+/* vm_get_size_limit: map's limits. KERN_SUCCESS or KERN_INVALID_TASK (no map). */
+kern_return_t vm_user_get_size_limit(struct vm_user_map *map, uintptr_t *current_limitp,
+                                     uintptr_t *max_limitp);
+
+/*
+ * vm_machine_attribute as GNU Mach answers on i386: KERN_INVALID_ARGUMENT
+ * without a map or when addr + size (32-bit, may wrap) ends past the user
+ * space, else KERN_INVALID_ADDRESS (its pmap has no attributes); *valuep
+ * is never changed.
+ */
+kern_return_t vm_user_machine_attribute(struct vm_user_map *map, uintptr_t addr,
+                                        uintptr_t size, unsigned int attribute, int *valuep);
+
+/*
+ * vm_wire: wire [trunc(addr), round(addr + size)) (clipped to the map)
+ * for access (VM_MAP_PROT_* bits), or unwire it with access 0. There is
+ * no pageout, so wiring makes every page present and mapped now and
+ * records the access in the entries: memory stays resident anyway, but
+ * wired entries are copied at once by task_create and vm_read instead of
+ * copy-on-write, so their physical pages never move. host_priv: the
+ * caller holds the privileged host port; without it at most
+ * VM_USER_WIRE_MAX bytes may be wired (GNU Mach). Returns KERN_SUCCESS,
+ * KERN_INVALID_TASK (no map), KERN_INVALID_ARGUMENT (access bits beyond
+ * ALL), KERN_NO_ACCESS (over the unprivileged amount), KERN_NO_SPACE
+ * (the start is not mapped, a hole, or an entry not allowing access:
+ * nothing wired) or KERN_RESOURCE_SHORTAGE (memory ran out: the range is
+ * marked wired, part of its pages present). Takes the map's mutex.
+ */
+kern_return_t vm_user_wire(struct vm_user_map *map, bool host_priv, uintptr_t addr,
+                           uintptr_t size, unsigned int access);
+
+/*
+ * vm_wire_all: VM_USER_WIRE_CURRENT wires every entry for READ|WRITE
+ * within its protection, VM_USER_WIRE_FUTURE wires every later mapping
+ * for its protection, VM_USER_WIRE_NONE unwires everything and stops
+ * wiring new mappings. Returns KERN_SUCCESS, KERN_INVALID_HOST (not
+ * host_priv: GNU Mach takes only the privileged port), KERN_INVALID_TASK,
+ * KERN_INVALID_ARGUMENT (other flag bits) or KERN_RESOURCE_SHORTAGE
+ * (FUTURE left as it was). Takes the map's mutex.
+ */
+kern_return_t vm_user_wire_all(struct vm_user_map *map, bool host_priv, unsigned int flags);
+
+/*
+ * vm_allocate_contiguous: size bytes (rounded up to pages) of physically
+ * contiguous, zero-filled memory below pmax, from the buddy allocator
+ * (vm_page_alloc_contig(), the highest segment that fits first), mapped
+ * anywhere in map READ|WRITE (maximum READ|WRITE, inheritance COPY) and
+ * wired: *vaddrp gets its address, *paddrp the physical address of its
+ * first page. GNU Mach's argument rules: pmin must be 0, palign 0 or a
+ * divisor of PAGE_SIZE (meaning PAGE_SIZE) or PAGE_SIZE itself. pmax is
+ * a strict bound (GNU Mach picks a whole segment by it), except that
+ * one up to VM_USER_DMA_LIMIT, 0 included, means ISA DMA memory as
+ * there. The size limit applies. Returns KERN_SUCCESS,
+ * KERN_INVALID_HOST (not host_priv), KERN_INVALID_TASK,
+ * KERN_INVALID_ARGUMENT (pmin, palign, size 0 after rounding),
+ * KERN_RESOURCE_SHORTAGE (no such run free), or KERN_NO_SPACE (no room
+ * or over the limit in map). Takes the map's mutex.
+ */
+kern_return_t vm_user_allocate_contiguous(struct vm_user_map *map, bool host_priv,
+                                          uintptr_t *vaddrp, uint64_t *paddrp,
+                                          uintptr_t size, uint64_t pmin, uint64_t pmax,
+                                          uint64_t palign);
+
+/*
+ * vm_pages_phys: the physical address of each page of [addr, addr +
+ * size) of map in pages[0 .. size / PAGE_SIZE), 0 where the entry's own
+ * object holds no page (untouched, unmapped, or only in a backing
+ * object: GNU Mach looks at the top object only). host: the caller holds
+ * a host port. Returns KERN_SUCCESS, KERN_INVALID_HOST,
+ * KERN_INVALID_TASK, or KERN_INVALID_ARGUMENT (addr or size not
+ * page-aligned, or nr_pages too small: the MIG side sizes the array).
+ * Takes the map's mutex.
+ */
+kern_return_t vm_user_pages_phys(struct vm_user_map *map, bool host, uintptr_t addr,
+                                 uintptr_t size, uint64_t *pages, uintptr_t nr_pages);
 
 /* What vm_region reports about one region. */
 struct vm_user_region {

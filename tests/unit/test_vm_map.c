@@ -754,6 +754,19 @@ test_attr(void)
               && map_ok(&map, "attr_set"),
               "attr_set: one entry changes, its neighbour does not");
 
+    /* Wired access: new entries unwired, the value kept and carried into both halves. */
+    e2 = vm_map_lookup(&map, pages(13));
+    tap_check(e2 != NULL && e2->wired_access == 0, "wired: entries start unwired");
+    vm_map_entry_wired_set(&map, e2, VM_MAP_PROT_RW);
+    tap_check(vm_map_clip(&map, pages(15)) == 1 && e2->wired_access == VM_MAP_PROT_RW
+              && vm_map_lookup(&map, pages(15))->wired_access == VM_MAP_PROT_RW
+              && vm_map_lookup(&map, pages(12))->wired_access == 0,
+              "wired: a split carries the wired access into both halves only");
+    vm_map_entry_wired_set(&map, e2, 0);
+    tap_check(e2->wired_access == 0
+              && vm_map_lookup(&map, pages(15))->wired_access == VM_MAP_PROT_RW,
+              "wired: unwiring one entry leaves its neighbour");
+
     /* vm_map_check() sees a protection above the maximum. */
     ((struct vm_map_entry *)e)->protection = VM_MAP_PROT_ALL;
     tap_check(vm_map_check(&map) != NULL, "check: detects a protection above the maximum");

@@ -230,6 +230,36 @@ pmap_page_copy(phys_addr_t dst, phys_addr_t src)
     page_value[dst >> PAGE_SHIFT] = page_value[src >> PAGE_SHIFT];
 }
 
+/*
+ * Windows (vm_write from a kernel buffer): one at a time; a page's first
+ * word is its "contents", read in when mapped and written back when
+ * unmapped.
+ */
+static uint32_t window_buf[PAGE_SIZE / 4];
+static phys_addr_t window_pa = (phys_addr_t)-1;
+
+void *
+pmap_window_map(phys_addr_t pa)
+{
+    if (pa % PAGE_SIZE != 0 || pa >= SEG_HI_END || window_pa != (phys_addr_t)-1) {
+        panic("pmap_window_map(0x%llx)", (unsigned long long)pa);
+    }
+    window_pa = pa;
+    window_buf[0] = page_value[pa >> PAGE_SHIFT];
+    return window_buf;
+}
+
+void
+pmap_window_unmap(void *va)
+{
+    if (va != window_buf || window_pa == (phys_addr_t)-1) {
+        panic("pmap_window_unmap(%p)", va);
+    }
+    page_zeroed[window_pa >> PAGE_SHIFT] = 1;
+    page_value[window_pa >> PAGE_SHIFT] = window_buf[0];
+    window_pa = (phys_addr_t)-1;
+}
+
 /* The boot allocator's arena for descriptors, outside every segment. */
 #define ARENA_PA                (UINT64_C(1) << 40)
 #define ARENA_SIZE              (4 * MiB)
@@ -1159,6 +1189,62 @@ test_fork_cycles(unsigned int nr_cycles)
               && vm_object_count() == 0, "fork cycles: every page back");
 }
 
+/* The contents of the page mapped at va in map's pmap (0 when unmapped). */
+static uint32_t
+write_value(struct vm_user_map *map, uintptr_t va)
+{
+    phys_addr_t pa;
+
+    return pmap_extract(vm_user_map_pmap(map), va, &pa) ? page_value[pa >> PAGE_SHIFT] : 0;
+}
+
+/* vm_write and vm_copy against the page contents model: memmove order, errors. */
+static void
+test_write(void)
+{
+    unsigned long objects = vm_object_count();
+    struct vm_user_map *map;
+    uintptr_t va = 0x100000;
+    uint32_t buf[2 * PAGE_SIZE / 4] = { 0 };
+    phys_addr_t pa;
+    bool ok = true;
+
+    tap_check(vm_user_map_create(&map) == 0
+              && vm_user_allocate(map, &va, 4 * PAGE_SIZE, false) == KERN_SUCCESS,
+              "write: a map with 4 pages");
+    for (unsigned int i = 0; i < 4; i++) {
+        ok &= vm_fault(map, va + i * PAGE_SIZE, VM_MAP_PROT_WRITE) == 0
+              && pmap_extract(vm_user_map_pmap(map), va + i * PAGE_SIZE, &pa);
+        page_value[pa >> PAGE_SHIFT] = 1000 + i;
+    }
+    tap_check(ok, "write: pages filled");
+    tap_check(vm_user_copy(map, va, 2 * PAGE_SIZE, va + PAGE_SIZE) == KERN_SUCCESS
+              && write_value(map, va) == 1000 && write_value(map, va + PAGE_SIZE) == 1000
+              && write_value(map, va + 2 * PAGE_SIZE) == 1001
+              && write_value(map, va + 3 * PAGE_SIZE) == 1003,
+              "copy: overlapping upwards copies as memmove");
+    tap_check(vm_user_copy(map, va + 2 * PAGE_SIZE, 2 * PAGE_SIZE, va) == KERN_SUCCESS
+              && write_value(map, va) == 1001 && write_value(map, va + PAGE_SIZE) == 1003,
+              "copy: downwards");
+    buf[0] = 4242;
+    buf[PAGE_SIZE / 4] = 4343;
+    tap_check(vm_user_write(map, va + 2 * PAGE_SIZE, buf, 2 * PAGE_SIZE) == KERN_SUCCESS
+              && write_value(map, va + 2 * PAGE_SIZE) == 4242
+              && write_value(map, va + 3 * PAGE_SIZE) == 4343
+              && write_value(map, va + PAGE_SIZE) == 1003,
+              "write: a kernel buffer into two pages, the neighbour kept");
+    tap_check(vm_user_write(map, va + 1, buf, PAGE_SIZE) == KERN_INVALID_ARGUMENT
+              && vm_user_write(map, va + 3 * PAGE_SIZE, buf, 2 * PAGE_SIZE)
+                 == KERN_INVALID_ADDRESS
+              && vm_user_copy(map, va + 3 * PAGE_SIZE, 2 * PAGE_SIZE, va)
+                 == KERN_INVALID_ADDRESS
+              && vm_user_copy(map, va + 1, PAGE_SIZE, va) == KERN_INVALID_ARGUMENT
+              && write_value(map, va) == 1001,
+              "write/copy: errors change nothing");
+    vm_user_map_destroy(map);
+    tap_check(vm_object_count() == objects, "write: every object gone");
+}
+
 int
 main(void)
 {
@@ -1184,5 +1270,6 @@ main(void)
     test_shadow();
     test_fork_model(20000);
     test_fork_cycles(1000);
+    test_write();
     return tap_done();
 }
