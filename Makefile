@@ -121,6 +121,7 @@ KERNEL_SRCS := \
 	kern/console.c \
 	kern/elf.c \
 	kern/error.c \
+	kern/gsync.c \
 	kern/exception.c \
 	kern/host.c \
 	kern/host_calls.c \
@@ -162,6 +163,7 @@ KTEST_SRCS := \
 	tests/kernel/boot_modules_test.c \
 	tests/kernel/bootstrap_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
+	tests/kernel/gsync_test.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/host_test.c \
