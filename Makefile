@@ -125,6 +125,7 @@ KERNEL_SRCS := \
 	kern/exception.c \
 	kern/host.c \
 	kern/host_calls.c \
+	kern/host_debug.c \
 	kern/kmem.c \
 	kern/kmem_backend.c \
 	kern/ksyms.c \
@@ -173,6 +174,7 @@ KTEST_SRCS := \
 	tests/kernel/rdxtree_test.c \
 	tests/kernel/pmap_test.c \
 	tests/kernel/sched_test.c \
+	tests/kernel/slab_info_test.c \
 	tests/kernel/smp_test.c \
 	tests/kernel/switch_wait_test.c \
 	tests/kernel/task_bench.c \
