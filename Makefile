@@ -169,6 +169,7 @@ KTEST_SRCS := \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/host_test.c \
 	tests/kernel/kmem_test.c \
+	tests/kernel/ldt_test.c \
 	tests/kernel/ktest_selftest.c \
 	tests/kernel/mutex_test.c \
 	tests/kernel/rdxtree_test.c \
