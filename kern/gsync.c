@@ -17,9 +17,9 @@
  * waker that changes the word and then takes the bucket lock cannot
  * slip in between the check and the sleep (the futex rule). Reading
  * through the physical page works the same for the caller's task and
- * for a remote one. GSYNC_MUTATE first write-faults the page
- * (vm_fault(), which copies a copy-on-write page up into the entry's own
- * object), then writes the entry's own page.
+ * for a remote one. GSYNC_MUTATE writes the page of the entry's own
+ * object, write-faulting it first when the object has none there
+ * (vm_fault() copies a copy-on-write page up into it).
  *
  * Timeouts: a timed waiter is also on gsync_timed, a list that
  * gsync_tick() walks at every clock tick once any timed waiter exists,
@@ -374,24 +374,20 @@ gsync_wait(struct task *task, uintptr_t addr, uint32_t val1, uint32_t val2, uint
 }
 
 /*
- * With map unlocked: make the word at addr writable in the map's own
- * object (a write fault), then lock the map and write val there.
- * Returns with the map locked on success.
+ * With map unlocked: write val to the word at addr in the page of the
+ * entry's own object, write-faulting it there first when it is not
+ * (a copy-on-write page is copied up). Returns with the map locked on
+ * success.
  */
 static kern_return_t
 gsync_word_mutate(struct vm_user_map *map, uintptr_t addr, uint32_t val)
 {
-    for (unsigned int i = 0; i < GSYNC_MUTATE_TRIES; i++) {
+    for (unsigned int i = 0; i <= GSYNC_MUTATE_TRIES; i++) {
         struct vm_object *object;
         struct vm_page *page;
         uint64_t offset;
-        int error = vm_fault(map, addr, VM_MAP_PROT_WRITE);
+        int error;
 
-        if (error == ERROR_NOMEM) {
-            return KERN_RESOURCE_SHORTAGE;
-        } else if (error != 0) {
-            return KERN_INVALID_ADDRESS;
-        }
         vm_user_map_lock(map);
         if (!gsync_entry_find(map, addr, VM_MAP_PROT_WRITE, &object, &offset)) {
             vm_user_map_unlock(map);
@@ -405,9 +401,15 @@ gsync_word_mutate(struct vm_user_map *map, uintptr_t addr, uint32_t val)
             }
             return KERN_SUCCESS;
         }
-        vm_user_map_unlock(map);        /* the page went meanwhile: fault again */
+        vm_user_map_unlock(map);
+        error = vm_fault(map, addr, VM_MAP_PROT_WRITE);
+        if (error == ERROR_NOMEM) {
+            return KERN_RESOURCE_SHORTAGE;
+        } else if (error != 0) {
+            return KERN_INVALID_ADDRESS;
+        }
     }
-    return KERN_RESOURCE_SHORTAGE;
+    return KERN_RESOURCE_SHORTAGE;      /* the page kept going away */
 }
 
 kern_return_t
