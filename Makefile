@@ -125,9 +125,11 @@ KERNEL_SRCS := \
 	kern/console.c \
 	kern/elf.c \
 	kern/error.c \
+	kern/gsync.c \
 	kern/exception.c \
 	kern/host.c \
 	kern/host_calls.c \
+	kern/host_debug.c \
 	kern/ipc_kobject.c \
 	kern/kmem.c \
 	kern/kmem_backend.c \
@@ -168,15 +170,18 @@ KTEST_SRCS := \
 	tests/kernel/boot_modules_test.c \
 	tests/kernel/bootstrap_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
+	tests/kernel/gsync_test.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/host_test.c \
 	tests/kernel/kmem_test.c \
+	tests/kernel/ldt_test.c \
 	tests/kernel/ktest_selftest.c \
 	tests/kernel/mutex_test.c \
 	tests/kernel/rdxtree_test.c \
 	tests/kernel/pmap_test.c \
 	tests/kernel/sched_test.c \
+	tests/kernel/slab_info_test.c \
 	tests/kernel/smp_test.c \
 	tests/kernel/switch_wait_test.c \
 	tests/kernel/task_bench.c \

@@ -15,10 +15,14 @@
  * same everywhere, so a trap exit can restore the saved %gs on whatever
  * CPU the thread returns on.
  *
- * The LDT is one table for every thread and CPU (per-thread LDTs come
- * with i386_set_ldt): the call gate of system calls at index 0, with
- * DPL 3 so user code may call it and no parameters to copy, and the user
- * code and data segments at 2 and 3.
+ * The shared LDT serves every thread without one of its own: the call
+ * gate of system calls at index 0, with DPL 3 so user code may call it
+ * and no parameters to copy, and the user code and data segments at 2
+ * and 3. A thread given entries by i386_set_ldt has its own table, which
+ * starts as a copy of the shared one; the switch points this CPU's LDT
+ * descriptor at it and reloads LDTR (gdt_ldt_load()). A CPU that runs
+ * the shared table and switches to a thread without one does nothing;
+ * any other switch reloads, so no CPU keeps a freed table loaded.
  *
  * Hardware task switching is used for one thing only: the double fault.
  * A kernel stack overflow runs into the unmapped guard page below the
@@ -40,6 +44,7 @@
 #include <i386/param.h>
 #include <i386/probe.h>
 #include <i386/trap.h>
+#include <kern/panic.h>
 #include <kern/percpu.h>
 
 /* The 32-bit task state segment (Intel SDM vol. 3, 8.2.1). */
@@ -58,6 +63,7 @@ _Static_assert(sizeof(struct gdt_tss) == 104, "a 32-bit TSS is 104 bytes");
 
 static uint64_t gdt_tables[CONFIG_NCPUS][GDT_NR_ENTRIES] __attribute__((aligned(64)));
 static uint64_t gdt_ldt[LDT_NR_ENTRIES] __attribute__((aligned(8)));
+static bool gdt_ldt_private[CONFIG_NCPUS];    /* the CPU runs a thread's own LDT */
 static struct gdt_tss gdt_tss_table[CONFIG_NCPUS];
 static struct gdt_tss gdt_double_fault_tss;
 static char gdt_double_fault_stack[GDT_DOUBLE_FAULT_STACK_SIZE] __attribute__((aligned(16)));
@@ -188,6 +194,31 @@ void
 gdt_set_kernel_stack(unsigned int cpu, uint32_t esp0)
 {
     gdt_tss_table[cpu].esp0 = esp0;
+}
+
+void
+gdt_ldt_load(const uint64_t *table, unsigned int entries)
+{
+    unsigned int cpu = cpu_id();
+
+    if (table == NULL) {
+        if (!gdt_ldt_private[cpu]) {
+            return;
+        }
+        table = gdt_ldt;
+        entries = LDT_NR_ENTRIES;
+    }
+    assert(entries > 0 && entries <= 8192);
+    gdt_tables[cpu][GDT_LDT >> 3] = gdt_desc_make((uint32_t)(uintptr_t)table,
+                                                  entries * 8 - 1, 0x82, 0);
+    __asm__ volatile("lldt %w0" : : "r"(GDT_LDT) : "memory");
+    gdt_ldt_private[cpu] = (table != gdt_ldt);
+}
+
+const uint64_t *
+gdt_ldt_shared(void)
+{
+    return gdt_ldt;
 }
 
 void

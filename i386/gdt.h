@@ -90,6 +90,17 @@ void gdt_user_tls_load(const uint64_t desc[GDT_USER_TLS_SLOTS]);
  */
 bool gdt_user_desc_valid(uint64_t desc);
 
+/*
+ * Load the LDT of the thread about to run on the calling CPU: table of
+ * entries descriptors, or with NULL the shared one (call gate, user code
+ * and data). Cheap when the CPU runs the shared table and keeps it.
+ * Interrupts off (the caller stays on the CPU).
+ */
+void gdt_ldt_load(const uint64_t *table, unsigned int entries);
+
+/* The shared LDT's LDT_NR_ENTRIES descriptors (a thread's own LDT starts as a copy). */
+const uint64_t *gdt_ldt_shared(void);
+
 /* Build a segment descriptor from base, limit (20 bits), access byte, flags. */
 uint64_t gdt_desc_make(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags);
 

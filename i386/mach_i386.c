@@ -11,6 +11,17 @@
  * trap_user_exit_fault(), as in GNU Mach, which takes such descriptors;
  * refusing them tells the caller at once). Other threads are stopped
  * around the change, as thread_set_state does.
+ *
+ * LDT entries (i386_set_ldt/i386_get_ldt) also belong to the thread: its
+ * own table (pcb.ldt, kmem), made on its first i386_set_ldt as a copy of
+ * the shared LDT and grown by copying, loaded by every switch to it
+ * (gdt_ldt_load()). GNU Mach's descriptor rules, stricter in two ways:
+ * indexes 0-3 (the call gate, user code and data) are refused for every
+ * thread, not only the caller, and a DPL-3 call gate is refused (its
+ * target would be any selector and offset, the kernel's code included);
+ * a DPL-0 call gate still becomes the system-call gate, as in GNU Mach.
+ * A saved segment register that names a changed entry is not checked:
+ * a fault on the way back to user mode becomes a user exception.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,6 +31,8 @@
 #include <i386/mach_i386.h>
 #include <i386/pcb.h>
 #include <include/mach/kern_return.h>
+#include <kern/kmem.h>
+#include <kern/string.h>
 #include <kern/thread.h>
 #include <kern/thread_control.h>
 
@@ -117,6 +130,170 @@ i386_get_gdt(struct thread *thread, int selector, descriptor_t *desc)
     desc->low_word = (uint32_t)d;
     desc->high_word = (uint32_t)(d >> 32);
     return KERN_SUCCESS;
+}
+
+#define MACH_I386_LDT_MAX       8192        /* descriptors an LDT can hold */
+#define MACH_I386_DESC_L        ((uint64_t)0x2 << 52)   /* 64-bit code segment */
+
+static uint64_t
+mach_i386_desc(descriptor_t d)
+{
+    return d.low_word | ((uint64_t)d.high_word << 32);
+}
+
+/*
+ * Whether desc may go in an LDT entry, and what is stored: an empty
+ * descriptor as given, a DPL-0 call gate as the system-call gate, a
+ * DPL-3 code or data segment (not 64-bit) as given.
+ */
+static bool
+mach_i386_ldt_desc_make(uint64_t desc, uint64_t *storedp)
+{
+    unsigned int access = (unsigned int)(desc >> 40) & 0xfe;    /* accessed bit off */
+
+    if (access == 0 || access == 0x80) {
+        *storedp = desc;
+        return true;
+    }
+    if (access == 0x8c) {
+        *storedp = gdt_ldt_shared()[LDT_SYSCALL >> 3];
+        return true;
+    }
+    if ((access & 0xf0) == 0xf0 && !(desc & MACH_I386_DESC_L)) {
+        *storedp = desc;
+        return true;
+    }
+    return false;
+}
+
+/* Set entries [first, first + count) of a stopped thread or the caller. */
+static kern_return_t
+mach_i386_ldt_set_stopped(struct thread *thread, unsigned int first,
+                          const descriptor_t *desc_list, natural_t count)
+{
+    unsigned int needed = first + count, old_entries = thread->pcb.ldt_entries;
+    uint64_t *table = thread->pcb.ldt, *old = table, stored;
+    uint32_t flags;
+
+    for (natural_t i = 0; i < count; i++) {
+        if (!mach_i386_ldt_desc_make(mach_i386_desc(desc_list[i]), &stored)) {
+            return KERN_INVALID_ARGUMENT;
+        }
+    }
+    if (old == NULL || old_entries < needed) {
+        table = kmem_alloc(needed * sizeof(*table));
+        if (table == NULL) {
+            return KERN_RESOURCE_SHORTAGE;
+        }
+        memset(table, 0, needed * sizeof(*table));
+        if (old != NULL) {
+            memcpy(table, old, old_entries * sizeof(*table));
+        } else {
+            memcpy(table, gdt_ldt_shared(), LDT_NR_ENTRIES * sizeof(*table));
+        }
+    }
+    for (natural_t i = 0; i < count; i++) {
+        mach_i386_ldt_desc_make(mach_i386_desc(desc_list[i]), &table[first + i]);
+    }
+    if (table != old) {
+        flags = cpu_intr_save();
+        thread->pcb.ldt = table;
+        thread->pcb.ldt_entries = needed;
+        if (thread == thread_self()) {
+            gdt_ldt_load(table, needed);
+        }
+        cpu_intr_restore(flags);
+        if (old != NULL) {
+            kmem_free(old, old_entries * sizeof(*old));
+        }
+    }
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+i386_set_ldt(struct thread *thread, int first_selector, const descriptor_t *desc_list,
+             natural_t count)
+{
+    unsigned int first = (uint32_t)first_selector >> 3;
+    kern_return_t kr;
+
+    if (thread == NULL || first < LDT_NR_ENTRIES || first >= MACH_I386_LDT_MAX
+        || count >= MACH_I386_LDT_MAX - first) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (thread == thread_self()) {
+        return mach_i386_ldt_set_stopped(thread, first, desc_list, count);
+    }
+    kr = thread_suspend(thread);
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    kr = thread->stopped ? mach_i386_ldt_set_stopped(thread, first, desc_list, count)
+                         : KERN_FAILURE;
+    thread_resume(thread);
+    return kr;
+}
+
+/* Copy out entries of a stopped thread or the caller (see i386_get_ldt()). */
+static kern_return_t
+mach_i386_ldt_get_stopped(struct thread *thread, unsigned int first, unsigned int wanted,
+                          descriptor_list_t *desc_list, natural_t *count, bool *is_newp)
+{
+    unsigned int n = 0;
+    descriptor_t *out = *desc_list;
+
+    if (thread->pcb.ldt != NULL && first < thread->pcb.ldt_entries) {
+        n = thread->pcb.ldt_entries - first;
+        n = (n < wanted) ? n : wanted;
+    }
+    *is_newp = false;
+    if (n > *count) {
+        out = kmem_alloc(n * sizeof(*out));
+        if (out == NULL) {
+            return KERN_RESOURCE_SHORTAGE;
+        }
+        *is_newp = true;
+    }
+    for (unsigned int i = 0; i < n; i++) {
+        uint64_t d = thread->pcb.ldt[first + i];
+
+        out[i].low_word = (uint32_t)d;
+        out[i].high_word = (uint32_t)(d >> 32);
+    }
+    *desc_list = out;
+    *count = n;
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+i386_get_ldt(struct thread *thread, int first_selector, int selector_count,
+             descriptor_list_t *desc_list, natural_t *count, bool *is_new)
+{
+    unsigned int first = (uint32_t)first_selector >> 3;
+    bool dummy;
+    kern_return_t kr;
+
+    if (is_new == NULL) {
+        is_new = &dummy;
+    }
+    if (thread == NULL || first >= MACH_I386_LDT_MAX || selector_count < 0
+        || (unsigned int)selector_count >= MACH_I386_LDT_MAX - first) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (thread == thread_self()) {
+        return mach_i386_ldt_get_stopped(thread, first, (unsigned int)selector_count,
+                                         desc_list, count, is_new);
+    }
+    kr = thread_suspend(thread);
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    kr = thread->stopped ? mach_i386_ldt_get_stopped(thread, first,
+                                                     (unsigned int)selector_count,
+                                                     desc_list, count, is_new)
+                         : KERN_FAILURE;
+    thread_resume(thread);
+    return kr;
 }
 
 kern_return_t

@@ -4,8 +4,9 @@
  * kernel functions with GNU Mach's argument order and errors, for the
  * MIG server stubs: the per-thread TLS slots of the GDT (selectors 0x4b
  * and 0x53, loaded at every switch: i386/pcb.h) and the size of the
- * extended FPU state. i386_set_ldt/i386_get_ldt and the I/O permission
- * calls are not implemented yet (doc/interface.md).
+ * extended FPU state, and per-thread LDT entries (i386_set_ldt,
+ * i386_get_ldt). The I/O permission calls are not implemented yet
+ * (doc/interface.md).
  *
  * Threads other than the caller are suspended for the call and resumed
  * after it (kern/thread_control.h), so the slot never changes under a
@@ -13,6 +14,8 @@
  */
 #ifndef I386_MACH_I386_H
 #define I386_MACH_I386_H
+
+#include <stdbool.h>
 
 #include <include/mach/kern_return.h>
 #include <include/mach/machine/mach_i386_types.h>
@@ -40,6 +43,35 @@ kern_return_t i386_set_gdt(struct thread *thread, int *selector, descriptor_t de
  * Lock-free snapshot.
  */
 kern_return_t i386_get_gdt(struct thread *thread, int selector, descriptor_t *desc);
+
+/*
+ * i386_set_ldt: put desc_list[count] in thread's own LDT from the entry
+ * of first_selector (index = selector >> 3) on, making or growing its
+ * table (a copy of the shared LDT at first). Each descriptor: empty
+ * (access byte 0 or 0x80, stored as given), a DPL-0 call gate (stored as
+ * the system-call gate), or a DPL-3 code or data segment, not 64-bit.
+ * Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL thread, index below
+ * 4 or index + count beyond 8191, another descriptor: nothing changed;
+ * or thread_suspend()'s refusal of a task-less thread other than the
+ * caller), KERN_RESOURCE_SHORTAGE or KERN_FAILURE (the thread did not
+ * stop). Thread context, no lock held.
+ */
+kern_return_t i386_set_ldt(struct thread *thread, int first_selector,
+                           const descriptor_t *desc_list, natural_t count);
+
+/*
+ * i386_get_ldt: up to selector_count entries of thread's own LDT from
+ * first_selector's index on (0 when it has none or the index is past its
+ * end). On entry *desc_list is the caller's array of *count; if the
+ * entries do not fit, a new kmem array takes its place (*is_new, if not
+ * NULL, says so; the caller frees it with kmem_free(*desc_list, *count *
+ * sizeof(descriptor_t))). *count is the number written. Returns
+ * KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL thread, a negative count, or
+ * index + count beyond 8191), KERN_RESOURCE_SHORTAGE, or
+ * thread_suspend()'s errors and KERN_FAILURE as i386_set_ldt.
+ */
+kern_return_t i386_get_ldt(struct thread *thread, int first_selector, int selector_count,
+                           descriptor_list_t *desc_list, natural_t *count, bool *is_new);
 
 /*
  * i386_get_xstate_size: the size in bytes of i386_XFLOAT_STATE (its

@@ -21,6 +21,7 @@
 #include <i386/pcb.h>
 #include <i386/trap.h>
 #include <i386/trap_user.h>
+#include <kern/kmem.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/percpu.h>
@@ -52,6 +53,17 @@ pcb_switch(struct thread *prev, struct thread *next)
         gdt_set_kernel_stack(cpu, (uint32_t)(uintptr_t)next->stack + KERNEL_STACK_SIZE);
     }
     gdt_user_tls_load(next->pcb.user_tls);
+    gdt_ldt_load(next->pcb.ldt, next->pcb.ldt_entries);
+}
+
+void
+pcb_thread_free(struct thread *t)
+{
+    if (t->pcb.ldt != NULL) {
+        kmem_free(t->pcb.ldt, t->pcb.ldt_entries * sizeof(*t->pcb.ldt));
+        t->pcb.ldt = NULL;
+        t->pcb.ldt_entries = 0;
+    }
 }
 
 void

@@ -9,8 +9,8 @@
  * keeps the top PCB_STACK_RESERVE bytes free for it. thread_get_state
  * and thread_set_state read and write that frame. The rest of the user
  * state lives in struct pcb, inside struct thread: the two TLS
- * descriptors (GDT slots 0x48 and 0x50), the FPU/SSE state, and the
- * recovery address of copyin/copyout.
+ * descriptors (GDT slots 0x48 and 0x50), its own LDT if it has one, the
+ * FPU/SSE state, and the recovery address of copyin/copyout.
  */
 #ifndef I386_PCB_H
 #define I386_PCB_H
@@ -37,6 +37,8 @@ struct pcb {
     bool fpu_valid;             /* fpu[] (or the FPU, when live) holds the state */
     bool fpu_live;              /* the state is in this CPU's FPU (CR0.TS clear) */
     uint64_t user_tls[GDT_USER_TLS_SLOTS];  /* loaded in the GDT at every switch */
+    uint64_t *ldt;              /* its own LDT (kmem), NULL: the shared one */
+    unsigned int ldt_entries;   /* descriptors in ldt */
     uint32_t debug[8];          /* i386_DEBUG_STATE as set (no breakpoint enabled) */
     uint32_t v86[2];            /* i386_V86_ASSIST_STATE as set (no v86 mode) */
     uint8_t fpu[PCB_FPU_AREA_SIZE] __attribute__((aligned(16)));
@@ -54,6 +56,12 @@ uintptr_t pcb_user_pc(const struct thread *t);
  * prev's FPU state saved if it is live. Interrupts off.
  */
 void pcb_switch(struct thread *prev, struct thread *next);
+
+/*
+ * Free what t's pcb allocated (its own LDT). t runs nowhere any more
+ * (the reaper frees dead threads). Thread context.
+ */
+void pcb_thread_free(struct thread *t);
 
 /*
  * Start the calling thread in user mode at eip with stack pointer esp,

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <kern/clock.h>
+#include <kern/gsync.h>
 #include <kern/syscall.h>
 
 static volatile uint32_t clock_ticks_low, clock_ticks_high;
@@ -21,6 +22,7 @@ clock_tick(void)
     }
     __atomic_store_n(&clock_ticks_low, low, __ATOMIC_RELEASE);
     syscall_switch_wait_tick();         /* thread_switch waiters check their deadline */
+    gsync_tick();                       /* so do timed gsync waiters */
 }
 
 uint64_t

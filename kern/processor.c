@@ -189,3 +189,33 @@ task_priority(struct task *task, int priority, bool change_threads)
     spinlock_unlock(&task->lock);
     return kr;
 }
+
+kern_return_t
+task_max_priority(struct host *host, bool host_priv, struct task *task, int max_priority,
+                  bool set_priority, bool change_threads)
+{
+    struct thread *t;
+
+    if (host == NULL || task == NULL || !processor_priority_valid(max_priority)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    spinlock_lock(&task->lock);
+    if (max_priority < task->max_priority && !host_priv) {
+        spinlock_unlock(&task->lock);
+        return KERN_NO_ACCESS;
+    }
+    task->max_priority = max_priority;
+    if (max_priority > task->priority || set_priority) {
+        task->priority = max_priority;
+    }
+    if (change_threads) {
+        list_foreach_entry(&task->threads, t, task_node) {
+            t->max_priority = processor_thread_max_priority(max_priority);
+            if (t->max_priority > t->priority || set_priority) {
+                t->priority = t->max_priority;
+            }
+        }
+    }
+    spinlock_unlock(&task->lock);
+    return KERN_SUCCESS;
+}

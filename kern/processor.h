@@ -100,4 +100,27 @@ kern_return_t thread_max_priority(struct thread *thread, struct processor_set *s
  */
 kern_return_t task_priority(struct task *task, int priority, bool change_threads);
 
+/*
+ * task_max_priority (mach_host.defs 2649, GNU Mach after 2026-03): the
+ * task's maximum becomes max_priority, and its priority too when that
+ * is above it (numerically below) or with set_priority; with
+ * change_threads each thread gets the same maximum (never above the
+ * set's) and priority rule. Lowering the maximum (a larger number) is
+ * open to the host port, raising it needs host_priv (the MIG side
+ * passes which port it was). New tasks inherit the parent's maximum
+ * (the set's without one); threads joining take the task's, never above
+ * the set's. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL host or
+ * task, out of range) or KERN_NO_ACCESS (raising without host_priv,
+ * nothing changed). Takes the task lock.
+ */
+kern_return_t task_max_priority(struct host *host, bool host_priv, struct task *task,
+                                int max_priority, bool set_priority, bool change_threads);
+
+/* The maximum priority of a thread in a task whose maximum is task_max. Pure. */
+static inline int
+processor_thread_max_priority(int task_max)
+{
+    return task_max > PROCESSOR_SET_MAX_PRIORITY ? task_max : PROCESSOR_SET_MAX_PRIORITY;
+}
+
 #endif /* KERN_PROCESSOR_H */

@@ -30,6 +30,7 @@
 #include <kern/bootstrap.h>
 #include <kern/cmdline.h>
 #include <kern/console.h>
+#include <kern/gsync.h>
 #include <kern/host.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
@@ -243,12 +244,14 @@ startup(const struct startup_info *info)
     /*
      * 10. User memory and tasks: VM objects and user maps are kmem caches
      * over vm_page; the host and device ports are kernel-object ports,
-     * so IPC comes first; tasks hold a map and an IPC space.
+     * so IPC comes first; tasks hold a map and an IPC space; gsync
+     * keys are words of their maps.
      */
     vm_object_setup();
     vm_user_setup();
     host_setup();
     task_setup();
+    gsync_setup();
 
     /*
      * 11. The boot tasks, from the boot loader's modules: needs tasks,

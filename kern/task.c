@@ -152,6 +152,7 @@ task_create(struct task *parent, bool inherit_memory, const char *name, struct t
     task->refs = 1;
     strlcpy(task->name, name, sizeof(task->name));
     task->priority = parent != NULL ? parent->priority : PROCESSOR_BASEPRI_USER;
+    task->max_priority = parent != NULL ? parent->max_priority : PROCESSOR_SET_MAX_PRIORITY;
     list_init(&task->threads);
     waitq_init_intr(&task->suspend_wq);
     waitq_init_intr(&task->stop_wq);
@@ -390,7 +391,7 @@ task_thread_enter(struct task *task)
     task_ref(task);
     self->kport = kport;
     self->priority = task->priority;
-    self->max_priority = PROCESSOR_SET_MAX_PRIORITY;
+    self->max_priority = processor_thread_max_priority(task->max_priority);
     ipc_port_ref(kport);
     self->sself = kport;
     __atomic_store_n(&self->task, task, __ATOMIC_RELEASE);

@@ -67,6 +67,7 @@ struct task {
     unsigned int nr_threads;
     unsigned int suspend_count;
     int priority;                       /* for new threads (kern/processor.h) */
+    int max_priority;                   /* task_max_priority's limit (kern/processor.h) */
     unsigned int nr_stopped;            /* threads stopped by a suspension */
     struct waitq suspend_wq;            /* where they sleep (interruptible) */
     struct waitq stop_wq;               /* task_suspend() waiting for them (interruptible) */

@@ -212,6 +212,7 @@ thread_reaper(void *arg)
             struct thread *t = list_entry(list_first(&dead), struct thread, node);
 
             list_remove(&t->node);
+            pcb_thread_free(t);
             vm_kmem_free_guarded(t->stack, KERNEL_STACK_SIZE);
             kmem_cache_free(&thread_cache, t);
             __atomic_fetch_sub(&thread_nr, 1, __ATOMIC_RELAXED);

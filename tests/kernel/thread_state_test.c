@@ -1145,6 +1145,54 @@ ts_task_priority(struct task *task)
     return basic.base_priority;
 }
 
+/* task_max_priority: the task's priority 10, t's 45 with maximum 30. */
+static void
+ts_max_priorities(struct thread *t)
+{
+    struct host *host = host_port()->kobject;
+    struct task *child = NULL;
+    struct thread *t2 = NULL;
+
+    KTEST_ASSERT(task_max_priority(NULL, true, ts_task, 10, false, false)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_max_priority(host, true, NULL, 10, false, false) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_max_priority(host, true, ts_task, PROCESSOR_NR_PRIORITIES, false, false)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_max_priority(host, true, ts_task, -1, false, false)
+                 == KERN_INVALID_ARGUMENT);
+    /* Lowering (6 -> 20) needs no privilege and drags the priority down. */
+    KTEST_ASSERT(task_max_priority(host, false, ts_task, 20, false, false) == KERN_SUCCESS
+                 && ts_task_priority(ts_task) == 20 && ts_priority(t, true) == 30);
+    KTEST_ASSERT(task_max_priority(host, false, ts_task, 8, false, true) == KERN_NO_ACCESS
+                 && ts_task_priority(ts_task) == 20 && ts_priority(t, true) == 30);
+    /* Raising with host_priv; the threads follow. */
+    KTEST_ASSERT(task_max_priority(host, true, ts_task, 8, false, true) == KERN_SUCCESS
+                 && ts_task_priority(ts_task) == 20 && ts_priority(t, true) == 8
+                 && ts_priority(t, false) == 45);
+    KTEST_ASSERT(task_max_priority(host, true, ts_task, 12, true, true) == KERN_SUCCESS
+                 && ts_task_priority(ts_task) == 12 && ts_priority(t, true) == 12
+                 && ts_priority(t, false) == 12);
+    /* A thread's maximum stays at or below the set's. */
+    KTEST_ASSERT(task_max_priority(host, true, ts_task, 2, false, true) == KERN_SUCCESS
+                 && ts_priority(t, true) == PROCESSOR_SET_MAX_PRIORITY
+                 && ts_priority(t, false) == 12);
+    /* A child inherits the maximum (2: lowering it to 4 needs no privilege) and
+       its new threads take it, capped by the set's. */
+    KTEST_ASSERT(task_create(ts_task, false, "ts-child", &child) == KERN_SUCCESS);
+    if (child != NULL) {
+        KTEST_ASSERT(task_max_priority(host, false, child, 1, false, false) == KERN_NO_ACCESS);
+        KTEST_ASSERT(task_max_priority(host, false, child, 4, false, false) == KERN_SUCCESS);
+        KTEST_ASSERT(task_max_priority(host, false, child, 15, false, false) == KERN_SUCCESS
+                     && ts_task_priority(child) == 15);
+        KTEST_ASSERT(task_thread_create(child, &t2) == KERN_SUCCESS && t2 != NULL);
+        if (t2 != NULL) {
+            KTEST_ASSERT(ts_priority(t2, true) == 15 && ts_priority(t2, false) == 15);
+            KTEST_ASSERT(thread_terminate(t2) == KERN_SUCCESS);
+        }
+        KTEST_ASSERT(task_terminate(child) == KERN_SUCCESS);
+    }
+}
+
 static void
 ts_priorities(void)
 {
@@ -1192,6 +1240,7 @@ ts_priorities(void)
         KTEST_ASSERT(ts_task_priority(child) == 10);
         KTEST_ASSERT(task_terminate(child) == KERN_SUCCESS);
     }
+    ts_max_priorities(t);
 }
 
 static void
