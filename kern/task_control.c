@@ -244,8 +244,19 @@ thread_get_name(struct thread *thread, char *name)
 static integer_t
 thread_info_run_state(const struct thread *t)
 {
+    const struct task *task = t->task;
+
+    /*
+     * A resumed thread clears its stopped flag itself when it next runs:
+     * until then it is stopped but no longer held, and reported running
+     * (GNU Mach clears TH_SUSP in thread_resume itself).
+     */
     if (__atomic_load_n(&t->stopped, __ATOMIC_RELAXED)) {
-        return TH_STATE_STOPPED;
+        if (__atomic_load_n(&t->suspend_count, __ATOMIC_RELAXED) > 0
+            || (task != NULL && __atomic_load_n(&task->suspend_count, __ATOMIC_RELAXED) > 0)) {
+            return TH_STATE_STOPPED;
+        }
+        return TH_STATE_RUNNING;
     }
     switch (__atomic_load_n(&t->state, __ATOMIC_RELAXED)) {
     case THREAD_RUNNING:
