@@ -234,20 +234,21 @@ vm_page_test_exhaust_one(unsigned int selector, unsigned int order)
                      "selector %u order %u: free lists not restored", selector, order);
 }
 
+/* Every selector, lowest first, for the exhaustion tests. */
+static const unsigned int vm_page_test_selectors[] = {
+    VM_PAGE_SEL_DMA, VM_PAGE_SEL_DIRECTMAP,
+#ifdef CONFIG_PAE
+    VM_PAGE_SEL_DMA32,
+#endif
+    VM_PAGE_SEL_HIGHMEM,
+};
+
 static void
 vm_page_test_exhaust_fn(void)
 {
-    static const unsigned int selectors[] = {
-        VM_PAGE_SEL_DMA, VM_PAGE_SEL_DIRECTMAP,
-#ifdef CONFIG_PAE
-        VM_PAGE_SEL_DMA32,
-#endif
-        VM_PAGE_SEL_HIGHMEM,
-    };
-
-    for (unsigned int i = 0; i < ARRAY_SIZE(selectors); i++) {
-        vm_page_test_exhaust_one(selectors[i], 0);
-        vm_page_test_exhaust_one(selectors[i], 3);
+    for (unsigned int i = 0; i < ARRAY_SIZE(vm_page_test_selectors); i++) {
+        vm_page_test_exhaust_one(vm_page_test_selectors[i], 0);
+        vm_page_test_exhaust_one(vm_page_test_selectors[i], 3);
     }
     KTEST_ASSERT(vm_page_alloc(VM_PAGE_ORDER_MAX + 1, VM_PAGE_SEL_HIGHMEM,
                                VM_PAGE_KERNEL) == NULL);
@@ -257,17 +258,9 @@ vm_page_test_exhaust_fn(void)
 static void
 vm_page_test_exhaust_orders_fn(void)
 {
-    static const unsigned int selectors[] = {
-        VM_PAGE_SEL_DMA, VM_PAGE_SEL_DIRECTMAP,
-#ifdef CONFIG_PAE
-        VM_PAGE_SEL_DMA32,
-#endif
-        VM_PAGE_SEL_HIGHMEM,
-    };
-
-    for (unsigned int i = 0; i < ARRAY_SIZE(selectors); i++) {
+    for (unsigned int i = 0; i < ARRAY_SIZE(vm_page_test_selectors); i++) {
         for (unsigned int order = 0; order <= VM_PAGE_ORDER_MAX; order++) {
-            vm_page_test_exhaust_one(selectors[i], order);
+            vm_page_test_exhaust_one(vm_page_test_selectors[i], order);
         }
     }
     KTEST_ASSERT(vm_page_check() == 0);

@@ -31,6 +31,7 @@
 #include <kern/rdxtree.h>
 
 #include "tests/unit/host_util.h"
+#include "tests/unit/ipc_host.h"
 #include "tests/unit/kmem_host.h"
 #include "tests/unit/tap.h"
 #include "tests/unit/vm_copy_host.h"
@@ -54,22 +55,6 @@ static uint32_t
 rng(void)
 {
     return (uint32_t)(host_xorshift64(&rng_state) >> 20);
-}
-
-static unsigned long
-pages_after_purge(void)
-{
-    qsbr_drain();
-    kmem_purge();
-    return kmem_host_pages_used();
-}
-
-static mach_port_type_t
-type_of(struct ipc_space *space, mach_port_name_t name)
-{
-    mach_port_type_t type;
-
-    return (ipc_right_type(space, name, &type) == KERN_SUCCESS) ? type : 0xdead;
 }
 
 static mach_port_urefs_t
