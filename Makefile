@@ -127,6 +127,7 @@ KERNEL_SRCS := \
 	kern/elf.c \
 	kern/error.c \
 	kern/gsync.c \
+	kern/gnumach.c \
 	kern/exception.c \
 	kern/host.c \
 	kern/host_calls.c \
@@ -135,6 +136,7 @@ KERNEL_SRCS := \
 	kern/kmem.c \
 	kern/kmem_backend.c \
 	kern/ksyms.c \
+	kern/mach_host_ext.c \
 	kern/mach_trap.c \
 	kern/mig_convert.c \
 	kern/mutex.c \
@@ -207,13 +209,18 @@ endif
 # $(B)/mig-kernel, never kept in git; the file implementing a
 # subsystem's routines includes its generated BASE_S.h.
 MIG_DEFS_DIR ?= /usr/include/i386-linux-gnu
-KERNEL_MIG := mach_host mach_port
+KERNEL_MIG := mach_host mach_port gnumach gnumach_ext mach_i386 mach_i386_ext mach_debug \
+	mach_host_ext
 MIG_KDIR := $(B)/mig-kernel
 KERNEL_MIG_SRCS := $(KERNEL_MIG:%=$(MIG_KDIR)/%Server.c)
 KERNEL_MIG_HDRS := $(KERNEL_MIG:%=$(MIG_KDIR)/%_S.h)
 KCFLAGS += -I$(MIG_KDIR)
 
-$(MIG_KDIR)/%Server.c $(MIG_KDIR)/%_S.h: $(MIG_DEFS_DIR)/mach/%.defs tools/mig
+# Where a subsystem's .defs is: the project's include/mach for routines
+# newer than the packaged definitions (doc/interface.md), then GNU Mach's.
+vpath %.defs include/mach $(MIG_DEFS_DIR)/mach $(MIG_DEFS_DIR)/mach/i386 $(MIG_DEFS_DIR)/mach_debug
+
+$(MIG_KDIR)/%Server.c $(MIG_KDIR)/%_S.h: %.defs tools/mig
 	@mkdir -p $(@D)
 	$(call quiet,MIG,$<)
 	$(Q)MIG_MACH_INCLUDE=$(MIG_DEFS_DIR) tools/mig --kernel-server $< $(MIG_KDIR)
@@ -229,6 +236,10 @@ KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS))) \
 # Sources that include generated headers wait for them.
 $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
 $(B)/k/kern/host_calls.o $(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_S.h
+$(B)/k/kern/gnumach.o: $(MIG_KDIR)/gnumach_S.h $(MIG_KDIR)/gnumach_ext_S.h
+$(B)/k/kern/mach_host_ext.o: $(MIG_KDIR)/mach_host_ext_S.h
+$(B)/k/kern/host_debug.o: $(MIG_KDIR)/mach_debug_S.h
+$(B)/k/i386/mach_i386.o: $(MIG_KDIR)/mach_i386_S.h $(MIG_KDIR)/mach_i386_ext_S.h
 
 $(B)/k/%.o: %.c $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)

@@ -32,9 +32,14 @@
 #include <i386/pcb.h>
 #include <include/mach/kern_return.h>
 #include <kern/kmem.h>
+#include <kern/mig_server.h>
 #include <kern/string.h>
 #include <kern/thread.h>
 #include <kern/thread_control.h>
+#include <vm/vm_copy.h>
+
+#include "mach_i386_S.h"
+#include "mach_i386_ext_S.h"
 
 /* The TLS slot of selector, or GDT_USER_TLS_SLOTS when it names none. */
 static unsigned int
@@ -210,17 +215,13 @@ mach_i386_ldt_set_stopped(struct thread *thread, unsigned int first,
     return KERN_SUCCESS;
 }
 
-kern_return_t
-i386_set_ldt(struct thread *thread, int first_selector, const descriptor_t *desc_list,
-             natural_t count)
+/* i386_set_ldt on thread, the list in the kernel (see i386_set_ldt()). */
+static kern_return_t
+mach_i386_ldt_set(struct thread *thread, unsigned int first, const descriptor_t *desc_list,
+                  natural_t count)
 {
-    unsigned int first = (uint32_t)first_selector >> 3;
     kern_return_t kr;
 
-    if (thread == NULL || first < LDT_NR_ENTRIES || first >= MACH_I386_LDT_MAX
-        || count >= MACH_I386_LDT_MAX - first) {
-        return KERN_INVALID_ARGUMENT;
-    }
     if (thread == thread_self()) {
         return mach_i386_ldt_set_stopped(thread, first, desc_list, count);
     }
@@ -234,25 +235,61 @@ i386_set_ldt(struct thread *thread, int first_selector, const descriptor_t *desc
     return kr;
 }
 
+kern_return_t
+i386_set_ldt(thread_t thread, int first_selector, const_descriptor_list_t desc_list,
+             mach_msg_type_number_t count, boolean_t desc_list_inline)
+{
+    unsigned int first = (uint32_t)first_selector >> 3;
+    struct vm_copy *copy = (struct vm_copy *)desc_list;
+    descriptor_t *buf;
+    kern_return_t kr;
+
+    if (thread == NULL || first < LDT_NR_ENTRIES || first >= MACH_I386_LDT_MAX
+        || count >= MACH_I386_LDT_MAX - first) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (desc_list_inline) {
+        return mach_i386_ldt_set(thread, first, desc_list, count);
+    }
+
+    /* Out of line: a copy of at least count descriptors, consumed on success. */
+    if (copy == NULL ? count != 0 : vm_copy_size(copy) < count * sizeof(*buf)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (count == 0) {
+        return mach_i386_ldt_set(thread, first, NULL, 0);
+    }
+    buf = kmem_alloc(count * sizeof(*buf));
+    if (buf == NULL) {
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    vm_copy_read(copy, 0, buf, count * sizeof(*buf));
+    kr = mach_i386_ldt_set(thread, first, buf, count);
+    kmem_free(buf, count * sizeof(*buf));
+    if (kr == KERN_SUCCESS) {
+        vm_copy_discard(copy);
+    }
+    return kr;
+}
+
 /* Copy out entries of a stopped thread or the caller (see i386_get_ldt()). */
 static kern_return_t
 mach_i386_ldt_get_stopped(struct thread *thread, unsigned int first, unsigned int wanted,
-                          descriptor_list_t *desc_list, natural_t *count, bool *is_newp)
+                          descriptor_list_t *desc_list, natural_t *count)
 {
     unsigned int n = 0;
     descriptor_t *out = *desc_list;
+    struct vm_copy *copy;
 
     if (thread->pcb.ldt != NULL && first < thread->pcb.ldt_entries) {
         n = thread->pcb.ldt_entries - first;
         n = (n < wanted) ? n : wanted;
     }
-    *is_newp = false;
     if (n > *count) {
         out = kmem_alloc(n * sizeof(*out));
         if (out == NULL) {
             return KERN_RESOURCE_SHORTAGE;
         }
-        *is_newp = true;
     }
     for (unsigned int i = 0; i < n; i++) {
         uint64_t d = thread->pcb.ldt[first + i];
@@ -260,29 +297,37 @@ mach_i386_ldt_get_stopped(struct thread *thread, unsigned int first, unsigned in
         out[i].low_word = (uint32_t)d;
         out[i].high_word = (uint32_t)(d >> 32);
     }
-    *desc_list = out;
+    if (out != *desc_list) {
+        /* Too many for the caller's room: the reply carries them out of line. */
+        int error = vm_copy_create(n * sizeof(*out), &copy);
+
+        if (error == 0) {
+            vm_copy_write(copy, 0, out, n * sizeof(*out));
+        }
+        kmem_free(out, n * sizeof(*out));
+        if (error != 0) {
+            return KERN_RESOURCE_SHORTAGE;
+        }
+        *desc_list = (descriptor_t *)copy;
+    }
     *count = n;
     return KERN_SUCCESS;
 }
 
 kern_return_t
-i386_get_ldt(struct thread *thread, int first_selector, int selector_count,
-             descriptor_list_t *desc_list, natural_t *count, bool *is_new)
+i386_get_ldt(thread_t thread, int first_selector, int selector_count,
+             descriptor_list_t *desc_list, mach_msg_type_number_t *count)
 {
     unsigned int first = (uint32_t)first_selector >> 3;
-    bool dummy;
     kern_return_t kr;
 
-    if (is_new == NULL) {
-        is_new = &dummy;
-    }
     if (thread == NULL || first >= MACH_I386_LDT_MAX || selector_count < 0
         || (unsigned int)selector_count >= MACH_I386_LDT_MAX - first) {
         return KERN_INVALID_ARGUMENT;
     }
     if (thread == thread_self()) {
         return mach_i386_ldt_get_stopped(thread, first, (unsigned int)selector_count,
-                                         desc_list, count, is_new);
+                                         desc_list, count);
     }
     kr = thread_suspend(thread);
     if (kr != KERN_SUCCESS) {
@@ -290,7 +335,7 @@ i386_get_ldt(struct thread *thread, int first_selector, int selector_count,
     }
     kr = thread->stopped ? mach_i386_ldt_get_stopped(thread, first,
                                                      (unsigned int)selector_count,
-                                                     desc_list, count, is_new)
+                                                     desc_list, count)
                          : KERN_FAILURE;
     thread_resume(thread);
     return kr;

@@ -50,28 +50,33 @@ kern_return_t i386_get_gdt(struct thread *thread, int selector, descriptor_t *de
  * table (a copy of the shared LDT at first). Each descriptor: empty
  * (access byte 0 or 0x80, stored as given), a DPL-0 call gate (stored as
  * the system-call gate), or a DPL-3 code or data segment, not 64-bit.
- * Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL thread, index below
- * 4 or index + count beyond 8191, another descriptor: nothing changed;
- * or thread_suspend()'s refusal of a task-less thread other than the
+ * desc_list_inline false: desc_list is the request's out-of-line struct
+ * vm_copy (at least count descriptors), consumed on success (MIG's
+ * kernel view, kern/mig_server.h). Returns KERN_SUCCESS,
+ * KERN_INVALID_ARGUMENT (NULL thread, index below 4 or index + count
+ * beyond 8191, a short copy, another descriptor: nothing changed; or
+ * thread_suspend()'s refusal of a task-less thread other than the
  * caller), KERN_RESOURCE_SHORTAGE or KERN_FAILURE (the thread did not
  * stop). Thread context, no lock held.
  */
 kern_return_t i386_set_ldt(struct thread *thread, int first_selector,
-                           const descriptor_t *desc_list, natural_t count);
+                           const descriptor_t *desc_list, natural_t count,
+                           int desc_list_inline);
 
 /*
  * i386_get_ldt: up to selector_count entries of thread's own LDT from
  * first_selector's index on (0 when it has none or the index is past its
- * end). On entry *desc_list is the caller's array of *count; if the
- * entries do not fit, a new kmem array takes its place (*is_new, if not
- * NULL, says so; the caller frees it with kmem_free(*desc_list, *count *
- * sizeof(descriptor_t))). *count is the number written. Returns
- * KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL thread, a negative count, or
- * index + count beyond 8191), KERN_RESOURCE_SHORTAGE, or
- * thread_suspend()'s errors and KERN_FAILURE as i386_set_ldt.
+ * end). On entry *desc_list is room for *count entries (MIG's inline
+ * reply); if the entries do not fit, *desc_list becomes a new struct
+ * vm_copy holding them (the out-of-line reply; a kernel caller reads it
+ * with vm_copy_read() and frees it with vm_copy_discard()). *count is
+ * the number written. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL
+ * thread, a negative count, or index + count beyond 8191),
+ * KERN_RESOURCE_SHORTAGE, or thread_suspend()'s errors and KERN_FAILURE
+ * as i386_set_ldt.
  */
 kern_return_t i386_get_ldt(struct thread *thread, int first_selector, int selector_count,
-                           descriptor_list_t *desc_list, natural_t *count, bool *is_new);
+                           descriptor_list_t *desc_list, natural_t *count);
 
 /*
  * i386_get_xstate_size: the size in bytes of i386_XFLOAT_STATE (its

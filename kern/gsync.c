@@ -480,7 +480,7 @@ gsync_buckets_unlock(struct gsync_bucket *a, struct gsync_bucket *b)
 }
 
 kern_return_t
-gsync_requeue(struct task *task, uintptr_t src, uintptr_t dst, bool wake_one, int flags)
+gsync_requeue(struct task *task, uintptr_t src, uintptr_t dst, int wake_one, int flags)
 {
     struct gsync_key src_key, dst_key;
     struct gsync_bucket *sb, *db;

@@ -62,13 +62,13 @@ kern_return_t gsync_wait(struct task *task, uintptr_t addr, uint32_t val1, uint3
 kern_return_t gsync_wake(struct task *task, uintptr_t addr, uint32_t val, int flags);
 
 /*
- * gsync_requeue: with wake_one, wake the oldest waiter of src; then move
- * the next waiter of src (every one with GSYNC_BROADCAST) to dst, where
- * gsync_wake(dst) finds it. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT
+ * gsync_requeue: with wake_one (a boolean_t), wake the oldest waiter of
+ * src; then move the next waiter of src (every one with GSYNC_BROADCAST)
+ * to dst, where gsync_wake(dst) finds it. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT
  * (nobody waits on src), KERN_INVALID_TASK, KERN_INVALID_ADDRESS (either
  * address unaligned or not mapped readable).
  */
-kern_return_t gsync_requeue(struct task *task, uintptr_t src, uintptr_t dst, bool wake_one,
+kern_return_t gsync_requeue(struct task *task, uintptr_t src, uintptr_t dst, int wake_one,
                             int flags);
 
 /*

@@ -9,7 +9,8 @@
  * in magazines: what GNU Mach's slab counts), the flags the bits of GNU
  * Mach's that mean something here. Caches can appear during a walk
  * (never disappear), so a walk that finds more than the room it had is
- * done again.
+ * done again. The other mach_debug.defs routines are answered by the
+ * MIG stubs' weak default (MIG_BAD_ID): doc/interface.md says why.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,7 +22,11 @@
 #include <kern/kmem.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
+#include <kern/mig_server.h>
 #include <kern/string.h>
+#include <vm/vm_copy.h>
+
+#include "mach_debug_S.h"
 
 _Static_assert(sizeof(cache_info_t) == 76, "GNU Mach's cache_info_t is 76 bytes on i386");
 _Static_assert(offsetof(cache_info_t, name) == 44, "cache_info_t.name at 44");
@@ -62,12 +67,13 @@ host_slab_info_fill(const struct kmem_cache_stats *stats, void *arg)
 }
 
 kern_return_t
-host_slab_info(struct host *host, cache_info_array_t *info, natural_t *infoCnt,
-               bool *info_is_new)
+host_slab_info(host_t host, cache_info_array_t *info, mach_msg_type_number_t *infoCnt)
 {
     struct host_slab_walk walk = { .info = *info, .room = *infoCnt };
+    struct vm_copy *copy;
     cache_info_t *array;
     natural_t size;
+    int error;
 
     if (host == NULL) {
         return KERN_INVALID_HOST;
@@ -76,9 +82,6 @@ host_slab_info(struct host *host, cache_info_array_t *info, natural_t *infoCnt,
         kmem_cache_stats_walk(host_slab_info_fill, &walk);
         if (walk.count <= walk.room) {
             *infoCnt = walk.count;
-            if (info_is_new != NULL) {
-                *info_is_new = false;
-            }
             return KERN_SUCCESS;
         }
     }
@@ -99,10 +102,17 @@ host_slab_info(struct host *host, cache_info_array_t *info, natural_t *infoCnt,
         }
         kmem_free(array, size * sizeof(*array));
     }
-    *info = array;
-    *infoCnt = walk.count;
-    if (info_is_new != NULL) {
-        *info_is_new = true;
+
+    /* The reply carries them out of line. */
+    error = vm_copy_create(size * sizeof(*array), &copy);
+    if (error == 0) {
+        vm_copy_write(copy, 0, array, size * sizeof(*array));
     }
+    kmem_free(array, size * sizeof(*array));
+    if (error != 0) {
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    *info = (cache_info_array_t)copy;
+    *infoCnt = size;
     return KERN_SUCCESS;
 }

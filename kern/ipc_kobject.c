@@ -42,10 +42,22 @@ typedef boolean_t (*ipc_kobject_demux_t)(mach_msg_header_t *request, mach_msg_he
 
 boolean_t mach_port_server(mach_msg_header_t *request, mach_msg_header_t *reply);
 boolean_t mach_host_server(mach_msg_header_t *request, mach_msg_header_t *reply);
+boolean_t mach_host_ext_server(mach_msg_header_t *request, mach_msg_header_t *reply);
+boolean_t mach_debug_server(mach_msg_header_t *request, mach_msg_header_t *reply);
+boolean_t gnumach_server(mach_msg_header_t *request, mach_msg_header_t *reply);
+boolean_t gnumach_ext_server(mach_msg_header_t *request, mach_msg_header_t *reply);
+boolean_t mach_i386_server(mach_msg_header_t *request, mach_msg_header_t *reply);
+boolean_t mach_i386_ext_server(mach_msg_header_t *request, mach_msg_header_t *reply);
 
 static const ipc_kobject_demux_t ipc_kobject_demuxes[] = {
     mach_host_server,
     mach_port_server,
+    mach_host_ext_server,
+    mach_debug_server,
+    gnumach_server,
+    gnumach_ext_server,
+    mach_i386_server,
+    mach_i386_ext_server,
 };
 
 /* Release the destination right of request, a kernel object's (no notification). */

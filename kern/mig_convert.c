@@ -21,6 +21,7 @@
 #include <ipc/ipc_space.h>
 #include <kern/host.h>
 #include <kern/mig_server.h>
+#include <kern/panic.h>
 #include <kern/processor.h>
 #include <kern/task.h>
 #include <kern/thread.h>
@@ -213,4 +214,39 @@ void
 pset_deallocate(processor_set_t pset)
 {
     (void)pset;
+}
+
+/* No memory objects yet: no port names one. */
+vm_object_t
+vm_object_lookup_name(ipc_port_t port)
+{
+    (void)port;
+    return NULL;
+}
+
+void
+vm_object_deallocate(vm_object_t object)
+{
+    assert(object == NULL);
+}
+
+/* No I/O permission objects yet (i386_io_perm_create answers MIG_BAD_ID). */
+io_perm_t
+convert_port_to_io_perm(ipc_port_t port)
+{
+    (void)port;
+    return NULL;
+}
+
+ipc_port_t
+convert_io_perm_to_port(io_perm_t io_perm)
+{
+    assert(io_perm == NULL);
+    return IP_NULL;
+}
+
+void
+io_perm_deallocate(io_perm_t io_perm)
+{
+    assert(io_perm == NULL);
 }

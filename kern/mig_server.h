@@ -43,6 +43,9 @@
 #include <include/mach/thread_info.h>
 #include <include/mach/thread_status.h>
 #include <include/mach/time_value.h>
+#include <include/mach/machine/mach_i386_types.h>
+#include <include/mach_debug/slab_info.h>
+#include <kern/string.h>                /* strlen, for the string replies */
 
 typedef void (*mig_routine_t)(mach_msg_header_t *request, mach_msg_header_t *reply);
 
@@ -122,6 +125,51 @@ typedef struct time_value rpc_time_value_t;
 #define convert_time_value_from_user(t) (t)
 #define convert_time_value_to_user(t)   (t)
 
+/* gnumach.defs and the project's gnumach_ext.defs, mach_host_ext.defs */
+typedef int vm_wire_t;
+typedef uint64_t rpc_phys_addr_t;
+typedef rpc_phys_addr_t *rpc_phys_addr_array_t;
+typedef char kernel_debug_name_t[64];   /* c_string[*:64] */
+typedef const char *const_kernel_debug_name_t;
+typedef struct vm_cache_statistics {    /* GNU Mach's 11 counters */
+    integer_t cache_object_count;
+    integer_t cache_count;
+    integer_t active_tmp_count;
+    integer_t inactive_tmp_count;
+    integer_t active_perm_count;
+    integer_t inactive_perm_count;
+    integer_t dirty_count;
+    integer_t laundry_count;
+    integer_t writeback_count;
+    integer_t slab_count;
+    integer_t slab_reclaim_count;
+} vm_cache_statistics_data_t;
+
+/* Memory objects: none yet, so no port names one (memory_object_name_t). */
+struct vm_object;
+typedef struct vm_object *vm_object_t;
+
+/* mach_i386.defs: I/O permission objects do not exist yet. */
+struct io_perm;
+typedef const descriptor_t *const_descriptor_list_t;
+typedef unsigned short io_port_t;
+typedef struct io_perm *io_perm_t;
+
+/*
+ * mach_debug.defs: the records of the calls mach does not answer are
+ * kept as words of GNU Mach's sizes (the stubs check them).
+ */
+typedef struct hash_info_bucket {
+    natural_t hib_count;
+} hash_info_bucket_t;
+typedef hash_info_bucket_t *hash_info_bucket_array_t;
+typedef char symtab_name_t[32];
+typedef const char *const_symtab_name_t;
+typedef struct { natural_t words[11]; } vm_region_info_t;
+typedef struct { natural_t words[14]; } vm_object_info_t;
+typedef struct { natural_t words[6]; } vm_page_info_t;
+typedef vm_page_info_t *vm_page_info_array_t;
+
 /* Port rights the stubs take and give (ipc/ipc_right.h). */
 #define IP_NULL                         ((ipc_port_t)0)
 #define IP_VALID(port)                  ((port) != IP_NULL && (port) != (ipc_port_t)-1)
@@ -149,5 +197,10 @@ processor_set_t convert_port_to_pset_name(ipc_port_t port);
 ipc_port_t convert_pset_to_port(processor_set_t pset);
 ipc_port_t convert_pset_name_to_port(processor_set_t pset);
 void pset_deallocate(processor_set_t pset);
+vm_object_t vm_object_lookup_name(ipc_port_t port);
+void vm_object_deallocate(vm_object_t object);
+io_perm_t convert_port_to_io_perm(ipc_port_t port);
+ipc_port_t convert_io_perm_to_port(io_perm_t io_perm);
+void io_perm_deallocate(io_perm_t io_perm);
 
 #endif /* KERN_MIG_SERVER_H */

@@ -307,8 +307,8 @@ task_priority(struct task *task, int priority, boolean_t change_threads)
 }
 
 kern_return_t
-task_max_priority(struct host *host, bool host_priv, struct task *task, int max_priority,
-                  bool set_priority, bool change_threads)
+processor_task_max_priority(struct host *host, bool host_priv, struct task *task,
+                            int max_priority, bool set_priority, bool change_threads)
 {
     struct thread *t;
 

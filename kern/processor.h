@@ -145,7 +145,8 @@ kern_return_t thread_get_assignment(struct thread *thread, struct processor_set 
 kern_return_t task_get_assignment(struct task *task, struct processor_set **assigned_set);
 
 /*
- * task_max_priority (mach_host.defs 2649, GNU Mach after 2026-03): the
+ * processor_task_max_priority: mach_host.defs's task_max_priority (2649,
+ * GNU Mach after 2026-03; the RPC is kern/mach_host_ext.c's): the
  * task's maximum becomes max_priority, and its priority too when that
  * is above it (numerically below) or with set_priority; with
  * change_threads each thread gets the same maximum (never above the
@@ -157,8 +158,9 @@ kern_return_t task_get_assignment(struct task *task, struct processor_set **assi
  * task, out of range) or KERN_NO_ACCESS (raising without host_priv,
  * nothing changed). Takes the task lock.
  */
-kern_return_t task_max_priority(struct host *host, bool host_priv, struct task *task,
-                                int max_priority, bool set_priority, bool change_threads);
+kern_return_t processor_task_max_priority(struct host *host, bool host_priv, struct task *task,
+                                          int max_priority, bool set_priority,
+                                          bool change_threads);
 
 /* The maximum priority of a thread in a task whose maximum is task_max. Pure. */
 static inline int

@@ -229,7 +229,7 @@ thread_set_name(struct thread *thread, const char *name)
 }
 
 kern_return_t
-thread_get_name(struct thread *thread, char *name)
+thread_get_name(struct thread *thread, char name[64])
 {
     _Static_assert(THREAD_NAME_SIZE <= TASK_NAME_MAX, "thread names fit kernel_debug_name_t");
 

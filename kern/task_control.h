@@ -89,7 +89,7 @@ kern_return_t mach_ports_lookup(struct task *target_task, struct ipc_port ***ini
  * may see a name half-changed (it is only for debugging).
  */
 kern_return_t thread_set_name(struct thread *thread, const char *name);
-kern_return_t thread_get_name(struct thread *thread, char *name);
+kern_return_t thread_get_name(struct thread *thread, char name[64]);   /* kernel_debug_name_t */
 
 /*
  * thread_info: the flavor's information (THREAD_BASIC_INFO,

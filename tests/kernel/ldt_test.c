@@ -31,6 +31,7 @@
 #include <kern/thread.h>
 #include <kern/thread_control.h>
 #include <machine/cpu.h>
+#include <vm/vm_copy.h>
 
 #define LT_SEL          0x27            /* LDT index 4, RPL 3 */
 #define LT_GATE_SEL     0x2f            /* index 5 */
@@ -101,24 +102,24 @@ lt_errors(struct lt_worker *w)
     descriptor_t out[4], *p = out;
     natural_t n = 4;
 
-    LT_CHECK(w, i386_get_ldt(self, 0, 16, &p, &n, NULL) == KERN_SUCCESS && n == 0 && p == out);
-    LT_CHECK(w, i386_set_ldt(NULL, LT_SEL, &good, 1) == KERN_INVALID_ARGUMENT);
-    LT_CHECK(w, i386_set_ldt(self, 0x07, &good, 1) == KERN_INVALID_ARGUMENT);
-    LT_CHECK(w, i386_set_ldt(self, 0x1f, &good, 1) == KERN_INVALID_ARGUMENT);
-    LT_CHECK(w, i386_set_ldt(self, (8191 << 3) | 7, &good, 1) == KERN_INVALID_ARGUMENT);
-    LT_CHECK(w, i386_set_ldt(self, -8, &good, 1) == KERN_INVALID_ARGUMENT);
+    LT_CHECK(w, i386_get_ldt(self, 0, 16, &p, &n) == KERN_SUCCESS && n == 0 && p == out);
+    LT_CHECK(w, i386_set_ldt(NULL, LT_SEL, &good, 1, 1) == KERN_INVALID_ARGUMENT);
+    LT_CHECK(w, i386_set_ldt(self, 0x07, &good, 1, 1) == KERN_INVALID_ARGUMENT);
+    LT_CHECK(w, i386_set_ldt(self, 0x1f, &good, 1, 1) == KERN_INVALID_ARGUMENT);
+    LT_CHECK(w, i386_set_ldt(self, (8191 << 3) | 7, &good, 1, 1) == KERN_INVALID_ARGUMENT);
+    LT_CHECK(w, i386_set_ldt(self, -8, &good, 1, 1) == KERN_INVALID_ARGUMENT);
     for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        LT_CHECK(w, i386_set_ldt(self, LT_SEL, &bad[i], 1) == KERN_INVALID_ARGUMENT);
+        LT_CHECK(w, i386_set_ldt(self, LT_SEL, &bad[i], 1, 1) == KERN_INVALID_ARGUMENT);
     }
-    LT_CHECK(w, i386_set_ldt(self, LT_SEL, two, 2) == KERN_INVALID_ARGUMENT);
+    LT_CHECK(w, i386_set_ldt(self, LT_SEL, two, 2, 1) == KERN_INVALID_ARGUMENT);
     n = 4;
-    LT_CHECK(w, i386_get_ldt(self, 0, 16, &p, &n, NULL) == KERN_SUCCESS && n == 0);
+    LT_CHECK(w, i386_get_ldt(self, 0, 16, &p, &n) == KERN_SUCCESS && n == 0);
     LT_CHECK(w, self->pcb.ldt == NULL);
 
     n = 4;
-    LT_CHECK(w, i386_get_ldt(NULL, 0, 1, &p, &n, NULL) == KERN_INVALID_ARGUMENT);
-    LT_CHECK(w, i386_get_ldt(self, 0, -1, &p, &n, NULL) == KERN_INVALID_ARGUMENT);
-    LT_CHECK(w, i386_get_ldt(self, 8191 << 3, 1, &p, &n, NULL) == KERN_INVALID_ARGUMENT);
+    LT_CHECK(w, i386_get_ldt(NULL, 0, 1, &p, &n) == KERN_INVALID_ARGUMENT);
+    LT_CHECK(w, i386_get_ldt(self, 0, -1, &p, &n) == KERN_INVALID_ARGUMENT);
+    LT_CHECK(w, i386_get_ldt(self, 8191 << 3, 1, &p, &n) == KERN_INVALID_ARGUMENT);
 }
 
 static void
@@ -130,38 +131,50 @@ lt_worker_fn(void *arg)
     descriptor_t gate = lt_desc(0x1234, 0, 0x8c, 0), empty = { 0, 0 };
     descriptor_t out[6], *p = out;
     const uint64_t *shared = gdt_ldt_shared();
+    struct vm_copy *copy;
     natural_t n;
-    bool is_new;
 
     lt_errors(w);
 
-    LT_CHECK(w, i386_set_ldt(self, LT_SEL, &good, 1) == KERN_SUCCESS);
+    LT_CHECK(w, i386_set_ldt(self, LT_SEL, &good, 1, 1) == KERN_SUCCESS);
     LT_CHECK(w, lt_read(LT_SEL) == w->buf[0]);
-    LT_CHECK(w, i386_set_ldt(self, LT_GATE_SEL, &gate, 1) == KERN_SUCCESS);
+    LT_CHECK(w, i386_set_ldt(self, LT_GATE_SEL, &gate, 1, 1) == KERN_SUCCESS);
+
+    /* Out of line (a request's copy): a short one refused, else consumed. */
+    if (vm_copy_create(sizeof(good), &copy) == 0) {
+        vm_copy_write(copy, 0, &good, sizeof(good));
+        LT_CHECK(w, i386_set_ldt(self, LT_SEL, (const descriptor_t *)copy, 2, 0)
+                    == KERN_INVALID_ARGUMENT);
+        LT_CHECK(w, i386_set_ldt(self, LT_SEL, (const descriptor_t *)copy, 1, 0) == KERN_SUCCESS);
+        LT_CHECK(w, lt_read(LT_SEL) == w->buf[0]);
+    }
 
     /* The whole table: the shared entries, ours, the gate rewritten. */
     n = 6;
-    LT_CHECK(w, i386_get_ldt(self, 0, 6, &p, &n, &is_new) == KERN_SUCCESS
-                && n == 6 && p == out && !is_new);
+    LT_CHECK(w, i386_get_ldt(self, 0, 6, &p, &n) == KERN_SUCCESS && n == 6 && p == out);
     for (unsigned int i = 0; i < LDT_NR_ENTRIES; i++) {
         LT_CHECK(w, lt_u64(out[i]) == shared[i]);
     }
     LT_CHECK(w, (lt_u64(out[4]) & ~LT_ACCESSED) == lt_u64(good));
     LT_CHECK(w, lt_u64(out[5]) == shared[LDT_SYSCALL >> 3]);
 
-    /* Too little room: a new array; from an index; past the end. */
+    /* Too little room: an out-of-line copy; from an index; past the end. */
     n = 2;
-    LT_CHECK(w, i386_get_ldt(self, 0, 6, &p, &n, &is_new) == KERN_SUCCESS
-                && n == 6 && p != out && is_new);
+    LT_CHECK(w, i386_get_ldt(self, 0, 6, &p, &n) == KERN_SUCCESS && n == 6 && p != out);
     if (p != out) {
-        LT_CHECK(w, lt_u64(p[5]) == shared[LDT_SYSCALL >> 3]);
-        kmem_free(p, n * sizeof(*p));
+        struct vm_copy *copy = (struct vm_copy *)p;
+        descriptor_t last;
+
+        LT_CHECK(w, vm_copy_size(copy) == 6 * sizeof(last));
+        vm_copy_read(copy, 5 * sizeof(last), &last, sizeof(last));
+        LT_CHECK(w, lt_u64(last) == shared[LDT_SYSCALL >> 3]);
+        vm_copy_discard(copy);
         p = out;
     }
     n = 6;
-    LT_CHECK(w, i386_get_ldt(self, LT_GATE_SEL, 100, &p, &n, NULL) == KERN_SUCCESS && n == 1);
+    LT_CHECK(w, i386_get_ldt(self, LT_GATE_SEL, 100, &p, &n) == KERN_SUCCESS && n == 1);
     n = 6;
-    LT_CHECK(w, i386_get_ldt(self, 0x30, 4, &p, &n, NULL) == KERN_SUCCESS && n == 0);
+    LT_CHECK(w, i386_get_ldt(self, 0x30, 4, &p, &n) == KERN_SUCCESS && n == 0);
 
     /* Our own table after every switch. */
     for (unsigned int i = 0; i < LT_ROUNDS; i++) {
@@ -170,11 +183,11 @@ lt_worker_fn(void *arg)
     }
 
     /* Growth keeps the entries; the new ones read back. */
-    LT_CHECK(w, i386_set_ldt(self, LT_GROW_SEL, &empty, 1) == KERN_SUCCESS);
+    LT_CHECK(w, i386_set_ldt(self, LT_GROW_SEL, &empty, 1, 1) == KERN_SUCCESS);
     LT_CHECK(w, self->pcb.ldt_entries == 10);
     LT_CHECK(w, lt_read(LT_SEL) == w->buf[0]);
     n = 6;
-    LT_CHECK(w, i386_get_ldt(self, LT_GROW_SEL, 1, &p, &n, NULL) == KERN_SUCCESS
+    LT_CHECK(w, i386_get_ldt(self, LT_GROW_SEL, 1, &p, &n) == KERN_SUCCESS
                 && n == 1 && lt_u64(out[0]) == 0);
     thread_yield();
     LT_CHECK(w, lt_read(LT_SEL) == w->buf[0]);
@@ -198,9 +211,9 @@ lt_remote(void)
     }
     KTEST_ASSERT(task_thread_create(task, &t) == KERN_SUCCESS && t != NULL);
     if (t != NULL) {
-        KTEST_ASSERT(i386_set_ldt(t, LT_SEL, &good, 1) == KERN_SUCCESS);
+        KTEST_ASSERT(i386_set_ldt(t, LT_SEL, &good, 1, 1) == KERN_SUCCESS);
         KTEST_ASSERT(t->pcb.ldt != NULL && t->pcb.ldt_entries == 5);
-        KTEST_ASSERT(i386_get_ldt(t, LT_SEL, 1, &p, &n, NULL) == KERN_SUCCESS && n == 1
+        KTEST_ASSERT(i386_get_ldt(t, LT_SEL, 1, &p, &n) == KERN_SUCCESS && n == 1
                      && lt_u64(out[0]) == lt_u64(good));
         KTEST_ASSERT(thread_terminate(t) == KERN_SUCCESS);
     }
@@ -226,7 +239,7 @@ ldt_test_fn(void)
     /* A task-less thread other than the caller cannot be stopped. */
     if (ts[0] != NULL && !ws[0].done) {
         descriptor_t d = lt_desc(0, 0, 0, 0);
-        kern_return_t kr = i386_set_ldt(ts[0], LT_SEL, &d, 1);
+        kern_return_t kr = i386_set_ldt(ts[0], LT_SEL, &d, 1, 1);
 
         ktest_assert_msg(ws[0].done || kr == KERN_INVALID_ARGUMENT, "set_ldt: %d", kr);
     }

@@ -786,7 +786,7 @@ ts_registered_ports(void)
 static void
 ts_thread_names(void)
 {
-    char name[TASK_NAME_MAX], long_name[40];
+    char name[64], long_name[40];   /* name: a kernel_debug_name_t */
 
     KTEST_ASSERT(thread_set_name(NULL, "x") == KERN_INVALID_ARGUMENT);
     KTEST_ASSERT(thread_get_name(NULL, name) == KERN_INVALID_ARGUMENT);
@@ -1153,36 +1153,37 @@ ts_max_priorities(struct thread *t)
     struct task *child = NULL;
     struct thread *t2 = NULL;
 
-    KTEST_ASSERT(task_max_priority(NULL, true, ts_task, 10, false, false)
+    KTEST_ASSERT(processor_task_max_priority(NULL, true, ts_task, 10, false, false)
                  == KERN_INVALID_ARGUMENT);
-    KTEST_ASSERT(task_max_priority(host, true, NULL, 10, false, false) == KERN_INVALID_ARGUMENT);
-    KTEST_ASSERT(task_max_priority(host, true, ts_task, PROCESSOR_NR_PRIORITIES, false, false)
+    KTEST_ASSERT(processor_task_max_priority(host, true, NULL, 10, false, false)
                  == KERN_INVALID_ARGUMENT);
-    KTEST_ASSERT(task_max_priority(host, true, ts_task, -1, false, false)
+    KTEST_ASSERT(processor_task_max_priority(host, true, ts_task, PROCESSOR_NR_PRIORITIES, false, false)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_task_max_priority(host, true, ts_task, -1, false, false)
                  == KERN_INVALID_ARGUMENT);
     /* Lowering (6 -> 20) needs no privilege and drags the priority down. */
-    KTEST_ASSERT(task_max_priority(host, false, ts_task, 20, false, false) == KERN_SUCCESS
+    KTEST_ASSERT(processor_task_max_priority(host, false, ts_task, 20, false, false) == KERN_SUCCESS
                  && ts_task_priority(ts_task) == 20 && ts_priority(t, true) == 30);
-    KTEST_ASSERT(task_max_priority(host, false, ts_task, 8, false, true) == KERN_NO_ACCESS
+    KTEST_ASSERT(processor_task_max_priority(host, false, ts_task, 8, false, true) == KERN_NO_ACCESS
                  && ts_task_priority(ts_task) == 20 && ts_priority(t, true) == 30);
     /* Raising with host_priv; the threads follow. */
-    KTEST_ASSERT(task_max_priority(host, true, ts_task, 8, false, true) == KERN_SUCCESS
+    KTEST_ASSERT(processor_task_max_priority(host, true, ts_task, 8, false, true) == KERN_SUCCESS
                  && ts_task_priority(ts_task) == 20 && ts_priority(t, true) == 8
                  && ts_priority(t, false) == 45);
-    KTEST_ASSERT(task_max_priority(host, true, ts_task, 12, true, true) == KERN_SUCCESS
+    KTEST_ASSERT(processor_task_max_priority(host, true, ts_task, 12, true, true) == KERN_SUCCESS
                  && ts_task_priority(ts_task) == 12 && ts_priority(t, true) == 12
                  && ts_priority(t, false) == 12);
     /* A thread's maximum stays at or below the set's. */
-    KTEST_ASSERT(task_max_priority(host, true, ts_task, 2, false, true) == KERN_SUCCESS
+    KTEST_ASSERT(processor_task_max_priority(host, true, ts_task, 2, false, true) == KERN_SUCCESS
                  && ts_priority(t, true) == PROCESSOR_SET_MAX_PRIORITY
                  && ts_priority(t, false) == 12);
     /* A child inherits the maximum (2: lowering it to 4 needs no privilege) and
        its new threads take it, capped by the set's. */
     KTEST_ASSERT(task_create(ts_task, false, "ts-child", &child) == KERN_SUCCESS);
     if (child != NULL) {
-        KTEST_ASSERT(task_max_priority(host, false, child, 1, false, false) == KERN_NO_ACCESS);
-        KTEST_ASSERT(task_max_priority(host, false, child, 4, false, false) == KERN_SUCCESS);
-        KTEST_ASSERT(task_max_priority(host, false, child, 15, false, false) == KERN_SUCCESS
+        KTEST_ASSERT(processor_task_max_priority(host, false, child, 1, false, false) == KERN_NO_ACCESS);
+        KTEST_ASSERT(processor_task_max_priority(host, false, child, 4, false, false) == KERN_SUCCESS);
+        KTEST_ASSERT(processor_task_max_priority(host, false, child, 15, false, false) == KERN_SUCCESS
                      && ts_task_priority(child) == 15);
         KTEST_ASSERT(task_thread_create(child, &t2) == KERN_SUCCESS && t2 != NULL);
         if (t2 != NULL) {

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The gnumach.defs routines (ids 4200-4211) and those of the project's
+ * gnumach_ext.defs (4212-4216, newer than the packaged definitions), as
+ * the MIG-generated kernel servers call them (doc/interface.md).
+ *
+ * Rationale. The work is done where the objects live: kern/gsync.c,
+ * kern/task_control.c (names), kern/thread_control.c, vm/vm_user.c.
+ * Routines whose kernel function already has GNU Mach's name and
+ * prototype (gsync_wait, gsync_wake, gsync_requeue, task_set_name,
+ * thread_set_name, thread_get_name) are called by the stubs directly;
+ * this file includes their headers beside the generated ones, so the
+ * compiler checks each prototype against GNU Mach's. The others are
+ * adapted here: the vm calls' host-port checks (which port kind a
+ * plain mach_port_t argument is), vm_pages_phys's out-of-line reply,
+ * and thread_terminate_release. Routines mach lacks are answered by the
+ * stubs' weak default (MIG_BAD_ID); doc/interface.md lists them.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <include/mach/kern_return.h>
+#include <ipc/ipc_port.h>
+#include <ipc/ipc_right.h>
+#include <kern/gsync.h>
+#include <kern/kmem.h>
+#include <kern/mig_server.h>
+#include <kern/task.h>
+#include <kern/task_control.h>
+#include <kern/thread_control.h>
+#include <machine/param.h>
+#include <vm/vm_copy.h>
+#include <vm/vm_user.h>
+
+#include "gnumach_S.h"
+#include "gnumach_ext_S.h"
+
+/*
+ * What kind of host port a plain mach_port_t argument is: *priv true
+ * for the privileged one. Returns false for anything else (no port, a
+ * dead one, another kind of object).
+ */
+static bool
+gnumach_host_port(ipc_port_t port, bool *priv)
+{
+    if (!IP_VALID(port)) {
+        return false;
+    }
+    *priv = ipc_port_kobject(port, IPC_KOBJECT_HOST_PRIV, NULL) != NULL;
+    return *priv || ipc_port_kobject(port, IPC_KOBJECT_HOST, NULL) != NULL;
+}
+
+kern_return_t
+thread_terminate_release(thread_t thread, task_t task, mach_port_name_t thread_name,
+                         mach_port_name_t reply_port, vm_address_t address, vm_size_t size)
+{
+    if (thread == NULL || task == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+
+    /* As GNU Mach: each step's own error is not reported. */
+    ipc_right_deallocate(task->space, thread_name);
+    if (reply_port != MACH_PORT_NULL) {
+        ipc_right_destroy(task->space, reply_port);
+    }
+    if (address != 0 || size != 0) {
+        vm_user_deallocate(task->map, address, size);
+    }
+    return thread_terminate(thread);
+}
+
+kern_return_t
+vm_wire_all(ipc_port_t host, vm_map_t task, vm_wire_t flags)
+{
+    bool priv;
+
+    if (!gnumach_host_port(host, &priv) || !priv) {
+        return KERN_INVALID_HOST;
+    }
+    if (task == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    return vm_user_wire_all(task->map, true, (unsigned int)flags);
+}
+
+kern_return_t
+vm_allocate_contiguous(host_t host_priv, vm_map_t target_task, vm_address_t *vaddr,
+                       rpc_phys_addr_t *paddr, vm_size_t size, rpc_phys_addr_t pmin,
+                       rpc_phys_addr_t pmax, rpc_phys_addr_t palign)
+{
+    if (target_task == NULL) {
+        return host_priv == NULL ? KERN_INVALID_HOST : KERN_INVALID_TASK;
+    }
+    return vm_user_allocate_contiguous(target_task->map, host_priv != NULL, vaddr, paddr,
+                                       size, pmin, pmax, palign);
+}
+
+kern_return_t
+vm_pages_phys(host_t host_priv, vm_map_t target_task, vm_address_t vaddr, vm_size_t size,
+              rpc_phys_addr_array_t *pages, mach_msg_type_number_t *pagesCnt)
+{
+    struct vm_copy *copy;
+    uintptr_t nr_pages = size / PAGE_SIZE;
+    uint64_t *buf;
+    kern_return_t kr;
+
+    if (host_priv == NULL) {
+        return KERN_INVALID_HOST;
+    }
+    if (target_task == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    if ((vaddr | size) & (PAGE_SIZE - 1)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+
+    /* The stub's inline room when it is enough, else an out-of-line copy. */
+    if (nr_pages <= *pagesCnt) {
+        kr = vm_user_pages_phys(target_task->map, true, vaddr, size, *pages, nr_pages);
+        if (kr == KERN_SUCCESS) {
+            *pagesCnt = nr_pages;
+        }
+        return kr;
+    }
+    buf = kmem_alloc(nr_pages * sizeof(*buf));
+    if (buf == NULL) {
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    kr = vm_user_pages_phys(target_task->map, true, vaddr, size, buf, nr_pages);
+    if (kr == KERN_SUCCESS) {
+        if (vm_copy_create(nr_pages * sizeof(*buf), &copy) != 0) {
+            kr = KERN_RESOURCE_SHORTAGE;
+        } else {
+            vm_copy_write(copy, 0, buf, nr_pages * sizeof(*buf));
+            *pages = (rpc_phys_addr_array_t)copy;
+            *pagesCnt = nr_pages;
+        }
+    }
+    kmem_free(buf, nr_pages * sizeof(*buf));
+    return kr;
+}
+
+kern_return_t
+vm_set_size_limit(ipc_port_t host_port, vm_map_t map, vm_size_t current_limit,
+                  vm_size_t max_limit)
+{
+    bool priv;
+
+    if (map == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    if (!gnumach_host_port(host_port, &priv)) {
+        return KERN_INVALID_HOST;
+    }
+    return vm_user_set_size_limit(map->map, priv, current_limit, max_limit);
+}
+
+kern_return_t
+vm_get_size_limit(vm_map_t map, vm_size_t *current_limit, vm_size_t *max_limit)
+{
+    if (map == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    return vm_user_get_size_limit(map->map, current_limit, max_limit);
+}
