@@ -11,7 +11,8 @@ USER_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,$(wildcard tests/user/*.c))
 # (gnumach-dev:i386) and MIG user stubs generated from its definitions,
 # linked with tests/user/lib/mig_support.c; the others see mach's
 # include/. USER_MIG lists the interfaces with stubs.
-USER_MIG := mach_host mach_port
+USER_MIG := mach_host mach_port gnumach gnumach_ext mach_i386 mach_i386_ext mach_debug \
+	mach_host_ext
 USER_MIG_DIR := $(B)/user/mig
 USER_MIG_OBJS := $(USER_MIG:%=$(USER_MIG_DIR)/%User.o) $(B)/user/lib/mig_support.o
 USER_RPC_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,\
@@ -26,10 +27,17 @@ UCFLAGS = -m32 -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector 
 ULDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-e,_start -Wl,--build-id=none \
 	-Wl,-z,noexecstack
 
-$(USER_MIG_DIR)/%User.c $(USER_MIG_DIR)/%.h: $(MIG_DEFS_DIR)/mach/%.defs tools/mig
+# The .defs are found as the kernel's are (vpath in the Makefile).
+$(USER_MIG_DIR)/%User.c $(USER_MIG_DIR)/%.h: %.defs tools/mig
 	@mkdir -p $(@D)
 	$(call quiet,MIG,$<)
 	$(Q)MIG_MACH_INCLUDE=$(MIG_DEFS_DIR) tools/mig $< $(USER_MIG_DIR)
+
+# The project's .defs import the C types GNU Mach added after 1.8.
+$(USER_MIG_DIR)/gnumach_ext_types.h: include/mach/gnumach_ext_types.h
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+$(USER_MIG_DIR)/gnumach_ext.h $(USER_MIG_DIR)/mach_host_ext.h: $(USER_MIG_DIR)/gnumach_ext_types.h
 
 $(USER_MIG_DIR)/%.o: $(USER_MIG_DIR)/%.c
 	$(call quiet,UCC,$<)

@@ -58,3 +58,17 @@ mig_strncpy(char *dest, const char *src, size_t len)
     dest[i] = '\0';
     return i;
 }
+
+void
+mig_allocate(vm_address_t *addr, vm_size_t size)
+{
+    if (syscall_vm_allocate(mach_task_self(), addr, size, TRUE) != KERN_SUCCESS) {
+        *addr = 0;
+    }
+}
+
+void
+mig_deallocate(vm_address_t addr, vm_size_t size)
+{
+    syscall_vm_deallocate(mach_task_self(), addr, size);
+}

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include <mach/std_types.h>
 #include <mach/port.h>
 
 /* A receive right for the reply of the next RPC (cached per thread). */
@@ -28,5 +29,12 @@ void *memcpy(void *restrict dest, const void *restrict src, size_t n);
  * NUL always written (len > 0); returns the length copied, NUL excluded.
  */
 size_t mig_strncpy(char *dest, const char *src, size_t len);
+
+/*
+ * Memory for an inline reply array larger than the caller's room, and
+ * its release (glibc: vm_allocate and vm_deallocate on the own task).
+ */
+void mig_allocate(vm_address_t *addr, vm_size_t size);
+void mig_deallocate(vm_address_t addr, vm_size_t size);
 
 #endif /* TESTS_USER_MACH_MIG_SUPPORT_H */
