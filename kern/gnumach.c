@@ -15,6 +15,14 @@
  * plain mach_port_t argument is), vm_pages_phys's out-of-line reply,
  * and thread_terminate_release. Routines mach lacks are answered by the
  * stubs' weak default (MIG_BAD_ID); doc/interface.md lists them.
+ *
+ * The new-task notification: register_new_task_notification keeps one
+ * send right (the first registration wins, as in GNU Mach) and every
+ * task_create() sends it a kernel-built mach_notify_new_task message
+ * (the kernel's view of a message, ipc_kmsg_from_kernel()). Unlike GNU
+ * Mach, which keeps a dead registration forever, a registered port found
+ * dead at the next creation is released and the slot freed, so the port
+ * does not outlive its receiver and a new registration can take over.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,8 +31,12 @@
 #include <include/mach/kern_return.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
+#include <ipc/ipc_kmsg.h>
+#include <ipc/ipc_mqueue.h>
+#include <kern/gnumach.h>
 #include <kern/gsync.h>
 #include <kern/kmem.h>
+#include <kern/spinlock.h>
 #include <kern/mig_server.h>
 #include <kern/task.h>
 #include <kern/task_control.h>
@@ -35,6 +47,22 @@
 
 #include "gnumach_S.h"
 #include "gnumach_ext_S.h"
+
+/* mach_notify_new_task (task_notify.defs, GNU Mach's base 4400). */
+#define GNUMACH_NEW_TASK_ID     4400
+
+/* The registered new-task port (a send right the kernel holds), or NULL. */
+static struct spinlock gnumach_new_task_lock = SPINLOCK_INITIALIZER;
+static struct ipc_port *gnumach_new_task_port;
+
+/* mach_notify_new_task in the kernel's view: ports as pointers. */
+struct gnumach_new_task_msg {
+    mach_msg_header_t head;
+    mach_msg_type_t task_type;
+    uint32_t task;
+    mach_msg_type_t parent_type;
+    uint32_t parent;
+};
 
 /*
  * What kind of host port a plain mach_port_t argument is: *priv true
@@ -163,4 +191,94 @@ vm_get_size_limit(vm_map_t map, vm_size_t *current_limit, vm_size_t *max_limit)
         return KERN_INVALID_TASK;
     }
     return vm_user_get_size_limit(map->map, current_limit, max_limit);
+}
+
+kern_return_t
+register_new_task_notification(host_t host_priv, ipc_port_t notification)
+{
+    kern_return_t kr = KERN_SUCCESS;
+
+    if (host_priv == NULL) {
+        return KERN_INVALID_HOST;
+    }
+    if (!IP_VALID(notification)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    spinlock_lock(&gnumach_new_task_lock);
+    if (gnumach_new_task_port != NULL) {
+        kr = KERN_NO_ACCESS;
+    } else {
+        gnumach_new_task_port = notification;      /* the request's right, kept */
+    }
+    spinlock_unlock(&gnumach_new_task_lock);
+    return kr;
+}
+
+/* A send right to task's port for a kernel-built message, or NULL. */
+static uint32_t
+gnumach_task_right(struct task *task)
+{
+    if (task == NULL) {
+        return 0;
+    }
+    task_ref(task);
+    return (uint32_t)(uintptr_t)convert_task_to_port(task);
+}
+
+void
+gnumach_task_created(struct task *parent, struct task *task)
+{
+    const mach_msg_type_t port_type = {
+        .msgt_name = MACH_MSG_TYPE_PORT_SEND,
+        .msgt_size = 32,
+        .msgt_number = 1,
+        .msgt_inline = 1,
+    };
+    struct gnumach_new_task_msg *msg;
+    struct ipc_kmsg *kmsg;
+    struct ipc_port *port;
+    bool active = false;
+
+    spinlock_lock(&gnumach_new_task_lock);
+    port = gnumach_new_task_port;
+    if (port != NULL) {
+        spinlock_lock(&port->lock);
+        active = port->active;
+        spinlock_unlock(&port->lock);
+        if (active) {
+            ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);     /* the message's right */
+        } else {
+            gnumach_new_task_port = NULL;                       /* its right goes below */
+        }
+    }
+    spinlock_unlock(&gnumach_new_task_lock);
+    if (port == NULL) {
+        return;
+    }
+    if (!active) {
+        ipc_port_release_send(port);
+        return;
+    }
+
+    kmsg = ipc_kmsg_alloc(sizeof(*msg));
+    if (kmsg == NULL) {
+        ipc_port_release_send(port);
+        return;
+    }
+    msg = (struct gnumach_new_task_msg *)&kmsg->header;
+    msg->head = (mach_msg_header_t){
+        .msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND, 0) | MACH_MSGH_BITS_COMPLEX,
+        .msgh_size = sizeof(*msg),
+        .msgh_remote_port = (mach_port_t)(uintptr_t)port,
+        .msgh_id = GNUMACH_NEW_TASK_ID,
+    };
+    msg->task_type = port_type;
+    msg->task = gnumach_task_right(task);
+    msg->parent_type = port_type;
+    msg->parent = gnumach_task_right(parent);
+    if (ipc_kmsg_from_kernel(kmsg) != MACH_MSG_SUCCESS) {
+        ipc_kmsg_free(kmsg);            /* its rights are released */
+        return;
+    }
+    ipc_mqueue_send(kmsg, MACH_SEND_ALWAYS, 0);
 }

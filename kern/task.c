@@ -33,6 +33,7 @@
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_space.h>
 #include <kern/exception.h>
+#include <kern/gnumach.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
 #include <kern/macros.h>
@@ -198,6 +199,7 @@ task_create(struct task *parent, bool inherit_memory, const char *name, struct t
     spinlock_lock(&task_list_lock);
     list_insert_tail(&task_list, &task->node);
     spinlock_unlock(&task_list_lock);
+    gnumach_task_created(parent, task);
     *taskp = task;
     return KERN_SUCCESS;
 }
