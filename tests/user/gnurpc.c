@@ -6,7 +6,9 @@
  * stubs, as a GNU Mach program makes them:
  *   gnumach: task_set_name, gsync_wait (values, alignment, timeout),
  *     gsync_wake with MUTATE, vm_wire_all, vm_allocate_contiguous,
- *     thread_terminate_release refusing a bad task (nothing released);
+ *     thread_terminate_release refusing a bad task (nothing released),
+ *     register_new_task_notification and the mach_notify_new_task
+ *     message a task_create then brings;
  *   gnumach_ext: vm_pages_phys (inline and out-of-line replies, the
  *     contiguous block read back), thread_set_name / thread_get_name,
  *     vm_set_size_limit / vm_get_size_limit (host vs host-priv, the
@@ -225,6 +227,73 @@ test_terminate_release(void)
     mach_port_deallocate(self, thread);
 }
 
+/* Create a task and terminate it at once (the notification's trigger). */
+static void
+task_cycle(void)
+{
+    mach_port_t child;
+
+    if (syscall_task_create(self, FALSE, &child) == KERN_SUCCESS) {
+        syscall_task_terminate(child);
+        mach_port_deallocate(self, child);
+    }
+}
+
+static void
+test_new_task(void)
+{
+    struct {
+        mach_msg_header_t head;
+        mach_msg_type_t task_type;
+        mach_port_t task;
+        mach_msg_type_t parent_type;
+        mach_port_t parent;
+        char room[64];
+    } msg;
+    mach_port_t port, port2, child = MACH_PORT_NULL;
+    mach_msg_return_t mr;
+    kern_return_t kr;
+
+    mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port);
+    kr = register_new_task_notification(host, port, MACH_MSG_TYPE_MAKE_SEND);
+    tap_ok(kr == KERN_INVALID_HOST, "register_new_task_notification without host-priv (%d)", kr);
+    kr = register_new_task_notification(host_priv, port, MACH_MSG_TYPE_MAKE_SEND);
+    tap_ok(kr == KERN_SUCCESS, "register_new_task_notification (%d)", kr);
+    kr = register_new_task_notification(host_priv, port, MACH_MSG_TYPE_MAKE_SEND);
+    tap_ok(kr == KERN_NO_ACCESS, "a second registration: KERN_NO_ACCESS (%d)", kr);
+
+    kr = syscall_task_create(self, FALSE, &child);
+    memset(&msg, 0, sizeof(msg));
+    mr = mach_msg(&msg.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(msg), port, 0,
+                  MACH_PORT_NULL);
+    tap_ok(kr == KERN_SUCCESS && mr == MACH_MSG_SUCCESS && msg.head.msgh_id == 4400
+           && msg.head.msgh_size == 40 && (msg.head.msgh_bits & MACH_MSGH_BITS_COMPLEX)
+           && msg.task_type.msgt_name == MACH_MSG_TYPE_PORT_SEND && msg.task == child
+           && msg.parent_type.msgt_name == MACH_MSG_TYPE_PORT_SEND && msg.parent == self,
+           "task_create sends mach_notify_new_task: id %d, task %u (child %u), parent %u (%d)",
+           msg.head.msgh_id, msg.task, child, msg.parent, mr);
+    if (mr == MACH_MSG_SUCCESS) {
+        mach_port_deallocate(self, msg.task);
+        mach_port_deallocate(self, msg.parent);
+    }
+    if (kr == KERN_SUCCESS) {
+        syscall_task_terminate(child);
+        mach_port_deallocate(self, child);
+    }
+    mr = mach_msg(&msg.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(msg), port, 0,
+                  MACH_PORT_NULL);
+    tap_ok(mr == MACH_RCV_TIMED_OUT, "one notification per task (%d)", mr);
+
+    /* The registered port dies: the next creation frees the registration. */
+    mach_port_destroy(self, port);
+    task_cycle();
+    mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port2);
+    kr = register_new_task_notification(host_priv, port2, MACH_MSG_TYPE_MAKE_SEND);
+    tap_ok(kr == KERN_SUCCESS, "a dead registration is dropped: a new one is taken (%d)", kr);
+    mach_port_destroy(self, port2);
+    task_cycle();
+}
+
 static void
 test_i386(void)
 {
@@ -344,11 +413,12 @@ main(int argc, char **argv)
     host = mach_host_self();
     host_priv = argc > 1 ? parse_name(argv[1]) : MACH_PORT_NULL;
 
-    tap_plan(58);
+    tap_plan(64);
     test_gsync();
     test_vm();
     test_names();
     test_terminate_release();
+    test_new_task();
     test_i386();
     test_debug_and_host();
     syscall_mach_port_deallocate(self, host);
