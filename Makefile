@@ -236,6 +236,7 @@ KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS))) \
 # Sources that include generated headers wait for them.
 $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
 $(B)/k/kern/host_calls.o $(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_S.h
+$(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_ext_S.h
 $(B)/k/kern/gnumach.o: $(MIG_KDIR)/gnumach_S.h $(MIG_KDIR)/gnumach_ext_S.h
 $(B)/k/kern/mach_host_ext.o: $(MIG_KDIR)/mach_host_ext_S.h
 $(B)/k/kern/host_debug.o: $(MIG_KDIR)/mach_debug_S.h

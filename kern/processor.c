@@ -35,6 +35,7 @@
 #include <vm/vm_copy.h>
 
 #include "mach_host_S.h"
+#include "mach_host_ext_S.h"
 
 static struct processor processor_all[CONFIG_NCPUS];
 static struct processor_set processor_set_default_set = {
@@ -96,6 +97,28 @@ host_processors(struct host *host_priv, struct processor ***processor_list,
     kern_return_t kr;
 
     if (host_priv == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    for (unsigned int i = 0; i < n; i++) {
+        ports[i] = processor_all[i].port;
+    }
+    kr = processor_reply_ports(ports, n, processor_list);
+    if (kr == KERN_SUCCESS) {
+        *processor_listCnt = n;
+    }
+    return kr;
+}
+
+kern_return_t
+processor_set_processors(struct processor_set *set, struct processor ***processor_list,
+                         natural_t *processor_listCnt)
+{
+    struct ipc_port *ports[CONFIG_NCPUS];
+    unsigned int n = smp_nr_cpus();
+    kern_return_t kr;
+
+    /* One set holds every CPU: host_processors' answer, through its control port. */
+    if (set == NULL) {
         return KERN_INVALID_ARGUMENT;
     }
     for (unsigned int i = 0; i < n; i++) {

@@ -71,6 +71,17 @@ void processor_setup(void);
 kern_return_t host_processors(struct host *host_priv, struct processor ***processor_list,
                               natural_t *processor_listCnt);
 
+/*
+ * processor_set_processors (mach_host.defs 2648, GNU Mach after 2026-03;
+ * the project's mach_host_ext.defs): the set's processors as
+ * host_processors gives them, for the set's control port. Returns
+ * KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL set) or
+ * KERN_RESOURCE_SHORTAGE.
+ */
+kern_return_t processor_set_processors(struct processor_set *set,
+                                       struct processor ***processor_list,
+                                       natural_t *processor_listCnt);
+
 /* processor_set_default: the default set (for its name port). KERN_INVALID_ARGUMENT for NULL. */
 kern_return_t processor_set_default(struct host *host, struct processor_set **default_set);
 

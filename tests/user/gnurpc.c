@@ -18,18 +18,22 @@
  *     answered MIG_BAD_ID; i386_get_xstate_size;
  *   mach_debug: host_slab_info (an out-of-line array of cache_info_t);
  *   mach_host_ext: host_get_time64, host_get_uptime64,
- *     host_get_kernel_version, task_max_priority (host vs host-priv);
+ *     host_get_kernel_version, processor_set_processors (control vs name
+ *     port), task_max_priority (host vs host-priv);
  * and each routine's errors: wrong port kinds, bad arguments, the
  * privileged port required. Boot line:
  *     gnurpc ${host-port} $(task-create) $(task-resume)
  */
+#include <mach/host_info.h>
 #include <mach/message.h>
 #include <mach/mig_errors.h>
+#include <mach/processor_info.h>
 #include <mach/vm_wire.h>
 
 #include "gnumach.h"
 #include "gnumach_ext.h"
 #include "mach_debug.h"
+#include "mach_host.h"
 #include "mach_host_ext.h"
 #include "mach_i386.h"
 #include "mach_i386_ext.h"
@@ -355,6 +359,46 @@ test_i386(void)
 }
 
 static void
+test_pset_processors(void)
+{
+    mach_port_t name = MACH_PORT_NULL, set = MACH_PORT_NULL, *list = NULL;
+    mach_msg_type_number_t n = 0;
+    struct host_basic_info basic;
+    mach_msg_type_number_t count = HOST_BASIC_INFO_COUNT;
+    int cpu = -1;
+    kern_return_t kr;
+
+    processor_set_default(host, &name);
+    host_processor_set_priv(host_priv, name, &set);
+    host_info(host, HOST_BASIC_INFO, (host_info_t)&basic, &count);
+    kr = processor_set_processors(set, &list, &n);
+    if (kr == KERN_SUCCESS && n > 0) {
+        struct processor_basic_info info;
+        mach_msg_type_number_t icount = PROCESSOR_BASIC_INFO_COUNT;
+        mach_port_t h;
+
+        if (processor_info(list[n - 1], PROCESSOR_BASIC_INFO, &h, (processor_info_t)&info,
+                           &icount) == KERN_SUCCESS) {
+            cpu = info.slot_num;
+            mach_port_deallocate(self, h);
+        }
+    }
+    tap_ok(kr == KERN_SUCCESS && (int)n == basic.avail_cpus && cpu == (int)n - 1,
+           "processor_set_processors: %u processors, the last CPU %d (%d)", n, cpu, kr);
+    for (unsigned int i = 0; kr == KERN_SUCCESS && i < n; i++) {
+        mach_port_deallocate(self, list[i]);
+    }
+    if (kr == KERN_SUCCESS) {
+        syscall_vm_deallocate(self, (vm_address_t)list, n * sizeof(*list));
+    }
+    kr = processor_set_processors(name, &list, &n);
+    tap_ok(kr == KERN_INVALID_ARGUMENT, "processor_set_processors through the name port (%d)",
+           kr);
+    mach_port_deallocate(self, name);
+    mach_port_deallocate(self, set);
+}
+
+static void
 test_debug_and_host(void)
 {
     cache_info_t *info = NULL;
@@ -394,6 +438,8 @@ test_debug_and_host(void)
     kr = host_set_time64(host_priv, now);
     tap_ok(kr == MIG_BAD_ID, "host_set_time64: MIG_BAD_ID (%d)", kr);
 
+    test_pset_processors();
+
     kr = task_max_priority(host, self, 30, FALSE, FALSE);
     tap_ok(kr == KERN_SUCCESS, "task_max_priority lowers to 30 through the host port (%d)", kr);
     kr = task_max_priority(host, self, 10, FALSE, FALSE);
@@ -413,7 +459,7 @@ main(int argc, char **argv)
     host = mach_host_self();
     host_priv = argc > 1 ? parse_name(argv[1]) : MACH_PORT_NULL;
 
-    tap_plan(64);
+    tap_plan(66);
     test_gsync();
     test_vm();
     test_names();
