@@ -16,7 +16,8 @@
  *   mach_i386: i386_set_gdt / i386_get_gdt, i386_set_ldt /
  *     i386_get_ldt (inline and out-of-line both ways), i386_io_perm_*
  *     answered MIG_BAD_ID; i386_get_xstate_size;
- *   mach_debug: host_slab_info (an out-of-line array of cache_info_t);
+ *   mach_debug: host_slab_info (an out-of-line array of cache_info_t),
+ *     and gnumach's vm_cache_statistics beside it;
  *   mach_host_ext: host_get_time64, host_get_uptime64,
  *     host_get_kernel_version, processor_set_processors (control vs name
  *     port), task_max_priority (host vs host-priv);
@@ -402,22 +403,34 @@ static void
 test_debug_and_host(void)
 {
     cache_info_t *info = NULL;
+    vm_cache_statistics_data_t cache;
     mach_msg_type_number_t n = 0;
     time_value64_t now, up1, up2;
     kernel_version_t version;
     bool sane = true;
+    int slabs = 0;
     kern_return_t kr;
 
     kr = host_slab_info(host, &info, &n);
     for (unsigned int i = 0; kr == KERN_SUCCESS && i < n; i++) {
         sane = sane && info[i].name[0] != '\0' && info[i].obj_size > 0
                && info[i].buf_size >= info[i].obj_size;
+        slabs += (int)info[i].nr_slabs;
     }
     tap_ok(kr == KERN_SUCCESS && n > 10 && sane, "host_slab_info: %u caches, first \"%s\" (%d)", n,
            kr == KERN_SUCCESS && n > 0 ? info[0].name : "", kr);
     if (kr == KERN_SUCCESS && info != NULL) {
         syscall_vm_deallocate(self, (vm_address_t)info, n * sizeof(*info));
     }
+    kr = vm_cache_statistics(self, &cache);
+    /* The slabs host_slab_info counted, give or take the RPCs' own buffers. */
+    tap_ok(kr == KERN_SUCCESS && cache.slab_count > 0 && cache.slab_count >= slabs - 4
+           && cache.slab_count <= slabs + 4 && cache.slab_reclaim_count <= cache.slab_count
+           && cache.active_tmp_count > 0 && cache.cache_object_count == 0,
+           "vm_cache_statistics: %d slabs (host_slab_info: %d), %d free, %d active pages (%d)",
+           cache.slab_count, slabs, cache.slab_reclaim_count, cache.active_tmp_count, kr);
+    kr = vm_cache_statistics(host, &cache);
+    tap_ok(kr == KERN_INVALID_ARGUMENT, "vm_cache_statistics through the host port (%d)", kr);
     kr = host_slab_info(self, &info, &n);
     tap_ok(kr == KERN_INVALID_HOST, "host_slab_info through a task port (%d)", kr);
 
@@ -459,7 +472,7 @@ main(int argc, char **argv)
     host = mach_host_self();
     host_priv = argc > 1 ? parse_name(argv[1]) : MACH_PORT_NULL;
 
-    tap_plan(66);
+    tap_plan(68);
     test_gsync();
     test_vm();
     test_names();
