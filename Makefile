@@ -174,6 +174,7 @@ KTEST_SRCS := \
 	tests/kernel/boot_modules_test.c \
 	tests/kernel/bootstrap_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
+	tests/kernel/gnumach_test.c \
 	tests/kernel/gsync_test.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
@@ -238,6 +239,7 @@ $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
 $(B)/k/kern/host_calls.o $(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_S.h
 $(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_ext_S.h
 $(B)/k/kern/gnumach.o: $(MIG_KDIR)/gnumach_S.h $(MIG_KDIR)/gnumach_ext_S.h
+$(B)/k/tests/kernel/gnumach_test.o: $(MIG_KDIR)/gnumach_S.h
 $(B)/k/kern/mach_host_ext.o: $(MIG_KDIR)/mach_host_ext_S.h
 $(B)/k/kern/host_debug.o: $(MIG_KDIR)/mach_debug_S.h
 $(B)/k/i386/mach_i386.o: $(MIG_KDIR)/mach_i386_S.h $(MIG_KDIR)/mach_i386_ext_S.h
