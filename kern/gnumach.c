@@ -36,6 +36,7 @@
 #include <kern/gnumach.h>
 #include <kern/gsync.h>
 #include <kern/kmem.h>
+#include <kern/panic.h>
 #include <kern/spinlock.h>
 #include <kern/mig_server.h>
 #include <kern/task.h>
@@ -151,6 +152,40 @@ vm_wire_all(ipc_port_t host, vm_map_t task, vm_wire_t flags)
         return KERN_INVALID_TASK;
     }
     return vm_user_wire_all(task->map, true, (unsigned int)flags);
+}
+
+kern_return_t
+vm_object_sync(vm_object_t object, vm_offset_t offset, vm_size_t size, boolean_t should_flush,
+               boolean_t should_return, boolean_t should_iosync)
+{
+    (void)offset;
+    (void)size;
+    (void)should_flush;
+    (void)should_return;
+    (void)should_iosync;
+
+    /* No port names a VM object yet (vm_object_lookup_name()). */
+    assert(object == NULL);
+    return KERN_INVALID_ARGUMENT;
+}
+
+/* vm_msync's flags (GNU Mach's mach/vm_sync.h). */
+#define GNUMACH_SYNC_ASYNCHRONOUS       0x01
+#define GNUMACH_SYNC_SYNCHRONOUS        0x02
+
+kern_return_t
+vm_msync(vm_map_t target_task, vm_address_t address, vm_size_t size, vm_sync_t sync_flags)
+{
+    const int both = GNUMACH_SYNC_ASYNCHRONOUS | GNUMACH_SYNC_SYNCHRONOUS;
+
+    if (target_task == NULL || (sync_flags & both) == both) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (((address + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) == (address & ~(PAGE_SIZE - 1))) {
+        return KERN_SUCCESS;            /* nothing to do */
+    }
+    /* GNU Mach's vm_map_msync has no body past its checks: the same answer. */
+    return KERN_INVALID_ARGUMENT;
 }
 
 kern_return_t

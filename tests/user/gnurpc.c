@@ -6,6 +6,7 @@
  * stubs, as a GNU Mach program makes them:
  *   gnumach: task_set_name, gsync_wait (values, alignment, timeout),
  *     gsync_wake with MUTATE, vm_wire_all, vm_allocate_contiguous,
+ *     vm_object_sync and vm_msync as GNU Mach answers them,
  *     thread_terminate_release refusing a bad task (nothing released),
  *     register_new_task_notification and the mach_notify_new_task
  *     message a task_create then brings;
@@ -29,6 +30,7 @@
 #include <mach/message.h>
 #include <mach/mig_errors.h>
 #include <mach/processor_info.h>
+#include <mach/vm_sync.h>
 #include <mach/vm_wire.h>
 
 #include "gnumach.h"
@@ -166,6 +168,16 @@ test_vm(void)
     } else {
         tap_ok(false, "vm_allocate 300 pages: %d", kr);
     }
+
+    kr = vm_object_sync(self, 0, PAGE, TRUE, TRUE, TRUE);
+    tap_ok(kr == KERN_INVALID_ARGUMENT, "vm_object_sync on a port that names no object (%d)", kr);
+    kr = vm_msync(self, 16 * PAGE, 0, VM_SYNC_SYNCHRONOUS);
+    tap_ok(kr == KERN_SUCCESS, "vm_msync of nothing (%d)", kr);
+    kr = vm_msync(self, (vm_address_t)&n, 4, VM_SYNC_SYNCHRONOUS | VM_SYNC_ASYNCHRONOUS);
+    tap_ok(kr == KERN_INVALID_ARGUMENT, "vm_msync both synchronous and asynchronous (%d)", kr);
+    kr = vm_msync(self, (vm_address_t)&n, 4, VM_SYNC_SYNCHRONOUS);
+    tap_ok(kr == KERN_INVALID_ARGUMENT, "vm_msync of a page: GNU Mach's unfinished answer (%d)",
+           kr);
 
     kr = vm_get_size_limit(self, &cur, &max);
     tap_ok(kr == KERN_SUCCESS && cur <= max, "vm_get_size_limit: 0x%x of 0x%x (%d)", cur, max, kr);
@@ -472,7 +484,7 @@ main(int argc, char **argv)
     host = mach_host_self();
     host_priv = argc > 1 ? parse_name(argv[1]) : MACH_PORT_NULL;
 
-    tap_plan(68);
+    tap_plan(72);
     test_gsync();
     test_vm();
     test_names();
