@@ -13,8 +13,11 @@
  * compiler checks each prototype against GNU Mach's. The others are
  * adapted here: the vm calls' host-port checks (which port kind a
  * plain mach_port_t argument is), vm_pages_phys's out-of-line reply,
- * and thread_terminate_release. Routines mach lacks are answered by the
- * stubs' weak default (MIG_BAD_ID); doc/interface.md lists them.
+ * thread_terminate_release, and what this kernel can say for the calls
+ * about memory objects and their cache (vm_cache_statistics,
+ * vm_object_sync, vm_msync: no object has a pager yet). Routines mach
+ * lacks are answered by the stubs' weak default (MIG_BAD_ID);
+ * doc/interface.md lists them.
  *
  * The new-task notification: register_new_task_notification keeps one
  * send right (the first registration wins, as in GNU Mach) and every
@@ -29,16 +32,16 @@
 #include <stdint.h>
 
 #include <include/mach/kern_return.h>
-#include <ipc/ipc_port.h>
-#include <ipc/ipc_right.h>
 #include <ipc/ipc_kmsg.h>
 #include <ipc/ipc_mqueue.h>
+#include <ipc/ipc_port.h>
+#include <ipc/ipc_right.h>
 #include <kern/gnumach.h>
 #include <kern/gsync.h>
 #include <kern/kmem.h>
+#include <kern/mig_server.h>
 #include <kern/panic.h>
 #include <kern/spinlock.h>
-#include <kern/mig_server.h>
 #include <kern/task.h>
 #include <kern/task_control.h>
 #include <kern/thread_control.h>
