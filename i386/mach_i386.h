@@ -15,8 +15,6 @@
 #ifndef I386_MACH_I386_H
 #define I386_MACH_I386_H
 
-#include <stdbool.h>
-
 #include <include/mach/kern_return.h>
 #include <include/mach/machine/mach_i386_types.h>
 #include <include/mach/machine/vm_types.h>
