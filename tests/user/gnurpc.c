@@ -51,17 +51,6 @@
 
 static mach_port_t self, host, host_priv;
 
-static unsigned int
-parse_name(const char *s)
-{
-    unsigned int n = 0;
-
-    while (s != NULL && *s >= '0' && *s <= '9') {
-        n = n * 10 + (unsigned int)(*s++ - '0');
-    }
-    return n;
-}
-
 /* A segment descriptor: base, 20-bit limit, access byte, flag nibble. */
 static descriptor_t
 desc(unsigned int base, unsigned int limit, unsigned int access, unsigned int flags)
@@ -482,7 +471,7 @@ main(int argc, char **argv)
 {
     self = mach_task_self();
     host = mach_host_self();
-    host_priv = argc > 1 ? parse_name(argv[1]) : MACH_PORT_NULL;
+    host_priv = argc > 1 ? u_parse_uint(argv[1]) : MACH_PORT_NULL;
 
     tap_plan(72);
     test_gsync();

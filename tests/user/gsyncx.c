@@ -13,8 +13,8 @@
  *     KERN_SUCCESS with the new value;
  *   - HANDOFFS round trips, each side waking the other and sleeping
  *     until woken (values carried by MUTATE, so no wake is lost); a
- *     prints the TSC ticks per round trip (guest instructions under
- *     QEMU -icount: doc/benchmarks.md);
+ *     prints the TSC ticks per round trip (u_bench_report: guest
+ *     instructions under QEMU -icount, doc/benchmarks.md);
  *   - b sleeps on PARK, a moves it to PARK2 (gsync_requeue) and wakes
  *     PARK2: b must wake from there (a wake lost to the requeue would
  *     leave it to time out).
@@ -40,26 +40,6 @@ static mach_port_t self;
 /* The words each side sleeps on: at the same address in both tasks. */
 static volatile unsigned int turn_a, turn_b, park, park2, never;
 
-static unsigned long long
-rdtsc(void)
-{
-    unsigned int lo, hi;
-
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (unsigned long long)hi << 32 | lo;
-}
-
-static unsigned int
-parse_name(const char *s)
-{
-    unsigned int n = 0;
-
-    while (s != NULL && *s >= '0' && *s <= '9') {
-        n = n * 10 + (unsigned int)(*s++ - '0');
-    }
-    return n;
-}
-
 /* Sleep ms milliseconds: a timed wait on a word nobody wakes. */
 static void
 pause_ms(unsigned int ms)
@@ -84,7 +64,7 @@ wait_for(volatile unsigned int *word, unsigned int want)
 static void
 role_a(mach_port_t b)
 {
-    unsigned long long start, end;
+    uint64_t start, end;
     unsigned int i, bad = 0;
     kern_return_t kr;
 
@@ -94,7 +74,7 @@ role_a(mach_port_t b)
     pause_ms(PAUSE_MS);
     gsync_wake(b, (vm_address_t)&turn_b, 1, GSYNC_MUTATE);
 
-    start = rdtsc();
+    start = u_rdtsc();
     for (i = 1; i <= HANDOFFS; i++) {
         if (!wait_for(&turn_a, i)) {
             bad++;
@@ -102,11 +82,10 @@ role_a(mach_port_t b)
         }
         gsync_wake(b, (vm_address_t)&turn_b, i + 1, GSYNC_MUTATE);
     }
-    end = rdtsc();
+    end = u_rdtsc();
     tap_ok(bad == 0, "%u handoffs, each side woken by the other task", HANDOFFS);
-    tap_diag("bench: gsync wake/wait handoff between two tasks (gsync_wake MUTATE + "
-             "gsync_wait, each way): %u TSC ticks per round trip",
-             (unsigned int)((end - start) / HANDOFFS));
+    u_bench_report("gsync wake/wait handoff round trip between two tasks (gsync_wake MUTATE "
+                   "+ gsync_wait, each way)", end - start, u_bench_empty(HANDOFFS), HANDOFFS);
 
     pause_ms(PAUSE_MS);
     gsync_requeue(b, (vm_address_t)&park, (vm_address_t)&park2, FALSE, 0);
@@ -144,7 +123,7 @@ main(int argc, char **argv)
 {
     self = mach_task_self();
     if (argc > 1 && strcmp(argv[0], "gsync-a") == 0) {
-        role_a(parse_name(argv[1]));
+        role_a(u_parse_uint(argv[1]));
     } else {
         role_b();
     }
