@@ -8,7 +8,7 @@
  *                (created, never run): the thread ends, its name is
  *                deallocated, the reply port destroyed and the range
  *                unmapped in that task; a NULL thread or task changes
- *                nothing
+ *                nothing; the thread is freed afterwards
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,6 +37,7 @@ gnumach_test_fn(void)
     mach_port_name_t name, reply;
     mach_port_type_t type;
     uintptr_t addr = 0;
+    unsigned int threads_before = thread_count();
 
     if (task_create(NULL, false, "gnumach_test", &task) != KERN_SUCCESS) {
         ktest_fail_at(__FILE__, __LINE__, "no task");
@@ -70,6 +71,10 @@ gnumach_test_fn(void)
     KTEST_ASSERT(ipc_right_type(task->space, reply, &type) == KERN_INVALID_NAME);
     KTEST_ASSERT(vm_user_region(task->map, addr, &region) == KERN_NO_SPACE);
     KTEST_ASSERT(task_terminate(task) == KERN_SUCCESS);
+
+    /* The thread is freed by the reaper: gone before the next test counts. */
+    ktest_assert_msg(ktest_wait_threads(threads_before), "%u threads, %u before",
+                     thread_count(), threads_before);
 }
 
 KTEST_DEFINE(gnumach, gnumach_test_fn, 0);
