@@ -1,22 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Out-of-line memory in messages (see vm/vm_copy.h), by physical copy.
+ * Out-of-line memory in messages (see vm/vm_copy.h): copy-on-write
+ * pieces of the sender's objects, or a physical copy for small data.
  *
- * Rationale. Until copy-on-write exists, the simplest correct capture
- * is a copy of the bytes into pages the copy owns: the sender may write
- * its range again as soon as mach_msg returns, and the receiver may map
- * the data anywhere. The pages come from the direct map (so the kernel
- * reads and writes them without a mapping window), one at a time (no
- * large contiguous block needed), and their descriptors sit in an array
- * from kmem. Copies go through copyin()/copyout() of the calling
- * thread's map, so a bad range is an error, never a kernel fault. The
- * cost is one copy on each side; copy-on-write will replace it.
+ * Rationale. A copy is always a list of pieces (vm_user_piece: an
+ * object, an offset, a size), held outside any map while the message is
+ * queued, and copyout maps them into the receiver one after another.
+ * Two ways fill that list:
+ *
+ *  - Copy-on-write (vm_user_map_extract()): each entry of the range
+ *    gets a shadow object in front of its object, as a fork does, and
+ *    the copy holds another shadow of the same object: the holding
+ *    object. The sender's pages are write-protected; whichever side
+ *    writes a page first copies it up into its own shadow, so both see
+ *    the bytes of the moment of the send. A move (the deallocate bit)
+ *    hands an entry's object over as it is when nothing else references
+ *    it: no shadow, no page touched, no write-protection. The cost is a
+ *    few objects and one pmap_protect per entry, whatever the size, then
+ *    a copy-on-write fault per page written later (about 7,000
+ *    instructions, doc/vm.md).
+ *  - A physical copy into a new object whose pages come from the
+ *    direct map: one copyin at send, and the pages go into the
+ *    receiver as they are (no second copy). It costs about 1,500
+ *    instructions per page but no later fault, so it wins for small
+ *    data: below VM_COPY_PHYS_MAX bytes (the break-even measured with
+ *    test=vm_copy_bench, doc/benchmarks.md). It also hides the bytes of
+ *    the sender's first and last pages outside the range, which
+ *    copy-on-write shows (as GNU Mach does), and it is what the kernel
+ *    can read and rewrite in place: out-of-line port arrays.
+ *
+ * The receiver's addresses come from vm_user_map_insert(); the in-page
+ * offset of the sender's first byte is kept.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include <include/mach/kern_return.h>
 #include <kern/copy.h>
 #include <kern/error.h>
 #include <kern/kmem.h>
@@ -24,35 +43,28 @@
 #include <kern/string.h>
 #include <machine/param.h>
 #include <vm/vm_copy.h>
+#include <vm/vm_object.h>
 #include <vm/vm_page.h>
 #include <vm/vm_user.h>
 
-#define VM_COPY_USER_MAX        0xc0000000u
-
 struct vm_copy {
-    uintptr_t size;
+    uintptr_t size;                 /* bytes of data */
     unsigned int offset;            /* of the first byte in its page */
-    unsigned long nr_pages;
-    struct vm_page *pages[];
+    bool physical;                  /* one piece: an object of direct-mapped pages */
+    unsigned int nr_pieces;
+    struct vm_user_piece *pieces;   /* kmem_alloc()ed, or &one */
+    struct vm_user_piece one;
 };
-
-static size_t
-vm_copy_alloc_size(unsigned long nr_pages)
-{
-    return sizeof(struct vm_copy) + nr_pages * sizeof(struct vm_page *);
-}
 
 void
 vm_copy_discard(struct vm_copy *copy)
 {
-    unsigned long i;
-
-    for (i = 0; i < copy->nr_pages; i++) {
-        if (copy->pages[i] != NULL) {
-            vm_page_free(copy->pages[i], 0);
-        }
+    if (copy->pieces == &copy->one) {
+        vm_object_unref(copy->one.object);
+    } else {
+        vm_user_pieces_free(copy->pieces, copy->nr_pieces);
     }
-    kmem_free(copy, vm_copy_alloc_size(copy->nr_pages));
+    kmem_free(copy, sizeof(*copy));
 }
 
 uintptr_t
@@ -61,10 +73,69 @@ vm_copy_size(const struct vm_copy *copy)
     return copy->size;
 }
 
-/* Bytes of page i of copy that hold data, and where they start in it. */
-static void
-vm_copy_piece(const struct vm_copy *copy, unsigned long i, unsigned int *startp,
-              unsigned int *lenp)
+/* A new copy of size bytes at in-page offset, without pieces. */
+static struct vm_copy *
+vm_copy_create(uintptr_t addr, uintptr_t size)
+{
+    struct vm_copy *copy = kmem_alloc(sizeof(*copy));
+
+    if (copy != NULL) {
+        copy->size = size;
+        copy->offset = (unsigned int)(addr & PAGE_MASK);
+        copy->physical = false;
+        copy->nr_pieces = 0;
+        copy->pieces = &copy->one;
+    }
+    return copy;
+}
+
+/* Whether [addr, addr + size) lies in the user space (size > 0). */
+static bool
+vm_copy_range_valid(uintptr_t addr, uintptr_t size)
+{
+    return size <= VM_USER_MAX && addr <= VM_USER_MAX - size;
+}
+
+int
+vm_copy_capture_cow(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
+                    struct vm_copy **copyp)
+{
+    struct vm_user_piece *pieces;
+    struct vm_copy *copy;
+    unsigned int nr_pieces;
+    int error;
+
+    assert(size != 0);
+    if (!vm_copy_range_valid(addr, size)) {
+        return ERROR_FAULT;
+    }
+    copy = vm_copy_create(addr, size);
+    if (copy == NULL) {
+        return ERROR_NOMEM;
+    }
+    error = vm_user_map_extract(map, addr, size, move, &pieces, &nr_pieces);
+    if (error != 0) {
+        kmem_free(copy, sizeof(*copy));
+        return error == ERROR_NOMEM ? ERROR_NOMEM : ERROR_FAULT;
+    }
+    if (nr_pieces == 1) {
+        copy->one = pieces[0];      /* the common case: no array kept */
+        kmem_free(pieces, sizeof(*pieces));
+    } else {
+        copy->pieces = pieces;
+    }
+    copy->nr_pieces = nr_pieces;
+    *copyp = copy;
+    return 0;
+}
+
+/*
+ * Fill page i of copy's object from the user range at addr: the data
+ * bytes by copyin(), the rest of the page zeroed. Returns 0 or
+ * ERROR_FAULT.
+ */
+static int
+vm_copy_page_fill(const struct vm_copy *copy, uintptr_t addr, unsigned long i, char *va)
 {
     uintptr_t first = (i == 0) ? copy->offset : 0;
     uintptr_t end = copy->offset + copy->size - (uintptr_t)i * PAGE_SIZE;
@@ -72,42 +143,57 @@ vm_copy_piece(const struct vm_copy *copy, unsigned long i, unsigned int *startp,
     if (end > PAGE_SIZE) {
         end = PAGE_SIZE;
     }
-    *startp = (unsigned int)first;
-    *lenp = (unsigned int)(end - first);
+    memset(va, 0, first);
+    memset(va + end, 0, PAGE_SIZE - end);
+    return copyin((const void *)(P2TRUNC(addr, PAGE_SIZE) + i * PAGE_SIZE + first),
+                  va + first, end - first) == 0 ? 0 : ERROR_FAULT;
 }
 
 int
-vm_copy_capture(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
-                struct vm_copy **copyp)
+vm_copy_capture_physical(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
+                         struct vm_copy **copyp)
 {
+    struct vm_object *object;
+    struct vm_page *page;
     struct vm_copy *copy;
     unsigned long i, nr_pages;
-    unsigned int start, len;
-    uintptr_t offset = addr & (PAGE_SIZE - 1);
+    int error;
 
     assert(size != 0);
-    if (addr >= VM_COPY_USER_MAX || size > VM_COPY_USER_MAX - addr) {
+    if (!vm_copy_range_valid(addr, size)) {
         return ERROR_FAULT;
     }
-    nr_pages = (offset + size + PAGE_SIZE - 1) / PAGE_SIZE;
-    copy = kmem_zalloc(vm_copy_alloc_size(nr_pages));
+    nr_pages = ((addr & PAGE_MASK) + size + PAGE_SIZE - 1) / PAGE_SIZE;
+    copy = vm_copy_create(addr, size);
     if (copy == NULL) {
         return ERROR_NOMEM;
     }
-    copy->size = size;
-    copy->offset = (unsigned int)offset;
-    copy->nr_pages = nr_pages;
+    error = vm_object_create((uint64_t)nr_pages * PAGE_SIZE, &object);
+    if (error != 0) {
+        kmem_free(copy, sizeof(*copy));
+        return ERROR_NOMEM;
+    }
+    copy->physical = true;
+    copy->nr_pieces = 1;
+    copy->one = (struct vm_user_piece){
+        .object = object, .offset = 0, .size = nr_pages * PAGE_SIZE,
+    };
     for (i = 0; i < nr_pages; i++) {
-        copy->pages[i] = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
-        if (copy->pages[i] == NULL) {
+        page = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_OBJECT);
+        if (page == NULL) {
             vm_copy_discard(copy);
             return ERROR_NOMEM;
         }
-        vm_copy_piece(copy, i, &start, &len);
-        if (copyin((const void *)(addr - offset + i * PAGE_SIZE + start),
-                   (char *)vm_page_direct_va(copy->pages[i]) + start, len) != 0) {
+        error = vm_object_page_insert(object, (uint64_t)i * PAGE_SIZE, page);
+        if (error != 0) {
+            vm_page_free(page, 0);
             vm_copy_discard(copy);
-            return ERROR_FAULT;
+            return ERROR_NOMEM;
+        }
+        error = vm_copy_page_fill(copy, addr, i, vm_page_direct_va(page));
+        if (error != 0) {
+            vm_copy_discard(copy);
+            return error;
         }
     }
     if (move && vm_user_deallocate(map, addr, size) != KERN_SUCCESS) {
@@ -119,38 +205,46 @@ vm_copy_capture(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool mo
 }
 
 int
+vm_copy_capture(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
+                struct vm_copy **copyp)
+{
+    if (size < VM_COPY_PHYS_MAX) {
+        return vm_copy_capture_physical(map, addr, size, move, copyp);
+    }
+    return vm_copy_capture_cow(map, addr, size, move, copyp);
+}
+
+int
 vm_copy_copyout(struct vm_copy *copy, struct vm_user_map *map, uintptr_t *addrp)
 {
-    uintptr_t base = 0;
-    unsigned int start, len;
-    unsigned long i;
-    kern_return_t kr;
+    uintptr_t base;
+    int error;
 
-    kr = vm_user_allocate(map, &base, copy->nr_pages * PAGE_SIZE, true);
-    if (kr != KERN_SUCCESS) {
-        return kr == KERN_NO_SPACE ? ERROR_NOSPC : ERROR_NOMEM;
+    error = vm_user_map_insert(map, copy->pieces, copy->nr_pieces, &base);
+    if (error != 0) {
+        return error;
     }
-    for (i = 0; i < copy->nr_pages; i++) {
-        vm_copy_piece(copy, i, &start, &len);
-        if (copyout((char *)vm_page_direct_va(copy->pages[i]) + start,
-                    (void *)(base + i * PAGE_SIZE + start), len) != 0) {
-            vm_user_deallocate(map, base, copy->nr_pages * PAGE_SIZE);
-            return ERROR_NOMEM;     /* the new pages could not be made */
-        }
+    /* The pieces' references now belong to map's entries. */
+    if (copy->pieces != &copy->one) {
+        kmem_free(copy->pieces, copy->nr_pieces * sizeof(*copy->pieces));
     }
     *addrp = base + copy->offset;
-    vm_copy_discard(copy);
+    kmem_free(copy, sizeof(*copy));
     return 0;
 }
 
-/* The kernel address of byte offset of copy, and how many bytes follow it in its page. */
+/* The kernel address of byte offset of a physical copy, and how many bytes follow it in its page. */
 static char *
 vm_copy_at(const struct vm_copy *copy, uintptr_t offset, uintptr_t *roomp)
 {
     uintptr_t pos = copy->offset + offset;
+    struct vm_page *page;
 
+    assert(copy->physical);
+    page = vm_object_page_lookup(copy->one.object, P2TRUNC(pos, PAGE_SIZE));
+    assert(page != NULL);
     *roomp = PAGE_SIZE - pos % PAGE_SIZE;
-    return (char *)vm_page_direct_va(copy->pages[pos / PAGE_SIZE]) + pos % PAGE_SIZE;
+    return (char *)vm_page_direct_va(page) + pos % PAGE_SIZE;
 }
 
 void

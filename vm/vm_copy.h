@@ -4,10 +4,10 @@
  * object on send, copied out into another map on receive, at an address
  * the kernel picks, or discarded (doc/ipc.md, "Out-of-line memory").
  *
- * This is the interface mach_msg needs; the implementation behind it is
- * a physical copy into pages the copy owns, until copy-on-write lands in
- * vm/, which can reimplement these three calls (capture by reference,
- * copy-on-write mapping on copyout) without changing their callers.
+ * A copy holds the data outside any map while the message is queued:
+ * copy-on-write references to the sender's objects (moved objects as
+ * they are), or for small data a physical copy (vm/vm_copy.c has the
+ * choice). Copyout maps it into the receiver without copying a byte.
  *
  * Both ends run in the context of the thread whose map is given: the
  * sender's for vm_copy_capture(), the receiver's for vm_copy_copyout().
@@ -22,19 +22,44 @@ struct vm_copy;
 struct vm_user_map;
 
 /*
+ * Data below this many bytes is copied physically at capture; from it
+ * up, copy-on-write (the break-even of test=vm_copy_bench, doc/vm.md).
+ */
+#define VM_COPY_PHYS_MAX        (8 * 4096)
+
+/*
  * Capture [addr, addr + size) of map, the calling thread's map (size >
  * 0), into a new copy in *copyp; with move, the range is then removed
  * from map (vm_deallocate's rounding: whole pages). The copy keeps the
  * offset of addr within its page. Returns 0, ERROR_FAULT (a byte of the
  * range cannot be read: unmapped, beyond the user space, or size too
- * large for it), or ERROR_NOMEM. Thread context; may fault pages in.
+ * large for it), or ERROR_NOMEM (map unchanged). Thread context; may
+ * fault pages in. Below VM_COPY_PHYS_MAX bytes
+ * vm_copy_capture_physical(), else vm_copy_capture_cow().
  */
 int vm_copy_capture(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
                     struct vm_copy **copyp);
 
 /*
- * Map copy's bytes into map, the calling thread's map, at an address
- * the kernel picks (new zero-filled memory, whole pages, the copy's
+ * vm_copy_capture() by physical copy, whatever the size: the bytes are
+ * copied into new direct-mapped pages (the rest of the first and last
+ * pages zeroed), which the receiver later maps as they are. The only
+ * kind of copy vm_copy_read() and vm_copy_write() accept.
+ */
+int vm_copy_capture_physical(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
+                             bool move, struct vm_copy **copyp);
+
+/*
+ * vm_copy_capture() by copy-on-write, whatever the size
+ * (vm_user_map_extract()): whole pages, so the receiver also sees the
+ * bytes of the first and last pages outside the range, as in GNU Mach.
+ */
+int vm_copy_capture_cow(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
+                        struct vm_copy **copyp);
+
+/*
+ * Map copy's pages into map at an address the kernel picks (whole
+ * pages, copy-on-write where the sender still maps them, the copy's
  * in-page offset kept), stored in *addrp, and consume the copy. Returns
  * 0, or ERROR_NOSPC (no room in map) or ERROR_NOMEM with the copy
  * unchanged. Thread context.
@@ -49,9 +74,10 @@ uintptr_t vm_copy_size(const struct vm_copy *copy);
 
 /*
  * Read or write len bytes at offset in copy (offset + len within its
- * size): the kernel's access to what a copy holds, e.g. the names of an
- * out-of-line port array, replaced by the receiver's names before
- * vm_copy_copyout(). Any context.
+ * size; a copy from vm_copy_capture_physical()): the kernel's access to
+ * what a copy holds, e.g. the names of an out-of-line port array,
+ * replaced by the receiver's names before vm_copy_copyout(). Any
+ * context.
  */
 void vm_copy_read(const struct vm_copy *copy, uintptr_t offset, void *buf, uintptr_t len);
 void vm_copy_write(struct vm_copy *copy, uintptr_t offset, const void *buf, uintptr_t len);
