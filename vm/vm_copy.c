@@ -208,7 +208,9 @@ int
 vm_copy_capture(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
                 struct vm_copy **copyp)
 {
-    if (size < VM_COPY_PHYS_MAX) {
+    bool whole_pages = ((addr | size) & PAGE_MASK) == 0;
+
+    if (size < VM_COPY_PHYS_MAX && !(move && whole_pages)) {
         return vm_copy_capture_physical(map, addr, size, move, copyp);
     }
     return vm_copy_capture_cow(map, addr, size, move, copyp);

@@ -22,8 +22,9 @@ struct vm_copy;
 struct vm_user_map;
 
 /*
- * Data below this many bytes is copied physically at capture; from it
- * up, copy-on-write (the break-even of test=vm_copy_bench, doc/vm.md).
+ * Data below this many bytes is copied physically at capture (unless it
+ * is moved whole pages); from it up, copy-on-write: the break-even of
+ * test=vm_copy_bench when neither side writes afterwards (vm/vm_copy.c).
  */
 #define VM_COPY_PHYS_MAX        (8 * 4096)
 
@@ -34,8 +35,9 @@ struct vm_user_map;
  * offset of addr within its page. Returns 0, ERROR_FAULT (a byte of the
  * range cannot be read: unmapped, beyond the user space, or size too
  * large for it), or ERROR_NOMEM (map unchanged). Thread context; may
- * fault pages in. Below VM_COPY_PHYS_MAX bytes
- * vm_copy_capture_physical(), else vm_copy_capture_cow().
+ * fault pages in. A move of whole pages (addr and size page-aligned),
+ * and anything of VM_COPY_PHYS_MAX bytes or more:
+ * vm_copy_capture_cow(); the rest: vm_copy_capture_physical().
  */
 int vm_copy_capture(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
                     struct vm_copy **copyp);

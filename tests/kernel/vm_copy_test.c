@@ -15,7 +15,8 @@
  *                       break-even between the two: per size, capture +
  *                       copyout + the receiver reading every page +
  *                       its vm_deallocate, with and without the sender
- *                       writing every page afterwards.
+ *                       writing every page afterwards; and moved (a
+ *                       fresh written entry each round).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,6 +42,7 @@
 #define VM_COPY_TEST_VA         0x10000000u
 #define VM_COPY_TEST_PAGES      8
 #define VM_COPY_BENCH_ROUNDS    16
+#define VM_COPY_BENCH_MOVE_VA   0x20000000u
 
 static unsigned char
 vm_copy_test_byte(uintptr_t i, unsigned int key)
@@ -288,6 +290,37 @@ vm_copy_bench_round(struct vm_user_map *src, struct vm_user_map *dst, uintptr_t 
     return error == 0 ? cpu_rdtsc() - start : 0;
 }
 
+/*
+ * One moved round: a fresh entry of pages pages at va in src, written
+ * (not counted), then capture with move, copyout, the receiver reading
+ * every page and deallocating. Returns the instructions, or 0.
+ */
+static uint64_t
+vm_copy_bench_move(struct vm_user_map *src, struct vm_user_map *dst, uintptr_t va,
+                   unsigned int pages, bool physical)
+{
+    uintptr_t size = (uintptr_t)pages * PAGE_SIZE, got = 0, at = va;
+    struct vm_copy *copy = NULL;
+    uint64_t start;
+    int error;
+
+    if (vm_user_allocate(src, &at, size, false) != KERN_SUCCESS
+        || !vm_copy_test_fault(src, va, size, true)) {
+        return 0;
+    }
+    start = cpu_rdtsc();
+    error = physical ? vm_copy_capture_physical(src, va, size, true, &copy)
+                     : vm_copy_capture_cow(src, va, size, true, &copy);
+    if (error != 0 || vm_copy_copyout(copy, dst, &got) != 0) {
+        return 0;
+    }
+    for (unsigned int i = 0; i < pages; i++) {
+        error |= vm_fault(dst, got + i * PAGE_SIZE, VM_MAP_PROT_READ);
+    }
+    error |= vm_user_deallocate(dst, got, size);
+    return error == 0 ? cpu_rdtsc() - start : 0;
+}
+
 static void
 vm_copy_bench_fn(void)
 {
@@ -300,7 +333,7 @@ vm_copy_bench_fn(void)
     KTEST_ASSERT(vm_user_allocate(src, &va, 64 * PAGE_SIZE, false) == KERN_SUCCESS);
     KTEST_ASSERT(vm_copy_test_fill(src, va, 64 * PAGE_SIZE, 1));
     for (unsigned int s = 0; s < ARRAY_SIZE(sizes); s++) {
-        uint64_t cost[2][2];
+        uint64_t cost[2][2], moved[2];
 
         for (unsigned int mode = 0; mode < 4; mode++) {
             bool physical = mode & 1, write = mode & 2;
@@ -315,10 +348,24 @@ vm_copy_bench_fn(void)
             }
             cost[physical][write] = total / VM_COPY_BENCH_ROUNDS;
         }
+        for (unsigned int physical = 0; physical < 2; physical++) {
+            uint64_t total = 0, one;
+
+            for (unsigned int r = 0; r < 2 * VM_COPY_BENCH_ROUNDS; r++) {
+                one = vm_copy_bench_move(src, dst, VM_COPY_BENCH_MOVE_VA, sizes[s], physical);
+                failures += one == 0;
+                if (r >= VM_COPY_BENCH_ROUNDS) {
+                    total += one;
+                }
+            }
+            moved[physical] = total / VM_COPY_BENCH_ROUNDS;
+        }
         printf("bench: vm_copy %2u pages: physical %llu, copy-on-write %llu insns; "
-               "the sender then writing every page: physical %llu, copy-on-write %llu\n",
+               "the sender then writing every page: physical %llu, copy-on-write %llu; "
+               "moved: physical %llu, handed over %llu\n",
                sizes[s], (unsigned long long)cost[1][0], (unsigned long long)cost[0][0],
-               (unsigned long long)cost[1][1], (unsigned long long)cost[0][1]);
+               (unsigned long long)cost[1][1], (unsigned long long)cost[0][1],
+               (unsigned long long)moved[1], (unsigned long long)moved[0]);
     }
     KTEST_ASSERT(failures == 0);
     thread_pmap_set(NULL);
