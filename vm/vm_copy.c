@@ -39,9 +39,11 @@
 #include <kern/copy.h>
 #include <kern/error.h>
 #include <kern/kmem.h>
+#include <kern/macros.h>
 #include <kern/panic.h>
 #include <kern/string.h>
 #include <machine/param.h>
+#include <machine/pmap.h>
 #include <vm/vm_copy.h>
 #include <vm/vm_object.h>
 #include <vm/vm_page.h>
@@ -59,10 +61,10 @@ struct vm_copy {
 void
 vm_copy_discard(struct vm_copy *copy)
 {
-    if (copy->pieces == &copy->one) {
-        vm_object_unref(copy->one.object);
-    } else {
+    if (copy->pieces != &copy->one) {
         vm_user_pieces_free(copy->pieces, copy->nr_pieces);
+    } else if (copy->nr_pieces != 0) {
+        vm_object_unref(copy->one.object);
     }
     kmem_free(copy, sizeof(*copy));
 }
@@ -73,9 +75,9 @@ vm_copy_size(const struct vm_copy *copy)
     return copy->size;
 }
 
-/* A new copy of size bytes at in-page offset, without pieces. */
+/* A new copy of size bytes at addr's in-page offset, without pieces. */
 static struct vm_copy *
-vm_copy_create(uintptr_t addr, uintptr_t size)
+vm_copy_alloc(uintptr_t addr, uintptr_t size)
 {
     struct vm_copy *copy = kmem_alloc(sizeof(*copy));
 
@@ -109,7 +111,7 @@ vm_copy_capture_cow(struct vm_user_map *map, uintptr_t addr, uintptr_t size, boo
     if (!vm_copy_range_valid(addr, size)) {
         return ERROR_FAULT;
     }
-    copy = vm_copy_create(addr, size);
+    copy = vm_copy_alloc(addr, size);
     if (copy == NULL) {
         return ERROR_NOMEM;
     }
@@ -149,28 +151,23 @@ vm_copy_page_fill(const struct vm_copy *copy, uintptr_t addr, unsigned long i, c
                   va + first, end - first) == 0 ? 0 : ERROR_FAULT;
 }
 
-int
-vm_copy_capture_physical(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
-                         struct vm_copy **copyp)
+/*
+ * Give copy (no pieces yet) one piece: a new object of direct-mapped
+ * pages covering its data, each filled by vm_copy_page_fill() from the
+ * user range at addr when from_user, else zeroed (kernel data to come).
+ * Returns 0, ERROR_NOMEM or ERROR_FAULT; on error the caller discards
+ * copy.
+ */
+static int
+vm_copy_physical_fill(struct vm_copy *copy, uintptr_t addr, bool from_user)
 {
+    unsigned long i, nr_pages = (copy->offset + copy->size + PAGE_SIZE - 1) / PAGE_SIZE;
     struct vm_object *object;
     struct vm_page *page;
-    struct vm_copy *copy;
-    unsigned long i, nr_pages;
     int error;
 
-    assert(size != 0);
-    if (!vm_copy_range_valid(addr, size)) {
-        return ERROR_FAULT;
-    }
-    nr_pages = ((addr & PAGE_MASK) + size + PAGE_SIZE - 1) / PAGE_SIZE;
-    copy = vm_copy_create(addr, size);
-    if (copy == NULL) {
-        return ERROR_NOMEM;
-    }
     error = vm_object_create((uint64_t)nr_pages * PAGE_SIZE, &object);
     if (error != 0) {
-        kmem_free(copy, sizeof(*copy));
         return ERROR_NOMEM;
     }
     copy->physical = true;
@@ -181,24 +178,69 @@ vm_copy_capture_physical(struct vm_user_map *map, uintptr_t addr, uintptr_t size
     for (i = 0; i < nr_pages; i++) {
         page = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_OBJECT);
         if (page == NULL) {
-            vm_copy_discard(copy);
             return ERROR_NOMEM;
         }
-        error = vm_object_page_insert(object, (uint64_t)i * PAGE_SIZE, page);
-        if (error != 0) {
+        if (vm_object_page_insert(object, (uint64_t)i * PAGE_SIZE, page) != 0) {
             vm_page_free(page, 0);
-            vm_copy_discard(copy);
             return ERROR_NOMEM;
         }
-        error = vm_copy_page_fill(copy, addr, i, vm_page_direct_va(page));
-        if (error != 0) {
-            vm_copy_discard(copy);
-            return error;
+        if (!from_user) {
+            memset(vm_page_direct_va(page), 0, PAGE_SIZE);
+        } else {
+            error = vm_copy_page_fill(copy, addr, i, vm_page_direct_va(page));
+            if (error != 0) {
+                return error;
+            }
         }
     }
-    if (move && vm_user_deallocate(map, addr, size) != KERN_SUCCESS) {
-        vm_copy_discard(copy);
+    return 0;
+}
+
+int
+vm_copy_capture_physical(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
+                         struct vm_copy **copyp)
+{
+    struct vm_copy *copy;
+    int error;
+
+    assert(size != 0);
+    if (!vm_copy_range_valid(addr, size)) {
+        return ERROR_FAULT;
+    }
+    copy = vm_copy_alloc(addr, size);
+    if (copy == NULL) {
         return ERROR_NOMEM;
+    }
+    error = vm_copy_physical_fill(copy, addr, true);
+    if (error == 0 && move && vm_user_deallocate(map, addr, size) != KERN_SUCCESS) {
+        error = ERROR_NOMEM;
+    }
+    if (error != 0) {
+        vm_copy_discard(copy);
+        return error;
+    }
+    *copyp = copy;
+    return 0;
+}
+
+int
+vm_copy_create(uintptr_t size, struct vm_copy **copyp)
+{
+    struct vm_copy *copy;
+    int error;
+
+    assert(size != 0);
+    if (size > VM_USER_MAX) {
+        return ERROR_NOMEM;
+    }
+    copy = vm_copy_alloc(0, size);
+    if (copy == NULL) {
+        return ERROR_NOMEM;
+    }
+    error = vm_copy_physical_fill(copy, 0, false);
+    if (error != 0) {
+        vm_copy_discard(copy);
+        return error;
     }
     *copyp = copy;
     return 0;
@@ -235,31 +277,50 @@ vm_copy_copyout(struct vm_copy *copy, struct vm_user_map *map, uintptr_t *addrp)
     return 0;
 }
 
-/* The kernel address of byte offset of a physical copy, and how many bytes follow it in its page. */
-static char *
-vm_copy_at(const struct vm_copy *copy, uintptr_t offset, uintptr_t *roomp)
+/*
+ * The page holding byte pos of copy's pages (counted from the start of
+ * its first page), found down its piece's chain; NULL where nothing was
+ * ever written (zeros). The pieces' objects never change while the copy
+ * holds them (shadows nobody maps, or objects moved out of their map).
+ */
+static const struct vm_page *
+vm_copy_page(const struct vm_copy *copy, uintptr_t pos)
 {
-    uintptr_t pos = copy->offset + offset;
-    struct vm_page *page;
+    uintptr_t at = P2TRUNC(pos, PAGE_SIZE);
 
-    assert(copy->physical);
-    page = vm_object_page_lookup(copy->one.object, P2TRUNC(pos, PAGE_SIZE));
-    assert(page != NULL);
-    *roomp = PAGE_SIZE - pos % PAGE_SIZE;
-    return (char *)vm_page_direct_va(page) + pos % PAGE_SIZE;
+    for (unsigned int i = 0; i < copy->nr_pieces; i++) {
+        if (at < copy->pieces[i].size) {
+            return vm_object_page_find(copy->pieces[i].object, copy->pieces[i].offset + at,
+                                       NULL);
+        }
+        at -= copy->pieces[i].size;
+    }
+    panic("vm_copy: byte %lu beyond the copy", (unsigned long)pos);
 }
 
 void
 vm_copy_read(const struct vm_copy *copy, uintptr_t offset, void *buf, uintptr_t len)
 {
-    uintptr_t room, n;
+    uintptr_t pos, n;
 
     assert(offset <= copy->size && len <= copy->size - offset);
     while (len != 0) {
-        const char *src = vm_copy_at(copy, offset, &room);
+        const struct vm_page *page;
+        char *va;
 
-        n = len < room ? len : room;
-        memcpy(buf, src, n);
+        pos = copy->offset + offset;
+        n = MIN(len, PAGE_SIZE - pos % PAGE_SIZE);
+        page = vm_copy_page(copy, pos);
+        if (page == NULL) {
+            memset(buf, 0, n);
+        } else if (copy->physical) {
+            memcpy(buf, (const char *)vm_page_direct_va(page) + pos % PAGE_SIZE, n);
+        } else {
+            va = pmap_window_map(vm_page_to_pa(page));
+            assert(va != NULL);
+            memcpy(buf, va + pos % PAGE_SIZE, n);
+            pmap_window_unmap(va);
+        }
         buf = (char *)buf + n;
         offset += n;
         len -= n;
@@ -269,14 +330,18 @@ vm_copy_read(const struct vm_copy *copy, uintptr_t offset, void *buf, uintptr_t 
 void
 vm_copy_write(struct vm_copy *copy, uintptr_t offset, const void *buf, uintptr_t len)
 {
-    uintptr_t room, n;
+    uintptr_t pos, n;
 
+    assert(copy->physical);
     assert(offset <= copy->size && len <= copy->size - offset);
     while (len != 0) {
-        char *dst = vm_copy_at(copy, offset, &room);
+        const struct vm_page *page;
 
-        n = len < room ? len : room;
-        memcpy(dst, buf, n);
+        pos = copy->offset + offset;
+        n = MIN(len, PAGE_SIZE - pos % PAGE_SIZE);
+        page = vm_copy_page(copy, pos);
+        assert(page != NULL);
+        memcpy((char *)vm_page_direct_va(page) + pos % PAGE_SIZE, buf, n);
         buf = (const char *)buf + n;
         offset += n;
         len -= n;

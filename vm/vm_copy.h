@@ -68,6 +68,14 @@ int vm_copy_capture_cow(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
  */
 int vm_copy_copyout(struct vm_copy *copy, struct vm_user_map *map, uintptr_t *addrp);
 
+/*
+ * A new copy of size bytes (> 0), zero-filled, in *copyp: out-of-line
+ * data the kernel sends (a kernel RPC's reply), filled with
+ * vm_copy_write() (a physical copy). Returns 0 or ERROR_NOMEM. Thread
+ * context.
+ */
+int vm_copy_create(uintptr_t size, struct vm_copy **copyp);
+
 /* Free copy. Any context that may free pages. */
 void vm_copy_discard(struct vm_copy *copy);
 
@@ -75,11 +83,13 @@ void vm_copy_discard(struct vm_copy *copy);
 uintptr_t vm_copy_size(const struct vm_copy *copy);
 
 /*
- * Read or write len bytes at offset in copy (offset + len within its
- * size; a copy from vm_copy_capture_physical()): the kernel's access to
- * what a copy holds, e.g. the names of an out-of-line port array,
- * replaced by the receiver's names before vm_copy_copyout(). Any
- * context.
+ * Read len bytes at offset in copy (offset + len within its size), of
+ * either kind: the kernel's access to what a copy holds (a kernel
+ * server's out-of-line data, the names of a port array). Write them: a
+ * physical copy only (vm_copy_capture_physical(), vm_copy_create()),
+ * e.g. a port array's names replaced by the receiver's before
+ * vm_copy_copyout(). Any context where preemption may be disabled for a
+ * page's copy (reads of copy-on-write copies go through a window).
  */
 void vm_copy_read(const struct vm_copy *copy, uintptr_t offset, void *buf, uintptr_t len);
 void vm_copy_write(struct vm_copy *copy, uintptr_t offset, const void *buf, uintptr_t len);
