@@ -83,11 +83,18 @@ parse_name(const char *s)
     return n;
 }
 
+/* The pattern's word w of a buffer filled with key (its bytes little-endian). */
+static inline unsigned int
+pattern_word(unsigned int w, unsigned int key)
+{
+    return w * 0x9e3779b1u + key * 0x01010101u + (w >> 10);
+}
+
 /* The pattern's byte j of a buffer filled with key. */
 static inline unsigned char
 pattern(unsigned int j, unsigned int key)
 {
-    return (unsigned char)(j * 131u + (j >> 12) + key);
+    return (unsigned char)(pattern_word(j >> 2, key) >> ((j & 3) * 8));
 }
 
 /* Whether byte j carries a mark: one byte every stride pages. */
@@ -97,9 +104,24 @@ marked(unsigned int j, unsigned int stride)
     return j % (stride * PAGE) == 17;
 }
 
+/* Whether p and size allow word loops (large buffers are page-aligned). */
+static inline bool
+wordwise(const void *p, unsigned int size)
+{
+    return ((unsigned int)p | size) % 4 == 0;
+}
+
 static void
 fill(unsigned char *p, unsigned int size, unsigned int key)
 {
+    if (wordwise(p, size)) {
+        unsigned int *w = (unsigned int *)p;
+
+        for (unsigned int i = 0; i < size / 4; i++) {
+            w[i] = pattern_word(i, key);
+        }
+        return;
+    }
     for (unsigned int j = 0; j < size; j++) {
         p[j] = pattern(j, key);
     }
@@ -115,20 +137,43 @@ mark(unsigned char *p, unsigned int size, unsigned int key, unsigned int stride,
     }
 }
 
-/* Bytes of p differing from the pattern with mark m (0: none) on the marked bytes. */
+/* Bytes of p[from, to) differing from the pattern with mark m (0: none) on the marked bytes. */
 static unsigned int
-check(const unsigned char *p, unsigned int size, unsigned int key, unsigned int stride,
-      unsigned char m)
+check_bytes(const unsigned char *p, unsigned int from, unsigned int to, unsigned int key,
+            unsigned int stride, unsigned char m)
 {
     unsigned int bad = 0;
 
-    for (unsigned int j = 0; j < size; j++) {
+    for (unsigned int j = from; j < to; j++) {
         unsigned char want = pattern(j, key);
 
         if (marked(j, stride)) {
             want ^= m;
         }
         bad += p[j] != want;
+    }
+    return bad;
+}
+
+/* Bytes of p differing from the pattern with mark m on the marked bytes: every byte compared. */
+static unsigned int
+check(const unsigned char *p, unsigned int size, unsigned int key, unsigned int stride,
+      unsigned char m)
+{
+    unsigned int bad = 0;
+
+    if (!wordwise(p, size)) {
+        return check_bytes(p, 0, size, key, stride, m);
+    }
+    for (unsigned int i = 0; i < size / 4; i++) {
+        unsigned int want = pattern_word(i, key);
+
+        if ((i * 4) % (stride * PAGE) == 16) {
+            want ^= (unsigned int)m << 8;       /* byte 17 */
+        }
+        if (((const unsigned int *)p)[i] != want) {
+            bad += check_bytes(p, i * 4, i * 4 + 4, key, stride, m);
+        }
     }
     return bad;
 }
