@@ -61,10 +61,9 @@ struct vm_copy {
 void
 vm_copy_discard(struct vm_copy *copy)
 {
+    vm_user_pieces_release(copy->pieces, copy->nr_pieces);
     if (copy->pieces != &copy->one) {
-        vm_user_pieces_free(copy->pieces, copy->nr_pieces);
-    } else if (copy->nr_pieces != 0) {
-        vm_object_unref(copy->one.object);
+        kmem_free(copy->pieces, copy->nr_pieces * sizeof(*copy->pieces));
     }
     kmem_free(copy, sizeof(*copy));
 }
@@ -115,17 +114,14 @@ vm_copy_capture_cow(struct vm_user_map *map, uintptr_t addr, uintptr_t size, boo
     if (copy == NULL) {
         return ERROR_NOMEM;
     }
+    pieces = &copy->one;
+    nr_pieces = 1;
     error = vm_user_map_extract(map, addr, size, move, &pieces, &nr_pieces);
     if (error != 0) {
         kmem_free(copy, sizeof(*copy));
         return error == ERROR_NOMEM ? ERROR_NOMEM : ERROR_FAULT;
     }
-    if (nr_pieces == 1) {
-        copy->one = pieces[0];      /* the common case: no array kept */
-        kmem_free(pieces, sizeof(*pieces));
-    } else {
-        copy->pieces = pieces;
-    }
+    copy->pieces = pieces;
     copy->nr_pieces = nr_pieces;
     *copyp = copy;
     return 0;

@@ -739,12 +739,11 @@ vm_user_entry_movable(const struct vm_map_entry *entry)
 }
 
 void
-vm_user_pieces_free(struct vm_user_piece *pieces, unsigned int nr_pieces)
+vm_user_pieces_release(struct vm_user_piece *pieces, unsigned int nr_pieces)
 {
     for (unsigned int i = 0; i < nr_pieces; i++) {
         vm_object_unref(pieces[i].object);
     }
-    kmem_free(pieces, nr_pieces * sizeof(*pieces));
 }
 
 /*
@@ -848,7 +847,7 @@ vm_user_map_extract(struct vm_user_map *map, uintptr_t addr, uintptr_t size, boo
              entry = vm_map_next(&map->map, entry)) {
             nr++;
         }
-        pieces = kmem_alloc(nr * sizeof(*pieces));
+        pieces = (nr <= *nr_piecesp) ? *piecesp : kmem_alloc(nr * sizeof(*pieces));
         error = (pieces == NULL) ? ERROR_NOMEM : vm_user_clip_range(map, start, end);
     }
     if (error == 0) {
@@ -856,7 +855,7 @@ vm_user_map_extract(struct vm_user_map *map, uintptr_t addr, uintptr_t size, boo
     }
     mutex_unlock(&map->lock);
     if (error != 0) {
-        if (pieces != NULL) {
+        if (pieces != NULL && pieces != *piecesp) {
             kmem_free(pieces, nr * sizeof(*pieces));
         }
         return error;
@@ -913,8 +912,8 @@ int
 vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
                  struct vm_user_map *dst, uintptr_t *dst_addrp)
 {
-    struct vm_user_piece *pieces;
-    unsigned int nr_pieces;
+    struct vm_user_piece local[2], *pieces = local;
+    unsigned int nr_pieces = ARRAY_SIZE(local);
     uintptr_t base;
     int error;
 
@@ -928,12 +927,15 @@ vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
     }
     error = vm_user_map_insert(dst, pieces, nr_pieces, &base);
     if (error != 0) {
-        vm_user_pieces_free(pieces, nr_pieces);
-        return error;
+        vm_user_pieces_release(pieces, nr_pieces);
     }
-    kmem_free(pieces, nr_pieces * sizeof(*pieces));     /* the references went to dst */
-    *dst_addrp = base + (addr & PAGE_MASK);
-    return 0;
+    if (pieces != local) {
+        kmem_free(pieces, nr_pieces * sizeof(*pieces));
+    }
+    if (error == 0) {
+        *dst_addrp = base + (addr & PAGE_MASK);
+    }
+    return error;
 }
 
 void

@@ -209,9 +209,12 @@ struct vm_user_piece {
 
 /*
  * Take the pages [trunc(addr), round(addr + size)) of map (size > 0)
- * into a new array of pieces, one per entry of the range, in address
- * order (*piecesp, *nr_piecesp; kmem_alloc()ed). Without move each piece
- * is a copy-on-write shadow of what the entry shows (an eager copy for
+ * out as pieces, one per entry of the range, in address order. On
+ * entry *piecesp and *nr_piecesp offer an array and its length (NULL
+ * and 0: none); on success they give the pieces: in the offered array
+ * when they fit, else in a new one the caller frees with
+ * kmem_free(pieces, nr * sizeof(*pieces)). Without move each piece is a
+ * copy-on-write shadow of what the entry shows (an eager copy for
  * shared or wired objects), map's pages write-protected as for a fork.
  * With move the range also leaves map, as vm_deallocate would remove
  * it, and an entry whose object nothing else references hands that
@@ -227,15 +230,15 @@ int vm_user_map_extract(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
  * Map the pieces one after another at the lowest free range of map
  * that holds them all (protection READ|WRITE, maximum ALL, inheritance
  * COPY), its start in *addrp. On success the pieces' references belong
- * to map's new entries and the caller frees only the array (kmem_free()
- * of nr_pieces pieces). Takes map's mutex. Returns 0, ERROR_NOSPC or
+ * to map's new entries and the caller frees only the array, if it
+ * allocated one. Takes map's mutex. Returns 0, ERROR_NOSPC or
  * ERROR_NOMEM (map and pieces unchanged).
  */
 int vm_user_map_insert(struct vm_user_map *map, const struct vm_user_piece *pieces,
                        unsigned int nr_pieces, uintptr_t *addrp);
 
-/* Drop the pieces' references and free the array. Thread context. */
-void vm_user_pieces_free(struct vm_user_piece *pieces, unsigned int nr_pieces);
+/* Drop the pieces' references (not their array). Thread context. */
+void vm_user_pieces_release(struct vm_user_piece *pieces, unsigned int nr_pieces);
 
 /*
  * vm_read: the bytes [addr, addr + size) of map, copy-on-write, at a new

@@ -1275,6 +1275,26 @@ value_pa(struct vm_user_map *map, uintptr_t va)
     return pmap_extract(vm_user_map_pmap(map), va, &pa) ? pa : 0;
 }
 
+/* vm_user_map_extract() offering no array: the pieces always come in a new one. */
+static int
+extract(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
+        struct vm_user_piece **piecesp, unsigned int *nrp)
+{
+    *piecesp = NULL;
+    *nrp = 0;
+    return vm_user_map_extract(map, addr, size, move, piecesp, nrp);
+}
+
+/* Free an array of pieces from extract(), with release their references too. */
+static void
+pieces_drop(struct vm_user_piece *pieces, unsigned int nr, bool release)
+{
+    if (release) {
+        vm_user_pieces_release(pieces, nr);
+    }
+    kmem_free(pieces, nr * sizeof(*pieces));
+}
+
 /*
  * vm_user_map_extract() and vm_user_map_insert(), the two halves of
  * out-of-line memory: a copy taken out of one map, mapped in another,
@@ -1306,7 +1326,7 @@ test_extract(void)
     tap_check(ok, "extract: pages written");
 
     /* A copy of the middle two pages of the first entry, unaligned at both ends. */
-    tap_check(vm_user_map_extract(a, va + PAGE_SIZE + 5, PAGE_SIZE, false, &pieces, &nr) == 0
+    tap_check(extract(a, va + PAGE_SIZE + 5, PAGE_SIZE, false, &pieces, &nr) == 0
               && nr == 1 && pieces[0].size == 2 * PAGE_SIZE
               && pieces[0].object != entry_at(a, va + PAGE_SIZE).object
               && entry_at(a, va + PAGE_SIZE).start == va + PAGE_SIZE
@@ -1316,7 +1336,7 @@ test_extract(void)
               "extract: the sender writes after the capture");
     tap_check(vm_user_map_insert(b, pieces, nr, &base) == 0, "insert: mapped in b at 0x%lx",
               (unsigned long)base);
-    kmem_free(pieces, nr * sizeof(*pieces));
+    pieces_drop(pieces, nr, false);
     tap_check(value_get(b, base) == 2001 && value_get(b, base + PAGE_SIZE) == 2002
               && value_set(b, base + PAGE_SIZE, 2202) && value_get(a, va + 2 * PAGE_SIZE) == 2002
               && value_set(a, va + 2 * PAGE_SIZE, 2302) && value_get(b, base + PAGE_SIZE) == 2202
@@ -1330,56 +1350,56 @@ test_extract(void)
     vm_user_map_unlock(a);
     pa0 = value_pa(a, vb);
     pa1 = value_pa(a, vb + PAGE_SIZE);
-    tap_check(vm_user_map_extract(a, vb, 2 * PAGE_SIZE, true, &pieces, &nr) == 0 && nr == 1
+    tap_check(extract(a, vb, 2 * PAGE_SIZE, true, &pieces, &nr) == 0 && nr == 1
               && pieces[0].object == object && pieces[0].offset == 0
               && entry_at(a, vb).end == 0 && value_pa(a, vb) == 0,
               "move: a whole entry's object handed over, the range gone from a");
     tap_check(vm_user_map_insert(b, pieces, nr, &base) == 0, "move: inserted in b");
-    kmem_free(pieces, nr * sizeof(*pieces));
+    pieces_drop(pieces, nr, false);
     tap_check(value_get(b, base) == 3000 && value_get(b, base + PAGE_SIZE) == 3001
               && value_pa(b, base) == pa0 && value_pa(b, base + PAGE_SIZE) == pa1
               && entry_at(b, base).object == object && vm_object_depth(object) == 1,
               "move: the same physical pages, no shadow, no copy");
 
     /* A move of part of an entry (two entries then share its object): a shadow. */
-    tap_check(vm_user_map_extract(a, vc + PAGE_SIZE, PAGE_SIZE, true, &pieces, &nr) == 0
+    tap_check(extract(a, vc + PAGE_SIZE, PAGE_SIZE, true, &pieces, &nr) == 0
               && nr == 1 && pieces[0].object != entry_at(a, vc).object
               && entry_at(a, vc + PAGE_SIZE).end == 0 && value_get(a, vc + 2 * PAGE_SIZE) == 4002
               && value_get(a, vc) == 4000,
               "move: part of an entry goes by copy-on-write, the rest of the entry stays");
     tap_check(vm_user_map_insert(b, pieces, nr, &base) == 0, "move: part inserted in b");
-    kmem_free(pieces, nr * sizeof(*pieces));
+    pieces_drop(pieces, nr, false);
     tap_check(value_get(b, base) == 4001 && value_set(a, vc + 2 * PAGE_SIZE, 4102)
               && value_set(b, base, 4201) && value_get(a, vc + 2 * PAGE_SIZE) == 4102
               && value_get(b, base) == 4201,
               "move: the part arrives intact, writes stay on their side");
 
     /* Pieces dropped without insertion (a message destroyed unreceived). */
-    tap_check(vm_user_map_extract(a, va, 4 * PAGE_SIZE, false, &pieces, &nr) == 0 && nr == 3,
+    tap_check(extract(a, va, 4 * PAGE_SIZE, false, &pieces, &nr) == 0 && nr == 3,
               "extract: the first range, now three entries: three pieces");
-    vm_user_pieces_free(pieces, nr);
+    pieces_drop(pieces, nr, true);
     tap_check(value_get(a, va) == 2000 && value_get(a, va + PAGE_SIZE) == 2101
               && value_get(a, va + 3 * PAGE_SIZE) == 2003 && value_set(a, va, 2400)
               && value_get(a, va) == 2400, "extract: dropped pieces leave a as it was");
 
     /* Errors: a hole, an unreadable page, a full map. */
-    tap_check(vm_user_map_extract(a, va, 0x100000, false, &pieces, &nr) == ERROR_FAULT
-              && vm_user_map_extract(a, VM_USER_MAX - PAGE_SIZE, 2 * PAGE_SIZE, false, &pieces,
+    tap_check(extract(a, va, 0x100000, false, &pieces, &nr) == ERROR_FAULT
+              && extract(a, VM_USER_MAX - PAGE_SIZE, 2 * PAGE_SIZE, false, &pieces,
                                      &nr) == ERROR_FAULT
               && vm_user_protect(a, va, PAGE_SIZE, false, VM_MAP_PROT_NONE) == KERN_SUCCESS
-              && vm_user_map_extract(a, va, PAGE_SIZE, true, &pieces, &nr) == ERROR_PROT
+              && extract(a, va, PAGE_SIZE, true, &pieces, &nr) == ERROR_PROT
               && vm_user_protect(a, va, PAGE_SIZE, false, VM_MAP_PROT_RW) == KERN_SUCCESS
               && value_get(a, va) == 2400,
               "extract: a hole, past the user space, an unreadable page: errors, a unchanged");
     base = 0;
-    tap_check(vm_user_map_extract(a, va, PAGE_SIZE, false, &pieces, &nr) == 0
+    tap_check(extract(a, va, PAGE_SIZE, false, &pieces, &nr) == 0
               && vm_user_map_create(&full) == 0
               && vm_user_allocate(full, &base, VM_USER_MAX, false) == KERN_SUCCESS
               && vm_user_map_insert(full, pieces, nr, &base) == ERROR_NOSPC
               && value_get(a, va) == 2400,
               "insert: no room: ERROR_NOSPC, the pieces still whole");
     vm_user_map_destroy(full);
-    vm_user_pieces_free(pieces, nr);
+    pieces_drop(pieces, nr, true);
     vm_user_map_destroy(a);
     vm_user_map_destroy(b);
     tap_check(vm_object_count() == objects && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free,
