@@ -28,7 +28,8 @@
  * With -icount, oolsend also prints "# bench:" lines: an RPC round trip
  * whose request carries 4 KiB or 1 MiB out of line (copied, and moved
  * from a freshly written buffer), the receiver deallocating what
- * arrived (tools/bench-user-ool, doc/benchmarks.md).
+ * arrived (user-oolcow-icount in tests/boot/bench-configs,
+ * doc/benchmarks.md).
  */
 #include <mach/message.h>
 
