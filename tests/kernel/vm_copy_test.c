@@ -173,9 +173,16 @@ vm_copy_test_cow(struct vm_user_map *src, struct vm_user_map *dst)
 {
     uintptr_t va = VM_COPY_TEST_VA, size = 6 * PAGE_SIZE, got = 0, again;
     struct vm_copy *copy = NULL;
+    unsigned char buf[100];
+    unsigned int bad = 0;
 
     KTEST_ASSERT(vm_copy_capture_cow(src, va, size, false, &copy) == 0);
     KTEST_ASSERT(vm_copy_test_poke(src, va + PAGE_SIZE, 0x11));
+    vm_copy_read(copy, PAGE_SIZE - 50, buf, sizeof(buf));      /* through windows */
+    for (unsigned int i = 0; i < sizeof(buf); i++) {
+        bad += buf[i] != vm_copy_test_byte(PAGE_SIZE - 50 + i, 1);
+    }
+    KTEST_ASSERT(bad == 0);
     KTEST_ASSERT(vm_copy_copyout(copy, dst, &got) == 0);
     KTEST_ASSERT(vm_copy_test_diff(dst, got, got, size, 1) == 0);
     KTEST_ASSERT(vm_copy_test_poke(dst, got + 2 * PAGE_SIZE, 0x22));
