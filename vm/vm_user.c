@@ -30,6 +30,15 @@
  * shadow would not freeze it). SHARE gives the child the same object,
  * which is marked shared; NONE gives nothing.
  *
+ * Out-of-line memory and vm_read take a range out of a map as pieces
+ * (vm_user_map_extract(): object, offset, size, one reference each) and
+ * map pieces into another map (vm_user_map_insert()), two halves so that
+ * a message can hold the pieces while it is queued. A copy gives each
+ * entry of the range the fork treatment above and keeps a shadow; a
+ * move hands an entry's object over when the entry holds its only
+ * reference (the object then belongs to no map until it is inserted,
+ * frozen like a backing object), and shadows it otherwise.
+ *
  * GNU Mach's rules (../shared/MACH-ABI.md §6.2) are kept, including two
  * quiet ones: an address is truncated and a size rounded separately (so
  * an unaligned range may leave its last bytes out), and a range whose

@@ -4,7 +4,9 @@
  * vm_deallocate, vm_map (anonymous memory), vm_protect, vm_inherit,
  * vm_read, vm_write, vm_copy, vm_region, vm_wire, vm_wire_all, the size
  * limits, vm_machine_attribute, vm_allocate_contiguous, vm_pages_phys,
- * with GNU Mach's semantics and errors (../shared/MACH-ABI.md §6).
+ * with GNU Mach's semantics and errors (../shared/MACH-ABI.md §6); and
+ * the two halves of out-of-line message memory, vm_user_map_extract()
+ * and vm_user_map_insert().
  *
  * A user map is a vm_map over [0, 0xC0000000) (VM_USER_MIN..VM_USER_MAX)
  * with its own pmap and a sleeping lock.
