@@ -1382,6 +1382,43 @@ test_extract(void)
               && value_get(a, va + 3 * PAGE_SIZE) == 2003 && value_set(a, va, 2400)
               && value_get(a, va) == 2400, "extract: dropped pieces leave a as it was");
 
+    /* Out of memory half-way through an insertion: nothing mapped, pieces whole. */
+    {
+        struct vm_user_map *c;
+        uintptr_t at = 0, last = 0;
+        unsigned long n = 0;
+        int error;
+
+        struct vm_map_stats before, after;
+
+        tap_check(vm_user_map_create(&c) == 0
+                  && extract(a, va + PAGE_SIZE, 3 * PAGE_SIZE, false, &pieces, &nr) == 0
+                  && nr == 2, "insert/oom: two pieces taken (entries split by the copy above)");
+        vm_user_map_lock(b);
+        vm_map_stats_get(&b->map, &before);
+        vm_user_map_unlock(b);
+        kmem_host_limit_set(kmem_host_pages_used());
+        while (at = 0, vm_user_allocate(c, &at, PAGE_SIZE, true) == KERN_SUCCESS) {
+            last = at;
+            n++;
+        }
+        error = vm_user_deallocate(c, last, PAGE_SIZE) == KERN_SUCCESS   /* one entry free */
+                ? vm_user_map_insert(b, pieces, nr, &base) : 0;
+        kmem_host_limit_set(~0UL);
+        vm_user_map_lock(b);
+        vm_map_stats_get(&b->map, &after);
+        vm_user_map_unlock(b);
+        tap_check(n > 0 && error == ERROR_NOMEM && after.nr_entries == before.nr_entries
+                  && after.mapped == before.mapped,
+                  "insert/oom: the second entry cannot be had: ERROR_NOMEM, b unchanged "
+                  "(%lu allocations filled kmem)", n);
+        tap_check(vm_user_map_insert(b, pieces, nr, &base) == 0
+                  && value_get(b, base) == 2101 && value_get(b, base + 2 * PAGE_SIZE) == 2003,
+                  "insert/oom: the same pieces inserted once memory is back");
+        pieces_drop(pieces, nr, false);
+        vm_user_map_destroy(c);
+    }
+
     /* Errors: a hole, an unreadable page, a full map. */
     tap_check(extract(a, va, 0x100000, false, &pieces, &nr) == ERROR_FAULT
               && extract(a, VM_USER_MAX - PAGE_SIZE, 2 * PAGE_SIZE, false, &pieces,
