@@ -896,6 +896,9 @@ vm_user_map_insert(struct vm_user_map *map, const struct vm_user_piece *pieces,
     assert(size != 0);
     mutex_lock(&map->lock);
     error = vm_map_find_free(&map->map, size, 0, &base);
+    if (error == 0) {
+        error = vm_user_limit_check(map, size, attr.max_prot);  /* as GNU Mach's copyout */
+    }
     for (i = 0, at = base; error == 0 && i < nr_pieces; at += pieces[i].size, i++) {
         uintptr_t where = at;
 

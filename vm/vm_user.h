@@ -233,8 +233,10 @@ int vm_user_map_extract(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
  * that holds them all (protection READ|WRITE, maximum ALL, inheritance
  * COPY), its start in *addrp. On success the pieces' references belong
  * to map's new entries and the caller frees only the array, if it
- * allocated one. Takes map's mutex. Returns 0, ERROR_NOSPC or
- * ERROR_NOMEM (map and pieces unchanged).
+ * allocated one. map's size limit applies (vm_user_set_size_limit(), as
+ * GNU Mach's copyout). Takes map's mutex. Returns 0, ERROR_NOSPC (no
+ * room, or over the limit), ERROR_INVAL (the size would wrap the
+ * limit's count) or ERROR_NOMEM (map and pieces unchanged).
  */
 int vm_user_map_insert(struct vm_user_map *map, const struct vm_user_piece *pieces,
                        unsigned int nr_pieces, uintptr_t *addrp);

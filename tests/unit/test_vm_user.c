@@ -1436,7 +1436,17 @@ test_extract(void)
               && value_get(a, va) == 2400,
               "insert: no room: ERROR_NOSPC, the pieces still whole");
     vm_user_map_destroy(full);
-    pieces_drop(pieces, nr, true);
+    tap_check(vm_user_map_create(&full) == 0
+              && vm_user_set_size_limit(full, false, PAGE_SIZE / 2, VM_USER_SIZE_LIMIT_DEFAULT)
+                 == KERN_SUCCESS
+              && vm_user_map_insert(full, pieces, nr, &base) == ERROR_NOSPC
+              && vm_user_set_size_limit(full, false, PAGE_SIZE, VM_USER_SIZE_LIMIT_DEFAULT)
+                 == KERN_SUCCESS
+              && vm_user_map_insert(full, pieces, nr, &base) == 0
+              && value_get(full, base) == 2400,
+              "insert: over the size limit: ERROR_NOSPC; within it, mapped");
+    pieces_drop(pieces, nr, false);
+    vm_user_map_destroy(full);
     vm_user_map_destroy(a);
     vm_user_map_destroy(b);
     tap_check(vm_object_count() == objects && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free,
