@@ -237,4 +237,13 @@ kern_return_t ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *po
  */
 void ipc_right_release_send(struct ipc_port *port, mach_msg_type_name_t type);
 
+/*
+ * Count one more right of kind type (MACH_MSG_TYPE_PORT_SEND or
+ * PORT_SEND_ONCE) for port, with a reference for it: a right the kernel
+ * makes for a message it builds (kern/exception.c), or a copy or make
+ * disposition of a sender. The port may be dead: the right is then
+ * released like any right to a dead port. Takes the port lock.
+ */
+void ipc_right_count_new(struct ipc_port *port, mach_msg_type_name_t type);
+
 #endif /* IPC_IPC_RIGHT_H */
