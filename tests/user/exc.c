@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Exception handlers in user mode (kern/exception.c): one handler task
+ * receives the exception_raise requests of three other tasks by
+ * mach_msg, checks them word by word as a GNU Mach exc server would see
+ * them (MACH-ABI.md 5.3), fixes the fault and replies. Boot line:
+ *
+ *     exc exc-handler handler ${f} ${d1} ${d2} $(task-create) $(task-resume);
+ *     exc exc-fault fault $(f=task-create) $(task-resume);
+ *     -exc exc-doomed1 doomed $(d1=task-create) $(task-resume);
+ *     -exc exc-doomed2 doomed $(d2=task-create) $(task-resume)
+ *
+ * The handler gets send rights to the other tasks' ports (names 1, 2,
+ * 3), allocates its exception port and inserts a send right to it into
+ * each of them at EXC_NAME; each task makes that its task exception
+ * port by the task_set_special_port trap as soon as the name exists
+ * (polling: the tasks start in any order). Then:
+ *  - exc-fault raises, in order: int3 (EXC_BREAKPOINT/EXC_I386_BPT),
+ *    into (EXC_ARITHMETIC/EXC_I386_INTO), trap number +5
+ *    (EXC_BAD_INSTRUCTION/EXC_I386_INVOP), a read of an unmapped page
+ *    (EXC_BAD_ACCESS/KERN_INVALID_ADDRESS, the address), which the
+ *    handler maps (vm_allocate in the faulting task), and a write to a
+ *    read-only page (KERN_PROTECTION_FAILURE), which the handler
+ *    replaces by a writable one; each time the handler replies
+ *    KERN_SUCCESS and exc-fault checks that it went on past the fault
+ *    with the right result;
+ *  - exc-doomed1 runs ud2 and gets RetCode KERN_FAILURE; exc-doomed2
+ *    runs ud2 and the handler destroys the reply right unanswered:
+ *    both tasks are terminated with their console line (checked by the
+ *    boot line; they are not judged).
+ * The request's task port is the handler's own name for the task (its
+ * send right merges), its thread port a new send right, deallocated
+ * with the extra task reference, so nothing is left behind.
+ * Without the thread_get/set_state RPCs (MIG) the handler cannot move a
+ * thread's eip: the faults chosen resume by the reply alone.
+ */
+#include <mach/exception.h>
+#include <mach/machine/exception.h>
+#include <mach/message.h>
+#include <mach/mig_errors.h>
+
+#include "lib/ulib.h"
+#include "lib/mach_traps.h"
+
+#define TASK_EXCEPTION_PORT     3
+#define EXC_NAME                0x777           /* the exception port, in each faulting task */
+#define HOLE_ADDR               0x30000000u     /* unmapped until the handler maps it */
+#define RDONLY_ADDR             0x31000000u     /* read-only until the handler replaces it */
+#define PAGE                    4096u
+#define RCV_TIMEOUT_MS          20000
+#define INT32                   MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1)
+#define PORT_SEND               MACH_MSGT(MACH_MSG_TYPE_PORT_SEND, 32, 1, 1)
+
+/* exception_raise as the server receives it (exc.defs). */
+struct exc_request {
+    mach_msg_header_t h;
+    mach_msg_type_t thread_type;
+    mach_port_t thread;
+    mach_msg_type_t task_type;
+    mach_port_t task;
+    mach_msg_type_t exception_type;
+    int exception;
+    mach_msg_type_t code_type;
+    int code;
+    mach_msg_type_t subcode_type;
+    int subcode;
+};
+
+_Static_assert(sizeof(struct exc_request) == 64, "exception_raise is 64 bytes");
+
+static mach_port_t self;
+
+/* ------------------------------------------------------------ faulting tasks */
+
+/* Make EXC_NAME this task's exception port once the handler inserted it. */
+static bool
+fault_set_port(void)
+{
+    for (int i = 0; i < 20000; i++) {
+        if (syscall_task_set_special_port(self, TASK_EXCEPTION_PORT, EXC_NAME)
+            == KERN_SUCCESS) {
+            return true;
+        }
+        swtch();
+    }
+    return false;
+}
+
+static void
+fault_main(void)
+{
+    volatile unsigned int *hole = (volatile unsigned int *)HOLE_ADDR;
+    volatile unsigned int *rdonly;
+    vm_address_t addr = RDONLY_ADDR;
+    unsigned int value, flags;
+    int eax;
+
+    tap_plan(7);
+    tap_ok(fault_set_port(), "the handler's port is this task's exception port");
+
+    __asm__ volatile("int3");
+    tap_ok(true, "int3: resumed after the breakpoint");
+
+    __asm__ volatile("movl $0x7fffffff, %%eax; incl %%eax; into; pushfl; popl %0"
+                     : "=r"(flags) : : "eax", "cc");
+    tap_ok(flags & 0x800, "into: resumed after it with OF set (eflags 0x%x)", flags);
+
+    eax = trap_raw(5);
+    tap_ok(eax == 5, "trap +5: resumed after the trap, eax %d", eax);
+
+    value = *hole;
+    tap_ok(value == 0, "read of 0x%x: the handler mapped a zero page (read 0x%x)", HOLE_ADDR,
+           value);
+
+    tap_ok(syscall_vm_map(self, &addr, PAGE, 0, 0, MACH_PORT_NULL, 0, 0, 1, 7, 1)
+           == KERN_SUCCESS && addr == RDONLY_ADDR, "a read-only page at 0x%x", RDONLY_ADDR);
+    rdonly = (volatile unsigned int *)RDONLY_ADDR;
+    *rdonly = 0x1234;
+    tap_ok(*rdonly == 0x1234, "write to it: the handler replaced it by a writable page");
+}
+
+static void
+doomed_main(void)
+{
+    if (fault_set_port()) {
+        __asm__ volatile("ud2");
+    }
+    u_printf("survived ud2");
+}
+
+/* ------------------------------------------------------------ the handler */
+
+/* Receive the next request on port; false on a receive error. */
+static bool
+handler_receive(mach_port_t port, struct exc_request *req)
+{
+    mach_msg_return_t mr;
+
+    memset(req, 0xa5, sizeof(*req));
+    mr = mach_msg_trap(req, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(*req), port,
+                       RCV_TIMEOUT_MS, MACH_PORT_NULL);
+    if (mr != MACH_MSG_SUCCESS) {
+        tap_diag("receive: 0x%x", mr);
+        return false;
+    }
+    return true;
+}
+
+/* Whether req is a well-formed exception_raise from task (the handler's name for it). */
+static bool
+handler_check(const struct exc_request *req, mach_port_t task, mach_port_t port)
+{
+    return req->h.msgh_bits == 0x80001112 && req->h.msgh_size == 64
+           && req->h.msgh_id == 2400 && req->h.msgh_local_port == port
+           && req->h.msgh_remote_port != MACH_PORT_NULL
+           && req->thread_type == PORT_SEND && req->task_type == PORT_SEND
+           && req->exception_type == INT32 && req->code_type == INT32
+           && req->subcode_type == INT32 && req->task == task
+           && req->thread != MACH_PORT_NULL && req->thread != task
+           && req->thread != req->h.msgh_remote_port;
+}
+
+/* Reply with RetCode; MIG_NO_REPLY destroys the reply right instead. */
+static kern_return_t
+handler_reply(const struct exc_request *req, kern_return_t retcode)
+{
+    mig_reply_header_t r;
+
+    if (retcode == MIG_NO_REPLY) {
+        return syscall_mach_port_deallocate(self, req->h.msgh_remote_port);
+    }
+    r.Head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
+    r.Head.msgh_size = sizeof(r);
+    r.Head.msgh_remote_port = req->h.msgh_remote_port;
+    r.Head.msgh_local_port = MACH_PORT_NULL;
+    r.Head.msgh_seqno = 0;
+    r.Head.msgh_id = 2500;
+    r.RetCodeType = INT32;
+    r.RetCode = retcode;
+    return mach_msg_trap(&r, MACH_SEND_MSG, sizeof(r), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
+/* The rights the request brought: the thread's, and one more reference on the task's. */
+static bool
+handler_release(const struct exc_request *req)
+{
+    return syscall_mach_port_deallocate(self, req->thread) == KERN_SUCCESS
+           && syscall_mach_port_deallocate(self, req->task) == KERN_SUCCESS;
+}
+
+struct handler_case {
+    const char *what;
+    int exception, code, subcode;
+};
+
+static const struct handler_case handler_fault_cases[] = {
+    { "int3", EXC_BREAKPOINT, EXC_I386_BPT, 0 },
+    { "into", EXC_ARITHMETIC, EXC_I386_INTO, 0 },
+    { "trap +5", EXC_BAD_INSTRUCTION, EXC_I386_INVOP, 0 },
+    { "unmapped read", EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, (int)HOLE_ADDR },
+    { "read-only write", EXC_BAD_ACCESS, KERN_PROTECTION_FAILURE, (int)RDONLY_ADDR },
+};
+
+#define NR_FAULT_CASES  (sizeof(handler_fault_cases) / sizeof(handler_fault_cases[0]))
+
+/* Fix the fault of case i in the faulting task's memory. */
+static bool
+handler_fix(mach_port_t task, unsigned int i)
+{
+    vm_address_t addr;
+
+    if (handler_fault_cases[i].exception != EXC_BAD_ACCESS) {
+        return true;                /* the thread resumes past the instruction */
+    }
+    addr = (vm_address_t)handler_fault_cases[i].subcode;
+    if (handler_fault_cases[i].code == KERN_PROTECTION_FAILURE
+        && syscall_vm_deallocate(task, addr, PAGE) != KERN_SUCCESS) {
+        return false;
+    }
+    return syscall_vm_allocate(task, &addr, PAGE, 0) == KERN_SUCCESS
+           && addr == (vm_address_t)handler_fault_cases[i].subcode;
+}
+
+static void
+handler_main(int argc, char **argv)
+{
+    mach_port_t tasks[3], port;
+    unsigned int next_fault = 0, doomed = 0;
+    struct exc_request req;
+    bool inserted = true;
+
+    tap_plan(3 + 2 * NR_FAULT_CASES + 2 * 2);
+    tap_ok(argc == 5, "three task ports given");
+    if (argc != 5) {
+        return;
+    }
+    for (int i = 0; i < 3; i++) {
+        tasks[i] = 0;
+        for (const char *p = argv[2 + i]; *p >= '0' && *p <= '9'; p++) {
+            tasks[i] = tasks[i] * 10 + (mach_port_t)(*p - '0');
+        }
+    }
+    tap_ok(syscall_mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port) == KERN_SUCCESS,
+           "the exception port");
+
+    for (int i = 0; i < 3; i++) {
+        inserted &= syscall_mach_port_insert_right(tasks[i], EXC_NAME, port,
+                                                   MACH_MSG_TYPE_MAKE_SEND) == KERN_SUCCESS;
+    }
+    tap_ok(inserted, "a send right to it in each task, at 0x%x", EXC_NAME);
+
+    while (next_fault < NR_FAULT_CASES || doomed < 2) {
+        if (!handler_receive(port, &req)) {
+            tap_ok(false, "a request (%u of %u faults, %u doomed)", next_fault,
+                   (unsigned int)NR_FAULT_CASES, doomed);
+            return;
+        }
+        if (req.task == tasks[0] && next_fault < NR_FAULT_CASES) {
+            const struct handler_case *c = &handler_fault_cases[next_fault];
+
+            tap_ok(handler_check(&req, tasks[0], port) && req.exception == c->exception
+                   && req.code == c->code && req.subcode == c->subcode,
+                   "%s: exception_raise %d/%d/0x%x (got %d/%d/0x%x, bits 0x%x size %u id %d)",
+                   c->what, c->exception, c->code, c->subcode, req.exception, req.code,
+                   req.subcode, req.h.msgh_bits, req.h.msgh_size, req.h.msgh_id);
+            tap_ok(handler_fix(tasks[0], next_fault) && handler_release(&req)
+                   && handler_reply(&req, KERN_SUCCESS) == MACH_MSG_SUCCESS,
+                   "%s: fixed, replied KERN_SUCCESS", c->what);
+            next_fault++;
+        } else if ((req.task == tasks[1] || req.task == tasks[2]) && doomed < 2) {
+            bool second = req.task == tasks[2];
+
+            tap_ok(handler_check(&req, req.task, port) && req.exception == EXC_BAD_INSTRUCTION
+                   && req.code == EXC_I386_INVOP && req.subcode == 0,
+                   "doomed%d: ud2 is EXC_BAD_INSTRUCTION/EXC_I386_INVOP", second ? 2 : 1);
+            tap_ok(handler_release(&req)
+                   && handler_reply(&req, second ? MIG_NO_REPLY : KERN_FAILURE)
+                      == KERN_SUCCESS,
+                   "doomed%d: %s", second ? 2 : 1,
+                   second ? "reply right destroyed unanswered" : "replied KERN_FAILURE");
+            doomed++;
+        } else {
+            tap_ok(false, "an unexpected request: task 0x%x exception %d", req.task,
+                   req.exception);
+            return;
+        }
+    }
+}
+
+int
+main(int argc, char **argv, char **envp)
+{
+    (void)envp;
+    self = mach_task_self();
+    if (argc >= 2 && strcmp(argv[1], "handler") == 0) {
+        handler_main(argc, argv);
+    } else if (argc >= 2 && strcmp(argv[1], "fault") == 0) {
+        fault_main();
+    } else if (argc >= 2 && strcmp(argv[1], "doomed") == 0) {
+        doomed_main();
+    } else {
+        tap_plan(1);
+        tap_ok(false, "usage: exc handler|fault|doomed ...");
+    }
+    tap_done();
+}
