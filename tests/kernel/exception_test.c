@@ -28,11 +28,17 @@
  *                  thread_terminate of a waiting thread; with only a
  *                  failing handler the task is terminated, with its
  *                  console line. Ports, tasks and threads counted back.
+ *  test=exception_bench (manual) instruction counts under -icount
+ *                  (tools/bench-kernel exception_bench): a user thread
+ *                  hits int3 in a loop, this thread receives each
+ *                  request and replies KERN_SUCCESS: one exception round
+ *                  trip (trap, request, two switches, reply, resume).
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <i386/cpu.h>
 #include <include/mach/exception.h>
 #include <include/mach/kern_return.h>
 #include <include/mach/machine/thread_status.h>
@@ -44,6 +50,7 @@
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
 #include <kern/copy.h>
+#include <kern/printf.h>
 #include <kern/exception.h>
 #include <kern/ktest.h>
 #include <kern/spinlock.h>
@@ -70,7 +77,7 @@
 
 enum ex_prog {
     EX_INT3, EX_UD2, EX_BADTRAP, EX_GP, EX_DIV, EX_INTO, EX_BOUND, EX_READ, EX_WRITE,
-    EX_NR_PROGS,
+    EX_BPLOOP, EX_NR_PROGS,
 };
 
 struct ex_program {
@@ -95,6 +102,8 @@ static const struct ex_program ex_programs[EX_NR_PROGS] = {
     [EX_READ] = { { 0xa1, 0x00, 0x00, 0x00, 0x20, EX_TAIL }, 12, 5 },
     /* movl $1,EX_RDONLY */
     [EX_WRITE] = { { 0xc7, 0x05, 0x00, 0x10, 0x00, 0x10, 1, 0, 0, 0, EX_TAIL }, 17, 10 },
+    /* 1: int3 ; jmp 1b (the benchmark: breakpoints forever) */
+    [EX_BPLOOP] = { { 0xcc, 0xeb, 0xfd }, 3, 1 },
 };
 
 #define EX_SLOT         32                              /* bytes per program in the page */
@@ -655,3 +664,51 @@ exception_test_fn(void)
 }
 
 KTEST_DEFINE(exception, exception_test_fn, 0);
+
+#define EX_BENCH_RUNS           3
+#define EX_BENCH_ROUNDS         2000
+
+static void
+exception_bench_fn(void)
+{
+    uint64_t best = UINT64_MAX;
+    unsigned int failures = 0;
+    struct ipc_kmsg *request;
+    struct thread *t;
+
+    ex_port_b = ex_port_create();
+    if (ex_port_b == NULL || task_create(NULL, false, "exc-bench", &ex_task) != KERN_SUCCESS) {
+        ktest_fail_at(__FILE__, __LINE__, "no port or task");
+        return;
+    }
+    KTEST_ASSERT(ex_map(ex_task));
+    ex_set_port(NULL, ex_port_b);
+    t = ex_start(ex_task, EX_BPLOOP, 0, 0, true);
+    request = t != NULL ? ex_receive(ex_port_b) : NULL;
+    KTEST_ASSERT(request != NULL);
+    for (unsigned int run = 0; run < EX_BENCH_RUNS && request != NULL; run++) {
+        uint64_t start = cpu_rdtsc(), time;
+
+        for (unsigned int i = 0; i < EX_BENCH_ROUNDS; i++) {
+            ex_reply(request, KERN_SUCCESS);
+            if (ipc_mqueue_receive_kernel(ex_port_b, &request) != MACH_MSG_SUCCESS) {
+                failures++;
+                request = NULL;
+                break;
+            }
+        }
+        time = cpu_rdtsc() - start;
+        best = time < best ? time : best;
+    }
+    ktest_assert_msg(failures == 0, "%u failures", failures);
+    printf("bench: exception round trip (int3, exception_raise to a kernel handler, "
+           "KERN_SUCCESS reply, resume; one CPU): %u instructions\n",
+           (unsigned int)((best + EX_BENCH_ROUNDS / 2) / EX_BENCH_ROUNDS));
+    KTEST_ASSERT(task_terminate(ex_task) == KERN_SUCCESS);     /* ends t, waiting or not */
+    if (request != NULL) {
+        ipc_kmsg_destroy(request);
+    }
+    ex_port_destroy(ex_port_b);
+}
+
+KTEST_DEFINE(exception_bench, exception_bench_fn, KTEST_MANUAL);
