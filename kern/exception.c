@@ -71,15 +71,15 @@
 
 /* The request's body (MACH-ABI.md 5.3): two port items, three integers. */
 struct exception_request_body {
-    mach_msg_type_t thread_type;
+    uint32_t thread_type;               /* type descriptors as words: MACH_MSGT() */
     uint32_t thread;
-    mach_msg_type_t task_type;
+    uint32_t task_type;
     uint32_t task;
-    mach_msg_type_t exception_type;
+    uint32_t exception_type;
     int32_t exception;
-    mach_msg_type_t code_type;
+    uint32_t code_type;
     int32_t code;
-    mach_msg_type_t subcode_type;
+    uint32_t subcode_type;
     int32_t subcode;
 };
 
@@ -121,7 +121,7 @@ static struct ipc_port *
 exception_send_right(struct ipc_port *port)
 {
     if (port != NULL) {
-        ipc_right_count_new(port, MACH_MSG_TYPE_PORT_SEND);
+        ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);
         ipc_port_unref(port);
     }
     return port;
@@ -136,8 +136,8 @@ static struct ipc_kmsg *
 exception_request_build(struct ipc_port *port, struct ipc_port *reply, struct thread *thread,
                         struct task *task, int exc, int code, int subcode)
 {
-    const mach_msg_type_t port_type = MACH_MSGT(MACH_MSG_TYPE_PORT_SEND, 32, 1, 1);
-    const mach_msg_type_t int_type = MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1);
+    const uint32_t port_type = MACH_MSGT(MACH_MSG_TYPE_PORT_SEND, 32, 1, 1);
+    const uint32_t int_type = MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1);
     struct exception_request_body *body;
     struct ipc_port *thread_port = NULL, *task_port = NULL;
     struct ipc_kmsg *kmsg;
@@ -161,9 +161,9 @@ exception_request_build(struct ipc_port *port, struct ipc_port *reply, struct th
     }
     kmsg->ports[0] = exception_send_right(thread_port);
     kmsg->ports[1] = exception_send_right(task_port);
-    ipc_right_count_new(port, MACH_MSG_TYPE_PORT_SEND);
+    ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);
     kmsg->remote = port;
-    ipc_right_count_new(reply, MACH_MSG_TYPE_PORT_SEND_ONCE);
+    ipc_right_make(reply, MACH_MSG_TYPE_PORT_SEND_ONCE);
     kmsg->local = reply;
 
     kmsg->header.msgh_bits = MACH_MSGH_BITS_COMPLEX
@@ -193,11 +193,13 @@ static kern_return_t
 exception_reply_parse(const struct ipc_kmsg *kmsg)
 {
     const mig_reply_header_t *r = (const mig_reply_header_t *)&kmsg->header;
+    uint32_t type;
 
+    memcpy(&type, &r->RetCodeType, sizeof(type));
     if (kmsg->header.msgh_bits != MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, 0)
         || kmsg->header.msgh_size != EXCEPTION_REPLY_SIZE
         || kmsg->header.msgh_id != EXCEPTION_RAISE_ID + MIG_REPLY_ID_OFFSET
-        || r->RetCodeType != MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1)) {
+        || type != MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1)) {
         return MIG_REPLY_MISMATCH;
     }
     return r->RetCode;

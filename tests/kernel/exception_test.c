@@ -153,7 +153,7 @@ ex_port_create(void)
     struct ipc_port *port = ipc_port_create(NULL, MACH_PORT_NULL);
 
     if (port != NULL) {
-        ipc_right_count_new(port, MACH_MSG_TYPE_PORT_SEND);
+        ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);
     }
     return port;
 }
@@ -272,7 +272,7 @@ ex_check(const struct ipc_kmsg *request, struct ipc_port *port, struct thread *t
 
 /* Reply to request (consumed) with id, RetCodeType and RetCode as given. */
 static void
-ex_reply_raw(struct ipc_kmsg *request, mach_msg_id_t id, mach_msg_type_t type,
+ex_reply_raw(struct ipc_kmsg *request, mach_msg_id_t id, uint32_t type,
              kern_return_t retcode)
 {
     struct ipc_kmsg *reply = ipc_kmsg_alloc(sizeof(mig_reply_header_t));
@@ -290,7 +290,7 @@ ex_reply_raw(struct ipc_kmsg *request, mach_msg_id_t id, mach_msg_type_t type,
     r->Head.msgh_local_port = MACH_PORT_NULL;
     r->Head.msgh_seqno = 0;
     r->Head.msgh_id = id;
-    r->RetCodeType = type;
+    memcpy(&r->RetCodeType, &type, sizeof(type));
     r->RetCode = retcode;
     reply->remote = request->local;
     request->local = NULL;
@@ -511,7 +511,7 @@ ex_full_queue(void)
         kmsg->header.msgh_remote_port = MACH_PORT_NULL;
         kmsg->header.msgh_local_port = MACH_PORT_NULL;
         kmsg->header.msgh_id = 1000;
-        ipc_right_count_new(ex_port_b, MACH_MSG_TYPE_PORT_SEND);
+        ipc_right_make(ex_port_b, MACH_MSG_TYPE_PORT_SEND);
         kmsg->remote = ex_port_b;
         KTEST_ASSERT(ipc_mqueue_send(kmsg, MACH_SEND_TIMEOUT, 0) == MACH_MSG_SUCCESS);
         queued++;

@@ -675,8 +675,8 @@ test_kernel_receive(void)
     tap_check(ipc_right_deallocate(a, so) == KERN_SUCCESS && kp->sorights == 0
               && ipc_mqueue_receive_kernel(kp, &k) == MACH_RCV_PORT_DIED,
               "a send-once right deallocated unused: RCV_PORT_DIED");
-    ipc_right_count_new(kp, MACH_MSG_TYPE_PORT_SEND_ONCE);
-    tap_check(kp->sorights == 1 && kp->refs == 2, "ipc_right_count_new: a count and a reference");
+    ipc_right_make(kp, MACH_MSG_TYPE_PORT_SEND_ONCE);
+    tap_check(kp->sorights == 1 && kp->refs == 2, "ipc_right_make: a count and a reference");
     ipc_right_release_send(kp, MACH_MSG_TYPE_PORT_SEND_ONCE);
     ipc_right_copyout(a, kp, MACH_PORT_RIGHT_SEND_ONCE, &so);
     ipc_port_destroy(kp);

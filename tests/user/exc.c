@@ -21,7 +21,9 @@
  *    (EXC_BAD_ACCESS/KERN_INVALID_ADDRESS, the address), which the
  *    handler maps (vm_allocate in the faulting task), and a write to a
  *    read-only page (KERN_PROTECTION_FAILURE), which the handler
- *    replaces by a writable one; each time the handler replies
+ *    replaces by a writable one, and bound out of its limits
+ *    (EXC_SOFTWARE/EXC_I386_BOUND), whose page of limits the handler
+ *    replaces by a zero page (limits 0..0); each time the handler replies
  *    KERN_SUCCESS and exc-fault checks that it went on past the fault
  *    with the right result;
  *  - exc-doomed1 runs ud2 and gets RetCode KERN_FAILURE; exc-doomed2
@@ -46,6 +48,7 @@
 #define EXC_NAME                0x777           /* the exception port, in each faulting task */
 #define HOLE_ADDR               0x30000000u     /* unmapped until the handler maps it */
 #define RDONLY_ADDR             0x31000000u     /* read-only until the handler replaces it */
+#define BOUNDS_ADDR             0x32000000u     /* bound's limits, 10 and 20, until replaced */
 #define PAGE                    4096u
 #define RCV_TIMEOUT_MS          20000
 #define INT32                   MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1)
@@ -54,15 +57,15 @@
 /* exception_raise as the server receives it (exc.defs). */
 struct exc_request {
     mach_msg_header_t h;
-    mach_msg_type_t thread_type;
+    uint32_t thread_type;               /* type descriptors as words */
     mach_port_t thread;
-    mach_msg_type_t task_type;
+    uint32_t task_type;
     mach_port_t task;
-    mach_msg_type_t exception_type;
+    uint32_t exception_type;
     int exception;
-    mach_msg_type_t code_type;
+    uint32_t code_type;
     int code;
-    mach_msg_type_t subcode_type;
+    uint32_t subcode_type;
     int subcode;
 };
 
@@ -95,7 +98,7 @@ fault_main(void)
     unsigned int value, flags;
     int eax;
 
-    tap_plan(7);
+    tap_plan(9);
     tap_ok(fault_set_port(), "the handler's port is this task's exception port");
 
     __asm__ volatile("int3");
@@ -117,6 +120,15 @@ fault_main(void)
     rdonly = (volatile unsigned int *)RDONLY_ADDR;
     *rdonly = 0x1234;
     tap_ok(*rdonly == 0x1234, "write to it: the handler replaced it by a writable page");
+
+    addr = BOUNDS_ADDR;
+    tap_ok(syscall_vm_allocate(self, &addr, PAGE, 0) == KERN_SUCCESS, "a page for bound's limits");
+    ((volatile unsigned int *)BOUNDS_ADDR)[0] = 10;
+    ((volatile unsigned int *)BOUNDS_ADDR)[1] = 20;
+    __asm__ volatile("xorl %%eax, %%eax; boundl %%eax, (%0)" : : "r"(BOUNDS_ADDR)
+                     : "eax", "memory");
+    tap_ok(((volatile unsigned int *)BOUNDS_ADDR)[1] == 0,
+           "bound 0 in 10..20: the handler replaced the limits by a zero page, 0..0 passes");
 }
 
 static void
@@ -137,7 +149,7 @@ handler_receive(mach_port_t port, struct exc_request *req)
     mach_msg_return_t mr;
 
     memset(req, 0xa5, sizeof(*req));
-    mr = mach_msg_trap(req, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(*req), port,
+    mr = mach_msg_trap(&req->h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(*req), port,
                        RCV_TIMEOUT_MS, MACH_PORT_NULL);
     if (mr != MACH_MSG_SUCCESS) {
         tap_diag("receive: 0x%x", mr);
@@ -165,6 +177,7 @@ static kern_return_t
 handler_reply(const struct exc_request *req, kern_return_t retcode)
 {
     mig_reply_header_t r;
+    uint32_t type = INT32;
 
     if (retcode == MIG_NO_REPLY) {
         return syscall_mach_port_deallocate(self, req->h.msgh_remote_port);
@@ -175,9 +188,9 @@ handler_reply(const struct exc_request *req, kern_return_t retcode)
     r.Head.msgh_local_port = MACH_PORT_NULL;
     r.Head.msgh_seqno = 0;
     r.Head.msgh_id = 2500;
-    r.RetCodeType = INT32;
+    memcpy(&r.RetCodeType, &type, sizeof(type));
     r.RetCode = retcode;
-    return mach_msg_trap(&r, MACH_SEND_MSG, sizeof(r), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+    return mach_msg_trap(&r.Head, MACH_SEND_MSG, sizeof(r), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
 }
 
 /* The rights the request brought: the thread's, and one more reference on the task's. */
@@ -191,34 +204,36 @@ handler_release(const struct exc_request *req)
 struct handler_case {
     const char *what;
     int exception, code, subcode;
+    vm_address_t map, replace;          /* the fix: a page to map, or to replace */
 };
 
 static const struct handler_case handler_fault_cases[] = {
-    { "int3", EXC_BREAKPOINT, EXC_I386_BPT, 0 },
-    { "into", EXC_ARITHMETIC, EXC_I386_INTO, 0 },
-    { "trap +5", EXC_BAD_INSTRUCTION, EXC_I386_INVOP, 0 },
-    { "unmapped read", EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, (int)HOLE_ADDR },
-    { "read-only write", EXC_BAD_ACCESS, KERN_PROTECTION_FAILURE, (int)RDONLY_ADDR },
+    { "int3", EXC_BREAKPOINT, EXC_I386_BPT, 0, 0, 0 },
+    { "into", EXC_ARITHMETIC, EXC_I386_INTO, 0, 0, 0 },
+    { "trap +5", EXC_BAD_INSTRUCTION, EXC_I386_INVOP, 0, 0, 0 },
+    { "unmapped read", EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, (int)HOLE_ADDR, HOLE_ADDR, 0 },
+    { "read-only write", EXC_BAD_ACCESS, KERN_PROTECTION_FAILURE, (int)RDONLY_ADDR, 0,
+      RDONLY_ADDR },
+    { "bound", EXC_SOFTWARE, EXC_I386_BOUND, 0, 0, BOUNDS_ADDR },
 };
 
 #define NR_FAULT_CASES  (sizeof(handler_fault_cases) / sizeof(handler_fault_cases[0]))
 
-/* Fix the fault of case i in the faulting task's memory. */
+/* Fix the fault of case i in the faulting task's memory: map a page, or replace one. */
 static bool
 handler_fix(mach_port_t task, unsigned int i)
 {
-    vm_address_t addr;
+    const struct handler_case *c = &handler_fault_cases[i];
+    vm_address_t addr = c->map != 0 ? c->map : c->replace;
 
-    if (handler_fault_cases[i].exception != EXC_BAD_ACCESS) {
+    if (addr == 0) {
         return true;                /* the thread resumes past the instruction */
     }
-    addr = (vm_address_t)handler_fault_cases[i].subcode;
-    if (handler_fault_cases[i].code == KERN_PROTECTION_FAILURE
-        && syscall_vm_deallocate(task, addr, PAGE) != KERN_SUCCESS) {
+    if (c->replace != 0 && syscall_vm_deallocate(task, addr, PAGE) != KERN_SUCCESS) {
         return false;
     }
     return syscall_vm_allocate(task, &addr, PAGE, 0) == KERN_SUCCESS
-           && addr == (vm_address_t)handler_fault_cases[i].subcode;
+           && addr == (c->map != 0 ? c->map : c->replace);
 }
 
 static void
