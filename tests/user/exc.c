@@ -3,7 +3,10 @@
  * Exception handlers in user mode (kern/exception.c): one handler task
  * receives the exception_raise requests of three other tasks by
  * mach_msg, checks them word by word as a GNU Mach exc server would see
- * them (MACH-ABI.md 5.3), fixes the fault and replies. Boot line:
+ * them (MACH-ABI.md 5.3), then hands them to exc_server(), GNU MIG's
+ * server stub for GNU Mach's exc.defs (its own type checks), whose
+ * catch_exception_raise() fixes the fault; the reply MIG built goes
+ * back by mach_msg. Boot line:
  *
  *     exc exc-handler handler ${f} ${d1} ${d2} $(task-create) $(task-resume);
  *     exc exc-fault fault $(f=task-create) $(task-resume);
@@ -40,19 +43,25 @@
 #include <mach/machine/exception.h>
 #include <mach/message.h>
 #include <mach/mig_errors.h>
+#include <mach/task_special_ports.h>
 
+#include "exc_S.h"
 #include "lib/ulib.h"
 #include "lib/mach_traps.h"
 
-#define TASK_EXCEPTION_PORT     3
 #define EXC_NAME                0x777           /* the exception port, in each faulting task */
 #define HOLE_ADDR               0x30000000u     /* unmapped until the handler maps it */
 #define RDONLY_ADDR             0x31000000u     /* read-only until the handler replaces it */
 #define BOUNDS_ADDR             0x32000000u     /* bound's limits, 10 and 20, until replaced */
 #define PAGE                    4096u
 #define RCV_TIMEOUT_MS          20000
-#define INT32                   MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1)
-#define PORT_SEND               MACH_MSGT(MACH_MSG_TYPE_PORT_SEND, 32, 1, 1)
+/* A short type descriptor as a word: one inline 32-bit item of type name. */
+#define TYPE_WORD(name)         ((uint32_t)(name) | 32u << 8 | 1u << 16 | 0x10000000u)
+#define INT32                   TYPE_WORD(MACH_MSG_TYPE_INTEGER_32)
+#define PORT_SEND               TYPE_WORD(MACH_MSG_TYPE_PORT_SEND)
+
+/* GNU MIG's demultiplexer for exc.defs (excServer.c; glibc programs declare it too). */
+boolean_t exc_server(mach_msg_header_t *in, mach_msg_header_t *out);
 
 /* exception_raise as the server receives it (exc.defs). */
 struct exc_request {
@@ -172,33 +181,26 @@ handler_check(const struct exc_request *req, mach_port_t task, mach_port_t port)
            && req->thread != req->h.msgh_remote_port;
 }
 
-/* Reply with RetCode; MIG_NO_REPLY destroys the reply right instead. */
+/*
+ * Send the reply exc_server() built; MIG_NO_REPLY destroys the reply
+ * right instead, as a server that never answers.
+ */
 static kern_return_t
-handler_reply(const struct exc_request *req, kern_return_t retcode)
+handler_reply(const struct exc_request *req, mig_reply_header_t *reply)
 {
-    mig_reply_header_t r;
-    uint32_t type = INT32;
-
-    if (retcode == MIG_NO_REPLY) {
+    if (reply->RetCode == MIG_NO_REPLY) {
         return syscall_mach_port_deallocate(self, req->h.msgh_remote_port);
     }
-    r.Head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
-    r.Head.msgh_size = sizeof(r);
-    r.Head.msgh_remote_port = req->h.msgh_remote_port;
-    r.Head.msgh_local_port = MACH_PORT_NULL;
-    r.Head.msgh_seqno = 0;
-    r.Head.msgh_id = 2500;
-    memcpy(&r.RetCodeType, &type, sizeof(type));
-    r.RetCode = retcode;
-    return mach_msg_trap(&r.Head, MACH_SEND_MSG, sizeof(r), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+    return mach_msg_trap(&reply->Head, MACH_SEND_MSG, reply->Head.msgh_size, 0, MACH_PORT_NULL,
+                         0, MACH_PORT_NULL);
 }
 
-/* The rights the request brought: the thread's, and one more reference on the task's. */
+/* The rights a request brings: the thread's, and one more reference on the task's. */
 static bool
-handler_release(const struct exc_request *req)
+handler_release(mach_port_t thread, mach_port_t task)
 {
-    return syscall_mach_port_deallocate(self, req->thread) == KERN_SUCCESS
-           && syscall_mach_port_deallocate(self, req->task) == KERN_SUCCESS;
+    return syscall_mach_port_deallocate(self, thread) == KERN_SUCCESS
+           && syscall_mach_port_deallocate(self, task) == KERN_SUCCESS;
 }
 
 struct handler_case {
@@ -236,67 +238,97 @@ handler_fix(mach_port_t task, unsigned int i)
            && addr == (c->map != 0 ? c->map : c->replace);
 }
 
+/* What the handler knows; catch_exception_raise() works on it. */
+static struct {
+    mach_port_t port;                   /* the exception port */
+    mach_port_t tasks[3];               /* exc-fault, exc-doomed1, exc-doomed2 */
+    unsigned int next_fault, doomed;
+    bool unexpected;
+} handler;
+
+/*
+ * The routine exc_server() (GNU MIG's stub, from GNU Mach's exc.defs)
+ * calls for each request it accepts: check it, fix the fault, release
+ * the rights it brought, and give the RetCode of the reply.
+ */
+kern_return_t
+catch_exception_raise(mach_port_t exception_port, mach_port_t thread, mach_port_t task,
+                      integer_t exception, integer_t code, integer_t subcode)
+{
+    bool port_ok = exception_port == handler.port && thread != MACH_PORT_NULL
+                   && thread != task;
+
+    if (task == handler.tasks[0] && handler.next_fault < NR_FAULT_CASES) {
+        const struct handler_case *c = &handler_fault_cases[handler.next_fault];
+
+        tap_ok(port_ok && exception == c->exception && code == c->code
+               && subcode == c->subcode,
+               "%s: exception_raise %d/%d/0x%x (got %d/%d/0x%x)", c->what, c->exception,
+               c->code, c->subcode, exception, code, subcode);
+        tap_ok(handler_fix(task, handler.next_fault) && handler_release(thread, task),
+               "%s: fixed, rights released, RetCode KERN_SUCCESS", c->what);
+        handler.next_fault++;
+        return KERN_SUCCESS;
+    }
+    if ((task == handler.tasks[1] || task == handler.tasks[2]) && handler.doomed < 2) {
+        bool second = task == handler.tasks[2];
+
+        tap_ok(port_ok && exception == EXC_BAD_INSTRUCTION && code == EXC_I386_INVOP
+               && subcode == 0, "doomed%d: ud2 is EXC_BAD_INSTRUCTION/EXC_I386_INVOP",
+               second ? 2 : 1);
+        tap_ok(handler_release(thread, task), "doomed%d: %s", second ? 2 : 1,
+               second ? "no reply: the reply right destroyed" : "RetCode KERN_FAILURE");
+        handler.doomed++;
+        return second ? MIG_NO_REPLY : KERN_FAILURE;
+    }
+    handler.unexpected = true;
+    tap_ok(false, "an unexpected request: task 0x%x exception %d", task, exception);
+    return KERN_FAILURE;
+}
+
 static void
 handler_main(int argc, char **argv)
 {
-    mach_port_t tasks[3], port;
-    unsigned int next_fault = 0, doomed = 0;
     struct exc_request req;
-    bool inserted = true;
+    mig_reply_header_t reply;
+    bool inserted = true, served;
 
-    tap_plan(3 + 2 * NR_FAULT_CASES + 2 * 2);
+    tap_plan(3 + 3 * NR_FAULT_CASES + 3 * 2);
     tap_ok(argc == 5, "three task ports given");
     if (argc != 5) {
         return;
     }
     for (int i = 0; i < 3; i++) {
-        tasks[i] = 0;
+        handler.tasks[i] = 0;
         for (const char *p = argv[2 + i]; *p >= '0' && *p <= '9'; p++) {
-            tasks[i] = tasks[i] * 10 + (mach_port_t)(*p - '0');
+            handler.tasks[i] = handler.tasks[i] * 10 + (mach_port_t)(*p - '0');
         }
     }
-    tap_ok(syscall_mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port) == KERN_SUCCESS,
-           "the exception port");
-
+    tap_ok(syscall_mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &handler.port)
+           == KERN_SUCCESS, "the exception port");
     for (int i = 0; i < 3; i++) {
-        inserted &= syscall_mach_port_insert_right(tasks[i], EXC_NAME, port,
+        inserted &= syscall_mach_port_insert_right(handler.tasks[i], EXC_NAME, handler.port,
                                                    MACH_MSG_TYPE_MAKE_SEND) == KERN_SUCCESS;
     }
     tap_ok(inserted, "a send right to it in each task, at 0x%x", EXC_NAME);
 
-    while (next_fault < NR_FAULT_CASES || doomed < 2) {
-        if (!handler_receive(port, &req)) {
-            tap_ok(false, "a request (%u of %u faults, %u doomed)", next_fault,
-                   (unsigned int)NR_FAULT_CASES, doomed);
+    while ((handler.next_fault < NR_FAULT_CASES || handler.doomed < 2) && !handler.unexpected) {
+        if (!handler_receive(handler.port, &req)) {
+            tap_ok(false, "a request (%u of %u faults, %u doomed)", handler.next_fault,
+                   (unsigned int)NR_FAULT_CASES, handler.doomed);
             return;
         }
-        if (req.task == tasks[0] && next_fault < NR_FAULT_CASES) {
-            const struct handler_case *c = &handler_fault_cases[next_fault];
+        /* The words first, as the kernel must lay them out; then MIG's own checks. */
+        bool layout = handler_check(&req, req.task, handler.port);
 
-            tap_ok(handler_check(&req, tasks[0], port) && req.exception == c->exception
-                   && req.code == c->code && req.subcode == c->subcode,
-                   "%s: exception_raise %d/%d/0x%x (got %d/%d/0x%x, bits 0x%x size %u id %d)",
-                   c->what, c->exception, c->code, c->subcode, req.exception, req.code,
-                   req.subcode, req.h.msgh_bits, req.h.msgh_size, req.h.msgh_id);
-            tap_ok(handler_fix(tasks[0], next_fault) && handler_release(&req)
-                   && handler_reply(&req, KERN_SUCCESS) == MACH_MSG_SUCCESS,
-                   "%s: fixed, replied KERN_SUCCESS", c->what);
-            next_fault++;
-        } else if ((req.task == tasks[1] || req.task == tasks[2]) && doomed < 2) {
-            bool second = req.task == tasks[2];
-
-            tap_ok(handler_check(&req, req.task, port) && req.exception == EXC_BAD_INSTRUCTION
-                   && req.code == EXC_I386_INVOP && req.subcode == 0,
-                   "doomed%d: ud2 is EXC_BAD_INSTRUCTION/EXC_I386_INVOP", second ? 2 : 1);
-            tap_ok(handler_release(&req)
-                   && handler_reply(&req, second ? MIG_NO_REPLY : KERN_FAILURE)
-                      == KERN_SUCCESS,
-                   "doomed%d: %s", second ? 2 : 1,
-                   second ? "reply right destroyed unanswered" : "replied KERN_FAILURE");
-            doomed++;
-        } else {
-            tap_ok(false, "an unexpected request: task 0x%x exception %d", req.task,
-                   req.exception);
+        served = exc_server(&req.h, &reply.Head);
+        tap_ok(layout && served && reply.Head.msgh_id == 2500 && reply.Head.msgh_size == 32
+               && reply.RetCode != MIG_BAD_ARGUMENTS,
+               "request: bits 0x%x size %u id %d, the words of exc.defs; exc_server: %d, "
+               "reply id %d RetCode %d", req.h.msgh_bits, req.h.msgh_size, req.h.msgh_id,
+               served, reply.Head.msgh_id, reply.RetCode);
+        if (handler_reply(&req, &reply) != KERN_SUCCESS) {
+            tap_ok(false, "the reply could not be sent");
             return;
         }
     }
