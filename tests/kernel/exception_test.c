@@ -19,7 +19,8 @@
  *                  alone (the thread resumes where it stopped) or by
  *                  thread_set_state; the thread's port before the
  *                  task's: a failing RetCode, a malformed reply (id,
- *                  RetCodeType), a request destroyed unanswered and a
+ *                  RetCodeType, a complex one carrying a right, which
+ *                  is released), a request destroyed unanswered and a
  *                  dead thread port all go on to the task's port; a
  *                  full queue (qlimit messages already queued) still
  *                  gets the request; thread_abort ends the wait (the
@@ -52,6 +53,7 @@
 #include <kern/copy.h>
 #include <kern/printf.h>
 #include <kern/exception.h>
+#include <kern/kmem.h>
 #include <kern/ktest.h>
 #include <kern/spinlock.h>
 #include <kern/string.h>
@@ -299,6 +301,44 @@ ex_reply_raw(struct ipc_kmsg *request, mach_msg_id_t id, uint32_t type,
     KTEST_ASSERT(ipc_mqueue_send(reply, MACH_SEND_ALWAYS, 0) == MACH_MSG_SUCCESS);
 }
 
+/* A malformed reply: 40 bytes, complex, carrying a send right to ex_port_a. */
+static void
+ex_reply_complex(struct ipc_kmsg *request)
+{
+    struct ipc_kmsg *reply = ipc_kmsg_alloc(sizeof(mach_msg_header_t) + 16);
+    uint32_t *w;
+
+    KTEST_ASSERT(reply != NULL);
+    reply->ports = reply != NULL ? kmem_alloc(sizeof(reply->ports[0])) : NULL;
+    KTEST_ASSERT(reply == NULL || reply->ports != NULL);
+    if (reply == NULL || reply->ports == NULL) {
+        if (reply != NULL) {
+            ipc_kmsg_free(reply);
+        }
+        ipc_kmsg_destroy(request);
+        return;
+    }
+    reply->header.msgh_bits = MACH_MSGH_BITS_COMPLEX
+                              | MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, 0);
+    reply->header.msgh_remote_port = MACH_PORT_NULL;
+    reply->header.msgh_local_port = MACH_PORT_NULL;
+    reply->header.msgh_seqno = 0;
+    reply->header.msgh_id = 2500;
+    w = ipc_kmsg_body(reply);
+    w[0] = MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1);
+    w[1] = KERN_SUCCESS;
+    w[2] = MACH_MSGT(MACH_MSG_TYPE_PORT_SEND, 32, 1, 1);
+    w[3] = MACH_PORT_NULL;
+    ipc_right_make(ex_port_a, MACH_MSG_TYPE_PORT_SEND);
+    reply->ports[0] = ex_port_a;
+    reply->nr_ports = 1;
+    reply->remote = request->local;
+    request->local = NULL;
+    request->header.msgh_bits &= ~MACH_MSGH_BITS_LOCAL_MASK;
+    ipc_kmsg_destroy(request);
+    KTEST_ASSERT(ipc_mqueue_send(reply, MACH_SEND_ALWAYS, 0) == MACH_MSG_SUCCESS);
+}
+
 static void
 ex_reply(struct ipc_kmsg *request, kern_return_t retcode)
 {
@@ -435,7 +475,7 @@ ex_kinds(void)
  * RetCode, a malformed reply, no reply) sends the exception on to the
  * task's port, which resolves it.
  */
-enum ex_first { EX_FAIL, EX_BAD_ID, EX_BAD_TYPE, EX_DESTROY, EX_DEAD };
+enum ex_first { EX_FAIL, EX_BAD_ID, EX_BAD_TYPE, EX_COMPLEX, EX_DESTROY, EX_DEAD };
 
 static void
 ex_order(enum ex_first how)
@@ -476,6 +516,9 @@ ex_order(enum ex_first how)
             ex_reply_raw(request, 2500, MACH_MSGT(MACH_MSG_TYPE_INTEGER_16, 32, 1, 1),
                          KERN_SUCCESS);
             break;
+        case EX_COMPLEX:
+            ex_reply_complex(request);      /* its right is released with it */
+            break;
         default:
             ipc_kmsg_destroy(request);      /* the handler died with it */
             break;
@@ -491,6 +534,9 @@ ex_order(enum ex_first how)
     ex_reply(request, KERN_SUCCESS);
     ex_finish(t, EX_INT3);
     KTEST_ASSERT(ex_empty(ex_port_a) && ex_empty(ex_port_b));
+    ktest_assert_msg(ex_port_a->srights == 1 && ex_port_b->srights == 1,
+                     "case %d: send rights %u and %u, 1 each expected", how,
+                     ex_port_a->srights, ex_port_b->srights);
 }
 
 /* A queue already at its limit still takes the request. */
@@ -644,6 +690,7 @@ exception_test_fn(void)
     ex_order(EX_FAIL);
     ex_order(EX_BAD_ID);
     ex_order(EX_BAD_TYPE);
+    ex_order(EX_COMPLEX);
     ex_order(EX_DESTROY);
     ex_order(EX_DEAD);
     ex_full_queue();
