@@ -11,7 +11,9 @@
  *     exc exc-handler handler ${f} ${d1} ${d2} $(task-create) $(task-resume);
  *     exc exc-fault fault $(f=task-create) $(task-resume);
  *     -exc exc-doomed1 doomed $(d1=task-create) $(task-resume);
- *     -exc exc-doomed2 doomed $(d2=task-create) $(task-resume)
+ *     -exc exc-doomed2 doomed $(d2=task-create) $(task-resume);
+ *     exc exc-mortal mortal ${d3} $(task-create) $(task-resume);
+ *     -exc exc-doomed3 doomed $(d3=task-create) $(task-resume)
  *
  * The handler gets send rights to the other tasks' ports (names 1, 2,
  * 3), allocates its exception port and inserts a send right to it into
@@ -32,7 +34,9 @@
  *  - exc-doomed1 runs ud2 and gets RetCode KERN_FAILURE; exc-doomed2
  *    runs ud2 and the handler destroys the reply right unanswered:
  *    both tasks are terminated with their console line (checked by the
- *    boot line; they are not judged).
+ *    boot line; they are not judged);
+ *  - exc-mortal, a second handler, takes exc-doomed3's request and
+ *    ends without replying: exc-doomed3 dies of that too.
  * The request's task port is the handler's own name for the task (its
  * send right merges), its thread port a new send right, deallocated
  * with the extra task reference, so nothing is left behind.
@@ -334,6 +338,29 @@ handler_main(int argc, char **argv)
     }
 }
 
+/*
+ * A handler that dies: take one request from the task whose port is
+ * argv[2], check it, and end (tap_done terminates this task) holding
+ * it unanswered. The faulting task, with no other handler, dies too.
+ */
+static void
+mortal_main(int argc, char **argv)
+{
+    struct exc_request req;
+    mach_port_t task = 0, port;
+
+    tap_plan(3);
+    for (const char *p = argc == 3 ? argv[2] : ""; *p >= '0' && *p <= '9'; p++) {
+        task = task * 10 + (mach_port_t)(*p - '0');
+    }
+    tap_ok(syscall_mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port) == KERN_SUCCESS
+           && syscall_mach_port_insert_right(task, EXC_NAME, port, MACH_MSG_TYPE_MAKE_SEND)
+              == KERN_SUCCESS, "an exception port for task 0x%x", task);
+    tap_ok(handler_receive(port, &req), "a request");
+    tap_ok(handler_check(&req, task, port) && req.exception == EXC_BAD_INSTRUCTION,
+           "exception_raise from it (exception %d); dying without a reply", req.exception);
+}
+
 int
 main(int argc, char **argv, char **envp)
 {
@@ -343,11 +370,13 @@ main(int argc, char **argv, char **envp)
         handler_main(argc, argv);
     } else if (argc >= 2 && strcmp(argv[1], "fault") == 0) {
         fault_main();
+    } else if (argc >= 2 && strcmp(argv[1], "mortal") == 0) {
+        mortal_main(argc, argv);
     } else if (argc >= 2 && strcmp(argv[1], "doomed") == 0) {
         doomed_main();
     } else {
         tap_plan(1);
-        tap_ok(false, "usage: exc handler|fault|doomed ...");
+        tap_ok(false, "usage: exc handler|fault|doomed|mortal ...");
     }
     tap_done();
 }
