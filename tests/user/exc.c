@@ -59,6 +59,7 @@
 #define BOUNDS_ADDR             0x32000000u     /* bound's limits, 10 and 20, until replaced */
 #define PAGE                    4096u
 #define RCV_TIMEOUT_MS          20000
+#define BENCH_ROUNDS            2000            /* int3 round trips timed by exc-fault */
 /* A short type descriptor as a word: one inline 32-bit item of type name. */
 #define TYPE_WORD(name)         ((uint32_t)(name) | 32u << 8 | 1u << 16 | 0x10000000u)
 #define INT32                   TYPE_WORD(MACH_MSG_TYPE_INTEGER_32)
@@ -102,6 +103,16 @@ fault_set_port(void)
     return false;
 }
 
+/* The time stamp counter: instructions under QEMU's -icount (doc/benchmarks.md). */
+static unsigned long long
+rdtsc(void)
+{
+    unsigned int lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (unsigned long long)hi << 32 | lo;
+}
+
 static void
 fault_main(void)
 {
@@ -111,7 +122,7 @@ fault_main(void)
     unsigned int value, flags;
     int eax;
 
-    tap_plan(9);
+    tap_plan(10);
     tap_ok(fault_set_port(), "the handler's port is this task's exception port");
 
     __asm__ volatile("int3");
@@ -142,6 +153,17 @@ fault_main(void)
                      : "eax", "memory");
     tap_ok(((volatile unsigned int *)BOUNDS_ADDR)[1] == 0,
            "bound 0 in 10..20: the handler replaced the limits by a zero page, 0..0 passes");
+
+    unsigned long long start = rdtsc(), end;
+
+    for (unsigned int i = 0; i < BENCH_ROUNDS; i++) {
+        __asm__ volatile("int3" : : : "memory");
+    }
+    end = rdtsc();
+    tap_diag("bench: exception round trip (int3, exception_raise to a handler task through "
+             "exc_server, KERN_SUCCESS reply, resume): %u instructions",
+             (unsigned int)((end - start + BENCH_ROUNDS / 2) / BENCH_ROUNDS));
+    tap_ok(true, "%u more int3, each resumed by the handler", BENCH_ROUNDS);
 }
 
 static void
@@ -155,15 +177,19 @@ doomed_main(void)
 
 /* ------------------------------------------------------------ the handler */
 
-/* Receive the next request on port; false on a receive error. */
+/*
+ * Receive the next request on port; false on a receive error. A wait
+ * with a timeout polls once per clock tick (doc/ipc.md), so the timed
+ * rounds wait without one.
+ */
 static bool
-handler_receive(mach_port_t port, struct exc_request *req)
+handler_receive(mach_port_t port, struct exc_request *req, bool timed)
 {
     mach_msg_return_t mr;
 
     memset(req, 0xa5, sizeof(*req));
-    mr = mach_msg_trap(&req->h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(*req), port,
-                       RCV_TIMEOUT_MS, MACH_PORT_NULL);
+    mr = mach_msg_trap(&req->h, MACH_RCV_MSG | (timed ? MACH_RCV_TIMEOUT : 0), 0,
+                       sizeof(*req), port, timed ? RCV_TIMEOUT_MS : 0, MACH_PORT_NULL);
     if (mr != MACH_MSG_SUCCESS) {
         tap_diag("receive: 0x%x", mr);
         return false;
@@ -247,6 +273,7 @@ static struct {
     mach_port_t port;                   /* the exception port */
     mach_port_t tasks[3];               /* exc-fault, exc-doomed1, exc-doomed2 */
     unsigned int next_fault, doomed;
+    unsigned int bench, bench_ok;       /* exc-fault's timed int3 round trips */
     bool unexpected;
 } handler;
 
@@ -274,6 +301,12 @@ catch_exception_raise(mach_port_t exception_port, mach_port_t thread, mach_port_
         handler.next_fault++;
         return KERN_SUCCESS;
     }
+    if (task == handler.tasks[0] && handler.bench < BENCH_ROUNDS) {
+        handler.bench++;
+        handler.bench_ok += port_ok && exception == EXC_BREAKPOINT && code == EXC_I386_BPT
+                            && subcode == 0 && handler_release(thread, task);
+        return KERN_SUCCESS;
+    }
     if ((task == handler.tasks[1] || task == handler.tasks[2]) && handler.doomed < 2) {
         bool second = task == handler.tasks[2];
 
@@ -295,9 +328,9 @@ handler_main(int argc, char **argv)
 {
     struct exc_request req;
     mig_reply_header_t reply;
-    bool inserted = true, served;
+    bool inserted = true, served, ok;
 
-    tap_plan(3 + 3 * NR_FAULT_CASES + 3 * 2);
+    tap_plan(3 + 3 * NR_FAULT_CASES + 3 * 2 + 1);
     tap_ok(argc == 5, "three task ports given");
     if (argc != 5) {
         return;
@@ -316,8 +349,11 @@ handler_main(int argc, char **argv)
     }
     tap_ok(inserted, "a send right to it in each task, at 0x%x", EXC_NAME);
 
-    while ((handler.next_fault < NR_FAULT_CASES || handler.doomed < 2) && !handler.unexpected) {
-        if (!handler_receive(handler.port, &req)) {
+    while ((handler.next_fault < NR_FAULT_CASES || handler.bench < BENCH_ROUNDS
+            || handler.doomed < 2) && !handler.unexpected) {
+        bool bench = handler.next_fault == NR_FAULT_CASES;
+
+        if (!handler_receive(handler.port, &req, !bench || handler.bench == 0)) {
             tap_ok(false, "a request (%u of %u faults, %u doomed)", handler.next_fault,
                    (unsigned int)NR_FAULT_CASES, handler.doomed);
             return;
@@ -325,17 +361,22 @@ handler_main(int argc, char **argv)
         /* The words first, as the kernel must lay them out; then MIG's own checks. */
         bool layout = handler_check(&req, req.task, handler.port);
 
+        bench = bench && req.task == handler.tasks[0];
         served = exc_server(&req.h, &reply.Head);
-        tap_ok(layout && served && reply.Head.msgh_id == 2500 && reply.Head.msgh_size == 32
-               && reply.RetCode != MIG_BAD_ARGUMENTS,
-               "request: bits 0x%x size %u id %d, the words of exc.defs; exc_server: %d, "
-               "reply id %d RetCode %d", req.h.msgh_bits, req.h.msgh_size, req.h.msgh_id,
-               served, reply.Head.msgh_id, reply.RetCode);
+        ok = layout && served && reply.Head.msgh_id == 2500 && reply.Head.msgh_size == 32
+             && reply.RetCode != MIG_BAD_ARGUMENTS;
+        if (!bench || !ok) {            /* the timed rounds are counted, not listed */
+            tap_ok(ok, "request: bits 0x%x size %u id %d, the words of exc.defs; exc_server: "
+                   "%d, reply id %d RetCode %d", req.h.msgh_bits, req.h.msgh_size,
+                   req.h.msgh_id, served, reply.Head.msgh_id, reply.RetCode);
+        }
         if (handler_reply(&req, &reply) != KERN_SUCCESS) {
             tap_ok(false, "the reply could not be sent");
             return;
         }
     }
+    tap_ok(handler.bench_ok == BENCH_ROUNDS, "%u timed int3 requests, %u well-formed and resolved",
+           handler.bench, handler.bench_ok);
 }
 
 /*
@@ -356,7 +397,7 @@ mortal_main(int argc, char **argv)
     tap_ok(syscall_mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port) == KERN_SUCCESS
            && syscall_mach_port_insert_right(task, EXC_NAME, port, MACH_MSG_TYPE_MAKE_SEND)
               == KERN_SUCCESS, "an exception port for task 0x%x", task);
-    tap_ok(handler_receive(port, &req), "a request");
+    tap_ok(handler_receive(port, &req, true), "a request");
     tap_ok(handler_check(&req, task, port) && req.exception == EXC_BAD_INSTRUCTION,
            "exception_raise from it (exception %d); dying without a reply", req.exception);
 }
