@@ -446,7 +446,7 @@ bench-smp: deps $(B)/bench/smp
 	$(B)/bench/smp
 
 # Results and their meaning: doc/benchmarks.md.
-bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench
+bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench $(B)/user/rpcbench
 	$(B)/bench/kmem
 	$(B)/bench/vm_map
 	tools/bench-vm-page --kernel $(TEST_DIR)/mach 128M
@@ -457,6 +457,7 @@ bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench
 	tools/bench-kernel task_bench $(TEST_DIR)/mach 256M
 	tools/bench-kernel user_bench $(TEST_DIR)/mach
 	tools/bench-user ubench $(TEST_DIR)/mach
+	tools/bench-user rpcbench $(TEST_DIR)/mach
 
 clean:
 	rm -rf $(B) mach mach.iso
