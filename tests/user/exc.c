@@ -30,7 +30,8 @@
  *    (EXC_SOFTWARE/EXC_I386_BOUND), whose page of limits the handler
  *    replaces by a zero page (limits 0..0); each time the handler replies
  *    KERN_SUCCESS and exc-fault checks that it went on past the fault
- *    with the right result;
+ *    with the right result; then one int3 and BENCH_ROUNDS more, timed
+ *    with rdtsc (instructions under -icount: bench line user-exc-icount);
  *  - exc-doomed1 runs ud2 and gets RetCode KERN_FAILURE; exc-doomed2
  *    runs ud2 and the handler destroys the reply right unanswered:
  *    both tasks are terminated with their console line (checked by the
@@ -40,8 +41,9 @@
  * The request's task port is the handler's own name for the task (its
  * send right merges), its thread port a new send right, deallocated
  * with the extra task reference, so nothing is left behind.
- * Without the thread_get/set_state RPCs (MIG) the handler cannot move a
- * thread's eip: the faults chosen resume by the reply alone.
+ * Without the thread_get/set_state RPCs (mach.defs is not served by MIG
+ * yet) the handler cannot move a thread's eip: the faults chosen resume
+ * by the reply alone or by a page the handler maps.
  */
 #include <mach/exception.h>
 #include <mach/machine/exception.h>
