@@ -146,6 +146,25 @@ struct kmem_slab {
 _Static_assert(sizeof(struct kmem_slab) < KMEM_OFFSLAB_MIN,
                "the slab descriptor cache keeps its descriptors on slab");
 
+/*
+ * Cache-line layout of a cache (what the hits' scaling rests on): each
+ * CPU's pool fills one line of its own, and the depot, the slab layer and
+ * the constants each start a line after the pools, so that no CPU's fast
+ * path shares a line with another CPU's, or with a lock.
+ */
+_Static_assert(sizeof(struct kmem_cpu_pool) == CPU_CACHE_LINE,
+               "a CPU pool fills one cache line");
+_Static_assert(offsetof(struct kmem_cache, depot_lock)
+               == CONFIG_NCPUS * sizeof(struct kmem_cpu_pool),
+               "the depot starts the line after the pools");
+_Static_assert(offsetof(struct kmem_cache, lock) % CPU_CACHE_LINE == 0
+               && offsetof(struct kmem_cache, lock)
+                  > offsetof(struct kmem_cache, mag_type_max),
+               "the slab layer starts a line after the depot");
+_Static_assert(offsetof(struct kmem_cache, flags) % CPU_CACHE_LINE == 0
+               && offsetof(struct kmem_cache, flags) > offsetof(struct kmem_cache, colour),
+               "the constants start a line after the slab layer");
+
 /* Words of a pattern, read and written over objects of any type. */
 typedef uint32_t __attribute__((__may_alias__)) kmem_word_t;
 
