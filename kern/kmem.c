@@ -42,8 +42,10 @@
  * CPUs on every trip, which costs more than hundreds of hits. The fast paths in
  * kern/kmem.h are about fifteen instructions each: interrupts off, a
  * compare and a pointer bump in the CPU's own cache line, interrupts
- * back. Magazines are objects of the kmem_magazine_N caches, which have
- * no CPU layer themselves; they are allocated only on the free path, when
+ * back. Magazines are objects of the kmem_magazine_N caches, aligned to
+ * cache lines (a CPU writes its magazines' slots on every free: a line
+ * shared with the next magazine of the slab, another CPU's, would move
+ * between them), which have no CPU layer themselves; they are allocated only on the free path, when
  * a freed object needs room, never on the allocation path, so allocating
  * never recurses, and freeing recurses at most once (into a magazine
  * cache's slab layer, which frees without allocating). A cache's first
@@ -1410,7 +1412,7 @@ kmem_setup(void)
         error |= kmem_cache_init(&kmem_mag_caches[i], name,
                                  sizeof(struct kmem_magazine)
                                  + kmem_mag_sizes[i] * sizeof(void *),
-                                 0, NULL, KMEM_CACHE_NOCPUPOOL);
+                                 CPU_CACHE_LINE, NULL, KMEM_CACHE_NOCPUPOOL);
     }
     for (unsigned int i = 0; i < KMEM_NR_ALLOC_CACHES; i++) {
         size_t size = kmem_alloc_class_size(i);
