@@ -32,7 +32,7 @@
  * previous, full or empty, swapped in when loaded runs empty or full,
  * which gives hysteresis: a CPU alternating around a magazine boundary
  * never goes further. When both are exhausted the pool exchanges a
- * magazine with its own spares (up to KMEM_CPU_SPARES full and as many
+ * magazine with its own spares (up to spares_max full and as many
  * empty magazines per CPU and cache, a per-CPU depot: no lock, and the
  * magazines come back still in this CPU's cache), then with the cache's
  * shared depot (one lock, a pointer swap); only when the depot has no
@@ -697,6 +697,15 @@ kmem_cpu_pool_swap(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
     kmem_cpu_pool_load(cache, pool, mag);
 }
 
+/* The spare magazines of each kind a CPU may keep, for the current size. */
+static unsigned int
+kmem_cache_spares_max(const struct kmem_cache *cache)
+{
+    size_t n = KMEM_CPU_SPARE_BYTES / (kmem_mag_sizes[cache->mag_type] * cache->buf_size);
+
+    return (unsigned int)MAX(MIN(n, (size_t)KMEM_CPU_SPARES_MAX), (size_t)1);
+}
+
 /*
  * Take the depot lock, counting the trip and whether the lock was busy;
  * at the end of each window of trips, grow the magazines if the lock was
@@ -723,6 +732,7 @@ kmem_depot_lock(struct kmem_cache *cache)
         cache->mag_type++;
         __atomic_store_n(&cache->mag_size, kmem_mag_sizes[cache->mag_type],
                          __ATOMIC_RELAXED);
+        __atomic_store_n(&cache->spares_max, kmem_cache_spares_max(cache), __ATOMIC_RELAXED);
         /* Smaller empty magazines go; full ones serve until emptied. */
         retired = cache->depot_empty;
         cache->depot_empty = NULL;
@@ -770,13 +780,13 @@ static void
 kmem_cpu_pool_spare_push(struct kmem_cpu_pool *pool, struct kmem_magazine *mag)
 {
     if (mag->rounds != 0) {
-        assert(pool->nr_spare_full < KMEM_CPU_SPARES);
+        assert(pool->nr_spare_full < KMEM_CPU_SPARES_MAX);
         mag->next = pool->spare_full;
         pool->spare_full = mag;
         pool->nr_spare_full++;
         pool->nr_spare_objs += mag->rounds;
     } else {
-        assert(pool->nr_spare_empty < KMEM_CPU_SPARES);
+        assert(pool->nr_spare_empty < KMEM_CPU_SPARES_MAX);
         mag->next = pool->spare_empty;
         pool->spare_empty = mag;
         pool->nr_spare_empty++;
@@ -806,9 +816,12 @@ kmem_cpu_pool_spare_pop(struct kmem_cpu_pool *pool, bool full)
 
 /* Whether the CPU has room for one more spare magazine like mag. */
 static bool
-kmem_cpu_pool_spare_room(const struct kmem_cpu_pool *pool, const struct kmem_magazine *mag)
+kmem_cpu_pool_spare_room(const struct kmem_cache *cache, const struct kmem_cpu_pool *pool,
+                         const struct kmem_magazine *mag)
 {
-    return (mag->rounds != 0 ? pool->nr_spare_full : pool->nr_spare_empty) < KMEM_CPU_SPARES;
+    unsigned int max = __atomic_load_n(&cache->spares_max, __ATOMIC_RELAXED);
+
+    return (mag->rounds != 0 ? pool->nr_spare_full : pool->nr_spare_empty) < max;
 }
 
 /*
@@ -835,7 +848,7 @@ kmem_cpu_pool_fill(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
             cache->depot_full = mag->next;
             cache->depot_nr_full--;
             cache->depot_nr_objs -= mag->rounds;
-            if (prev != NULL && !kmem_cpu_pool_spare_room(pool, prev)) {
+            if (prev != NULL && !kmem_cpu_pool_spare_room(cache, pool, prev)) {
                 old = kmem_depot_push_empty(cache, prev);
                 prev = NULL;
             }
@@ -846,7 +859,7 @@ kmem_cpu_pool_fill(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
         if (mag == NULL) {
             return;
         }
-    } else if (prev != NULL && !kmem_cpu_pool_spare_room(pool, prev)) {
+    } else if (prev != NULL && !kmem_cpu_pool_spare_room(cache, pool, prev)) {
         /* The CPU has all the spare empty magazines it may keep. */
         retired = kmem_depot_lock(cache);
         old = kmem_depot_push_empty(cache, prev);
@@ -894,7 +907,7 @@ kmem_cpu_pool_drain(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
         cache->depot_nr_empty--;
     }
     if (prev != NULL) {
-        if (kmem_cpu_pool_spare_room(pool, prev)) {
+        if (kmem_cpu_pool_spare_room(cache, pool, prev)) {
             kmem_cpu_pool_spare_push(pool, prev);
         } else {
             if (!locked) {
@@ -973,7 +986,7 @@ kmem_cache_free_slow(struct kmem_cache *cache, void *obj)
         mag->type = (uint16_t)type;
         flags = cpu_intr_save();
         pool = kmem_cpu_pool_get(cache);
-        if (kmem_cpu_pool_spare_room(pool, mag)) {
+        if (kmem_cpu_pool_spare_room(cache, pool, mag)) {
             kmem_cpu_pool_spare_push(pool, mag);
             mag = NULL;
         } else {
@@ -1125,6 +1138,7 @@ kmem_cache_mag_types_set(struct kmem_cache *cache)
     }
     cache->mag_type_max = max;
     cache->mag_size = kmem_mag_sizes[cache->mag_type];
+    cache->spares_max = kmem_cache_spares_max(cache);
 }
 
 static void
@@ -1250,7 +1264,7 @@ kmem_cache_stats_get(struct kmem_cache *cache, struct kmem_cache_stats *stats)
                           KMEM_MAG_ROUNDS_MAX);
         }
         cached += MIN(__atomic_load_n(&pool->nr_spare_objs, __ATOMIC_RELAXED),
-                      KMEM_CPU_SPARES * KMEM_MAG_ROUNDS_MAX);
+                      KMEM_CPU_SPARES_MAX * KMEM_MAG_ROUNDS_MAX);
     }
 
     stats->name = cache->name;
@@ -1260,6 +1274,7 @@ kmem_cache_stats_get(struct kmem_cache *cache, struct kmem_cache_stats *stats)
     stats->slab_size = cache->slab_size;
     stats->bufs_per_slab = cache->bufs_per_slab;
     stats->mag_size = __atomic_load_n(&cache->mag_size, __ATOMIC_RELAXED);
+    stats->spares_max = __atomic_load_n(&cache->spares_max, __ATOMIC_RELAXED);
     stats->verify = !!(cache->flags & KMEM_CF_VERIFY);
     stats->offslab = !!(cache->flags & KMEM_CF_OFFSLAB);
 

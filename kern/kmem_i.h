@@ -34,11 +34,14 @@
 /*
  * Spare magazines a CPU keeps of each kind (full, empty) per cache, its
  * own depot: a CPU that allocates and frees in batches of up to
- * 2 + KMEM_CPU_SPARES magazines exchanges them without the shared
- * depot, and gets its own magazines back, still in its cache, instead
- * of another CPU's (each line of which would have to move).
+ * 2 + spares_max magazines exchanges them without the shared depot, and
+ * gets its own magazines back, still in its cache, instead of another
+ * CPU's (each line of which would have to move). A cache's spares_max
+ * is as many magazines as hold KMEM_CPU_SPARE_BYTES of objects, from 1
+ * to KMEM_CPU_SPARES_MAX.
  */
-#define KMEM_CPU_SPARES         4
+#define KMEM_CPU_SPARES_MAX     16
+#define KMEM_CPU_SPARE_BYTES    (64 * 1024)
 
 struct kmem_magazine {
     uint16_t rounds;                /* objects, while not loaded */
@@ -55,7 +58,7 @@ struct kmem_cpu_pool {
     struct kmem_magazine *previous; /* NULL, full or empty */
     struct kmem_magazine *spare_full;   /* the CPU's own depot: full... */
     struct kmem_magazine *spare_empty;  /* ...and empty magazines, through next */
-    uint16_t nr_spare_full;         /* at most KMEM_CPU_SPARES each */
+    uint16_t nr_spare_full;         /* at most KMEM_CPU_SPARES_MAX each */
     uint16_t nr_spare_empty;
     uint32_t nr_spare_objs;         /* in spare_full */
 } __aligned(CPU_CACHE_LINE);
@@ -90,6 +93,7 @@ struct kmem_cache {
     unsigned int depot_window_contended;
     unsigned int mag_type;          /* current magazine size (index) */
     unsigned int mag_type_max;      /* largest it may grow to */
+    unsigned int spares_max;        /* spare magazines per CPU, of each kind */
 
     /* Slab layer, under lock. Full slabs are on no list. */
     struct spinlock lock __aligned(CPU_CACHE_LINE);
