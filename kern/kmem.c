@@ -39,16 +39,17 @@
  * full magazine (allocation) or no empty one (free) does the slab layer
  * see the request. Without the spares every batch beyond two magazines
  * went to the shared depot, whose lock and magazines then moved between
- * CPUs on every trip, which costs more than hundreds of hits. The fast paths in
- * kern/kmem.h are about fifteen instructions each: interrupts off, a
- * compare and a pointer bump in the CPU's own cache line, interrupts
- * back. Magazines are objects of the kmem_magazine_N caches, aligned to
- * cache lines (a CPU writes its magazines' slots on every free: a line
- * shared with the next magazine of the slab, another CPU's, would move
- * between them), which have no CPU layer themselves; they are allocated only on the free path, when
- * a freed object needs room, never on the allocation path, so allocating
- * never recurses, and freeing recurses at most once (into a magazine
- * cache's slab layer, which frees without allocating). A cache's first
+ * CPUs on every trip, which costs more than hundreds of hits. The fast
+ * paths in kern/kmem.h are about fifteen instructions each: interrupts
+ * off, a compare and a pointer bump in the CPU's own cache line,
+ * interrupts back. Magazines are objects of the kmem_magazine_N caches,
+ * aligned to cache lines (a CPU writes its magazines' slots on every
+ * free: a line shared with the next magazine of the slab, another CPU's,
+ * would move between them), which have no CPU layer themselves; they are
+ * allocated only on the free path, when a freed object needs room,
+ * never on the allocation path, so allocating never recurses, and
+ * freeing recurses at most once (into a magazine cache's slab layer,
+ * which frees without allocating). A cache's first
  * magazine size depends on the object size: the bigger the objects, the
  * fewer a magazine caches. Sizes grow when the depot lock is contended
  * (Bonwick's rule; kmem_mag_sizes): every CPU then goes to the depot
@@ -190,7 +191,6 @@ typedef uint32_t __attribute__((__may_alias__)) kmem_word_t;
 static const unsigned int kmem_mag_sizes[] = { 2, 6, 14, 30, 62, 126, KMEM_MAG_ROUNDS_MAX };
 
 #define KMEM_NR_MAG_TYPES       ARRAY_SIZE(kmem_mag_sizes)
-
 #define KMEM_DEPOT_WINDOW       256
 #define KMEM_DEPOT_CONTENDED    8
 #define KMEM_MAG_BYTES_MAX      (64 * 1024)

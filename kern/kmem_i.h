@@ -93,7 +93,6 @@ struct kmem_cache {
     unsigned int depot_window_contended;
     unsigned int mag_type;          /* current magazine size (index) */
     unsigned int mag_type_max;      /* largest it may grow to */
-    unsigned int spares_max;        /* spare magazines per CPU, of each kind */
 
     /* Slab layer, under lock. Full slabs are on no list. */
     struct spinlock lock __aligned(CPU_CACHE_LINE);
@@ -104,10 +103,13 @@ struct kmem_cache {
     unsigned long nr_free_slabs;
     size_t colour;                  /* colour of the next slab */
 
-    /* Set by kmem_cache_init(), constant afterwards (but mag_size). */
+    /* Set by kmem_cache_init(), constant afterwards (but mag_size and
+       spares_max, which the slow paths read without the depot's line). */
     unsigned int flags __aligned(CPU_CACHE_LINE); /* KMEM_CF_* */
     unsigned int mag_size;          /* rounds of new magazines, 0: no CPU
                                        layer; grows, under depot_lock */
+    unsigned int spares_max;        /* spare magazines per CPU of each kind;
+                                       changes with mag_size */
     size_t obj_size;
     size_t align;
     size_t buf_size;                /* object, redzone, tag, padding */
