@@ -5,11 +5,12 @@
  *
  * Rationale. GNU Mach's interface definitions name these functions, so
  * the stubs call them as they are; each is a thin layer over the
- * object's own lookup (task_from_port(), ipc_port_kobject()). A port to
- * an object turns into the object with a reference that the stub's
- * destructor drops; an object turns into a port as a new send right
- * made from the kernel's own send right, and the object reference the
- * routine returned is consumed, as in GNU Mach. A port of another kind,
+ * object's own lookup (task_from_port(), task_thread_from_port(),
+ * ipc_port_kobject()). A port to an object turns into the object with a
+ * reference that the stub's destructor drops; an object turns into a
+ * port as a new send right made from the kernel's own send right, and
+ * the object reference the routine returned is consumed, as in GNU
+ * Mach. Hosts, processors and sets are static: no references. A port of another kind,
  * a dead port or no port gives NULL, and the routine then answers its
  * "invalid object" error.
  */
@@ -21,6 +22,7 @@
 #include <ipc/ipc_space.h>
 #include <kern/host.h>
 #include <kern/mig_server.h>
+#include <kern/processor.h>
 #include <kern/task.h>
 #include <kern/thread.h>
 
@@ -117,10 +119,6 @@ vm_map_deallocate(vm_map_t map)
     task_deallocate(map);
 }
 
-/*
- * Threads have no reference counts yet (doc/user.md): a thread found
- * through its port is used without one, as the trap-level calls do.
- */
 thread_t
 convert_port_to_thread(ipc_port_t port)
 {
@@ -130,20 +128,30 @@ convert_port_to_thread(ipc_port_t port)
 void
 thread_deallocate(thread_t thread)
 {
-    (void)thread;
+    if (thread != NULL) {
+        thread_unref(thread);
+    }
 }
 
+/* The routine returning thread holds its task (task_threads, thread_create): task stays. */
 ipc_port_t
 convert_thread_to_port(thread_t thread)
 {
-    ipc_port_t port;
+    ipc_port_t port = IP_NULL;
+    struct task *task;
 
-    if (thread == NULL || thread->task == NULL) {
+    if (thread == NULL) {
         return IP_NULL;
     }
-    spinlock_lock(&thread->task->lock);
-    port = mig_convert_send(thread->sself);
-    spinlock_unlock(&thread->task->lock);
+    task = thread->task;
+    if (task != NULL) {
+        spinlock_lock(&task->lock);
+        if (thread->task == task) {
+            port = mig_convert_send(thread->sself);
+        }
+        spinlock_unlock(&task->lock);
+    }
+    thread_unref(thread);
     return port;
 }
 
@@ -169,4 +177,47 @@ ipc_port_t
 convert_host_to_port(host_t host)
 {
     return host == NULL ? IP_NULL : mig_convert_send(host_port());
+}
+
+processor_t
+convert_port_to_processor(ipc_port_t port)
+{
+    return IP_VALID(port) ? ipc_port_kobject(port, IPC_KOBJECT_PROCESSOR, NULL) : NULL;
+}
+
+/* Processor sets are static (kern/processor.c): no references. */
+processor_set_t
+convert_port_to_pset(ipc_port_t port)
+{
+    return IP_VALID(port) ? ipc_port_kobject(port, IPC_KOBJECT_PSET, NULL) : NULL;
+}
+
+processor_set_t
+convert_port_to_pset_name(ipc_port_t port)
+{
+    processor_set_t set;
+
+    if (!IP_VALID(port)) {
+        return NULL;
+    }
+    set = ipc_port_kobject(port, IPC_KOBJECT_PSET_NAME, NULL);
+    return set != NULL ? set : ipc_port_kobject(port, IPC_KOBJECT_PSET, NULL);
+}
+
+ipc_port_t
+convert_pset_to_port(processor_set_t pset)
+{
+    return pset == NULL ? IP_NULL : mig_convert_send(pset->port);
+}
+
+ipc_port_t
+convert_pset_name_to_port(processor_set_t pset)
+{
+    return pset == NULL ? IP_NULL : mig_convert_send(pset->name_port);
+}
+
+void
+pset_deallocate(processor_set_t pset)
+{
+    (void)pset;
 }
