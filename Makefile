@@ -174,6 +174,7 @@ KTEST_SRCS := \
 	tests/kernel/boot_modules_test.c \
 	tests/kernel/bootstrap_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
+	tests/kernel/exception_test.c \
 	tests/kernel/gnumach_test.c \
 	tests/kernel/gsync_test.c \
 	tests/kernel/ipc_bench.c \
@@ -197,6 +198,7 @@ KTEST_SRCS := \
 	tests/kernel/user_blobs.S \
 	tests/kernel/user_test.c \
 	tests/kernel/vm_calls_test.c \
+	tests/kernel/vm_copy_test.c \
 	tests/kernel/vm_map_test.c \
 	tests/kernel/vm_page_test.c \
 	tests/kernel/vm_user_test.c
