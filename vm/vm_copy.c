@@ -119,6 +119,33 @@ vm_copy_capture(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool mo
 }
 
 int
+vm_copy_from_kernel(const void *buf, uintptr_t size, struct vm_copy **copyp)
+{
+    struct vm_copy *copy;
+    unsigned long i, nr_pages;
+
+    assert(size != 0);
+    nr_pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+    copy = kmem_zalloc(vm_copy_alloc_size(nr_pages));
+    if (copy == NULL) {
+        return ERROR_NOMEM;
+    }
+    copy->size = size;
+    copy->offset = 0;
+    copy->nr_pages = nr_pages;
+    for (i = 0; i < nr_pages; i++) {
+        copy->pages[i] = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+        if (copy->pages[i] == NULL) {
+            vm_copy_discard(copy);
+            return ERROR_NOMEM;
+        }
+    }
+    vm_copy_write(copy, 0, buf, size);
+    *copyp = copy;
+    return 0;
+}
+
+int
 vm_copy_copyout(struct vm_copy *copy, struct vm_user_map *map, uintptr_t *addrp)
 {
     uintptr_t base = 0;

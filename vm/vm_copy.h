@@ -33,6 +33,13 @@ int vm_copy_capture(struct vm_user_map *map, uintptr_t addr, uintptr_t size, boo
                     struct vm_copy **copyp);
 
 /*
+ * A new copy in *copyp holding the size (> 0) bytes at buf, kernel
+ * memory: out-of-line data the kernel sends (device_read's reply).
+ * Returns 0 or ERROR_NOMEM. Any context that may allocate pages.
+ */
+int vm_copy_from_kernel(const void *buf, uintptr_t size, struct vm_copy **copyp);
+
+/*
  * Map copy's bytes into map, the calling thread's map, at an address
  * the kernel picks (new zero-filled memory, whole pages, the copy's
  * in-page offset kept), stored in *addrp, and consume the copy. Returns
