@@ -108,6 +108,10 @@ KERNEL_SRCS := \
 	i386/trap.c \
 	i386/trap_user.c \
 	i386/vga.c \
+	device/dev_console.c \
+	device/dev_pager.c \
+	device/dev_time.c \
+	device/device.c \
 	ipc/ipc_entry.c \
 	ipc/ipc_kmsg.c \
 	ipc/ipc_mqueue.c \
