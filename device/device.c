@@ -344,8 +344,12 @@ ds_device_read(device_t dev, struct ipc_port *reply_port, mach_msg_type_name_t r
         return D_NO_MEMORY;
     }
     rc = device_read_common(dev, mode, recnum, bytes_wanted, DEVICE_READ_MAX, buf, &len);
-    if (rc == D_SUCCESS && len != 0 && vm_copy_from_kernel(buf, len, &copy) != 0) {
-        rc = D_NO_MEMORY;           /* the bytes read are lost, as a failed reply loses them */
+    if (rc == D_SUCCESS && len != 0) {
+        if (vm_copy_create(len, &copy) == 0) {
+            vm_copy_write(copy, 0, buf, len);
+        } else {
+            rc = D_NO_MEMORY;       /* the bytes read are lost, as a failed reply loses them */
+        }
     }
     kmem_free(buf, DEVICE_READ_MAX);
     if (rc == D_SUCCESS) {

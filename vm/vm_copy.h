@@ -33,11 +33,11 @@ int vm_copy_capture(struct vm_user_map *map, uintptr_t addr, uintptr_t size, boo
                     struct vm_copy **copyp);
 
 /*
- * A new copy in *copyp holding the size (> 0) bytes at buf, kernel
- * memory: out-of-line data the kernel sends (device_read's reply).
- * Returns 0 or ERROR_NOMEM. Any context that may allocate pages.
+ * A new copy of size bytes (> 0), zero-filled, in *copyp: out-of-line
+ * data the kernel sends (a kernel RPC's reply), filled with
+ * vm_copy_write(). Returns 0 or ERROR_NOMEM. Thread context.
  */
-int vm_copy_from_kernel(const void *buf, uintptr_t size, struct vm_copy **copyp);
+int vm_copy_create(uintptr_t size, struct vm_copy **copyp);
 
 /*
  * Map copy's bytes into map, the calling thread's map, at an address

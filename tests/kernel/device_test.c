@@ -283,7 +283,8 @@ device_test_console_fn(void)
                                         &written) == D_INVALID_SIZE);
     KTEST_ASSERT(ds_device_write_inband(dev, NULL, 0, 0, 0, NULL, 1, &written)
                  == D_INVALID_SIZE);
-    KTEST_ASSERT(vm_copy_from_kernel(ool, sizeof(ool) - 1, &copy) == 0);
+    KTEST_ASSERT(vm_copy_create(sizeof(ool) - 1, &copy) == 0);
+    vm_copy_write(copy, 0, ool, sizeof(ool) - 1);
     KTEST_ASSERT(ds_device_write(dev, NULL, 0, 0, 0, (io_buf_ptr_t)copy, sizeof(ool),
                                  &written) == D_INVALID_SIZE);     /* not the copy's size */
     written = -1;
