@@ -212,7 +212,7 @@ endif
 # $(B)/mig-kernel, never kept in git; the file implementing a
 # subsystem's routines includes its generated BASE_S.h.
 MIG_DEFS_DIR ?= /usr/include/i386-linux-gnu
-KERNEL_MIG := mach_port
+KERNEL_MIG := mach_port device
 MIG_KDIR := $(B)/mig-kernel
 KERNEL_MIG_SRCS := $(KERNEL_MIG:%=$(MIG_KDIR)/%Server.c)
 KERNEL_MIG_HDRS := $(KERNEL_MIG:%=$(MIG_KDIR)/%_S.h)
@@ -223,16 +223,22 @@ $(MIG_KDIR)/%Server.c $(MIG_KDIR)/%_S.h: $(MIG_DEFS_DIR)/mach/%.defs tools/mig
 	$(call quiet,MIG,$<)
 	$(Q)MIG_MACH_INCLUDE=$(MIG_DEFS_DIR) tools/mig --kernel-server $< $(MIG_KDIR)
 
+$(MIG_KDIR)/%Server.c $(MIG_KDIR)/%_S.h: $(MIG_DEFS_DIR)/device/%.defs tools/mig
+	@mkdir -p $(@D)
+	$(call quiet,MIG,$<)
+	$(Q)MIG_MACH_INCLUDE=$(MIG_DEFS_DIR) tools/mig --kernel-server $< $(MIG_KDIR)
+
 $(B)/k/mig/%.o: $(MIG_KDIR)/%.c $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)
-	$(Q)$(KCC) $(KCFLAGS) -Wno-unused-parameter -c $< -o $@
+	$(Q)$(KCC) $(KCFLAGS) -Wno-unused-parameter -Wno-sign-compare -c $< -o $@
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS))) \
 	$(KERNEL_MIG:%=$(B)/k/mig/%Server.o)
 
 # Sources that include generated headers wait for them.
 $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
+$(B)/k/device/device.o $(B)/k/tests/kernel/device_test.o: $(MIG_KDIR)/device_S.h
 
 $(B)/k/%.o: %.c $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)

@@ -17,6 +17,7 @@
 #include <device/device.h>
 #include <include/mach/kern_return.h>
 #include <ipc/ipc_port.h>
+#include <ipc/ipc_right.h>
 #include <kern/error.h>
 #include <kern/panic.h>
 #include <vm/vm_object.h>
@@ -40,7 +41,8 @@ dev_pager_init(struct dev_pager *pager, struct vm_object *object, unsigned int p
 struct ipc_port *
 dev_pager_port(struct dev_pager *pager)
 {
-    return device_port_make_send(pager->port);
+    ipc_right_make(pager->port, MACH_MSG_TYPE_PORT_SEND);
+    return pager->port;
 }
 
 kern_return_t

@@ -23,15 +23,19 @@
 #include <device/device.h>
 #include <include/device/device_types.h>
 #include <ipc/ipc_port.h>
+#include <ipc/ipc_right.h>
 #include <kern/host.h>
 #include <kern/kmem.h>
 #include <kern/macros.h>
+#include <kern/mig_server.h>
 #include <kern/panic.h>
 #include <kern/spinlock.h>
 #include <kern/string.h>
 #include <machine/param.h>
 #include <vm/vm_copy.h>
 #include <vm/vm_map.h>
+
+#include "device_S.h"
 
 #define DEVICE_MODES            (D_READ | D_WRITE | D_NODELAY | D_NOWAIT)
 
@@ -95,17 +99,6 @@ dev_port_lookup(struct ipc_port *port)
 }
 
 struct ipc_port *
-device_port_make_send(struct ipc_port *port)
-{
-    assert(IPC_PORT_VALID(port));
-    spinlock_lock(&port->lock);
-    port->srights++;
-    spinlock_unlock(&port->lock);
-    ipc_port_ref(port);
-    return port;
-}
-
-struct ipc_port *
 convert_device_to_port(device_t dev)
 {
     struct ipc_port *port = NULL;
@@ -116,14 +109,10 @@ convert_device_to_port(device_t dev)
     spinlock_lock(&dev->lock);
     if (dev->open_count != 0) {
         port = dev->port;
-        ipc_port_ref(port);         /* kept across the unlock */
+        ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);
     }
     spinlock_unlock(&dev->lock);
     device_deallocate(dev);
-    if (port != NULL) {
-        device_port_make_send(port);
-        ipc_port_unref(port);
-    }
     return port;
 }
 

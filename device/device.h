@@ -5,15 +5,12 @@
  * "time" (doc/device.md).
  *
  * Each routine has the prototype MIG generates for GNU Mach's
- * device.defs with KERNEL_SERVER (`tools/mig -DKERNEL_SERVER=1
- * /usr/include/i386-linux-gnu/device/device.defs DIR`, DIR/device_S.h),
- * with the kernel's own types where MIG's header names GNU Mach's
- * (struct ipc_port * for ipc_port_t, uintptr_t for vm_offset_t and
- * vm_size_t, io_return_t for kern_return_t: the same widths on i386),
- * and the conversions MIG's kernel server calls are here by the names
+ * device.defs with KERNEL_SERVER (tools/mig --kernel-server, device_S.h)
+ * and the conversions its stubs call are here by the names
  * device_types.defs gives them: dev_port_lookup() (port to device_t,
- * with a reference), convert_device_to_port() (device_t to a send right,
- * consuming the reference) and device_deallocate() (drop a reference).
+ * with a reference), convert_device_to_port() (device_t to a send
+ * right, consuming the reference) and device_deallocate() (drop a
+ * reference); kern/mig_server.h maps the types.
  *
  * A device is opened by name on the master port: the first open creates
  * its port (a kernel-object port of kind IPC_KOBJECT_DEVICE); each open
@@ -44,11 +41,8 @@
 #include <kern/spinlock.h>
 
 struct ipc_port;
-struct vm_copy;
 
 typedef struct device *device_t;
-typedef char *io_buf_ptr_t;                     /* in the kernel: a struct vm_copy * */
-typedef const char *const_io_buf_ptr_inband_t;
 #define DEVICE_NULL             ((device_t)0)
 
 /*
@@ -115,12 +109,6 @@ void device_reference(device_t dev);
 void device_deallocate(device_t dev);
 
 /*
- * Make one more send right to port for a message (srights and a
- * reference). port is valid and the caller holds a reference.
- */
-struct ipc_port *device_port_make_send(struct ipc_port *port);
-
-/*
  * For devices: answer DEV_GET_SIZE ({size, record_size}) and
  * DEV_GET_RECORDS ({size / record_size, record_size}) into status, whose
  * room *countp says; D_INVALID_SIZE when it is below 2 words,
@@ -129,75 +117,27 @@ struct ipc_port *device_port_make_send(struct ipc_port *port);
 io_return_t device_status_size(dev_flavor_t flavor, int size, int record_size, int *status,
                                mach_msg_type_number_t *countp);
 
-/* device.defs, as MIG's KERNEL_SERVER header declares them. */
-
 /*
- * device_open: open the device called name (NUL-terminated within
- * DEV_NAME_MAX) on master_port, the device master port, and return it
- * with a reference in *device. Returns D_SUCCESS, D_INVALID_OPERATION
- * (master_port is not the device master), D_NO_SUCH_DEVICE (unknown
- * name), D_INVALID_OPERATION (a mode bit beyond D_READ|D_WRITE|
- * D_NODELAY|D_NOWAIT), D_NO_MEMORY (no port).
- */
-io_return_t ds_device_open(struct ipc_port *master_port, struct ipc_port *reply_port,
-                           mach_msg_type_name_t reply_portPoly, dev_mode_t mode,
-                           const_dev_name_t name, device_t *device);
-
-/* device_close: one open less; the last kills the port. D_SUCCESS or D_NO_SUCH_DEVICE. */
-io_return_t ds_device_close(device_t device);
-
-/*
- * device_write: write the bytes of data (a struct vm_copy *, dataCnt
- * bytes; consumed on D_SUCCESS). D_NO_SUCH_DEVICE, D_INVALID_SIZE (no
- * data, or dataCnt not the copy's size), D_INVALID_OPERATION.
- */
-io_return_t ds_device_write(device_t device, struct ipc_port *reply_port,
-                            mach_msg_type_name_t reply_portPoly, dev_mode_t mode,
-                            recnum_t recnum, io_buf_ptr_t data,
-                            mach_msg_type_number_t dataCnt, int *bytes_written);
-
-/* device_write_inband: dataCnt (at most IO_INBAND_MAX) bytes of data. */
-io_return_t ds_device_write_inband(device_t device, struct ipc_port *reply_port,
-                                   mach_msg_type_name_t reply_portPoly, dev_mode_t mode,
-                                   recnum_t recnum, const io_buf_ptr_inband_t data,
-                                   mach_msg_type_number_t dataCnt, int *bytes_written);
-
-/*
- * device_read: at most bytes_wanted bytes (at most DEVICE_READ_MAX at
- * once) in a new vm_copy (*data, *dataCnt; NULL and 0 for none).
- * D_INVALID_SIZE for a negative size, D_NO_MEMORY, the device's errors.
+ * The device.defs routines (ds_device_open...) are declared by the
+ * header MIG generates, device_S.h, which their implementation
+ * (device/device.c) includes so that the compiler checks each against
+ * GNU Mach's prototype. Their rules (doc/device.md):
+ *
+ * ds_device_open: on the device master port only (else
+ * D_INVALID_OPERATION); an unknown name, or one without a NUL within
+ * 128 bytes, D_NO_SUCH_DEVICE; mode bits beyond D_READ|D_WRITE|
+ * D_NODELAY|D_NOWAIT, D_INVALID_OPERATION; the device's own refusal
+ * (D_READ_ONLY); D_NO_MEMORY. On success *device has a reference.
+ * Every other routine: D_NO_SUCH_DEVICE on DEVICE_NULL or a closed
+ * device, D_INVALID_OPERATION when the device lacks the operation.
+ * device_write: D_INVALID_SIZE without data or when dataCnt is not the
+ * copy's size; the copy consumed on success. write_inband: at most
+ * IO_INBAND_MAX bytes. Reads: D_INVALID_SIZE for a negative size, 0
+ * bytes for 0; at most DEVICE_READ_MAX (out of line, a new vm_copy or
+ * NULL) or IO_INBAND_MAX bytes. device_map: KERN_INVALID_ARGUMENT for
+ * prot bits beyond VM_PROT_ALL. get_status: *statusCnt is the room (cut
+ * to DEV_STATUS_MAX); set_status: at most DEV_STATUS_MAX words.
  */
 #define DEVICE_READ_MAX         4096
-io_return_t ds_device_read(device_t device, struct ipc_port *reply_port,
-                           mach_msg_type_name_t reply_portPoly, dev_mode_t mode,
-                           recnum_t recnum, int bytes_wanted, io_buf_ptr_t *data,
-                           mach_msg_type_number_t *dataCnt);
-
-/* device_read_inband: at most min(bytes_wanted, IO_INBAND_MAX) bytes into data. */
-io_return_t ds_device_read_inband(device_t device, struct ipc_port *reply_port,
-                                  mach_msg_type_name_t reply_portPoly, dev_mode_t mode,
-                                  recnum_t recnum, int bytes_wanted,
-                                  io_buf_ptr_inband_t data, mach_msg_type_number_t *dataCnt);
-
-/*
- * device_map: a send right to a memory object for [offset, offset +
- * size) with at most prot (VM_PROT_*), in *pager. KERN_INVALID_ARGUMENT
- * for prot bits beyond VM_PROT_ALL, D_NO_SUCH_DEVICE,
- * D_INVALID_OPERATION (the device cannot be mapped), the device's errors.
- */
-io_return_t ds_device_map(device_t device, int prot, uintptr_t offset,
-                          uintptr_t size, struct ipc_port **pager, int unmap);
-
-/* device_set_status: statusCnt (at most DEV_STATUS_MAX) words of flavor. */
-io_return_t ds_device_set_status(device_t device, dev_flavor_t flavor,
-                                 const dev_status_t status, mach_msg_type_number_t statusCnt);
-
-/*
- * device_get_status: flavor's words into status, *statusCnt in: room (at
- * most DEV_STATUS_MAX), out: words written. D_INVALID_SIZE when the room
- * is too small, D_INVALID_OPERATION for an unknown flavor.
- */
-io_return_t ds_device_get_status(device_t device, dev_flavor_t flavor, dev_status_t status,
-                                 mach_msg_type_number_t *statusCnt);
 
 #endif /* DEVICE_DEVICE_H */

@@ -43,6 +43,7 @@
 #include <kern/host.h>
 #include <kern/host_calls.h>
 #include <kern/ktest.h>
+#include <kern/mig_server.h>
 #include <kern/string.h>
 #include <kern/thread.h>
 #include <machine/param.h>
@@ -51,6 +52,8 @@
 #include <vm/vm_map.h>
 #include <vm/vm_object.h>
 #include <vm/vm_user.h>
+
+#include "device_S.h"
 
 static const char device_test_x[IO_INBAND_MAX] = "x";
 
