@@ -9,7 +9,8 @@
  * frees it. The tick runs in the clock interrupt, so it takes no lock
  * and reads no clock chip: the time of day is the boot-time offset
  * host_get_time64 also uses (read once, at setup, in thread context)
- * plus the tick count. Each group of fields is written check word
+ * plus the tick count (the same sum host_get_time64 makes, to the
+ * nanosecond). Each group of fields is written check word
  * first, then the value, then the seconds, with compiler and store
  * barriers between (x86 keeps stores in order), so a reader that finds
  * the seconds equal to the check word read a consistent value.
@@ -96,7 +97,7 @@ dev_time_setup(void)
     struct host *host = ipc_port_kobject(host_port(), IPC_KOBJECT_HOST, NULL);
     struct vm_object *object;
     struct vm_page *page;
-    time_value64_t tod, up;
+    time_value64_t tod, up, up2;
     kern_return_t kr;
     uint32_t flags;
 
@@ -113,11 +114,22 @@ dev_time_setup(void)
         panic("dev_time: no memory for the time pager");
     }
 
-    /* The offset host_get_time64 uses: its time minus its uptime, read back to back. */
-    kr = host_get_uptime64(host, &up);
-    assert(kr == KERN_SUCCESS);
+    /*
+     * The offset host_get_time64 uses: its time minus the uptime of the
+     * same tick. The first call reads the clock chip (ticks may pass);
+     * later ones are taken again until no tick fell between the uptimes
+     * read on either side.
+     */
     kr = host_get_time64(host, &tod);
     assert(kr == KERN_SUCCESS);
+    do {
+        kr = host_get_uptime64(host, &up);
+        assert(kr == KERN_SUCCESS);
+        kr = host_get_time64(host, &tod);
+        assert(kr == KERN_SUCCESS);
+        kr = host_get_uptime64(host, &up2);
+        assert(kr == KERN_SUCCESS);
+    } while (up.seconds != up2.seconds || up.nanoseconds != up2.nanoseconds);
     (void)kr;
     dev_time_offset_ns = (tod.seconds - up.seconds) * DEV_TIME_NS_PER_SEC
                          + (tod.nanoseconds - up.nanoseconds);
