@@ -37,6 +37,7 @@
 #include <kern/ktest.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
+#include <kern/processor.h>
 #include <kern/rdxtree.h>
 #include <kern/shell.h>
 #include <kern/startup.h>
@@ -254,6 +255,7 @@ startup(const struct startup_info *info)
     vm_user_setup();
     host_setup();
     device_setup();
+    processor_setup();
     task_setup();
     gsync_setup();
 

@@ -45,16 +45,16 @@ mig_put_reply_port(mach_port_t port)
 }
 
 size_t
-mig_strncpy(char *dst, const char *src, size_t len)
+mig_strncpy(char *dest, const char *src, size_t len)
 {
     size_t i;
 
     if (len == 0) {
         return 0;
     }
-    for (i = 0; i + 1 < len && src[i] != '\0'; i++) {
-        dst[i] = src[i];
+    for (i = 0; i < len - 1 && src[i] != '\0'; i++) {
+        dest[i] = src[i];
     }
-    dst[i] = '\0';
-    return i + 1;
+    dest[i] = '\0';
+    return i;
 }
