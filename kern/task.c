@@ -365,10 +365,17 @@ task_from_port(struct ipc_port *port)
     return ipc_port_kobject(port, IPC_KOBJECT_TASK, task_ref_obj);
 }
 
+/* ipc_port_kobject()'s reference taker for threads. */
+static void
+task_thread_ref(void *thread)
+{
+    thread_ref(thread);
+}
+
 struct thread *
 task_thread_from_port(struct ipc_port *port)
 {
-    return ipc_port_kobject(port, IPC_KOBJECT_THREAD, NULL);
+    return ipc_port_kobject(port, IPC_KOBJECT_THREAD, task_thread_ref);
 }
 
 kern_return_t
