@@ -30,52 +30,11 @@
 #define N_CALLS         1000
 #define TIME_VA         0x20000000u
 
-static inline uint64_t
-rdtsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t
-empty_loop(void)
-{
-    uint64_t t = rdtsc();
-
-    for (unsigned int i = 0; i < N_CALLS; i++) {
-        __asm__ volatile("" : : : "memory");
-    }
-    return rdtsc() - t;
-}
-
-static void
-report(const char *what, uint64_t total, uint64_t empty)
-{
-    uint64_t per100 = total > empty ? (total - empty) * 100 / N_CALLS : 0;
-
-    tap_diag("bench: %s: %u.%02u instructions (%u calls)", what, (unsigned int)(per100 / 100),
-             (unsigned int)(per100 % 100), N_CALLS);
-}
-
-/* The decimal number s, or 0. */
-static unsigned int
-number(const char *s)
-{
-    unsigned int n = 0;
-
-    while (s != NULL && *s >= '0' && *s <= '9') {
-        n = n * 10 + (unsigned int)(*s++ - '0');
-    }
-    return n;
-}
-
 int
 main(int argc, char **argv)
 {
     static const io_buf_ptr_inband_t none = "";
-    mach_port_t master = argc > 1 ? number(argv[1]) : MACH_PORT_NULL, con, dev, pager;
+    mach_port_t master = argc > 1 ? u_parse_uint(argv[1]) : MACH_PORT_NULL, con, dev, pager;
     volatile const mapped_time_value_t *t = (volatile const mapped_time_value_t *)TIME_VA;
     mach_port_t host = mach_host_self();
     io_buf_ptr_inband_t buf;
@@ -89,7 +48,7 @@ main(int argc, char **argv)
 
     tap_plan(6);
     mig_get_reply_port();               /* made once, outside the loops */
-    empty = empty_loop();
+    empty = u_bench_empty(N_CALLS);
     bad += device_open(master, D_READ | D_WRITE, "console", &con) != D_SUCCESS;
     bad += device_open(master, D_READ, "time", &dev) != D_SUCCESS;
     bad += device_map(dev, VM_PROT_READ, 0, sizeof(*t), &pager, 0) != D_SUCCESS;
@@ -98,45 +57,50 @@ main(int argc, char **argv)
     tap_ok(bad == 0, "console and time open, the time page mapped");
 
     bad = 0;
-    start = rdtsc();
+    start = u_rdtsc();
     for (unsigned int i = 0; i < N_CALLS; i++) {
         bad += device_write_inband(con, 0, 0, none, 0, &written) != D_SUCCESS;
     }
-    report("device_write_inband of 0 bytes, RPC round trip", rdtsc() - start, empty);
+    u_bench_report("device_write_inband of 0 bytes, RPC round trip",
+                   u_rdtsc() - start, empty, N_CALLS);
     tap_ok(bad == 0, "%u device_write_inband calls", N_CALLS);
 
     bad = 0;
-    start = rdtsc();
+    start = u_rdtsc();
     for (unsigned int i = 0; i < N_CALLS; i++) {
         count = sizeof(buf);
         bad += device_read_inband(con, D_NOWAIT, 0, 1, buf, &count) != D_WOULD_BLOCK;
     }
-    report("device_read_inband D_NOWAIT, D_WOULD_BLOCK", rdtsc() - start, empty);
+    u_bench_report("device_read_inband D_NOWAIT, D_WOULD_BLOCK",
+                   u_rdtsc() - start, empty, N_CALLS);
     tap_ok(bad == 0, "%u device_read_inband calls", N_CALLS);
 
     bad = 0;
-    start = rdtsc();
+    start = u_rdtsc();
     for (unsigned int i = 0; i < N_CALLS; i++) {
         count = DEV_STATUS_MAX;
         bad += device_get_status(con, DEV_GET_SIZE, status, &count) != D_SUCCESS;
     }
-    report("device_get_status DEV_GET_SIZE", rdtsc() - start, empty);
+    u_bench_report("device_get_status DEV_GET_SIZE",
+                   u_rdtsc() - start, empty, N_CALLS);
     tap_ok(bad == 0, "%u device_get_status calls", N_CALLS);
 
-    start = rdtsc();
+    start = u_rdtsc();
     for (unsigned int i = 0; i < N_CALLS; i++) {
         do {
             sec = (unsigned int)t->seconds;
             usec = (unsigned int)t->microseconds;
         } while ((int)sec != t->check_seconds);
     }
-    report("time of day from the mapped page", rdtsc() - start, empty);
+    u_bench_report("time of day from the mapped page",
+                   u_rdtsc() - start, empty, N_CALLS);
     bad = 0;
-    start = rdtsc();
+    start = u_rdtsc();
     for (unsigned int i = 0; i < N_CALLS; i++) {
         bad += host_get_time(host, &tv) != KERN_SUCCESS;
     }
-    report("time of day by host_get_time RPC", rdtsc() - start, empty);
+    u_bench_report("time of day by host_get_time RPC",
+                   u_rdtsc() - start, empty, N_CALLS);
     tap_ok(bad == 0 && sec > 1577836800u && usec < 1000000
            && (unsigned int)tv.seconds + 1 >= sec, "%u host_get_time calls; page %u.%06u",
            N_CALLS, sec, usec);

@@ -23,18 +23,6 @@
 #define SWITCH_OPTION_WAIT      2
 #define TIME_VA                 0x20000000u     /* where the page is mapped */
 
-/* The decimal number s, or 0. */
-static unsigned int
-number(const char *s)
-{
-    unsigned int n = 0;
-
-    while (s != NULL && *s >= '0' && *s <= '9') {
-        n = n * 10 + (unsigned int)(*s++ - '0');
-    }
-    return n;
-}
-
 /* A time read from the mapped page: seconds, microseconds, uptime in ms. */
 struct sample {
     unsigned int sec, usec;
@@ -164,7 +152,7 @@ test_time(mach_port_t master)
 int
 main(int argc, char **argv)
 {
-    mach_port_t master = argc > 1 ? number(argv[1]) : MACH_PORT_NULL;
+    mach_port_t master = argc > 1 ? u_parse_uint(argv[1]) : MACH_PORT_NULL;
 
     tap_plan(21);
     tap_ok(MACH_PORT_VALID(master), "the device master port: %u", master);
