@@ -177,6 +177,7 @@ KTEST_SRCS := \
 	tests/kernel/bootstrap_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
 	tests/kernel/device_test.c \
+	tests/kernel/exception_test.c \
 	tests/kernel/gsync_test.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_space_test.c \
@@ -199,6 +200,7 @@ KTEST_SRCS := \
 	tests/kernel/user_blobs.S \
 	tests/kernel/user_test.c \
 	tests/kernel/vm_calls_test.c \
+	tests/kernel/vm_copy_test.c \
 	tests/kernel/vm_map_test.c \
 	tests/kernel/vm_page_test.c \
 	tests/kernel/vm_user_test.c
