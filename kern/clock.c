@@ -6,6 +6,7 @@
  */
 #include <stdint.h>
 
+#include <device/device.h>
 #include <kern/clock.h>
 #include <kern/gsync.h>
 #include <kern/syscall.h>
@@ -25,6 +26,7 @@ clock_tick(void)
     thread_timed_tick();                /* timed sleeps whose deadline passed end */
     syscall_switch_wait_tick();         /* thread_switch waiters check their deadline */
     gsync_tick();                       /* so do timed gsync waiters */
+    device_tick();                      /* the mapped time page, waiting console readers */
 }
 
 uint64_t

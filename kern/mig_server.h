@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <include/device/device_types.h>
 #include <include/mach/boolean.h>
 #include <include/mach/host_info.h>
 #include <include/mach/kern_return.h>
@@ -122,6 +123,15 @@ typedef struct time_value rpc_time_value_t;
 #define convert_time_value_from_user(t) (t)
 #define convert_time_value_to_user(t)   (t)
 
+/* device.defs (device/device.h): the device types and codes, the kernel's device_t. */
+typedef struct device *device_t;
+typedef natural_t rpc_recnum_t;
+typedef char *io_buf_ptr_t;                     /* out of line: a struct vm_copy */
+typedef short filter_t;
+typedef filter_t *filter_array_t;
+#define convert_long_natural_from_user(x)       ((recnum_t)(x))
+#define convert_long_natural_to_user(x)         ((rpc_recnum_t)(x))
+
 /* Port rights the stubs take and give (ipc/ipc_right.h). */
 #define IP_NULL                         ((ipc_port_t)0)
 #define IP_VALID(port)                  ((port) != IP_NULL && (port) != (ipc_port_t)-1)
@@ -149,5 +159,8 @@ processor_set_t convert_port_to_pset_name(ipc_port_t port);
 ipc_port_t convert_pset_to_port(processor_set_t pset);
 ipc_port_t convert_pset_name_to_port(processor_set_t pset);
 void pset_deallocate(processor_set_t pset);
+device_t dev_port_lookup(ipc_port_t port);              /* device/device.c */
+ipc_port_t convert_device_to_port(device_t device);
+void device_deallocate(device_t device);
 
 #endif /* KERN_MIG_SERVER_H */
