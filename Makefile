@@ -108,6 +108,10 @@ KERNEL_SRCS := \
 	i386/trap.c \
 	i386/trap_user.c \
 	i386/vga.c \
+	device/dev_console.c \
+	device/dev_pager.c \
+	device/dev_time.c \
+	device/device.c \
 	ipc/ipc_entry.c \
 	ipc/ipc_kmsg.c \
 	ipc/ipc_mqueue.c \
@@ -174,6 +178,7 @@ KTEST_SRCS := \
 	tests/kernel/boot_modules_test.c \
 	tests/kernel/bootstrap_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
+	tests/kernel/device_test.c \
 	tests/kernel/exception_test.c \
 	tests/kernel/gnumach_test.c \
 	tests/kernel/gsync_test.c \
@@ -213,8 +218,8 @@ endif
 # $(B)/mig-kernel, never kept in git; the file implementing a
 # subsystem's routines includes its generated BASE_S.h.
 MIG_DEFS_DIR ?= /usr/include/i386-linux-gnu
-KERNEL_MIG := mach_host mach_port gnumach gnumach_ext mach_i386 mach_i386_ext mach_debug \
-	mach_host_ext
+KERNEL_MIG := mach_host mach_port device gnumach gnumach_ext mach_i386 mach_i386_ext \
+	mach_debug mach_host_ext
 MIG_KDIR := $(B)/mig-kernel
 KERNEL_MIG_SRCS := $(KERNEL_MIG:%=$(MIG_KDIR)/%Server.c)
 KERNEL_MIG_HDRS := $(KERNEL_MIG:%=$(MIG_KDIR)/%_S.h)
@@ -229,6 +234,11 @@ $(MIG_KDIR)/%Server.c $(MIG_KDIR)/%_S.h: %.defs tools/mig
 	$(call quiet,MIG,$<)
 	$(Q)MIG_MACH_INCLUDE=$(MIG_DEFS_DIR) tools/mig --kernel-server $< $(MIG_KDIR)
 
+$(MIG_KDIR)/%Server.c $(MIG_KDIR)/%_S.h: $(MIG_DEFS_DIR)/device/%.defs tools/mig
+	@mkdir -p $(@D)
+	$(call quiet,MIG,$<)
+	$(Q)MIG_MACH_INCLUDE=$(MIG_DEFS_DIR) tools/mig --kernel-server $< $(MIG_KDIR)
+
 $(B)/k/mig/%.o: $(MIG_KDIR)/%.c $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)
@@ -239,6 +249,7 @@ KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS))) \
 
 # Sources that include generated headers wait for them.
 $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
+$(B)/k/device/device.o $(B)/k/tests/kernel/device_test.o: $(MIG_KDIR)/device_S.h
 $(B)/k/kern/host_calls.o $(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_S.h
 $(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_ext_S.h
 $(B)/k/kern/gnumach.o: $(MIG_KDIR)/gnumach_S.h $(MIG_KDIR)/gnumach_ext_S.h
@@ -462,7 +473,8 @@ bench-smp: deps $(B)/bench/smp
 	$(B)/bench/smp
 
 # Results and their meaning: doc/benchmarks.md.
-bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench $(B)/user/rpcbench
+bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench $(B)/user/rpcbench \
+		$(B)/user/devbench
 	$(B)/bench/kmem
 	$(B)/bench/vm_map
 	tools/bench-vm-page --kernel $(TEST_DIR)/mach 128M
@@ -475,6 +487,7 @@ bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench $(B)/use
 	tools/bench-kernel user_bench $(TEST_DIR)/mach
 	tools/bench-user ubench $(TEST_DIR)/mach
 	tools/bench-user rpcbench $(TEST_DIR)/mach
+	BENCH_ARGS='$${device-port}' tools/bench-user devbench $(TEST_DIR)/mach
 
 clean:
 	rm -rf $(B) mach mach.iso

@@ -92,19 +92,13 @@ ipc_mqueue_deadline(bool timed, mach_msg_timeout_t timeout)
 static int
 ipc_mqueue_wait(const void *object, struct spinlock *lock, uint64_t deadline)
 {
+    int error;
+
     if (deadline == 0) {
         return waitq_sleep_intr(ipc_mqueue_waitq(object), lock);
     }
-    if (clock_ticks() >= deadline) {
-        return IPC_MQUEUE_TIMED_OUT;
-    }
-    if (__atomic_load_n(&thread_self()->ast, __ATOMIC_ACQUIRE) != 0) {
-        return THREAD_INTERRUPTED;
-    }
-    spinlock_unlock(lock);
-    thread_delay(1);
-    spinlock_lock(lock);
-    return 0;
+    error = waitq_sleep_intr_until(ipc_mqueue_waitq(object), lock, deadline);
+    return error == THREAD_TIMED_OUT ? IPC_MQUEUE_TIMED_OUT : error;
 }
 
 mach_msg_return_t

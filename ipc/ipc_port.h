@@ -44,6 +44,8 @@ enum ipc_kobject_type {
     IPC_KOBJECT_HOST,
     IPC_KOBJECT_HOST_PRIV,
     IPC_KOBJECT_DEVICE_MASTER,
+    IPC_KOBJECT_DEVICE,             /* an open device (device/device.h) */
+    IPC_KOBJECT_PAGER,              /* a device pager, a kernel memory object (device/dev_pager.h) */
     IPC_KOBJECT_PROCESSOR,
     IPC_KOBJECT_PSET,               /* a processor set's control port */
     IPC_KOBJECT_PSET_NAME,          /* its name port */

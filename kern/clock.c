@@ -6,9 +6,11 @@
  */
 #include <stdint.h>
 
+#include <device/device.h>
 #include <kern/clock.h>
 #include <kern/gsync.h>
 #include <kern/syscall.h>
+#include <kern/thread.h>
 
 static volatile uint32_t clock_ticks_low, clock_ticks_high;
 
@@ -21,8 +23,10 @@ clock_tick(void)
         clock_ticks_high++;
     }
     __atomic_store_n(&clock_ticks_low, low, __ATOMIC_RELEASE);
+    thread_timed_tick();                /* timed sleeps whose deadline passed end */
     syscall_switch_wait_tick();         /* thread_switch waiters check their deadline */
     gsync_tick();                       /* so do timed gsync waiters */
+    device_tick();                      /* the mapped time page, waiting console readers */
 }
 
 uint64_t

@@ -105,16 +105,25 @@ console_setup(void)
 }
 
 int
+console_trygetc(void)
+{
+    for (struct console_dev *dev = console_devs; dev != NULL; dev = dev->next) {
+        int c = dev->getc != NULL ? dev->getc() : -1;
+
+        if (c >= 0) {
+            return c;
+        }
+    }
+    return -1;
+}
+
+int
 console_getc(void)
 {
-    for (;;) {
-        for (struct console_dev *dev = console_devs; dev != NULL; dev = dev->next) {
-            int c = dev->getc != NULL ? dev->getc() : -1;
+    int c;
 
-            if (c >= 0) {
-                return c;
-            }
-        }
+    while ((c = console_trygetc()) < 0) {
         cpu_idle();
     }
+    return c;
 }

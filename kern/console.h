@@ -65,4 +65,10 @@ void console_setup(void);
  */
 int console_getc(void);
 
+/*
+ * One pending input byte from any device that has input (as
+ * console_getc()), or -1 at once when none has. Any context.
+ */
+int console_trygetc(void);
+
 #endif /* KERN_CONSOLE_H */

@@ -5,8 +5,8 @@
  * Rationale. A port names a kernel object through its kobject pointer,
  * which must point somewhere; the host has no state of its own yet, so
  * the objects are two small static structures whose only job is to be
- * distinct. The device master lives here until device/ exists, which
- * will take it over together with device_open.
+ * distinct. The device master port is made here with the other two;
+ * device/device.c serves it (device_open checks for this port).
  */
 #include <ipc/ipc_port.h>
 #include <kern/host.h>

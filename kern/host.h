@@ -2,10 +2,11 @@
 /*
  * The host and the device master as kernel objects: the ports that
  * `${host-port}` and `${device-port}` of the boot script and
- * mach_host_self() hand out. Their RPCs (mach_host.defs, device.defs)
- * come with the kernel's RPC interface; until then a message to them
- * has nobody to serve it, but the rights are real and can be moved,
- * copied and compared.
+ * mach_host_self() hand out. device.defs on the device master is served
+ * by device/ (doc/device.md); mach_host.defs comes with the kernel's
+ * RPC interface, until then a message to the host ports has nobody to
+ * serve it, but the rights are real and can be moved, copied and
+ * compared.
  *
  * The three ports are made once at startup and live forever: callers
  * use them without references of their own (a right given to a space

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <device/dev_pager.h>
 #include <include/mach/kern_return.h>
 #include <include/mach/port.h>
 #include <ipc/ipc_port.h>
@@ -175,24 +176,29 @@ syscall_vm_map(mach_port_name_t target, void *uaddr, uint32_t size, uint32_t mas
     uintptr_t addr;
     kern_return_t kr;
 
-    (void)offset;
     if (task == NULL) {
         return MACH_SEND_INTERRUPTED;
     }
-    if (MACH_PORT_VALID(memory_object)) {
-        kr = mach_trap_copy_send(memory_object, &object);
-        if (kr == KERN_SUCCESS) {
-            ipc_port_unref(object);
-            kr = KERN_INVALID_ARGUMENT;     /* no memory objects yet */
-        }
-    } else if (!mach_trap_addr_in(uaddr, &addr)) {
+    object = NULL;
+    kr = MACH_PORT_VALID(memory_object) ? mach_trap_copy_send(memory_object, &object)
+                                        : KERN_SUCCESS;
+    if (kr == KERN_SUCCESS && !mach_trap_addr_in(uaddr, &addr)) {
         kr = KERN_INVALID_ADDRESS;
-    } else {
-        kr = vm_user_map(task->map, &addr, size, mask, anywhere != 0, copy != 0, cur_prot,
-                         max_prot, inherit);
+    } else if (kr == KERN_SUCCESS) {
+        if (object != NULL) {
+            /* The only memory objects: device pagers (device_map). */
+            kr = dev_pager_vm_map(object, task->map, &addr, size, mask, anywhere != 0,
+                                  copy != 0, offset, cur_prot, max_prot, inherit);
+        } else {
+            kr = vm_user_map(task->map, &addr, size, mask, anywhere != 0, copy != 0,
+                             cur_prot, max_prot, inherit);
+        }
         if (kr == KERN_SUCCESS) {
             kr = mach_trap_addr_out(task, uaddr, addr, size);
         }
+    }
+    if (object != NULL) {
+        ipc_port_unref(object);
     }
     task_unref(task);
     return kr;

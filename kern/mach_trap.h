@@ -56,11 +56,11 @@ mach_port_name_t mach_task_self(void);
 mach_port_name_t mach_host_self(void);
 
 /*
- * -64: vm_map of anonymous memory (vm_user_map()). The word at uaddr is
- * the address in, and receives the address out. memory_object must be
- * MACH_PORT_NULL: a name that is not a send right gives the lookup's
- * error, a real one KERN_INVALID_ARGUMENT (no memory objects yet);
- * offset is then unused.
+ * -64: vm_map. The word at uaddr is the address in, and receives the
+ * address out. memory_object MACH_PORT_NULL: anonymous memory
+ * (vm_user_map(); offset unused). Otherwise it must name a send right
+ * (else the lookup's error) to a device pager (dev_pager_vm_map(); any
+ * other port: KERN_INVALID_ARGUMENT, mach has no other memory objects).
  */
 kern_return_t syscall_vm_map(mach_port_name_t target, void *uaddr, uint32_t size,
                              uint32_t mask, uint32_t anywhere,

@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <include/device/device_types.h>
 #include <include/mach/boolean.h>
 #include <include/mach/host_info.h>
 #include <include/mach/kern_return.h>
@@ -169,6 +170,14 @@ typedef struct { natural_t words[11]; } vm_region_info_t;
 typedef struct { natural_t words[14]; } vm_object_info_t;
 typedef struct { natural_t words[6]; } vm_page_info_t;
 typedef vm_page_info_t *vm_page_info_array_t;
+/* device.defs (device/device.h): the device types and codes, the kernel's device_t. */
+typedef struct device *device_t;
+typedef natural_t rpc_recnum_t;
+typedef char *io_buf_ptr_t;                     /* out of line: a struct vm_copy */
+typedef short filter_t;
+typedef filter_t *filter_array_t;
+#define convert_long_natural_from_user(x)       ((recnum_t)(x))
+#define convert_long_natural_to_user(x)         ((rpc_recnum_t)(x))
 
 /* Port rights the stubs take and give (ipc/ipc_right.h). */
 #define IP_NULL                         ((ipc_port_t)0)
@@ -202,5 +211,8 @@ void vm_object_deallocate(vm_object_t object);
 io_perm_t convert_port_to_io_perm(ipc_port_t port);
 ipc_port_t convert_io_perm_to_port(io_perm_t io_perm);
 void io_perm_deallocate(io_perm_t io_perm);
+device_t dev_port_lookup(ipc_port_t port);              /* device/device.c */
+ipc_port_t convert_device_to_port(device_t device);
+void device_deallocate(device_t device);
 
 #endif /* KERN_MIG_SERVER_H */

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <device/device.h>
 #include <ipc/ipc_entry.h>
 #include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_port.h>
@@ -246,11 +247,14 @@ startup(const struct startup_info *info)
      * 10. User memory and tasks: VM objects and user maps are kmem caches
      * over vm_page; the host and device ports are kernel-object ports,
      * so IPC comes first; tasks hold a map and an IPC space; gsync
-     * keys are words of their maps.
+     * keys are words of their maps. The devices come after the host
+     * ports (device_open checks the master port; the time page starts
+     * from host_get_time64) and need VM objects for the time page.
      */
     vm_object_setup();
     vm_user_setup();
     host_setup();
+    device_setup();
     processor_setup();
     task_setup();
     gsync_setup();

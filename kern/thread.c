@@ -495,8 +495,13 @@ waitq_init_intr(struct waitq *wq)
     wq->intr = true;
 }
 
-int
-waitq_sleep_intr(struct waitq *wq, struct spinlock *lock)
+/*
+ * The interruptible sleep, with a deadline (0: none) checked under
+ * thread_intr_lock before sleeping: a passed one sets timed_out and does
+ * not sleep (the clock tick that passed it may have looked already).
+ */
+static int
+waitq_sleep_intr_deadline(struct waitq *wq, struct spinlock *lock, uint64_t deadline)
 {
     struct thread *self = thread_self();
     uint32_t flags = cpu_intr_save();
@@ -507,6 +512,12 @@ waitq_sleep_intr(struct waitq *wq, struct spinlock *lock)
         spinlock_unlock(&thread_intr_lock);
         cpu_intr_restore(flags);
         return THREAD_INTERRUPTED;
+    }
+    if (deadline != 0 && clock_ticks() >= deadline) {
+        self->timed_out = true;
+        spinlock_unlock(&thread_intr_lock);
+        cpu_intr_restore(flags);
+        return THREAD_TIMED_OUT;
     }
     spinlock_lock(&wq->lock);
     self->state = THREAD_SLEEPING;
@@ -527,6 +538,91 @@ waitq_sleep_intr(struct waitq *wq, struct spinlock *lock)
         spinlock_lock(lock);
     }
     return self->interrupted ? THREAD_INTERRUPTED : 0;
+}
+
+int
+waitq_sleep_intr(struct waitq *wq, struct spinlock *lock)
+{
+    return waitq_sleep_intr_deadline(wq, lock, 0);
+}
+
+/*
+ * Timed sleeps: a sleeper with a deadline is on thread_timed_list for
+ * the whole of waitq_sleep_intr_until() (it takes itself off before
+ * returning, so a thread on the list cannot be gone). The clock tick
+ * ends the sleeps whose deadline passed, as thread_interrupt() does,
+ * with timed_out set; one not asleep yet sees its deadline itself,
+ * under thread_intr_lock, before it sleeps.
+ */
+static struct spinlock thread_timed_lock = SPINLOCK_INITIALIZER;  /* before thread_intr_lock */
+static struct list thread_timed_list = LIST_INITIALIZER(thread_timed_list);
+static unsigned int thread_timed_nr;
+
+/* End t's sleep if it is in one and its deadline is now passed. thread_timed_lock held. */
+static void
+thread_timed_expire(struct thread *t, uint64_t now)
+{
+    struct waitq *wq;
+
+    spinlock_lock(&thread_intr_lock);
+    wq = t->intr_wq;
+    if (wq != NULL && t->deadline <= now) {
+        spinlock_lock(&wq->lock);
+        assert(t->state == THREAD_SLEEPING);
+        list_remove(&t->node);
+        t->intr_wq = NULL;
+        t->timed_out = true;
+        thread_enqueue(t, t->bound_cpu != THREAD_ANY_CPU ? t->bound_cpu
+                                                        : thread_runq_pick_least());
+        spinlock_unlock(&wq->lock);
+    }
+    spinlock_unlock(&thread_intr_lock);
+}
+
+void
+thread_timed_tick(void)
+{
+    struct thread *t;
+    uint64_t now;
+    uint32_t flags;
+
+    if (__atomic_load_n(&thread_timed_nr, __ATOMIC_ACQUIRE) == 0) {
+        return;
+    }
+    now = clock_ticks();
+    flags = spinlock_lock_intr_save(&thread_timed_lock);
+    list_foreach_entry(&thread_timed_list, t, timed_node) {
+        if (t->deadline <= now) {
+            thread_timed_expire(t, now);
+        }
+    }
+    spinlock_unlock_intr_restore(&thread_timed_lock, flags);
+}
+
+int
+waitq_sleep_intr_until(struct waitq *wq, struct spinlock *lock, uint64_t deadline)
+{
+    struct thread *self = thread_self();
+    uint32_t flags;
+    int error;
+
+    self->deadline = deadline;
+    self->timed_out = false;
+    flags = spinlock_lock_intr_save(&thread_timed_lock);
+    list_insert_tail(&thread_timed_list, &self->timed_node);
+    __atomic_fetch_add(&thread_timed_nr, 1, __ATOMIC_RELEASE);
+    spinlock_unlock_intr_restore(&thread_timed_lock, flags);
+
+    error = waitq_sleep_intr_deadline(wq, lock, deadline);
+
+    flags = spinlock_lock_intr_save(&thread_timed_lock);
+    list_remove(&self->timed_node);
+    __atomic_fetch_sub(&thread_timed_nr, 1, __ATOMIC_RELEASE);
+    spinlock_unlock_intr_restore(&thread_timed_lock, flags);
+    if (self->timed_out) {
+        return THREAD_TIMED_OUT;
+    }
+    return error;
 }
 
 void

@@ -55,6 +55,9 @@ struct thread {
     unsigned int ast;               /* THREAD_AST_* bits pending, atomic */
     struct waitq *intr_wq;          /* interruptible sleep: its queue (thread_intr_lock) */
     bool interrupted;               /* the sleep was ended by thread_interrupt() */
+    bool timed_out;                 /* ... by its deadline (waitq_sleep_intr_until()) */
+    uint64_t deadline;              /* of a timed sleep: the clock tick it ends at */
+    struct list timed_node;         /* in the timed sleepers' list, during one */
     bool stopped;                   /* stopped by a suspension (task->lock) */
     unsigned int suspend_count;     /* thread_suspend()s not resumed (task->lock) */
     int priority, max_priority;     /* Mach's, not used by the scheduler (task->lock) */
@@ -177,6 +180,22 @@ void waitq_init_intr(struct waitq *wq);
  */
 #define THREAD_INTERRUPTED      1
 int waitq_sleep_intr(struct waitq *wq, struct spinlock *lock);
+
+/*
+ * As waitq_sleep_intr(), but the sleep also ends once the clock reaches
+ * deadline (clock_ticks(), kern/clock.h): then THREAD_TIMED_OUT is
+ * returned; a deadline already passed returns it at once. The timeout
+ * is noticed at the first clock tick at or after the deadline, by
+ * thread_timed_tick().
+ */
+#define THREAD_TIMED_OUT        2
+int waitq_sleep_intr_until(struct waitq *wq, struct spinlock *lock, uint64_t deadline);
+
+/*
+ * End the timed sleeps whose deadline has passed. The clock interrupt
+ * calls it at every tick; cheap when nobody sleeps with a deadline.
+ */
+void thread_timed_tick(void);
 
 /*
  * End t's interruptible sleep, if it is in one: t leaves its queue and

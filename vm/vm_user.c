@@ -301,8 +301,8 @@ vm_user_limit_check(struct vm_user_map *map, uintptr_t size, unsigned int max_pr
 }
 
 /*
- * Map size bytes (rounded up) of object (one reference, given to the new
- * entry), or of a new anonymous object when object is NULL, at *addrp:
+ * Map size bytes (rounded up) of object from offset (one reference, given
+ * to the new entry), or of a new anonymous object when object is NULL, at *addrp:
  * anywhere (aligned to align, starting below limit) or fixed (address
  * truncated). The size limit applies; a map wiring its future mappings
  * wires the new entry. Returns 0 or an ERROR_* code; nothing changed on
@@ -311,10 +311,10 @@ vm_user_limit_check(struct vm_user_map *map, uintptr_t size, unsigned int max_pr
 static int
 vm_user_enter(struct vm_user_map *map, uintptr_t *addrp, uintptr_t size, uintptr_t align,
               uintptr_t limit, bool anywhere, unsigned int prot, unsigned int max_prot,
-              unsigned int inherit, struct vm_object *object)
+              unsigned int inherit, struct vm_object *object, uint64_t offset)
 {
     struct vm_map_attr attr = {
-        .prot = prot & max_prot, .max_prot = max_prot, .inherit = inherit, .offset = 0,
+        .prot = prot & max_prot, .max_prot = max_prot, .inherit = inherit, .offset = offset,
         .object = object,
     };
     uintptr_t addr = 0;
@@ -379,7 +379,39 @@ vm_user_allocate(struct vm_user_map *map, uintptr_t *addrp, uintptr_t size, bool
     }
     return vm_user_kern_return(vm_user_enter(map, addrp, size, 0, UINTPTR_MAX, anywhere,
                                              VM_MAP_PROT_RW, VM_MAP_PROT_ALL,
-                                             VM_MAP_INHERIT_COPY, NULL));
+                                             VM_MAP_INHERIT_COPY, NULL, 0));
+}
+
+/*
+ * vm_map's argument checks and its mask (high bits: an upper limit, over
+ * a low run of ones: the alignment) as vm_user_enter() takes it. Returns
+ * false for arguments KERN_INVALID_ARGUMENT refuses.
+ */
+static bool
+vm_user_map_args(struct vm_user_map *map, uintptr_t size, uintptr_t mask,
+                 unsigned int cur_prot, unsigned int max_prot, unsigned int inherit,
+                 uintptr_t *alignp, uintptr_t *limitp)
+{
+    uintptr_t low, high;
+
+    if (map == NULL || (cur_prot & ~VM_MAP_PROT_ALL) != 0
+        || (max_prot & ~VM_MAP_PROT_ALL) != 0 || inherit > VM_MAP_INHERIT_NONE
+        || size == 0) {
+        return false;
+    }
+    low = mask & ~(mask + 1);
+    high = mask & ~low;
+    *limitp = UINTPTR_MAX;
+    if (low == UINTPTR_MAX) {
+        *alignp = 0;
+        *limitp = 1;                /* only address 0 has no bit of mask set */
+    } else {
+        *alignp = low + 1;
+        if (high != 0) {
+            *limitp = high & -high;
+        }
+    }
+    return true;
 }
 
 kern_return_t
@@ -387,28 +419,55 @@ vm_user_map(struct vm_user_map *map, uintptr_t *addrp, uintptr_t size, uintptr_t
             bool anywhere, bool copy, unsigned int cur_prot, unsigned int max_prot,
             unsigned int inherit)
 {
-    uintptr_t low, high, align, limit = UINTPTR_MAX;
+    uintptr_t align, limit;
 
     (void)copy;                     /* a private copy of nothing: anonymous memory */
-    if (map == NULL || (cur_prot & ~VM_MAP_PROT_ALL) != 0
-        || (max_prot & ~VM_MAP_PROT_ALL) != 0 || inherit > VM_MAP_INHERIT_NONE
-        || size == 0) {
+    if (!vm_user_map_args(map, size, mask, cur_prot, max_prot, inherit, &align, &limit)) {
         return KERN_INVALID_ARGUMENT;
     }
-    /* mask = high bits (an upper limit) over a low run of ones (the alignment). */
-    low = mask & ~(mask + 1);
-    high = mask & ~low;
-    if (low == UINTPTR_MAX) {
-        align = 0;
-        limit = 1;                  /* only address 0 has no bit of mask set */
+    return vm_user_kern_return(vm_user_enter(map, addrp, size, align, limit, anywhere,
+                                             cur_prot, max_prot, inherit, NULL, 0));
+}
+
+kern_return_t
+vm_user_map_object(struct vm_user_map *map, uintptr_t *addrp, uintptr_t size, uintptr_t mask,
+                   bool anywhere, bool copy, struct vm_object *object, uint64_t offset,
+                   unsigned int object_prot, unsigned int cur_prot, unsigned int max_prot,
+                   unsigned int inherit)
+{
+    struct vm_object *target;
+    uintptr_t align, limit;
+    int error;
+
+    assert(object != NULL && object->shared);
+    if (!vm_user_map_args(map, size, mask, cur_prot, max_prot, inherit, &align, &limit)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (!P2ALIGNED(offset, PAGE_SIZE) || offset > object->size
+        || P2ROUND((uint64_t)size, PAGE_SIZE) > object->size - offset) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if ((cur_prot & ~object_prot) != 0) {
+        return KERN_PROTECTION_FAILURE;
+    }
+    max_prot &= object_prot;
+    if (copy) {
+        /* A private copy of the range: an eager copy, as of any shared object. */
+        error = vm_object_copy(object, offset, P2ROUND((uint64_t)size, PAGE_SIZE), &target);
+        offset = 0;
     } else {
-        align = low + 1;
-        if (high != 0) {
-            limit = high & -high;
+        vm_object_ref(object);
+        target = object;
+        error = 0;
+    }
+    if (error == 0) {
+        error = vm_user_enter(map, addrp, size, align, limit, anywhere, cur_prot, max_prot,
+                              inherit, target, offset);
+        if (error != 0) {
+            vm_object_unref(target);
         }
     }
-    return vm_user_kern_return(vm_user_enter(map, addrp, size, align, limit, anywhere,
-                                             cur_prot, max_prot, inherit, NULL));
+    return vm_user_kern_return(error);
 }
 
 kern_return_t
@@ -1476,7 +1535,7 @@ vm_user_allocate_contiguous(struct vm_user_map *map, bool host_priv, uintptr_t *
         return vm_user_kern_return(error);
     }
     error = vm_user_enter(map, &addr, size, 0, UINTPTR_MAX, true, VM_MAP_PROT_RW,
-                          VM_MAP_PROT_RW, VM_MAP_INHERIT_COPY, object);
+                          VM_MAP_PROT_RW, VM_MAP_INHERIT_COPY, object, 0);
     if (error != 0) {
         vm_object_unref(object);            /* every page goes with it */
         return vm_user_kern_return(error);

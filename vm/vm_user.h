@@ -68,6 +68,7 @@
 #define VM_USER_DMA_LIMIT       0x1000000ULL
 
 struct pmap;
+struct vm_object;
 
 struct vm_user_map {
     struct mutex lock;
@@ -151,6 +152,24 @@ kern_return_t vm_user_map(struct vm_user_map *map, uintptr_t *addrp, uintptr_t s
                           uintptr_t mask, bool anywhere, bool copy,
                           unsigned int cur_prot, unsigned int max_prot,
                           unsigned int inherit);
+
+/*
+ * vm_map of a kernel memory object (the device pager of device "time",
+ * device/dev_pager.h): [offset, offset + size) of object, a VM object
+ * the kernel keeps and has marked shared (vm_object_share()), so that
+ * unmapping never frees its pages. object_prot is the most the object
+ * allows: cur_prot beyond it → KERN_PROTECTION_FAILURE, and max_prot is
+ * cut to it. offset not page-aligned or the range beyond the object's
+ * size → KERN_INVALID_ARGUMENT; other arguments and errors as
+ * vm_user_map(). Without copy the entry maps the object itself (the
+ * kernel's later writes show through); with copy it maps an eager
+ * private copy of the range. The caller keeps its reference to object.
+ */
+kern_return_t vm_user_map_object(struct vm_user_map *map, uintptr_t *addrp, uintptr_t size,
+                                 uintptr_t mask, bool anywhere, bool copy,
+                                 struct vm_object *object, uint64_t offset,
+                                 unsigned int object_prot, unsigned int cur_prot,
+                                 unsigned int max_prot, unsigned int inherit);
 
 /*
  * vm_protect: set the current protection of [trunc(addr), round(addr +

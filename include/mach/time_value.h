@@ -23,4 +23,24 @@ typedef struct time_value64 {
 
 #define TIME_NANOS_MAX                  1000000000
 
+/*
+ * The page device "time" maps (device_map, then vm_map): the time of day
+ * and the uptime, rewritten by the kernel at every clock tick. 60 bytes
+ * on i386 (../shared/MACH-ABI.md §6.3). The kernel writes each group's
+ * check word first, then the value, then its seconds; a reader takes
+ * the seconds, then the rest, and retries while the seconds differ from
+ * the check word:
+ *
+ *     do { s = t->seconds; us = t->microseconds; } while (s != t->check_seconds);
+ */
+typedef struct mapped_time_value {
+    integer_t seconds;                  /* time of day, 32-bit seconds */
+    integer_t microseconds;
+    integer_t check_seconds;
+    time_value64_t time_value;          /* time of day, seconds and nanoseconds */
+    long long check_seconds64;
+    time_value64_t uptime_value;        /* since boot */
+    long long check_upseconds64;
+} __attribute__((packed, aligned(4))) mapped_time_value_t;
+
 #endif /* MACH_TIME_VALUE_H */

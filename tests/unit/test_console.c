@@ -145,6 +145,15 @@ test_input(void)
     cmdline_parse("console=vga");
     console_setup();
     tap_check(console_getc() == 'q', "input comes from a device console= disabled too");
+
+    test_input_com1 = "k";
+    test_input_late = "";
+    a = console_trygetc();
+    b = console_trygetc();
+    test_input_late = "w";
+    c = console_trygetc();
+    tap_check(a == 'k' && b == -1 && c == 'w',
+              "trygetc: a pending byte, -1 at once without one, then the next device's");
 }
 
 int

@@ -1245,6 +1245,80 @@ test_write(void)
     tap_check(vm_object_count() == objects, "write: every object gone");
 }
 
+/*
+ * vm_user_map_object(): a kernel-kept shared object (the device pager's)
+ * mapped read-only, its rules, the same physical page in the map as in
+ * the object, a copy=TRUE mapping with a page of its own, and the
+ * object's pages kept when every mapping is gone.
+ */
+static void
+test_map_object(void)
+{
+    unsigned long objects = vm_object_count();
+    struct vm_object *object;
+    struct vm_user_map *map;
+    struct vm_page *p0, *p1;
+    struct vm_map_entry e;
+    phys_addr_t pa;
+    uintptr_t addr;
+
+    tap_check(vm_user_map_create(&map) == 0 && vm_object_create(2 * PAGE_SIZE, &object) == 0
+              && vm_object_page_get(object, 0, &p0, NULL) == 0
+              && vm_object_page_get(object, PAGE_SIZE, &p1, NULL) == 0,
+              "map_object: a two-page object with its pages");
+    vm_object_share(object);
+    addr = 0x5000;
+    tap_check(vm_user_map_object(map, &addr, 60, 0, false, false, object, 0, VM_MAP_PROT_READ,
+                                 VM_MAP_PROT_RW, VM_MAP_PROT_RW, 1) == KERN_PROTECTION_FAILURE
+              && vm_user_map_object(map, &addr, 60, 0, false, false, object, 1,
+                                    VM_MAP_PROT_READ, 1, 1, 1) == KERN_INVALID_ARGUMENT
+              && vm_user_map_object(map, &addr, PAGE_SIZE + 1, 0, false, false, object,
+                                    PAGE_SIZE, VM_MAP_PROT_READ, 1, 1, 1)
+                 == KERN_INVALID_ARGUMENT
+              && vm_user_map_object(map, &addr, 1, 0, false, false, object, 2 * PAGE_SIZE,
+                                    VM_MAP_PROT_READ, 1, 1, 1) == KERN_INVALID_ARGUMENT
+              && vm_user_map_object(map, &addr, 0, 0, false, false, object, 0,
+                                    VM_MAP_PROT_READ, 1, 1, 1) == KERN_INVALID_ARGUMENT
+              && vm_user_map_object(map, &addr, 60, 0, false, false, object, 0,
+                                    VM_MAP_PROT_READ, 1, 1, 3) == KERN_INVALID_ARGUMENT
+              && vm_object_count() == objects + 1,
+              "map_object: protection beyond the object's, bad offsets and sizes refused");
+    tap_check(vm_user_map_object(map, &addr, 60, 0, false, false, object, 0, VM_MAP_PROT_READ,
+                                 VM_MAP_PROT_READ, VM_MAP_PROT_ALL, 2) == KERN_SUCCESS
+              && addr == 0x5000, "map_object: mapped at a fixed address");
+    e = entry_at(map, 0x5000);
+    tap_check(e.protection == VM_MAP_PROT_READ && e.max_protection == VM_MAP_PROT_READ
+              && e.object == object && e.end == 0x6000,
+              "map_object: maximum cut to the object's READ, the object itself");
+    tap_check(vm_fault(map, 0x5010, VM_MAP_PROT_READ) == 0 && pmap_extract(map->pmap, 0x5000, &pa)
+              && pa == vm_page_to_pa(p0) && map->pmap->prot[0x5000 >> PAGE_SHIFT]
+                                            == VM_MAP_PROT_READ,
+              "map_object: a read maps the object's own page, read-only");
+    tap_check(vm_fault(map, 0x5000, VM_MAP_PROT_WRITE) == ERROR_PROT
+              && vm_user_protect(map, 0x5000, PAGE_SIZE, false, VM_MAP_PROT_RW)
+                 == KERN_PROTECTION_FAILURE,
+              "map_object: no write fault, no raising the protection");
+    addr = 0;
+    tap_check(vm_user_map_object(map, &addr, PAGE_SIZE, 0, true, false, object, PAGE_SIZE,
+                                 VM_MAP_PROT_READ, VM_MAP_PROT_READ, VM_MAP_PROT_READ, 1)
+              == KERN_SUCCESS && addr == 0 && vm_fault(map, 0, VM_MAP_PROT_READ) == 0
+              && pmap_extract(map->pmap, 0, &pa) && pa == vm_page_to_pa(p1),
+              "map_object: an offset maps the page there");
+    addr = 0x8000;
+    tap_check(vm_user_map_object(map, &addr, PAGE_SIZE, 0, false, true, object, 0,
+                                 VM_MAP_PROT_READ, VM_MAP_PROT_READ, VM_MAP_PROT_READ, 1)
+              == KERN_SUCCESS && entry_at(map, 0x8000).object != object
+              && vm_fault(map, 0x8000, VM_MAP_PROT_READ) == 0
+              && pmap_extract(map->pmap, 0x8000, &pa) && pa != vm_page_to_pa(p0),
+              "map_object: copy=TRUE maps a private copy");
+    tap_check(vm_user_deallocate(map, 0, VM_USER_MAX) == KERN_SUCCESS
+              && vm_object_nr_pages(object) == 2 && vm_object_count() == objects + 1,
+              "map_object: unmapping keeps the object's pages");
+    vm_user_map_destroy(map);
+    vm_object_unref(object);
+    tap_check(vm_object_count() == objects, "map_object: every object gone");
+}
+
 /* Write v as the contents of map's page at va (a write fault first, as a CPU's write). */
 static bool
 value_set(struct vm_user_map *map, uintptr_t va, uint32_t v)
@@ -1479,6 +1553,7 @@ main(void)
     test_fork_model(20000);
     test_fork_cycles(1000);
     test_write();
+    test_map_object();
     test_extract();
     return tap_done();
 }

@@ -40,6 +40,15 @@ waitq_sleep_intr(struct waitq *wq, struct spinlock *lock)
     abort();
 }
 
+int
+waitq_sleep_intr_until(struct waitq *wq, struct spinlock *lock, uint64_t deadline)
+{
+    (void)wq;
+    (void)lock;
+    (void)deadline;
+    abort();
+}
+
 uint64_t
 clock_ticks(void)
 {

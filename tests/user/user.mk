@@ -14,8 +14,8 @@ USER_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,$(wildcard tests/user/*.c))
 # serve an interface the kernel calls (exc.defs: exception_raise)
 # include its server header "BASE_S.h" and link its server stub;
 # USER_MIG_SERVERS lists those interfaces.
-USER_MIG := mach_host mach_port gnumach gnumach_ext mach_i386 mach_i386_ext mach_debug \
-	mach_host_ext
+USER_MIG := mach_host mach_port device gnumach gnumach_ext mach_i386 mach_i386_ext \
+	mach_debug mach_host_ext
 USER_MIG_SERVERS := exc
 USER_MIG_DIR := $(B)/user/mig
 USER_MIG_OBJS := $(USER_MIG:%=$(USER_MIG_DIR)/%User.o) $(B)/user/lib/mig_support.o
@@ -37,6 +37,11 @@ ULDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-e,_start -Wl,--build-id=none \
 # The .defs are found as the kernel's are (vpath in the Makefile).
 $(USER_MIG_DIR)/%User.c $(USER_MIG_DIR)/%.h $(USER_MIG_DIR)/%Server.c $(USER_MIG_DIR)/%_S.h: \
 		%.defs tools/mig
+	@mkdir -p $(@D)
+	$(call quiet,MIG,$<)
+	$(Q)MIG_MACH_INCLUDE=$(MIG_DEFS_DIR) tools/mig $< $(USER_MIG_DIR)
+
+$(USER_MIG_DIR)/%User.c $(USER_MIG_DIR)/%.h: $(MIG_DEFS_DIR)/device/%.defs tools/mig
 	@mkdir -p $(@D)
 	$(call quiet,MIG,$<)
 	$(Q)MIG_MACH_INCLUDE=$(MIG_DEFS_DIR) tools/mig $< $(USER_MIG_DIR)

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Device "time" (see device/dev_time.h).
+ *
+ * Rationale. The page is an ordinary VM object page, taken from the
+ * direct map so the tick can write it through the kernel's own mapping,
+ * and owned by a shared VM object that the device keeps forever: user
+ * mappings fault it in like any object page, and unmapping one never
+ * frees it. The tick runs in the clock interrupt, so it takes no lock
+ * and reads no clock chip: the time of day is the boot-time offset
+ * host_get_time64 also uses (read once, at setup, in thread context)
+ * plus the tick count (the same sum host_get_time64 makes, to the
+ * nanosecond). Each group of fields is written check word
+ * first, then the value, then the seconds, with compiler and store
+ * barriers between (x86 keeps stores in order), so a reader that finds
+ * the seconds equal to the check word read a consistent value.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <device/dev_pager.h>
+#include <device/dev_time.h>
+#include <device/device.h>
+#include <include/device/device_types.h>
+#include <include/mach/time_value.h>
+#include <ipc/ipc_port.h>
+#include <kern/clock.h>
+#include <kern/host.h>
+#include <kern/host_calls.h>
+#include <kern/macros.h>
+#include <kern/panic.h>
+#include <kern/string.h>
+#include <machine/cpu.h>
+#include <machine/param.h>
+#include <vm/vm_map.h>
+#include <vm/vm_object.h>
+#include <vm/vm_page.h>
+
+_Static_assert(sizeof(mapped_time_value_t) == 60, "mapped_time_value_t is 60 bytes on i386");
+_Static_assert(offsetof(mapped_time_value_t, time_value) == 12, "time_value at 12");
+_Static_assert(offsetof(mapped_time_value_t, check_seconds64) == 28, "check_seconds64 at 28");
+_Static_assert(offsetof(mapped_time_value_t, uptime_value) == 36, "uptime_value at 36");
+_Static_assert(offsetof(mapped_time_value_t, check_upseconds64) == 52, "check_upseconds64 at 52");
+
+#define DEV_TIME_NS_PER_TICK    (1000000000LL / CLOCK_HZ)
+#define DEV_TIME_NS_PER_SEC     1000000000LL
+
+static volatile mapped_time_value_t *dev_time_mtime;
+static int64_t dev_time_offset_ns;     /* time of day - uptime; set before dev_time_ready */
+static bool dev_time_ready;            /* atomic */
+static struct dev_pager dev_time_pager;
+
+/* Split ns (>= 0) into seconds and nanoseconds. */
+static void
+dev_time_split(int64_t ns, time_value64_t *tv)
+{
+    tv->seconds = ns / DEV_TIME_NS_PER_SEC;
+    tv->nanoseconds = ns % DEV_TIME_NS_PER_SEC;
+}
+
+static void
+dev_time_store(volatile mapped_time_value_t *t, const time_value64_t *tod,
+               const time_value64_t *up)
+{
+    t->check_seconds = (integer_t)tod->seconds;
+    t->check_seconds64 = tod->seconds;
+    t->check_upseconds64 = up->seconds;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    t->microseconds = (integer_t)(tod->nanoseconds / 1000);
+    t->time_value.nanoseconds = tod->nanoseconds;
+    t->uptime_value.nanoseconds = up->nanoseconds;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    t->seconds = (integer_t)tod->seconds;
+    t->time_value.seconds = tod->seconds;
+    t->uptime_value.seconds = up->seconds;
+}
+
+void
+dev_time_tick(void)
+{
+    time_value64_t tod, up;
+    int64_t uptime_ns;
+
+    if (!__atomic_load_n(&dev_time_ready, __ATOMIC_ACQUIRE)) {
+        return;
+    }
+    uptime_ns = (int64_t)clock_ticks() * DEV_TIME_NS_PER_TICK;
+    dev_time_split(uptime_ns, &up);
+    dev_time_split(dev_time_offset_ns + uptime_ns, &tod);
+    dev_time_store(dev_time_mtime, &tod, &up);
+}
+
+void
+dev_time_setup(void)
+{
+    struct host *host = ipc_port_kobject(host_port(), IPC_KOBJECT_HOST, NULL);
+    struct vm_object *object;
+    struct vm_page *page;
+    time_value64_t tod, up, up2;
+    kern_return_t kr;
+    uint32_t flags;
+
+    /* Setup runs once at boot; without memory for one page the kernel cannot go on. */
+    page = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_OBJECT);
+    if (page == NULL || vm_object_create(PAGE_SIZE, &object) != 0) {
+        panic("dev_time: no memory for the time page");
+    }
+    dev_time_mtime = vm_page_direct_va(page);
+    memset((void *)dev_time_mtime, 0, PAGE_SIZE);
+    if (vm_object_page_insert(object, 0, page) != 0
+        || dev_pager_init(&dev_time_pager, object,
+                          VM_MAP_PROT_READ | VM_MAP_PROT_EXECUTE) != 0) {
+        panic("dev_time: no memory for the time pager");
+    }
+
+    /*
+     * The offset host_get_time64 uses: its time minus the uptime of the
+     * same tick. The first call reads the clock chip (ticks may pass);
+     * later ones are taken again until no tick fell between the uptimes
+     * read on either side.
+     */
+    kr = host_get_time64(host, &tod);
+    assert(kr == KERN_SUCCESS);
+    do {
+        kr = host_get_uptime64(host, &up);
+        assert(kr == KERN_SUCCESS);
+        kr = host_get_time64(host, &tod);
+        assert(kr == KERN_SUCCESS);
+        kr = host_get_uptime64(host, &up2);
+        assert(kr == KERN_SUCCESS);
+    } while (up.seconds != up2.seconds || up.nanoseconds != up2.nanoseconds);
+    (void)kr;
+    dev_time_offset_ns = (tod.seconds - up.seconds) * DEV_TIME_NS_PER_SEC
+                         + (tod.nanoseconds - up.nanoseconds);
+    /* The first value now, not at the next tick; the tick cannot interleave. */
+    flags = cpu_intr_save();
+    __atomic_store_n(&dev_time_ready, true, __ATOMIC_RELEASE);
+    dev_time_tick();
+    cpu_intr_restore(flags);
+}
+
+const volatile struct mapped_time_value *
+dev_time_page(void)
+{
+    return dev_time_mtime;
+}
+
+static io_return_t
+dev_time_open(struct device *dev, dev_mode_t mode)
+{
+    (void)dev;
+    return (mode & D_WRITE) ? D_READ_ONLY : D_SUCCESS;
+}
+
+static io_return_t
+dev_time_get_status(struct device *dev, dev_flavor_t flavor, int *status,
+                    mach_msg_type_number_t *countp)
+{
+    (void)dev;
+    return device_status_size(flavor, sizeof(mapped_time_value_t), 1, status, countp);
+}
+
+static io_return_t
+dev_time_map(struct device *dev, unsigned int prot, uintptr_t offset, uintptr_t size,
+             struct ipc_port **pagerp)
+{
+    (void)dev;
+    if ((prot & VM_MAP_PROT_WRITE) != 0) {
+        return D_READ_ONLY;
+    }
+    if (size == 0 || offset >= PAGE_SIZE || size > PAGE_SIZE - offset) {
+        return D_INVALID_SIZE;
+    }
+    *pagerp = dev_pager_port(&dev_time_pager);
+    return D_SUCCESS;
+}
+
+static const struct device_ops dev_time_ops = {
+    .open = dev_time_open,
+    .get_status = dev_time_get_status,
+    .map = dev_time_map,
+};
+
+struct device dev_time = {
+    .name = "time",
+    .ops = &dev_time_ops,
+};
