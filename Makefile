@@ -151,6 +151,7 @@ KERNEL_SRCS := \
 	kern/syscall_subr.c \
 	kern/task.c \
 	kern/task_control.c \
+	kern/task_rpc.c \
 	kern/thread_control.c \
 	kern/thread_state.c \
 	kern/thread.c \
@@ -160,6 +161,7 @@ KERNEL_SRCS := \
 	vm/vm_map.c \
 	vm/vm_object.c \
 	vm/vm_page.c \
+	vm/vm_rpc.c \
 	vm/vm_user.c
 
 # The in-kernel tests and their harness: test images only. Code that
@@ -207,7 +209,7 @@ endif
 # $(B)/mig-kernel, never kept in git; the file implementing a
 # subsystem's routines includes its generated BASE_S.h.
 MIG_DEFS_DIR ?= /usr/include/i386-linux-gnu
-KERNEL_MIG := mach_port
+KERNEL_MIG := mach_port mach
 MIG_KDIR := $(B)/mig-kernel
 KERNEL_MIG_SRCS := $(KERNEL_MIG:%=$(MIG_KDIR)/%Server.c)
 KERNEL_MIG_HDRS := $(KERNEL_MIG:%=$(MIG_KDIR)/%_S.h)
@@ -221,13 +223,15 @@ $(MIG_KDIR)/%Server.c $(MIG_KDIR)/%_S.h: $(MIG_DEFS_DIR)/mach/%.defs tools/mig
 $(B)/k/mig/%.o: $(MIG_KDIR)/%.c $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)
-	$(Q)$(KCC) $(KCFLAGS) -Wno-unused-parameter -c $< -o $@
+	$(Q)$(KCC) $(KCFLAGS) -Wno-unused-parameter -Wno-sign-compare -c $< -o $@
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS))) \
 	$(KERNEL_MIG:%=$(B)/k/mig/%Server.o)
 
 # Sources that include generated headers wait for them.
 $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
+$(B)/k/vm/vm_rpc.o $(B)/k/kern/task_rpc.o $(B)/k/kern/task.o $(B)/k/kern/task_control.o: \
+	$(MIG_KDIR)/mach_S.h
 
 $(B)/k/%.o: %.c $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)

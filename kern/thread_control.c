@@ -29,7 +29,7 @@ struct thread_control_start {
     kern_return_t kr;
 };
 
-/* The body of a thread made by task_thread_create(). */
+/* The body of a thread made by thread_create(). */
 static void
 thread_control_start(void *arg)
 {
@@ -58,7 +58,7 @@ thread_control_start(void *arg)
 }
 
 kern_return_t
-task_thread_create(struct task *parent_task, struct thread **child_thread)
+thread_create(struct task *parent_task, struct thread **child_thread)
 {
     struct thread_control_start start;
     struct thread *t;
@@ -71,7 +71,7 @@ task_thread_create(struct task *parent_task, struct thread **child_thread)
     waitq_init(&start.wq);
     start.done = false;
     start.kr = KERN_FAILURE;
-    t = thread_create(parent_task->name, thread_control_start, &start, THREAD_ANY_CPU);
+    t = thread_create_kernel(parent_task->name, thread_control_start, &start, THREAD_ANY_CPU);
     if (t == NULL) {
         return KERN_RESOURCE_SHORTAGE;
     }
@@ -232,7 +232,7 @@ thread_control_special_lock(struct thread *thread, int which, struct task **task
 }
 
 kern_return_t
-thread_get_special_port(struct thread *thread, int which, struct ipc_port **portp)
+thread_special_port_get(struct thread *thread, int which, struct ipc_port **portp)
 {
     struct task *task;
     kern_return_t kr;
@@ -250,7 +250,7 @@ thread_get_special_port(struct thread *thread, int which, struct ipc_port **port
 }
 
 kern_return_t
-thread_set_special_port(struct thread *thread, int which, struct ipc_port *port)
+thread_special_port_set(struct thread *thread, int which, struct ipc_port *port)
 {
     struct ipc_port **slot, *old;
     struct task *task;
