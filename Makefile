@@ -230,7 +230,8 @@ KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS))) \
 
 # Sources that include generated headers wait for them.
 $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
-$(B)/k/vm/vm_rpc.o $(B)/k/kern/task_rpc.o $(B)/k/kern/task.o $(B)/k/kern/task_control.o: \
+$(B)/k/vm/vm_rpc.o $(B)/k/kern/task_rpc.o $(B)/k/kern/task.o $(B)/k/kern/task_control.o \
+	$(B)/k/kern/thread_control.o $(B)/k/kern/thread_state.o: \
 	$(MIG_KDIR)/mach_S.h
 
 $(B)/k/%.o: %.c $(CONFIG_DIR)/config.h

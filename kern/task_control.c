@@ -307,6 +307,7 @@ thread_info(struct thread *thread, int flavor, integer_t *thread_info_out,
         info.base_priority = __atomic_load_n(&thread->priority, __ATOMIC_RELAXED);
         info.max_priority = __atomic_load_n(&thread->max_priority, __ATOMIC_RELAXED);
         info.cur_priority = info.base_priority;
+        info.depressed = 0;
         info.depress_priority = -1;
         info.last_processor = cpu == THREAD_ANY_CPU ? 0 : (integer_t)cpu;
         memcpy(thread_info_out, &info, sizeof(info));

@@ -14,12 +14,17 @@
 #include <stddef.h>
 
 #include <include/mach/kern_return.h>
+#include <include/mach/message.h>
 #include <ipc/ipc_port.h>
+#include <ipc/ipc_right.h>
+#include <kern/mig_server.h>
 #include <kern/spinlock.h>
 #include <kern/task.h>
 #include <kern/thread.h>
 #include <kern/thread_control.h>
 #include <machine/pcb.h>
+
+#include "mach_S.h"
 
 struct thread_control_start {
     struct task *task;
@@ -268,4 +273,47 @@ thread_special_port_set(struct thread *thread, int which, struct ipc_port *port)
         ipc_port_unref(old);
     }
     return KERN_SUCCESS;
+}
+
+/*
+ * The RPCs (mach.defs 2067, 2068): the thread keeps a port reference
+ * (kern/task.h's convention), a message carries a send right; as
+ * kern/task_rpc.c does for tasks, a right given becomes a reference and
+ * a port returned a new send right. A failure consumes nothing.
+ */
+kern_return_t
+thread_get_special_port(thread_t thread, int which_port, ipc_port_t *special_port)
+{
+    struct ipc_port *port;
+    kern_return_t kr;
+
+    kr = thread_special_port_get(thread, which_port, &port);
+    if (kr == KERN_SUCCESS && port != NULL) {
+        ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);
+        ipc_port_unref(port);
+    }
+    if (kr == KERN_SUCCESS) {
+        *special_port = port;
+    }
+    return kr;
+}
+
+kern_return_t
+thread_set_special_port(thread_t thread, int which_port, ipc_port_t special_port)
+{
+    struct ipc_port *port = IP_VALID(special_port) ? special_port : NULL;
+    kern_return_t kr;
+
+    if (port != NULL) {
+        ipc_port_ref(port);             /* what the thread keeps */
+    }
+    kr = thread_special_port_set(thread, which_port, port);
+    if (port != NULL) {
+        if (kr == KERN_SUCCESS) {
+            ipc_port_release_send(port);
+        } else {
+            ipc_port_unref(port);
+        }
+    }
+    return kr;
 }
