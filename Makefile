@@ -209,7 +209,7 @@ endif
 # $(B)/mig-kernel, never kept in git; the file implementing a
 # subsystem's routines includes its generated BASE_S.h.
 MIG_DEFS_DIR ?= /usr/include/i386-linux-gnu
-KERNEL_MIG := mach_port mach
+KERNEL_MIG := mach mach_host mach_port
 MIG_KDIR := $(B)/mig-kernel
 KERNEL_MIG_SRCS := $(KERNEL_MIG:%=$(MIG_KDIR)/%Server.c)
 KERNEL_MIG_HDRS := $(KERNEL_MIG:%=$(MIG_KDIR)/%_S.h)
@@ -233,6 +233,7 @@ $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
 $(B)/k/vm/vm_rpc.o $(B)/k/kern/task_rpc.o $(B)/k/kern/task.o $(B)/k/kern/task_control.o \
 	$(B)/k/kern/thread_control.o $(B)/k/kern/thread_state.o: \
 	$(MIG_KDIR)/mach_S.h
+$(B)/k/kern/host_calls.o $(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_S.h
 
 $(B)/k/%.o: %.c $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)
@@ -449,7 +450,7 @@ bench-smp: deps $(B)/bench/smp
 	$(B)/bench/smp
 
 # Results and their meaning: doc/benchmarks.md.
-bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench
+bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench $(B)/user/rpcbench
 	$(B)/bench/kmem
 	$(B)/bench/vm_map
 	tools/bench-vm-page --kernel $(TEST_DIR)/mach 128M
@@ -460,6 +461,7 @@ bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench
 	tools/bench-kernel task_bench $(TEST_DIR)/mach 256M
 	tools/bench-kernel user_bench $(TEST_DIR)/mach
 	tools/bench-user ubench $(TEST_DIR)/mach
+	tools/bench-user rpcbench $(TEST_DIR)/mach
 
 clean:
 	rm -rf $(B) mach mach.iso

@@ -11,7 +11,7 @@ USER_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,$(wildcard tests/user/*.c))
 # (gnumach-dev:i386) and MIG user stubs generated from its definitions,
 # linked with tests/user/lib/mig_support.c; the others see mach's
 # include/. USER_MIG lists the interfaces with stubs.
-USER_MIG := mach_port mach
+USER_MIG := mach mach_host mach_port
 USER_MIG_DIR := $(B)/user/mig
 USER_MIG_OBJS := $(USER_MIG:%=$(USER_MIG_DIR)/%User.o) $(B)/user/lib/mig_support.o
 USER_RPC_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,\
