@@ -27,11 +27,16 @@
 #define PAGE            4096u
 #define STACK_SIZE      (4 * PAGE)
 
+/* Flavors newer than the packaged 1.8 headers (MACH-ABI.md 5.2). */
+#define FSGS_BASE_STATE 7
+#define XFLOAT_STATE    8
+
 static mach_port_t self;
 static volatile unsigned int counter;
+unsigned int regs_seen[2];      /* esi, edi as the new thread started */
 
 /* The created thread: counts, giving the CPU away each time. */
-static void __attribute__((noreturn))
+void __attribute__((noreturn, used))
 spin(void)
 {
     for (;;) {
@@ -39,6 +44,15 @@ spin(void)
         swtch();
     }
 }
+
+/* Where the created thread starts: its esi and edi saved, then spin(). */
+void spin_regs(void);
+__asm__(".text\n"
+        ".globl spin_regs\n"
+        "spin_regs:\n"
+        "\tmovl %esi, regs_seen\n"
+        "\tmovl %edi, regs_seen+4\n"
+        "\tjmp spin\n");
 
 /* Give the CPU away until counter differs from old, up to n times. */
 static bool
@@ -81,6 +95,61 @@ basic_info(mach_port_t t, struct thread_basic_info *info)
     return thread_info(t, THREAD_BASIC_INFO, (thread_info_t)info, &count);
 }
 
+/* Every i386 flavor on the stopped thread t. */
+static void
+test_flavors(mach_port_t t)
+{
+    natural_t words[256];
+    mach_msg_type_number_t count;
+    bool all_ones = true;
+    kern_return_t kr;
+
+    count = 4;
+    kr = thread_get_state(t, THREAD_STATE_FLAVOR_LIST, words, &count);
+    tap_ok(kr == KERN_SUCCESS && count == 4 && words[0] == 1 && words[1] == 2 && words[2] == 3
+           && words[3] == 4, "FLAVOR_LIST: {1, 2, 3, 4} (%d, %u words)", kr, count);
+    count = i386_ISA_PORT_MAP_STATE_COUNT;
+    kr = thread_get_state(t, i386_ISA_PORT_MAP_STATE, words, &count);
+    for (unsigned int i = 0; i < i386_ISA_PORT_MAP_STATE_COUNT; i++) {
+        all_ones = all_ones && words[i] == ~0u;
+    }
+    tap_ok(kr == KERN_SUCCESS && count == i386_ISA_PORT_MAP_STATE_COUNT && all_ones,
+           "ISA_PORT_MAP: no port allowed (%d)", kr);
+    kr = thread_set_state(t, i386_ISA_PORT_MAP_STATE, words, i386_ISA_PORT_MAP_STATE_COUNT);
+    tap_ok(kr == KERN_SUCCESS, "ISA_PORT_MAP set: accepted and ignored, as GNU Mach (%d)", kr);
+    words[0] = 0x1000;
+    words[1] = 3;
+    kr = thread_set_state(t, i386_V86_ASSIST_STATE, words, i386_V86_ASSIST_STATE_COUNT);
+    words[0] = words[1] = 0;
+    count = i386_V86_ASSIST_STATE_COUNT;
+    kr |= thread_get_state(t, i386_V86_ASSIST_STATE, words, &count);
+    tap_ok(kr == KERN_SUCCESS && words[0] == 0x1000 && words[1] == 3, "V86_ASSIST: set, read back");
+    count = i386_DEBUG_STATE_COUNT;
+    kr = thread_get_state(t, i386_DEBUG_STATE, words, &count);
+    kr |= thread_set_state(t, i386_DEBUG_STATE, words, i386_DEBUG_STATE_COUNT);
+    tap_ok(kr == KERN_SUCCESS && count == i386_DEBUG_STATE_COUNT, "DEBUG: get, set back");
+    count = 2;
+    kr = thread_get_state(t, FSGS_BASE_STATE, words, &count);
+    tap_ok(kr == KERN_INVALID_ARGUMENT, "FSGS_BASE: KERN_INVALID_ARGUMENT on i386 (%d)", kr);
+    count = 256;
+    kr = thread_get_state(t, XFLOAT_STATE, words, &count);
+    tap_ok(kr == KERN_SUCCESS && count >= 4 + 512 / 4, "XFLOAT: %u words (%d)", count, kr);
+    if (kr == KERN_SUCCESS) {
+        kr = thread_set_state(t, XFLOAT_STATE, words, count);
+        tap_ok(kr == KERN_SUCCESS, "XFLOAT set back (%d)", kr);
+    } else {
+        tap_ok(false, "XFLOAT set back: nothing to set");
+    }
+    count = i386_FLOAT_STATE_COUNT;
+    kr = thread_get_state(t, i386_FLOAT_STATE, words, &count);
+    kr |= thread_set_state(t, i386_FLOAT_STATE, words, count);
+    tap_ok(kr == KERN_SUCCESS, "FLOAT_STATE: get, set back");
+    count = i386_THREAD_STATE_COUNT;
+    kr = thread_get_state(t, i386_REGS_SEGS_STATE, words, &count);
+    kr |= thread_set_state(t, i386_REGS_SEGS_STATE, words, count);
+    tap_ok(kr == KERN_SUCCESS, "REGS_SEGS: get, set back (its own selectors)");
+}
+
 static void
 test_own_thread(void)
 {
@@ -119,8 +188,10 @@ test_own_thread(void)
     vm_allocate(self, &stack, STACK_SIZE, TRUE);
     count = i386_THREAD_STATE_COUNT;
     thread_get_state(t, i386_THREAD_STATE, (thread_state_t)&st, &count);
-    st.eip = (unsigned int)spin;
+    st.eip = (unsigned int)spin_regs;
     st.uesp = stack + STACK_SIZE - 16;
+    st.esi = 0x5a5a1234;
+    st.edi = 0x0badf00d;
     st.cs = 0;                          /* ignored by THREAD_STATE */
     kr = thread_set_state(t, i386_THREAD_STATE, (thread_state_t)&st, i386_THREAD_STATE_COUNT);
     tap_ok(kr == KERN_SUCCESS, "thread_set_state: eip at spin, a stack of ours (%d)", kr);
@@ -133,6 +204,8 @@ test_own_thread(void)
     kr = thread_resume(t);
     tap_ok(kr == KERN_SUCCESS && counter_moves(0, 1000), "thread_resume: it runs (%d, count %u)",
            kr, counter);
+    tap_ok(regs_seen[0] == 0x5a5a1234 && regs_seen[1] == 0x0badf00d,
+           "it started with the esi and edi we set (0x%x, 0x%x)", regs_seen[0], regs_seen[1]);
     kr = thread_resume(t);
     tap_ok(kr == KERN_FAILURE, "a resume too many: KERN_FAILURE (%d)", kr);
     kr = thread_suspend(t);
@@ -151,6 +224,7 @@ test_own_thread(void)
     kr = thread_get_state(t, i386_THREAD_STATE, (thread_state_t)&st, &count);
     tap_ok(kr == KERN_SUCCESS && st.uesp > stack && st.uesp <= stack + STACK_SIZE,
            "its state: the stack pointer 0x%x is on our stack (%d)", st.uesp, kr);
+    test_flavors(t);
     kr = thread_abort(t);
     tap_ok(kr == KERN_SUCCESS && !counter_moves(seen, 20),
            "thread_abort: a stopped thread stays stopped (%d)", kr);
@@ -210,7 +284,7 @@ int
 main(void)
 {
     self = mach_task_self();
-    tap_plan(29);
+    tap_plan(40);
     test_own_thread();
     test_other_task();
     tap_done();
