@@ -5,7 +5,7 @@
  * fixed, taken, outside the user space, size 0), vm_protect (current and
  * maximum, bad bits), vm_inherit, vm_region (the next region, none
  * above), vm_read (out-of-line reply, unaligned, unmapped, unreadable),
- * vm_write (out-of-line request; unmapped, read-only, unaligned),
+ * vm_write (out-of-line request; 1 MiB; unmapped, read-only, unaligned),
  * vm_copy, vm_statistics, vm_machine_attribute, vm_map (anonymous, a
  * mask, size 0, a memory object refused), vm_deallocate; then the same
  * calls on a child task made by task_create: written and read back, and
@@ -167,6 +167,23 @@ test_read_write_copy(void)
     tap_ok(kr == KERN_INVALID_ARGUMENT, "vm_write through the host port: KERN_INVALID_ARGUMENT (%d)",
            kr);
 
+    {
+        const unsigned int big = 1u << 20;
+        vm_address_t src = 0, dst = 0;
+
+        vm_allocate(self, &src, big, TRUE);
+        vm_allocate(self, &dst, big, TRUE);
+        fill((unsigned char *)src, big, 5);
+        kr = vm_write(self, dst, src, big);
+        tap_ok(kr == KERN_SUCCESS && check((unsigned char *)dst, big, 5),
+               "vm_write 1 MiB, checked byte for byte (%d)", kr);
+        kr = vm_read(self, dst, big, &data, &count);
+        tap_ok(kr == KERN_SUCCESS && count == big && check((unsigned char *)data, big, 5),
+               "vm_read it back (%d)", kr);
+        vm_deallocate(self, data, count);
+        vm_deallocate(self, src, big);
+        vm_deallocate(self, dst, big);
+    }
     kr = vm_copy(self, a + 2 * PAGE, PAGE, a);
     tap_ok(kr == KERN_SUCCESS && check((unsigned char *)a, PAGE, 11), "vm_copy a page (%d)", kr);
     kr = vm_copy(self, a, PAGE, ro);
@@ -262,7 +279,7 @@ int
 main(void)
 {
     self = mach_task_self();
-    tap_plan(42);
+    tap_plan(44);
     test_allocate();
     test_protect_region();
     test_read_write_copy();
