@@ -450,7 +450,8 @@ bench-smp: deps $(B)/bench/smp
 	$(B)/bench/smp
 
 # Results and their meaning: doc/benchmarks.md.
-bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench $(B)/user/rpcbench
+bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench $(B)/user/rpcbench \
+	$(B)/user/machbench
 	$(B)/bench/kmem
 	$(B)/bench/vm_map
 	tools/bench-vm-page --kernel $(TEST_DIR)/mach 128M
@@ -462,6 +463,7 @@ bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench $(B)/use
 	tools/bench-kernel user_bench $(TEST_DIR)/mach
 	tools/bench-user ubench $(TEST_DIR)/mach
 	tools/bench-user rpcbench $(TEST_DIR)/mach
+	tools/bench-user machbench $(TEST_DIR)/mach
 
 clean:
 	rm -rf $(B) mach mach.iso
