@@ -256,10 +256,11 @@ test_child(void)
            kr);
     mach_port_deallocate(self, child);
 
-    /* inherit_memory: COPY regions are copied, NONE ones are not. */
-    vm_allocate(self, &a, 2 * PAGE, TRUE);
+    /* inherit_memory: COPY regions are copied, SHARE ones shared, NONE ones left out. */
+    vm_allocate(self, &a, 3 * PAGE, TRUE);
     fill((unsigned char *)a, PAGE, 31);
     vm_inherit(self, a + PAGE, PAGE, VM_INHERIT_NONE);
+    vm_inherit(self, a + 2 * PAGE, PAGE, VM_INHERIT_SHARE);
     kr = task_create(self, TRUE, &copy);
     tap_ok(kr == KERN_SUCCESS, "task_create inheriting memory (%d)", kr);
     fill((unsigned char *)a, PAGE, 41);
@@ -269,9 +270,13 @@ test_child(void)
     vm_deallocate(self, data, count);
     kr = vm_read(copy, a + PAGE, PAGE, &data, &count);
     tap_ok(kr == KERN_INVALID_ADDRESS, "and not the INHERIT_NONE page (%d)", kr);
+    fill((unsigned char *)mine, PAGE, 51);
+    kr = vm_write(copy, a + 2 * PAGE, mine, PAGE);
+    tap_ok(kr == KERN_SUCCESS && check((unsigned char *)a + 2 * PAGE, PAGE, 51),
+           "the INHERIT_SHARE page: written in the child, seen here (%d)", kr);
     task_terminate(copy);
     mach_port_deallocate(self, copy);
-    vm_deallocate(self, a, 2 * PAGE);
+    vm_deallocate(self, a, 3 * PAGE);
     vm_deallocate(self, mine, PAGE);
 }
 
@@ -279,7 +284,7 @@ int
 main(void)
 {
     self = mach_task_self();
-    tap_plan(44);
+    tap_plan(45);
     test_allocate();
     test_protect_region();
     test_read_write_copy();
