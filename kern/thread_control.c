@@ -45,6 +45,7 @@ thread_control_start(void *arg)
 
     kr = task_thread_enter(task);
     if (kr == KERN_SUCCESS) {
+        thread_ref(self);               /* the creator's, taken before it can exit */
         spinlock_lock(&task->lock);
         self->suspend_count = 1;
         __atomic_fetch_or(&self->ast, THREAD_AST_SUSPEND, __ATOMIC_RELAXED);

@@ -13,9 +13,10 @@
  * kern/task.h), where its whole user state is saved, so
  * thread_get_state/thread_set_state may work on it.
  *
- * Threads have no reference counts yet: the caller must know that the
- * thread stays (e.g. it holds the thread's task and the thread does not
- * exit meanwhile), as for task_thread_from_port().
+ * The caller holds a reference on the thread (task_thread_from_port(),
+ * convert_port_to_thread()): a thread that exited meanwhile is dead,
+ * not freed, and the routines answer as GNU Mach does for a thread that
+ * is gone.
  */
 #ifndef KERN_THREAD_CONTROL_H
 #define KERN_THREAD_CONTROL_H
@@ -49,8 +50,10 @@ kern_return_t thread_resume(struct thread *thread);
  * *child_thread, suspended once (thread_resume starts it) and stopped
  * before it ever runs user code, with GNU Mach's initial user state
  * (thread_set_state sets where it starts). It is in the task's thread
- * list on return. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL
- * task), KERN_FAILURE (terminated task) or KERN_RESOURCE_SHORTAGE.
+ * list on return, and the caller holds a reference on it (thread_unref();
+ * the MIG reply's convert_thread_to_port() consumes it). Returns
+ * KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL task), KERN_FAILURE
+ * (terminated task) or KERN_RESOURCE_SHORTAGE.
  * Thread context, no lock held; waits until the thread has joined.
  */
 kern_return_t thread_create(struct task *parent_task, struct thread **child_thread);

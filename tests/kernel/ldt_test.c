@@ -203,6 +203,7 @@ lt_remote(void)
         KTEST_ASSERT(i386_get_ldt(t, LT_SEL, 1, &p, &n, NULL) == KERN_SUCCESS && n == 1
                      && lt_u64(out[0]) == lt_u64(good));
         KTEST_ASSERT(thread_terminate(t) == KERN_SUCCESS);
+        thread_unref(t);
     }
     KTEST_ASSERT(task_terminate(task) == KERN_SUCCESS);
 }

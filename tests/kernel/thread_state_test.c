@@ -1042,6 +1042,7 @@ tc_create(void)
     /* Terminated while stopped: gone from the task on return. */
     KTEST_ASSERT(thread_terminate(t) == KERN_SUCCESS);
     KTEST_ASSERT(tc_nr_threads() == before);
+    thread_unref(t);
 }
 
 static void
@@ -1188,6 +1189,7 @@ ts_max_priorities(struct thread *t)
         if (t2 != NULL) {
             KTEST_ASSERT(ts_priority(t2, true) == 15 && ts_priority(t2, false) == 15);
             KTEST_ASSERT(thread_terminate(t2) == KERN_SUCCESS);
+            thread_unref(t2);
         }
         KTEST_ASSERT(task_terminate(child) == KERN_SUCCESS);
     }
@@ -1283,6 +1285,7 @@ tb_create(void)
                 continue;
             }
             failures += thread_terminate(thread) != KERN_SUCCESS;
+            thread_unref(thread);
         }
         t = cpu_rdtsc() - start;
         best = t < best ? t : best;
