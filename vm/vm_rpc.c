@@ -15,11 +15,11 @@
  * caller's own map (vm_user_read(), GNU Mach's copyin), then captures it
  * from there into the reply's vm_copy and unmaps it: the caller is the
  * thread running the RPC, and vm_copy_capture() reads the calling
- * thread's map only. vm_write reads the request's copy into a kernel
- * buffer and overwrites the range with it (vm_user_write()), so the
- * range is checked whole before any byte changes. Both costs are one
- * extra copy of the data, which copy-on-write out-of-line memory (vm/
- * vm_copy.c) can remove without changing these routines' callers.
+ * thread's map only: one copy more than GNU Mach, which copy-on-write
+ * out-of-line memory (vm/vm_copy.c) can remove here. vm_write overwrites
+ * the range page by page straight from the request's copy
+ * (vm_user_write_reader()), after checking the whole range, as GNU
+ * Mach's overwrite does; no kernel buffer of the data's size.
  *
  * vm_map maps anonymous memory only: mach has no memory objects, so a
  * memory_object port answers KERN_INVALID_ARGUMENT, as the trap does.
@@ -29,7 +29,6 @@
 
 #include <include/mach/kern_return.h>
 #include <kern/panic.h>
-#include <kern/kmem.h>
 #include <kern/mig_server.h>
 #include <kern/task.h>
 #include <vm/vm_copy.h>
@@ -119,6 +118,13 @@ vm_read(vm_map_t target_task, vm_address_t address, vm_size_t size, vm_offset_t 
     return KERN_SUCCESS;
 }
 
+/* vm_user_write_reader()'s source: the bytes of a vm_copy. */
+static void
+vm_rpc_copy_read(void *arg, uintptr_t offset, void *dst, uintptr_t len)
+{
+    vm_copy_read(arg, offset, dst, len);
+}
+
 kern_return_t
 vm_write(vm_map_t target_task, vm_address_t address, vm_offset_t data,
          mach_msg_type_number_t dataCnt)
@@ -126,7 +132,6 @@ vm_write(vm_map_t target_task, vm_address_t address, vm_offset_t data,
     struct vm_user_map *map = vm_rpc_map(target_task);
     struct vm_copy *copy = (struct vm_copy *)data;
     kern_return_t kr;
-    void *buf;
 
     if (map == NULL) {
         return KERN_INVALID_ARGUMENT;
@@ -138,13 +143,7 @@ vm_write(vm_map_t target_task, vm_address_t address, vm_offset_t data,
         return KERN_SUCCESS;
     }
     assert(copy != NULL && vm_copy_size(copy) == dataCnt);
-    buf = kmem_alloc(dataCnt);
-    if (buf == NULL) {
-        return KERN_RESOURCE_SHORTAGE;
-    }
-    vm_copy_read(copy, 0, buf, dataCnt);
-    kr = vm_user_write(map, address, buf, dataCnt);
-    kmem_free(buf, dataCnt);
+    kr = vm_user_write_reader(map, address, dataCnt, vm_rpc_copy_read, copy);
     if (kr == KERN_SUCCESS) {
         vm_copy_discard(copy);
     }

@@ -1059,7 +1059,8 @@ tc_terminate_abort(void)
 
     /* A thread terminating itself gets KERN_SUCCESS, then ends. */
     tc_self_steps = 0;
-    KTEST_ASSERT(thread_create_kernel("tc-self", tc_self_terminate_fn, NULL, THREAD_ANY_CPU) != NULL);
+    KTEST_ASSERT(thread_create_kernel("tc-self", tc_self_terminate_fn, NULL, THREAD_ANY_CPU)
+                 != NULL);
     for (unsigned int i = 0; i < 500 && (tc_self_steps != 2 || tc_nr_threads() != before); i++) {
         thread_delay(1);
     }
