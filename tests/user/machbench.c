@@ -27,33 +27,11 @@
 
 static mach_port_t self;
 
-static inline uint64_t
-rdtsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t
-empty_loop(unsigned int n)
-{
-    uint64_t t = rdtsc();
-
-    for (unsigned int i = 0; i < n; i++) {
-        __asm__ volatile("" : : : "memory");
-    }
-    return rdtsc() - t;
-}
-
+/* "# bench: WHAT: X.YY instructions (N runs)" for n calls taking total ticks. */
 static void
 report(const char *what, uint64_t total, unsigned int n)
 {
-    uint64_t empty = empty_loop(n);
-    uint64_t per = total > empty ? (total - empty) / n : 0;
-
-    tap_diag("bench: %s: %u instructions (%u calls)", what, (unsigned int)per, n);
+    u_bench_report(what, total, u_bench_empty(n), n);
 }
 
 /* vm_read of size bytes at addr, n times; the number of failures. */
@@ -63,13 +41,13 @@ bench_read(vm_address_t addr, vm_size_t size, unsigned int n, uint64_t *total)
     vm_offset_t data;
     mach_msg_type_number_t count;
     unsigned int bad = 0;
-    uint64_t t = rdtsc();
+    uint64_t t = u_rdtsc();
 
     for (unsigned int i = 0; i < n; i++) {
         bad += vm_read(self, addr, size, &data, &count) != KERN_SUCCESS;
         bad += vm_deallocate(self, data, count) != KERN_SUCCESS;
     }
-    *total = rdtsc() - t;
+    *total = u_rdtsc() - t;
     return bad;
 }
 
@@ -78,12 +56,12 @@ static unsigned int
 bench_write(vm_address_t dst, vm_address_t src, vm_size_t size, unsigned int n, uint64_t *total)
 {
     unsigned int bad = 0;
-    uint64_t t = rdtsc();
+    uint64_t t = u_rdtsc();
 
     for (unsigned int i = 0; i < n; i++) {
         bad += vm_write(self, dst, src, size) != KERN_SUCCESS;
     }
-    *total = rdtsc() - t;
+    *total = u_rdtsc() - t;
     return bad;
 }
 
@@ -99,20 +77,20 @@ main(void)
     tap_plan(4);
     mig_get_reply_port();               /* made once, outside the loops */
 
-    t = rdtsc();
+    t = u_rdtsc();
     for (unsigned int i = 0; i < n; i++) {
         a = 0;
         bad += vm_allocate(self, &a, PAGE, TRUE) != KERN_SUCCESS;
         bad += vm_deallocate(self, a, PAGE) != KERN_SUCCESS;
     }
-    report("vm_allocate + vm_deallocate of a page by RPC", rdtsc() - t, n);
-    t = rdtsc();
+    report("vm_allocate + vm_deallocate of a page by RPC", u_rdtsc() - t, n);
+    t = u_rdtsc();
     for (unsigned int i = 0; i < n; i++) {
         a = 0;
         bad += syscall_vm_allocate(self, &a, PAGE, TRUE) != KERN_SUCCESS;
         bad += syscall_vm_deallocate(self, a, PAGE) != KERN_SUCCESS;
     }
-    report("vm_allocate + vm_deallocate of a page by trap", rdtsc() - t, n);
+    report("vm_allocate + vm_deallocate of a page by trap", u_rdtsc() - t, n);
     tap_ok(bad == 0, "vm_allocate + vm_deallocate pairs");
 
     vm_allocate(self, &src, BIG, TRUE);
@@ -133,23 +111,23 @@ main(void)
 
     bad = 0;
     n = 200;
-    t = rdtsc();
+    t = u_rdtsc();
     for (unsigned int i = 0; i < n; i++) {
         bad += task_create(self, FALSE, &task) != KERN_SUCCESS;
         bad += task_terminate(task) != KERN_SUCCESS;
         bad += mach_port_deallocate(self, task) != KERN_SUCCESS;
     }
-    report("task_create + task_terminate (+ the name deallocated) by RPC", rdtsc() - t, n);
+    report("task_create + task_terminate (+ the name deallocated) by RPC", u_rdtsc() - t, n);
     tap_ok(bad == 0, "task_create + task_terminate pairs");
 
     bad = 0;
-    t = rdtsc();
+    t = u_rdtsc();
     for (unsigned int i = 0; i < n; i++) {
         bad += thread_create(self, &thread) != KERN_SUCCESS;
         bad += thread_terminate(thread) != KERN_SUCCESS;
         bad += mach_port_deallocate(self, thread) != KERN_SUCCESS;
     }
-    report("thread_create + thread_terminate (+ the name deallocated) by RPC", rdtsc() - t, n);
+    report("thread_create + thread_terminate (+ the name deallocated) by RPC", u_rdtsc() - t, n);
     tap_ok(bad == 0, "thread_create + thread_terminate pairs");
     tap_done();
 }
