@@ -37,6 +37,18 @@
 #include <kern/spinlock.h>
 
 /*
+ * Whether port (locked) just lost its last send-once right while the
+ * kernel waits on its queue (ipc_mqueue_receive_kernel(): a reply port,
+ * received by no space): its waiter must learn that no reply can come.
+ */
+static bool
+ipc_right_last_send_once(const struct ipc_port *port)
+{
+    return port->sorights == 0 && port->srights == 0 && port->active
+           && port->receiver == NULL && port->kotype == IPC_KOBJECT_NONE;
+}
+
+/*
  * Turn a send or send-once right whose port died into a dead name,
  * keeping the user references (1 for send-once). Space locked.
  */
@@ -95,10 +107,16 @@ ipc_right_drop_send_once(struct ipc_entry *entry)
 {
     struct ipc_port *port = entry->object;
 
+    bool last;
+
     spinlock_lock(&port->lock);
     assert(port->sorights != 0);
     port->sorights--;
+    last = ipc_right_last_send_once(port);
     spinlock_unlock(&port->lock);
+    if (last) {
+        ipc_mqueue_changed(port);
+    }
     entry->type = MACH_PORT_TYPE_NONE;
     entry->urefs = 0;
     entry->object = NULL;
@@ -921,6 +939,8 @@ ipc_right_copyin(struct ipc_space *space, mach_port_name_t name, mach_msg_type_n
 void
 ipc_right_release_send(struct ipc_port *port, mach_msg_type_name_t type)
 {
+    bool last = false;
+
     assert(IPC_PORT_VALID(port));
     spinlock_lock(&port->lock);
     if (type == MACH_MSG_TYPE_PORT_SEND) {
@@ -929,8 +949,12 @@ ipc_right_release_send(struct ipc_port *port, mach_msg_type_name_t type)
     } else {
         assert(type == MACH_MSG_TYPE_PORT_SEND_ONCE && port->sorights != 0);
         port->sorights--;
+        last = ipc_right_last_send_once(port);
     }
     spinlock_unlock(&port->lock);
+    if (last) {
+        ipc_mqueue_changed(port);
+    }
     ipc_port_unref(port);
 }
 
