@@ -15,8 +15,8 @@
  * caller's own map (vm_user_read(), GNU Mach's copyin), then captures it
  * from there into the reply's vm_copy and unmaps it: the caller is the
  * thread running the RPC, and vm_copy_capture() reads the calling
- * thread's map only: one copy more than GNU Mach, which copy-on-write
- * out-of-line memory (vm/vm_copy.c) can remove here. vm_write overwrites
+ * thread's map only; from VM_COPY_PHYS_MAX bytes up that capture is
+ * copy-on-write too, below it one physical copy. vm_write overwrites
  * the range page by page straight from the request's copy
  * (vm_user_write_reader()), after checking the whole range, as GNU
  * Mach's overwrite does; no kernel buffer of the data's size.
