@@ -103,7 +103,7 @@ mach_thread_self(void)
     mach_port_name_t name;
 
     /* THREAD_KERNEL_PORT: the thread's kernel port unless set otherwise. */
-    if (thread_get_special_port(thread_self(), THREAD_KERNEL_PORT, &port) != KERN_SUCCESS) {
+    if (thread_special_port_get(thread_self(), THREAD_KERNEL_PORT, &port) != KERN_SUCCESS) {
         return MACH_PORT_NULL;
     }
     name = mach_trap_self_right(port);
@@ -121,7 +121,7 @@ mach_task_self(void)
     mach_port_name_t name;
 
     if (self == NULL
-        || task_get_special_port(self, TASK_KERNEL_PORT, &port) != KERN_SUCCESS) {
+        || task_special_port_get(self, TASK_KERNEL_PORT, &port) != KERN_SUCCESS) {
         return MACH_PORT_NULL;
     }
     name = mach_trap_self_right(port);
@@ -251,7 +251,7 @@ syscall_task_create(mach_port_name_t parent, uint32_t inherit_memory, void *uchi
     if (task == NULL) {
         return MACH_SEND_INTERRUPTED;
     }
-    kr = task_create(task, inherit_memory != 0, task->name, &child);
+    kr = task_create_named(task, inherit_memory != 0, task->name, &child);
     task_unref(task);
     if (kr != KERN_SUCCESS) {
         return kr;
@@ -316,7 +316,7 @@ syscall_task_set_special_port(mach_port_name_t target, uint32_t which, mach_port
         kr = mach_trap_copy_send(name, &port);
     }
     if (kr == KERN_SUCCESS) {
-        kr = task_set_special_port(task, (int)which, port);
+        kr = task_special_port_set(task, (int)which, port);
         if (kr != KERN_SUCCESS && port != NULL) {
             ipc_port_unref(port);
         }

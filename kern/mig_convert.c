@@ -221,3 +221,10 @@ pset_deallocate(processor_set_t pset)
 {
     (void)pset;
 }
+
+vm_object_t
+vm_object_lookup(ipc_port_t port)
+{
+    (void)port;
+    return NULL;
+}

@@ -51,6 +51,8 @@
 #include <vm/vm_page.h>
 #include <vm/vm_user.h>
 
+#include "mach_S.h"
+
 static struct kmem_cache task_cache;
 static struct spinlock task_list_lock = SPINLOCK_INITIALIZER;
 static struct list task_list = LIST_INITIALIZER(task_list);
@@ -138,7 +140,7 @@ task_unref(struct task *task)
 }
 
 kern_return_t
-task_create(struct task *parent, bool inherit_memory, const char *name, struct task **taskp)
+task_create_named(struct task *parent, bool inherit_memory, const char *name, struct task **taskp)
 {
     struct task *task;
 
@@ -208,6 +210,9 @@ task_terminate(struct task *task)
     struct thread *t;
     struct ipc_port *kport;
 
+    if (task == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
     spinlock_lock(&task->lock);
     if (!task->active) {
         spinlock_unlock(&task->lock);
@@ -241,6 +246,9 @@ task_suspend(struct task *task)
 {
     struct thread *t;
 
+    if (task == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
     spinlock_lock(&task->lock);
     if (!task->active) {
         spinlock_unlock(&task->lock);
@@ -274,6 +282,9 @@ task_resume(struct task *task)
 {
     kern_return_t kr = KERN_SUCCESS;
 
+    if (task == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
     spinlock_lock(&task->lock);
     if (!task->active || task->suspend_count == 0) {
         kr = KERN_FAILURE;
@@ -323,7 +334,7 @@ task_special_slot_locked(struct task *task, int which, struct ipc_port ***slotp)
 }
 
 kern_return_t
-task_get_special_port(struct task *task, int which, struct ipc_port **portp)
+task_special_port_get(struct task *task, int which, struct ipc_port **portp)
 {
     struct ipc_port **slot;
     kern_return_t kr;
@@ -341,7 +352,7 @@ task_get_special_port(struct task *task, int which, struct ipc_port **portp)
 }
 
 kern_return_t
-task_set_special_port(struct task *task, int which, struct ipc_port *port)
+task_special_port_set(struct task *task, int which, struct ipc_port *port)
 {
     struct ipc_port **slot, *old = NULL;
     kern_return_t kr;
