@@ -173,6 +173,7 @@ KTEST_SRCS := \
 	tests/kernel/bootstrap_pieces_test.c \
 	tests/kernel/gsync_test.c \
 	tests/kernel/ipc_bench.c \
+	tests/kernel/ipc_notify_test.c \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/host_test.c \
 	tests/kernel/kmem_test.c \

@@ -403,6 +403,20 @@ notify_case_send_once(void)
                  && notify_receive(a, rp).header.msgh_id == MACH_NOTIFY_SEND_ONCE
                  && notify_none(a, rp) && p->sorights == 0,
                  "a space destroyed with two send-once rights: two notifications");
+    {
+        static int object;
+        struct ipc_port *kport = ipc_port_create_kobject(IPC_KOBJECT_HOST, &object);
+        struct ipc_notify_stats before, after;
+
+        ipc_notify_stats_get(&before);
+        ipc_right_insert(a, 77, kport, MACH_PORT_RIGHT_SEND_ONCE);
+        ipc_right_deallocate(a, 77);
+        ipc_notify_stats_get(&after);
+        NOTIFY_CHECK(after.dropped == before.dropped + 1 && after.sent == before.sent
+                     && kport->sorights == 0 && kport->mqueue.nr_messages == 0,
+                     "a send-once right to a kernel-object port: its notification dropped");
+        ipc_port_kobject_destroy(kport);
+    }
     ipc_space_create(&b);
     ob = notify_give(a, rp, b, MACH_MSG_TYPE_PORT_SEND_ONCE);
     ipc_right_destroy(a, rp);
