@@ -117,6 +117,7 @@ KERNEL_SRCS := \
 	ipc/ipc_right.c \
 	ipc/ipc_space.c \
 	ipc/mach_msg.c \
+	ipc/mach_port.c \
 	kern/boot_script.c \
 	kern/boot_stack.c \
 	kern/bootstrap.c \
@@ -136,6 +137,7 @@ KERNEL_SRCS := \
 	kern/kmem_backend.c \
 	kern/ksyms.c \
 	kern/mach_trap.c \
+	kern/mig_convert.c \
 	kern/mutex.c \
 	kern/panic.c \
 	kern/printf.c \
@@ -202,7 +204,32 @@ KERNEL_SRCS += $(KTEST_SRCS)
 KCFLAGS += -DCONFIG_KTEST=1
 endif
 
-KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS)))
+# The kernel's MIG servers: stubs generated from GNU Mach's interface
+# definitions (gnumach-dev:i386) by tools/mig --kernel-server into
+# $(B)/mig-kernel, never kept in git; the file implementing a
+# subsystem's routines includes its generated BASE_S.h.
+MIG_DEFS_DIR ?= /usr/include/i386-linux-gnu
+KERNEL_MIG := mach_port
+MIG_KDIR := $(B)/mig-kernel
+KERNEL_MIG_SRCS := $(KERNEL_MIG:%=$(MIG_KDIR)/%Server.c)
+KERNEL_MIG_HDRS := $(KERNEL_MIG:%=$(MIG_KDIR)/%_S.h)
+KCFLAGS += -I$(MIG_KDIR)
+
+$(MIG_KDIR)/%Server.c $(MIG_KDIR)/%_S.h: $(MIG_DEFS_DIR)/mach/%.defs tools/mig
+	@mkdir -p $(@D)
+	$(call quiet,MIG,$<)
+	$(Q)MIG_MACH_INCLUDE=$(MIG_DEFS_DIR) tools/mig --kernel-server $< $(MIG_KDIR)
+
+$(B)/k/mig/%.o: $(MIG_KDIR)/%.c $(CONFIG_DIR)/config.h
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)
+	$(Q)$(KCC) $(KCFLAGS) -Wno-unused-parameter -c $< -o $@
+
+KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS))) \
+	$(KERNEL_MIG:%=$(B)/k/mig/%Server.o)
+
+# Sources that include generated headers wait for them.
+$(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
 
 $(B)/k/%.o: %.c $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)

@@ -417,6 +417,177 @@ ipc_kmsg_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_user_m
     return MACH_MSG_SUCCESS;
 }
 
+/* ---------------------------------------------------------------- the kernel's view */
+
+void
+ipc_kmsg_kernel_view(struct ipc_kmsg *kmsg)
+{
+    mach_msg_header_t *h = &kmsg->header;
+    struct ipc_msg_cursor cursor;
+    struct ipc_msg_item item;
+    uint8_t *body = ipc_kmsg_body(kmsg);
+    uint32_t i = 0, j, c = 0;
+
+    h->msgh_remote_port = (mach_port_t)(uintptr_t)kmsg->remote;
+    h->msgh_local_port = (mach_port_t)(uintptr_t)kmsg->local;
+    if (!(h->msgh_bits & MACH_MSGH_BITS_COMPLEX)) {
+        return;
+    }
+    ipc_kmsg_cursor(kmsg, &cursor);
+    while (!ipc_msg_cursor_done(&cursor)) {
+        mach_msg_return_t ok = ipc_msg_cursor_next(&cursor, &item);
+        uint32_t *slot = (uint32_t *)(body + item.data_offset);
+        struct vm_copy *copy = NULL;
+
+        assert(ok == MACH_MSG_SUCCESS);
+        (void)ok;
+        if (ipc_kmsg_item_has_copy(&item)) {
+            copy = kmsg->copies[c++];
+            *slot = (uint32_t)(uintptr_t)copy;
+        }
+        if (!item.is_port) {
+            continue;
+        }
+        for (j = 0; j < item.number; j++, i++) {
+            uint32_t p = (uint32_t)(uintptr_t)kmsg->ports[i];
+
+            if (copy != NULL) {
+                vm_copy_write(copy, j * sizeof(p), &p, sizeof(p));
+            } else if (item.is_inline) {
+                slot[j] = p;
+            }
+        }
+    }
+    assert(i == kmsg->nr_ports && c == kmsg->nr_copies);
+}
+
+/* Free kmsg's arrays of rights and copies, whose contents are someone else's now. */
+static void
+ipc_kmsg_forget_arrays(struct ipc_kmsg *kmsg)
+{
+    if (kmsg->ports != NULL) {
+        kmem_free(kmsg->ports, kmsg->nr_ports * sizeof(kmsg->ports[0]));
+        kmsg->ports = NULL;
+        kmsg->nr_ports = 0;
+    }
+    if (kmsg->copies != NULL) {
+        kmem_free(kmsg->copies, kmsg->nr_copies * sizeof(kmsg->copies[0]));
+        kmsg->copies = NULL;
+        kmsg->nr_copies = 0;
+    }
+}
+
+void
+ipc_kmsg_forget(struct ipc_kmsg *kmsg)
+{
+    assert(kmsg->remote == NULL && kmsg->local == NULL);
+    ipc_kmsg_forget_arrays(kmsg);
+    ipc_kmsg_free(kmsg);
+}
+
+/* A right of a kernel-built message, given by disposition: the received type it becomes. */
+static mach_msg_type_name_t
+ipc_kmsg_kernel_right(struct ipc_kmsg *kmsg, struct ipc_port *port,
+                      mach_msg_type_name_t disposition)
+{
+    mach_msg_type_name_t type = ipc_msg_type_received(disposition);
+
+    if (!IPC_PORT_VALID(port)) {
+        return type;
+    }
+    if (disposition == MACH_MSG_TYPE_COPY_SEND || disposition == MACH_MSG_TYPE_MAKE_SEND
+        || disposition == MACH_MSG_TYPE_MAKE_SEND_ONCE) {
+        ipc_right_make(port, type);
+    } else if (type == MACH_MSG_TYPE_PORT_RECEIVE && ipc_port_transit_set(port, kmsg->remote)) {
+        kmsg->header.msgh_bits |= MACH_MSGH_BITS_CIRCULAR;
+    }
+    return type;
+}
+
+mach_msg_return_t
+ipc_kmsg_from_kernel(struct ipc_kmsg *kmsg)
+{
+    mach_msg_header_t *h = &kmsg->header;
+    struct ipc_msg_cursor cursor;
+    struct ipc_msg_item item;
+    uint8_t *body = ipc_kmsg_body(kmsg);
+    uint32_t ports = 0, copies = 0, i = 0, j, c = 0;
+    mach_msg_return_t mr;
+    bool ool;
+
+    kmsg->remote = (struct ipc_port *)(uintptr_t)h->msgh_remote_port;
+    kmsg->local = (struct ipc_port *)(uintptr_t)h->msgh_local_port;
+    if (!(h->msgh_bits & MACH_MSGH_BITS_COMPLEX)) {
+        return MACH_MSG_SUCCESS;
+    }
+    mr = ipc_kmsg_body_check(kmsg, &ports, &copies, &ool);
+    assert(mr == MACH_MSG_SUCCESS);     /* the kernel builds well-formed bodies */
+    if (ports != 0) {
+        kmsg->ports = kmem_alloc(ports * sizeof(kmsg->ports[0]));
+        kmsg->nr_ports = kmsg->ports == NULL ? 0 : ports;
+    }
+    if (copies != 0) {
+        kmsg->copies = kmem_zalloc(copies * sizeof(kmsg->copies[0]));
+        kmsg->nr_copies = kmsg->copies == NULL ? 0 : copies;
+    }
+    mr = (kmsg->nr_ports != ports || kmsg->nr_copies != copies) ? MACH_SEND_NO_BUFFER
+                                                                 : MACH_MSG_SUCCESS;
+    ipc_kmsg_cursor(kmsg, &cursor);
+    while (!ipc_msg_cursor_done(&cursor)) {
+        mach_msg_return_t ok = ipc_msg_cursor_next(&cursor, &item);
+        uint32_t *slot = (uint32_t *)(body + item.data_offset);
+        struct vm_copy *copy = NULL;
+
+        assert(ok == MACH_MSG_SUCCESS);
+        (void)ok;
+        if (ipc_kmsg_item_has_copy(&item)) {
+            copy = (struct vm_copy *)(uintptr_t)*slot;
+            assert(copy != NULL && vm_copy_size(copy) >= item.length);
+            if (mr == MACH_MSG_SUCCESS) {
+                kmsg->copies[c++] = copy;
+            }
+            *slot = 0;
+        }
+        if (item.is_port) {
+            mach_msg_type_name_t type = MACH_MSG_TYPE_PORT_SEND;
+
+            for (j = 0; j < item.number; j++) {
+                uint32_t p;
+
+                if (copy != NULL) {
+                    vm_copy_read(copy, j * sizeof(p), &p, sizeof(p));
+                } else {
+                    p = slot[j];
+                }
+                type = ipc_kmsg_kernel_right(kmsg, (struct ipc_port *)(uintptr_t)p, item.name);
+                if (mr == MACH_MSG_SUCCESS) {
+                    kmsg->ports[i++] = (struct ipc_port *)(uintptr_t)p;
+                } else if (IPC_PORT_VALID((struct ipc_port *)(uintptr_t)p)) {
+                    ipc_kmsg_release_right((struct ipc_port *)(uintptr_t)p, type);
+                }
+            }
+            ipc_msg_item_set_name(body, &item, ipc_msg_type_received(item.name));
+        }
+        if (copy != NULL && mr != MACH_MSG_SUCCESS) {
+            vm_copy_discard(copy);
+        }
+    }
+    if (mr != MACH_MSG_SUCCESS) {
+        struct list dying;
+
+        list_init(&dying);
+        ipc_kmsg_release_header(kmsg, &dying);
+        ipc_kmsg_drain(&dying);
+        ipc_kmsg_forget_arrays(kmsg);
+        return mr;
+    }
+    assert(i == kmsg->nr_ports && c == kmsg->nr_copies);
+    if (ports == 0 && !ool) {
+        h->msgh_bits &= ~MACH_MSGH_BITS_COMPLEX;
+    }
+    return MACH_MSG_SUCCESS;
+}
+
 /* The receiver's name for the destination port, whose right kmsg consumes. */
 static mach_port_name_t
 ipc_kmsg_dest_name(struct ipc_space *space, struct ipc_port *port)

@@ -130,6 +130,38 @@ mach_msg_return_t ipc_kmsg_copyout_pseudo(struct ipc_kmsg *kmsg, struct ipc_spac
  */
 void ipc_kmsg_copyout_dest(struct ipc_kmsg *kmsg, struct ipc_space *space);
 
+/*
+ * The kernel's view of a copied-in kmsg, for a kernel server
+ * (kern/mig_server.h): the header's port fields and the body's port
+ * items are rewritten to hold struct ipc_port pointers, and out-of-line
+ * items the struct vm_copy pointer (a port array's copy then holds
+ * pointers). kmsg still carries its rights and copies in remote, local,
+ * ports[] and copies[]. Cannot fail.
+ */
+void ipc_kmsg_kernel_view(struct ipc_kmsg *kmsg);
+
+/*
+ * Free kmsg, whose header rights are gone (remote and local NULL) and
+ * whose body rights and copies a kernel routine consumed: ports[] and
+ * copies[] are freed, not released.
+ */
+void ipc_kmsg_forget(struct ipc_kmsg *kmsg);
+
+/*
+ * Take up a message the kernel built in kmsg in the kernel's view (see
+ * ipc_kmsg_kernel_view()): the header's pointers become remote and
+ * local (already counted rights, in received types), the body's port
+ * items and out-of-line copies go to ports[] and copies[]. A body item
+ * may give a right as MAKE_SEND, COPY_SEND or MAKE_SEND_ONCE of a port
+ * the kernel keeps alive (the right is made here) or as a received
+ * type (the right is the message's already). The result is what
+ * ipc_kmsg_copyin() makes of a user's message. Returns
+ * MACH_MSG_SUCCESS, or MACH_SEND_NO_BUFFER when memory is out: the
+ * body's rights and memory are then released and the header's too.
+ * Takes port locks.
+ */
+mach_msg_return_t ipc_kmsg_from_kernel(struct ipc_kmsg *kmsg);
+
 /* Destroy a copied-in kmsg: release every right it carries, then free it. */
 void ipc_kmsg_destroy(struct ipc_kmsg *kmsg);
 

@@ -88,9 +88,10 @@ void ipc_mqueue_pset_remove(struct ipc_port *port);
 void ipc_mqueue_pset_destroy(struct ipc_pset *pset);
 
 /*
- * Wake the threads waiting on port, whose receive right just left its
- * space (they see MACH_RCV_PORT_CHANGED). Any lock may be held but the
- * wait queues' own.
+ * Wake the threads waiting on port to look at it again: its receive
+ * right just left its space (receivers see MACH_RCV_PORT_CHANGED), or
+ * its queue limit grew (blocked senders may fit). Any lock may be held
+ * but the wait queues' own.
  */
 void ipc_mqueue_changed(const struct ipc_port *port);
 

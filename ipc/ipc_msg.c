@@ -85,7 +85,7 @@ ipc_msg_word(const struct ipc_msg_cursor *cursor, uint32_t offset)
 
 /* Whether the descriptor word t breaks a rule of MACH-ABI.md 2.3. */
 static bool
-ipc_msg_type_invalid(mach_msg_type_t t, const struct ipc_msg_item *item)
+ipc_msg_type_invalid(uint32_t t, const struct ipc_msg_item *item)
 {
     if (item->is_port && item->size != IPC_MSG_PORT_BITS) {
         return true;
@@ -101,7 +101,7 @@ mach_msg_return_t
 ipc_msg_cursor_next(struct ipc_msg_cursor *cursor, struct ipc_msg_item *item)
 {
     uint32_t offset = cursor->offset, left, data_size;
-    mach_msg_type_t t;
+    uint32_t t;
 
     assert(!ipc_msg_cursor_done(cursor));
     left = cursor->size - offset;

@@ -740,6 +740,36 @@ ipc_right_names(struct ipc_space *space, mach_port_name_t *names, mach_port_type
     return KERN_SUCCESS;
 }
 
+kern_return_t
+ipc_right_pset_members(struct ipc_space *space, mach_port_name_t name, mach_port_name_t *names,
+                       unsigned long max, unsigned long *countp)
+{
+    struct ipc_entry *entry;
+    struct ipc_pset *pset;
+    struct ipc_port *port;
+    unsigned long count = 0;
+    kern_return_t kr;
+
+    kr = ipc_right_lookup(space, name, &entry);
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    if (!(entry->type & MACH_PORT_TYPE_PORT_SET)) {
+        ipc_space_unlock(space);
+        return KERN_INVALID_RIGHT;
+    }
+    pset = (struct ipc_pset *)entry->object;
+    list_foreach_entry(&pset->members, port, pset_node) {
+        if (count < max) {
+            names[count] = port->receiver_name;
+        }
+        count++;
+    }
+    ipc_space_unlock(space);
+    *countp = count;
+    return KERN_SUCCESS;
+}
+
 /* ---------------------------------------------------------------- rights in messages */
 
 /*
@@ -784,16 +814,10 @@ ipc_right_disposition_moves(mach_msg_type_name_t disposition)
            || disposition == MACH_MSG_TYPE_MOVE_RECEIVE;
 }
 
-/*
- * Count one more right of kind type (PORT_SEND, PORT_SEND_ONCE) for a
- * message; made says it is made from the receive right (MAKE_SEND: one
- * more in the make-send count).
- */
-static void
-ipc_right_count_new(struct ipc_port *port, mach_msg_type_name_t type, bool made)
+void
+ipc_right_make(struct ipc_port *port, mach_msg_type_name_t type)
 {
     spinlock_lock(&port->lock);
-    port->mscount += made;
     if (type == MACH_MSG_TYPE_PORT_SEND) {
         port->srights++;
     } else {
@@ -801,6 +825,15 @@ ipc_right_count_new(struct ipc_port *port, mach_msg_type_name_t type, bool made)
     }
     spinlock_unlock(&port->lock);
     ipc_port_ref(port);
+}
+
+/* One more send right made from port's receive right (MAKE_SEND): the make-send count. */
+static void
+ipc_right_mscount_inc(struct ipc_port *port)
+{
+    spinlock_lock(&port->lock);
+    port->mscount++;
+    spinlock_unlock(&port->lock);
 }
 
 /*
@@ -823,18 +856,19 @@ ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
     }
     switch (disposition) {
     case MACH_MSG_TYPE_COPY_SEND:
-        ipc_right_count_new(port, MACH_MSG_TYPE_PORT_SEND, false);
+        ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);
         return port;
     case MACH_MSG_TYPE_MAKE_SEND:
-        ipc_right_count_new(port, MACH_MSG_TYPE_PORT_SEND, true);
+        ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);
+        ipc_right_mscount_inc(port);
         return port;
     case MACH_MSG_TYPE_MAKE_SEND_ONCE:
-        ipc_right_count_new(port, MACH_MSG_TYPE_PORT_SEND_ONCE, false);
+        ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND_ONCE);
         return port;
     case MACH_MSG_TYPE_MOVE_SEND:
         if (entry->urefs > 1) {
             entry->urefs--;
-            ipc_right_count_new(port, MACH_MSG_TYPE_PORT_SEND, false);
+            ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);
             return port;
         }
         /* The entry's right itself moves: its count and reference go along. */

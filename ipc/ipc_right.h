@@ -169,6 +169,17 @@ kern_return_t ipc_right_move_member(struct ipc_space *space, mach_port_name_t me
                                     mach_port_name_t after);
 
 /*
+ * mach_port_get_set_status: the names of the receive rights in the port
+ * set name, in the set's order: the first max of them go to names[],
+ * and *countp gets how many there are. Returns KERN_SUCCESS,
+ * KERN_INVALID_NAME, KERN_INVALID_RIGHT (not a port set) or
+ * KERN_INVALID_TASK. Takes the space lock (it keeps members stable).
+ */
+kern_return_t ipc_right_pset_members(struct ipc_space *space, mach_port_name_t name,
+                                     mach_port_name_t *names, unsigned long max,
+                                     unsigned long *countp);
+
+/*
  * The dead-name part of mach_port_request_notification
  * (ipc/ipc_notify.h): register notify (a send-once right; NULL cancels)
  * for the death of the port name holds a receive, send or send-once
@@ -259,5 +270,15 @@ kern_return_t ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *po
  * messages queued on the dying port.
  */
 void ipc_right_release_send(struct ipc_port *port, mach_msg_type_name_t type);
+
+/*
+ * Make one more right of kind type (MACH_MSG_TYPE_PORT_SEND or
+ * PORT_SEND_ONCE) for port, which the caller keeps alive: its count and
+ * a reference, held as a message holds a right. What the kernel does
+ * for a right it sends (MAKE_SEND, COPY_SEND, MAKE_SEND_ONCE in a
+ * kernel-built message, a port a kernel RPC returns). Takes the port
+ * lock. Cannot fail.
+ */
+void ipc_right_make(struct ipc_port *port, mach_msg_type_name_t type);
 
 #endif /* IPC_IPC_RIGHT_H */

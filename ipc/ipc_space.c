@@ -56,6 +56,7 @@ ipc_space_create(struct ipc_space **spacep)
         return KERN_RESOURCE_SHORTAGE;
     }
     spinlock_init(&space->lock);
+    space->refs = 1;
     space->active = true;
     rdxtree_init(&space->names);
     spinlock_lock(&ipc_space_list_lock);
@@ -83,7 +84,22 @@ ipc_space_destroy(struct ipc_space *space)
     spinlock_lock(&ipc_space_list_lock);
     list_remove(&space->node);
     spinlock_unlock(&ipc_space_list_lock);
-    kmem_cache_free(&ipc_space_cache, space);
+    ipc_space_unref(space);
+}
+
+void
+ipc_space_ref(struct ipc_space *space)
+{
+    __atomic_fetch_add(&space->refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+ipc_space_unref(struct ipc_space *space)
+{
+    if (__atomic_sub_fetch(&space->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        assert(!space->active);
+        kmem_cache_free(&ipc_space_cache, space);
+    }
 }
 
 /* ---------------------------------------------------------------- reports */

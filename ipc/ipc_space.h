@@ -25,6 +25,7 @@
 
 struct ipc_space {
     struct spinlock lock;
+    unsigned int refs;              /* atomic: the owner's, and the RPCs' running on it */
     bool active;                    /* false once destruction began */
     struct rdxtree names;           /* name - 1 -> struct ipc_entry */
     unsigned int id;                /* for reports, from 1 */
@@ -50,10 +51,20 @@ kern_return_t ipc_space_create(struct ipc_space **spacep);
  * Destroy space and every right it holds, as ipc_right_destroy() does
  * for each name: its ports die, its send rights, send-once rights, port
  * sets and dead names are released. Every entry and tree node goes back
- * (nodes after a grace period). The space must not be used afterwards.
- * Takes the space lock, port locks and the list lock. Cannot fail.
+ * (nodes after a grace period). The creator's reference goes too: the
+ * structure itself stays, inactive (every call on it fails with
+ * KERN_INVALID_TASK), while others hold references. Takes the space
+ * lock, port locks and the list lock. Cannot fail.
  */
 void ipc_space_destroy(struct ipc_space *space);
+
+/*
+ * Take or drop a reference on space (a kernel RPC running on it holds
+ * one); the last one frees it, which must be destroyed by then.
+ * Lock-free.
+ */
+void ipc_space_ref(struct ipc_space *space);
+void ipc_space_unref(struct ipc_space *space);
 
 /* Lock a space (spinlock, interrupts untouched). */
 static inline void

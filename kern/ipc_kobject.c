@@ -6,10 +6,14 @@
  * sender's thread, inside its mach_msg, and queues the reply before the
  * sender's receive phase begins; a client's RPC to the kernel therefore
  * costs no thread switch and no queue on the kernel's side. This file
- * keeps that shape: the reply kmsg is built here with the reply right
- * moved into it from the request, and the request is destroyed (its
- * rights released) because no routine consumed it. The MIG-generated
- * servers will plug in where the RetCode is chosen.
+ * keeps that shape. The request is shown to the MIG-generated stubs in
+ * the kernel's view (ports and copies as pointers, ipc_kmsg.h), the
+ * demultiplexers are tried in turn, and the stub writes the reply into a
+ * buffer of the largest reply's size, which is then taken up as a
+ * kernel-built message and queued on the reply right. As in GNU Mach, a
+ * routine that succeeds has consumed the request's body; otherwise the
+ * body is destroyed. The destination right is released without a
+ * notification.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -19,46 +23,80 @@
 #include <ipc/ipc_kmsg.h>
 #include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_port.h>
+#include <ipc/ipc_right.h>
 #include <kern/ipc_kobject.h>
+#include <kern/macros.h>
+#include <kern/mig_server.h>
 
-/* The RetCode of request: no server routine exists yet. */
-static kern_return_t
-ipc_kobject_dispatch(const struct ipc_kmsg *request)
+/*
+ * A reply buffer: room for the largest reply of the kernel's routines
+ * (thread_get_state's 1024 words inline, with header and descriptors).
+ */
+#define IPC_KOBJECT_REPLY_SIZE  (4096u + 256u)
+
+/*
+ * The generated demultiplexers, tried in turn: each answers the ids of
+ * its subsystem, and fills in the reply header (MIG_BAD_ID) otherwise.
+ */
+typedef boolean_t (*ipc_kobject_demux_t)(mach_msg_header_t *request, mach_msg_header_t *reply);
+
+boolean_t mach_port_server(mach_msg_header_t *request, mach_msg_header_t *reply);
+
+static const ipc_kobject_demux_t ipc_kobject_demuxes[] = {
+    mach_port_server,
+};
+
+/* Release the destination right of request, a kernel object's (no notification). */
+static void
+ipc_kobject_release_dest(struct ipc_kmsg *request)
 {
-    (void)request;
-    return MIG_BAD_ID;
+    if (IPC_PORT_VALID(request->remote)) {
+        ipc_right_release_send(request->remote, MACH_MSGH_BITS_REMOTE(request->header.msgh_bits));
+    }
+    request->remote = NULL;
 }
 
 mach_msg_return_t
 ipc_kobject_server(struct ipc_kmsg *request)
 {
-    mach_msg_type_name_t reply_type = MACH_MSGH_BITS_LOCAL(request->header.msgh_bits);
     struct ipc_kmsg *reply;
-    mig_reply_header_t *r;
+    kern_return_t kr;
+    mach_msg_return_t mr;
+    size_t i;
 
-    reply = ipc_kmsg_alloc(sizeof(mig_reply_header_t));
+    reply = ipc_kmsg_alloc(IPC_KOBJECT_REPLY_SIZE);
     if (reply == NULL) {
         ipc_kmsg_destroy(request);
         return MACH_SEND_NO_BUFFER;
     }
-    r = (mig_reply_header_t *)&reply->header;
-    r->Head.msgh_bits = MACH_MSGH_BITS(reply_type, 0);
-    r->Head.msgh_size = sizeof(*r);
-    r->Head.msgh_remote_port = MACH_PORT_NULL;
-    r->Head.msgh_local_port = MACH_PORT_NULL;
-    r->Head.msgh_seqno = 0;
-    r->Head.msgh_id = request->header.msgh_id + MIG_REPLY_ID_OFFSET;
-    r->RetCodeType = MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1);
-    r->RetCode = ipc_kobject_dispatch(request);
+    ipc_kmsg_kernel_view(request);
+    for (i = 0; i < ARRAY_SIZE(ipc_kobject_demuxes); i++) {
+        if (ipc_kobject_demuxes[i](&request->header, &reply->header)) {
+            break;
+        }
+    }
+    kr = ((mig_reply_header_t *)&reply->header)->RetCode;
 
-    /* The reply right moves from the request to the reply. */
-    reply->remote = request->local;
+    /* The reply right is in the reply's header now; the destination goes. */
     request->local = NULL;
-    request->header.msgh_bits &= ~MACH_MSGH_BITS_LOCAL_MASK;
-    ipc_kmsg_destroy(request);
-    if (!IPC_PORT_VALID(reply->remote)) {
-        reply->remote = NULL;       /* no reply right, or a dead one: nobody to tell */
+    ipc_kobject_release_dest(request);
+    if (kr == KERN_SUCCESS || kr == MIG_NO_REPLY) {
+        ipc_kmsg_forget(request);       /* the routine took the body */
+    } else {
+        ipc_kmsg_destroy(request);
+    }
+    if (kr == MIG_NO_REPLY) {
         ipc_kmsg_free(reply);
+        return MACH_MSG_SUCCESS;
+    }
+    mr = ipc_kmsg_from_kernel(reply);
+    if (mr != MACH_MSG_SUCCESS) {
+        ipc_kmsg_free(reply);
+        return MACH_MSG_SUCCESS;        /* the reply is lost, as when its port is gone */
+    }
+    if (!IPC_PORT_VALID(reply->remote)) {
+        reply->remote = NULL;           /* no reply right, or a dead one: nobody to tell */
+        ipc_kmsg_destroy(reply);
         return MACH_MSG_SUCCESS;
     }
     return ipc_mqueue_send(reply, MACH_SEND_ALWAYS, 0);

@@ -7,8 +7,9 @@
  * A message sent to a port the kernel receives is handled at once, in
  * the sender's mach_msg: the request is dispatched by its id, and the
  * reply (the request's id + 100) goes to the request's reply right.
- * No server routine exists yet, so every request is answered with
- * RetCode MIG_BAD_ID, as GNU Mach answers an id no subsystem has.
+ * The routines are MIG's stubs generated from GNU Mach's definitions
+ * (kern/mig_server.h); an id no subsystem has, or a routine this kernel
+ * lacks, is answered with RetCode MIG_BAD_ID.
  */
 #ifndef KERN_IPC_KOBJECT_H
 #define KERN_IPC_KOBJECT_H
@@ -17,9 +18,10 @@
 #include <ipc/ipc_kmsg.h>
 
 /*
- * Handle request (copied in, sent to a kernel-object port): consume it,
- * and send the 32-byte reply to its reply right if it has a live one
- * (the reply never waits for room in a queue). Returns MACH_MSG_SUCCESS,
+ * Handle request (copied in, sent to a kernel-object port): run its
+ * routine, consume it, and send the reply to its reply right if it has
+ * a live one (the reply never waits for room in a queue); a routine may
+ * answer MIG_NO_REPLY, and then no reply is sent. Returns MACH_MSG_SUCCESS,
  * or MACH_SEND_NO_BUFFER (the request destroyed) when no reply buffer
  * can be had. Thread context of the sender; takes port locks.
  */

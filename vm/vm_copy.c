@@ -77,6 +77,34 @@ vm_copy_piece(const struct vm_copy *copy, unsigned long i, unsigned int *startp,
 }
 
 int
+vm_copy_create(uintptr_t size, struct vm_copy **copyp)
+{
+    struct vm_copy *copy;
+    unsigned long i, nr_pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+
+    assert(size != 0);
+    if (size > VM_COPY_USER_MAX) {
+        return ERROR_NOMEM;
+    }
+    copy = kmem_zalloc(vm_copy_alloc_size(nr_pages));
+    if (copy == NULL) {
+        return ERROR_NOMEM;
+    }
+    copy->size = size;
+    copy->nr_pages = nr_pages;
+    for (i = 0; i < nr_pages; i++) {
+        copy->pages[i] = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+        if (copy->pages[i] == NULL) {
+            vm_copy_discard(copy);
+            return ERROR_NOMEM;
+        }
+        memset(vm_page_direct_va(copy->pages[i]), 0, PAGE_SIZE);
+    }
+    *copyp = copy;
+    return 0;
+}
+
+int
 vm_copy_capture(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
                 struct vm_copy **copyp)
 {

@@ -33,6 +33,13 @@ int vm_copy_capture(struct vm_user_map *map, uintptr_t addr, uintptr_t size, boo
                     struct vm_copy **copyp);
 
 /*
+ * A new copy of size bytes (> 0), zero-filled, in *copyp: out-of-line
+ * data the kernel sends (a kernel RPC's reply), filled with
+ * vm_copy_write(). Returns 0 or ERROR_NOMEM. Thread context.
+ */
+int vm_copy_create(uintptr_t size, struct vm_copy **copyp);
+
+/*
  * Map copy's bytes into map, the calling thread's map, at an address
  * the kernel picks (new zero-filled memory, whole pages, the copy's
  * in-page offset kept), stored in *addrp, and consume the copy. Returns

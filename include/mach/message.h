@@ -17,6 +17,8 @@
 #ifndef MACH_MESSAGE_H
 #define MACH_MESSAGE_H
 
+#include <stdint.h>
+
 #include "machine/vm_types.h"
 #include "port.h"
 
@@ -27,7 +29,6 @@ typedef natural_t mach_port_seqno_t;
 typedef natural_t mach_msg_timeout_t;   /* milliseconds */
 typedef natural_t mach_msg_option_t;
 typedef natural_t mach_msg_return_t;
-typedef natural_t mach_msg_type_t;      /* a short descriptor word */
 typedef unsigned int mach_msg_type_name_t;
 typedef unsigned int mach_msg_type_size_t;
 typedef natural_t mach_msg_type_number_t;
@@ -103,7 +104,23 @@ _Static_assert(sizeof(mach_msg_header_t) == 24, "mach_msg_header_t is 24 bytes")
 #define MACH_MSG_TYPE_PORT_ANY_RIGHT(x) ((x) >= MACH_MSG_TYPE_MOVE_RECEIVE \
                                          && (x) <= MACH_MSG_TYPE_MOVE_SEND_ONCE)
 
-/* The short descriptor word (mach_msg_type_t). */
+/*
+ * The short descriptor, as GNU Mach declares it (MIG's stubs use its
+ * fields), and the same word as an integer: the MACH_MSGT_* masks and
+ * MACH_MSGT() build and read the uint32_t a descriptor is in memory.
+ */
+typedef struct {
+    unsigned int msgt_name : 8,
+                 msgt_size : 8,
+                 msgt_number : 12,
+                 msgt_inline : 1,
+                 msgt_longform : 1,
+                 msgt_deallocate : 1,
+                 msgt_unused : 1;
+} mach_msg_type_t;
+
+_Static_assert(sizeof(mach_msg_type_t) == 4, "mach_msg_type_t is one word");
+
 #define MACH_MSGT_NAME_MASK             0x000000ffu
 #define MACH_MSGT_SIZE_MASK             0x0000ff00u     /* element size in bits */
 #define MACH_MSGT_SIZE_SHIFT            8
@@ -120,8 +137,8 @@ _Static_assert(sizeof(mach_msg_header_t) == 24, "mach_msg_header_t is 24 bytes")
 
 /* A short descriptor: name, size in bits, count, inline. */
 #define MACH_MSGT(name, size, number, inl) \
-    ((mach_msg_type_t)((name) | ((size) << MACH_MSGT_SIZE_SHIFT) \
-                       | ((number) << MACH_MSGT_NUMBER_SHIFT) | ((inl) ? MACH_MSGT_INLINE : 0)))
+    ((uint32_t)((name) | ((size) << MACH_MSGT_SIZE_SHIFT) \
+                | ((number) << MACH_MSGT_NUMBER_SHIFT) | ((inl) ? MACH_MSGT_INLINE : 0)))
 
 /* The long descriptor (12 bytes): a header word with longform set and name, size, number 0. */
 typedef struct {

@@ -719,7 +719,7 @@ test_queue_ports(void)
     ipc_kmsg_copyout(k, b, NULL);
     ipc_kmsg_free(k);
 
-    /* Kernel-object ports answer at once; no routine exists yet: MIG_BAD_ID. */
+    /* Kernel-object ports answer at once (the host stand-in, kobject_host.c: MIG_BAD_ID). */
     pk = ipc_port_create_kobject(IPC_KOBJECT_TASK, &object);
     ipc_right_copyout(b, pk, MACH_PORT_RIGHT_SEND, &sk);
     mr = send(b, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE), sk, rb,

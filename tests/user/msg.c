@@ -10,7 +10,8 @@
  * MACH_RCV_LARGE; out-of-line memory of 0 bytes, 1 byte, across a page
  * boundary and 1 MiB moved, and an out-of-line port array; and the send errors for bad sizes, headers,
  * names, types and pointers; an RPC to a kernel port answered with
- * MIG_BAD_ID. Boot line:
+ * MIG_BAD_ID, and one missing its arguments with MIG_BAD_ARGUMENTS. Boot
+ * line:
  *     msg $(task-create) $(task-resume)
  */
 #include <mach/message.h>
@@ -48,14 +49,14 @@ head(struct msg *m, mach_msg_bits_t bits, mach_port_t remote, mach_port_t local,
 static mach_msg_return_t
 msg_send(struct msg *m, unsigned int size, int option, unsigned int timeout)
 {
-    return mach_msg_trap(m, MACH_SEND_MSG | option, size, 0, 0, timeout, 0);
+    return mach_msg_trap((mach_msg_header_t *)m, MACH_SEND_MSG | option, size, 0, 0, timeout, 0);
 }
 
 static mach_msg_return_t
 msg_receive(struct msg *m, mach_port_t port, unsigned int size, int option, unsigned int timeout)
 {
     memset(m, 0xa5, sizeof(*m));
-    return mach_msg_trap(m, MACH_RCV_MSG | option, 0, size, port, timeout, 0);
+    return mach_msg_trap((mach_msg_header_t *)m, MACH_RCV_MSG | option, 0, size, port, timeout, 0);
 }
 
 /* Send references left under name, counted by deallocating them all. */
@@ -95,7 +96,7 @@ test_basics(mach_port_t p)
     m.body[1] = 42;
     m.body[2] = MACH_MSGT(MACH_MSG_TYPE_CHAR, 8, 5, 1);
     memcpy(&m.body[3], "hello", 5);
-    mr = mach_msg_trap(&m, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m.h) + 20, sizeof(m), p, 0, 0);
+    mr = mach_msg_trap((mach_msg_header_t *)&m, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m.h) + 20, sizeof(m), p, 0, 0);
     tap_ok(mr == MACH_MSG_SUCCESS && m.h.msgh_seqno == 1 && m.h.msgh_size == 44
            && m.h.msgh_bits == MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE,
                                               MACH_MSG_TYPE_PORT_SEND)
@@ -107,7 +108,7 @@ test_basics(mach_port_t p)
 
     /* Reply through the send-once right. */
     head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0), m.h.msgh_remote_port, 0, 201);
-    mr = mach_msg_trap(&m, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m.h), sizeof(m), p, 0, 0);
+    mr = mach_msg_trap((mach_msg_header_t *)&m, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m.h), sizeof(m), p, 0, 0);
     tap_ok(mr == MACH_MSG_SUCCESS
            && m.h.msgh_bits == MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE)
            && m.h.msgh_local_port == p && m.h.msgh_seqno == 2 && m.h.msgh_id == 201,
@@ -382,12 +383,18 @@ test_errors(mach_port_t p)
            && msg_receive(&m, p, sizeof(m), MACH_RCV_TIMEOUT, 0) == MACH_RCV_TIMED_OUT,
            "receiving into a kernel address: RCV_INVALID_DATA, the message lost");
     head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE), self, p,
-         3206);
-    tap_ok(mach_msg_trap(&m, MACH_SEND_MSG | MACH_RCV_MSG, 24, sizeof(m), p, 0, 0)
-           == MACH_MSG_SUCCESS && m.h.msgh_id == 3306 && m.h.msgh_size == 32
+         1999);
+    tap_ok(mach_msg_trap((mach_msg_header_t *)&m, MACH_SEND_MSG | MACH_RCV_MSG, 24, sizeof(m), p, 0, 0)
+           == MACH_MSG_SUCCESS && m.h.msgh_id == 2099 && m.h.msgh_size == 32
            && m.body[0] == 0x10012002 && (int)m.body[1] == MIG_BAD_ID
            && m.h.msgh_bits == MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE),
-           "an RPC to the task's kernel port: reply 3306 with MIG_BAD_ID (no servers yet)");
+           "an RPC with an id no subsystem has to the task's kernel port: reply 2099, MIG_BAD_ID");
+    head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE), self, p,
+         3206);
+    tap_ok(mach_msg_trap((mach_msg_header_t *)&m, MACH_SEND_MSG | MACH_RCV_MSG, 24, sizeof(m), p, 0, 0)
+           == MACH_MSG_SUCCESS && m.h.msgh_id == 3306 && m.h.msgh_size == 32
+           && (int)m.body[1] == MIG_BAD_ARGUMENTS,
+           "mach_port_deallocate (3206) without its arguments: reply 3306, MIG_BAD_ARGUMENTS");
     tap_ok(send_urefs(p) == 0, "no stray send right was left on p by any of them");
 }
 
@@ -399,7 +406,7 @@ main(int argc, char **argv, char **envp)
     (void)argc;
     (void)argv;
     (void)envp;
-    tap_plan(48);
+    tap_plan(49);
     self = mach_task_self();
     p = mach_reply_port();
     tap_ok(p != 0, "a receive right: %u", p);

@@ -114,7 +114,7 @@ drain(mach_port_t p)
     struct msg m;
     unsigned int n = 0;
 
-    while (n < 100 && mach_msg_trap(&m, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), p, 0, 0)
+    while (n < 100 && mach_msg_trap((mach_msg_header_t *)&m, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), p, 0, 0)
            == MACH_MSG_SUCCESS) {
         if (m.h.msgh_remote_port != 0 && m.h.msgh_remote_port != ~0u) {
             syscall_mach_port_deallocate(self, m.h.msgh_remote_port);
@@ -197,7 +197,7 @@ main(int argc, char **argv, char **envp)
     m.h.msgh_remote_port = fresh;
     m.h.msgh_local_port = 0;
     m.h.msgh_id = 7;
-    tap_ok(fresh != 0 && mach_msg_trap(&m, MACH_SEND_MSG | MACH_RCV_MSG, 24, sizeof(m), fresh, 0,
+    tap_ok(fresh != 0 && mach_msg_trap((mach_msg_header_t *)&m, MACH_SEND_MSG | MACH_RCV_MSG, 24, sizeof(m), fresh, 0,
                                        0) == MACH_MSG_SUCCESS && m.h.msgh_id == 7,
            "afterwards a fresh port still works (name %u)", fresh);
     tap_ok(fresh < 4096, "the task holds a bounded number of names (the new one is %u)", fresh);

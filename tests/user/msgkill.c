@@ -57,7 +57,7 @@ hunter(mach_port_t prey_task)
 
     tap_plan(4);
     syscall_mach_port_insert_right(prey_task, HUNTER_NAME, p, MACH_MSG_TYPE_MAKE_SEND);
-    mr = mach_msg_trap(&m, MACH_RCV_MSG, 0, sizeof(m), p, 0, 0);
+    mr = mach_msg_trap((mach_msg_header_t *)&m, MACH_RCV_MSG, 0, sizeof(m), p, 0, 0);
     q = m.h.msgh_remote_port;
     tap_ok(mr == MACH_MSG_SUCCESS && q != 0, "the prey's hello brings a send right to Q (%u)", q);
     for (i = 0; i < 5; i++) {
@@ -67,7 +67,7 @@ hunter(mach_port_t prey_task)
         m.h.msgh_id = 2;
         m.type = MACH_MSGT(MACH_MSG_TYPE_MAKE_SEND, 32, 1, 1);
         m.name = p;
-        mr |= mach_msg_trap(&m, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, 0, 0, 0);
+        mr |= mach_msg_trap((mach_msg_header_t *)&m, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, 0, 0, 0);
     }
     tap_ok(mr == MACH_MSG_SUCCESS, "five messages, each with a send right to P, fill Q");
     for (i = 0; i < 20; i++) {
@@ -76,7 +76,7 @@ hunter(mach_port_t prey_task)
     tap_ok(syscall_task_terminate(prey_task) == KERN_SUCCESS, "the prey is terminated");
     m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
     m.h.msgh_remote_port = q;
-    mr = mach_msg_trap(&m, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m.h), 0, 0, 0, 0);
+    mr = mach_msg_trap((mach_msg_header_t *)&m, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m.h), 0, 0, 0, 0);
     tap_ok(mr == MACH_SEND_INVALID_DEST && syscall_mach_port_deallocate(self, q) == KERN_SUCCESS
            && syscall_mach_port_deallocate(self, p) == KERN_INVALID_RIGHT,
            "Q is a dead name now; the five send rights to P died with the messages");

@@ -52,7 +52,7 @@ rdtsc(void)
 static mach_msg_return_t
 msg_rpc(struct msg *m, mach_port_t rcv)
 {
-    return mach_msg_trap(m, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(*m), sizeof(*m), rcv, 0, 0);
+    return mach_msg_trap((mach_msg_header_t *)(m), MACH_SEND_MSG | MACH_RCV_MSG, sizeof(*m), sizeof(*m), rcv, 0, 0);
 }
 
 static void
@@ -91,7 +91,7 @@ ping(mach_port_t pong_task)
     tap_plan(7);
     tap_ok(syscall_mach_port_insert_right(pong_task, PING_NAME, p, MACH_MSG_TYPE_MAKE_SEND)
            == KERN_SUCCESS, "a send right to P inserted in pong's space at %u", PING_NAME);
-    mr = mach_msg_trap(&m, MACH_RCV_MSG, 0, sizeof(m), p, 0, 0);
+    mr = mach_msg_trap((mach_msg_header_t *)(&m), MACH_RCV_MSG, 0, sizeof(m), p, 0, 0);
     q = m.h.msgh_remote_port;
     tap_ok(mr == MACH_MSG_SUCCESS && m.h.msgh_id == ID_HELLO && q != 0
            && MACH_MSGH_BITS_REMOTE(m.h.msgh_bits) == MACH_MSG_TYPE_PORT_SEND,
@@ -125,7 +125,7 @@ ping(mach_port_t pong_task)
         for (i = 0; i < BENCH_ROUNDS; i++) {
             head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE),
                  self, p, 3206, 0);
-            mach_msg_trap(&m, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m.h), sizeof(m), p, 0, 0);
+            mach_msg_trap((mach_msg_header_t *)(&m), MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m.h), sizeof(m), p, 0, 0);
         }
         end = rdtsc();
         tap_diag("bench: kernel RPC round trip to the task port (id 3206, answered "
@@ -135,20 +135,20 @@ ping(mach_port_t pong_task)
     mr = MACH_MSG_SUCCESS;
     for (i = 0; i < 5; i++) {
         head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0), q, 0, ID_BURST, i);
-        mr |= mach_msg_trap(&m, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0);
+        mr |= mach_msg_trap((mach_msg_header_t *)(&m), MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0);
     }
     head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0), q, 0, ID_BURST, 5);
     tap_ok(mr == MACH_MSG_SUCCESS
-           && mach_msg_trap(&m, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, 0, 0, 0)
+           && mach_msg_trap((mach_msg_header_t *)(&m), MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, 0, 0, 0)
               == MACH_SEND_TIMED_OUT,
            "five messages fill Q's queue while pong sleeps: a sixth would block");
     head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0), q, 0, ID_BURST, 5);
-    mr = mach_msg_trap(&m, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0);
+    mr = mach_msg_trap((mach_msg_header_t *)(&m), MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0);
     tap_ok(mr == MACH_MSG_SUCCESS, "without a timeout it waits for room, then goes");
-    mr = mach_msg_trap(&m, MACH_RCV_MSG, 0, sizeof(m), p, 0, 0);
+    mr = mach_msg_trap((mach_msg_header_t *)(&m), MACH_RCV_MSG, 0, sizeof(m), p, 0, 0);
     tap_ok(mr == MACH_MSG_SUCCESS && m.value == 6, "pong saw all six (%u)", m.value);
     head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0), q, 0, ID_END, 0);
-    mr = mach_msg_trap(&m, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0);
+    mr = mach_msg_trap((mach_msg_header_t *)(&m), MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0);
     tap_ok(mr == MACH_MSG_SUCCESS && syscall_mach_port_deallocate(self, q) == KERN_SUCCESS
            && syscall_mach_port_deallocate(self, q) == KERN_INVALID_NAME,
            "MOVE_SEND took one uref; the timed-out message had given its right back: 2 -> 1 -> 0");
@@ -166,13 +166,13 @@ pong(void)
     do {
         head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND), PING_NAME, q,
              ID_HELLO, 0);
-        mr = mach_msg_trap(&m, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0);
+        mr = mach_msg_trap((mach_msg_header_t *)(&m), MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0);
         if (mr == MACH_SEND_INVALID_DEST) {
             swtch();
         }
     } while (mr == MACH_SEND_INVALID_DEST && ++tries < 100000);
     tap_ok(mr == MACH_MSG_SUCCESS, "hello sent to ping once its right arrived (%u tries)", tries);
-    mr = mach_msg_trap(&m, MACH_RCV_MSG, 0, sizeof(m), q, 0, 0);
+    mr = mach_msg_trap((mach_msg_header_t *)(&m), MACH_RCV_MSG, 0, sizeof(m), q, 0, 0);
     for (i = 0; i < ROUNDS + BENCH_ROUNDS && mr == MACH_MSG_SUCCESS; i++) {
         if (m.h.msgh_id != ID_CALL || m.value != i || m.h.msgh_seqno != i
             || MACH_MSGH_BITS_REMOTE(m.h.msgh_bits) != MACH_MSG_TYPE_PORT_SEND_ONCE) {
@@ -180,23 +180,23 @@ pong(void)
         }
         head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0), m.h.msgh_remote_port, 0,
              ID_CALL + 100, 2 * m.value + 1);
-        mr = mach_msg_trap(&m, MACH_SEND_MSG | (i + 1 < ROUNDS + BENCH_ROUNDS ? MACH_RCV_MSG : 0),
+        mr = mach_msg_trap((mach_msg_header_t *)(&m), MACH_SEND_MSG | (i + 1 < ROUNDS + BENCH_ROUNDS ? MACH_RCV_MSG : 0),
                            sizeof(m),
                            sizeof(m), q, 0, 0);
     }
     tap_ok(mr == MACH_MSG_SUCCESS && bad == 0, "%u calls served, each reply through its "
            "send-once right", i);
     /* Sleep 500 ms (a receive that times out) while ping fills the queue. */
-    tap_ok(mach_msg_trap(&m, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), mach_reply_port(),
+    tap_ok(mach_msg_trap((mach_msg_header_t *)(&m), MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), mach_reply_port(),
                          500, 0) == MACH_RCV_TIMED_OUT, "a 500 ms receive timeout on an empty port");
     for (i = 0; i < 6; i++) {
-        mr = mach_msg_trap(&m, MACH_RCV_MSG, 0, sizeof(m), q, 0, 0);
+        mr = mach_msg_trap((mach_msg_header_t *)(&m), MACH_RCV_MSG, 0, sizeof(m), q, 0, 0);
         burst += mr == MACH_MSG_SUCCESS && m.h.msgh_id == ID_BURST && m.value == i;
     }
     head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0), PING_NAME, 0, ID_BURST, burst);
-    mr = mach_msg_trap(&m, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0);
+    mr = mach_msg_trap((mach_msg_header_t *)(&m), MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0);
     tap_ok(mr == MACH_MSG_SUCCESS && burst == 6, "six burst messages received in order");
-    mr = mach_msg_trap(&m, MACH_RCV_MSG, 0, sizeof(m), q, 0, 0);
+    mr = mach_msg_trap((mach_msg_header_t *)(&m), MACH_RCV_MSG, 0, sizeof(m), q, 0, 0);
     tap_ok(mr == MACH_MSG_SUCCESS && m.h.msgh_id == ID_END, "the end message");
 }
 

@@ -5,13 +5,39 @@
 # static i386 ELF executable (ET_EXEC at 0x08048000) in build/user/,
 # with the host compiler and no C library. Included by the Makefile.
 USER_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,$(wildcard tests/user/*.c))
+
+# Programs that make RPCs (tests/user/*.c including a generated user
+# header) are built as a GNU Mach program is: against GNU Mach's headers
+# (gnumach-dev:i386) and MIG user stubs generated from its definitions,
+# linked with tests/user/lib/mig_support.c; the others see mach's
+# include/. USER_MIG lists the interfaces with stubs.
+USER_MIG := mach_port
+USER_MIG_DIR := $(B)/user/mig
+USER_MIG_OBJS := $(USER_MIG:%=$(USER_MIG_DIR)/%User.o) $(B)/user/lib/mig_support.o
+USER_RPC_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,\
+	$(shell grep -l $(USER_MIG:%=-e '^\#include "%.h"') tests/user/*.c))
+UINC := -Iinclude
+UINC_MIG := -I$(USER_MIG_DIR) -I$(MIG_DEFS_DIR)
 USER_LIB_OBJS := $(B)/user/lib/start.o $(B)/user/lib/crt.o $(B)/user/lib/traps.o \
 	$(B)/user/lib/ulib.o
 UCC := gcc
-UCFLAGS := -m32 -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
-	-fno-builtin -O2 -g -Wall -Wextra -Werror -Iinclude -Itests/user -MMD -MP
+UCFLAGS = -m32 -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+	-fno-builtin -O2 -g -Wall -Wextra -Werror $(UINC) -Itests/user -Itests/user/lib -MMD -MP
 ULDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-e,_start -Wl,--build-id=none \
 	-Wl,-z,noexecstack
+
+$(USER_MIG_DIR)/%User.c $(USER_MIG_DIR)/%.h: $(MIG_DEFS_DIR)/mach/%.defs tools/mig
+	@mkdir -p $(@D)
+	$(call quiet,MIG,$<)
+	$(Q)MIG_MACH_INCLUDE=$(MIG_DEFS_DIR) tools/mig $< $(USER_MIG_DIR)
+
+$(USER_MIG_DIR)/%.o: $(USER_MIG_DIR)/%.c
+	$(call quiet,UCC,$<)
+	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
+
+$(USER_MIG_OBJS) $(USER_RPC_PROGS:%=%.o): UINC := $(UINC_MIG)
+$(USER_MIG_OBJS) $(USER_RPC_PROGS:%=%.o): $(USER_MIG:%=$(USER_MIG_DIR)/%.h)
+$(USER_RPC_PROGS): $(USER_MIG_OBJS)
 
 $(B)/user/lib/%.o: tests/user/lib/%.c
 	@mkdir -p $(@D)
@@ -30,7 +56,8 @@ $(B)/user/%.o: tests/user/%.c
 
 $(B)/user/%: $(B)/user/%.o $(USER_LIB_OBJS)
 	$(call quiet,ULD,$@)
-	$(Q)$(UCC) $(ULDFLAGS) -o $@ $< $(USER_LIB_OBJS) $(shell $(UCC) -m32 -print-libgcc-file-name)
+	$(Q)$(UCC) $(ULDFLAGS) -o $@ $< $(filter $(USER_MIG_OBJS),$^) $(USER_LIB_OBJS) \
+		$(shell $(UCC) -m32 -print-libgcc-file-name)
 
 user: $(USER_PROGS)
 

@@ -7,19 +7,22 @@
 #define TESTS_USER_MACH_TRAPS_H
 
 #include <mach/kern_return.h>
+#include <mach/message.h>
 #include <mach/port.h>
 
 typedef natural_t vm_address_t;
 typedef natural_t vm_size_t;
 typedef natural_t vm_offset_t;
 typedef int vm_prot_t;
-typedef unsigned int vm_inherit_t;
+typedef int vm_inherit_t;
 typedef int boolean_t;
 
 kern_return_t evc_wait(unsigned int event);
 kern_return_t evc_wait_clear(unsigned int event);
-kern_return_t mach_msg_trap(void *msg, int option, natural_t send_size, natural_t rcv_size,
-                            mach_port_t rcv_name, natural_t timeout, mach_port_t notify);
+mach_msg_return_t mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option,
+                                mach_msg_size_t send_size, mach_msg_size_t rcv_size,
+                                mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+                                mach_port_name_t notify);
 mach_port_t mach_reply_port(void);
 mach_port_t mach_thread_self(void);
 mach_port_t mach_task_self(void);

@@ -2,9 +2,8 @@
 /*
  * What MIG-generated user stubs need from their C library (on the Hurd,
  * glibc provides <mach/mig_support.h>): the reply-port cache and the
- * copy function they call. The user test programs will implement them
- * in tests/user/lib when they start making RPCs (mach_msg, next issue);
- * for now this header lets tools/mig's output compile freestanding.
+ * copy function they call, implemented in tests/user/lib/mig_support.c
+ * (mach_msg() itself is declared by GNU Mach's <mach/message.h>).
  */
 #ifndef TESTS_USER_MACH_MIG_SUPPORT_H
 #define TESTS_USER_MACH_MIG_SUPPORT_H

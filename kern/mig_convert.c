@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Conversions between ports and kernel objects, for the MIG-generated
+ * kernel server stubs (kern/mig_server.h).
+ *
+ * Rationale. GNU Mach's interface definitions name these functions, so
+ * the stubs call them as they are; each is a thin layer over the
+ * object's own lookup (task_from_port(), ipc_port_kobject()). A port to
+ * an object turns into the object with a reference that the stub's
+ * destructor drops; an object turns into a port as a new send right
+ * made from the kernel's own send right, and the object reference the
+ * routine returned is consumed, as in GNU Mach. A port of another kind,
+ * a dead port or no port gives NULL, and the routine then answers its
+ * "invalid object" error.
+ */
+#include <stddef.h>
+
+#include <include/mach/message.h>
+#include <ipc/ipc_port.h>
+#include <ipc/ipc_right.h>
+#include <ipc/ipc_space.h>
+#include <kern/host.h>
+#include <kern/mig_server.h>
+#include <kern/task.h>
+#include <kern/thread.h>
+
+void
+ipc_port_release_send(ipc_port_t port)
+{
+    ipc_right_release_send(port, MACH_MSG_TYPE_PORT_SEND);
+}
+
+void
+ipc_port_release_sonce(ipc_port_t port)
+{
+    ipc_right_release_send(port, MACH_MSG_TYPE_PORT_SEND_ONCE);
+}
+
+boolean_t
+ipc_port_check_circularity(ipc_port_t port, ipc_port_t dest)
+{
+    return ipc_port_transit_set(port, dest);
+}
+
+/* A new send right for port (the kernel's own), or IP_NULL. */
+static ipc_port_t
+mig_convert_send(struct ipc_port *port)
+{
+    if (port == NULL) {
+        return IP_NULL;
+    }
+    ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);
+    return port;
+}
+
+task_t
+convert_port_to_task(ipc_port_t port)
+{
+    return IP_VALID(port) ? task_from_port(port) : NULL;
+}
+
+void
+task_deallocate(task_t task)
+{
+    if (task != NULL) {
+        task_unref(task);
+    }
+}
+
+ipc_port_t
+convert_task_to_port(task_t task)
+{
+    ipc_port_t port;
+
+    if (task == NULL) {
+        return IP_NULL;
+    }
+    spinlock_lock(&task->lock);
+    port = mig_convert_send(task->sself);
+    spinlock_unlock(&task->lock);
+    task_unref(task);
+    return port;
+}
+
+ipc_space_t
+convert_port_to_space(ipc_port_t port)
+{
+    task_t task = convert_port_to_task(port);
+    ipc_space_t space;
+
+    if (task == NULL) {
+        return NULL;
+    }
+    space = task->space;
+    ipc_space_ref(space);
+    task_unref(task);
+    return space;
+}
+
+void
+space_deallocate(ipc_space_t space)
+{
+    if (space != NULL) {
+        ipc_space_unref(space);
+    }
+}
+
+vm_map_t
+convert_port_to_map(ipc_port_t port)
+{
+    return convert_port_to_task(port);
+}
+
+void
+vm_map_deallocate(vm_map_t map)
+{
+    task_deallocate(map);
+}
+
+/*
+ * Threads have no reference counts yet (doc/user.md): a thread found
+ * through its port is used without one, as the trap-level calls do.
+ */
+thread_t
+convert_port_to_thread(ipc_port_t port)
+{
+    return IP_VALID(port) ? task_thread_from_port(port) : NULL;
+}
+
+void
+thread_deallocate(thread_t thread)
+{
+    (void)thread;
+}
+
+ipc_port_t
+convert_thread_to_port(thread_t thread)
+{
+    ipc_port_t port;
+
+    if (thread == NULL || thread->task == NULL) {
+        return IP_NULL;
+    }
+    spinlock_lock(&thread->task->lock);
+    port = mig_convert_send(thread->sself);
+    spinlock_unlock(&thread->task->lock);
+    return port;
+}
+
+host_t
+convert_port_to_host(ipc_port_t port)
+{
+    host_t host;
+
+    if (!IP_VALID(port)) {
+        return NULL;
+    }
+    host = ipc_port_kobject(port, IPC_KOBJECT_HOST, NULL);
+    return host != NULL ? host : ipc_port_kobject(port, IPC_KOBJECT_HOST_PRIV, NULL);
+}
+
+host_t
+convert_port_to_host_priv(ipc_port_t port)
+{
+    return IP_VALID(port) ? ipc_port_kobject(port, IPC_KOBJECT_HOST_PRIV, NULL) : NULL;
+}
+
+ipc_port_t
+convert_host_to_port(host_t host)
+{
+    return host == NULL ? IP_NULL : mig_convert_send(host_port());
+}
