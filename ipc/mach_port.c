@@ -17,6 +17,7 @@
 #include <include/mach/message.h>
 #include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_msg.h>
+#include <ipc/ipc_notify.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
@@ -174,6 +175,13 @@ mach_port_set_qlimit(ipc_space_t task, mach_port_name_t name, mach_port_msgcount
     }
     ipc_port_unref(port);
     return kr;
+}
+
+/* mach_port_request_notification (3214) is ipc/ipc_notify.c's. */
+kern_return_t
+mach_port_set_mscount(ipc_space_t task, mach_port_name_t name, mach_port_mscount_t mscount)
+{
+    return task == NULL ? KERN_INVALID_TASK : ipc_notify_set_mscount(task, name, mscount);
 }
 
 kern_return_t
