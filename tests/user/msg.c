@@ -406,7 +406,7 @@ main(int argc, char **argv, char **envp)
     (void)argc;
     (void)argv;
     (void)envp;
-    tap_plan(49);
+    tap_plan(51);
     self = mach_task_self();
     p = mach_reply_port();
     tap_ok(p != 0, "a receive right: %u", p);
