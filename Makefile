@@ -209,7 +209,7 @@ endif
 # $(B)/mig-kernel, never kept in git; the file implementing a
 # subsystem's routines includes its generated BASE_S.h.
 MIG_DEFS_DIR ?= /usr/include/i386-linux-gnu
-KERNEL_MIG := mach_port
+KERNEL_MIG := mach_host mach_port
 MIG_KDIR := $(B)/mig-kernel
 KERNEL_MIG_SRCS := $(KERNEL_MIG:%=$(MIG_KDIR)/%Server.c)
 KERNEL_MIG_HDRS := $(KERNEL_MIG:%=$(MIG_KDIR)/%_S.h)
@@ -223,13 +223,14 @@ $(MIG_KDIR)/%Server.c $(MIG_KDIR)/%_S.h: $(MIG_DEFS_DIR)/mach/%.defs tools/mig
 $(B)/k/mig/%.o: $(MIG_KDIR)/%.c $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)
-	$(Q)$(KCC) $(KCFLAGS) -Wno-unused-parameter -c $< -o $@
+	$(Q)$(KCC) $(KCFLAGS) -Wno-unused-parameter -Wno-sign-compare -c $< -o $@
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS))) \
 	$(KERNEL_MIG:%=$(B)/k/mig/%Server.o)
 
 # Sources that include generated headers wait for them.
 $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
+$(B)/k/kern/host_calls.o $(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_S.h
 
 $(B)/k/%.o: %.c $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)
@@ -446,7 +447,7 @@ bench-smp: deps $(B)/bench/smp
 	$(B)/bench/smp
 
 # Results and their meaning: doc/benchmarks.md.
-bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench
+bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench $(B)/user/rpcbench
 	$(B)/bench/kmem
 	$(B)/bench/vm_map
 	tools/bench-vm-page --kernel $(TEST_DIR)/mach 128M
@@ -457,6 +458,7 @@ bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench
 	tools/bench-kernel task_bench $(TEST_DIR)/mach 256M
 	tools/bench-kernel user_bench $(TEST_DIR)/mach
 	tools/bench-user ubench $(TEST_DIR)/mach
+	tools/bench-user rpcbench $(TEST_DIR)/mach
 
 clean:
 	rm -rf $(B) mach mach.iso

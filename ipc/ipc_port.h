@@ -44,6 +44,9 @@ enum ipc_kobject_type {
     IPC_KOBJECT_HOST,
     IPC_KOBJECT_HOST_PRIV,
     IPC_KOBJECT_DEVICE_MASTER,
+    IPC_KOBJECT_PROCESSOR,
+    IPC_KOBJECT_PSET,               /* a processor set's control port */
+    IPC_KOBJECT_PSET_NAME,          /* its name port */
 };
 
 struct ipc_port {

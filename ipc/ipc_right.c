@@ -1137,6 +1137,50 @@ ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_t
 }
 
 kern_return_t
+ipc_right_insert_receive(struct ipc_space *space, mach_port_name_t name, struct ipc_port *port)
+{
+    struct ipc_entry *entry;
+    kern_return_t kr;
+
+    assert(IPC_PORT_VALID(port));
+    if (!MACH_PORT_VALID(name)) {
+        return KERN_INVALID_VALUE;
+    }
+    kr = ipc_right_space_lock(space);
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    spinlock_lock(&port->lock);
+    entry = ipc_right_reverse(space, port);
+    spinlock_unlock(&port->lock);
+    if (entry != NULL && entry->name != name) {
+        ipc_space_unlock(space);
+        return KERN_RIGHT_EXISTS;
+    }
+    if (entry == NULL) {
+        kr = ipc_entry_alloc_name(space, name, &entry);
+        if (kr != KERN_SUCCESS) {
+            ipc_space_unlock(space);
+            return kr;
+        }
+        entry->object = port;
+        entry->urefs = 0;
+        entry->type = MACH_PORT_TYPE_NONE;
+    }
+    spinlock_lock(&port->lock);
+    if (entry->type == MACH_PORT_TYPE_NONE) {
+        list_insert_tail(&port->holders, &entry->holder_node);
+    }
+    entry->type |= MACH_PORT_TYPE_RECEIVE;
+    port->receiver = space;
+    port->receiver_name = name;
+    spinlock_unlock(&port->lock);
+    ipc_space_unlock(space);
+    ipc_port_transit_clear(port);       /* arrived */
+    return KERN_SUCCESS;
+}
+
+kern_return_t
 ipc_right_pset(struct ipc_space *space, mach_port_name_t name, struct ipc_pset **psetp)
 {
     struct ipc_entry *entry;

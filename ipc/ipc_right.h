@@ -68,6 +68,19 @@ kern_return_t ipc_right_copyout(struct ipc_space *space, struct ipc_port *port,
                                 mach_port_right_t right, mach_port_name_t *namep);
 
 /*
+ * mach_port_insert_right for a receive right a message carried (port
+ * valid, receiverless): it lands in space under name, joining the send
+ * rights name holds for port. On success the message's right is
+ * consumed. Returns KERN_SUCCESS, KERN_INVALID_VALUE (name invalid),
+ * KERN_RIGHT_EXISTS (space holds send rights for port under another
+ * name), KERN_NAME_EXISTS (name in use), KERN_RESOURCE_SHORTAGE or
+ * KERN_INVALID_TASK, with nothing changed. Takes the space lock and
+ * the port lock.
+ */
+kern_return_t ipc_right_insert_receive(struct ipc_space *space, mach_port_name_t name,
+                                       struct ipc_port *port);
+
+/*
  * The port that name holds a receive, send or send-once right for, with
  * a new reference for the caller (ipc_port_unref() it). Returns
  * KERN_SUCCESS, KERN_INVALID_NAME, KERN_INVALID_RIGHT (port set or dead

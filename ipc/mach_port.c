@@ -244,8 +244,8 @@ mach_port_move_member(ipc_space_t task, mach_port_name_t member, mach_port_name_
 /*
  * The right arrives as the request carried it (polyPoly, a received
  * type); a send or send-once right is given under name as the kernel
- * gives one, and the carried right is then released. Receive rights
- * cannot be inserted yet (KERN_INVALID_VALUE; doc/interface.md).
+ * gives one, and the carried right is then released; a receive right
+ * moves in itself.
  */
 kern_return_t
 mach_port_insert_right(ipc_space_t task, mach_port_name_t name, ipc_port_t poly,
@@ -260,7 +260,9 @@ mach_port_insert_right(ipc_space_t task, mach_port_name_t name, ipc_port_t poly,
     if (!MACH_PORT_VALID(name) || !IPC_PORT_VALID(poly)) {
         return KERN_INVALID_VALUE;
     }
-    if (polyPoly == MACH_MSG_TYPE_PORT_SEND) {
+    if (polyPoly == MACH_MSG_TYPE_PORT_RECEIVE) {
+        return ipc_right_insert_receive(task, name, poly);
+    } else if (polyPoly == MACH_MSG_TYPE_PORT_SEND) {
         right = MACH_PORT_RIGHT_SEND;
     } else if (polyPoly == MACH_MSG_TYPE_PORT_SEND_ONCE) {
         right = MACH_PORT_RIGHT_SEND_ONCE;

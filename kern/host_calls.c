@@ -21,13 +21,17 @@
 #include <kern/clock.h>
 #include <kern/host_calls.h>
 #include <kern/macros.h>
+#include <kern/printf.h>
 #include <kern/spinlock.h>
 #include <kern/string.h>
+#include <kern/task.h>
 #include <kern/thread.h>
 #include <machine/machine.h>
 #include <machine/param.h>
 #include <machine/smp.h>
 #include <vm/vm_page.h>
+
+#include "mach_host_S.h"
 
 #define HOST_VERSION            PACKAGE_STRING " (i386)"
 #define HOST_NS_PER_TICK        (1000000000ULL / CLOCK_HZ)
@@ -147,7 +151,7 @@ host_info(struct host *host, int flavor, integer_t *host_info_out, natural_t *ho
 }
 
 kern_return_t
-host_get_kernel_version(struct host *host, char *kernel_version)
+host_get_kernel_version(struct host *host, kernel_version_t kernel_version)
 {
     _Static_assert(sizeof(HOST_VERSION) <= KERNEL_VERSION_MAX, "the version fits");
 
@@ -159,7 +163,7 @@ host_get_kernel_version(struct host *host, char *kernel_version)
 }
 
 kern_return_t
-host_kernel_version(struct host *host, char *kernel_version)
+host_kernel_version(struct host *host, kernel_version_t kernel_version)
 {
     return host_get_kernel_version(host, kernel_version);
 }
@@ -195,4 +199,25 @@ host_get_uptime64(struct host *host, time_value64_t *uptime)
     }
     host_time_value64((int64_t)host_uptime_ns(), uptime);
     return KERN_SUCCESS;
+}
+
+kern_return_t
+host_reboot(struct host *host_priv, int options)
+{
+    struct task *task = thread_self()->task;
+    const char *who = task != NULL ? task->name : "the kernel";
+
+    if (host_priv == NULL) {
+        return KERN_INVALID_HOST;
+    }
+    if (options & RB_DEBUGGER) {
+        printf("host_reboot: %s asked for the kernel debugger: there is none\n", who);
+        return KERN_FAILURE;
+    }
+    if (options & RB_HALT) {
+        printf("host_reboot: halt, asked by %s\n", who);
+        machine_halt();
+    }
+    printf("host_reboot: reboot, asked by %s\n", who);
+    machine_reboot();
 }

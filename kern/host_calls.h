@@ -10,6 +10,9 @@
  * PC), read once at the first call and carried on by the clock tick
  * (CLOCK_HZ, 10 ms); without a valid clock it starts at the epoch.
  * host_set_time and host_adjust_time are not implemented yet.
+ *
+ * kern/host_calls.c checks these prototypes against the MIG-generated
+ * mach_host_S.h.
  */
 #ifndef KERN_HOST_CALLS_H
 #define KERN_HOST_CALLS_H
@@ -39,8 +42,8 @@ kern_return_t host_info(struct host *host, int flavor, integer_t *host_info_out,
  * into kernel_version[KERNEL_VERSION_MAX]. KERN_INVALID_ARGUMENT for a
  * NULL host.
  */
-kern_return_t host_kernel_version(struct host *host, char *kernel_version);
-kern_return_t host_get_kernel_version(struct host *host, char *kernel_version);
+kern_return_t host_kernel_version(struct host *host, kernel_version_t kernel_version);
+kern_return_t host_get_kernel_version(struct host *host, kernel_version_t kernel_version);
 
 /*
  * host_get_time, host_get_time64: the time of day (since the epoch,
@@ -51,5 +54,19 @@ kern_return_t host_get_kernel_version(struct host *host, char *kernel_version);
 kern_return_t host_get_time(struct host *host, time_value_t *current_time);
 kern_return_t host_get_time64(struct host *host, time_value64_t *current_time);
 kern_return_t host_get_uptime64(struct host *host, time_value64_t *uptime);
+
+/* host_reboot options (GNU Mach's <sys/reboot.h>). */
+#define RB_AUTOBOOT     0x0000
+#define RB_HALT         0x0008
+#define RB_DEBUGGER     0x1000
+
+/*
+ * host_reboot (host-priv): print who asked on the console, then halt
+ * (RB_HALT: power off, which ends QEMU) or reboot; does not return
+ * then. RB_DEBUGGER asks for a kernel debugger, which mach lacks:
+ * KERN_FAILURE, nothing else happens. KERN_INVALID_HOST for NULL (the
+ * unprivileged host port converts to NULL). Thread context.
+ */
+kern_return_t host_reboot(struct host *host_priv, int options);
 
 #endif /* KERN_HOST_CALLS_H */

@@ -41,8 +41,10 @@
 typedef boolean_t (*ipc_kobject_demux_t)(mach_msg_header_t *request, mach_msg_header_t *reply);
 
 boolean_t mach_port_server(mach_msg_header_t *request, mach_msg_header_t *reply);
+boolean_t mach_host_server(mach_msg_header_t *request, mach_msg_header_t *reply);
 
 static const ipc_kobject_demux_t ipc_kobject_demuxes[] = {
+    mach_host_server,
     mach_port_server,
 };
 

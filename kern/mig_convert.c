@@ -21,6 +21,7 @@
 #include <ipc/ipc_space.h>
 #include <kern/host.h>
 #include <kern/mig_server.h>
+#include <kern/processor.h>
 #include <kern/task.h>
 #include <kern/thread.h>
 
@@ -169,4 +170,47 @@ ipc_port_t
 convert_host_to_port(host_t host)
 {
     return host == NULL ? IP_NULL : mig_convert_send(host_port());
+}
+
+processor_t
+convert_port_to_processor(ipc_port_t port)
+{
+    return IP_VALID(port) ? ipc_port_kobject(port, IPC_KOBJECT_PROCESSOR, NULL) : NULL;
+}
+
+/* Processor sets are static (kern/processor.c): no references. */
+processor_set_t
+convert_port_to_pset(ipc_port_t port)
+{
+    return IP_VALID(port) ? ipc_port_kobject(port, IPC_KOBJECT_PSET, NULL) : NULL;
+}
+
+processor_set_t
+convert_port_to_pset_name(ipc_port_t port)
+{
+    processor_set_t set;
+
+    if (!IP_VALID(port)) {
+        return NULL;
+    }
+    set = ipc_port_kobject(port, IPC_KOBJECT_PSET_NAME, NULL);
+    return set != NULL ? set : ipc_port_kobject(port, IPC_KOBJECT_PSET, NULL);
+}
+
+ipc_port_t
+convert_pset_to_port(processor_set_t pset)
+{
+    return pset == NULL ? IP_NULL : mig_convert_send(pset->port);
+}
+
+ipc_port_t
+convert_pset_name_to_port(processor_set_t pset)
+{
+    return pset == NULL ? IP_NULL : mig_convert_send(pset->name_port);
+}
+
+void
+pset_deallocate(processor_set_t pset)
+{
+    (void)pset;
 }

@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <include/mach/boolean.h>
 #include <include/mach/host_info.h>
 #include <include/mach/kern_return.h>
 #include <include/mach/machine/vm_types.h>
@@ -42,13 +43,6 @@
 #include <include/mach/thread_info.h>
 #include <include/mach/thread_status.h>
 #include <include/mach/time_value.h>
-
-/* MIG's words. */
-typedef int boolean_t;
-#ifndef TRUE
-#define TRUE    1
-#define FALSE   0
-#endif
 
 typedef void (*mig_routine_t)(mach_msg_header_t *request, mach_msg_header_t *reply);
 
@@ -123,7 +117,6 @@ typedef struct mach_port_status {
 } mach_port_status_t;
 
 /* mach_host.defs */
-typedef integer_t *processor_info_t;
 typedef char kernel_boot_info_t[4096];
 typedef struct time_value rpc_time_value_t;
 #define convert_time_value_from_user(t) (t)

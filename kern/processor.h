@@ -25,10 +25,12 @@
 
 #include <stdbool.h>
 
+#include <include/mach/boolean.h>
 #include <include/mach/kern_return.h>
 #include <include/mach/machine/vm_types.h>
 
 struct host;
+struct ipc_port;
 struct task;
 struct thread;
 
@@ -38,15 +40,31 @@ struct thread;
 
 struct processor {
     unsigned int cpu;
+    struct ipc_port *port;          /* IPC_KOBJECT_PROCESSOR, forever */
 };
 
 struct processor_set {
     int max_priority;
+    struct ipc_port *port;          /* IPC_KOBJECT_PSET: the control port, forever */
+    struct ipc_port *name_port;     /* IPC_KOBJECT_PSET_NAME */
 };
 
 /*
- * host_processors: the processors in a new kmem array of *count
- * pointers (free with kmem_free(list, count * sizeof(*list))). Returns
+ * Create the ports of every possible processor and of the default set.
+ * Once, after host_setup(); panics if memory is out at boot.
+ */
+void processor_setup(void);
+
+/*
+ * The routines below have the prototypes of GNU Mach's mach_host.defs
+ * as MIG generates them (kern/processor.c checks them against
+ * mach_host_S.h). Out-of-line arrays they return are struct vm_copy
+ * objects of port pointers, each a send right (kern/mig_server.h).
+ */
+
+/*
+ * host_processors: the ports of the online processors, in CPU order,
+ * in *processor_list (a vm_copy of *count send rights). Returns
  * KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL host) or
  * KERN_RESOURCE_SHORTAGE. Thread context.
  */
@@ -80,7 +98,7 @@ kern_return_t processor_set_info(struct processor_set *set_name, int flavor,
  * or a priority out of range; KERN_FAILURE (nothing changed) for a
  * priority above (numerically below) its maximum. Takes the task lock.
  */
-kern_return_t thread_priority(struct thread *thread, int priority, bool set_max);
+kern_return_t thread_priority(struct thread *thread, int priority, boolean_t set_max);
 
 /*
  * thread_max_priority: thread's maximum becomes max_priority (through
@@ -98,7 +116,33 @@ kern_return_t thread_max_priority(struct thread *thread, struct processor_set *s
  * change). KERN_INVALID_ARGUMENT for NULL or out of range. Takes the
  * task lock.
  */
-kern_return_t task_priority(struct task *task, int priority, bool change_threads);
+kern_return_t task_priority(struct task *task, int priority, boolean_t change_threads);
+
+/*
+ * host_processor_sets: the name ports of the sets (the default one) in
+ * *processor_sets, as host_processors. KERN_INVALID_ARGUMENT for NULL.
+ */
+kern_return_t host_processor_sets(struct host *host, struct processor_set ***processor_sets,
+                                  natural_t *processor_setsCnt);
+
+/*
+ * processor_info: PROCESSOR_BASIC_INFO (CPU type as host_info gives
+ * it, running, slot = CPU number, master = CPU 0); *host is the host.
+ * KERN_INVALID_ARGUMENT for NULL or another flavor, KERN_FAILURE for
+ * too little room, as GNU Mach.
+ */
+kern_return_t processor_info(struct processor *processor, int flavor, struct host **host,
+                             integer_t *processor_info_out, natural_t *processor_info_outCnt);
+
+/*
+ * processor_get_assignment, thread_get_assignment,
+ * task_get_assignment: the set (the default one; its name port goes
+ * back). KERN_INVALID_ARGUMENT for NULL.
+ */
+kern_return_t processor_get_assignment(struct processor *processor,
+                                       struct processor_set **assigned_set);
+kern_return_t thread_get_assignment(struct thread *thread, struct processor_set **assigned_set);
+kern_return_t task_get_assignment(struct task *task, struct processor_set **assigned_set);
 
 /*
  * task_max_priority (mach_host.defs 2649, GNU Mach after 2026-03): the

@@ -36,6 +36,7 @@
 #include <kern/ktest.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
+#include <kern/processor.h>
 #include <kern/rdxtree.h>
 #include <kern/shell.h>
 #include <kern/startup.h>
@@ -250,6 +251,7 @@ startup(const struct startup_info *info)
     vm_object_setup();
     vm_user_setup();
     host_setup();
+    processor_setup();
     task_setup();
     gsync_setup();
 

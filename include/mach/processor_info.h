@@ -9,6 +9,18 @@
 #include "machine/vm_types.h"
 
 typedef integer_t *processor_set_info_t;
+typedef integer_t *processor_info_t;
+
+/* processor_info flavors (mach_host.defs 2638). */
+#define PROCESSOR_BASIC_INFO            1
+struct processor_basic_info {
+    integer_t cpu_type;                 /* cpu_type_t (mach/host_info.h) */
+    integer_t cpu_subtype;
+    integer_t running;                  /* boolean_t */
+    integer_t slot_num;
+    integer_t is_master;                /* boolean_t */
+};
+#define PROCESSOR_BASIC_INFO_COUNT      5
 
 #define PROCESSOR_SET_BASIC_INFO        1
 struct processor_set_basic_info {

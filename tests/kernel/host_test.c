@@ -23,6 +23,7 @@
 #include <include/mach/processor_info.h>
 #include <include/mach/time_value.h>
 #include <ipc/ipc_port.h>
+#include <ipc/ipc_right.h>
 #include <kern/clock.h>
 #include <kern/host.h>
 #include <kern/host_calls.h>
@@ -34,6 +35,7 @@
 #include <kern/thread.h>
 #include <machine/param.h>
 #include <machine/smp.h>
+#include <vm/vm_copy.h>
 
 #define HOST_TEST_2020          1577836800LL    /* 2020-01-01T00:00:00Z */
 #define HOST_TEST_2100          4102444800LL    /* 2100-01-01T00:00:00Z */
@@ -167,9 +169,18 @@ processor_test_fn(void)
     KTEST_ASSERT(host_processors(host_priv_port()->kobject, &list, &count) == KERN_SUCCESS);
     KTEST_ASSERT(count == smp_nr_cpus() && list != NULL);
     for (natural_t i = 0; list != NULL && i < count; i++) {
-        KTEST_ASSERT(list[i]->cpu == i);
+        struct ipc_port *port;
+        struct processor *processor;
+
+        /* A vm_copy of send rights to the processors' ports (kern/mig_server.h). */
+        vm_copy_read((struct vm_copy *)list, i * sizeof(port), &port, sizeof(port));
+        processor = ipc_port_kobject(port, IPC_KOBJECT_PROCESSOR, NULL);
+        KTEST_ASSERT(processor != NULL && processor->cpu == i);
+        ipc_right_release_send(port, MACH_MSG_TYPE_PORT_SEND);
     }
-    kmem_free(list, count * sizeof(*list));
+    if (list != NULL) {
+        vm_copy_discard((struct vm_copy *)list);
+    }
 
     KTEST_ASSERT(processor_set_default(NULL, &pset) == KERN_INVALID_ARGUMENT);
     KTEST_ASSERT(processor_set_default(host, &pset) == KERN_SUCCESS && pset != NULL);

@@ -4,7 +4,7 @@
  * GNU Mach's headers and MIG user stubs generated from its definitions.
  * On itself and on a second task (made by the syscall_task_create
  * trap): allocate, allocate_name, type, rename, get_refs and mod_refs,
- * deallocate, destroy, insert_right (send and send-once), extract_right
+ * deallocate, destroy, insert_right (send, send-once, receive), extract_right
  * (every disposition), port sets (move_member, get_set_status: an
  * out-of-line array), names (two out-of-line arrays), set_qlimit (a
  * full queue), set_seqno (the next message's seqno), and the errors of
@@ -244,6 +244,20 @@ test_other_task(void)
     tap_ok(kr == KERN_SUCCESS && p == q && type(self, p) == MACH_PORT_TYPE_SEND_RECEIVE
            && receive_empty(p, &seqno) == MACH_MSG_SUCCESS,
            "take its receive right, with the message queued on it (%d)", kr);
+    kr = mach_port_insert_right(child, 0x99, p, MACH_MSG_TYPE_MOVE_RECEIVE);
+    tap_ok(kr == KERN_SUCCESS && type(child, 0x99) == MACH_PORT_TYPE_RECEIVE
+           && type(self, p) == MACH_PORT_TYPE_SEND,
+           "insert_right MOVE_RECEIVE gives it back to the other task at 0x99 (%d)", kr);
+    kr = mach_port_insert_right(child, 0x9a, mine, MACH_MSG_TYPE_MOVE_RECEIVE);
+    tap_ok(kr == KERN_SUCCESS && type(child, 0x9a) == MACH_PORT_TYPE_RECEIVE
+           && type(self, mine) == MACH_PORT_TYPE_SEND,
+           "insert_right MOVE_RECEIVE of our port: our send rights stay (%d)", kr);
+    kr = mach_port_insert_right(child, 0x9b, p, MACH_MSG_TYPE_MAKE_SEND);
+    tap_ok(kr == MACH_SEND_INVALID_RIGHT, "MAKE_SEND without the receive right: the request "
+           "is refused at send, MACH_SEND_INVALID_RIGHT (%x)", kr);
+    kr = mach_port_extract_right(child, 0x9a, MACH_MSG_TYPE_MOVE_RECEIVE, &q, &t);
+    tap_ok(kr == KERN_SUCCESS && q == mine && type(self, mine) == MACH_PORT_TYPE_SEND_RECEIVE,
+           "and it comes home to our send right's name (%d)", kr);
     kr = mach_port_rename(child, 0x1, 0x2);
     tap_ok(kr == KERN_INVALID_NAME, "rename in an empty space: KERN_INVALID_NAME (%d)", kr);
     tap_ok(syscall_task_terminate(child) == KERN_SUCCESS, "terminate the second task");
@@ -261,7 +275,7 @@ int
 main(void)
 {
     self = mach_task_self();
-    tap_plan(47);
+    tap_plan(51);
     test_basic();
     test_extract();
     test_sets_and_names();

@@ -11,7 +11,7 @@ USER_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,$(wildcard tests/user/*.c))
 # (gnumach-dev:i386) and MIG user stubs generated from its definitions,
 # linked with tests/user/lib/mig_support.c; the others see mach's
 # include/. USER_MIG lists the interfaces with stubs.
-USER_MIG := mach_port
+USER_MIG := mach_host mach_port
 USER_MIG_DIR := $(B)/user/mig
 USER_MIG_OBJS := $(USER_MIG:%=$(USER_MIG_DIR)/%User.o) $(B)/user/lib/mig_support.o
 USER_RPC_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,\
@@ -33,7 +33,7 @@ $(USER_MIG_DIR)/%User.c $(USER_MIG_DIR)/%.h: $(MIG_DEFS_DIR)/mach/%.defs tools/m
 
 $(USER_MIG_DIR)/%.o: $(USER_MIG_DIR)/%.c
 	$(call quiet,UCC,$<)
-	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
+	$(Q)$(UCC) $(UCFLAGS) -Wno-sign-compare -c $< -o $@
 
 $(USER_MIG_OBJS) $(USER_RPC_PROGS:%=%.o): UINC := $(UINC_MIG)
 $(USER_MIG_OBJS) $(USER_RPC_PROGS:%=%.o): $(USER_MIG:%=$(USER_MIG_DIR)/%.h)

@@ -43,3 +43,18 @@ mig_put_reply_port(mach_port_t port)
 {
     (void)port;
 }
+
+size_t
+mig_strncpy(char *dest, const char *src, size_t len)
+{
+    size_t i;
+
+    if (len == 0) {
+        return 0;
+    }
+    for (i = 0; i < len - 1 && src[i] != '\0'; i++) {
+        dest[i] = src[i];
+    }
+    dest[i] = '\0';
+    return i;
+}

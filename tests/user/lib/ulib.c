@@ -256,12 +256,18 @@ tap_ok(bool cond, const char *fmt, ...)
 }
 
 void
+tap_finish(void)
+{
+    u_printf("# %u passed, %u failed", u_tap_count - u_tap_failed, u_tap_failed);
+    u_printf("done");
+}
+
+void
 tap_done(void)
 {
     kern_return_t kr;
 
-    u_printf("# %u passed, %u failed", u_tap_count - u_tap_failed, u_tap_failed);
-    u_printf("done");
+    tap_finish();
     kr = syscall_task_terminate(mach_task_self());
     u_printf("# task_terminate returned %d", kr);
     __builtin_trap();

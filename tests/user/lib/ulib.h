@@ -45,6 +45,9 @@ void tap_plan(unsigned int count);
 bool tap_ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define tap_diag(...) u_printf("# " __VA_ARGS__)
 
+/* Print "# P passed, F failed" and "done": the results are complete. */
+void tap_finish(void);
+
 /*
  * Print "# P passed, F failed" and "done", then terminate this task.
  * Does not return: if the trap fails, the program stops on ud2.

@@ -23,4 +23,10 @@ void mig_put_reply_port(mach_port_t port);
 
 void *memcpy(void *restrict dest, const void *restrict src, size_t n);
 
+/*
+ * Copy the string src into dest, at most len bytes with the terminating
+ * NUL always written (len > 0); returns the length copied, NUL excluded.
+ */
+size_t mig_strncpy(char *dest, const char *src, size_t len);
+
 #endif /* TESTS_USER_MACH_MIG_SUPPORT_H */
