@@ -1281,3 +1281,52 @@ ipc_right_dnrequest(struct ipc_space *space, mach_port_name_t name, bool immedia
     ipc_space_unlock(space);
     return kr;
 }
+
+/* The name space gives the port set pset; space locked. */
+static mach_port_name_t
+ipc_right_pset_name(struct ipc_space *space, const struct ipc_pset *pset)
+{
+    struct rdxtree_iter iter;
+    struct ipc_entry *entry;
+
+    ipc_space_assert_locked(space);
+    rdxtree_for_each(&space->names, &iter, entry) {
+        if ((entry->type & MACH_PORT_TYPE_PORT_SET) && entry->object == pset) {
+            return entry->name;
+        }
+    }
+    return MACH_PORT_NULL;
+}
+
+kern_return_t
+ipc_right_receive_status(struct ipc_space *space, mach_port_name_t name,
+                         struct ipc_right_receive_status *status)
+{
+    struct ipc_entry *entry;
+    struct ipc_port *port;
+    struct ipc_pset *pset;
+    kern_return_t kr = ipc_right_lookup(space, name, &entry);
+
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    if (!(entry->type & MACH_PORT_TYPE_RECEIVE)) {
+        ipc_space_unlock(space);
+        return KERN_INVALID_RIGHT;
+    }
+    port = entry->object;
+    spinlock_lock(&port->lock);
+    pset = port->pset;              /* stable: membership changes hold the space lock */
+    status->seqno = port->mqueue.seqno;
+    status->mscount = port->mscount;
+    status->qlimit = port->mqueue.qlimit;
+    status->msgcount = (unsigned int)port->mqueue.nr_messages;
+    status->sorights = port->sorights;
+    status->srights = port->srights != 0;
+    status->pdrequest = port->pdrequest != NULL;
+    status->nsrequest = port->nsrequest != NULL;
+    spinlock_unlock(&port->lock);
+    status->pset = (pset == NULL) ? MACH_PORT_NULL : ipc_right_pset_name(space, pset);
+    ipc_space_unlock(space);
+    return KERN_SUCCESS;
+}

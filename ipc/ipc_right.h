@@ -192,6 +192,28 @@ kern_return_t ipc_right_pset_members(struct ipc_space *space, mach_port_name_t n
                                      mach_port_name_t *names, unsigned long max,
                                      unsigned long *countp);
 
+/* What mach_port_get_receive_status reports of a port. */
+struct ipc_right_receive_status {
+    mach_port_name_t pset;          /* the name of its port set, or MACH_PORT_NULL */
+    mach_port_seqno_t seqno;
+    mach_port_mscount_t mscount;
+    unsigned int qlimit;
+    unsigned int msgcount;
+    unsigned int sorights;
+    bool srights;                   /* any send right exists */
+    bool pdrequest;                 /* a port-destroyed request is armed */
+    bool nsrequest;                 /* a no-senders request is armed */
+};
+
+/*
+ * mach_port_get_receive_status: the state of the port whose receive
+ * right name holds, in *status. Returns KERN_SUCCESS, KERN_INVALID_NAME,
+ * KERN_INVALID_RIGHT or KERN_INVALID_TASK. Takes the space lock and the
+ * port lock; finding the set's name walks the space's names.
+ */
+kern_return_t ipc_right_receive_status(struct ipc_space *space, mach_port_name_t name,
+                                       struct ipc_right_receive_status *status);
+
 /*
  * The dead-name part of mach_port_request_notification
  * (ipc/ipc_notify.h): register notify (a send-once right; NULL cancels)

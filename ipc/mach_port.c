@@ -185,6 +185,30 @@ mach_port_set_mscount(ipc_space_t task, mach_port_name_t name, mach_port_mscount
 }
 
 kern_return_t
+mach_port_get_receive_status(ipc_space_t task, mach_port_name_t name, mach_port_status_t *status)
+{
+    struct ipc_right_receive_status st;
+    kern_return_t kr;
+
+    if (task == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    kr = ipc_right_receive_status(task, name, &st);
+    if (kr == KERN_SUCCESS) {
+        status->mps_pset = st.pset;
+        status->mps_seqno = st.seqno;
+        status->mps_mscount = st.mscount;
+        status->mps_qlimit = st.qlimit;
+        status->mps_msgcount = st.msgcount;
+        status->mps_sorights = st.sorights;
+        status->mps_srights = st.srights;
+        status->mps_pdrequest = st.pdrequest;
+        status->mps_nsrequest = st.nsrequest;
+    }
+    return kr;
+}
+
+kern_return_t
 mach_port_set_seqno(ipc_space_t task, mach_port_name_t name, mach_port_seqno_t seqno)
 {
     struct ipc_port *port;

@@ -184,6 +184,25 @@ notify_case_no_senders(void)
     NOTIFY_CHECK(kr == KERN_SUCCESS && prev == NULL && p->mscount == 1 && p->srights == 1
                  && p->nsrequest != NULL && notify_none(a, rn),
                  "a send right made (mscount 1): the request stays armed");
+    {
+        struct ipc_right_receive_status st;
+        mach_port_name_t set, dead;
+        bool ok;
+
+        ipc_right_alloc(a, MACH_PORT_RIGHT_PORT_SET, &set);
+        ipc_right_alloc(a, MACH_PORT_RIGHT_DEAD_NAME, &dead);
+        ipc_right_move_member(a, rp, set);
+        ok = ipc_right_receive_status(a, rp, &st) == KERN_SUCCESS && st.pset == set
+             && st.mscount == 1 && st.srights && st.nsrequest && !st.pdrequest
+             && st.sorights == 0 && st.msgcount == 0 && st.qlimit == MACH_PORT_QLIMIT_DEFAULT;
+        ipc_right_destroy(a, set);
+        NOTIFY_CHECK(ok && ipc_right_receive_status(a, rp, &st) == KERN_SUCCESS
+                     && st.pset == MACH_PORT_NULL
+                     && ipc_right_receive_status(a, dead, &st) == KERN_INVALID_RIGHT
+                     && ipc_right_receive_status(a, 999, &st) == KERN_INVALID_NAME,
+                     "receive status: set name, mscount, srights, nsrequest; its errors");
+        ipc_right_deallocate(a, dead);
+    }
     ipc_right_mod_refs(b, sb, MACH_PORT_RIGHT_SEND, 2);
     ipc_right_deallocate(b, sb);
     NOTIFY_CHECK(notify_none(a, rn) && p->nsrequest != NULL,

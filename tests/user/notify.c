@@ -2,7 +2,7 @@
 /*
  * Port notifications by RPC, from a program built as a GNU Mach program
  * is (GNU Mach's headers, MIG user stubs): mach_port_request_notification
- * and mach_port_set_mscount, and each notification received by
+ * mach_port_set_mscount and mach_port_get_receive_status, and each notification received by
  * mach_msg and checked field by field against GNU Mach's notify.h
  * layouts: no-senders (the make-send count, sync, set_mscount, a second
  * task holding the last send right terminated), dead-name (a receive
@@ -168,6 +168,14 @@ test_no_senders(mach_port_t n)
     mach_port_insert_right(child, 0x55, p, MACH_MSG_TYPE_MAKE_SEND);
     kr = request(p, MACH_NOTIFY_NO_SENDERS, 0, n, &prev);
     tap_ok(kr == KERN_SUCCESS && empty(n), "a second task holds the only send right (%d)", kr);
+    {
+        mach_port_status_t st;
+
+        kr = mach_port_get_receive_status(self, p, &st);
+        tap_ok(kr == KERN_SUCCESS && st.mps_mscount == 3 && st.mps_srights && st.mps_nsrequest
+               && !st.mps_pdrequest && st.mps_pset == MACH_PORT_NULL && st.mps_msgcount == 0,
+               "get_receive_status: make-send count 3, senders, no-senders armed (%d)", kr);
+    }
     kr = mach_port_allocate(child, MACH_PORT_RIGHT_RECEIVE, &q);
     mach_port_extract_right(child, q, MACH_MSG_TYPE_MAKE_SEND, &q, &(mach_msg_type_name_t){ 0 });
     request(q, MACH_NOTIFY_DEAD_NAME, 0, n, &prev);
@@ -240,7 +248,14 @@ test_port_destroyed(mach_port_t n)
 
     mach_msg(&h, MACH_SEND_MSG, sizeof(h), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
     kr = request(p, MACH_NOTIFY_PORT_DESTROYED, 0, n, &prev);
-    tap_ok(kr == KERN_SUCCESS && prev == MACH_PORT_NULL, "port-destroyed armed (%d)", kr);
+    {
+        mach_port_status_t st;
+
+        tap_ok(kr == KERN_SUCCESS && prev == MACH_PORT_NULL
+               && mach_port_get_receive_status(self, p, &st) == KERN_SUCCESS && st.mps_pdrequest
+               && st.mps_msgcount == 1 && st.mps_seqno == 0 && st.mps_sorights == 0,
+               "port-destroyed armed, the receive status says so (%d)", kr);
+    }
     mach_port_destroy(self, p);
     tap_ok(receive(n, &m) == MACH_MSG_SUCCESS
            && is(&m, MACH_NOTIFY_PORT_DESTROYED, n, 32, true)
@@ -293,7 +308,7 @@ main(void)
     mach_port_t n;
 
     self = mach_task_self();
-    tap_plan(32);
+    tap_plan(33);
     n = new_port();
     test_no_senders(n);
     test_dead_name(n);
