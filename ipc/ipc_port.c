@@ -182,21 +182,6 @@ ipc_port_destroy(struct ipc_port *port)
     return true;
 }
 
-struct ipc_port *
-ipc_port_srights_dec(struct ipc_port *port, mach_port_mscount_t *mscountp)
-{
-    struct ipc_port *nsrequest = NULL;
-
-    assert(port->srights != 0);
-    port->srights--;
-    if (port->srights == 0 && port->active && port->nsrequest != NULL) {
-        nsrequest = port->nsrequest;
-        port->nsrequest = NULL;
-        *mscountp = port->mscount;
-    }
-    return nsrequest;
-}
-
 bool
 ipc_port_transit_set(struct ipc_port *port, struct ipc_port *dest)
 {

@@ -24,6 +24,7 @@
 
 #include <include/mach/port.h>
 #include <kern/list.h>
+#include <kern/panic.h>
 #include <kern/spinlock.h>
 
 struct ipc_space;
@@ -172,9 +173,23 @@ bool ipc_port_destroy(struct ipc_port *port);
  * reaches 0 on an active port with a no-senders request, the request is
  * disarmed and returned, and *mscountp gets the make-send count, for the
  * caller to send ipc_notify_no_senders() once the lock is released;
- * otherwise NULL.
+ * otherwise NULL. Inline: every send right released passes here.
  */
-struct ipc_port *ipc_port_srights_dec(struct ipc_port *port, mach_port_mscount_t *mscountp);
+static inline struct ipc_port *
+ipc_port_srights_dec(struct ipc_port *port, mach_port_mscount_t *mscountp)
+{
+    struct ipc_port *nsrequest;
+
+    assert(port->srights != 0);
+    port->srights--;
+    if (port->srights != 0 || port->nsrequest == NULL || !port->active) {
+        return NULL;
+    }
+    nsrequest = port->nsrequest;
+    port->nsrequest = NULL;
+    *mscountp = port->mscount;
+    return nsrequest;
+}
 
 /* A new, empty, active port set with one reference. Returns NULL when memory is out. */
 struct ipc_pset *ipc_pset_create(void);
