@@ -5,7 +5,8 @@
  * mach_port_set_mscount and mach_port_get_receive_status, and each notification received by
  * mach_msg and checked field by field against GNU Mach's notify.h
  * layouts: no-senders (the make-send count, sync, set_mscount, a second
- * task holding the last send right terminated), dead-name (a receive
+ * task holding the last send right terminated), dead-name (a task's
+ * kernel port when the task ends, a receive
  * right destroyed under a send right's name, immediate on a dead name,
  * a second task's port dying with it), send-once (a send-once right
  * deallocated), port-deleted, port-destroyed (the receive right comes
@@ -181,15 +182,41 @@ test_no_senders(mach_port_t n)
     request(q, MACH_NOTIFY_DEAD_NAME, 0, n, &prev);
     tap_ok(kr == KERN_SUCCESS && type(q) == (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_DNREQUEST),
            "and we watch a port of that task: type SEND | DNREQUEST");
+    kr = request(child, MACH_NOTIFY_DEAD_NAME, 0, n, &prev);
+    tap_ok(kr == KERN_SUCCESS && type(child) == (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_DNREQUEST),
+           "dead-name on the task's own (kernel) port (%d)", kr);
     syscall_task_terminate(child);
-    /* Its space is cleaned in name order: q (1) dies before 0x55 goes. */
-    tap_ok(is_name(n, MACH_NOTIFY_DEAD_NAME, q) && is_no_senders(n, 3) && empty(n),
-           "the task terminated: dead-name for its port, no-senders (count 3) for ours");
+    /* Three notifications, in the order the task's teardown gives them. */
+    {
+        unsigned int got = 0;
+
+        for (unsigned int i = 0; i < 3; i++) {
+            union notification m;
+
+            if (receive(n, &m) != MACH_MSG_SUCCESS) {
+                break;
+            }
+            if (is(&m, MACH_NOTIFY_DEAD_NAME, n, 32, false)
+                && type_word(&m) == TYPE_WORD(MACH_MSG_TYPE_PORT_NAME)) {
+                got |= (m.dn.not_port == q) ? 1 : (m.dn.not_port == child) ? 2 : 0;
+            } else if (is(&m, MACH_NOTIFY_NO_SENDERS, n, 32, false)
+                       && type_word(&m) == TYPE_WORD(MACH_MSG_TYPE_INTEGER_32)
+                       && m.ns.not_count == 3) {
+                got |= 4;
+            }
+        }
+        kr = got;
+    }
+    tap_ok(kr == 7 && empty(n),
+           "the task terminated: dead-name for its port, no-senders (count 3) for ours, "
+           "dead-name for the task port");
     tap_ok(type(q) == MACH_PORT_TYPE_DEAD_NAME && dead_refs(q) == 2,
            "our send right is a dead name with 2 user references");
     mach_port_deallocate(self, q);
     mach_port_deallocate(self, q);
-    mach_port_deallocate(self, child);
+    tap_ok(type(child) == MACH_PORT_TYPE_DEAD_NAME && dead_refs(child) == 2,
+           "the task port's name: a dead name with 2 user references");
+    mach_port_mod_refs(self, child, MACH_PORT_RIGHT_DEAD_NAME, -2);
     mach_port_destroy(self, p);
 }
 
@@ -308,7 +335,7 @@ main(void)
     mach_port_t n;
 
     self = mach_task_self();
-    tap_plan(33);
+    tap_plan(35);
     n = new_port();
     test_no_senders(n);
     test_dead_name(n);
