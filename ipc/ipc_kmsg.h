@@ -50,6 +50,7 @@ struct ipc_kmsg {
     struct vm_copy **copies;            /* the body's out-of-line memory, in item order */
     uint32_t nr_copies;
     uint32_t alloc_size;                /* bytes of the message part of the buffer */
+    unsigned long stamp;                /* queued on a set's member: its arrival in the set */
     mach_msg_header_t header;           /* then the body */
 };
 

@@ -151,9 +151,9 @@ ipc_mqueue_send(struct ipc_kmsg *kmsg, mach_msg_option_t option, mach_msg_timeou
     list_insert_tail(&port->mqueue.messages, &kmsg->node);
     port->mqueue.nr_messages++;
     if (port->pset != NULL) {
-        /* Receivers of the set check this count before they sleep. */
+        /* Receivers of the set check this count before they sleep; it orders arrivals too. */
         spinlock_lock(&port->pset->lock);
-        port->pset->events++;
+        kmsg->stamp = ++port->pset->events;
         spinlock_unlock(&port->pset->lock);
         pset_wq = ipc_mqueue_waitq(port->pset);
     }
@@ -204,8 +204,34 @@ ipc_mqueue_try(struct ipc_space *space, struct ipc_port *port, mach_msg_option_t
 }
 
 /*
- * Receive from the members of pset (a reference held): scan them under
- * the space lock, oldest message of the first member that has one.
+ * The member of pset (space locked) whose oldest message arrived first
+ * in the set, as GNU Mach's single set queue would give it, or NULL.
+ */
+static struct ipc_port *
+ipc_mqueue_pset_oldest(struct ipc_space *space, struct ipc_pset *pset)
+{
+    struct ipc_port *port, *best = NULL;
+    unsigned long best_stamp = 0;
+
+    list_foreach_entry(&pset->members, port, pset_node) {
+        spinlock_lock(&port->lock);
+        if (port->active && port->receiver == space && !list_empty(&port->mqueue.messages)) {
+            struct ipc_kmsg *kmsg = list_entry(list_first(&port->mqueue.messages),
+                                               struct ipc_kmsg, node);
+
+            if (best == NULL || (long)(kmsg->stamp - best_stamp) < 0) {
+                best = port;
+                best_stamp = kmsg->stamp;
+            }
+        }
+        spinlock_unlock(&port->lock);
+    }
+    return best;
+}
+
+/*
+ * Receive from the members of pset (a reference held): under the space
+ * lock, the message that arrived first among the members' oldest ones.
  * Before sleeping, the set's count of queued messages must still be what
  * it was before the scan, under the set's lock that senders take to
  * raise it: no message queued meanwhile goes unseen.
@@ -229,13 +255,11 @@ ipc_mqueue_receive_pset(struct ipc_space *space, struct ipc_pset *pset, mach_msg
             return mr;
         }
         ipc_space_lock(space);
-        list_foreach_entry(&pset->members, port, pset_node) {
+        port = ipc_mqueue_pset_oldest(space, pset);
+        if (port != NULL) {
             spinlock_lock(&port->lock);
             mr = ipc_mqueue_try(space, port, option, rcv_size, kmsgp, sizep);
             spinlock_unlock(&port->lock);
-            if (mr != MACH_RCV_IN_PROGRESS) {
-                break;
-            }
         }
         ipc_space_unlock(space);
         if (mr != MACH_RCV_IN_PROGRESS) {
@@ -315,12 +339,17 @@ ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t name, mach_msg_opti
 void
 ipc_mqueue_pset_add(struct ipc_pset *pset, struct ipc_port *port)
 {
+    struct ipc_kmsg *kmsg;
+
     spinlock_lock(&port->lock);
     assert(port->pset == NULL && port->active);
     spinlock_lock(&pset->lock);
     list_insert_tail(&pset->members, &port->pset_node);
     port->pset = pset;
-    pset->events++;             /* its queued messages are the set's now */
+    pset->events++;             /* its queued messages are the set's now, arriving now */
+    list_foreach_entry(&port->mqueue.messages, kmsg, node) {
+        kmsg->stamp = pset->events++;
+    }
     spinlock_unlock(&pset->lock);
     spinlock_unlock(&port->lock);
     ipc_mqueue_wakeup(ipc_mqueue_waitq(pset));

@@ -60,8 +60,8 @@ mach_msg_return_t ipc_mqueue_send(struct ipc_kmsg *kmsg, mach_msg_option_t optio
  * receive through the set), MACH_RCV_TIMED_OUT, MACH_RCV_INTERRUPTED,
  * MACH_RCV_PORT_DIED (the right or set was destroyed during the wait),
  * MACH_RCV_PORT_CHANGED (it moved to another space or into a set). A
- * port set's receive takes the oldest message of its first member that
- * has one (members in the order they joined).
+ * port set's receive takes the message that arrived first in the set,
+ * whichever member it is queued on.
  * Takes the space and port locks; may sleep.
  */
 mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t name,

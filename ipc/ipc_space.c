@@ -106,6 +106,64 @@ ipc_space_unref(struct ipc_space *space)
 
 #define IPC_INFO_LINE_SIZE      128
 
+/* What a port is, for a report: its kernel object's kind, or "port". */
+static const char *
+ipc_space_port_kind(const struct ipc_port *port)
+{
+    static const char *const kinds[] = {
+        [IPC_KOBJECT_NONE] = "port", [IPC_KOBJECT_TASK] = "task", [IPC_KOBJECT_THREAD] = "thread",
+        [IPC_KOBJECT_HOST] = "host", [IPC_KOBJECT_HOST_PRIV] = "host-priv",
+        [IPC_KOBJECT_DEVICE_MASTER] = "device-master", [IPC_KOBJECT_PROCESSOR] = "processor",
+        [IPC_KOBJECT_PSET] = "pset", [IPC_KOBJECT_PSET_NAME] = "pset-name",
+    };
+
+    return (size_t)port->kotype < ARRAY_SIZE(kinds) && kinds[port->kotype] != NULL
+           ? kinds[port->kotype] : "kobject";
+}
+
+void
+ipc_space_report(struct ipc_space *space, ipc_print_fn print)
+{
+    char line[IPC_INFO_LINE_SIZE];
+    struct rdxtree_iter iter;
+    struct ipc_entry *entry;
+    unsigned long n = 0;
+
+    print("      name  rights  urefs  object              queued  limit  seqno");
+    ipc_space_lock(space);
+    rdxtree_for_each(&space->names, &iter, entry) {
+        mach_port_type_t t = entry->type;
+        char rights[6] = "-----";
+
+        rights[0] = (t & MACH_PORT_TYPE_RECEIVE) ? 'R' : '-';
+        rights[1] = (t & MACH_PORT_TYPE_SEND) ? 'S' : '-';
+        rights[2] = (t & MACH_PORT_TYPE_SEND_ONCE) ? 'O' : '-';
+        rights[3] = (t & MACH_PORT_TYPE_PORT_SET) ? 'P' : '-';
+        rights[4] = (t & MACH_PORT_TYPE_DEAD_NAME) ? 'D' : '-';
+        if (t & MACH_PORT_TYPE_PORT_RIGHTS) {
+            struct ipc_port *port = entry->object;
+
+            spinlock_lock(&port->lock);
+            snprintf(line, sizeof(line), "%10x  %s  %5u  %-9s %p %6lu %6u %6u", entry->name,
+                     rights, entry->urefs, port->active ? ipc_space_port_kind(port) : "dead",
+                     (void *)port, port->mqueue.nr_messages, port->mqueue.qlimit,
+                     port->mqueue.seqno);
+            spinlock_unlock(&port->lock);
+        } else {
+            snprintf(line, sizeof(line), "%10x  %s  %5u  %-9s %p", entry->name, rights,
+                     entry->urefs, (t & MACH_PORT_TYPE_PORT_SET) ? "set" : "-",
+                     entry->object);
+        }
+        print(line);
+        n++;
+    }
+    ipc_space_unlock(space);
+    snprintf(line, sizeof(line), "%lu names (rights: R receive, S send, O send-once, "
+             "P port set, D dead name)", n);
+    print(line);
+}
+
+
 static void
 ipc_info_cache_line(ipc_print_fn print, const char *what, unsigned long nr, size_t size)
 {
@@ -158,21 +216,4 @@ ipc_info(ipc_print_fn print)
     ipc_info_cache_line(print, "port sets", ports.nr_psets, sizeof(struct ipc_pset));
 }
 
-#ifndef MACH_HOST
-static void
-ipc_shell_print(const char *line)
-{
-    printf("%s\n", line);
-}
 
-static void
-ipc_shell_info(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    ipc_info(ipc_shell_print);
-}
-
-SHELL_CMD_DEFINE(ipc_info, "", "IPC spaces: names, tree heights, memory used",
-                 ipc_shell_info);
-#endif

@@ -98,4 +98,11 @@ ipc_space_assert_locked(const struct ipc_space *space)
  */
 void ipc_info(ipc_print_fn print);
 
+/*
+ * Report every name of space, one line each: its rights, user
+ * references, the port (kind, address) and its queue (messages queued,
+ * limit, next sequence number). Takes the space lock and port locks.
+ */
+void ipc_space_report(struct ipc_space *space, ipc_print_fn print);
+
 #endif /* IPC_IPC_SPACE_H */

@@ -457,5 +457,9 @@ syscall_thread_depress_abort(mach_port_name_t thread)
     }
     t = task_thread_from_port(port);
     ipc_port_unref(port);
-    return (t != NULL) ? KERN_SUCCESS : MACH_SEND_INTERRUPTED;
+    if (t == NULL) {
+        return MACH_SEND_INTERRUPTED;
+    }
+    thread_unref(t);
+    return KERN_SUCCESS;
 }

@@ -5,11 +5,12 @@
  *
  * Rationale. GNU Mach's interface definitions name these functions, so
  * the stubs call them as they are; each is a thin layer over the
- * object's own lookup (task_from_port(), ipc_port_kobject()). A port to
- * an object turns into the object with a reference that the stub's
- * destructor drops; an object turns into a port as a new send right
- * made from the kernel's own send right, and the object reference the
- * routine returned is consumed, as in GNU Mach. A port of another kind,
+ * object's own lookup (task_from_port(), task_thread_from_port(),
+ * ipc_port_kobject()). A port to an object turns into the object with a
+ * reference that the stub's destructor drops; an object turns into a
+ * port as a new send right made from the kernel's own send right, and
+ * the object reference the routine returned is consumed, as in GNU
+ * Mach. Hosts, processors and sets are static: no references. A port of another kind,
  * a dead port or no port gives NULL, and the routine then answers its
  * "invalid object" error.
  */
@@ -118,10 +119,6 @@ vm_map_deallocate(vm_map_t map)
     task_deallocate(map);
 }
 
-/*
- * Threads have no reference counts yet (doc/user.md): a thread found
- * through its port is used without one, as the trap-level calls do.
- */
 thread_t
 convert_port_to_thread(ipc_port_t port)
 {
@@ -131,20 +128,30 @@ convert_port_to_thread(ipc_port_t port)
 void
 thread_deallocate(thread_t thread)
 {
-    (void)thread;
+    if (thread != NULL) {
+        thread_unref(thread);
+    }
 }
 
+/* The routine returning thread holds its task (task_threads, thread_create): task stays. */
 ipc_port_t
 convert_thread_to_port(thread_t thread)
 {
-    ipc_port_t port;
+    ipc_port_t port = IP_NULL;
+    struct task *task;
 
-    if (thread == NULL || thread->task == NULL) {
+    if (thread == NULL) {
         return IP_NULL;
     }
-    spinlock_lock(&thread->task->lock);
-    port = mig_convert_send(thread->sself);
-    spinlock_unlock(&thread->task->lock);
+    task = thread->task;
+    if (task != NULL) {
+        spinlock_lock(&task->lock);
+        if (thread->task == task) {
+            port = mig_convert_send(thread->sself);
+        }
+        spinlock_unlock(&task->lock);
+    }
+    thread_unref(thread);
     return port;
 }
 

@@ -365,10 +365,17 @@ task_from_port(struct ipc_port *port)
     return ipc_port_kobject(port, IPC_KOBJECT_TASK, task_ref_obj);
 }
 
+/* ipc_port_kobject()'s reference taker for threads. */
+static void
+task_thread_ref(void *thread)
+{
+    thread_ref(thread);
+}
+
 struct thread *
 task_thread_from_port(struct ipc_port *port)
 {
-    return ipc_port_kobject(port, IPC_KOBJECT_THREAD, NULL);
+    return ipc_port_kobject(port, IPC_KOBJECT_THREAD, task_thread_ref);
 }
 
 kern_return_t
@@ -645,30 +652,71 @@ task_ref_live(struct task *task)
     return true;
 }
 
-static void
-task_shell_vm_info(int argc, char **argv)
+/* The task named name, with a reference, or NULL (a message printed for cmd). */
+static struct task *
+task_shell_find(const char *cmd, const char *name)
 {
     struct task *task, *found = NULL;
 
-    if (argc != 2) {
-        printf("usage: vm_info TASK\n");
-        return;
-    }
     spinlock_lock(&task_list_lock);
     list_foreach_entry(&task_list, task, node) {
-        if (strcmp(task->name, argv[1]) == 0 && task_ref_live(task)) {
+        if (strcmp(task->name, name) == 0 && task_ref_live(task)) {
             found = task;
             break;
         }
     }
     spinlock_unlock(&task_list_lock);
     if (found == NULL) {
-        printf("vm_info: no task '%s'\n", argv[1]);
+        printf("%s: no task '%s'\n", cmd, name);
+    }
+    return found;
+}
+
+static void
+task_shell_vm_info(int argc, char **argv)
+{
+    struct task *task;
+
+    if (argc != 2) {
+        printf("usage: vm_info TASK\n");
         return;
     }
-    vm_user_map_report(found->map);
-    task_unref(found);
+    task = task_shell_find("vm_info", argv[1]);
+    if (task != NULL) {
+        vm_user_map_report(task->map);
+        task_unref(task);
+    }
 }
+
+static void
+task_shell_print(const char *line)
+{
+    printf("%s\n", line);
+}
+
+static void
+task_shell_ipc_info(int argc, char **argv)
+{
+    struct task *task;
+
+    if (argc == 1) {
+        ipc_info(task_shell_print);
+        return;
+    }
+    if (argc != 2) {
+        printf("usage: ipc_info [TASK]\n");
+        return;
+    }
+    task = task_shell_find("ipc_info", argv[1]);
+    if (task != NULL) {
+        ipc_space_report(task->space, task_shell_print);
+        task_unref(task);
+    }
+}
+
+SHELL_CMD_DEFINE(ipc_info, "[TASK]",
+                 "IPC spaces and memory; with TASK its names, rights and queues",
+                 task_shell_ipc_info);
 
 SHELL_CMD_DEFINE(vm_info, "TASK", "a task's map: entries, objects, resident pages",
                  task_shell_vm_info);

@@ -186,9 +186,9 @@ kern_return_t task_thread_enter(struct task *task);
 void task_thread_leave(void);
 
 /*
- * The thread a port stands for (its kernel port), or NULL. No reference
- * is taken: the caller must know the thread stays (threads have no
- * reference counts yet; see doc/user.md). Takes the port lock.
+ * The thread a port stands for (its kernel port), with a reference
+ * (thread_unref() it), or NULL. The thread may exit meanwhile: its
+ * structure stays while the reference is held. Takes the port lock.
  */
 struct thread *task_thread_from_port(struct ipc_port *port);
 

@@ -30,7 +30,10 @@
  * stack it runs on, and unmapping a stack needs a TLB shootdown, which
  * waits for other CPUs and so cannot run with interrupts off, where the
  * switch finds a dead thread. So the thread that runs after a dead one
- * puts it on the reaper's list, and the reaper thread frees it.
+ * puts it on the reaper's list, and the reaper thread drops the dead
+ * thread's own reference; the structure and stack are freed when the
+ * last reference goes (an RPC may still hold one through the thread's
+ * port, kern/mig_convert.c).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -212,12 +215,28 @@ thread_reaper(void *arg)
             struct thread *t = list_entry(list_first(&dead), struct thread, node);
 
             list_remove(&t->node);
-            pcb_thread_free(t);
-            vm_kmem_free_guarded(t->stack, KERNEL_STACK_SIZE);
-            kmem_cache_free(&thread_cache, t);
-            __atomic_fetch_sub(&thread_nr, 1, __ATOMIC_RELAXED);
+            thread_unref(t);
         }
     }
+}
+
+void
+thread_ref(struct thread *t)
+{
+    __atomic_fetch_add(&t->refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+thread_unref(struct thread *t)
+{
+    if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) != 0) {
+        return;
+    }
+    assert(t->state == THREAD_DEAD && t->stack != NULL);
+    pcb_thread_free(t);
+    vm_kmem_free_guarded(t->stack, KERNEL_STACK_SIZE);
+    kmem_cache_free(&thread_cache, t);
+    __atomic_fetch_sub(&thread_nr, 1, __ATOMIC_RELAXED);
 }
 
 void
@@ -393,6 +412,7 @@ thread_alloc(const char *name, void (*fn)(void *arg), void *arg, unsigned int bo
     t->fn = fn;
     t->arg = arg;
     t->bound_cpu = bound_cpu;
+    t->refs = 1;
     t->last_cpu = THREAD_ANY_CPU;
     t->slice = THREAD_SLICE_TICKS;
 
@@ -650,6 +670,7 @@ thread_boot_adopt(struct thread *t, const char *name)
     t->bound_cpu = self->id;
     t->last_cpu = self->id;
     t->slice = THREAD_SLICE_TICKS;
+    t->refs = 1;                        /* its own, never dropped: a boot context is static */
     self->current = t;
 }
 

@@ -60,6 +60,8 @@ struct thread {
     int priority, max_priority;     /* Mach's, not used by the scheduler (task->lock) */
     struct ipc_port *sself;         /* THREAD_KERNEL_PORT, a reference (task->lock) */
     struct ipc_port *exception;     /* THREAD_EXCEPTION_PORT, a reference, or NULL */
+    unsigned int refs;              /* atomic: its own until it is reaped, and those
+                                       taken through its port (thread_ref()) */
     struct pcb pcb;                 /* user-mode machine state */
 };
 
@@ -109,8 +111,21 @@ void thread_setup(void);
 struct thread *thread_create(const char *name, void (*fn)(void *arg), void *arg,
                              unsigned int cpu);
 
-/* End the calling thread. Its memory is freed after it stopped running. */
+/*
+ * End the calling thread. Its memory is freed after it stopped running,
+ * once no reference taken with thread_ref() remains.
+ */
 void thread_exit(void) __attribute__((noreturn));
+
+/*
+ * Take or drop a reference on t (the caller holds one already, or finds
+ * t under a lock that keeps it, such as its port's): t's structure and
+ * stack stay until the last reference goes, even after t exited. A dead
+ * thread's fields keep their last values. Lock-free; the last drop frees
+ * (thread context: it may unmap the stack).
+ */
+void thread_ref(struct thread *t);
+void thread_unref(struct thread *t);
 
 /* Give the CPU to another ready thread, if any. */
 void thread_yield(void);

@@ -13,9 +13,10 @@
  * kern/task.h), where its whole user state is saved, so
  * thread_get_state/thread_set_state may work on it.
  *
- * Threads have no reference counts yet: the caller must know that the
- * thread stays (e.g. it holds the thread's task and the thread does not
- * exit meanwhile), as for task_thread_from_port().
+ * The caller holds a reference on the thread (task_thread_from_port(),
+ * convert_port_to_thread()): a thread that exited meanwhile is dead,
+ * not freed, and the routines answer as GNU Mach does for a thread that
+ * is gone.
  */
 #ifndef KERN_THREAD_CONTROL_H
 #define KERN_THREAD_CONTROL_H

@@ -34,6 +34,7 @@
 #include <kern/printf.h>
 #include <kern/qsbr.h>
 #include <kern/rdxtree.h>
+#include <kern/string.h>
 #include <vm/vm_page.h>
 
 #define IPC_TEST_NAMES          1000000
@@ -312,9 +313,44 @@ ipc_test_concurrent(void)
                      baseline);
 }
 
+/* ipc_space_report's lines, kept for the checks of ipc_test_report(). */
+static char ipc_test_lines[4][128];
+static unsigned int ipc_test_nr_lines;
+
+static void
+ipc_test_report_line(const char *line)
+{
+    if (ipc_test_nr_lines < ARRAY_SIZE(ipc_test_lines)) {
+        snprintf(ipc_test_lines[ipc_test_nr_lines], sizeof(ipc_test_lines[0]), "%s", line);
+    }
+    ipc_test_nr_lines++;
+    ktest_diag("%s", line);
+}
+
+/* The shell's `ipc_info TASK` report: a heading, one line per name, a total. */
+static void
+ipc_test_report(void)
+{
+    struct ipc_space *space;
+    mach_port_name_t r, s, d;
+
+    KTEST_ASSERT(ipc_space_create(&space) == KERN_SUCCESS);
+    KTEST_ASSERT(ipc_right_alloc(space, MACH_PORT_RIGHT_RECEIVE, &r) == KERN_SUCCESS
+                 && ipc_right_alloc(space, MACH_PORT_RIGHT_PORT_SET, &s) == KERN_SUCCESS
+                 && ipc_right_alloc(space, MACH_PORT_RIGHT_DEAD_NAME, &d) == KERN_SUCCESS);
+    ipc_space_report(space, ipc_test_report_line);
+    ktest_assert_msg(ipc_test_nr_lines == 5, "%u lines", ipc_test_nr_lines);
+    KTEST_ASSERT(strncmp(ipc_test_lines[1] + 12, "R----", 5) == 0
+                 && strncmp(ipc_test_lines[1] + 26, "port ", 5) == 0);
+    KTEST_ASSERT(strncmp(ipc_test_lines[2] + 12, "---P-", 5) == 0);
+    KTEST_ASSERT(strncmp(ipc_test_lines[3] + 12, "----D", 5) == 0);
+    ipc_space_destroy(space);
+}
+
 static void
 ipc_test_fn(void)
 {
+    ipc_test_report();
     ipc_test_big();
     ipc_test_concurrent();
 }

@@ -799,15 +799,15 @@ test_port_sets(void)
               "three messages queued on members; a member itself: RCV_IN_SET");
     mr = ipc_mqueue_receive(a, set, MACH_RCV_TIMEOUT, 64, 0, &k, &size);
     mr |= ipc_kmsg_copyout(k, a, NULL);
-    tap_check(mr == MACH_MSG_SUCCESS && k->header.msgh_id == 10 && k->header.msgh_local_port == r1
+    tap_check(mr == MACH_MSG_SUCCESS && k->header.msgh_id == 20 && k->header.msgh_local_port == r2
               && k->header.msgh_seqno == 0,
-              "the set gives the first member's message first, local = the member's name");
+              "the set gives the message that arrived first, local = its member's name");
     ipc_kmsg_free(k);
     mr = ipc_mqueue_receive(a, set, MACH_RCV_TIMEOUT, 64, 0, &k, &size);
     mr |= ipc_kmsg_copyout(k, a, NULL);
-    tap_check(mr == MACH_MSG_SUCCESS && k->header.msgh_id == 20 && k->header.msgh_local_port == r2
+    tap_check(mr == MACH_MSG_SUCCESS && k->header.msgh_id == 10 && k->header.msgh_local_port == r1
               && k->header.msgh_seqno == 0,
-              "then the next member's oldest, with that port's seqno");
+              "then the next arrival, on the other member, with that port's seqno");
     ipc_kmsg_free(k);
     tap_check(ipc_right_move_member(a, r2, MACH_PORT_NULL) == KERN_SUCCESS
               && ipc_mqueue_receive(a, set, MACH_RCV_TIMEOUT, 64, 0, &k, &size)
