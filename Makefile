@@ -173,6 +173,7 @@ KTEST_SRCS := \
 	tests/kernel/boot_modules_test.c \
 	tests/kernel/bootstrap_test.c \
 	tests/kernel/bootstrap_pieces_test.c \
+	tests/kernel/exception_test.c \
 	tests/kernel/gsync_test.c \
 	tests/kernel/ipc_bench.c \
 	tests/kernel/ipc_notify_test.c \
@@ -184,6 +185,7 @@ KTEST_SRCS := \
 	tests/kernel/mutex_test.c \
 	tests/kernel/rdxtree_test.c \
 	tests/kernel/pmap_test.c \
+	tests/kernel/rpc_bench.c \
 	tests/kernel/sched_test.c \
 	tests/kernel/slab_info_test.c \
 	tests/kernel/smp_test.c \
@@ -455,6 +457,7 @@ bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench $(B)/use
 	tools/bench-kernel alloc_smp $(TEST_DIR)/mach 128M 4
 	$(B)/bench/ipc
 	tools/bench-kernel ipc_bench $(TEST_DIR)/mach 256M
+	tools/bench-kernel rpc_bench $(TEST_DIR)/mach
 	tools/bench-kernel task_bench $(TEST_DIR)/mach 256M
 	tools/bench-kernel user_bench $(TEST_DIR)/mach
 	tools/bench-user ubench $(TEST_DIR)/mach

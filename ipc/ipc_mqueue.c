@@ -336,6 +336,33 @@ ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t name, mach_msg_opti
     return mr;
 }
 
+mach_msg_return_t
+ipc_mqueue_receive_kernel(struct ipc_port *port, struct ipc_kmsg **kmsgp)
+{
+    mach_msg_return_t mr;
+
+    *kmsgp = NULL;
+    spinlock_lock(&port->lock);
+    assert(port->receiver == NULL && port->kotype == IPC_KOBJECT_NONE && port->pset == NULL);
+    for (;;) {
+        if (!list_empty(&port->mqueue.messages)) {
+            *kmsgp = ipc_mqueue_dequeue(port);
+            mr = MACH_MSG_SUCCESS;
+            break;
+        }
+        if (!port->active || (port->sorights == 0 && port->srights == 0)) {
+            mr = MACH_RCV_PORT_DIED;
+            break;
+        }
+        if (waitq_sleep_intr(ipc_mqueue_waitq(port), &port->lock) == THREAD_INTERRUPTED) {
+            mr = MACH_RCV_INTERRUPTED;
+            break;
+        }
+    }
+    spinlock_unlock(&port->lock);
+    return mr;
+}
+
 void
 ipc_mqueue_pset_add(struct ipc_pset *pset, struct ipc_port *port)
 {

@@ -70,6 +70,18 @@ mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t n
                                      mach_msg_size_t *sizep);
 
 /*
+ * Receive for the kernel from port, a port the kernel made with
+ * ipc_port_create(NULL, MACH_PORT_NULL) and whose receive right it
+ * keeps (a reply port: kern/exception.c): take its oldest message into
+ * *kmsgp, waiting interruptibly for one. Returns MACH_MSG_SUCCESS,
+ * MACH_RCV_PORT_DIED when the port died or no send or send-once right
+ * to it is left (nobody can send: ipc_right wakes the waiter when the
+ * last send-once right goes), or MACH_RCV_INTERRUPTED (thread_interrupt(),
+ * an AST pending). Takes the port lock; may sleep.
+ */
+mach_msg_return_t ipc_mqueue_receive_kernel(struct ipc_port *port, struct ipc_kmsg **kmsgp);
+
+/*
  * port died (ipc_port_destroy() done): move its queued messages to the
  * end of dying, for the caller to destroy, and wake every thread waiting
  * on it. Takes the port lock.

@@ -89,6 +89,18 @@ ipc_right_no_senders(struct ipc_port *nsrequest, mach_port_mscount_t mscount)
 }
 
 /*
+ * Whether port (locked) just lost its last send-once right while the
+ * kernel waits on its queue (ipc_mqueue_receive_kernel(): a reply port,
+ * received by no space): its waiter must learn that no reply can come.
+ */
+static bool
+ipc_right_last_send_once(const struct ipc_port *port)
+{
+    return port->sorights == 0 && port->srights == 0 && port->active
+           && port->receiver == NULL && port->kotype == IPC_KOBJECT_NONE;
+}
+
+/*
  * Turn a send or send-once right whose port died into a dead name,
  * keeping the user references (1 for send-once). Space locked.
  */
@@ -1032,6 +1044,7 @@ ipc_right_release_send(struct ipc_port *port, mach_msg_type_name_t type)
 {
     struct ipc_port *nsrequest = NULL;
     mach_port_mscount_t mscount = 0;
+    bool last = false;
 
     assert(IPC_PORT_VALID(port));
     spinlock_lock(&port->lock);
@@ -1040,8 +1053,12 @@ ipc_right_release_send(struct ipc_port *port, mach_msg_type_name_t type)
     } else {
         assert(type == MACH_MSG_TYPE_PORT_SEND_ONCE && port->sorights != 0);
         port->sorights--;
+        last = ipc_right_last_send_once(port);
     }
     spinlock_unlock(&port->lock);
+    if (last) {
+        ipc_mqueue_changed(port);
+    }
     ipc_port_unref(port);
     ipc_right_no_senders(nsrequest, mscount);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Exceptions of user threads: the machine-independent hooks the machine
- * layer calls when a user thread faults.
+ * layer calls when a user thread faults, and their delivery to exception
+ * ports as exception_raise RPCs.
  *
  * The machine layer maps each CPU exception to a Mach exception, code
  * and subcode (include/mach/exception.h; MACH-ABI.md 5.3) and calls
@@ -22,13 +23,25 @@
 #define EXCEPTION_ACCESS_WRITE  0x2
 #define EXCEPTION_ACCESS_EXECUTE 0x4
 
+/* exception_raise (exc.defs, MACH-ABI.md 5.3): request id and sizes. */
+#define EXCEPTION_RAISE_ID      2400
+#define EXCEPTION_REQUEST_SIZE  64
+#define EXCEPTION_REPLY_SIZE    32
+
 /*
- * Raise exception exc (code, subcode) for the calling user thread. Until
- * exception ports exist, no handler can take it: the thread is
- * terminated with a console line naming it, the exception and its user
- * instruction pointer; other threads and the kernel go on. (When
- * handlers exist, a return means the thread resumes at its saved
- * state.) Thread context, interrupts enabled, no lock held.
+ * Raise exception exc (code, subcode) for the calling user thread: send
+ * exception_raise to the thread's exception port, then to the task's,
+ * and wait (interruptibly) for each reply. A reply with RetCode
+ * KERN_SUCCESS returns: the thread resumes at its saved user state,
+ * which the handler may have changed. Any other RetCode, a malformed
+ * reply, a dead port or a request destroyed unanswered tries the next
+ * port. An interrupted wait (thread_abort, a suspension, termination)
+ * returns too, the exception given up. With neither port answering,
+ * the task is terminated with a console line naming the thread, the
+ * exception and its user instruction pointer (kern/exception.c), and
+ * the call does not return; other tasks and the kernel go on. A thread
+ * of no task ends at once, with the line. Thread context, interrupts
+ * enabled, no lock held; sleeps.
  */
 void exception_user(int exc, int code, int subcode);
 
@@ -47,6 +60,8 @@ kern_return_t vm_fault_user(uintptr_t addr, unsigned int access);
 /* The last user exception, for the shell and for tests. */
 struct exception_record {
     unsigned long count;        /* user exceptions since boot */
+    unsigned long requests;     /* exception_raise requests sent */
+    unsigned long resolved;     /* exceptions a handler answered with KERN_SUCCESS */
     int exc, code, subcode;     /* the last one */
     uintptr_t pc;               /* its user instruction pointer */
     char thread[24];            /* the name of its thread */

@@ -99,8 +99,8 @@ kern_return_t thread_get_special_port(struct thread *thread, int which,
  * thread_set_special_port: make port (NULL for none) the port of which;
  * on success the thread takes over the caller's reference to port and
  * drops its reference to the previous one. Errors as the get call (port
- * not taken). The exception port is kept for exception delivery, which
- * does not use it yet (kern/exception.c tries the task's port).
+ * not taken). The exception port is the first that exception delivery
+ * tries (kern/exception.h), before the task's.
  */
 kern_return_t thread_set_special_port(struct thread *thread, int which,
                                       struct ipc_port *port);

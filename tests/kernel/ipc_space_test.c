@@ -334,7 +334,7 @@ ipc_test_report(void)
     struct ipc_space *space;
     mach_port_name_t r, s, d;
 
-    ipc_test_nr_lines = 0;          /* test=all*2 runs it again */
+    ipc_test_nr_lines = 0;              /* test=all runs twice on some lines */
     KTEST_ASSERT(ipc_space_create(&space) == KERN_SUCCESS);
     KTEST_ASSERT(ipc_right_alloc(space, MACH_PORT_RIGHT_RECEIVE, &r) == KERN_SUCCESS
                  && ipc_right_alloc(space, MACH_PORT_RIGHT_PORT_SET, &s) == KERN_SUCCESS

@@ -652,6 +652,48 @@ test_queue(void)
     ipc_space_destroy(a);
 }
 
+/*
+ * A port the kernel receives (a reply port of kern/exception.c): its
+ * messages, and the end of every right to it, seen by
+ * ipc_mqueue_receive_kernel() without sleeping.
+ */
+static void
+test_kernel_receive(void)
+{
+    struct ipc_space *a;
+    struct ipc_port *kp;
+    struct ipc_kmsg *k;
+    mach_port_name_t so;
+
+    ipc_space_create(&a);
+    kp = ipc_port_create(NULL, MACH_PORT_NULL);
+    ipc_right_copyout(a, kp, MACH_PORT_RIGHT_SEND_ONCE, &so);
+    tap_check(queue(a, MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0), so, 0, 2500, &k)
+              == MACH_MSG_SUCCESS && kp->mqueue.nr_messages == 1 && kp->sorights == 1,
+              "a reply through a send-once right is queued on a kernel-received port");
+    tap_check(ipc_mqueue_receive_kernel(kp, &k) == MACH_MSG_SUCCESS && k != NULL
+              && k->header.msgh_id == 2500 && k->remote == kp
+              && k->header.msgh_bits == MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, 0),
+              "the kernel receives it, as the sender's kmsg");
+    ipc_kmsg_destroy(k);
+    tap_check(kp->sorights == 0 && ipc_mqueue_receive_kernel(kp, &k) == MACH_RCV_PORT_DIED
+              && k == NULL, "no right left: RCV_PORT_DIED at once, nobody can send");
+
+    ipc_right_copyout(a, kp, MACH_PORT_RIGHT_SEND_ONCE, &so);
+    tap_check(ipc_right_deallocate(a, so) == KERN_SUCCESS && kp->sorights == 0
+              && ipc_mqueue_receive_kernel(kp, &k) == MACH_RCV_PORT_DIED,
+              "a send-once right deallocated unused: RCV_PORT_DIED");
+    ipc_right_make(kp, MACH_MSG_TYPE_PORT_SEND_ONCE);
+    tap_check(kp->sorights == 1 && kp->refs == 2, "ipc_right_make: a count and a reference");
+    ipc_right_release_send(kp, MACH_MSG_TYPE_PORT_SEND_ONCE);
+    ipc_right_copyout(a, kp, MACH_PORT_RIGHT_SEND_ONCE, &so);
+    ipc_port_destroy(kp);
+    tap_check(ipc_mqueue_receive_kernel(kp, &k) == MACH_RCV_PORT_DIED,
+              "a dead port with a right outstanding: RCV_PORT_DIED");
+    ipc_port_unref(kp);
+    ipc_space_destroy(a);           /* the dead right and the port go */
+}
+
 static void
 test_queue_ports(void)
 {
@@ -1089,6 +1131,7 @@ main(void)
     test_body_errors();
     test_ool();
     test_queue();
+    test_kernel_receive();
     test_queue_ports();
     test_port_sets();
     test_traffic(20000);

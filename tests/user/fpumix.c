@@ -45,15 +45,6 @@ fpumix_apic_id(void)
     return b >> 24;
 }
 
-static uint64_t
-fpumix_tsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
 /* Load the model into the registers, once. */
 static void
 fpumix_load(uint16_t fcw, uint32_t mxcsr)
@@ -167,13 +158,13 @@ main(int argc, char **argv, char **envp)
     s.cpus = 1u << (s.last_cpu & 31);
     for (unsigned int round = 0; round < ROUNDS_MAX; round++) {
         unsigned int pause = 1 + (seed + round) % 3;
-        uint64_t until = fpumix_tsc() + TSC_PER_MS * (5 + 20 * ((seed * 7 + round) % 4));
+        uint64_t until = u_rdtsc() + TSC_PER_MS * (5 + 20 * ((seed * 7 + round) % 4));
 
         if (round >= ROUNDS_MIN && s.migrations >= 2) {
             break;
         }
         /* Spin 5 to 65 ms, out of step with the other copies, stepping all along. */
-        while (fpumix_tsc() < until) {
+        while (u_rdtsc() < until) {
             volatile unsigned int sink = 0;
 
             for (unsigned int i = 0; i < 1000; i++) {

@@ -82,23 +82,12 @@ hunter(mach_port_t prey_task)
            "Q is a dead name now; the five send rights to P died with the messages");
 }
 
-static mach_port_t
-parse_name(const char *s)
-{
-    mach_port_t n = 0;
-
-    while (*s >= '0' && *s <= '9') {
-        n = n * 10 + (mach_port_t)(*s++ - '0');
-    }
-    return n;
-}
-
 int
 main(int argc, char **argv, char **envp)
 {
     (void)envp;
     if (strcmp(u_progname, "hunter") == 0) {
-        hunter(argc > 1 ? parse_name(argv[1]) : 0);
+        hunter(argc > 1 ? u_parse_uint(argv[1]) : 0);
     } else {
         prey();
     }

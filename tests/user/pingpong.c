@@ -39,16 +39,6 @@ struct msg {
 
 static mach_port_t self;
 
-/* The time stamp counter: guest instructions under QEMU -icount shift=0,sleep=off. */
-static unsigned long long
-rdtsc(void)
-{
-    unsigned int lo, hi;
-
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (unsigned long long)hi << 32 | lo;
-}
-
 static mach_msg_return_t
 msg_rpc(struct msg *m, mach_port_t rcv)
 {
@@ -67,17 +57,6 @@ head(struct msg *m, mach_msg_bits_t bits, mach_port_t remote, mach_port_t local,
     m->h.msgh_id = id;
     m->type = INT32;
     m->value = value;
-}
-
-static unsigned int
-parse_name(const char *s)
-{
-    unsigned int n = 0;
-
-    while (s != NULL && *s >= '0' && *s <= '9') {
-        n = n * 10 + (unsigned int)(*s++ - '0');
-    }
-    return n;
 }
 
 static void
@@ -110,24 +89,24 @@ ping(mach_port_t pong_task)
     }
     tap_ok(bad == 0, "%u calls answered through send-once rights, seqnos in order", ROUNDS);
     {
-        unsigned long long start = rdtsc(), end;
+        unsigned long long start = u_rdtsc(), end;
 
         for (i = ROUNDS; i < ROUNDS + BENCH_ROUNDS; i++) {
             head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE), q,
                  p, ID_CALL, i);
             msg_rpc(&m, p);
         }
-        end = rdtsc();
+        end = u_rdtsc();
         tap_diag("bench: null RPC round trip between two tasks (32-byte messages, "
                  "send-once reply): %u TSC ticks (instructions under -icount)",
                  (unsigned int)((end - start) / BENCH_ROUNDS));
-        start = rdtsc();
+        start = u_rdtsc();
         for (i = 0; i < BENCH_ROUNDS; i++) {
             head(&m, MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE),
                  self, p, 1999, 0);
             mach_msg_trap((mach_msg_header_t *)(&m), MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m.h), sizeof(m), p, 0, 0);
         }
-        end = rdtsc();
+        end = u_rdtsc();
         tap_diag("bench: kernel RPC round trip to the task port (id 1999, which no "
                  "subsystem has: MIG_BAD_ID): %u TSC ticks",
                  (unsigned int)((end - start) / BENCH_ROUNDS));
@@ -206,7 +185,7 @@ main(int argc, char **argv, char **envp)
     (void)envp;
     self = mach_task_self();
     if (strcmp(u_progname, "ping") == 0) {
-        ping(argc > 1 ? parse_name(argv[1]) : 0);
+        ping(argc > 1 ? u_parse_uint(argv[1]) : 0);
     } else {
         pong();
     }

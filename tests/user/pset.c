@@ -123,12 +123,7 @@ int
 main(int argc, char **argv)
 {
     if (strcmp(u_progname, "waker") == 0) {
-        unsigned int task = 0;
-
-        for (const char *s = argc > 1 ? argv[1] : ""; *s >= '0' && *s <= '9'; s++) {
-            task = task * 10 + (unsigned int)(*s - '0');
-        }
-        waker(task);
+        waker(argc > 1 ? u_parse_uint(argv[1]) : MACH_PORT_NULL);
     }
     sleeper();
 }

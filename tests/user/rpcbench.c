@@ -24,35 +24,6 @@
 
 #define N_CALLS         1000
 
-static inline uint64_t
-rdtsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t
-empty_loop(void)
-{
-    uint64_t t = rdtsc();
-
-    for (unsigned int i = 0; i < N_CALLS; i++) {
-        __asm__ volatile("" : : : "memory");
-    }
-    return rdtsc() - t;
-}
-
-static void
-report(const char *what, uint64_t total, uint64_t empty)
-{
-    uint64_t per100 = total > empty ? (total - empty) * 100 / N_CALLS : 0;
-
-    tap_diag("bench: %s: %u.%02u instructions (%u calls)", what, (unsigned int)(per100 / 100),
-             (unsigned int)(per100 % 100), N_CALLS);
-}
-
 int
 main(void)
 {
@@ -63,41 +34,41 @@ main(void)
 
     tap_plan(4);
     mig_get_reply_port();               /* made once, outside the loops */
-    empty = empty_loop();
+    empty = u_bench_empty(N_CALLS);
 
-    t = rdtsc();
+    t = u_rdtsc();
     for (unsigned int i = 0; i < N_CALLS; i++) {
         bad += mach_port_get_refs(self, self, MACH_PORT_RIGHT_SEND, &refs) != KERN_SUCCESS;
     }
-    report("mach_port_get_refs RPC round trip", rdtsc() - t, empty);
+    u_bench_report("mach_port_get_refs RPC round trip", u_rdtsc() - t, empty, N_CALLS);
     tap_ok(bad == 0 && refs >= 1, "%u get_refs calls, %u send refs on the task port", N_CALLS,
            refs);
 
     bad = 0;
-    t = rdtsc();
+    t = u_rdtsc();
     for (unsigned int i = 0; i < N_CALLS; i++) {
         bad += mach_port_allocate(self, MACH_PORT_RIGHT_DEAD_NAME, &name) != KERN_SUCCESS;
         bad += mach_port_deallocate(self, name) != KERN_SUCCESS;
     }
-    report("mach_port_allocate + deallocate of a dead name by RPC", rdtsc() - t, empty);
+    u_bench_report("mach_port_allocate + deallocate of a dead name by RPC", u_rdtsc() - t, empty, N_CALLS);
     tap_ok(bad == 0, "%u allocate + deallocate pairs by RPC", N_CALLS);
 
     bad = 0;
-    t = rdtsc();
+    t = u_rdtsc();
     for (unsigned int i = 0; i < N_CALLS; i++) {
         bad += syscall_mach_port_allocate(self, MACH_PORT_RIGHT_DEAD_NAME, &name) != KERN_SUCCESS;
         bad += syscall_mach_port_deallocate(self, name) != KERN_SUCCESS;
     }
-    report("mach_port_allocate + deallocate of a dead name by trap", rdtsc() - t, empty);
+    u_bench_report("mach_port_allocate + deallocate of a dead name by trap", u_rdtsc() - t, empty, N_CALLS);
     tap_ok(bad == 0, "%u allocate + deallocate pairs by trap", N_CALLS);
 
     bad = 0;
-    t = rdtsc();
+    t = u_rdtsc();
     for (unsigned int i = 0; i < N_CALLS; i++) {
         bad += mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &name) != KERN_SUCCESS;
         bad += mach_port_destroy(self, name) != KERN_SUCCESS;
     }
-    report("mach_port_allocate of a receive right + destroy by RPC", rdtsc() - t, empty);
+    u_bench_report("mach_port_allocate of a receive right + destroy by RPC", u_rdtsc() - t, empty, N_CALLS);
     tap_ok(bad == 0, "%u receive rights made and destroyed by RPC", N_CALLS);
     tap_done();
 }

@@ -21,17 +21,6 @@
 #define RB_HALT         0x8
 #define RB_DEBUGGER     0x1000
 
-static unsigned int
-parse_name(const char *s)
-{
-    unsigned int n = 0;
-
-    while (s != NULL && *s >= '0' && *s <= '9') {
-        n = n * 10 + (unsigned int)(*s++ - '0');
-    }
-    return n;
-}
-
 static void
 test_host(mach_port_t host)
 {
@@ -133,7 +122,7 @@ int
 main(int argc, char **argv)
 {
     mach_port_t host = mach_host_self();
-    mach_port_t host_priv = argc > 1 ? parse_name(argv[1]) : MACH_PORT_NULL;
+    mach_port_t host_priv = argc > 1 ? u_parse_uint(argv[1]) : MACH_PORT_NULL;
     bool halt = argc > 2 && strcmp(argv[2], "halt") == 0;
     kern_return_t kr;
 

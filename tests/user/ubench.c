@@ -24,36 +24,6 @@
 #define N_TASKS                 200
 #define PAGE                    4096u
 
-static inline uint64_t
-ubench_tsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-/* The empty loop's instructions, N times, as the measured loops run it. */
-static uint64_t
-ubench_empty(unsigned int n)
-{
-    uint64_t t = ubench_tsc();
-
-    for (unsigned int i = 0; i < n; i++) {
-        __asm__ volatile("" : : : "memory");
-    }
-    return ubench_tsc() - t;
-}
-
-static void
-ubench_report(const char *what, uint64_t total, uint64_t empty, unsigned int n)
-{
-    uint64_t per100 = total > empty ? (total - empty) * 100 / n : 0;
-
-    tap_diag("bench: %s: %u.%02u instructions (%u runs)", what, (unsigned int)(per100 / 100),
-             (unsigned int)(per100 % 100), n);
-}
-
 /* Write to each of N_PAGES pages at addr; the instructions of the writes. */
 static uint64_t
 ubench_touch(vm_address_t addr)
@@ -61,10 +31,10 @@ ubench_touch(vm_address_t addr)
     uint64_t sum = 0;
 
     for (unsigned int i = 0; i < N_PAGES; i++) {
-        uint64_t t = ubench_tsc();
+        uint64_t t = u_rdtsc();
 
         *(volatile uint32_t *)(addr + i * PAGE) = i;
-        sum += ubench_tsc() - t;
+        sum += u_rdtsc() - t;
     }
     return sum;
 }
@@ -84,31 +54,31 @@ main(int argc, char **argv, char **envp)
     tap_plan(5);
     self = mach_task_self();
 
-    empty = ubench_empty(N_TRAPS);
-    t = ubench_tsc();
+    empty = u_bench_empty(N_TRAPS);
+    t = u_rdtsc();
     for (unsigned int i = 0; i < N_TRAPS; i++) {
         bad += trap_raw(-1) != KERN_INVALID_ARGUMENT;
     }
-    total = ubench_tsc() - t;
-    ubench_report("empty trap slot (-1) round trip", total, empty, N_TRAPS);
-    t = ubench_tsc();
+    total = u_rdtsc() - t;
+    u_bench_report("empty trap slot (-1) round trip", total, empty, N_TRAPS);
+    t = u_rdtsc();
     for (unsigned int i = 0; i < N_TRAPS; i++) {
         bad += mach_task_self() != self;
     }
-    total = ubench_tsc() - t;
-    ubench_report("mach_task_self round trip", total, empty, N_TRAPS);
+    total = u_rdtsc() - t;
+    u_bench_report("mach_task_self round trip", total, empty, N_TRAPS);
     for (unsigned int i = 0; i < N_TRAPS; i++) {
         bad += syscall_mach_port_deallocate(self, self) != KERN_SUCCESS;
     }
     tap_ok(bad == 0, "traps: %u failures", bad);
 
-    empty = ubench_empty(N_PRINTS);
-    t = ubench_tsc();
+    empty = u_bench_empty(N_PRINTS);
+    t = u_rdtsc();
     for (unsigned int i = 0; i < N_PRINTS; i++) {
         mach_print("ub.\n");
     }
-    total = ubench_tsc() - t;
-    ubench_report("mach_print of a 4-byte line", total, empty, N_PRINTS);
+    total = u_rdtsc() - t;
+    u_bench_report("mach_print of a 4-byte line", total, empty, N_PRINTS);
     tap_ok(true, "printed %u short lines", N_PRINTS);
 
     bad = 0;
@@ -123,23 +93,23 @@ main(int argc, char **argv, char **envp)
         empty = ubench_touch(addr);
         bad += syscall_vm_deallocate(self, addr, N_PAGES * PAGE) != KERN_SUCCESS;
     }
-    ubench_report("zero-fill page fault (write), minus a resident write", total, empty,
+    u_bench_report("zero-fill page fault (write), minus a resident write", total, empty,
                   N_PAGES);
-    ubench_report("write to a resident page, rdtsc included", empty, 0, N_PAGES);
+    u_bench_report("write to a resident page, rdtsc included", empty, 0, N_PAGES);
     tap_ok(bad == 0, "vm_allocate, faults and vm_deallocate of %u pages, twice", N_PAGES);
 
     bad = 0;
     total = 0;
     for (unsigned int i = 0; i < N_TASKS; i++) {
-        t = ubench_tsc();
+        t = u_rdtsc();
         kr = syscall_task_create(self, 0, &child);
         kr = kr == KERN_SUCCESS ? syscall_task_terminate(child) : kr;
-        total += ubench_tsc() - t;
+        total += u_rdtsc() - t;
         bad += kr != KERN_SUCCESS || syscall_mach_port_deallocate(self, child) != KERN_SUCCESS;
     }
-    t = ubench_tsc();
-    empty = ubench_tsc() - t;
-    ubench_report("task_create + task_terminate by trap", total, empty * N_TASKS, N_TASKS);
+    t = u_rdtsc();
+    empty = u_rdtsc() - t;
+    u_bench_report("task_create + task_terminate by trap", total, empty * N_TASKS, N_TASKS);
     tap_ok(bad == 0, "%u task create/terminate cycles: %u failures", N_TASKS, bad);
     tap_ok(syscall_mach_port_deallocate(self, self) == KERN_SUCCESS,
            "the first mach_task_self's reference deallocated");

@@ -10,11 +10,18 @@ USER_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,$(wildcard tests/user/*.c))
 # header) are built as a GNU Mach program is: against GNU Mach's headers
 # (gnumach-dev:i386) and MIG user stubs generated from its definitions,
 # linked with tests/user/lib/mig_support.c; the others see mach's
-# include/. USER_MIG lists the interfaces with stubs.
+# include/. USER_MIG lists the interfaces with stubs. Programs that
+# serve an interface the kernel calls (exc.defs: exception_raise)
+# include its server header "BASE_S.h" and link its server stub;
+# USER_MIG_SERVERS lists those interfaces.
 USER_MIG := mach_host mach_port
+USER_MIG_SERVERS := exc
 USER_MIG_DIR := $(B)/user/mig
 USER_MIG_OBJS := $(USER_MIG:%=$(USER_MIG_DIR)/%User.o) $(B)/user/lib/mig_support.o
-USER_RPC_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,\
+USER_MIG_SERVER_OBJS := $(USER_MIG_SERVERS:%=$(USER_MIG_DIR)/%Server.o)
+USER_SERVER_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,\
+	$(shell grep -l $(USER_MIG_SERVERS:%=-e '^\#include "%_S.h"') tests/user/*.c))
+USER_RPC_PROGS := $(USER_SERVER_PROGS) $(patsubst tests/user/%.c,$(B)/user/%,\
 	$(shell grep -l $(USER_MIG:%=-e '^\#include "%.h"') tests/user/*.c))
 UINC := -Iinclude
 UINC_MIG := -I$(USER_MIG_DIR) -I$(MIG_DEFS_DIR)
@@ -26,7 +33,8 @@ UCFLAGS = -m32 -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector 
 ULDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-e,_start -Wl,--build-id=none \
 	-Wl,-z,noexecstack
 
-$(USER_MIG_DIR)/%User.c $(USER_MIG_DIR)/%.h: $(MIG_DEFS_DIR)/mach/%.defs tools/mig
+$(USER_MIG_DIR)/%User.c $(USER_MIG_DIR)/%.h $(USER_MIG_DIR)/%Server.c $(USER_MIG_DIR)/%_S.h: \
+		$(MIG_DEFS_DIR)/mach/%.defs tools/mig
 	@mkdir -p $(@D)
 	$(call quiet,MIG,$<)
 	$(Q)MIG_MACH_INCLUDE=$(MIG_DEFS_DIR) tools/mig $< $(USER_MIG_DIR)
@@ -35,9 +43,11 @@ $(USER_MIG_DIR)/%.o: $(USER_MIG_DIR)/%.c
 	$(call quiet,UCC,$<)
 	$(Q)$(UCC) $(UCFLAGS) -Wno-sign-compare -c $< -o $@
 
-$(USER_MIG_OBJS) $(USER_RPC_PROGS:%=%.o): UINC := $(UINC_MIG)
-$(USER_MIG_OBJS) $(USER_RPC_PROGS:%=%.o): $(USER_MIG:%=$(USER_MIG_DIR)/%.h)
+$(USER_MIG_OBJS) $(USER_MIG_SERVER_OBJS) $(USER_RPC_PROGS:%=%.o): UINC := $(UINC_MIG)
+$(USER_MIG_OBJS) $(USER_MIG_SERVER_OBJS) $(USER_RPC_PROGS:%=%.o): \
+	$(USER_MIG:%=$(USER_MIG_DIR)/%.h) $(USER_MIG_SERVERS:%=$(USER_MIG_DIR)/%_S.h)
 $(USER_RPC_PROGS): $(USER_MIG_OBJS)
+$(USER_SERVER_PROGS): $(USER_MIG_SERVER_OBJS)
 
 $(B)/user/lib/%.o: tests/user/lib/%.c
 	@mkdir -p $(@D)
@@ -56,7 +66,8 @@ $(B)/user/%.o: tests/user/%.c
 
 $(B)/user/%: $(B)/user/%.o $(USER_LIB_OBJS)
 	$(call quiet,ULD,$@)
-	$(Q)$(UCC) $(ULDFLAGS) -o $@ $< $(filter $(USER_MIG_OBJS),$^) $(USER_LIB_OBJS) \
+	$(Q)$(UCC) $(ULDFLAGS) -o $@ $< $(filter $(USER_MIG_OBJS) $(USER_MIG_SERVER_OBJS),$^) \
+		$(USER_LIB_OBJS) \
 		$(shell $(UCC) -m32 -print-libgcc-file-name)
 
 user: $(USER_PROGS)

@@ -272,3 +272,34 @@ tap_done(void)
     u_printf("# task_terminate returned %d", kr);
     __builtin_trap();
 }
+
+unsigned int
+u_parse_uint(const char *s)
+{
+    unsigned int n = 0;
+
+    while (s != NULL && *s >= '0' && *s <= '9') {
+        n = n * 10 + (unsigned int)(*s++ - '0');
+    }
+    return n;
+}
+
+uint64_t
+u_bench_empty(unsigned int n)
+{
+    uint64_t t = u_rdtsc();
+
+    for (unsigned int i = 0; i < n; i++) {
+        __asm__ volatile("" : : : "memory");
+    }
+    return u_rdtsc() - t;
+}
+
+void
+u_bench_report(const char *what, uint64_t total, uint64_t empty, unsigned int n)
+{
+    uint64_t per100 = total > empty ? (total - empty) * 100 / n : 0;
+
+    tap_diag("bench: %s: %u.%02u instructions (%u runs)", what, (unsigned int)(per100 / 100),
+             (unsigned int)(per100 % 100), n);
+}

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mach_traps.h"
 
@@ -53,6 +54,25 @@ void tap_finish(void);
  * Does not return: if the trap fails, the program stops on ud2.
  */
 void tap_done(void) __attribute__((noreturn));
+
+/* A decimal number at the start of s (a port name the boot script gave); 0 for none. */
+unsigned int u_parse_uint(const char *s);
+
+/* The time-stamp counter: the guest's instructions under QEMU -icount shift=0,sleep=off. */
+static inline uint64_t
+u_rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* Benchmarks: the TSC ticks of an empty loop of n rounds, as measured loops run it. */
+uint64_t u_bench_empty(unsigned int n);
+
+/* Print "# bench: WHAT: X.YY instructions (N runs)": (total - empty) / n. */
+void u_bench_report(const char *what, uint64_t total, uint64_t empty, unsigned int n);
 
 /* Name of this program (argv[0], or "?" if there is none; set by crt.c). */
 extern const char *u_progname;
