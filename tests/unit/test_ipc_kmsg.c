@@ -672,17 +672,23 @@ test_kernel_receive(void)
               == MACH_MSG_SUCCESS && kp->mqueue.nr_messages == 1 && kp->sorights == 1,
               "a reply through a send-once right is queued on a kernel-received port");
     tap_check(ipc_mqueue_receive_kernel(kp, &k) == MACH_MSG_SUCCESS && k != NULL
-              && k->header.msgh_id == 2500 && k->remote == kp
+              && k->header.msgh_id == 2500 && k->remote == NULL && kp->sorights == 0
               && k->header.msgh_bits == MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, 0),
-              "the kernel receives it, as the sender's kmsg");
+              "the kernel receives it, as the sender's kmsg, its send-once right used up");
     ipc_kmsg_destroy(k);
-    tap_check(kp->sorights == 0 && ipc_mqueue_receive_kernel(kp, &k) == MACH_RCV_PORT_DIED
+    tap_check(kp->sorights == 0 && kp->mqueue.nr_messages == 0
+              && ipc_mqueue_receive_kernel(kp, &k) == MACH_RCV_PORT_DIED
               && k == NULL, "no right left: RCV_PORT_DIED at once, nobody can send");
 
     ipc_right_copyout(a, kp, MACH_PORT_RIGHT_SEND_ONCE, &so);
-    tap_check(ipc_right_deallocate(a, so) == KERN_SUCCESS && kp->sorights == 0
-              && ipc_mqueue_receive_kernel(kp, &k) == MACH_RCV_PORT_DIED,
-              "a send-once right deallocated unused: RCV_PORT_DIED");
+    tap_check(ipc_right_deallocate(a, so) == KERN_SUCCESS && kp->sorights == 1
+              && ipc_mqueue_receive_kernel(kp, &k) == MACH_MSG_SUCCESS
+              && k->header.msgh_id == MACH_NOTIFY_SEND_ONCE && kp->sorights == 0,
+              "a send-once right deallocated unused: its send-once notification arrives");
+    ipc_kmsg_destroy(k);
+    tap_check(ipc_mqueue_receive_kernel(kp, &k) == MACH_RCV_PORT_DIED
+              && kp->mqueue.nr_messages == 0,
+              "then no right is left: RCV_PORT_DIED");
     ipc_right_make(kp, MACH_MSG_TYPE_PORT_SEND_ONCE);
     tap_check(kp->sorights == 1 && kp->refs == 2, "ipc_right_make: a count and a reference");
     ipc_right_release_send(kp, MACH_MSG_TYPE_PORT_SEND_ONCE);
