@@ -197,6 +197,7 @@ KTEST_SRCS := \
 	tests/kernel/user_blobs.S \
 	tests/kernel/user_test.c \
 	tests/kernel/vm_calls_test.c \
+	tests/kernel/vm_copy_test.c \
 	tests/kernel/vm_map_test.c \
 	tests/kernel/vm_page_test.c \
 	tests/kernel/vm_user_test.c

@@ -275,9 +275,13 @@ ipc_kmsg_copy_capture(struct ipc_kmsg *kmsg, struct vm_user_map *map,
 {
     uint32_t *slot = (uint32_t *)((uint8_t *)ipc_kmsg_body(kmsg) + item->data_offset);
 
+    int (*capture)(struct vm_user_map *, uintptr_t, uintptr_t, bool, struct vm_copy **);
+
+    /* The kernel rewrites a port array's names in the copy: a physical one. */
+    capture = item->is_port ? vm_copy_capture_physical : vm_copy_capture;
     if (item->length > UINT32_MAX
-        || vm_copy_capture(map, *slot, (uintptr_t)item->length, item->deallocate,
-                           &kmsg->copies[c]) != 0) {
+        || capture(map, *slot, (uintptr_t)item->length, item->deallocate,
+                   &kmsg->copies[c]) != 0) {
         return MACH_SEND_INVALID_MEMORY;
     }
     *slot = 0;

@@ -31,17 +31,25 @@
  * object pointers): loaded, used for both allocation and free, and
  * previous, full or empty, swapped in when loaded runs empty or full,
  * which gives hysteresis: a CPU alternating around a magazine boundary
- * never goes further. Only when both are exhausted does the pool
- * exchange a magazine with the cache's depot (one lock, a pointer swap),
- * and only when the depot has no full magazine (allocation) or no empty
- * one (free) does the slab layer see the request. The fast paths in
- * kern/kmem.h are about fifteen instructions each: interrupts off, a
- * compare and a pointer bump in the CPU's own cache line, interrupts
- * back. Magazines are objects of the kmem_magazine_N caches, which have
- * no CPU layer themselves; they are allocated only on the free path, when
- * a freed object needs room, never on the allocation path, so allocating
- * never recurses, and freeing recurses at most once (into a magazine
- * cache's slab layer, which frees without allocating). A cache's first
+ * never goes further. When both are exhausted the pool exchanges a
+ * magazine with its own spares (up to spares_max full and as many
+ * empty magazines per CPU and cache, a per-CPU depot: no lock, and the
+ * magazines come back still in this CPU's cache), then with the cache's
+ * shared depot (one lock, a pointer swap); only when the depot has no
+ * full magazine (allocation) or no empty one (free) does the slab layer
+ * see the request. Without the spares every batch beyond two magazines
+ * went to the shared depot, whose lock and magazines then moved between
+ * CPUs on every trip, which costs more than hundreds of hits. The fast
+ * paths in kern/kmem.h are about fifteen instructions each: interrupts
+ * off, a compare and a pointer bump in the CPU's own cache line,
+ * interrupts back. Magazines are objects of the kmem_magazine_N caches,
+ * aligned to cache lines (a CPU writes its magazines' slots on every
+ * free: a line shared with the next magazine of the slab, another CPU's,
+ * would move between them), which have no CPU layer themselves; they are
+ * allocated only on the free path, when a freed object needs room,
+ * never on the allocation path, so allocating never recurses, and
+ * freeing recurses at most once (into a magazine cache's slab layer,
+ * which frees without allocating). A cache's first
  * magazine size depends on the object size: the bigger the objects, the
  * fewer a magazine caches. Sizes grow when the depot lock is contended
  * (Bonwick's rule; kmem_mag_sizes): every CPU then goes to the depot
@@ -145,6 +153,25 @@ struct kmem_slab {
 
 _Static_assert(sizeof(struct kmem_slab) < KMEM_OFFSLAB_MIN,
                "the slab descriptor cache keeps its descriptors on slab");
+
+/*
+ * Cache-line layout of a cache (what the hits' scaling rests on): each
+ * CPU's pool fills one line of its own, and the depot, the slab layer and
+ * the constants each start a line after the pools, so that no CPU's fast
+ * path shares a line with another CPU's, or with a lock.
+ */
+_Static_assert(sizeof(struct kmem_cpu_pool) == CPU_CACHE_LINE,
+               "a CPU pool fills one cache line");
+_Static_assert(offsetof(struct kmem_cache, depot_lock)
+               == CONFIG_NCPUS * sizeof(struct kmem_cpu_pool),
+               "the depot starts the line after the pools");
+_Static_assert(offsetof(struct kmem_cache, lock) % CPU_CACHE_LINE == 0
+               && offsetof(struct kmem_cache, lock)
+                  > offsetof(struct kmem_cache, mag_type_max),
+               "the slab layer starts a line after the depot");
+_Static_assert(offsetof(struct kmem_cache, flags) % CPU_CACHE_LINE == 0
+               && offsetof(struct kmem_cache, flags) > offsetof(struct kmem_cache, colour),
+               "the constants start a line after the slab layer");
 
 /* Words of a pattern, read and written over objects of any type. */
 typedef uint32_t __attribute__((__may_alias__)) kmem_word_t;
@@ -670,6 +697,15 @@ kmem_cpu_pool_swap(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
     kmem_cpu_pool_load(cache, pool, mag);
 }
 
+/* The spare magazines of each kind a CPU may keep, for the current size. */
+static unsigned int
+kmem_cache_spares_max(const struct kmem_cache *cache)
+{
+    size_t n = KMEM_CPU_SPARE_BYTES / (kmem_mag_sizes[cache->mag_type] * cache->buf_size);
+
+    return (unsigned int)MAX(MIN(n, (size_t)KMEM_CPU_SPARES_MAX), (size_t)1);
+}
+
 /*
  * Take the depot lock, counting the trip and whether the lock was busy;
  * at the end of each window of trips, grow the magazines if the lock was
@@ -696,6 +732,7 @@ kmem_depot_lock(struct kmem_cache *cache)
         cache->mag_type++;
         __atomic_store_n(&cache->mag_size, kmem_mag_sizes[cache->mag_type],
                          __ATOMIC_RELAXED);
+        __atomic_store_n(&cache->spares_max, kmem_cache_spares_max(cache), __ATOMIC_RELAXED);
         /* Smaller empty magazines go; full ones serve until emptied. */
         retired = cache->depot_empty;
         cache->depot_empty = NULL;
@@ -738,9 +775,59 @@ kmem_magazines_free(struct kmem_magazine *list)
     }
 }
 
+/* The CPU's spare magazines: push and pop, interrupts disabled. */
+static void
+kmem_cpu_pool_spare_push(struct kmem_cpu_pool *pool, struct kmem_magazine *mag)
+{
+    if (mag->rounds != 0) {
+        assert(pool->nr_spare_full < KMEM_CPU_SPARES_MAX);
+        mag->next = pool->spare_full;
+        pool->spare_full = mag;
+        pool->nr_spare_full++;
+        pool->nr_spare_objs += mag->rounds;
+    } else {
+        assert(pool->nr_spare_empty < KMEM_CPU_SPARES_MAX);
+        mag->next = pool->spare_empty;
+        pool->spare_empty = mag;
+        pool->nr_spare_empty++;
+    }
+}
+
+static struct kmem_magazine *
+kmem_cpu_pool_spare_pop(struct kmem_cpu_pool *pool, bool full)
+{
+    struct kmem_magazine *mag = full ? pool->spare_full : pool->spare_empty;
+
+    if (mag == NULL) {
+        return NULL;
+    }
+    if (full) {
+        assert(mag->rounds != 0 && pool->nr_spare_full != 0);
+        pool->spare_full = mag->next;
+        pool->nr_spare_full--;
+        pool->nr_spare_objs -= mag->rounds;
+    } else {
+        assert(mag->rounds == 0 && pool->nr_spare_empty != 0);
+        pool->spare_empty = mag->next;
+        pool->nr_spare_empty--;
+    }
+    return mag;
+}
+
+/* Whether the CPU has room for one more spare magazine like mag. */
+static bool
+kmem_cpu_pool_spare_room(const struct kmem_cache *cache, const struct kmem_cpu_pool *pool,
+                         const struct kmem_magazine *mag)
+{
+    unsigned int max = __atomic_load_n(&cache->spares_max, __ATOMIC_RELAXED);
+
+    return (mag->rounds != 0 ? pool->nr_spare_full : pool->nr_spare_empty) < max;
+}
+
 /*
- * Loaded is empty (or absent): load objects from previous or the depot,
- * if there are any. Interrupts disabled.
+ * Loaded is empty (or absent): load objects from previous, a spare, or
+ * the depot, if there are any. Previous, empty, becomes a spare if there
+ * is room, or goes to the depot. Interrupts disabled.
  */
 static void
 kmem_cpu_pool_fill(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
@@ -751,55 +838,93 @@ kmem_cpu_pool_fill(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
         kmem_cpu_pool_swap(cache, pool);
         return;
     }
-    retired = kmem_depot_lock(cache);
-    mag = cache->depot_full;
-    if (mag != NULL) {
-        /* A magazine is in the full list only with objects in it. */
-        assert(mag->rounds != 0 && cache->depot_nr_full != 0);
-        cache->depot_full = mag->next;
-        cache->depot_nr_full--;
-        cache->depot_nr_objs -= mag->rounds;
-        if (prev != NULL) {
-            old = kmem_depot_push_empty(cache, prev);
+    mag = kmem_cpu_pool_spare_pop(pool, true);
+    if (mag == NULL) {
+        retired = kmem_depot_lock(cache);
+        mag = cache->depot_full;
+        if (mag != NULL) {
+            /* A magazine is in the full list only with objects in it. */
+            assert(mag->rounds != 0 && cache->depot_nr_full != 0);
+            cache->depot_full = mag->next;
+            cache->depot_nr_full--;
+            cache->depot_nr_objs -= mag->rounds;
+            if (prev != NULL && !kmem_cpu_pool_spare_room(cache, pool, prev)) {
+                old = kmem_depot_push_empty(cache, prev);
+                prev = NULL;
+            }
         }
-        pool->previous = kmem_cpu_pool_unload(pool);
-        kmem_cpu_pool_load(cache, pool, mag);
+        spinlock_unlock(&cache->depot_lock);
+        kmem_magazines_free(retired);
+        kmem_magazines_free(old);
+        if (mag == NULL) {
+            return;
+        }
+    } else if (prev != NULL && !kmem_cpu_pool_spare_room(cache, pool, prev)) {
+        /* The CPU has all the spare empty magazines it may keep. */
+        retired = kmem_depot_lock(cache);
+        old = kmem_depot_push_empty(cache, prev);
+        spinlock_unlock(&cache->depot_lock);
+        kmem_magazines_free(retired);
+        kmem_magazines_free(old);
+        prev = NULL;
     }
-    spinlock_unlock(&cache->depot_lock);
-    kmem_magazines_free(retired);
-    kmem_magazines_free(old);
+    if (prev != NULL) {
+        kmem_cpu_pool_spare_push(pool, prev);
+    }
+    pool->previous = kmem_cpu_pool_unload(pool);
+    kmem_cpu_pool_load(cache, pool, mag);
 }
 
 /*
- * Loaded is full (or absent): make room from previous or with an empty
- * magazine of the depot, if there is one. Interrupts disabled.
+ * Loaded is full (or absent): make room from previous, with a spare
+ * empty magazine, or with an empty magazine of the depot, if there is
+ * one. Previous, full, becomes a spare if there is room, or goes to the
+ * depot. Interrupts disabled.
  */
 static void
 kmem_cpu_pool_drain(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
 {
-    struct kmem_magazine *mag, *prev = pool->previous, *retired;
+    struct kmem_magazine *mag, *prev = pool->previous, *retired = NULL;
+    bool locked = false;
 
     if (prev != NULL && prev->rounds == 0) {
         kmem_cpu_pool_swap(cache, pool);
         return;
     }
-    retired = kmem_depot_lock(cache);
-    mag = cache->depot_empty;
-    if (mag != NULL) {
+    mag = kmem_cpu_pool_spare_pop(pool, false);
+    if (mag == NULL) {
+        retired = kmem_depot_lock(cache);
+        locked = true;
+        mag = cache->depot_empty;
+        if (mag == NULL) {
+            spinlock_unlock(&cache->depot_lock);
+            kmem_magazines_free(retired);
+            return;
+        }
         /* And in the empty list only without. */
         assert(mag->rounds == 0 && cache->depot_nr_empty != 0);
         cache->depot_empty = mag->next;
         cache->depot_nr_empty--;
-        if (prev != NULL) {
+    }
+    if (prev != NULL) {
+        if (kmem_cpu_pool_spare_room(cache, pool, prev)) {
+            kmem_cpu_pool_spare_push(pool, prev);
+        } else {
+            if (!locked) {
+                retired = kmem_depot_lock(cache);
+                locked = true;
+            }
             prev->next = cache->depot_full;
             cache->depot_full = prev;
             cache->depot_nr_full++;
             cache->depot_nr_objs += prev->rounds;
         }
-        pool->previous = kmem_cpu_pool_unload(pool);
-        kmem_cpu_pool_load(cache, pool, mag);
     }
-    spinlock_unlock(&cache->depot_lock);
+    if (locked) {
+        spinlock_unlock(&cache->depot_lock);
+    }
+    pool->previous = kmem_cpu_pool_unload(pool);
+    kmem_cpu_pool_load(cache, pool, mag);
     kmem_magazines_free(retired);
 }
 
@@ -859,9 +984,17 @@ kmem_cache_free_slow(struct kmem_cache *cache, void *obj)
         }
         mag->rounds = 0;
         mag->type = (uint16_t)type;
-        flags = spinlock_lock_intr_save(&cache->depot_lock);
-        mag = kmem_depot_push_empty(cache, mag);
-        spinlock_unlock_intr_restore(&cache->depot_lock, flags);
+        flags = cpu_intr_save();
+        pool = kmem_cpu_pool_get(cache);
+        if (kmem_cpu_pool_spare_room(cache, pool, mag)) {
+            kmem_cpu_pool_spare_push(pool, mag);
+            mag = NULL;
+        } else {
+            spinlock_lock(&cache->depot_lock);
+            mag = kmem_depot_push_empty(cache, mag);
+            spinlock_unlock(&cache->depot_lock);
+        }
+        cpu_intr_restore(flags);
         kmem_magazines_free(mag);
     }
     kmem_slab_free(cache, &obj, 1);
@@ -875,11 +1008,11 @@ kmem_magazine_destroy(struct kmem_cache *cache, struct kmem_magazine *mag)
     kmem_cache_free(&kmem_mag_caches[mag->type], mag);
 }
 
-/* Empty the current CPU's pool of the cache. */
+/* Empty the current CPU's pool of the cache, its spares included. */
 static void
 kmem_cpu_pool_flush(struct kmem_cache *cache)
 {
-    struct kmem_magazine *loaded, *prev;
+    struct kmem_magazine *loaded, *prev, *full, *empty;
     struct kmem_cpu_pool *pool;
     uint32_t flags;
 
@@ -887,11 +1020,9 @@ kmem_cpu_pool_flush(struct kmem_cache *cache)
     pool = kmem_cpu_pool_get(cache);
     loaded = kmem_cpu_pool_unload(pool);
     prev = pool->previous;
-    pool->top = NULL;
-    pool->base = NULL;
-    pool->end = NULL;
-    pool->loaded = NULL;
-    pool->previous = NULL;
+    full = pool->spare_full;
+    empty = pool->spare_empty;
+    *pool = (struct kmem_cpu_pool){ .top = NULL };
     cpu_intr_restore(flags);
 
     if (loaded != NULL) {
@@ -900,6 +1031,12 @@ kmem_cpu_pool_flush(struct kmem_cache *cache)
     if (prev != NULL) {
         kmem_magazine_destroy(cache, prev);
     }
+    while (full != NULL) {
+        loaded = full;
+        full = full->next;
+        kmem_magazine_destroy(cache, loaded);
+    }
+    kmem_magazines_free(empty);
 }
 
 /* Return every magazine of the depot, and their objects. */
@@ -1001,6 +1138,7 @@ kmem_cache_mag_types_set(struct kmem_cache *cache)
     }
     cache->mag_type_max = max;
     cache->mag_size = kmem_mag_sizes[cache->mag_type];
+    cache->spares_max = kmem_cache_spares_max(cache);
 }
 
 static void
@@ -1125,6 +1263,8 @@ kmem_cache_stats_get(struct kmem_cache *cache, struct kmem_cache_stats *stats)
             cached += MIN(__atomic_load_n(&prev->rounds, __ATOMIC_RELAXED),
                           KMEM_MAG_ROUNDS_MAX);
         }
+        cached += MIN(__atomic_load_n(&pool->nr_spare_objs, __ATOMIC_RELAXED),
+                      KMEM_CPU_SPARES_MAX * KMEM_MAG_ROUNDS_MAX);
     }
 
     stats->name = cache->name;
@@ -1134,6 +1274,7 @@ kmem_cache_stats_get(struct kmem_cache *cache, struct kmem_cache_stats *stats)
     stats->slab_size = cache->slab_size;
     stats->bufs_per_slab = cache->bufs_per_slab;
     stats->mag_size = __atomic_load_n(&cache->mag_size, __ATOMIC_RELAXED);
+    stats->spares_max = __atomic_load_n(&cache->spares_max, __ATOMIC_RELAXED);
     stats->verify = !!(cache->flags & KMEM_CF_VERIFY);
     stats->offslab = !!(cache->flags & KMEM_CF_OFFSLAB);
 
@@ -1286,7 +1427,7 @@ kmem_setup(void)
         error |= kmem_cache_init(&kmem_mag_caches[i], name,
                                  sizeof(struct kmem_magazine)
                                  + kmem_mag_sizes[i] * sizeof(void *),
-                                 0, NULL, KMEM_CACHE_NOCPUPOOL);
+                                 CPU_CACHE_LINE, NULL, KMEM_CACHE_NOCPUPOOL);
     }
     for (unsigned int i = 0; i < KMEM_NR_ALLOC_CACHES; i++) {
         size_t size = kmem_alloc_class_size(i);

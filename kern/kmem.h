@@ -78,6 +78,7 @@ struct kmem_cache_stats {
     size_t slab_size;           /* bytes */
     unsigned int bufs_per_slab;
     unsigned int mag_size;      /* rounds per new magazine, 0: no CPU layer */
+    unsigned int spares_max;    /* spare magazines per CPU, of each kind */
     unsigned int verify;        /* verify mode on */
     unsigned int offslab;       /* slab descriptors off the slab */
     unsigned long nr_slabs;

@@ -12,8 +12,10 @@
  * three pointers, base, top (the next free slot) and end, so that each
  * fast path is one comparison and one pointer bump: top == base means
  * empty, top == end full. With no magazine loaded all three are NULL,
- * which reads as both. A pool is touched only by its own CPU, with
- * interrupts disabled.
+ * which reads as both. Behind the two, the pool keeps a few spare full
+ * and empty magazines of its own (a per-CPU depot), which the slow paths
+ * use before the cache's shared depot. A pool is touched only by its own
+ * CPU, with interrupts disabled.
  */
 #ifndef KERN_KMEM_I_H
 #define KERN_KMEM_I_H
@@ -29,6 +31,18 @@
 
 #define KMEM_NAME_SIZE          32
 
+/*
+ * Spare magazines a CPU keeps of each kind (full, empty) per cache, its
+ * own depot: a CPU that allocates and frees in batches of up to
+ * 2 + spares_max magazines exchanges them without the shared depot, and
+ * gets its own magazines back, still in its cache, instead of another
+ * CPU's (each line of which would have to move). A cache's spares_max
+ * is as many magazines as hold KMEM_CPU_SPARE_BYTES of objects, from 1
+ * to KMEM_CPU_SPARES_MAX.
+ */
+#define KMEM_CPU_SPARES_MAX     16
+#define KMEM_CPU_SPARE_BYTES    (64 * 1024)
+
 struct kmem_magazine {
     uint16_t rounds;                /* objects, while not loaded */
     uint16_t type;                  /* its size: index of kmem_mag_sizes[] */
@@ -42,6 +56,11 @@ struct kmem_cpu_pool {
     void **end;                     /* base + capacity */
     struct kmem_magazine *loaded;   /* NULL until the first free needs one */
     struct kmem_magazine *previous; /* NULL, full or empty */
+    struct kmem_magazine *spare_full;   /* the CPU's own depot: full... */
+    struct kmem_magazine *spare_empty;  /* ...and empty magazines, through next */
+    uint16_t nr_spare_full;         /* at most KMEM_CPU_SPARES_MAX each */
+    uint16_t nr_spare_empty;
+    uint32_t nr_spare_objs;         /* in spare_full */
 } __aligned(CPU_CACHE_LINE);
 
 /* Object constructor: called on an object before kmem hands it out fresh. */
@@ -84,10 +103,13 @@ struct kmem_cache {
     unsigned long nr_free_slabs;
     size_t colour;                  /* colour of the next slab */
 
-    /* Set by kmem_cache_init(), constant afterwards (but mag_size). */
+    /* Set by kmem_cache_init(), constant afterwards (but mag_size and
+       spares_max, which the slow paths read without the depot's line). */
     unsigned int flags __aligned(CPU_CACHE_LINE); /* KMEM_CF_* */
     unsigned int mag_size;          /* rounds of new magazines, 0: no CPU
                                        layer; grows, under depot_lock */
+    unsigned int spares_max;        /* spare magazines per CPU of each kind;
+                                       changes with mag_size */
     size_t obj_size;
     size_t align;
     size_t buf_size;                /* object, redzone, tag, padding */

@@ -30,6 +30,15 @@
  * shadow would not freeze it). SHARE gives the child the same object,
  * which is marked shared; NONE gives nothing.
  *
+ * Out-of-line memory and vm_read take a range out of a map as pieces
+ * (vm_user_map_extract(): object, offset, size, one reference each) and
+ * map pieces into another map (vm_user_map_insert()), two halves so that
+ * a message can hold the pieces while it is queued. A copy gives each
+ * entry of the range the fork treatment above and keeps a shadow; a
+ * move hands an entry's object over when the entry holds its only
+ * reference (the object then belongs to no map until it is inserted,
+ * frozen like a backing object), and shadows it otherwise.
+ *
  * GNU Mach's rules (../shared/MACH-ABI.md §6.2) are kept, including two
  * quiet ones: an address is truncated and a size rounded separately (so
  * an unaligned range may leave its last bytes out), and a range whose
@@ -725,99 +734,218 @@ vm_user_range_readable(struct vm_user_map *map, uintptr_t start, uintptr_t end)
     return 0;
 }
 
-/* Unmap and release dst's entries of [start, end) (a copy undone). dst locked. */
-static void
-vm_user_copy_undo(struct vm_user_map *dst, uintptr_t start, uintptr_t end)
+/*
+ * Whether a move may hand entry's object over as it is: nothing but this
+ * entry references it (no other entry, no shadow, no other map), so the
+ * object can leave the map with its pages and chain untouched. Map
+ * locked: only this map could add a reference.
+ */
+static bool
+vm_user_entry_movable(const struct vm_map_entry *entry)
+{
+    return !entry->object->shared
+           && __atomic_load_n(&entry->object->nr_refs, __ATOMIC_RELAXED) == 1;
+}
+
+void
+vm_user_pieces_release(struct vm_user_piece *pieces, unsigned int nr_pieces)
+{
+    for (unsigned int i = 0; i < nr_pieces; i++) {
+        vm_object_unref(pieces[i].object);
+    }
+}
+
+/*
+ * Take the range of every entry of [start, end) of map (whole entries,
+ * clipped) into pieces[], in address order: a move hands movable
+ * objects over, everything else gets a copy-on-write shadow (or an eager
+ * copy, for shared and wired objects) as vm_user_map_fork() does. Map
+ * locked. Returns 0 or ERROR_NOMEM (no piece taken; entries may have
+ * been given empty shadow objects, which changes nothing they show).
+ */
+static int
+vm_user_extract_pieces(struct vm_user_map *map, uintptr_t start, uintptr_t end, bool move,
+                       struct vm_user_piece *pieces)
 {
     const struct vm_map_entry *entry;
+    unsigned long mark = vm_user_mark_new();
+    unsigned int i = 0;
+    bool marked;
+    int error = 0;
+
+    /* Mark, then shadow every entry of the map showing a marked object. */
+    for (entry = vm_map_lookup(&map->map, start); entry != NULL && entry->start < end;
+         entry = vm_map_next(&map->map, entry)) {
+        if (!entry->object->shared && !(move && vm_user_entry_movable(entry))) {
+            vm_object_collapse(entry->object);
+            entry->object->copy_mark = mark;
+        }
+    }
+    vm_user_unmark_wired(map, mark);
+    vm_map_for_each(&map->map, entry) {
+        if (entry->object->copy_mark == mark) {
+            error = vm_user_fork_shadow(map, entry);
+            if (error != 0) {
+                return error;
+            }
+        }
+    }
+
+    /* Copies first: they may fail; handing objects over cannot. */
+    for (entry = vm_map_lookup(&map->map, start); entry != NULL && entry->start < end;
+         entry = vm_map_next(&map->map, entry), i++) {
+        pieces[i].object = NULL;
+        pieces[i].offset = 0;
+        pieces[i].size = entry->end - entry->start;
+        if (move && vm_user_entry_movable(entry)) {
+            continue;
+        }
+        marked = (entry->object->shadow != NULL && entry->object->shadow->copy_mark == mark);
+        error = vm_user_copy_object(entry, marked, &pieces[i].object);
+        if (error != 0) {
+            while (i-- > 0) {
+                if (pieces[i].object != NULL) {
+                    vm_object_unref(pieces[i].object);
+                }
+            }
+            return error;
+        }
+    }
+    if (!move) {
+        return 0;
+    }
+
+    /* The move: entries leave the map, movable objects with their reference. */
+    i = 0;
+    for (entry = vm_map_lookup(&map->map, start); entry != NULL && entry->start < end;
+         entry = vm_map_next(&map->map, entry), i++) {
+        error = pmap_remove(map->pmap, entry->start, entry->end);
+        assert(error == 0);
+        if (pieces[i].object == NULL) {
+            pieces[i].object = entry->object;
+            pieces[i].offset = entry->offset;
+        } else {
+            vm_user_entry_release(entry);
+        }
+    }
+    error = vm_map_remove(&map->map, start, end);   /* whole entries: cannot fail */
+    assert(error == 0);
+    return error;
+}
+
+int
+vm_user_map_extract(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
+                    struct vm_user_piece **piecesp, unsigned int *nr_piecesp)
+{
+    const struct vm_map_entry *entry;
+    struct vm_user_piece *pieces = NULL;
+    uintptr_t start, end;
+    unsigned int nr = 0;
     int error;
 
-    for (entry = vm_map_lookup_from(&dst->map, start);
-         entry != NULL && entry->start < end; entry = vm_map_next(&dst->map, entry)) {
-        vm_user_entry_release(entry);
+    assert(size != 0);
+    if (size > VM_USER_MAX || addr > VM_USER_MAX - size) {
+        return ERROR_FAULT;
     }
-    error = vm_map_remove(&dst->map, start, end);   /* whole entries */
-    assert(error == 0);
-    (void)error;
+    start = P2TRUNC(addr, PAGE_SIZE);
+    end = P2ROUND(addr + size, PAGE_SIZE);
+    mutex_lock(&map->lock);
+    error = vm_user_range_readable(map, start, end);
+    if (error == 0) {
+        for (entry = vm_map_lookup(&map->map, start); entry != NULL && entry->start < end;
+             entry = vm_map_next(&map->map, entry)) {
+            nr++;
+        }
+        pieces = (nr <= *nr_piecesp) ? *piecesp : kmem_alloc(nr * sizeof(*pieces));
+        error = (pieces == NULL) ? ERROR_NOMEM : vm_user_clip_range(map, start, end);
+    }
+    if (error == 0) {
+        error = vm_user_extract_pieces(map, start, end, move, pieces);
+    }
+    mutex_unlock(&map->lock);
+    if (error != 0) {
+        if (pieces != NULL && pieces != *piecesp) {
+            kmem_free(pieces, nr * sizeof(*pieces));
+        }
+        return error;
+    }
+    *piecesp = pieces;
+    *nr_piecesp = nr;
+    return 0;
+}
+
+int
+vm_user_map_insert(struct vm_user_map *map, const struct vm_user_piece *pieces,
+                   unsigned int nr_pieces, uintptr_t *addrp)
+{
+    struct vm_map_attr attr = {
+        .prot = VM_MAP_PROT_RW, .max_prot = VM_MAP_PROT_ALL,
+        .inherit = VM_MAP_INHERIT_COPY,
+    };
+    uintptr_t size = 0, base = 0, at;
+    unsigned int i;
+    int error;
+
+    for (i = 0; i < nr_pieces; i++) {
+        assert(pieces[i].size != 0 && P2ALIGNED(pieces[i].size, PAGE_SIZE));
+        if (pieces[i].size > VM_USER_MAX - size) {
+            return ERROR_NOSPC;
+        }
+        size += pieces[i].size;
+    }
+    assert(size != 0);
+    mutex_lock(&map->lock);
+    error = vm_map_find_free(&map->map, size, 0, &base);
+    if (error == 0) {
+        error = vm_user_limit_check(map, size, attr.max_prot);  /* as GNU Mach's copyout */
+    }
+    for (i = 0, at = base; error == 0 && i < nr_pieces; at += pieces[i].size, i++) {
+        uintptr_t where = at;
+
+        attr.object = pieces[i].object;
+        attr.offset = pieces[i].offset;
+        error = vm_map_enter_attr(&map->map, &where, pieces[i].size, 0, &attr, VM_MAP_FIXED);
+        if (error != 0 && at != base) {
+            /* Nothing touched the new entries: their references go back to pieces[]. */
+            int removed = vm_map_remove(&map->map, base, at);
+
+            assert(removed == 0);
+            (void)removed;
+        }
+    }
+    mutex_unlock(&map->lock);
+    if (error == 0) {
+        *addrp = base;
+    }
+    return error;
 }
 
 int
 vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
                  struct vm_user_map *dst, uintptr_t *dst_addrp)
 {
-    const struct vm_map_entry *entry;
-    struct vm_map_attr attr = {
-        .prot = VM_MAP_PROT_RW, .max_prot = VM_MAP_PROT_ALL,
-        .inherit = VM_MAP_INHERIT_COPY,
-    };
-    uintptr_t start, end, base = 0, at;
-    unsigned long mark;
-    bool marked;
+    struct vm_user_piece local[2], *pieces = local;
+    unsigned int nr_pieces = ARRAY_SIZE(local);
+    uintptr_t base;
     int error;
 
     if (size == 0) {
         *dst_addrp = 0;
         return 0;
     }
-    if (size > VM_USER_MAX || addr > VM_USER_MAX - size) {
-        return ERROR_FAULT;
-    }
-    start = P2TRUNC(addr, PAGE_SIZE);
-    end = P2ROUND(addr + size, PAGE_SIZE);
-    mark = vm_user_mark_new();
-    vm_user_map_lock_two(src, dst);
-    error = vm_user_range_readable(src, start, end);
-    if (error == 0) {
-        error = vm_map_find_free(&dst->map, end - start, 0, &base);
-    }
-    if (error == 0) {
-        error = vm_user_clip_range(src, start, end);
-    }
+    error = vm_user_map_extract(src, addr, size, false, &pieces, &nr_pieces);
     if (error != 0) {
-        vm_user_map_unlock_two(src, dst);
         return error;
     }
-
-    /* As vm_user_map_fork(): mark, then shadow every src entry of a marked object. */
-    for (entry = vm_map_lookup(&src->map, start); entry != NULL && entry->start < end;
-         entry = vm_map_next(&src->map, entry)) {
-        if (!entry->object->shared) {
-            vm_object_collapse(entry->object);
-            entry->object->copy_mark = mark;
-        }
-    }
-    vm_user_unmark_wired(src, mark);
-    vm_map_for_each(&src->map, entry) {
-        if (entry->object->copy_mark == mark) {
-            error = vm_user_fork_shadow(src, entry);
-            if (error != 0) {
-                break;
-            }
-        }
-    }
-
-    for (entry = vm_map_lookup(&src->map, start);
-         error == 0 && entry != NULL && entry->start < end;
-         entry = vm_map_next(&src->map, entry)) {
-        marked = (entry->object->shadow != NULL && entry->object->shadow->copy_mark == mark);
-        error = vm_user_copy_object(entry, marked, &attr.object);
-        if (error != 0) {
-            break;
-        }
-        attr.offset = 0;
-        at = base + (entry->start - start);
-        error = vm_map_enter_attr(&dst->map, &at, entry->end - entry->start, 0, &attr,
-                                  VM_MAP_FIXED);
-        if (error != 0) {
-            vm_object_unref(attr.object);
-        }
-    }
+    error = vm_user_map_insert(dst, pieces, nr_pieces, &base);
     if (error != 0) {
-        vm_user_copy_undo(dst, base, base + (end - start));
+        vm_user_pieces_release(pieces, nr_pieces);
     }
-    vm_user_map_unlock_two(src, dst);
+    if (pieces != local) {
+        kmem_free(pieces, nr_pieces * sizeof(*pieces));
+    }
     if (error == 0) {
-        *dst_addrp = base + (addr - start);
+        *dst_addrp = base + (addr & PAGE_MASK);
     }
     return error;
 }

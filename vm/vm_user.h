@@ -4,7 +4,9 @@
  * vm_deallocate, vm_map (anonymous memory), vm_protect, vm_inherit,
  * vm_read, vm_write, vm_copy, vm_region, vm_wire, vm_wire_all, the size
  * limits, vm_machine_attribute, vm_allocate_contiguous, vm_pages_phys,
- * with GNU Mach's semantics and errors (../shared/MACH-ABI.md §6).
+ * with GNU Mach's semantics and errors (../shared/MACH-ABI.md §6); and
+ * the two halves of out-of-line message memory, vm_user_map_extract()
+ * and vm_user_map_insert().
  *
  * A user map is a vm_map over [0, 0xC0000000) (VM_USER_MIN..VM_USER_MAX)
  * with its own pmap and a sleeping lock.
@@ -185,8 +187,9 @@ int vm_user_map_fork(struct vm_user_map *parent, struct vm_user_map *child);
  * size)) are mapped at a page boundary of dst, and *dst_addrp gets the
  * address of byte addr there (same offset in its page). The new entries
  * have protection READ|WRITE, maximum ALL, inheritance COPY (GNU Mach's
- * copyout). src may be dst. size 0: success, *dst_addrp = 0. Takes both
- * mutexes (in address order). Returns 0, ERROR_FAULT (a hole in the
+ * copyout). src may be dst. size 0: success, *dst_addrp = 0.
+ * vm_user_map_extract() then vm_user_map_insert(): takes src's mutex,
+ * then dst's. Returns 0, ERROR_FAULT (a hole in the
  * source range, or a range past the user space: KERN_INVALID_ADDRESS),
  * ERROR_PROT (a source page not readable: KERN_PROTECTION_FAILURE),
  * ERROR_NOSPC (no room in dst) or ERROR_NOMEM (dst unchanged; src's
@@ -194,6 +197,52 @@ int vm_user_map_fork(struct vm_user_map *parent, struct vm_user_map *child);
  */
 int vm_user_map_copy(struct vm_user_map *src, uintptr_t addr, uintptr_t size,
                      struct vm_user_map *dst, uintptr_t *dst_addrp);
+
+/*
+ * A range of an object held outside any map: what vm_user_map_extract()
+ * takes out of a map and vm_user_map_insert() maps into one (out-of-line
+ * message memory while the message is queued, vm/vm_copy.h).
+ */
+struct vm_user_piece {
+    struct vm_object *object;   /* one reference, the piece's */
+    uint64_t offset;            /* of the range in object */
+    uintptr_t size;             /* bytes, a non-zero multiple of PAGE_SIZE */
+};
+
+/*
+ * Take the pages [trunc(addr), round(addr + size)) of map (size > 0)
+ * out as pieces, one per entry of the range, in address order. On
+ * entry *piecesp and *nr_piecesp offer an array and its length (NULL
+ * and 0: none); on success they give the pieces: in the offered array
+ * when they fit, else in a new one the caller frees with
+ * kmem_free(pieces, nr * sizeof(*pieces)). Without move each piece is a
+ * copy-on-write shadow of what the entry shows (an eager copy for
+ * shared or wired objects), map's pages write-protected as for a fork.
+ * With move the range also leaves map, as vm_deallocate would remove
+ * it, and an entry whose object nothing else references hands that
+ * object over as it is (no shadow, no page touched); other entries are
+ * shadowed first. Takes map's mutex. Returns 0, ERROR_FAULT (a hole or
+ * a range past the user space), ERROR_PROT (a page not readable) or
+ * ERROR_NOMEM (map's contents and entries unchanged).
+ */
+int vm_user_map_extract(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
+                        struct vm_user_piece **piecesp, unsigned int *nr_piecesp);
+
+/*
+ * Map the pieces one after another at the lowest free range of map
+ * that holds them all (protection READ|WRITE, maximum ALL, inheritance
+ * COPY), its start in *addrp. On success the pieces' references belong
+ * to map's new entries and the caller frees only the array, if it
+ * allocated one. map's size limit applies (vm_user_set_size_limit(), as
+ * GNU Mach's copyout). Takes map's mutex. Returns 0, ERROR_NOSPC (no
+ * room, or over the limit), ERROR_INVAL (the size would wrap the
+ * limit's count) or ERROR_NOMEM (map and pieces unchanged).
+ */
+int vm_user_map_insert(struct vm_user_map *map, const struct vm_user_piece *pieces,
+                       unsigned int nr_pieces, uintptr_t *addrp);
+
+/* Drop the pieces' references (not their array). Thread context. */
+void vm_user_pieces_release(struct vm_user_piece *pieces, unsigned int nr_pieces);
 
 /*
  * vm_read: the bytes [addr, addr + size) of map, copy-on-write, at a new

@@ -15,6 +15,15 @@
  * need idle cores, so the load average (/proc/loadavg) is printed at the
  * start and at the end of the run.
  *
+ * Two figures describe the machine rather than the allocators, so that a
+ * run tells its own noise from kmem's limits: the path "machine-private"
+ * (a magazine-like pop and push, out of line, on memory private to each
+ * thread, a page apart: what two CPUs give for work that shares nothing,
+ * the ceiling of every other line of the same run), and, printed first,
+ * the one-way time to hand a cache line from one thread to the other
+ * (two threads taking turns to increment a shared word): the least that
+ * each trip of a lock or of any written line between CPUs costs.
+ *
  * Peers (glibc malloc, jemalloc, mimalloc, tcmalloc) run the patterns
  * that have a malloc equivalent, in the same run; their best ratio is
  * printed next to kmem's. They are reached as in bench_kmem.c: glibc and
@@ -72,7 +81,7 @@
 #include "tests/unit/kmem_host.h"
 
 #define SMP_MAX_THREADS     CONFIG_NCPUS
-#define SMP_RUNS            3           /* best of */
+#define SMP_RUNS            5           /* best of */
 #define SMP_SMOKE_RUNS      1
 #define SMP_LIVE            64          /* live blocks of the size mixes */
 #define SMP_BATCH_MAX       1000
@@ -161,6 +170,61 @@ smp_free(enum smp_alloc a, void *p, size_t size)
     case SMP_MI:    mi_free(p); break;
     case SMP_TC:    tc_free_sized(p, size); break;
     default:        kmem_free(p, size); break;
+    }
+}
+
+/*
+ * The machine's ceiling: a stack of pointers popped and pushed by calls,
+ * as a magazine hit does, on memory private to each thread (a page each,
+ * so that no line and no adjacent-line prefetch is shared).
+ */
+struct smp_private_stack {
+    void **top, **base, **end;
+    void *objs[SMP_LIVE];
+};
+
+static _Alignas(PAGE_SIZE) struct {
+    struct smp_private_stack stack;
+    char pad[PAGE_SIZE - sizeof(struct smp_private_stack)];
+} smp_private[SMP_MAX_THREADS];
+
+static __attribute__((noinline)) void *
+smp_private_pop(struct smp_private_stack *s)
+{
+    if (s->top == s->base) {
+        return NULL;
+    }
+    return *--s->top;
+}
+
+static __attribute__((noinline)) void
+smp_private_push(struct smp_private_stack *s, void *obj)
+{
+    if (s->top == s->end) {
+        panic("bench_smp: private stack full");
+    }
+    *s->top++ = obj;
+}
+
+static void
+smp_private_pairs(unsigned int self, unsigned long ops, const struct smp_path *path)
+{
+    struct smp_private_stack *s = &smp_private[self].stack;
+
+    s->base = s->objs;
+    s->end = s->objs + SMP_LIVE;
+    s->top = s->base;
+    for (unsigned int i = 0; i < SMP_LIVE / 2; i++) {
+        smp_private_push(s, &s->objs[i]);
+    }
+    for (unsigned long i = 0; i < ops; i++) {
+        void *p = smp_private_pop(s);
+
+        if (p == NULL) {
+            panic("bench_smp: %s: private stack empty", path->name);
+        }
+        bench_use(p);
+        smp_private_push(s, p);
     }
 }
 
@@ -311,7 +375,18 @@ struct smp_thread {
     struct smp_run *run;
     unsigned int self;
     double start, end;
+    double cpu_start, cpu_end;  /* the thread's own CPU time */
 };
+
+/* This thread's CPU time, in nanoseconds. */
+static double
+smp_thread_cpu_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
 
 static void *
 smp_thread_main(void *arg)
@@ -320,23 +395,36 @@ smp_thread_main(void *arg)
 
     percpu_host_set_cpu(t->self);
     pthread_barrier_wait(&t->run->start);
+    t->cpu_start = smp_thread_cpu_now();
     t->start = bench_now();
     t->run->path->fn(t->self, t->run->path->ops, t->run->path);
     t->end = bench_now();
+    t->cpu_end = smp_thread_cpu_now();
     return NULL;
 }
 
-/* Operations per nanosecond of nr_threads threads on path, best of runs. */
-static double
+/*
+ * Operations per nanosecond of nr_threads threads on path, best of runs:
+ * wall is all operations over the wall-clock span of the run; cpu is the
+ * sum over the threads of each one's operations over its own CPU time,
+ * which time spent descheduled does not count (what the threads would do
+ * on idle CPUs, if they overlapped: it overstates the threads of a run
+ * that mostly ran one at a time, as a loaded machine makes them).
+ */
+struct smp_rate {
+    double wall, cpu;
+};
+
+static struct smp_rate
 smp_throughput(const struct smp_path *path, unsigned int nr_threads, unsigned int runs)
 {
     pthread_t threads[SMP_MAX_THREADS];
     struct smp_thread ts[SMP_MAX_THREADS];
-    double best = 0;
+    struct smp_rate best = { 0, 0 };
 
     for (unsigned int r = 0; r < runs; r++) {
         struct smp_run run = { .path = path, .nr_threads = nr_threads };
-        double start = INFINITY, end = 0;
+        double start = INFINITY, end = 0, cpu = 0;
 
         pthread_barrier_init(&run.start, NULL, nr_threads + 1);
         for (unsigned int i = 0; i < nr_threads; i++) {
@@ -350,14 +438,16 @@ smp_throughput(const struct smp_path *path, unsigned int nr_threads, unsigned in
             pthread_join(threads[i], NULL);
             start = ts[i].start < start ? ts[i].start : start;
             end = ts[i].end > end ? ts[i].end : end;
+            cpu += path->ops / (ts[i].cpu_end - ts[i].cpu_start);
         }
         pthread_barrier_destroy(&run.start);
         if (path->alloc == SMP_KMEM) {
             smp_ops_done += path->ops * nr_threads;
         }
-        if (path->ops * nr_threads / (end - start) > best) {
-            best = path->ops * nr_threads / (end - start);
+        if (path->ops * nr_threads / (end - start) > best.wall) {
+            best.wall = path->ops * nr_threads / (end - start);
         }
+        best.cpu = cpu > best.cpu ? cpu : best.cpu;
     }
     return best;
 }
@@ -383,6 +473,57 @@ smp_depot_get(void)
 
     kmem_cache_stats_walk(smp_depot_add, &d);
     return d;
+}
+
+/* Cache-line handoff: two threads take turns to increment one word. */
+#define SMP_HANDOFFS        100000
+
+static _Alignas(CPU_CACHE_LINE) unsigned long smp_handoff_word;
+
+static void *
+smp_handoff_main(void *arg)
+{
+    unsigned long self = (unsigned long)arg;
+
+    percpu_host_set_cpu((unsigned int)self);
+    for (unsigned long i = 0; i < SMP_HANDOFFS; i++) {
+        unsigned int spins = 0;
+
+        while (__atomic_load_n(&smp_handoff_word, __ATOMIC_ACQUIRE) % 2 != self) {
+            if (++spins % SPINLOCK_HOST_SPINS == 0) {
+                sched_yield();
+            } else {
+                __builtin_ia32_pause();
+            }
+        }
+        __atomic_store_n(&smp_handoff_word, smp_handoff_word + 1, __ATOMIC_RELEASE);
+    }
+    return NULL;
+}
+
+/* Nanoseconds for one thread to see the other's write, best of runs. */
+static double
+smp_handoff_ns(unsigned int runs)
+{
+    double best = INFINITY;
+
+    for (unsigned int r = 0; r < runs; r++) {
+        pthread_t threads[2];
+        double start, ns;
+
+        smp_handoff_word = 0;
+        start = bench_now();
+        for (unsigned long i = 0; i < 2; i++) {
+            if (pthread_create(&threads[i], NULL, smp_handoff_main, (void *)i) != 0) {
+                panic("bench_smp: pthread_create");
+            }
+        }
+        pthread_join(threads[0], NULL);
+        pthread_join(threads[1], NULL);
+        ns = (bench_now() - start) / (2.0 * SMP_HANDOFFS);
+        best = ns < best ? ns : best;
+    }
+    return best;
 }
 
 static void
@@ -465,7 +606,7 @@ main(int argc, char **argv)
     unsigned int counts[3] = { 1, 2, 0 }, nr_counts = 2, nr_cpus, mag2, tests = 0;
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     bool failed = false;
-    struct smp_path kpaths[16];
+    struct smp_path kpaths[17];
     unsigned int nr_kpaths = 0;
 
     nr_cpus = n < 1 ? 1 : n > SMP_MAX_THREADS ? SMP_MAX_THREADS : (unsigned int)n;
@@ -478,6 +619,7 @@ main(int argc, char **argv)
 #define SMP_PATH(n, f, b, s, o) \
     kpaths[nr_kpaths++] = (struct smp_path){ .name = n, .fn = f, .alloc = SMP_KMEM, \
                                              .batch = b, .size_max = s, .ops = (o) / scale }
+    SMP_PATH("machine-private", smp_private_pairs, 0, 0, 20000000);
     SMP_PATH("magazine-hit", smp_pairs, 0, 0, 20000000);
     SMP_PATH("depot-batch-below", smp_batches, mag2 / 2, 0, 4000000);
     SMP_PATH("depot-batch-at", smp_batches, mag2, 0, 4000000);
@@ -500,6 +642,10 @@ main(int argc, char **argv)
         smp_loadavg("start");
         printf("host CPUs %ld, threads 1..%u, magazine size %u (64-byte objects), "
                "best of %u runs\n", n, counts[nr_counts - 1], smp_cache_mag.mag_size, runs);
+        if (nr_cpus >= 2) {
+            printf("machine: cache-line handoff between two threads %.1f ns (one way)\n",
+                   smp_handoff_ns(runs));
+        }
     }
 
     for (unsigned int p = 0; p < nr_kpaths; p++) {
@@ -507,7 +653,7 @@ main(int argc, char **argv)
         bool wanted = smoke || argc == 1;
         bool has_peers = path->fn == smp_pairs ? path->batch == 0
                          : path->fn == smp_batches || path->fn == smp_size_mix;
-        double kbase, pbase[SMP_NR_ALLOCS];
+        struct smp_rate kbase, pbase[SMP_NR_ALLOCS];
         struct smp_depot depot;
         unsigned long ops;
 
@@ -528,19 +674,24 @@ main(int argc, char **argv)
             pbase[a] = smp_throughput(&peer, 1, runs);
         }
         for (unsigned int c = 1; c < nr_counts; c++) {
-            double k = smp_throughput(path, counts[c], runs) / kbase;
-            double best = 0;
-            int best_a = -1;
+            struct smp_rate kr = smp_throughput(path, counts[c], runs);
+            double k = kr.wall / kbase.wall, kc = kr.cpu / kbase.cpu;
+            double best = 0, best_c = 0;
+            int best_a = -1, best_ca = -1;
 
             for (int a = SMP_GLIBC; has_peers && a < SMP_NR_ALLOCS; a++) {
                 struct smp_path peer = *path;
-                double r;
+                struct smp_rate r;
 
                 peer.alloc = a;
-                r = smp_throughput(&peer, counts[c], runs) / pbase[a];
-                if (r > best) {
-                    best = r;
+                r = smp_throughput(&peer, counts[c], runs);
+                if (r.wall / pbase[a].wall > best) {
+                    best = r.wall / pbase[a].wall;
                     best_a = a;
+                }
+                if (r.cpu / pbase[a].cpu > best_c) {
+                    best_c = r.cpu / pbase[a].cpu;
+                    best_ca = a;
                 }
             }
             if (smoke) {
@@ -552,10 +703,12 @@ main(int argc, char **argv)
                 continue;
             }
             if (best_a >= 0) {
-                printf("scaling: %s %uthreads/1thread = %.3f (peer best %.3f %s)\n", path->name,
-                       counts[c], k, best, smp_alloc_names[best_a]);
+                printf("scaling: %s %uthreads/1thread = %.3f (peer best %.3f %s); "
+                       "CPU time: %.3f (peer best %.3f %s)\n", path->name, counts[c], k, best,
+                       smp_alloc_names[best_a], kc, best_c, smp_alloc_names[best_ca]);
             } else {
-                printf("scaling: %s %uthreads/1thread = %.3f (peer best -)\n", path->name, counts[c], k);
+                printf("scaling: %s %uthreads/1thread = %.3f (peer best -); CPU time: %.3f\n",
+                       path->name, counts[c], k, kc);
             }
             fflush(stdout);
         }
@@ -564,7 +717,7 @@ main(int argc, char **argv)
 
             ops = smp_ops_done - ops;
             printf("  %s 1 thread: %.1f Mops/s; kmem depot: %.2f trips per 1000 ops, "
-                   "%.1f%% busy; smp_mag magazines now %u rounds\n", path->name, kbase * 1e3,
+                   "%.1f%% busy; smp_mag magazines now %u rounds\n", path->name, kbase.wall * 1e3,
                    1000.0 * (double)(now.trips - depot.trips) / (double)(ops ? ops : 1),
                    100.0 * (double)(now.busy - depot.busy)
                    / (double)(now.trips > depot.trips ? now.trips - depot.trips : 1),

@@ -554,9 +554,10 @@ test_magazines(void)
     static struct kmem_cache cache, slab_only;
     unsigned long pages;
     struct kmem_cache_stats st;
-    void *objs[5 * 62];
+    void *objs[(2 + KMEM_CPU_SPARES_MAX + 3) * 62];
     void *p;
     bool no_growth = true;
+    unsigned long trips;
 
     if (VERIFY_ALL) {
         kmem_cache_init(&cache, "mag", 64, 0, NULL, 0);
@@ -570,6 +571,9 @@ test_magazines(void)
     st = stats_of(&cache);
     tap_check(st.nr_slabs == 1 && st.nr_allocated == 1 && st.nr_in_use == 1,
               "magazines: first allocation creates a slab");
+    tap_check(st.mag_size == 62 && st.spares_max == KMEM_CPU_SPARE_BYTES / (62 * 64),
+              "magazines: 62 rounds, %u spare magazines per CPU (64 KiB of 64-byte objects)",
+              st.spares_max);
     kmem_cache_free(&cache, p);
     st = stats_of(&cache);
     tap_check(st.nr_free_slabs == 0 && st.nr_allocated == 1 && st.nr_cached == 1
@@ -594,8 +598,9 @@ test_magazines(void)
     st = stats_of(&cache);
     tap_check(st.mag_size == 62 && st.depot_nr_full == 3 && st.nr_cached == ARRAY_SIZE(objs)
               && st.nr_free_slabs == 0,
-              "magazines: 5 magazines of frees: 2 per CPU, 3 full in the depot (%lu), "
-              "slabs untouched", st.depot_nr_full);
+              "magazines: %u magazines of frees: 2 per CPU and %u spares, 3 full in the "
+              "depot (%lu), slabs untouched", 2 + KMEM_CPU_SPARES_MAX + 3, KMEM_CPU_SPARES_MAX,
+              st.depot_nr_full);
     pages = kmem_host_pages_used();
     for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
         objs[i] = kmem_cache_alloc(&cache);
@@ -607,6 +612,22 @@ test_magazines(void)
     for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
         kmem_cache_free(&cache, objs[i]);
     }
+
+    /* Batches of the CPU's own magazines, spares included: no depot trip. */
+    trips = stats_of(&cache).depot_nr_trips;
+    for (unsigned int r = 0; r < 10; r++) {
+        for (unsigned int i = 0; i < (2 + KMEM_CPU_SPARES_MAX) * 62; i++) {
+            objs[i] = kmem_cache_alloc(&cache);
+        }
+        for (unsigned int i = 0; i < (2 + KMEM_CPU_SPARES_MAX) * 62; i++) {
+            kmem_cache_free(&cache, objs[i]);
+        }
+    }
+    st = stats_of(&cache);
+    tap_check(st.depot_nr_trips == trips && st.depot_nr_full == 3
+              && st.nr_cached == ARRAY_SIZE(objs) && kmem_host_pages_used() == pages,
+              "magazines: 10 rounds of %u allocations then frees take no depot trip (%lu)",
+              (2 + KMEM_CPU_SPARES_MAX) * 62, st.depot_nr_trips - trips);
 
     /* Another CPU sees the depot, not this CPU's magazines. */
     percpu_host_set_cpu(1);
@@ -896,7 +917,8 @@ test_reap(void)
     tap_check(st.depot_nr_full == 0 && st.depot_nr_empty == 0, "reap: kmem_gc flushes the depot");
     tap_check(st.nr_free_slabs == 1, "reap: kmem_gc keeps one empty slab (%lu free of %lu)",
               st.nr_free_slabs, st.nr_slabs);
-    tap_check(st.nr_cached == st.nr_allocated && st.nr_cached <= 2UL * st.mag_size,
+    tap_check(st.nr_cached == st.nr_allocated
+              && st.nr_cached <= (2UL + st.spares_max) * st.mag_size,
               "reap: only this CPU's magazines keep objects (%lu)", st.nr_cached);
     freed = kmem_gc();
     tap_check(freed == 0, "reap: a second kmem_gc finds nothing");

@@ -1245,6 +1245,214 @@ test_write(void)
     tap_check(vm_object_count() == objects, "write: every object gone");
 }
 
+/* Write v as the contents of map's page at va (a write fault first, as a CPU's write). */
+static bool
+value_set(struct vm_user_map *map, uintptr_t va, uint32_t v)
+{
+    phys_addr_t pa;
+
+    if (vm_fault(map, va, VM_MAP_PROT_WRITE) != 0
+        || !pmap_extract(vm_user_map_pmap(map), va, &pa)) {
+        return false;
+    }
+    page_value[pa >> PAGE_SHIFT] = v;
+    return true;
+}
+
+/* The contents of map's page at va as a read sees it (a read fault first); ~0 on error. */
+static uint32_t
+value_get(struct vm_user_map *map, uintptr_t va)
+{
+    return vm_fault(map, va, VM_MAP_PROT_READ) == 0 ? write_value(map, va) : ~0u;
+}
+
+/* Physical address of map's page at va, 0 when the pmap maps none. */
+static phys_addr_t
+value_pa(struct vm_user_map *map, uintptr_t va)
+{
+    phys_addr_t pa;
+
+    return pmap_extract(vm_user_map_pmap(map), va, &pa) ? pa : 0;
+}
+
+/* vm_user_map_extract() offering no array: the pieces always come in a new one. */
+static int
+extract(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
+        struct vm_user_piece **piecesp, unsigned int *nrp)
+{
+    *piecesp = NULL;
+    *nrp = 0;
+    return vm_user_map_extract(map, addr, size, move, piecesp, nrp);
+}
+
+/* Free an array of pieces from extract(), with release their references too. */
+static void
+pieces_drop(struct vm_user_piece *pieces, unsigned int nr, bool release)
+{
+    if (release) {
+        vm_user_pieces_release(pieces, nr);
+    }
+    kmem_free(pieces, nr * sizeof(*pieces));
+}
+
+/*
+ * vm_user_map_extract() and vm_user_map_insert(), the two halves of
+ * out-of-line memory: a copy taken out of one map, mapped in another,
+ * writes on both sides after the capture and after the insertion;
+ * a move handing an object over untouched, and one that must fall back
+ * to a shadow; pieces dropped without insertion; errors change nothing.
+ */
+static void
+test_extract(void)
+{
+    unsigned long objects = vm_object_count(), hi_free = free_pages(VM_PAGE_SEG_HIGHMEM);
+    struct vm_user_map *a, *b, *full;
+    struct vm_user_piece *pieces;
+    struct vm_object *object;
+    unsigned int nr;
+    uintptr_t va = 0x100000, vb = 0x200000, vc = 0x300000, base = 0;
+    phys_addr_t pa0, pa1;
+    bool ok = true;
+
+    tap_check(vm_user_map_create(&a) == 0 && vm_user_map_create(&b) == 0
+              && vm_user_allocate(a, &va, 4 * PAGE_SIZE, false) == KERN_SUCCESS
+              && vm_user_allocate(a, &vb, 2 * PAGE_SIZE, false) == KERN_SUCCESS
+              && vm_user_allocate(a, &vc, 4 * PAGE_SIZE, false) == KERN_SUCCESS,
+              "extract: two maps, entries of 4, 2 and 4 pages");
+    for (unsigned int i = 0; i < 4; i++) {
+        ok &= value_set(a, va + i * PAGE_SIZE, 2000 + i) && value_set(a, vc + i * PAGE_SIZE, 4000 + i);
+    }
+    ok &= value_set(a, vb, 3000) && value_set(a, vb + PAGE_SIZE, 3001);
+    tap_check(ok, "extract: pages written");
+
+    /* A copy of the middle two pages of the first entry, unaligned at both ends. */
+    tap_check(extract(a, va + PAGE_SIZE + 5, PAGE_SIZE, false, &pieces, &nr) == 0
+              && nr == 1 && pieces[0].size == 2 * PAGE_SIZE
+              && pieces[0].object != entry_at(a, va + PAGE_SIZE).object
+              && entry_at(a, va + PAGE_SIZE).start == va + PAGE_SIZE
+              && entry_at(a, va + PAGE_SIZE).end == va + 3 * PAGE_SIZE,
+              "extract: a copy of 2 pages, one piece of a shadow, the entry clipped");
+    tap_check(value_set(a, va + PAGE_SIZE, 2101) && value_get(a, va + PAGE_SIZE) == 2101,
+              "extract: the sender writes after the capture");
+    tap_check(vm_user_map_insert(b, pieces, nr, &base) == 0, "insert: mapped in b at 0x%lx",
+              (unsigned long)base);
+    pieces_drop(pieces, nr, false);
+    tap_check(value_get(b, base) == 2001 && value_get(b, base + PAGE_SIZE) == 2002
+              && value_set(b, base + PAGE_SIZE, 2202) && value_get(a, va + 2 * PAGE_SIZE) == 2002
+              && value_set(a, va + 2 * PAGE_SIZE, 2302) && value_get(b, base + PAGE_SIZE) == 2202
+              && value_get(b, base) == 2001 && value_get(a, va + PAGE_SIZE) == 2101,
+              "insert: b sees the bytes of the capture; writes on either side stay there");
+    tap_check(vm_user_deallocate(b, base, 2 * PAGE_SIZE) == KERN_SUCCESS, "insert: b unmaps it");
+
+    /* A move of a whole entry nothing else references: the object itself. */
+    vm_user_map_lock(a);
+    object = entry_at_locked(a, vb);
+    vm_user_map_unlock(a);
+    pa0 = value_pa(a, vb);
+    pa1 = value_pa(a, vb + PAGE_SIZE);
+    tap_check(extract(a, vb, 2 * PAGE_SIZE, true, &pieces, &nr) == 0 && nr == 1
+              && pieces[0].object == object && pieces[0].offset == 0
+              && entry_at(a, vb).end == 0 && value_pa(a, vb) == 0,
+              "move: a whole entry's object handed over, the range gone from a");
+    tap_check(vm_user_map_insert(b, pieces, nr, &base) == 0, "move: inserted in b");
+    pieces_drop(pieces, nr, false);
+    tap_check(value_get(b, base) == 3000 && value_get(b, base + PAGE_SIZE) == 3001
+              && value_pa(b, base) == pa0 && value_pa(b, base + PAGE_SIZE) == pa1
+              && entry_at(b, base).object == object && vm_object_depth(object) == 1,
+              "move: the same physical pages, no shadow, no copy");
+
+    /* A move of part of an entry (two entries then share its object): a shadow. */
+    tap_check(extract(a, vc + PAGE_SIZE, PAGE_SIZE, true, &pieces, &nr) == 0
+              && nr == 1 && pieces[0].object != entry_at(a, vc).object
+              && entry_at(a, vc + PAGE_SIZE).end == 0 && value_get(a, vc + 2 * PAGE_SIZE) == 4002
+              && value_get(a, vc) == 4000,
+              "move: part of an entry goes by copy-on-write, the rest of the entry stays");
+    tap_check(vm_user_map_insert(b, pieces, nr, &base) == 0, "move: part inserted in b");
+    pieces_drop(pieces, nr, false);
+    tap_check(value_get(b, base) == 4001 && value_set(a, vc + 2 * PAGE_SIZE, 4102)
+              && value_set(b, base, 4201) && value_get(a, vc + 2 * PAGE_SIZE) == 4102
+              && value_get(b, base) == 4201,
+              "move: the part arrives intact, writes stay on their side");
+
+    /* Pieces dropped without insertion (a message destroyed unreceived). */
+    tap_check(extract(a, va, 4 * PAGE_SIZE, false, &pieces, &nr) == 0 && nr == 3,
+              "extract: the first range, now three entries: three pieces");
+    pieces_drop(pieces, nr, true);
+    tap_check(value_get(a, va) == 2000 && value_get(a, va + PAGE_SIZE) == 2101
+              && value_get(a, va + 3 * PAGE_SIZE) == 2003 && value_set(a, va, 2400)
+              && value_get(a, va) == 2400, "extract: dropped pieces leave a as it was");
+
+    /* Out of memory half-way through an insertion: nothing mapped, pieces whole. */
+    {
+        struct vm_user_map *c;
+        uintptr_t at = 0, last = 0;
+        unsigned long n = 0;
+        int error;
+
+        struct vm_map_stats before, after;
+
+        tap_check(vm_user_map_create(&c) == 0
+                  && extract(a, va + PAGE_SIZE, 3 * PAGE_SIZE, false, &pieces, &nr) == 0
+                  && nr == 2, "insert/oom: two pieces taken (entries split by the copy above)");
+        vm_user_map_lock(b);
+        vm_map_stats_get(&b->map, &before);
+        vm_user_map_unlock(b);
+        kmem_host_limit_set(kmem_host_pages_used());
+        while (at = 0, vm_user_allocate(c, &at, PAGE_SIZE, true) == KERN_SUCCESS) {
+            last = at;
+            n++;
+        }
+        error = vm_user_deallocate(c, last, PAGE_SIZE) == KERN_SUCCESS   /* one entry free */
+                ? vm_user_map_insert(b, pieces, nr, &base) : 0;
+        kmem_host_limit_set(~0UL);
+        vm_user_map_lock(b);
+        vm_map_stats_get(&b->map, &after);
+        vm_user_map_unlock(b);
+        tap_check(n > 0 && error == ERROR_NOMEM && after.nr_entries == before.nr_entries
+                  && after.mapped == before.mapped,
+                  "insert/oom: the second entry cannot be had: ERROR_NOMEM, b unchanged "
+                  "(%lu allocations filled kmem)", n);
+        tap_check(vm_user_map_insert(b, pieces, nr, &base) == 0
+                  && value_get(b, base) == 2101 && value_get(b, base + 2 * PAGE_SIZE) == 2003,
+                  "insert/oom: the same pieces inserted once memory is back");
+        pieces_drop(pieces, nr, false);
+        vm_user_map_destroy(c);
+    }
+
+    /* Errors: a hole, an unreadable page, a full map. */
+    tap_check(extract(a, va, 0x100000, false, &pieces, &nr) == ERROR_FAULT
+              && extract(a, VM_USER_MAX - PAGE_SIZE, 2 * PAGE_SIZE, false, &pieces,
+                                     &nr) == ERROR_FAULT
+              && vm_user_protect(a, va, PAGE_SIZE, false, VM_MAP_PROT_NONE) == KERN_SUCCESS
+              && extract(a, va, PAGE_SIZE, true, &pieces, &nr) == ERROR_PROT
+              && vm_user_protect(a, va, PAGE_SIZE, false, VM_MAP_PROT_RW) == KERN_SUCCESS
+              && value_get(a, va) == 2400,
+              "extract: a hole, past the user space, an unreadable page: errors, a unchanged");
+    base = 0;
+    tap_check(extract(a, va, PAGE_SIZE, false, &pieces, &nr) == 0
+              && vm_user_map_create(&full) == 0
+              && vm_user_allocate(full, &base, VM_USER_MAX, false) == KERN_SUCCESS
+              && vm_user_map_insert(full, pieces, nr, &base) == ERROR_NOSPC
+              && value_get(a, va) == 2400,
+              "insert: no room: ERROR_NOSPC, the pieces still whole");
+    vm_user_map_destroy(full);
+    tap_check(vm_user_map_create(&full) == 0
+              && vm_user_set_size_limit(full, false, PAGE_SIZE / 2, VM_USER_SIZE_LIMIT_DEFAULT)
+                 == KERN_SUCCESS
+              && vm_user_map_insert(full, pieces, nr, &base) == ERROR_NOSPC
+              && vm_user_set_size_limit(full, false, PAGE_SIZE, VM_USER_SIZE_LIMIT_DEFAULT)
+                 == KERN_SUCCESS
+              && vm_user_map_insert(full, pieces, nr, &base) == 0
+              && value_get(full, base) == 2400,
+              "insert: over the size limit: ERROR_NOSPC; within it, mapped");
+    pieces_drop(pieces, nr, false);
+    vm_user_map_destroy(full);
+    vm_user_map_destroy(a);
+    vm_user_map_destroy(b);
+    tap_check(vm_object_count() == objects && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free,
+              "extract: every object and page back");
+}
+
 int
 main(void)
 {
@@ -1271,5 +1479,6 @@ main(void)
     test_fork_model(20000);
     test_fork_cycles(1000);
     test_write();
+    test_extract();
     return tap_done();
 }

@@ -54,6 +54,14 @@ vm_copy_capture(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool mo
     return 0;
 }
 
+/* The model has one kind of copy, which the kernel may read and write. */
+int
+vm_copy_capture_physical(struct vm_user_map *map, uintptr_t addr, uintptr_t size, bool move,
+                         struct vm_copy **copyp)
+{
+    return vm_copy_capture(map, addr, size, move, copyp);
+}
+
 int
 vm_copy_copyout(struct vm_copy *copy, struct vm_user_map *map, uintptr_t *addrp)
 {
