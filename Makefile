@@ -116,6 +116,7 @@ KERNEL_SRCS := \
 	ipc/ipc_kmsg.c \
 	ipc/ipc_mqueue.c \
 	ipc/ipc_msg.c \
+	ipc/ipc_notify.c \
 	ipc/ipc_port.c \
 	ipc/ipc_right.c \
 	ipc/ipc_space.c \
@@ -182,6 +183,7 @@ KTEST_SRCS := \
 	tests/kernel/exception_test.c \
 	tests/kernel/gsync_test.c \
 	tests/kernel/ipc_bench.c \
+	tests/kernel/ipc_notify_test.c \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/host_test.c \
 	tests/kernel/kmem_test.c \

@@ -195,11 +195,13 @@ exception_reply_parse(const struct ipc_kmsg *kmsg)
     const mig_reply_header_t *r = (const mig_reply_header_t *)&kmsg->header;
     uint32_t type;
 
-    memcpy(&type, &r->RetCodeType, sizeof(type));
     if (kmsg->header.msgh_bits != MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, 0)
         || kmsg->header.msgh_size != EXCEPTION_REPLY_SIZE
-        || kmsg->header.msgh_id != EXCEPTION_RAISE_ID + MIG_REPLY_ID_OFFSET
-        || type != MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1)) {
+        || kmsg->header.msgh_id != EXCEPTION_RAISE_ID + MIG_REPLY_ID_OFFSET) {
+        return MIG_REPLY_MISMATCH;  /* a send-once notification (24 bytes) among others */
+    }
+    memcpy(&type, &r->RetCodeType, sizeof(type));
+    if (type != MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1)) {
         return MIG_REPLY_MISMATCH;
     }
     return r->RetCode;

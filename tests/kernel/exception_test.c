@@ -259,11 +259,12 @@ ex_check(const struct ipc_kmsg *request, struct ipc_port *port, struct thread *t
     const uint32_t *w = (const uint32_t *)(&request->header + 1);
     bool ok;
 
+    (void)port;     /* received from it: its right was used up by the receive (remote NULL) */
     ok = request->header.msgh_bits
          == (MACH_MSGH_BITS_COMPLEX
              | MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND, MACH_MSG_TYPE_PORT_SEND_ONCE))
          && request->header.msgh_size == 64 && request->header.msgh_id == 2400
-         && request->remote == port && IPC_PORT_VALID(request->local)
+         && request->remote == NULL && IPC_PORT_VALID(request->local)
          && request->local->receiver == NULL && request->nr_ports == 2
          && request->ports[0] == t->kport && request->ports[1] == ex_task->kport
          && w[0] == 0x10012011 && w[2] == 0x10012011 && w[4] == 0x10012002
