@@ -116,6 +116,7 @@ KERNEL_SRCS := \
 	ipc/ipc_kmsg.c \
 	ipc/ipc_mqueue.c \
 	ipc/ipc_msg.c \
+	ipc/ipc_notify.c \
 	ipc/ipc_port.c \
 	ipc/ipc_right.c \
 	ipc/ipc_space.c \
@@ -157,6 +158,7 @@ KERNEL_SRCS := \
 	kern/syscall_subr.c \
 	kern/task.c \
 	kern/task_control.c \
+	kern/task_rpc.c \
 	kern/thread_control.c \
 	kern/thread_state.c \
 	kern/thread.c \
@@ -166,6 +168,7 @@ KERNEL_SRCS := \
 	vm/vm_map.c \
 	vm/vm_object.c \
 	vm/vm_page.c \
+	vm/vm_rpc.c \
 	vm/vm_user.c
 
 # The in-kernel tests and their harness: test images only. Code that
@@ -183,6 +186,7 @@ KTEST_SRCS := \
 	tests/kernel/gnumach_test.c \
 	tests/kernel/gsync_test.c \
 	tests/kernel/ipc_bench.c \
+	tests/kernel/ipc_notify_test.c \
 	tests/kernel/ipc_space_test.c \
 	tests/kernel/host_test.c \
 	tests/kernel/kmem_test.c \
@@ -218,7 +222,7 @@ endif
 # $(B)/mig-kernel, never kept in git; the file implementing a
 # subsystem's routines includes its generated BASE_S.h.
 MIG_DEFS_DIR ?= /usr/include/i386-linux-gnu
-KERNEL_MIG := mach_host mach_port device gnumach gnumach_ext mach_i386 mach_i386_ext \
+KERNEL_MIG := mach mach_host mach_port device gnumach gnumach_ext mach_i386 mach_i386_ext \
 	mach_debug mach_host_ext
 MIG_KDIR := $(B)/mig-kernel
 KERNEL_MIG_SRCS := $(KERNEL_MIG:%=$(MIG_KDIR)/%Server.c)
@@ -250,6 +254,9 @@ KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS))) \
 # Sources that include generated headers wait for them.
 $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
 $(B)/k/device/device.o $(B)/k/tests/kernel/device_test.o: $(MIG_KDIR)/device_S.h
+$(B)/k/vm/vm_rpc.o $(B)/k/kern/task_rpc.o $(B)/k/kern/task.o $(B)/k/kern/task_control.o \
+	$(B)/k/kern/thread_control.o $(B)/k/kern/thread_state.o: \
+	$(MIG_KDIR)/mach_S.h
 $(B)/k/kern/host_calls.o $(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_S.h
 $(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_ext_S.h
 $(B)/k/kern/gnumach.o: $(MIG_KDIR)/gnumach_S.h $(MIG_KDIR)/gnumach_ext_S.h
@@ -474,7 +481,7 @@ bench-smp: deps $(B)/bench/smp
 
 # Results and their meaning: doc/benchmarks.md.
 bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench $(B)/user/rpcbench \
-		$(B)/user/devbench
+		$(B)/user/devbench $(B)/user/machbench
 	$(B)/bench/kmem
 	$(B)/bench/vm_map
 	tools/bench-vm-page --kernel $(TEST_DIR)/mach 128M
@@ -488,6 +495,7 @@ bench: deps $(TEST_DIR)/mach $(BENCHES:%=$(B)/bench/%) $(B)/user/ubench $(B)/use
 	tools/bench-user ubench $(TEST_DIR)/mach
 	tools/bench-user rpcbench $(TEST_DIR)/mach
 	BENCH_ARGS='$${device-port}' tools/bench-user devbench $(TEST_DIR)/mach
+	tools/bench-user machbench $(TEST_DIR)/mach
 
 clean:
 	rm -rf $(B) mach mach.iso

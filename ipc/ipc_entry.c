@@ -48,6 +48,7 @@ ipc_entry_ctor(void *obj)
     entry->type = MACH_PORT_TYPE_NONE;
     entry->urefs = 0;
     entry->object = NULL;
+    entry->dnrequest = false;
 }
 
 void

@@ -25,6 +25,7 @@
 #ifndef IPC_IPC_ENTRY_H
 #define IPC_IPC_ENTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <include/mach/kern_return.h>
@@ -43,6 +44,9 @@ struct ipc_entry {
     void *object;                   /* struct ipc_port or ipc_pset, NULL for a dead name */
     struct ipc_space *space;
     struct list holder_node;        /* in the port's holders (send, receive) */
+    bool dnrequest;                 /* a dead-name request is registered for this name on
+                                       its port (ipc/ipc_notify.h); stays set after the port
+                                       died, until the entry turns into a dead name */
 };
 
 /* Create the kmem cache of entries. Once, after kmem_setup(). */
@@ -133,7 +137,8 @@ ipc_entry_free(struct ipc_space *space, struct ipc_entry *entry)
 {
     ipc_space_assert_locked(space);
     assert(entry->space == space);
-    assert(entry->type == MACH_PORT_TYPE_NONE && entry->urefs == 0 && entry->object == NULL);
+    assert(entry->type == MACH_PORT_TYPE_NONE && entry->urefs == 0 && entry->object == NULL
+           && !entry->dnrequest);
     rdxtree_remove(&space->names, entry->name - 1);
     kmem_cache_free(&ipc_entry_cache, entry);
 }

@@ -28,6 +28,7 @@
 #include <ipc/ipc_kmsg.h>
 #include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_msg.h>
+#include <ipc/ipc_notify.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
@@ -96,14 +97,20 @@ ipc_kmsg_release(struct ipc_port *port, mach_msg_type_name_t type, struct list *
     if (!IPC_PORT_VALID(port)) {
         return;
     }
+    if (type == MACH_MSG_TYPE_PORT_SEND_ONCE) {
+        ipc_notify_send_once(port);     /* destroyed unused: it tells its port */
+        return;
+    }
     if (type != MACH_MSG_TYPE_PORT_RECEIVE) {
         ipc_right_release_send(port, type);
         return;
     }
     ipc_port_transit_clear(port);
-    ipc_port_destroy(port);         /* in a message: no space names the receive right */
-    ipc_mqueue_port_died(port, dying);
-    ipc_port_unref(port);
+    /* In a message: no space names the receive right. */
+    if (ipc_port_destroy(port)) {
+        ipc_mqueue_port_died(port, dying);
+        ipc_port_unref(port);
+    }                               /* else it went to its port-destroyed request */
 }
 
 /*

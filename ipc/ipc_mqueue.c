@@ -354,6 +354,11 @@ ipc_mqueue_receive_kernel(struct ipc_port *port, struct ipc_kmsg **kmsgp)
         }
     }
     spinlock_unlock(&port->lock);
+    if (*kmsgp != NULL) {
+        /* Delivered: the destination right is used up, as copyout uses it. */
+        ipc_right_release_send((*kmsgp)->remote, MACH_MSGH_BITS_REMOTE((*kmsgp)->header.msgh_bits));
+        (*kmsgp)->remote = NULL;
+    }
     return mr;
 }
 

@@ -73,7 +73,12 @@ mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t n
  * Receive for the kernel from port, a port the kernel made with
  * ipc_port_create(NULL, MACH_PORT_NULL) and whose receive right it
  * keeps (a reply port: kern/exception.c): take its oldest message into
- * *kmsgp, waiting interruptibly for one. Returns MACH_MSG_SUCCESS,
+ * *kmsgp, waiting interruptibly for one. The message's destination right
+ * is consumed, as a receiver's copyout consumes it (remote NULL):
+ * destroying the kmsg afterwards sends no send-once notification. A
+ * send-once right to the port destroyed unused arrives as such a
+ * notification (MACH_NOTIFY_SEND_ONCE, ipc/ipc_notify.h), as in GNU
+ * Mach, where it reads as a reply with the wrong id. Returns MACH_MSG_SUCCESS,
  * MACH_RCV_PORT_DIED when the port died or no send or send-once right
  * to it is left (nobody can send: ipc_right wakes the waiter when the
  * last send-once right goes), or MACH_RCV_INTERRUPTED (thread_interrupt(),

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <ipc/ipc_notify.h>
 #include <ipc/ipc_port.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
@@ -36,6 +37,7 @@ ipc_port_setup(void)
                            0) != 0) {
         panic("ipc: cannot create the port caches");
     }
+    ipc_notify_setup();
 }
 
 static void
@@ -68,6 +70,10 @@ ipc_port_create(struct ipc_space *receiver, mach_port_name_t name)
     port->destination = NULL;
     port->kotype = IPC_KOBJECT_NONE;
     port->kobject = NULL;
+    port->mscount = 0;
+    port->nsrequest = NULL;
+    port->pdrequest = NULL;
+    list_init(&port->dnrequests);
     __atomic_fetch_add(&ipc_port_nr_ports, 1, __ATOMIC_RELAXED);
     __atomic_fetch_add(&ipc_port_nr_active, 1, __ATOMIC_RELAXED);
     return port;
@@ -106,8 +112,12 @@ ipc_port_kobject(struct ipc_port *port, enum ipc_kobject_type kotype, void (*ref
 void
 ipc_port_kobject_destroy(struct ipc_port *port)
 {
+    bool died;
+
     assert(port->kotype != IPC_KOBJECT_NONE);
-    ipc_port_destroy(port);
+    died = ipc_port_destroy(port);  /* no space can arm a request on a kernel port */
+    assert(died);
+    (void)died;
     spinlock_lock(&port->lock);
     port->kobject = NULL;
     spinlock_unlock(&port->lock);
@@ -134,20 +144,42 @@ ipc_port_unref(struct ipc_port *port)
     }
     assert(!port->active && list_empty(&port->holders));
     assert(port->srights == 0 && port->sorights == 0);
+    assert(port->nsrequest == NULL && port->pdrequest == NULL && list_empty(&port->dnrequests));
     kmem_cache_free(&ipc_port_cache, port);
     __atomic_fetch_sub(&ipc_port_nr_ports, 1, __ATOMIC_RELAXED);
 }
 
-void
+bool
 ipc_port_destroy(struct ipc_port *port)
 {
+    struct ipc_port *pdrequest, *nsrequest;
+    struct list dnrequests;
+
     spinlock_lock(&port->lock);
-    assert(port->active);
-    port->active = false;
+    assert(port->active && port->pset == NULL);
     port->receiver = NULL;
     port->receiver_name = MACH_PORT_NULL;
+    port->mscount = 0;
+    pdrequest = port->pdrequest;
+    port->pdrequest = NULL;
+    spinlock_unlock(&port->lock);
+    if (pdrequest != NULL && ipc_notify_port_destroyed(pdrequest, port)) {
+        return false;               /* the receive right lives on, in a notification */
+    }
+    spinlock_lock(&port->lock);
+    assert(port->active);           /* the caller holds the receive right */
+    port->active = false;
+    nsrequest = port->nsrequest;
+    port->nsrequest = NULL;
+    list_init(&dnrequests);
+    list_concat(&dnrequests, &port->dnrequests);
     spinlock_unlock(&port->lock);
     __atomic_fetch_sub(&ipc_port_nr_active, 1, __ATOMIC_RELAXED);
+    if (nsrequest != NULL) {
+        ipc_notify_send_once(nsrequest);
+    }
+    ipc_notify_dnrequests_fire(&dnrequests);
+    return true;
 }
 
 bool

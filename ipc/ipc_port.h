@@ -24,6 +24,7 @@
 
 #include <include/mach/port.h>
 #include <kern/list.h>
+#include <kern/panic.h>
 #include <kern/spinlock.h>
 
 struct ipc_space;
@@ -69,7 +70,14 @@ struct ipc_port {
                                        (ipc_port_transit_lock, see below) */
     enum ipc_kobject_type kotype;   /* IPC_KOBJECT_NONE unless the kernel receives */
     void *kobject;                  /* the object, while the port is active */
+    /* Notifications (ipc/ipc_notify.h): requests hold send-once rights. */
+    mach_port_mscount_t mscount;    /* make-send count: MAKE_SEND rights made */
+    struct ipc_port *nsrequest;     /* no-senders request, or NULL */
+    struct ipc_port *pdrequest;     /* port-destroyed request, or NULL */
+    struct list dnrequests;         /* dead-name requests (struct ipc_notify_dnrequest) */
 };
+
+typedef struct ipc_port *ipc_port_t;
 
 /*
  * In a message, a port right slot holds a port, NULL (MACH_PORT_NULL was
@@ -100,7 +108,10 @@ struct ipc_port_stats {
     unsigned long nr_psets;
 };
 
-/* Create the kmem caches of ports and port sets. Once, after kmem_setup(). */
+/*
+ * Create the kmem caches of ports, port sets and dead-name requests
+ * (ipc_notify_setup()). Once, after kmem_setup().
+ */
 void ipc_port_setup(void);
 
 /*
@@ -146,11 +157,41 @@ void ipc_port_ref(struct ipc_port *port);
 void ipc_port_unref(struct ipc_port *port);
 
 /*
- * Kill port: it turns inactive and loses its receiver. The caller
- * destroys the receive right (and drops its reference afterwards). Takes
- * the port lock. Cannot fail.
+ * The receive right of port (active, in no space and no port set) is
+ * destroyed. With a port-destroyed request armed, the right goes to it
+ * in a notification instead (ipc/ipc_notify.h): the port stays active,
+ * its messages stay queued, the caller's reference on it moves into the
+ * notification, and this returns false. Otherwise the port dies: it
+ * turns inactive, its no-senders request gets a send-once notification
+ * and each dead-name request a dead-name notification, and this returns
+ * true; the caller then destroys the queued messages and drops its
+ * reference. Takes the port lock, and sends notifications (port locks
+ * only): the caller may hold a space lock, but no port lock. Cannot fail.
  */
-void ipc_port_destroy(struct ipc_port *port);
+bool ipc_port_destroy(struct ipc_port *port);
+
+/*
+ * One send right of port (locked) is gone: srights drops by one. When it
+ * reaches 0 on an active port with a no-senders request, the request is
+ * disarmed and returned, and *mscountp gets the make-send count, for the
+ * caller to send ipc_notify_no_senders() once the lock is released;
+ * otherwise NULL. Inline: every send right released passes here.
+ */
+static inline struct ipc_port *
+ipc_port_srights_dec(struct ipc_port *port, mach_port_mscount_t *mscountp)
+{
+    struct ipc_port *nsrequest;
+
+    assert(port->srights != 0);
+    port->srights--;
+    if (port->srights != 0 || port->nsrequest == NULL || !port->active) {
+        return NULL;
+    }
+    nsrequest = port->nsrequest;
+    port->nsrequest = NULL;
+    *mscountp = port->mscount;
+    return nsrequest;
+}
 
 /* A new, empty, active port set with one reference. Returns NULL when memory is out. */
 struct ipc_pset *ipc_pset_create(void);

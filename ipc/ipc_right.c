@@ -28,6 +28,7 @@
 #include <ipc/ipc_entry.h>
 #include <ipc/ipc_kmsg.h>
 #include <ipc/ipc_mqueue.h>
+#include <ipc/ipc_notify.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
@@ -35,6 +36,57 @@
 #include <kern/panic.h>
 #include <kern/rdxtree.h>
 #include <kern/spinlock.h>
+
+/*
+ * A dead-name request of entry went with its port's death (the
+ * notification names entry, now a dead name): the name gets the user
+ * reference the notification stands for (GNU Mach's rule; kept at
+ * MACH_PORT_UREFS_MAX if already there). Space locked.
+ */
+static void
+ipc_right_dnrequest_fired(struct ipc_entry *entry)
+{
+    if (entry->dnrequest) {
+        entry->dnrequest = false;
+        if (entry->urefs < MACH_PORT_UREFS_MAX) {
+            entry->urefs++;
+        }
+    }
+}
+
+/*
+ * The right of entry for port is going and leaves the name without a
+ * port right: cancel its dead-name request, if any. Returns the
+ * request's send-once right, for ipc_right_port_deleted() once the
+ * caller is done with the entry; NULL if none. Space locked.
+ */
+static struct ipc_port *
+ipc_right_dncancel(struct ipc_space *space, struct ipc_entry *entry, struct ipc_port *port)
+{
+    if (!entry->dnrequest) {
+        return NULL;
+    }
+    entry->dnrequest = false;
+    return ipc_notify_dnrequest_cancel(space, entry->name, port);
+}
+
+/* Send a port-deleted notification for name to notify, if not NULL. */
+static void
+ipc_right_port_deleted(struct ipc_port *notify, mach_port_name_t name)
+{
+    if (notify != NULL) {
+        ipc_notify_port_deleted(notify, name);
+    }
+}
+
+/* Send a no-senders notification to nsrequest, if not NULL. */
+static void
+ipc_right_no_senders(struct ipc_port *nsrequest, mach_port_mscount_t mscount)
+{
+    if (nsrequest != NULL) {
+        ipc_notify_no_senders(nsrequest, mscount);
+    }
+}
 
 /*
  * Whether port (locked) just lost its last send-once right while the
@@ -77,18 +129,24 @@ ipc_right_check(struct ipc_entry *entry)
     spinlock_unlock(&port->lock);
     entry->type = MACH_PORT_TYPE_DEAD_NAME;
     entry->object = NULL;
+    ipc_right_dnrequest_fired(entry);
     ipc_port_unref(port);
 }
 
-/* Release the send right of entry, whatever its urefs. Space locked. */
+/*
+ * Release the send right of entry, whatever its urefs. Notifications:
+ * no-senders if it was the port's last send right, port-deleted if the
+ * name is left without a right. Space locked.
+ */
 static void
-ipc_right_drop_send(struct ipc_entry *entry)
+ipc_right_drop_send(struct ipc_space *space, struct ipc_entry *entry)
 {
-    struct ipc_port *port = entry->object;
+    struct ipc_port *port = entry->object, *nsrequest, *dnotify = NULL;
+    mach_port_name_t name = entry->name;
+    mach_port_mscount_t mscount = 0;
 
     spinlock_lock(&port->lock);
-    assert(port->srights != 0);
-    port->srights--;
+    nsrequest = ipc_port_srights_dec(port, &mscount);
     if (!(entry->type & MACH_PORT_TYPE_RECEIVE)) {
         list_remove(&entry->holder_node);
     }
@@ -96,58 +154,75 @@ ipc_right_drop_send(struct ipc_entry *entry)
     entry->type &= ~MACH_PORT_TYPE_SEND;
     entry->urefs = 0;
     if (entry->type == MACH_PORT_TYPE_NONE) {
+        dnotify = ipc_right_dncancel(space, entry, port);
         entry->object = NULL;
     }
     ipc_port_unref(port);
-}
-
-/* Release the send-once right of entry. Space locked. */
-static void
-ipc_right_drop_send_once(struct ipc_entry *entry)
-{
-    struct ipc_port *port = entry->object;
-
-    bool last;
-
-    spinlock_lock(&port->lock);
-    assert(port->sorights != 0);
-    port->sorights--;
-    last = ipc_right_last_send_once(port);
-    spinlock_unlock(&port->lock);
-    if (last) {
-        ipc_mqueue_changed(port);
-    }
-    entry->type = MACH_PORT_TYPE_NONE;
-    entry->urefs = 0;
-    entry->object = NULL;
-    ipc_port_unref(port);
+    ipc_right_no_senders(nsrequest, mscount);
+    ipc_right_port_deleted(dnotify, name);
 }
 
 /*
- * Destroy the receive right of entry: the port dies; send rights under
- * the same name become a dead name with their urefs. Space locked.
+ * Destroy the send-once right of entry: it carries a send-once
+ * notification to its port; port-deleted for its dead-name request.
+ * Space locked.
  */
 static void
-ipc_right_drop_receive(struct ipc_entry *entry)
+ipc_right_drop_send_once(struct ipc_space *space, struct ipc_entry *entry)
 {
-    struct ipc_port *port = entry->object;
+    struct ipc_port *port = entry->object, *dnotify;
+    mach_port_name_t name = entry->name;
+
+    dnotify = ipc_right_dncancel(space, entry, port);
+    entry->type = MACH_PORT_TYPE_NONE;
+    entry->urefs = 0;
+    entry->object = NULL;
+    ipc_notify_send_once(port);     /* the right (count, reference) goes with it */
+    ipc_right_port_deleted(dnotify, name);
+}
+
+/*
+ * Destroy the receive right of entry. The port dies, unless a
+ * port-destroyed request takes the right (ipc_port_destroy()): then send
+ * rights under the name stay, for a port that lives on. When it dies,
+ * send rights under the same name become a dead name with their urefs
+ * (and one more for a dead-name request, whose notification goes). A
+ * dead-name request of a name left without rights is cancelled
+ * (port-deleted). Space locked.
+ */
+static void
+ipc_right_drop_receive(struct ipc_space *space, struct ipc_entry *entry)
+{
+    struct ipc_port *port = entry->object, *dnotify = NULL;
+    mach_port_name_t name = entry->name;
     bool send = entry->type & MACH_PORT_TYPE_SEND;
 
     ipc_mqueue_pset_remove(port);
-    ipc_port_destroy(port);
-    ipc_kmsg_port_died(port);       /* its queued messages die with it */
-    spinlock_lock(&port->lock);
-    list_remove(&entry->holder_node);
-    if (send) {
-        port->srights--;
+    if (!send) {
+        dnotify = ipc_right_dncancel(space, entry, port);
+        spinlock_lock(&port->lock);
+        list_remove(&entry->holder_node);
+        spinlock_unlock(&port->lock);
+        entry->object = NULL;
     }
-    spinlock_unlock(&port->lock);
-    entry->type = send ? MACH_PORT_TYPE_DEAD_NAME : MACH_PORT_TYPE_NONE;
-    entry->object = NULL;
-    if (send) {
+    entry->type &= ~MACH_PORT_TYPE_RECEIVE;
+    if (ipc_port_destroy(port)) {
+        ipc_kmsg_port_died(port);   /* its queued messages die with it */
+        if (send) {
+            spinlock_lock(&port->lock);
+            list_remove(&entry->holder_node);
+            port->srights--;
+            spinlock_unlock(&port->lock);
+            entry->type = MACH_PORT_TYPE_DEAD_NAME;
+            entry->object = NULL;
+            ipc_right_dnrequest_fired(entry);
+            ipc_port_unref(port);
+        }
         ipc_port_unref(port);
+    } else {
+        ipc_mqueue_changed(port);   /* its receivers here must stop */
     }
-    ipc_port_unref(port);
+    ipc_right_port_deleted(dnotify, name);
 }
 
 static void
@@ -173,11 +248,12 @@ ipc_right_clean(struct ipc_space *space, struct ipc_entry *entry)
 {
     ipc_space_assert_locked(space);
     if (entry->type & MACH_PORT_TYPE_RECEIVE) {
-        ipc_right_drop_receive(entry);
-    } else if (entry->type & MACH_PORT_TYPE_SEND) {
-        ipc_right_drop_send(entry);
+        ipc_right_drop_receive(space, entry);
+    }
+    if (entry->type & MACH_PORT_TYPE_SEND) {
+        ipc_right_drop_send(space, entry);     /* what the receive right's death left */
     } else if (entry->type & MACH_PORT_TYPE_SEND_ONCE) {
-        ipc_right_drop_send_once(entry);
+        ipc_right_drop_send_once(space, entry);
     } else if (entry->type & MACH_PORT_TYPE_PORT_SET) {
         ipc_right_drop_pset(entry);
     }
@@ -483,6 +559,13 @@ ipc_right_port_of(struct ipc_space *space, mach_port_name_t name, mach_port_type
     return kr;
 }
 
+/* What mach_port_type says of entry: its rights, and a dead-name request. */
+static mach_port_type_t
+ipc_right_type_bits(const struct ipc_entry *entry)
+{
+    return entry->type | (entry->dnrequest ? MACH_PORT_TYPE_DNREQUEST : 0);
+}
+
 kern_return_t
 ipc_right_type(struct ipc_space *space, mach_port_name_t name, mach_port_type_t *typep)
 {
@@ -492,7 +575,7 @@ ipc_right_type(struct ipc_space *space, mach_port_name_t name, mach_port_type_t 
     if (kr != KERN_SUCCESS) {
         return kr;
     }
-    *typep = entry->type;
+    *typep = ipc_right_type_bits(entry);
     ipc_space_unlock(space);
     return KERN_SUCCESS;
 }
@@ -524,7 +607,8 @@ ipc_right_get_refs(struct ipc_space *space, mach_port_name_t name, mach_port_rig
 
 /* mod_refs of a right with a single reference: delta 0 or -1. Space locked. */
 static kern_return_t
-ipc_right_mod_single(struct ipc_entry *entry, mach_port_right_t right, mach_port_delta_t delta)
+ipc_right_mod_single(struct ipc_space *space, struct ipc_entry *entry, mach_port_right_t right,
+                     mach_port_delta_t delta)
 {
     if (delta == 0) {
         return KERN_SUCCESS;
@@ -533,9 +617,9 @@ ipc_right_mod_single(struct ipc_entry *entry, mach_port_right_t right, mach_port
         return KERN_INVALID_VALUE;
     }
     if (right == MACH_PORT_RIGHT_RECEIVE) {
-        ipc_right_drop_receive(entry);
+        ipc_right_drop_receive(space, entry);
     } else if (right == MACH_PORT_RIGHT_SEND_ONCE) {
-        ipc_right_drop_send_once(entry);
+        ipc_right_drop_send_once(space, entry);
     } else {
         ipc_right_drop_pset(entry);
     }
@@ -564,7 +648,7 @@ ipc_right_mod_refs(struct ipc_space *space, mach_port_name_t name, mach_port_rig
         kr = ipc_right_urefs_add(&urefs, delta);
         if (kr == KERN_SUCCESS && urefs == 0) {
             if (right == MACH_PORT_RIGHT_SEND) {
-                ipc_right_drop_send(entry);
+                ipc_right_drop_send(space, entry);
             } else {
                 entry->type = MACH_PORT_TYPE_NONE;
                 entry->urefs = 0;
@@ -573,7 +657,7 @@ ipc_right_mod_refs(struct ipc_space *space, mach_port_name_t name, mach_port_rig
             entry->urefs = urefs;
         }
     } else {
-        kr = ipc_right_mod_single(entry, right, delta);
+        kr = ipc_right_mod_single(space, entry, right, delta);
     }
     ipc_right_release_name(space, entry);
     ipc_space_unlock(space);
@@ -590,11 +674,11 @@ ipc_right_deallocate(struct ipc_space *space, mach_port_name_t name)
         return kr;
     }
     if (entry->type & MACH_PORT_TYPE_SEND_ONCE) {
-        ipc_right_drop_send_once(entry);
+        ipc_right_drop_send_once(space, entry);
     } else if (entry->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_DEAD_NAME)) {
         if (--entry->urefs == 0) {
             if (entry->type & MACH_PORT_TYPE_SEND) {
-                ipc_right_drop_send(entry);
+                ipc_right_drop_send(space, entry);
             } else {
                 entry->type = MACH_PORT_TYPE_NONE;
             }
@@ -635,6 +719,9 @@ ipc_right_rename(struct ipc_space *space, mach_port_name_t old_name, mach_port_n
         return kr;
     }
     kr = ipc_entry_rename(space, entry, new_name);
+    if (kr == KERN_SUCCESS && entry->dnrequest) {
+        ipc_notify_dnrequest_rename(space, old_name, new_name, entry->object);
+    }
     ipc_space_unlock(space);
     return kr;
 }
@@ -656,7 +743,7 @@ ipc_right_names(struct ipc_space *space, mach_port_name_t *names, mach_port_type
         ipc_right_check(entry);
         if (count < max) {
             names[count] = entry->name;
-            types[count] = entry->type;
+            types[count] = ipc_right_type_bits(entry);
         }
         count++;
     }
@@ -752,6 +839,15 @@ ipc_right_make(struct ipc_port *port, mach_msg_type_name_t type)
     ipc_port_ref(port);
 }
 
+/* One more send right made from port's receive right (MAKE_SEND): the make-send count. */
+static void
+ipc_right_mscount_inc(struct ipc_port *port)
+{
+    spinlock_lock(&port->lock);
+    port->mscount++;
+    spinlock_unlock(&port->lock);
+}
+
 /*
  * Take the right out of entry, which ipc_right_copyin_check() accepted.
  * Space locked. The entry is freed when it holds nothing more. Cannot fail.
@@ -760,7 +856,8 @@ static struct ipc_port *
 ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
                     mach_msg_type_name_t disposition)
 {
-    struct ipc_port *port = entry->object;
+    struct ipc_port *port = entry->object, *dnotify = NULL;
+    mach_port_name_t name = entry->name;
 
     if (entry->type & MACH_PORT_TYPE_DEAD_NAME) {
         if (ipc_right_disposition_moves(disposition) && --entry->urefs == 0) {
@@ -771,8 +868,11 @@ ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
     }
     switch (disposition) {
     case MACH_MSG_TYPE_COPY_SEND:
+        ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);
+        return port;
     case MACH_MSG_TYPE_MAKE_SEND:
         ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);
+        ipc_right_mscount_inc(port);
         return port;
     case MACH_MSG_TYPE_MAKE_SEND_ONCE:
         ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND_ONCE);
@@ -802,6 +902,7 @@ ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
         assert(port->receiver == space && port->active);
         port->receiver = NULL;
         port->receiver_name = MACH_PORT_NULL;
+        port->mscount = 0;          /* a new receiver starts counting afresh */
         if (!(entry->type & MACH_PORT_TYPE_SEND)) {
             list_remove(&entry->holder_node);
         }
@@ -812,9 +913,11 @@ ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
         break;
     }
     if (entry->type == MACH_PORT_TYPE_NONE) {
+        dnotify = ipc_right_dncancel(space, entry, port);
         entry->object = NULL;
         ipc_entry_free(space, entry);
     }
+    ipc_right_port_deleted(dnotify, name);
     return port;
 }
 
@@ -939,13 +1042,14 @@ ipc_right_copyin(struct ipc_space *space, mach_port_name_t name, mach_msg_type_n
 void
 ipc_right_release_send(struct ipc_port *port, mach_msg_type_name_t type)
 {
+    struct ipc_port *nsrequest = NULL;
+    mach_port_mscount_t mscount = 0;
     bool last = false;
 
     assert(IPC_PORT_VALID(port));
     spinlock_lock(&port->lock);
     if (type == MACH_MSG_TYPE_PORT_SEND) {
-        assert(port->srights != 0);
-        port->srights--;
+        nsrequest = ipc_port_srights_dec(port, &mscount);
     } else {
         assert(type == MACH_MSG_TYPE_PORT_SEND_ONCE && port->sorights != 0);
         port->sorights--;
@@ -956,6 +1060,7 @@ ipc_right_release_send(struct ipc_port *port, mach_msg_type_name_t type)
         ipc_mqueue_changed(port);
     }
     ipc_port_unref(port);
+    ipc_right_no_senders(nsrequest, mscount);
 }
 
 /*
@@ -1145,4 +1250,100 @@ ipc_right_move_member(struct ipc_space *space, mach_port_name_t member, mach_por
     }
     ipc_space_unlock(space);
     return kr;
+}
+
+/* ---------------------------------------------------------------- notification requests */
+
+kern_return_t
+ipc_right_dnrequest(struct ipc_space *space, mach_port_name_t name, bool immediate,
+                    struct ipc_port *notify, struct ipc_port **previousp)
+{
+    struct ipc_entry *entry;
+    kern_return_t kr = ipc_right_lookup(space, name, &entry);
+
+    *previousp = NULL;
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    if (entry->type & MACH_PORT_TYPE_PORT_RIGHTS) {
+        struct ipc_port *port = entry->object;
+
+        if (notify == NULL) {
+            *previousp = ipc_right_dncancel(space, entry, port);
+            ipc_space_unlock(space);
+            return KERN_SUCCESS;
+        }
+        kr = ipc_notify_dnrequest_arm(space, name, port, notify, previousp);
+        if (kr == KERN_SUCCESS) {
+            entry->dnrequest = true;
+            ipc_space_unlock(space);
+            return KERN_SUCCESS;
+        }
+        if (kr != KERN_INVALID_CAPABILITY) {
+            ipc_space_unlock(space);
+            return kr;
+        }
+        ipc_right_check(entry);     /* the port died since the lookup: a dead name now */
+        assert(entry->type & MACH_PORT_TYPE_DEAD_NAME);
+    }
+    if ((entry->type & MACH_PORT_TYPE_DEAD_NAME) && immediate && notify != NULL) {
+        kr = ipc_right_urefs_add(&entry->urefs, 1);
+        ipc_space_unlock(space);
+        if (kr == KERN_SUCCESS) {
+            ipc_notify_dead_name(notify, name);
+        }
+        return kr;
+    }
+    kr = (entry->type & MACH_PORT_TYPE_DEAD_NAME) ? KERN_INVALID_ARGUMENT : KERN_INVALID_RIGHT;
+    ipc_space_unlock(space);
+    return kr;
+}
+
+/* The name space gives the port set pset; space locked. */
+static mach_port_name_t
+ipc_right_pset_name(struct ipc_space *space, const struct ipc_pset *pset)
+{
+    struct rdxtree_iter iter;
+    struct ipc_entry *entry;
+
+    ipc_space_assert_locked(space);
+    rdxtree_for_each(&space->names, &iter, entry) {
+        if ((entry->type & MACH_PORT_TYPE_PORT_SET) && entry->object == pset) {
+            return entry->name;
+        }
+    }
+    return MACH_PORT_NULL;
+}
+
+kern_return_t
+ipc_right_receive_status(struct ipc_space *space, mach_port_name_t name,
+                         struct ipc_right_receive_status *status)
+{
+    struct ipc_entry *entry;
+    struct ipc_port *port;
+    struct ipc_pset *pset;
+    kern_return_t kr = ipc_right_lookup(space, name, &entry);
+
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    if (!(entry->type & MACH_PORT_TYPE_RECEIVE)) {
+        ipc_space_unlock(space);
+        return KERN_INVALID_RIGHT;
+    }
+    port = entry->object;
+    spinlock_lock(&port->lock);
+    pset = port->pset;              /* stable: membership changes hold the space lock */
+    status->seqno = port->mqueue.seqno;
+    status->mscount = port->mscount;
+    status->qlimit = port->mqueue.qlimit;
+    status->msgcount = (unsigned int)port->mqueue.nr_messages;
+    status->sorights = port->sorights;
+    status->srights = port->srights != 0;
+    status->pdrequest = port->pdrequest != NULL;
+    status->nsrequest = port->nsrequest != NULL;
+    spinlock_unlock(&port->lock);
+    status->pset = (pset == NULL) ? MACH_PORT_NULL : ipc_right_pset_name(space, pset);
+    ipc_space_unlock(space);
+    return KERN_SUCCESS;
 }

@@ -18,6 +18,8 @@
 #ifndef IPC_IPC_RIGHT_H
 #define IPC_IPC_RIGHT_H
 
+#include <stdbool.h>
+
 #include <include/mach/kern_return.h>
 #include <include/mach/message.h>
 #include <include/mach/port.h>
@@ -190,9 +192,48 @@ kern_return_t ipc_right_pset_members(struct ipc_space *space, mach_port_name_t n
                                      mach_port_name_t *names, unsigned long max,
                                      unsigned long *countp);
 
+/* What mach_port_get_receive_status reports of a port. */
+struct ipc_right_receive_status {
+    mach_port_name_t pset;          /* the name of its port set, or MACH_PORT_NULL */
+    mach_port_seqno_t seqno;
+    mach_port_mscount_t mscount;
+    unsigned int qlimit;
+    unsigned int msgcount;
+    unsigned int sorights;
+    bool srights;                   /* any send right exists */
+    bool pdrequest;                 /* a port-destroyed request is armed */
+    bool nsrequest;                 /* a no-senders request is armed */
+};
+
 /*
- * Release every right of entry and free it (ipc_space_destroy()). Space
- * locked. Cannot fail.
+ * mach_port_get_receive_status: the state of the port whose receive
+ * right name holds, in *status. Returns KERN_SUCCESS, KERN_INVALID_NAME,
+ * KERN_INVALID_RIGHT or KERN_INVALID_TASK. Takes the space lock and the
+ * port lock; finding the set's name walks the space's names.
+ */
+kern_return_t ipc_right_receive_status(struct ipc_space *space, mach_port_name_t name,
+                                       struct ipc_right_receive_status *status);
+
+/*
+ * The dead-name part of mach_port_request_notification
+ * (ipc/ipc_notify.h): register notify (a send-once right; NULL cancels)
+ * for the death of the port name holds a receive, send or send-once
+ * right for, the previous request's right in *previousp (else NULL). On
+ * a dead name, with immediate and notify not NULL, the notification goes
+ * at once and the name gains a user reference. Returns KERN_SUCCESS
+ * (notify consumed), or with nothing changed KERN_INVALID_NAME,
+ * KERN_INVALID_RIGHT (port set), KERN_INVALID_ARGUMENT (dead name
+ * otherwise), KERN_UREFS_OVERFLOW, KERN_RESOURCE_SHORTAGE or
+ * KERN_INVALID_TASK. Takes the space lock and port locks.
+ */
+kern_return_t ipc_right_dnrequest(struct ipc_space *space, mach_port_name_t name,
+                                  bool immediate, struct ipc_port *notify,
+                                  struct ipc_port **previousp);
+
+/*
+ * Release every right of entry and free it (ipc_space_destroy()), with
+ * the notifications that causes (port-deleted, no-senders, send-once,
+ * those of the death of a port it received). Space locked. Cannot fail.
  */
 void ipc_right_clean(struct ipc_space *space, struct ipc_entry *entry);
 
@@ -255,9 +296,13 @@ kern_return_t ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *po
 
 /*
  * Release a send (MACH_MSG_TYPE_PORT_SEND) or send-once right a message
- * carried for port (valid): the count and the reference go. Takes the
- * port lock. Receive rights are released by ipc_kmsg, which also
- * destroys the messages queued on the dying port.
+ * carried for port (valid): the count and the reference go. A send right
+ * that was the port's last sends its no-senders notification, if one is
+ * armed. A send-once right goes without a notification: this is for a
+ * right consumed (its message delivered, its port dead); one destroyed
+ * unused goes through ipc_notify_send_once(). Takes the port lock.
+ * Receive rights are released by ipc_kmsg, which also destroys the
+ * messages queued on the dying port.
  */
 void ipc_right_release_send(struct ipc_port *port, mach_msg_type_name_t type);
 

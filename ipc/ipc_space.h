@@ -32,6 +32,8 @@ struct ipc_space {
     struct list node;               /* list of all spaces */
 };
 
+typedef struct ipc_space *ipc_space_t;
+
 /* Receives one line of a report, without a newline. */
 typedef void (*ipc_print_fn)(const char *line);
 

@@ -17,6 +17,7 @@
 #include <include/mach/message.h>
 #include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_msg.h>
+#include <ipc/ipc_notify.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
@@ -173,6 +174,37 @@ mach_port_set_qlimit(ipc_space_t task, mach_port_name_t name, mach_port_msgcount
         ipc_mqueue_changed(port);       /* blocked senders look again */
     }
     ipc_port_unref(port);
+    return kr;
+}
+
+/* mach_port_request_notification (3214) is ipc/ipc_notify.c's. */
+kern_return_t
+mach_port_set_mscount(ipc_space_t task, mach_port_name_t name, mach_port_mscount_t mscount)
+{
+    return task == NULL ? KERN_INVALID_TASK : ipc_notify_set_mscount(task, name, mscount);
+}
+
+kern_return_t
+mach_port_get_receive_status(ipc_space_t task, mach_port_name_t name, mach_port_status_t *status)
+{
+    struct ipc_right_receive_status st;
+    kern_return_t kr;
+
+    if (task == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    kr = ipc_right_receive_status(task, name, &st);
+    if (kr == KERN_SUCCESS) {
+        status->mps_pset = st.pset;
+        status->mps_seqno = st.seqno;
+        status->mps_mscount = st.mscount;
+        status->mps_qlimit = st.qlimit;
+        status->mps_msgcount = st.msgcount;
+        status->mps_sorights = st.sorights;
+        status->mps_srights = st.srights;
+        status->mps_pdrequest = st.pdrequest;
+        status->mps_nsrequest = st.nsrequest;
+    }
     return kr;
 }
 

@@ -4,7 +4,7 @@
  *
  * Each module string is one line of GNU Mach's boot script, parsed by
  * kern/boot_script.c with the operations below: $(task-create) is
- * task_create(), ${host-port}/${device-port} and task variables insert
+ * task_create_named(), ${host-port}/${device-port} and task variables insert
  * send rights into the command's task (names from 1, in argument
  * order), exec loads the module's ELF image (kern/elf.c) and starts the
  * first thread, $(task-resume) resumes the task once every command ran.
@@ -101,7 +101,7 @@ bootstrap_task_create(void *ctx, const char *name, void **taskp)
     kern_return_t kr;
 
     (void)ctx;
-    kr = task_create(NULL, false, name, &task);
+    kr = task_create_named(NULL, false, name, &task);
     if (kr != KERN_SUCCESS) {
         return BOOTSTRAP_EFAIL;
     }
@@ -120,7 +120,7 @@ bootstrap_insert_right(void *ctx, void *taskp, enum boot_script_type type, void 
 
     (void)ctx;
     if (type == BOOT_SCRIPT_TASK) {
-        if (task_get_special_port(object, TASK_KERNEL_PORT, &port) != KERN_SUCCESS
+        if (task_special_port_get(object, TASK_KERNEL_PORT, &port) != KERN_SUCCESS
             || port == NULL) {
             return BOOTSTRAP_EFAIL;
         }
@@ -317,7 +317,7 @@ bootstrap_exec_module(struct task *task, struct bootstrap_module *mod, int argc,
     }
     task_ref(task);
     *start = (struct bootstrap_start){ task, image.entry, esp };
-    if (thread_create(argv[0], bootstrap_thread_start, start, THREAD_ANY_CPU) == NULL) {
+    if (thread_create_kernel(argv[0], bootstrap_thread_start, start, THREAD_ANY_CPU) == NULL) {
         task_unref(task);
         kmem_free(start, sizeof(*start));
         return BOOTSTRAP_EFAIL;

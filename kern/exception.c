@@ -153,10 +153,10 @@ exception_request_build(struct ipc_port *port, struct ipc_port *reply, struct th
     }
     kmsg->nr_ports = 2;
     /* What mach_thread_self and mach_task_self give: none if they cannot. */
-    if (thread_get_special_port(thread, THREAD_KERNEL_PORT, &thread_port) != KERN_SUCCESS) {
+    if (thread_special_port_get(thread, THREAD_KERNEL_PORT, &thread_port) != KERN_SUCCESS) {
         thread_port = NULL;
     }
-    if (task_get_special_port(task, TASK_KERNEL_PORT, &task_port) != KERN_SUCCESS) {
+    if (task_special_port_get(task, TASK_KERNEL_PORT, &task_port) != KERN_SUCCESS) {
         task_port = NULL;
     }
     kmsg->ports[0] = exception_send_right(thread_port);
@@ -195,11 +195,13 @@ exception_reply_parse(const struct ipc_kmsg *kmsg)
     const mig_reply_header_t *r = (const mig_reply_header_t *)&kmsg->header;
     uint32_t type;
 
-    memcpy(&type, &r->RetCodeType, sizeof(type));
     if (kmsg->header.msgh_bits != MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, 0)
         || kmsg->header.msgh_size != EXCEPTION_REPLY_SIZE
-        || kmsg->header.msgh_id != EXCEPTION_RAISE_ID + MIG_REPLY_ID_OFFSET
-        || type != MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1)) {
+        || kmsg->header.msgh_id != EXCEPTION_RAISE_ID + MIG_REPLY_ID_OFFSET) {
+        return MIG_REPLY_MISMATCH;  /* a send-once notification (24 bytes) among others */
+    }
+    memcpy(&type, &r->RetCodeType, sizeof(type));
+    if (type != MACH_MSGT(MACH_MSG_TYPE_INTEGER_32, 32, 1, 1)) {
         return MIG_REPLY_MISMATCH;
     }
     return r->RetCode;
@@ -286,8 +288,8 @@ exception_user(int exc, int code, int subcode)
 
     /* The thread's handler, then the task's (MACH-ABI.md 5.3). */
     for (int which = 0; which < 2 && !exception_terminating(t); which++) {
-        kr = which == 0 ? thread_get_special_port(t, THREAD_EXCEPTION_PORT, &port)
-                        : task_get_special_port(task, TASK_EXCEPTION_PORT, &port);
+        kr = which == 0 ? thread_special_port_get(t, THREAD_EXCEPTION_PORT, &port)
+                        : task_special_port_get(task, TASK_EXCEPTION_PORT, &port);
         if (kr != KERN_SUCCESS || port == NULL) {
             continue;
         }

@@ -40,6 +40,7 @@
  */
 typedef boolean_t (*ipc_kobject_demux_t)(mach_msg_header_t *request, mach_msg_header_t *reply);
 
+boolean_t mach_server(mach_msg_header_t *request, mach_msg_header_t *reply);
 boolean_t mach_port_server(mach_msg_header_t *request, mach_msg_header_t *reply);
 boolean_t device_server(mach_msg_header_t *request, mach_msg_header_t *reply);
 boolean_t mach_host_server(mach_msg_header_t *request, mach_msg_header_t *reply);
@@ -51,6 +52,7 @@ boolean_t mach_i386_server(mach_msg_header_t *request, mach_msg_header_t *reply)
 boolean_t mach_i386_ext_server(mach_msg_header_t *request, mach_msg_header_t *reply);
 
 static const ipc_kobject_demux_t ipc_kobject_demuxes[] = {
+    mach_server,
     mach_host_server,
     mach_port_server,
     device_server,

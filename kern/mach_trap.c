@@ -18,6 +18,7 @@
 #include <device/dev_pager.h>
 #include <include/mach/kern_return.h>
 #include <include/mach/port.h>
+#include <ipc/ipc_kmsg.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
@@ -103,7 +104,7 @@ mach_thread_self(void)
     mach_port_name_t name;
 
     /* THREAD_KERNEL_PORT: the thread's kernel port unless set otherwise. */
-    if (thread_get_special_port(thread_self(), THREAD_KERNEL_PORT, &port) != KERN_SUCCESS) {
+    if (thread_special_port_get(thread_self(), THREAD_KERNEL_PORT, &port) != KERN_SUCCESS) {
         return MACH_PORT_NULL;
     }
     name = mach_trap_self_right(port);
@@ -121,7 +122,7 @@ mach_task_self(void)
     mach_port_name_t name;
 
     if (self == NULL
-        || task_get_special_port(self, TASK_KERNEL_PORT, &port) != KERN_SUCCESS) {
+        || task_special_port_get(self, TASK_KERNEL_PORT, &port) != KERN_SUCCESS) {
         return MACH_PORT_NULL;
     }
     name = mach_trap_self_right(port);
@@ -251,7 +252,7 @@ syscall_task_create(mach_port_name_t parent, uint32_t inherit_memory, void *uchi
     if (task == NULL) {
         return MACH_SEND_INTERRUPTED;
     }
-    kr = task_create(task, inherit_memory != 0, task->name, &child);
+    kr = task_create_named(task, inherit_memory != 0, task->name, &child);
     task_unref(task);
     if (kr != KERN_SUCCESS) {
         return kr;
@@ -316,7 +317,7 @@ syscall_task_set_special_port(mach_port_name_t target, uint32_t which, mach_port
         kr = mach_trap_copy_send(name, &port);
     }
     if (kr == KERN_SUCCESS) {
-        kr = task_set_special_port(task, (int)which, port);
+        kr = task_special_port_set(task, (int)which, port);
         if (kr != KERN_SUCCESS && port != NULL) {
             ipc_port_unref(port);
         }
@@ -360,8 +361,9 @@ syscall_mach_port_deallocate(mach_port_name_t target, mach_port_name_t name)
 
 /*
  * Take the right that disposition type of name gives from the caller's
- * space: a port reference in *portp and the right it becomes in *rightp.
- * Moved rights leave the caller's space here.
+ * space, as a message would: *portp holds it (a send or send-once
+ * right, as in a message; IPC_PORT_DEAD if its port just died) and
+ * *rightp says which. Moved rights leave the caller's space here.
  */
 static kern_return_t
 mach_trap_copyin_right(mach_port_name_t name, uint32_t type, struct ipc_port **portp,
@@ -392,17 +394,12 @@ mach_trap_copyin_right(mach_port_name_t name, uint32_t type, struct ipc_port **p
     default:
         return KERN_INVALID_RIGHT;  /* MOVE_RECEIVE: see kern/mach_trap.h */
     }
-    kr = ipc_right_port_of(space, name, need, portp);
+    kr = ipc_right_port_of(space, name, need, portp);    /* the errors, nothing taken */
     if (kr != KERN_SUCCESS) {
         return kr;
     }
-    if (type == MACH_MSG_TYPE_MOVE_SEND || type == MACH_MSG_TYPE_MOVE_SEND_ONCE) {
-        kr = ipc_right_mod_refs(space, name, *rightp, -1);
-        if (kr != KERN_SUCCESS) {
-            ipc_port_unref(*portp);     /* the right went meanwhile */
-        }
-    }
-    return kr;
+    ipc_port_unref(*portp);
+    return ipc_right_copyin(space, name, type, portp);
 }
 
 kern_return_t
@@ -422,9 +419,18 @@ syscall_mach_port_insert_right(mach_port_name_t target, mach_port_name_t name,
         kr = KERN_INVALID_VALUE;
     } else {
         kr = mach_trap_copyin_right(right, type, &port, &new_right);
-        if (kr == KERN_SUCCESS) {
+        if (kr == KERN_SUCCESS && !IPC_PORT_VALID(port)) {
+            kr = KERN_INVALID_CAPABILITY;
+        } else if (kr == KERN_SUCCESS) {
+            mach_msg_type_name_t held = (new_right == MACH_PORT_RIGHT_SEND)
+                                        ? MACH_MSG_TYPE_PORT_SEND : MACH_MSG_TYPE_PORT_SEND_ONCE;
+
             kr = ipc_right_insert(task->space, name, port, new_right);
-            ipc_port_unref(port);
+            if (kr == KERN_SUCCESS) {
+                ipc_right_release_send(port, held);     /* the new right stands for it */
+            } else {
+                ipc_kmsg_release_right(port, held);     /* destroyed, with its notifications */
+            }
         }
     }
     task_unref(task);

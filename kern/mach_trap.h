@@ -76,7 +76,7 @@ kern_return_t syscall_vm_allocate(mach_port_name_t target, void *uaddr, uint32_t
 kern_return_t syscall_vm_deallocate(mach_port_name_t target, uint32_t addr, uint32_t size);
 
 /*
- * -68: task_create: the child (task_create()) gets the parent's name,
+ * -68: task_create: the child (task_create_named()) gets the parent's name,
  * and a send right to it goes to the caller's space; its name is written
  * at uchild. inherit_memory true is not supported yet: KERN_FAILURE.
  */
@@ -97,7 +97,7 @@ kern_return_t syscall_task_suspend(mach_port_name_t task);
  * -71: task_set_special_port: port (a send right of the caller, copied;
  * MACH_PORT_NULL or MACH_PORT_DEAD for none) becomes the task's port
  * which. Errors of the name lookup (KERN_INVALID_NAME,
- * KERN_INVALID_RIGHT) and of task_set_special_port().
+ * KERN_INVALID_RIGHT) and of task_special_port_set().
  */
 kern_return_t syscall_task_set_special_port(mach_port_name_t task, uint32_t which,
                                             mach_port_name_t port);

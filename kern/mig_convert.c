@@ -223,6 +223,13 @@ pset_deallocate(processor_set_t pset)
     (void)pset;
 }
 
+vm_object_t
+vm_object_lookup(ipc_port_t port)
+{
+    (void)port;
+    return NULL;
+}
+
 /* No memory objects yet: no port names one. */
 vm_object_t
 vm_object_lookup_name(ipc_port_t port)

@@ -120,6 +120,36 @@ typedef struct mach_port_status {
     boolean_t mps_nsrequest;
 } mach_port_status_t;
 
+/* mach.defs */
+typedef vm_offset_t *emulation_vector_t;
+typedef int memory_object_copy_strategy_t;
+typedef int memory_object_return_t;
+typedef struct vm_statistics {          /* GNU Mach's layout (mach/vm_statistics.h) */
+    integer_t pagesize;
+    integer_t free_count;
+    integer_t active_count;
+    integer_t inactive_count;
+    integer_t wire_count;
+    integer_t zero_fill_count;
+    integer_t reactivations;
+    integer_t pageins;
+    integer_t pageouts;
+    integer_t faults;
+    integer_t cow_faults;
+    integer_t lookups;
+    integer_t hits;
+} vm_statistics_data_t;
+
+/*
+ * Memory control ports (memory_object_* calls of mach.defs): mach has
+ * no external pagers, so no port is one and this gives NULL
+ * (kern/mig_convert.c); those routines answer MIG_BAD_ID.
+ */
+struct vm_object;
+#define null_conversion(port)           (port)      /* vm_map's memory_object: the port itself */
+typedef struct vm_object *vm_object_t;
+vm_object_t vm_object_lookup(ipc_port_t port);
+
 /* mach_host.defs */
 typedef char kernel_boot_info_t[4096];
 typedef struct time_value rpc_time_value_t;
@@ -146,9 +176,7 @@ typedef struct vm_cache_statistics {    /* GNU Mach's 11 counters */
     integer_t slab_reclaim_count;
 } vm_cache_statistics_data_t;
 
-/* Memory objects: none yet, so no port names one (memory_object_name_t). */
-struct vm_object;
-typedef struct vm_object *vm_object_t;
+/* memory_object_name_t: no port names a VM object yet (vm_object_t above). */
 
 /* mach_i386.defs: I/O permission objects do not exist yet. */
 struct io_perm;

@@ -52,6 +52,8 @@
 #include <vm/vm_page.h>
 #include <vm/vm_user.h>
 
+#include "mach_S.h"
+
 static struct kmem_cache task_cache;
 static struct spinlock task_list_lock = SPINLOCK_INITIALIZER;
 static struct list task_list = LIST_INITIALIZER(task_list);
@@ -139,7 +141,7 @@ task_unref(struct task *task)
 }
 
 kern_return_t
-task_create(struct task *parent, bool inherit_memory, const char *name, struct task **taskp)
+task_create_named(struct task *parent, bool inherit_memory, const char *name, struct task **taskp)
 {
     struct task *task;
 
@@ -210,6 +212,9 @@ task_terminate(struct task *task)
     struct thread *t;
     struct ipc_port *kport;
 
+    if (task == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
     spinlock_lock(&task->lock);
     if (!task->active) {
         spinlock_unlock(&task->lock);
@@ -243,6 +248,9 @@ task_suspend(struct task *task)
 {
     struct thread *t;
 
+    if (task == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
     spinlock_lock(&task->lock);
     if (!task->active) {
         spinlock_unlock(&task->lock);
@@ -276,6 +284,9 @@ task_resume(struct task *task)
 {
     kern_return_t kr = KERN_SUCCESS;
 
+    if (task == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
     spinlock_lock(&task->lock);
     if (!task->active || task->suspend_count == 0) {
         kr = KERN_FAILURE;
@@ -325,7 +336,7 @@ task_special_slot_locked(struct task *task, int which, struct ipc_port ***slotp)
 }
 
 kern_return_t
-task_get_special_port(struct task *task, int which, struct ipc_port **portp)
+task_special_port_get(struct task *task, int which, struct ipc_port **portp)
 {
     struct ipc_port **slot;
     kern_return_t kr;
@@ -343,7 +354,7 @@ task_get_special_port(struct task *task, int which, struct ipc_port **portp)
 }
 
 kern_return_t
-task_set_special_port(struct task *task, int which, struct ipc_port *port)
+task_special_port_set(struct task *task, int which, struct ipc_port *port)
 {
     struct ipc_port **slot, *old = NULL;
     kern_return_t kr;

@@ -4,7 +4,7 @@
  * them, with Mach's task calls (create, terminate, suspend, resume,
  * special ports). doc/user.md ("Tasks") describes the design.
  *
- *   kr = task_create(NULL, false, "init", &task);    one reference: the task's life
+ *   kr = task_create_named(NULL, false, "init", &task);    one reference: the task's life
  *   kr = task_thread_enter(task);                     the caller joins it
  *   ...                                               user mode, traps
  *   kr = task_terminate(task);                        threads stopped, all freed
@@ -85,7 +85,7 @@ struct task {
 void task_setup(void);
 
 /*
- * task_create: a new task with an empty IPC space, a new empty user map,
+ * task_create_named: a new task named name with an empty IPC space, a new empty user map,
  * no threads and suspend count 0, named name (cut to TASK_NAME_SIZE - 1
  * characters), in *taskp with one reference (its life: task_terminate()
  * drops it). With a parent, the child inherits copies of the parent's
@@ -95,8 +95,8 @@ void task_setup(void);
  * Returns KERN_SUCCESS or KERN_RESOURCE_SHORTAGE (nothing allocated,
  * the parent's memory unchanged). Thread context.
  */
-kern_return_t task_create(struct task *parent, bool inherit_memory, const char *name,
-                          struct task **taskp);
+kern_return_t task_create_named(struct task *parent, bool inherit_memory, const char *name,
+                                struct task **taskp);
 
 /* Take a reference on task (the caller holds one already). Lock-free. */
 void task_ref(struct task *task);
@@ -115,8 +115,9 @@ void task_unref(struct task *task);
  * first, so that the memory is back on return if nobody else holds a
  * reference. When it is, return at once: the caller stops in its next
  * thread_ast_check() (the trap's return path), and the last thread to
- * leave frees the task. Returns KERN_SUCCESS, or KERN_FAILURE when the
- * task is already terminated. Thread context, no lock held.
+ * leave frees the task. Returns KERN_SUCCESS, KERN_FAILURE when the
+ * task is already terminated, or KERN_INVALID_ARGUMENT for NULL (an RPC
+ * to a port that is no task's; also task_suspend and task_resume). Thread context, no lock held.
  */
 kern_return_t task_terminate(struct task *task);
 
@@ -143,23 +144,23 @@ kern_return_t task_resume(struct task *task);
 unsigned int task_suspend_count(struct task *task);
 
 /*
- * task_get_special_port: the port of which (TASK_*_PORT) in *portp with
+ * task_special_port_get: the port of which (TASK_*_PORT) in *portp with
  * a reference for the caller, or NULL when none is set. Returns
  * KERN_SUCCESS, KERN_INVALID_ARGUMENT (unknown which) or KERN_FAILURE
  * (terminated). Takes task->lock.
  */
-kern_return_t task_get_special_port(struct task *task, int which,
+kern_return_t task_special_port_get(struct task *task, int which,
                                     struct ipc_port **portp);
 
 /*
- * task_set_special_port: make port (NULL for none) the port of which;
+ * task_special_port_set: make port (NULL for none) the port of which;
  * on success the task takes over the caller's reference to port and
  * drops the one on the previous port. Returns KERN_SUCCESS,
  * KERN_INVALID_ARGUMENT (unknown which; port not taken) or KERN_FAILURE
  * (terminated; port not taken). Takes task->lock; may drop a port
  * reference.
  */
-kern_return_t task_set_special_port(struct task *task, int which, struct ipc_port *port);
+kern_return_t task_special_port_set(struct task *task, int which, struct ipc_port *port);
 
 /*
  * The task a port stands for, with a new reference, or NULL when port

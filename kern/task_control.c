@@ -26,6 +26,8 @@
 #include <machine/param.h>
 #include <vm/vm_user.h>
 
+#include "mach_S.h"
+
 static void
 task_info_basic(struct task *task, struct task_basic_info *info)
 {
@@ -77,7 +79,7 @@ task_info(struct task *task, int flavor, integer_t *task_info_out, natural_t *ta
 }
 
 kern_return_t
-task_threads(struct task *task, struct thread ***thread_list, natural_t *thread_listCnt)
+task_thread_list(struct task *task, struct thread ***thread_list, natural_t *thread_listCnt)
 {
     struct thread **list = NULL, *t;
     unsigned int room = 0, n;
@@ -150,7 +152,7 @@ task_set_name(struct task *task, const char *name)
 }
 
 kern_return_t
-mach_ports_register(struct task *target_task, struct ipc_port **init_port_set,
+task_registered_set(struct task *target_task, struct ipc_port **init_port_set,
                     natural_t init_port_setCnt)
 {
     struct ipc_port *ports[TASK_PORT_REGISTER_MAX];
@@ -182,7 +184,7 @@ mach_ports_register(struct task *target_task, struct ipc_port **init_port_set,
 }
 
 kern_return_t
-mach_ports_lookup(struct task *target_task, struct ipc_port ***init_port_set,
+task_registered_get(struct task *target_task, struct ipc_port ***init_port_set,
                   natural_t *init_port_setCnt)
 {
     struct ipc_port **list;
@@ -305,6 +307,7 @@ thread_info(struct thread *thread, int flavor, integer_t *thread_info_out,
         info.base_priority = __atomic_load_n(&thread->priority, __ATOMIC_RELAXED);
         info.max_priority = __atomic_load_n(&thread->max_priority, __ATOMIC_RELAXED);
         info.cur_priority = info.base_priority;
+        info.depressed = 0;
         info.depress_priority = -1;
         info.last_processor = cpu == THREAD_ANY_CPU ? 0 : (integer_t)cpu;
         memcpy(thread_info_out, &info, sizeof(info));

@@ -35,16 +35,17 @@ kern_return_t task_info(struct task *task, int flavor, integer_t *task_info_out,
                         natural_t *task_info_outCnt);
 
 /*
- * task_threads: the task's threads, in the order they joined, in a new
+ * task_thread_list: the task's threads, in the order they joined, in a new
  * array *thread_list of *thread_listCnt pointers (NULL and 0 for none),
  * allocated with kmem_alloc(); the caller frees it with
  * kmem_free(list, count * sizeof(*list)). No thread reference is taken
- * (threads have none yet): the MIG side turns each into a port at once.
+ * (threads have none yet): task_threads (kern/task_rpc.c) turns each
+ * into a port under the task's lock, if it is still there.
  * Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL task), KERN_FAILURE
  * (terminated) or KERN_RESOURCE_SHORTAGE. Thread context, no lock held.
  */
-kern_return_t task_threads(struct task *task, struct thread ***thread_list,
-                           natural_t *thread_listCnt);
+kern_return_t task_thread_list(struct task *task, struct thread ***thread_list,
+                               natural_t *thread_listCnt);
 
 /*
  * task_set_name: the task's debug name (shell, console lines) becomes
@@ -58,7 +59,8 @@ kern_return_t task_set_name(struct task *task, const char *name);
 struct ipc_port;
 
 /*
- * mach_ports_register: the task's registered ports become
+ * task_registered_set (mach_ports_register's work, kern/task_rpc.c):
+ * the task's registered ports become
  * init_port_set[0..count-1], the rest of the TASK_PORT_REGISTER_MAX
  * slots NULL; the task takes over the references the array holds (the
  * array itself stays the caller's) and drops those of the ports it
@@ -66,19 +68,20 @@ struct ipc_port;
  * terminated task, count above TASK_PORT_REGISTER_MAX: nothing taken).
  * Takes the task's lock.
  */
-kern_return_t mach_ports_register(struct task *target_task, struct ipc_port **init_port_set,
+kern_return_t task_registered_set(struct task *target_task, struct ipc_port **init_port_set,
                                   natural_t init_port_setCnt);
 
 /*
- * mach_ports_lookup: the registered ports, each with a new reference
+ * task_registered_get (mach_ports_lookup's work): the registered
+ * ports, each with a new reference
  * (NULL where none), in a new kmem array of TASK_PORT_REGISTER_MAX
  * pointers in *init_port_set (free with kmem_free(list, count *
  * sizeof(*list)) after dropping the references). Returns KERN_SUCCESS,
  * KERN_INVALID_ARGUMENT (NULL or terminated task) or
  * KERN_RESOURCE_SHORTAGE. Thread context.
  */
-kern_return_t mach_ports_lookup(struct task *target_task, struct ipc_port ***init_port_set,
-                                natural_t *init_port_setCnt);
+kern_return_t task_registered_get(struct task *target_task, struct ipc_port ***init_port_set,
+                                 natural_t *init_port_setCnt);
 
 /*
  * thread_set_name (gnumach.defs 4213): thread's debug name becomes name,

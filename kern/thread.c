@@ -438,7 +438,7 @@ thread_count(void)
 }
 
 struct thread *
-thread_create(const char *name, void (*fn)(void *arg), void *arg, unsigned int cpu)
+thread_create_kernel(const char *name, void (*fn)(void *arg), void *arg, unsigned int cpu)
 {
     struct thread *t;
 
@@ -807,7 +807,7 @@ thread_setup(void)
     for (unsigned int cpu = 1; cpu < CONFIG_NCPUS; cpu++) {
         smp_call(cpu, thread_ap_start, NULL);       /* false when offline */
     }
-    if (thread_create("reaper", thread_reaper, NULL, THREAD_ANY_CPU) == NULL) {
+    if (thread_create_kernel("reaper", thread_reaper, NULL, THREAD_ANY_CPU) == NULL) {
         panic("thread: no memory for the reaper thread");
     }
     __atomic_store_n(&thread_active, true, __ATOMIC_RELEASE);

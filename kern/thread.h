@@ -111,8 +111,8 @@ void thread_setup(void);
  * copied (and cut to THREAD_NAME_SIZE - 1 characters). Returns NULL when
  * memory for the thread or its stack is short. Any thread context.
  */
-struct thread *thread_create(const char *name, void (*fn)(void *arg), void *arg,
-                             unsigned int cpu);
+struct thread *thread_create_kernel(const char *name, void (*fn)(void *arg), void *arg,
+                                    unsigned int cpu);
 
 /*
  * End the calling thread. Its memory is freed after it stopped running,

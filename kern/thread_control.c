@@ -14,12 +14,17 @@
 #include <stddef.h>
 
 #include <include/mach/kern_return.h>
+#include <include/mach/message.h>
 #include <ipc/ipc_port.h>
+#include <ipc/ipc_right.h>
+#include <kern/mig_server.h>
 #include <kern/spinlock.h>
 #include <kern/task.h>
 #include <kern/thread.h>
 #include <kern/thread_control.h>
 #include <machine/pcb.h>
+
+#include "mach_S.h"
 
 struct thread_control_start {
     struct task *task;
@@ -29,7 +34,7 @@ struct thread_control_start {
     kern_return_t kr;
 };
 
-/* The body of a thread made by task_thread_create(). */
+/* The body of a thread made by thread_create(). */
 static void
 thread_control_start(void *arg)
 {
@@ -40,6 +45,7 @@ thread_control_start(void *arg)
 
     kr = task_thread_enter(task);
     if (kr == KERN_SUCCESS) {
+        thread_ref(self);               /* the creator's, taken before it can exit */
         spinlock_lock(&task->lock);
         self->suspend_count = 1;
         __atomic_fetch_or(&self->ast, THREAD_AST_SUSPEND, __ATOMIC_RELAXED);
@@ -58,7 +64,7 @@ thread_control_start(void *arg)
 }
 
 kern_return_t
-task_thread_create(struct task *parent_task, struct thread **child_thread)
+thread_create(struct task *parent_task, struct thread **child_thread)
 {
     struct thread_control_start start;
     struct thread *t;
@@ -71,7 +77,7 @@ task_thread_create(struct task *parent_task, struct thread **child_thread)
     waitq_init(&start.wq);
     start.done = false;
     start.kr = KERN_FAILURE;
-    t = thread_create(parent_task->name, thread_control_start, &start, THREAD_ANY_CPU);
+    t = thread_create_kernel(parent_task->name, thread_control_start, &start, THREAD_ANY_CPU);
     if (t == NULL) {
         return KERN_RESOURCE_SHORTAGE;
     }
@@ -232,7 +238,7 @@ thread_control_special_lock(struct thread *thread, int which, struct task **task
 }
 
 kern_return_t
-thread_get_special_port(struct thread *thread, int which, struct ipc_port **portp)
+thread_special_port_get(struct thread *thread, int which, struct ipc_port **portp)
 {
     struct task *task;
     kern_return_t kr;
@@ -250,7 +256,7 @@ thread_get_special_port(struct thread *thread, int which, struct ipc_port **port
 }
 
 kern_return_t
-thread_set_special_port(struct thread *thread, int which, struct ipc_port *port)
+thread_special_port_set(struct thread *thread, int which, struct ipc_port *port)
 {
     struct ipc_port **slot, *old;
     struct task *task;
@@ -268,4 +274,47 @@ thread_set_special_port(struct thread *thread, int which, struct ipc_port *port)
         ipc_port_unref(old);
     }
     return KERN_SUCCESS;
+}
+
+/*
+ * The RPCs (mach.defs 2067, 2068): the thread keeps a port reference
+ * (kern/task.h's convention), a message carries a send right; as
+ * kern/task_rpc.c does for tasks, a right given becomes a reference and
+ * a port returned a new send right. A failure consumes nothing.
+ */
+kern_return_t
+thread_get_special_port(thread_t thread, int which_port, ipc_port_t *special_port)
+{
+    struct ipc_port *port;
+    kern_return_t kr;
+
+    kr = thread_special_port_get(thread, which_port, &port);
+    if (kr == KERN_SUCCESS && port != NULL) {
+        ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);
+        ipc_port_unref(port);
+    }
+    if (kr == KERN_SUCCESS) {
+        *special_port = port;
+    }
+    return kr;
+}
+
+kern_return_t
+thread_set_special_port(thread_t thread, int which_port, ipc_port_t special_port)
+{
+    struct ipc_port *port = IP_VALID(special_port) ? special_port : NULL;
+    kern_return_t kr;
+
+    if (port != NULL) {
+        ipc_port_ref(port);             /* what the thread keeps */
+    }
+    kr = thread_special_port_set(thread, which_port, port);
+    if (port != NULL) {
+        if (kr == KERN_SUCCESS) {
+            ipc_port_release_send(port);
+        } else {
+            ipc_port_unref(port);
+        }
+    }
+    return kr;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Mach's calls on one thread of a task (mach.defs): thread_create (as
- * task_thread_create: the kernel's thread_create() makes kernel
- * threads), thread_terminate, thread_suspend and thread_resume with a
+ * Mach's calls on one thread of a task (mach.defs): thread_create (a
+ * user thread in a task; thread_create_kernel() makes kernel threads),
+ * thread_terminate, thread_suspend and thread_resume with a
  * per-thread suspend count, thread_abort, thread_get/set_special_port,
  * as plain kernel functions with
  * GNU Mach's argument order and errors, for the MIG server stubs.
@@ -50,11 +50,13 @@ kern_return_t thread_resume(struct thread *thread);
  * *child_thread, suspended once (thread_resume starts it) and stopped
  * before it ever runs user code, with GNU Mach's initial user state
  * (thread_set_state sets where it starts). It is in the task's thread
- * list on return. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL
- * task), KERN_FAILURE (terminated task) or KERN_RESOURCE_SHORTAGE.
+ * list on return, and the caller holds a reference on it (thread_unref();
+ * the MIG reply's convert_thread_to_port() consumes it). Returns
+ * KERN_SUCCESS, KERN_INVALID_ARGUMENT (NULL task), KERN_FAILURE
+ * (terminated task) or KERN_RESOURCE_SHORTAGE.
  * Thread context, no lock held; waits until the thread has joined.
  */
-kern_return_t task_thread_create(struct task *parent_task, struct thread **child_thread);
+kern_return_t thread_create(struct task *parent_task, struct thread **child_thread);
 
 /*
  * thread_terminate: end thread. The caller ending itself gets
@@ -85,24 +87,24 @@ kern_return_t thread_abort(struct thread *thread);
 struct ipc_port;
 
 /*
- * thread_get_special_port: the port of which (THREAD_KERNEL_PORT: what
+ * thread_special_port_get: the port of which (THREAD_KERNEL_PORT: what
  * mach_thread_self names, the thread's kernel port unless set;
  * THREAD_EXCEPTION_PORT) in *portp with a reference for the caller, or
  * NULL when none is set. Returns KERN_SUCCESS, KERN_INVALID_ARGUMENT
  * (NULL, unknown which) or KERN_FAILURE (a thread not in a task, or
  * leaving it). Takes the task's lock.
  */
-kern_return_t thread_get_special_port(struct thread *thread, int which,
+kern_return_t thread_special_port_get(struct thread *thread, int which,
                                       struct ipc_port **portp);
 
 /*
- * thread_set_special_port: make port (NULL for none) the port of which;
+ * thread_special_port_set: make port (NULL for none) the port of which;
  * on success the thread takes over the caller's reference to port and
  * drops its reference to the previous one. Errors as the get call (port
  * not taken). The exception port is the first that exception delivery
  * tries (kern/exception.h), before the task's.
  */
-kern_return_t thread_set_special_port(struct thread *thread, int which,
+kern_return_t thread_special_port_set(struct thread *thread, int which,
                                       struct ipc_port *port);
 
 #endif /* KERN_THREAD_CONTROL_H */

@@ -31,6 +31,8 @@
 #include <kern/thread_state.h>
 #include <machine/pcb.h>
 
+#include "mach_S.h"
+
 /* The call on a thread that does not run meanwhile: the caller, or a stopped one. */
 static kern_return_t
 thread_state_do(struct thread *thread, int flavor, uint32_t *state, natural_t *count,

@@ -1127,7 +1127,9 @@ vm_user_range_writable(struct vm_user_map *map, uintptr_t start, uintptr_t end)
 
 /* Where vm_user_overwrite() takes its bytes from: a kernel buffer, or a range of a map. */
 struct vm_user_source {
-    const unsigned char *buf;   /* or NULL: src_map */
+    const unsigned char *buf;   /* or NULL: read, or else map */
+    vm_user_reader_t read;
+    void *arg;
     struct vm_user_map *map;
     uintptr_t addr;
 };
@@ -1144,10 +1146,14 @@ vm_user_overwrite_page(const struct vm_user_source *src, uintptr_t i, struct vm_
     uintptr_t addr;
     void *va;
 
-    if (src->buf != NULL) {
+    if (src->buf != NULL || src->read != NULL) {
         va = pmap_window_map(vm_page_to_pa(page));
         assert(va != NULL);
-        memcpy(va, src->buf + i * PAGE_SIZE, PAGE_SIZE);
+        if (src->buf != NULL) {
+            memcpy(va, src->buf + i * PAGE_SIZE, PAGE_SIZE);
+        } else {
+            src->read(src->arg, i * PAGE_SIZE, va, PAGE_SIZE);
+        }
         pmap_window_unmap(va);
         return;
     }
@@ -1175,7 +1181,7 @@ vm_user_overwrite(struct vm_user_map *dst, uintptr_t start, uintptr_t size,
                   const struct vm_user_source *src)
 {
     uintptr_t n = size / PAGE_SIZE, i, addr;
-    bool backwards = (src->buf == NULL && src->map == dst && src->addr < start);
+    bool backwards = (src->map == dst && src->addr < start);
     const struct vm_map_entry *entry;
     struct vm_page *page;
     int error;
@@ -1194,10 +1200,11 @@ vm_user_overwrite(struct vm_user_map *dst, uintptr_t start, uintptr_t size,
     return 0;
 }
 
-kern_return_t
-vm_user_write(struct vm_user_map *map, uintptr_t addr, const void *data, uintptr_t size)
+/* vm_user_write() and vm_user_write_reader(): from src, a buffer or a reader. */
+static kern_return_t
+vm_user_write_source(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
+                     const struct vm_user_source *src)
 {
-    struct vm_user_source src = { .buf = data };
     int error;
 
     if (map == NULL) {
@@ -1215,10 +1222,28 @@ vm_user_write(struct vm_user_map *map, uintptr_t addr, const void *data, uintptr
     mutex_lock(&map->lock);
     error = vm_user_range_writable(map, addr, addr + size);
     if (error == 0) {
-        error = vm_user_overwrite(map, addr, size, &src);
+        error = vm_user_overwrite(map, addr, size, src);
     }
     mutex_unlock(&map->lock);
     return vm_user_kern_return(error);
+}
+
+kern_return_t
+vm_user_write(struct vm_user_map *map, uintptr_t addr, const void *data, uintptr_t size)
+{
+    struct vm_user_source src = { .buf = data };
+
+    return vm_user_write_source(map, addr, size, &src);
+}
+
+kern_return_t
+vm_user_write_reader(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
+                     vm_user_reader_t read, void *arg)
+{
+    struct vm_user_source src = { .read = read, .arg = arg };
+
+    assert(read != NULL);
+    return vm_user_write_source(map, addr, size, &src);
 }
 
 kern_return_t

@@ -291,6 +291,19 @@ kern_return_t vm_user_write(struct vm_user_map *map, uintptr_t addr, const void 
                             uintptr_t size);
 
 /*
+ * vm_write from bytes a function gives: as vm_user_write(), with
+ * read(arg, offset, dst, len) filling each destination page with the
+ * bytes [offset, offset + len) of the data (len PAGE_SIZE), called with
+ * map's mutex held and a page window mapped (it must not sleep or take
+ * the map). The mach.defs vm_write reads its out-of-line copy so
+ * (vm/vm_rpc.c), without a kernel buffer of the whole size.
+ */
+typedef void (*vm_user_reader_t)(void *arg, uintptr_t offset, void *dst, uintptr_t len);
+
+kern_return_t vm_user_write_reader(struct vm_user_map *map, uintptr_t addr, uintptr_t size,
+                                   vm_user_reader_t read, void *arg);
+
+/*
  * vm_write from a range of a map: overwrite [addr, addr + size) of map
  * with the bytes [src_addr, src_addr + size) of src_map (which may be
  * map; overlapping ranges copy as memmove()). The source is checked

@@ -21,6 +21,7 @@ typedef natural_t mach_port_right_t;
 typedef natural_t mach_port_type_t;
 typedef natural_t mach_port_urefs_t;
 typedef integer_t mach_port_delta_t;
+typedef natural_t mach_port_mscount_t;  /* make-send count */
 
 #define MACH_PORT_NULL                  ((mach_port_name_t)0)
 #define MACH_PORT_DEAD                  ((mach_port_name_t)~0)
@@ -48,6 +49,10 @@ typedef integer_t mach_port_delta_t;
 #define MACH_PORT_TYPE_PORT_RIGHTS      (MACH_PORT_TYPE_SEND_RIGHTS | MACH_PORT_TYPE_RECEIVE)
 #define MACH_PORT_TYPE_PORT_OR_DEAD     (MACH_PORT_TYPE_PORT_RIGHTS | MACH_PORT_TYPE_DEAD_NAME)
 #define MACH_PORT_TYPE_ALL_RIGHTS       (MACH_PORT_TYPE_PORT_OR_DEAD | MACH_PORT_TYPE_PORT_SET)
+
+/* Extra bits of mach_port_type: a dead-name request (msg-accepted: never set here). */
+#define MACH_PORT_TYPE_DNREQUEST        ((mach_port_type_t)0x80000000)
+#define MACH_PORT_TYPE_MAREQUEST        ((mach_port_type_t)0x40000000)
 
 /* Message queue limits (mach_port_set_qlimit): the default, and the most. */
 #define MACH_PORT_QLIMIT_DEFAULT        ((natural_t)5)

@@ -45,10 +45,11 @@ struct thread_sched_info {
     integer_t base_priority;
     integer_t max_priority;
     integer_t cur_priority;
+    integer_t depressed;                /* a boolean */
     integer_t depress_priority;         /* -1: not depressed */
     integer_t last_processor;
 };
-#define THREAD_SCHED_INFO_COUNT         7
+#define THREAD_SCHED_INFO_COUNT         8
 
 #define POLICY_TIMESHARE                1
 

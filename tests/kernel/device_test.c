@@ -218,7 +218,7 @@ device_test_reader_start(device_t dev)
     device_test_reader_done = false;
     device_test_reader = NULL;
     device_test_reader_count = 0;
-    if (thread_create("dev-reader", device_test_reader_fn, NULL, 0) == NULL) {
+    if (thread_create_kernel("dev-reader", device_test_reader_fn, NULL, 0) == NULL) {
         return false;
     }
     for (unsigned int i = 0; i < 10 * CLOCK_HZ; i++) {

@@ -177,10 +177,10 @@ ex_set_port(struct thread *thread, struct ipc_port *port)
         ipc_port_ref(port);
     }
     if (thread != NULL) {
-        KTEST_ASSERT(thread_set_special_port(thread, THREAD_EXCEPTION_PORT, port)
+        KTEST_ASSERT(thread_special_port_set(thread, THREAD_EXCEPTION_PORT, port)
                      == KERN_SUCCESS);
     } else {
-        KTEST_ASSERT(task_set_special_port(ex_task, TASK_EXCEPTION_PORT, port)
+        KTEST_ASSERT(task_special_port_set(ex_task, TASK_EXCEPTION_PORT, port)
                      == KERN_SUCCESS);
     }
 }
@@ -193,10 +193,15 @@ ex_start(struct task *task, enum ex_prog prog, uint32_t ecx, uint32_t eax, bool 
     natural_t count = i386_THREAD_STATE_COUNT;
     struct thread *t = NULL;
 
-    KTEST_ASSERT(task_thread_create(task, &t) == KERN_SUCCESS && t != NULL);
+    KTEST_ASSERT(thread_create(task, &t) == KERN_SUCCESS && t != NULL);
     if (t == NULL) {
         return NULL;
     }
+    /*
+     * The tests use t while they know it stays (its task alive, or the
+     * thread waiting for a reply): thread_create's reference is not kept.
+     */
+    thread_unref(t);
     KTEST_ASSERT(thread_get_state(t, i386_THREAD_STATE, (natural_t *)&s, &count)
                  == KERN_SUCCESS);
     s.eip = ex_entry(prog);
@@ -254,11 +259,12 @@ ex_check(const struct ipc_kmsg *request, struct ipc_port *port, struct thread *t
     const uint32_t *w = (const uint32_t *)(&request->header + 1);
     bool ok;
 
+    (void)port;     /* received from it: its right was used up by the receive (remote NULL) */
     ok = request->header.msgh_bits
          == (MACH_MSGH_BITS_COMPLEX
              | MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND, MACH_MSG_TYPE_PORT_SEND_ONCE))
          && request->header.msgh_size == 64 && request->header.msgh_id == 2400
-         && request->remote == port && IPC_PORT_VALID(request->local)
+         && request->remote == NULL && IPC_PORT_VALID(request->local)
          && request->local->receiver == NULL && request->nr_ports == 2
          && request->ports[0] == t->kport && request->ports[1] == ex_task->kport
          && w[0] == 0x10012011 && w[2] == 0x10012011 && w[4] == 0x10012002
@@ -644,14 +650,14 @@ ex_kill(void)
     struct thread *t;
     struct ipc_kmsg *request;
 
-    KTEST_ASSERT(task_create(NULL, false, "exc-kill", &task) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(NULL, false, "exc-kill", &task) == KERN_SUCCESS);
     if (task == NULL) {
         return;
     }
     task_ref(task);
     KTEST_ASSERT(ex_map(task));
     ipc_port_ref(ex_port_a);
-    KTEST_ASSERT(task_set_special_port(task, TASK_EXCEPTION_PORT, ex_port_a) == KERN_SUCCESS);
+    KTEST_ASSERT(task_special_port_set(task, TASK_EXCEPTION_PORT, ex_port_a) == KERN_SUCCESS);
     t = ex_start(task, EX_UD2, 0, 0, true);
     request = t != NULL ? ex_receive(ex_port_a) : NULL;
     KTEST_ASSERT(request != NULL);
@@ -679,7 +685,7 @@ exception_test_fn(void)
     ex_port_a = ex_port_create();
     ex_port_b = ex_port_create();
     KTEST_ASSERT(ex_port_a != NULL && ex_port_b != NULL);
-    KTEST_ASSERT(task_create(NULL, false, "exc", &ex_task) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(NULL, false, "exc", &ex_task) == KERN_SUCCESS);
     if (ex_port_a == NULL || ex_port_b == NULL || ex_task == NULL) {
         return;
     }
@@ -724,7 +730,7 @@ exception_bench_fn(void)
     struct thread *t;
 
     ex_port_b = ex_port_create();
-    if (ex_port_b == NULL || task_create(NULL, false, "exc-bench", &ex_task) != KERN_SUCCESS) {
+    if (ex_port_b == NULL || task_create_named(NULL, false, "exc-bench", &ex_task) != KERN_SUCCESS) {
         ktest_fail_at(__FILE__, __LINE__, "no port or task");
         return;
     }

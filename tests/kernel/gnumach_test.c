@@ -39,11 +39,11 @@ gnumach_test_fn(void)
     uintptr_t addr = 0;
     unsigned int threads_before = thread_count();
 
-    if (task_create(NULL, false, "gnumach_test", &task) != KERN_SUCCESS) {
+    if (task_create_named(NULL, false, "gnumach_test", &task) != KERN_SUCCESS) {
         ktest_fail_at(__FILE__, __LINE__, "no task");
         return;
     }
-    KTEST_ASSERT(task_thread_create(task, &t) == KERN_SUCCESS && t != NULL);
+    KTEST_ASSERT(thread_create(task, &t) == KERN_SUCCESS && t != NULL);
     KTEST_ASSERT(ipc_right_alloc(task->space, MACH_PORT_RIGHT_DEAD_NAME, &name) == KERN_SUCCESS);
     KTEST_ASSERT(ipc_right_alloc(task->space, MACH_PORT_RIGHT_RECEIVE, &reply) == KERN_SUCCESS);
     KTEST_ASSERT(vm_user_allocate(task->map, &addr, GT_SIZE, true) == KERN_SUCCESS);
@@ -70,6 +70,7 @@ gnumach_test_fn(void)
     KTEST_ASSERT(ipc_right_type(task->space, name, &type) == KERN_INVALID_NAME);
     KTEST_ASSERT(ipc_right_type(task->space, reply, &type) == KERN_INVALID_NAME);
     KTEST_ASSERT(vm_user_region(task->map, addr, &region) == KERN_NO_SPACE);
+    thread_unref(t);
     KTEST_ASSERT(task_terminate(task) == KERN_SUCCESS);
 
     /* The thread is freed by the reaper: gone before the next test counts. */

@@ -122,7 +122,7 @@ gt_start(struct gt_waiter *w, struct task *task, uintptr_t addr, uint32_t val, i
 {
     *w = (struct gt_waiter){ .task = task, .addr = addr, .val = val, .flags = flags,
                              .msec = msec };
-    w->thread = thread_create("gsync_waiter", gt_waiter_fn, w, THREAD_ANY_CPU);
+    w->thread = thread_create_kernel("gsync_waiter", gt_waiter_fn, w, THREAD_ANY_CPU);
     if (w->thread == NULL) {
         ktest_fail_at(__FILE__, __LINE__, "no thread");
         w->done = true;
@@ -360,7 +360,7 @@ gsync_test_fn(void)
     struct task *task, *child;
     uintptr_t addr = GT_BASE;
 
-    if (task_create(NULL, false, "gsync_test", &task) != KERN_SUCCESS) {
+    if (task_create_named(NULL, false, "gsync_test", &task) != KERN_SUCCESS) {
         ktest_fail_at(__FILE__, __LINE__, "no task");
         return;
     }
@@ -378,7 +378,7 @@ gsync_test_fn(void)
     gt_interrupt(task);
 
     gt_write(GT_COPY, 0x5a5a);
-    if (task_create(task, true, "gsync_child", &child) == KERN_SUCCESS) {
+    if (task_create_named(task, true, "gsync_child", &child) == KERN_SUCCESS) {
         gt_mutate(task, child);
         gt_shared(task, child);
         KTEST_ASSERT(task_terminate(child) == KERN_SUCCESS);
@@ -436,12 +436,12 @@ gsync_bench_fn(void)
     uintptr_t addr = GT_BASE;
     unsigned int cpu = cpu_id();
 
-    if (task_create(NULL, false, "gsync_bench", &b.task) != KERN_SUCCESS) {
+    if (task_create_named(NULL, false, "gsync_bench", &b.task) != KERN_SUCCESS) {
         ktest_fail_at(__FILE__, __LINE__, "no task");
         return;
     }
     KTEST_ASSERT(vm_user_allocate(b.task->map, &addr, PAGE_SIZE, false) == KERN_SUCCESS);
-    if (thread_create("gsync_bench", gt_bench_partner, &b, cpu) == NULL) {
+    if (thread_create_kernel("gsync_bench", gt_bench_partner, &b, cpu) == NULL) {
         ktest_fail_at(__FILE__, __LINE__, "no thread");
         task_terminate(b.task);
         return;

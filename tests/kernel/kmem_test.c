@@ -536,7 +536,7 @@ kmem_stress_test(void)
     for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
         kmem_stress_bad[cpu] = kmem_stress_failed[cpu] = 0;
         if (percpu_table[cpu].online) {
-            ktest_assert_msg(thread_create("kmem_stress", kmem_stress_thread,
+            ktest_assert_msg(thread_create_kernel("kmem_stress", kmem_stress_thread,
                                            (void *)(uintptr_t)cpu, cpu) != NULL,
                              "no worker thread for CPU %u", cpu);
             nr_cpus++;

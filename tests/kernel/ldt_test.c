@@ -205,17 +205,18 @@ lt_remote(void)
     struct thread *t = NULL;
     natural_t n = 2;
 
-    if (task_create(NULL, false, "ldt_test", &task) != KERN_SUCCESS) {
+    if (task_create_named(NULL, false, "ldt_test", &task) != KERN_SUCCESS) {
         ktest_fail_at(__FILE__, __LINE__, "no task");
         return;
     }
-    KTEST_ASSERT(task_thread_create(task, &t) == KERN_SUCCESS && t != NULL);
+    KTEST_ASSERT(thread_create(task, &t) == KERN_SUCCESS && t != NULL);
     if (t != NULL) {
         KTEST_ASSERT(i386_set_ldt(t, LT_SEL, &good, 1, 1) == KERN_SUCCESS);
         KTEST_ASSERT(t->pcb.ldt != NULL && t->pcb.ldt_entries == 5);
         KTEST_ASSERT(i386_get_ldt(t, LT_SEL, 1, &p, &n) == KERN_SUCCESS && n == 1
                      && lt_u64(out[0]) == lt_u64(good));
         KTEST_ASSERT(thread_terminate(t) == KERN_SUCCESS);
+        thread_unref(t);
     }
     KTEST_ASSERT(task_terminate(task) == KERN_SUCCESS);
 }
@@ -230,7 +231,7 @@ ldt_test_fn(void)
     for (unsigned int i = 0; i < 2; i++) {
         ws[i] = (struct lt_worker){ .buf = { 0xa1a1a1a1u + i * 0x01010101u, i, 0, 0 } };
         /* Both on CPU 0: each switch between them must change tables. */
-        ts[i] = thread_create("ldt_worker", lt_worker_fn, &ws[i], 0);
+        ts[i] = thread_create_kernel("ldt_worker", lt_worker_fn, &ws[i], 0);
         KTEST_ASSERT(ts[i] != NULL);
         if (ts[i] == NULL) {
             ws[i].done = true;

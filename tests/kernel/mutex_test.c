@@ -75,7 +75,7 @@ mutex_test_fn(void)
     mutex_test_overlaps = 0;
     mutex_test_done = 0;
     for (unsigned int i = 0; i < MUTEX_TEST_THREADS; i++) {
-        KTEST_ASSERT(thread_create("mutex_worker", mutex_test_worker, NULL,
+        KTEST_ASSERT(thread_create_kernel("mutex_worker", mutex_test_worker, NULL,
                                    THREAD_ANY_CPU) != NULL);
     }
     while (__atomic_load_n(&mutex_test_done, __ATOMIC_ACQUIRE) < MUTEX_TEST_THREADS) {
@@ -92,7 +92,7 @@ mutex_test_fn(void)
     mutex_test_contender_has_it = false;
     mutex_lock(&mutex_test_mutex);
     KTEST_ASSERT(!mutex_trylock(&mutex_test_mutex) || !"trylock on a held mutex");
-    contender = thread_create("mutex_contender", mutex_test_contender, NULL, THREAD_ANY_CPU);
+    contender = thread_create_kernel("mutex_contender", mutex_test_contender, NULL, THREAD_ANY_CPU);
     KTEST_ASSERT(contender != NULL);
     thread_delay(5);
     if (contender != NULL) {

@@ -752,7 +752,7 @@ pmap_thread_test_fn(void)
                                 vm_page_to_pa(pages[i]), PMAP_PROT_READ) == 0);
     }
     for (uintptr_t i = 0; i < PMAP_THREAD_NR; i++) {
-        KTEST_ASSERT(thread_create("pmap", pmap_thread_fn, (void *)i,
+        KTEST_ASSERT(thread_create_kernel("pmap", pmap_thread_fn, (void *)i,
                                    THREAD_ANY_CPU) != NULL);
     }
     spinlock_lock(&pmap_thread_lock);

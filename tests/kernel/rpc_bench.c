@@ -208,7 +208,7 @@ rpc_bench_fn(void)
     mach_port_name_t tname, reply;
     struct task *task;
 
-    if (task_create(NULL, false, "rpc_bench", &task) != KERN_SUCCESS
+    if (task_create_named(NULL, false, "rpc_bench", &task) != KERN_SUCCESS
         || task_thread_enter(task) != KERN_SUCCESS) {
         ktest_fail_at(__FILE__, __LINE__, "no task");
         return;

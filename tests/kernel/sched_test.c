@@ -110,7 +110,7 @@ sched_test_fn(void)
     sched_test_done = 0;
     sched_test_passes = 0;
     for (uintptr_t i = 0; i < 2; i++) {
-        KTEST_ASSERT(thread_create("pingpong", sched_test_pingpong, (void *)i,
+        KTEST_ASSERT(thread_create_kernel("pingpong", sched_test_pingpong, (void *)i,
                                    THREAD_ANY_CPU) != NULL);
     }
     sched_test_wait_done(2);
@@ -123,7 +123,7 @@ sched_test_fn(void)
     sched_test_stop = false;
     sched_test_spins[0] = sched_test_spins[1] = 0;
     for (uintptr_t i = 0; i < 2; i++) {
-        KTEST_ASSERT(thread_create("spinner", sched_test_spinner, (void *)i, 0) != NULL);
+        KTEST_ASSERT(thread_create_kernel("spinner", sched_test_spinner, (void *)i, 0) != NULL);
     }
     thread_delay(30);
     sched_test_stop = true;
@@ -136,7 +136,7 @@ sched_test_fn(void)
     sched_test_done = 0;
     sched_test_cpus_seen = 0;
     for (unsigned int i = 0; i < SCHED_TEST_MANY; i++) {
-        ktest_assert_msg(thread_create("short", sched_test_short, NULL,
+        ktest_assert_msg(thread_create_kernel("short", sched_test_short, NULL,
                                        THREAD_ANY_CPU) != NULL,
                          "thread %u not created", i);
     }

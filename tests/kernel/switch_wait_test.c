@@ -65,8 +65,8 @@ switch_wait_try(void)
     switch_wait_waiter = NULL;
     switch_wait_done = false;
     switch_wait_seen_sleeping = false;
-    KTEST_ASSERT(thread_create("sw-waiter", switch_wait_waiter_fn, NULL, 0) != NULL);
-    KTEST_ASSERT(thread_create("sw-spinner", switch_wait_spinner_fn, NULL, 0) != NULL);
+    KTEST_ASSERT(thread_create_kernel("sw-waiter", switch_wait_waiter_fn, NULL, 0) != NULL);
+    KTEST_ASSERT(thread_create_kernel("sw-spinner", switch_wait_spinner_fn, NULL, 0) != NULL);
     while (!switch_wait_done) {
         thread_delay(1);
     }

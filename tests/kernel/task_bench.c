@@ -4,7 +4,7 @@
  * for QEMU with -icount shift=0,sleep=off, where rdtsc counts guest
  * instructions (tools/bench-kernel task_bench mach 256M).
  *
- *   create+terminate      task_create() + task_terminate() of an empty
+ *   create+terminate      task_create_named() + task_terminate() of an empty
  *                         task (space, map with its pmap, kernel port)
  *   ... with a thread     the same with the caller entering and leaving
  *                         it (thread port, pmap switches)
@@ -50,7 +50,7 @@ task_bench_create(bool with_thread)
         for (unsigned int i = 0; i < TASK_BENCH_TASKS; i++) {
             struct task *task;
 
-            if (task_create(NULL, false, "bench", &task) != KERN_SUCCESS) {
+            if (task_create_named(NULL, false, "bench", &task) != KERN_SUCCESS) {
                 failures++;
                 continue;
             }
@@ -77,7 +77,7 @@ task_bench_traps(void)
     unsigned int failures = 0;
     struct task *task;
 
-    if (task_create(NULL, false, "bench", &task) != KERN_SUCCESS
+    if (task_create_named(NULL, false, "bench", &task) != KERN_SUCCESS
         || task_thread_enter(task) != KERN_SUCCESS) {
         ktest_fail_at(__FILE__, __LINE__, "no task");
         return;

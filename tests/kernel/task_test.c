@@ -229,7 +229,7 @@ task_test_boot_task(const char *name)
     struct task *task;
     uintptr_t addr;
 
-    if (task_create(NULL, false, name, &task) != KERN_SUCCESS) {
+    if (task_create_named(NULL, false, name, &task) != KERN_SUCCESS) {
         return NULL;
     }
     KTEST_ASSERT(ipc_right_insert(task->space, 1, host_priv_port(), MACH_PORT_RIGHT_SEND)
@@ -253,44 +253,44 @@ task_test_special_ports(struct task *task)
     struct ipc_port *port = NULL;
     struct task *child;
 
-    KTEST_ASSERT(task_get_special_port(task, TASK_KERNEL_PORT, &port) == KERN_SUCCESS
+    KTEST_ASSERT(task_special_port_get(task, TASK_KERNEL_PORT, &port) == KERN_SUCCESS
                  && port == task->kport);
     if (port != NULL) {
         ipc_port_unref(port);
     }
     port = host_port();
-    KTEST_ASSERT(task_get_special_port(task, TASK_BOOTSTRAP_PORT, &port) == KERN_SUCCESS
+    KTEST_ASSERT(task_special_port_get(task, TASK_BOOTSTRAP_PORT, &port) == KERN_SUCCESS
                  && port == NULL);
     port = host_port();
-    KTEST_ASSERT(task_get_special_port(task, TASK_EXCEPTION_PORT, &port) == KERN_SUCCESS
+    KTEST_ASSERT(task_special_port_get(task, TASK_EXCEPTION_PORT, &port) == KERN_SUCCESS
                  && port == NULL);
-    KTEST_ASSERT(task_get_special_port(task, 2, &port) == KERN_INVALID_ARGUMENT);
-    KTEST_ASSERT(task_get_special_port(task, 5, &port) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_special_port_get(task, 2, &port) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_special_port_get(task, 5, &port) == KERN_INVALID_ARGUMENT);
 
     /* Set: the task takes the caller's reference. */
     ipc_port_ref(host_port());
-    KTEST_ASSERT(task_set_special_port(task, TASK_BOOTSTRAP_PORT, host_port())
+    KTEST_ASSERT(task_special_port_set(task, TASK_BOOTSTRAP_PORT, host_port())
                  == KERN_SUCCESS);
     ipc_port_ref(host_priv_port());
-    KTEST_ASSERT(task_set_special_port(task, TASK_EXCEPTION_PORT, host_priv_port())
+    KTEST_ASSERT(task_special_port_set(task, TASK_EXCEPTION_PORT, host_priv_port())
                  == KERN_SUCCESS);
-    KTEST_ASSERT(task_set_special_port(task, 0, NULL) == KERN_INVALID_ARGUMENT);
-    KTEST_ASSERT(task_get_special_port(task, TASK_BOOTSTRAP_PORT, &port) == KERN_SUCCESS
+    KTEST_ASSERT(task_special_port_set(task, 0, NULL) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_special_port_get(task, TASK_BOOTSTRAP_PORT, &port) == KERN_SUCCESS
                  && port == host_port());
     if (port != NULL) {
         ipc_port_unref(port);
     }
 
     /* A child inherits exception and bootstrap ports (not the kernel port). */
-    KTEST_ASSERT(task_create(task, false, "task_child", &child) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(task, false, "task_child", &child) == KERN_SUCCESS);
     KTEST_ASSERT(strcmp(child->name, "task_child") == 0);
     KTEST_ASSERT(child->bootstrap == host_port() && child->exception == host_priv_port());
     KTEST_ASSERT(child->sself == child->kport && child->kport != task->kport);
     KTEST_ASSERT(task_terminate(child) == KERN_SUCCESS);
 
     /* Clearing drops the task's reference. */
-    KTEST_ASSERT(task_set_special_port(task, TASK_BOOTSTRAP_PORT, NULL) == KERN_SUCCESS);
-    KTEST_ASSERT(task_get_special_port(task, TASK_BOOTSTRAP_PORT, &port) == KERN_SUCCESS
+    KTEST_ASSERT(task_special_port_set(task, TASK_BOOTSTRAP_PORT, NULL) == KERN_SUCCESS);
+    KTEST_ASSERT(task_special_port_get(task, TASK_BOOTSTRAP_PORT, &port) == KERN_SUCCESS
                  && port == NULL);
 }
 
@@ -324,14 +324,14 @@ task_test_fn(void)
 
     task_test_snap_take(&before);
     /* No parent: inherit_memory has nothing to inherit, an empty map. */
-    KTEST_ASSERT(task_create(NULL, true, "task_test", &task) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(NULL, true, "task_test", &task) == KERN_SUCCESS);
     if (task != NULL) {
         vm_user_map_lock(task->map);
         KTEST_ASSERT(vm_map_first(&task->map->map) == NULL);
         vm_user_map_unlock(task->map);
         KTEST_ASSERT(task_terminate(task) == KERN_SUCCESS);
     }
-    KTEST_ASSERT(task_create(NULL, false, "a task name longer than thirty-one characters",
+    KTEST_ASSERT(task_create_named(NULL, false, "a task name longer than thirty-one characters",
                              &task) == KERN_SUCCESS);
     if (task == NULL) {
         return;
@@ -361,7 +361,7 @@ task_test_fn(void)
     KTEST_ASSERT(task_from_port(kport) == NULL);           /* the port is dead */
     KTEST_ASSERT(task_terminate(task) == KERN_FAILURE);
     KTEST_ASSERT(task_suspend(task) == KERN_FAILURE && task_resume(task) == KERN_FAILURE);
-    KTEST_ASSERT(task_set_special_port(task, TASK_BOOTSTRAP_PORT, NULL) == KERN_FAILURE);
+    KTEST_ASSERT(task_special_port_set(task, TASK_BOOTSTRAP_PORT, NULL) == KERN_FAILURE);
     KTEST_ASSERT(task_count() == before.tasks + 1);
     ipc_port_unref(kport);
     task_unref(task);                                       /* the last: freed */
@@ -852,7 +852,7 @@ task_stop_fn(void)
     for (unsigned int i = 0; i < TASK_STOP_THREADS; i++) {
         task_stop_counts[i] = 0;
     }
-    KTEST_ASSERT(task_create(NULL, false, "task_stop", &task_stop_task) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(NULL, false, "task_stop", &task_stop_task) == KERN_SUCCESS);
     if (task_stop_task == NULL) {
         return;
     }
@@ -861,7 +861,7 @@ task_stop_fn(void)
         unsigned int cpu = (i < TASK_STOP_SPINNERS && smp_nr_cpus() > 1)
                            ? 1 + i % (smp_nr_cpus() - 1) : THREAD_ANY_CPU;
 
-        KTEST_ASSERT(thread_create("task_stop", task_stop_thread, (void *)i, cpu) != NULL);
+        KTEST_ASSERT(thread_create_kernel("task_stop", task_stop_thread, (void *)i, cpu) != NULL);
     }
     for (unsigned int i = 0; i < 200 && task_stop_entered < TASK_STOP_THREADS; i++) {
         thread_delay(1);
@@ -892,10 +892,10 @@ task_stop_fn(void)
     task_test_snap_check("task_stop terminate", &before);
 
     /* Suspended, then terminated: the stopped threads end too. */
-    KTEST_ASSERT(task_create(NULL, false, "task_stop", &task_stop_task) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(NULL, false, "task_stop", &task_stop_task) == KERN_SUCCESS);
     task_stop_entered = 0;
     for (uintptr_t i = 0; i < TASK_STOP_THREADS; i++) {
-        KTEST_ASSERT(thread_create("task_stop", task_stop_thread, (void *)i, THREAD_ANY_CPU)
+        KTEST_ASSERT(thread_create_kernel("task_stop", task_stop_thread, (void *)i, THREAD_ANY_CPU)
                      != NULL);
     }
     for (unsigned int i = 0; i < 200 && task_stop_entered < TASK_STOP_THREADS; i++) {
@@ -910,9 +910,9 @@ task_stop_fn(void)
     task_test_snap_check("task_stop suspended", &before);
 
     /* A thread suspending its own task returns from the call, then stops. */
-    KTEST_ASSERT(task_create(NULL, false, "task_self_susp", &task) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(NULL, false, "task_self_susp", &task) == KERN_SUCCESS);
     task_stop_returned = 0;
-    KTEST_ASSERT(thread_create("task_self_susp", task_stop_self_suspend, task,
+    KTEST_ASSERT(thread_create_kernel("task_self_susp", task_stop_self_suspend, task,
                                THREAD_ANY_CPU) != NULL);
     for (unsigned int i = 0; i < 200 && task->nr_stopped == 0; i++) {
         thread_delay(1);
@@ -930,9 +930,9 @@ task_stop_fn(void)
     task_stop_returned = 0;
 
     /* A thread terminating its own task does not come back. */
-    KTEST_ASSERT(task_create(NULL, false, "task_self_term", &task) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(NULL, false, "task_self_term", &task) == KERN_SUCCESS);
     task_ref(task);
-    KTEST_ASSERT(thread_create("task_self_term", task_stop_self_terminate, task,
+    KTEST_ASSERT(thread_create_kernel("task_self_term", task_stop_self_terminate, task,
                                THREAD_ANY_CPU) != NULL);
     for (unsigned int i = 0; i < 200 && task->active; i++) {
         thread_delay(1);

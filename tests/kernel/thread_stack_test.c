@@ -73,7 +73,7 @@ thread_stack_test_fn(void)
     thread_stack_test_done = 0;
     thread_stack_test_bad = 0;
     for (unsigned int i = 0; i < THREAD_STACK_TEST_THREADS; i++) {
-        ktest_assert_msg(thread_create("stack", thread_stack_test_probe, NULL,
+        ktest_assert_msg(thread_create_kernel("stack", thread_stack_test_probe, NULL,
                                        THREAD_ANY_CPU) != NULL,
                          "thread %u not created", i);
     }
@@ -121,7 +121,7 @@ thread_stack_test_overflow(void *arg)
 static void
 thread_stack_test_overflow_fn(void)
 {
-    KTEST_ASSERT(thread_create("overflow", thread_stack_test_overflow, NULL,
+    KTEST_ASSERT(thread_create_kernel("overflow", thread_stack_test_overflow, NULL,
                                THREAD_ANY_CPU) != NULL);
     thread_delay(200);
     ktest_assert_msg(false, "the overflowing thread was not stopped");

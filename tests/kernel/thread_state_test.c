@@ -32,7 +32,7 @@
  *                      flavors and NULL arguments refused;
  *                      mach_ports_register/lookup (4 slots, references,
  *                      inheritance by a child task), thread_set/get_name
- *  test=thread_create  task_thread_create in a task with a code page:
+ *  test=thread_create  thread_create in a task with a code page:
  *                      the thread is listed, suspended and stopped with
  *                      the initial state; given a state and resumed, it
  *                      runs its user loop (eax counts up); suspended
@@ -446,11 +446,11 @@ ts_start(void)
     ts_threads_before = thread_count();
     ts_quit = false;
     ts_thread = NULL;
-    KTEST_ASSERT(task_create(NULL, false, "thread_state", &ts_task) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(NULL, false, "thread_state", &ts_task) == KERN_SUCCESS);
     if (ts_task == NULL) {
         return false;
     }
-    KTEST_ASSERT(thread_create("ts-target", ts_thread_fn, NULL, THREAD_ANY_CPU) != NULL);
+    KTEST_ASSERT(thread_create_kernel("ts-target", ts_thread_fn, NULL, THREAD_ANY_CPU) != NULL);
     for (unsigned int i = 0; i < 500 && ts_thread == NULL; i++) {
         thread_delay(1);
     }
@@ -560,7 +560,7 @@ ts_suspend_all(void)
 
     /* A thread suspending itself returns, then stops on its way out. */
     ts_self_rounds = 0;
-    KTEST_ASSERT(thread_create("ts-self", ts_self_suspend_fn, NULL, THREAD_ANY_CPU) != NULL);
+    KTEST_ASSERT(thread_create_kernel("ts-self", ts_self_suspend_fn, NULL, THREAD_ANY_CPU) != NULL);
     for (unsigned int i = 0; i < 500 && ts_self_rounds == 0; i++) {
         thread_delay(1);
     }
@@ -662,17 +662,17 @@ ts_task_threads(void)
     struct thread **list = NULL;
     natural_t count = 99;
 
-    KTEST_ASSERT(task_threads(NULL, &list, &count) == KERN_INVALID_ARGUMENT);
-    KTEST_ASSERT(task_threads(ts_task, &list, &count) == KERN_SUCCESS);
+    KTEST_ASSERT(task_thread_list(NULL, &list, &count) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_thread_list(ts_task, &list, &count) == KERN_SUCCESS);
     KTEST_ASSERT(count == 1 && list != NULL && list[0] == ts_thread);
     kmem_free(list, count * sizeof(*list));
 
     ts_extra_in = false;
-    KTEST_ASSERT(thread_create("ts-extra", ts_extra_fn, NULL, THREAD_ANY_CPU) != NULL);
+    KTEST_ASSERT(thread_create_kernel("ts-extra", ts_extra_fn, NULL, THREAD_ANY_CPU) != NULL);
     for (unsigned int i = 0; i < 500 && !ts_extra_in; i++) {
         thread_delay(1);
     }
-    KTEST_ASSERT(task_threads(ts_task, &list, &count) == KERN_SUCCESS);
+    KTEST_ASSERT(task_thread_list(ts_task, &list, &count) == KERN_SUCCESS);
     KTEST_ASSERT(count == 2 && list[0] == ts_thread && list[1] != ts_thread
                  && list[1]->task == ts_task);
     kmem_free(list, count * sizeof(*list));
@@ -746,16 +746,16 @@ ts_registered_ports(void)
     in[0] = p[0];
     in[1] = p[1];
     in[2] = in[3] = in[4] = NULL;
-    KTEST_ASSERT(mach_ports_register(NULL, in, 2) == KERN_INVALID_ARGUMENT);
-    KTEST_ASSERT(mach_ports_register(ts_task, in, TASK_PORT_REGISTER_MAX + 1)
+    KTEST_ASSERT(task_registered_set(NULL, in, 2) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_registered_set(ts_task, in, TASK_PORT_REGISTER_MAX + 1)
                  == KERN_INVALID_ARGUMENT);
-    KTEST_ASSERT(mach_ports_lookup(NULL, &list, &count) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(task_registered_get(NULL, &list, &count) == KERN_INVALID_ARGUMENT);
 
     /* The task takes the array's references. */
     ipc_port_ref(p[0]);
     ipc_port_ref(p[1]);
-    KTEST_ASSERT(mach_ports_register(ts_task, in, 2) == KERN_SUCCESS);
-    KTEST_ASSERT(mach_ports_lookup(ts_task, &list, &count) == KERN_SUCCESS
+    KTEST_ASSERT(task_registered_set(ts_task, in, 2) == KERN_SUCCESS);
+    KTEST_ASSERT(task_registered_get(ts_task, &list, &count) == KERN_SUCCESS
                  && count == TASK_PORT_REGISTER_MAX && list != NULL);
     if (list != NULL) {
         KTEST_ASSERT(list[0] == p[0] && list[1] == p[1] && list[2] == NULL && list[3] == NULL);
@@ -768,7 +768,7 @@ ts_registered_ports(void)
     }
 
     /* A child task inherits them. */
-    KTEST_ASSERT(task_create(ts_task, false, "ts-child", &child) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(ts_task, false, "ts-child", &child) == KERN_SUCCESS);
     if (child != NULL) {
         KTEST_ASSERT(child->registered[0] == p[0] && child->registered[1] == p[1]
                      && child->registered[3] == NULL);
@@ -776,7 +776,7 @@ ts_registered_ports(void)
     }
 
     /* Registering none drops them. */
-    KTEST_ASSERT(mach_ports_register(ts_task, in, 0) == KERN_SUCCESS);
+    KTEST_ASSERT(task_registered_set(ts_task, in, 0) == KERN_SUCCESS);
     KTEST_ASSERT(__atomic_load_n(&p[0]->refs, __ATOMIC_RELAXED) == 1
                  && __atomic_load_n(&p[1]->refs, __ATOMIC_RELAXED) == 1);
     ipc_port_kobject_destroy(p[0]);
@@ -821,7 +821,7 @@ task_info_test_fn(void)
     task = ts_task;
     task_ref(task);
     ts_stop();
-    KTEST_ASSERT(task_threads(task, &list, &count) == KERN_FAILURE);
+    KTEST_ASSERT(task_thread_list(task, &list, &count) == KERN_FAILURE);
     task_unref(task);
 }
 
@@ -969,7 +969,7 @@ tc_nr_threads(void)
     struct thread **list;
     natural_t count = 0;
 
-    if (task_threads(ts_task, &list, &count) == KERN_SUCCESS) {
+    if (task_thread_list(ts_task, &list, &count) == KERN_SUCCESS) {
         kmem_free(list, count * sizeof(*list));
     }
     return count;
@@ -1004,9 +1004,9 @@ tc_create(void)
     integer_t info[THREAD_INFO_MAX];
     struct thread_basic_info basic;
 
-    KTEST_ASSERT(task_thread_create(NULL, &t) == KERN_INVALID_ARGUMENT && t == NULL);
+    KTEST_ASSERT(thread_create(NULL, &t) == KERN_INVALID_ARGUMENT && t == NULL);
     KTEST_ASSERT(tc_map_code());
-    KTEST_ASSERT(task_thread_create(ts_task, &t) == KERN_SUCCESS && t != NULL);
+    KTEST_ASSERT(thread_create(ts_task, &t) == KERN_SUCCESS && t != NULL);
     if (t == NULL) {
         return;
     }
@@ -1042,6 +1042,7 @@ tc_create(void)
     /* Terminated while stopped: gone from the task on return. */
     KTEST_ASSERT(thread_terminate(t) == KERN_SUCCESS);
     KTEST_ASSERT(tc_nr_threads() == before);
+    thread_unref(t);
 }
 
 static void
@@ -1058,7 +1059,8 @@ tc_terminate_abort(void)
 
     /* A thread terminating itself gets KERN_SUCCESS, then ends. */
     tc_self_steps = 0;
-    KTEST_ASSERT(thread_create("tc-self", tc_self_terminate_fn, NULL, THREAD_ANY_CPU) != NULL);
+    KTEST_ASSERT(thread_create_kernel("tc-self", tc_self_terminate_fn, NULL, THREAD_ANY_CPU)
+                 != NULL);
     for (unsigned int i = 0; i < 500 && (tc_self_steps != 2 || tc_nr_threads() != before); i++) {
         thread_delay(1);
     }
@@ -1068,12 +1070,12 @@ tc_terminate_abort(void)
     waitq_init_intr(&tc_wq);
     tc_sleep_result = -1;
     tc_sleeping = false;
-    KTEST_ASSERT(thread_create("tc-sleeper", tc_sleeper_fn, NULL, THREAD_ANY_CPU) != NULL);
+    KTEST_ASSERT(thread_create_kernel("tc-sleeper", tc_sleeper_fn, NULL, THREAD_ANY_CPU) != NULL);
     for (unsigned int i = 0; i < 500 && !tc_sleeping; i++) {
         thread_delay(1);
     }
     KTEST_ASSERT(tc_sleeping);
-    KTEST_ASSERT(task_threads(ts_task, &list, &count) == KERN_SUCCESS);
+    KTEST_ASSERT(task_thread_list(ts_task, &list, &count) == KERN_SUCCESS);
     for (natural_t i = 0; i < count; i++) {
         if (list[i] != ts_thread) {
             sleeper = list[i];
@@ -1179,16 +1181,17 @@ ts_max_priorities(struct thread *t)
                  && ts_priority(t, false) == 12);
     /* A child inherits the maximum (2: lowering it to 4 needs no privilege) and
        its new threads take it, capped by the set's. */
-    KTEST_ASSERT(task_create(ts_task, false, "ts-child", &child) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(ts_task, false, "ts-child", &child) == KERN_SUCCESS);
     if (child != NULL) {
         KTEST_ASSERT(processor_task_max_priority(host, false, child, 1, false, false) == KERN_NO_ACCESS);
         KTEST_ASSERT(processor_task_max_priority(host, false, child, 4, false, false) == KERN_SUCCESS);
         KTEST_ASSERT(processor_task_max_priority(host, false, child, 15, false, false) == KERN_SUCCESS
                      && ts_task_priority(child) == 15);
-        KTEST_ASSERT(task_thread_create(child, &t2) == KERN_SUCCESS && t2 != NULL);
+        KTEST_ASSERT(thread_create(child, &t2) == KERN_SUCCESS && t2 != NULL);
         if (t2 != NULL) {
             KTEST_ASSERT(ts_priority(t2, true) == 15 && ts_priority(t2, false) == 15);
             KTEST_ASSERT(thread_terminate(t2) == KERN_SUCCESS);
+            thread_unref(t2);
         }
         KTEST_ASSERT(task_terminate(child) == KERN_SUCCESS);
     }
@@ -1236,7 +1239,7 @@ ts_priorities(void)
                  && ts_task_priority(ts_task) == 10 && ts_priority(t, false) == 45);
 
     /* Inheritance: a child task takes its parent's priority. */
-    KTEST_ASSERT(task_create(ts_task, false, "ts-child", &child) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(ts_task, false, "ts-child", &child) == KERN_SUCCESS);
     if (child != NULL) {
         KTEST_ASSERT(ts_task_priority(child) == 10);
         KTEST_ASSERT(task_terminate(child) == KERN_SUCCESS);
@@ -1279,11 +1282,12 @@ tb_create(void)
         for (unsigned int i = 0; i < TB_THREADS; i++) {
             struct thread *thread;
 
-            if (task_thread_create(ts_task, &thread) != KERN_SUCCESS) {
+            if (thread_create(ts_task, &thread) != KERN_SUCCESS) {
                 failures++;
                 continue;
             }
             failures += thread_terminate(thread) != KERN_SUCCESS;
+            thread_unref(thread);
         }
         t = cpu_rdtsc() - start;
         best = t < best ? t : best;
@@ -1347,33 +1351,33 @@ special_port_test_fn(void)
     if (!ts_start()) {
         return;
     }
-    KTEST_ASSERT(thread_get_special_port(NULL, THREAD_KERNEL_PORT, &port)
+    KTEST_ASSERT(thread_special_port_get(NULL, THREAD_KERNEL_PORT, &port)
                  == KERN_INVALID_ARGUMENT);
-    KTEST_ASSERT(thread_get_special_port(ts_thread, 2, &port) == KERN_INVALID_ARGUMENT);
-    KTEST_ASSERT(thread_set_special_port(ts_thread, 4, NULL) == KERN_INVALID_ARGUMENT);
-    KTEST_ASSERT(thread_get_special_port(thread_self(), THREAD_KERNEL_PORT, &port)
+    KTEST_ASSERT(thread_special_port_get(ts_thread, 2, &port) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_special_port_set(ts_thread, 4, NULL) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_special_port_get(thread_self(), THREAD_KERNEL_PORT, &port)
                  == KERN_FAILURE);                      /* no task */
 
-    KTEST_ASSERT(thread_get_special_port(ts_thread, THREAD_KERNEL_PORT, &port) == KERN_SUCCESS
+    KTEST_ASSERT(thread_special_port_get(ts_thread, THREAD_KERNEL_PORT, &port) == KERN_SUCCESS
                  && port == ts_thread->kport);
     if (port != NULL) {
         ipc_port_unref(port);
     }
     port = other;
-    KTEST_ASSERT(thread_get_special_port(ts_thread, THREAD_EXCEPTION_PORT, &port) == KERN_SUCCESS
+    KTEST_ASSERT(thread_special_port_get(ts_thread, THREAD_EXCEPTION_PORT, &port) == KERN_SUCCESS
                  && port == NULL);
 
     /* The thread takes the caller's reference; get gives one more. */
     ipc_port_ref(other);
-    KTEST_ASSERT(thread_set_special_port(ts_thread, THREAD_EXCEPTION_PORT, other)
+    KTEST_ASSERT(thread_special_port_set(ts_thread, THREAD_EXCEPTION_PORT, other)
                  == KERN_SUCCESS);
-    KTEST_ASSERT(thread_get_special_port(ts_thread, THREAD_EXCEPTION_PORT, &port) == KERN_SUCCESS
+    KTEST_ASSERT(thread_special_port_get(ts_thread, THREAD_EXCEPTION_PORT, &port) == KERN_SUCCESS
                  && port == other);
     if (port != NULL) {
         ipc_port_unref(port);
     }
-    KTEST_ASSERT(thread_set_special_port(ts_thread, THREAD_EXCEPTION_PORT, NULL) == KERN_SUCCESS);
-    KTEST_ASSERT(thread_get_special_port(ts_thread, THREAD_EXCEPTION_PORT, &port) == KERN_SUCCESS
+    KTEST_ASSERT(thread_special_port_set(ts_thread, THREAD_EXCEPTION_PORT, NULL) == KERN_SUCCESS);
+    KTEST_ASSERT(thread_special_port_get(ts_thread, THREAD_EXCEPTION_PORT, &port) == KERN_SUCCESS
                  && port == NULL);
 
     /*
@@ -1385,7 +1389,7 @@ special_port_test_fn(void)
     KTEST_ASSERT(port != NULL);
     if (port != NULL) {
         ipc_port_ref(port);
-        KTEST_ASSERT(thread_set_special_port(ts_thread, THREAD_EXCEPTION_PORT, port)
+        KTEST_ASSERT(thread_special_port_set(ts_thread, THREAD_EXCEPTION_PORT, port)
                      == KERN_SUCCESS);
     }
     ts_stop();

@@ -140,7 +140,7 @@ ut_thread_fn(void *arg)
     thread_pmap_set(u->pmap);
     if (u->unbind) {
         /*
-         * Queued on u->cpu by thread_create(); from now on idle CPUs may
+         * Queued on u->cpu by thread_create_kernel(); from now on idle CPUs may
          * steal it (the steal reads bound_cpu under its run-queue lock,
          * and either value is fine there).
          */
@@ -173,7 +173,7 @@ ut_start(struct ut *u)
     }
     sp[0] = UT_DATA;
     memcpy(&sp[1], u->params, sizeof(u->params));
-    u->thread = thread_create(u->name, ut_thread_fn, u, u->cpu);
+    u->thread = thread_create_kernel(u->name, ut_thread_fn, u, u->cpu);
     KTEST_ASSERT(u->thread != NULL);
     return u->thread != NULL;
 }
@@ -585,7 +585,7 @@ user_fpu_test_fn(void)
     for (unsigned int i = 0; i < n; i++) {
         ut_start(&u[i]);
     }
-    if (thread_create("ut-fpu-watch", ut_fpu_watch, NULL, 0) != NULL) {
+    if (thread_create_kernel("ut-fpu-watch", ut_fpu_watch, NULL, 0) != NULL) {
         spinlock_lock(&ut_fpu_lock);
         while (!ut_fpu_done) {
             waitq_sleep(&ut_fpu_wq, &ut_fpu_lock);

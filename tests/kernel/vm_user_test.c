@@ -27,7 +27,7 @@
  *                       with writes on both sides; its errors
  *  test=vm_oom_victim   (manual) out of memory stops the largest task,
  *                       not the small one that faulted; all pages back
- *  test=vm_cow_cycles   1000 task_create(parent, inherit_memory=TRUE),
+ *  test=vm_cow_cycles   1000 task_create_named(parent, inherit_memory=TRUE),
  *                       child and parent write the same page,
  *                       task_terminate: the parent's data unchanged, its
  *                       chain short, every page back
@@ -448,7 +448,7 @@ vm_user_smp_fn(void)
         thread_pmap_set(NULL);
     }
     for (uintptr_t i = 0; i < VM_USER_SMP_THREADS; i++) {
-        KTEST_ASSERT(thread_create("vm_user_smp", vm_user_smp_thread, (void *)i,
+        KTEST_ASSERT(thread_create_kernel("vm_user_smp", vm_user_smp_thread, (void *)i,
                                    THREAD_ANY_CPU) != NULL);
     }
     spinlock_lock(&vm_user_smp_lock);
@@ -717,7 +717,7 @@ vm_cow_cycles_fn(void)
     uintptr_t addr = VM_COW_COPY;
 
     vm_user_test_free_pages(free_before);
-    KTEST_ASSERT(task_create(NULL, false, "vm_cow_parent", &parent) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(NULL, false, "vm_cow_parent", &parent) == KERN_SUCCESS);
     if (parent == NULL) {
         return;
     }
@@ -728,7 +728,7 @@ vm_cow_cycles_fn(void)
         uintptr_t page = VM_COW_COPY + (i % VM_COW_PAGES) * PAGE_SIZE;
         uint32_t v, word;
 
-        if (task_create(parent, true, "vm_cow_child", &child) != KERN_SUCCESS) {
+        if (task_create_named(parent, true, "vm_cow_child", &child) != KERN_SUCCESS) {
             failures++;
             continue;
         }
@@ -888,8 +888,8 @@ vm_oom_victim_fn(void)
     uintptr_t addr, small_addr = VM_COW_COPY;
 
     vm_user_test_free_pages(free_before);
-    KTEST_ASSERT(task_create(NULL, false, "oom_big", &big) == KERN_SUCCESS);
-    KTEST_ASSERT(task_create(NULL, false, "oom_small", &small) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(NULL, false, "oom_big", &big) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(NULL, false, "oom_small", &small) == KERN_SUCCESS);
     if (big == NULL || small == NULL) {
         return;
     }
@@ -981,7 +981,7 @@ KTEST_DEFINE(vm_user_bench, vm_user_bench_fn, KTEST_MANUAL);
  * 2048-page range after vm_user_map_fork(): a read fault that maps the
  * backing page read-only, a write fault that copies it up (lookup down
  * the chain, page allocation, 4 KiB copy, radix insert, pmap_enter), and
- * a write fault with no read first; then task_create(parent, TRUE) of a
+ * a write fault with no read first; then task_create_named(parent, TRUE) of a
  * task with 64 MiB resident in one entry (once, then again after that
  * child's exit, which first collapses 64 MiB of pages back into the
  * parent's object), and the child's task_terminate.
@@ -1028,7 +1028,7 @@ vm_cow_bench_fn(void)
         vm_user_map_destroy(parent);
     }
 
-    KTEST_ASSERT(task_create(NULL, false, "vm_cow_bench", &task) == KERN_SUCCESS);
+    KTEST_ASSERT(task_create_named(NULL, false, "vm_cow_bench", &task) == KERN_SUCCESS);
     addr = VM_USER_TEST_VA;
     KTEST_ASSERT(vm_user_allocate(task->map, &addr, VM_COW_BENCH_BIG, false) == KERN_SUCCESS);
     for (uintptr_t off = 0; off < VM_COW_BENCH_BIG; off += PAGE_SIZE) {
@@ -1037,7 +1037,7 @@ vm_cow_bench_fn(void)
     /* The first copy finds one object; each later one first collapses the last copy's. */
     for (unsigned int pass = 0; pass < 2; pass++) {
         start = cpu_rdtsc();
-        failures += task_create(task, true, "vm_cow_bench_child", &ctask) != KERN_SUCCESS;
+        failures += task_create_named(task, true, "vm_cow_bench_child", &ctask) != KERN_SUCCESS;
         fork[pass] = cpu_rdtsc() - start;
         start = cpu_rdtsc();
         failures += task_terminate(ctask) != KERN_SUCCESS;

@@ -53,6 +53,7 @@ struct ipc_model_space {
 struct ipc_model_port {
     struct ipc_port *real;          /* the model holds one reference */
     bool active;
+    unsigned int notified;          /* send-once notifications queued on it */
 };
 
 struct ipc_model {
@@ -122,6 +123,10 @@ ipc_model_del(struct ipc_model *m, struct ipc_model_space *s, struct ipc_model_e
     if (e->type & MACH_PORT_TYPE_PORT_SET) {
         m->nr_psets--;
     }
+    if (e->type & MACH_PORT_TYPE_SEND_ONCE) {
+        /* Destroyed: the right carries a send-once notification to its port. */
+        m->ports[e->port].notified++;
+    }
     *e = s->entries[--s->nr_entries];
 }
 
@@ -130,6 +135,7 @@ static void
 ipc_model_port_death(struct ipc_model *m, int port)
 {
     m->ports[port].active = false;
+    m->ports[port].notified = 0;    /* destroyed with the queue */
     for (unsigned int i = 0; i < IPC_MODEL_SPACES; i++) {
         struct ipc_model_space *s = &m->spaces[i];
 
@@ -253,6 +259,7 @@ ipc_model_new_port(struct ipc_model *m, struct ipc_model_space *s,
     e->port = (int)m->nr_ports;
     m->ports[m->nr_ports].real = port;
     m->ports[m->nr_ports].active = true;
+    m->ports[m->nr_ports].notified = 0;
     m->nr_ports++;
 }
 
@@ -665,9 +672,12 @@ ipc_model_check(struct ipc_model *m)
     /* Every dead right was converted by ipc_right_names(): counts are exact. */
     for (unsigned int p = 0; p < m->nr_ports; p++) {
         struct ipc_port *port = m->ports[p].real;
-        unsigned int refs = 1 + m->ports[p].active + srights[p] + sorights[p];
+        unsigned int refs, notified = m->ports[p].notified;
 
+        sorights[p] += notified;        /* each queued notification holds its right */
+        refs = 1 + m->ports[p].active + srights[p] + sorights[p];
         if (port->active != m->ports[p].active || port->srights != srights[p]
+            || port->mqueue.nr_messages != notified
             || port->sorights != sorights[p] || port->refs != refs
             || (!port->active && (port->receiver != NULL || !list_empty(&port->holders)))) {
             ipc_model_fail(m, "port %u: active %d srights %u sorights %u refs %u, expected "

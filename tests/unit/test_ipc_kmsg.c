@@ -18,6 +18,7 @@
 #include <include/mach/kern_return.h>
 #include <include/mach/message.h>
 #include <include/mach/mig_errors.h>
+#include <include/mach/notify.h>
 #include <include/mach/port.h>
 #include <ipc/ipc_entry.h>
 #include <ipc/ipc_kmsg.h>
@@ -630,8 +631,15 @@ test_queue(void)
     ipc_kmsg_copyout_dest(k, a);
     tap_check(k->header.msgh_local_port == ra && k->header.msgh_remote_port == MACH_PORT_NULL
               && k->header.msgh_bits == MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND)
-              && pa->srights == 1 && pa->sorights == 0,
-              "its header alone is given: the reply right destroyed");
+              && pa->srights == 1 && pa->sorights == 1 && pa->mqueue.nr_messages == 1,
+              "its header alone is given: the reply right destroyed, its notification queued");
+    ipc_kmsg_free(k);
+    tap_check(ipc_mqueue_receive(a, ra, 0, 64, 0, &k, &size) == MACH_MSG_SUCCESS
+              && k->header.msgh_id == MACH_NOTIFY_SEND_ONCE && k->header.msgh_size == 24
+              && ipc_kmsg_copyout(k, a, NULL) == MACH_MSG_SUCCESS
+              && k->header.msgh_bits == MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE)
+              && k->header.msgh_local_port == ra && pa->sorights == 0,
+              "the send-once notification (71) arrives through the destroyed right");
     ipc_kmsg_free(k);
 
     /* A message to a port that dies before it is received. */
@@ -664,17 +672,23 @@ test_kernel_receive(void)
               == MACH_MSG_SUCCESS && kp->mqueue.nr_messages == 1 && kp->sorights == 1,
               "a reply through a send-once right is queued on a kernel-received port");
     tap_check(ipc_mqueue_receive_kernel(kp, &k) == MACH_MSG_SUCCESS && k != NULL
-              && k->header.msgh_id == 2500 && k->remote == kp
+              && k->header.msgh_id == 2500 && k->remote == NULL && kp->sorights == 0
               && k->header.msgh_bits == MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, 0),
-              "the kernel receives it, as the sender's kmsg");
+              "the kernel receives it, as the sender's kmsg, its send-once right used up");
     ipc_kmsg_destroy(k);
-    tap_check(kp->sorights == 0 && ipc_mqueue_receive_kernel(kp, &k) == MACH_RCV_PORT_DIED
+    tap_check(kp->sorights == 0 && kp->mqueue.nr_messages == 0
+              && ipc_mqueue_receive_kernel(kp, &k) == MACH_RCV_PORT_DIED
               && k == NULL, "no right left: RCV_PORT_DIED at once, nobody can send");
 
     ipc_right_copyout(a, kp, MACH_PORT_RIGHT_SEND_ONCE, &so);
-    tap_check(ipc_right_deallocate(a, so) == KERN_SUCCESS && kp->sorights == 0
-              && ipc_mqueue_receive_kernel(kp, &k) == MACH_RCV_PORT_DIED,
-              "a send-once right deallocated unused: RCV_PORT_DIED");
+    tap_check(ipc_right_deallocate(a, so) == KERN_SUCCESS && kp->sorights == 1
+              && ipc_mqueue_receive_kernel(kp, &k) == MACH_MSG_SUCCESS
+              && k->header.msgh_id == MACH_NOTIFY_SEND_ONCE && kp->sorights == 0,
+              "a send-once right deallocated unused: its send-once notification arrives");
+    ipc_kmsg_destroy(k);
+    tap_check(ipc_mqueue_receive_kernel(kp, &k) == MACH_RCV_PORT_DIED
+              && kp->mqueue.nr_messages == 0,
+              "then no right is left: RCV_PORT_DIED");
     ipc_right_make(kp, MACH_MSG_TYPE_PORT_SEND_ONCE);
     tap_check(kp->sorights == 1 && kp->refs == 2, "ipc_right_make: a count and a reference");
     ipc_right_release_send(kp, MACH_MSG_TYPE_PORT_SEND_ONCE);
@@ -910,6 +924,27 @@ census_body(struct ipc_kmsg *k, struct ipc_port *port, unsigned int *srights,
     }
 }
 
+/* Count the rights kmsg carries for port, header and body. */
+static void
+census_kmsg(struct ipc_kmsg *k, struct ipc_port *port, unsigned int *srights,
+            unsigned int *sorights, unsigned int *refs)
+{
+    struct ipc_port *slots[2] = { k->remote, k->local };
+    unsigned int i;
+
+    for (i = 0; i < 2; i++) {
+        mach_msg_type_name_t type = i == 0 ? MACH_MSGH_BITS_REMOTE(k->header.msgh_bits)
+                                           : MACH_MSGH_BITS_LOCAL(k->header.msgh_bits);
+
+        if (slots[i] == port) {
+            *srights += type == MACH_MSG_TYPE_PORT_SEND;
+            *sorights += type == MACH_MSG_TYPE_PORT_SEND_ONCE;
+            (*refs)++;
+        }
+    }
+    census_body(k, port, srights, sorights, refs);
+}
+
 static bool
 census_ok(struct traffic *t)
 {
@@ -943,25 +978,17 @@ census_ok(struct traffic *t)
             }
         }
         for (f = 0; f < NFLIGHT; f++) {
-            struct ipc_kmsg *k = t->flight[f];
-            struct ipc_port *slots[2];
-
-            if (k == NULL) {
-                continue;
+            if (t->flight[f] != NULL) {
+                census_kmsg(t->flight[f], port, &srights, &sorights, &refs);
             }
-            slots[0] = k->remote;
-            slots[1] = k->local;
-            for (i = 0; i < 2; i++) {
-                mach_msg_type_name_t type = i == 0 ? MACH_MSGH_BITS_REMOTE(k->header.msgh_bits)
-                                                   : MACH_MSGH_BITS_LOCAL(k->header.msgh_bits);
+        }
+        /* Notifications (send-once rights destroyed) wait in the queues. */
+        for (f = 0; f < NPORTS; f++) {
+            struct ipc_kmsg *k;
 
-                if (slots[i] == port) {
-                    srights += type == MACH_MSG_TYPE_PORT_SEND;
-                    sorights += type == MACH_MSG_TYPE_PORT_SEND_ONCE;
-                    refs++;
-                }
+            list_foreach_entry(&t->ports[f]->mqueue.messages, k, node) {
+                census_kmsg(k, port, &srights, &sorights, &refs);
             }
-            census_body(k, port, &srights, &sorights, &refs);
         }
         if (port->srights != srights || port->sorights != sorights) {
             tap_diag("port %u: srights %u (census %u), sorights %u (census %u)", p,

@@ -24,8 +24,11 @@
 #include <string.h>
 
 #include <include/mach/kern_return.h>
+#include <include/mach/notify.h>
 #include <include/mach/port.h>
 #include <ipc/ipc_entry.h>
+#include <ipc/ipc_kmsg.h>
+#include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
@@ -138,7 +141,19 @@ test_send_rights(void)
               && ipc_right_insert(a, n, port, MACH_PORT_RIGHT_SEND_ONCE) == KERN_NAME_EXISTS,
               "send-once rights get names of their own");
     tap_check(ipc_right_deallocate(a, n) == KERN_SUCCESS && type_of(a, n) == 0xdead
-              && port->sorights == 0, "deallocating a send-once right frees its name");
+              && port->sorights == 1 && port->mqueue.nr_messages == 1,
+              "deallocating a send-once right frees its name; the right carries a notification");
+    {
+        struct ipc_kmsg *k = NULL;
+        mach_msg_size_t size;
+
+        tap_check(ipc_mqueue_receive(a, rcv, MACH_RCV_TIMEOUT, 64, 0, &k, &size)
+                  == MACH_MSG_SUCCESS && k->header.msgh_id == MACH_NOTIFY_SEND_ONCE
+                  && ipc_kmsg_copyout(k, a, NULL) == MACH_MSG_SUCCESS
+                  && k->header.msgh_local_port == rcv && port->sorights == 0,
+                  "the send-once notification received: the right is consumed");
+        ipc_kmsg_free(k);
+    }
 
     /* Another space: send rights with references. */
     tap_check(ipc_right_insert(b, 5, port, MACH_PORT_RIGHT_SEND) == KERN_SUCCESS

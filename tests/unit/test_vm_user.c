@@ -1198,6 +1198,17 @@ write_value(struct vm_user_map *map, uintptr_t va)
     return pmap_extract(vm_user_map_pmap(map), va, &pa) ? page_value[pa >> PAGE_SHIFT] : 0;
 }
 
+/* A vm_user_write_reader() source: page number + 7000 in each page's first word. */
+static unsigned int reader_calls, reader_bad;
+
+static void
+write_reader(void *arg, uintptr_t offset, void *dst, uintptr_t len)
+{
+    reader_bad += !(arg == &reader_calls && offset % PAGE_SIZE == 0 && len == PAGE_SIZE);
+    reader_calls++;
+    ((uint32_t *)dst)[0] = 7000 + (uint32_t)(offset / PAGE_SIZE);
+}
+
 /* vm_write and vm_copy against the page contents model: memmove order, errors. */
 static void
 test_write(void)
@@ -1233,6 +1244,16 @@ test_write(void)
               && write_value(map, va + 3 * PAGE_SIZE) == 4343
               && write_value(map, va + PAGE_SIZE) == 1003,
               "write: a kernel buffer into two pages, the neighbour kept");
+    tap_check(vm_user_write_reader(map, va + PAGE_SIZE, 2 * PAGE_SIZE, write_reader,
+                                   &reader_calls) == KERN_SUCCESS
+              && reader_calls == 2 && reader_bad == 0 && write_value(map, va + PAGE_SIZE) == 7000
+              && write_value(map, va + 2 * PAGE_SIZE) == 7001
+              && write_value(map, va + 3 * PAGE_SIZE) == 4343,
+              "write: from a reader, page by page");
+    tap_check(vm_user_write_reader(map, va + 3 * PAGE_SIZE, 2 * PAGE_SIZE, write_reader,
+                                   &reader_calls) == KERN_INVALID_ADDRESS
+              && reader_calls == 2 && write_value(map, va + 3 * PAGE_SIZE) == 4343,
+              "write: from a reader past the mapping, nothing read or written");
     tap_check(vm_user_write(map, va + 1, buf, PAGE_SIZE) == KERN_INVALID_ARGUMENT
               && vm_user_write(map, va + 3 * PAGE_SIZE, buf, 2 * PAGE_SIZE)
                  == KERN_INVALID_ADDRESS

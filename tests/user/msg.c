@@ -222,8 +222,14 @@ test_too_large(mach_port_t p)
     tap_ok(mr == MACH_RCV_TOO_LARGE && m.h.msgh_local_port == p && m.h.msgh_remote_port == 0
            && m.h.msgh_size == 32 && m.body[0] == 0xa5a5a5a5,
            "still queued; without RCV_LARGE: RCV_TOO_LARGE, the header alone");
-    tap_ok(send_urefs(p) == 0 && msg_receive(&m, p, sizeof(m), MACH_RCV_TIMEOUT, 0)
-           == MACH_RCV_TIMED_OUT, "the message is gone, its rights destroyed");
+    tap_ok(send_urefs(p) == 0, "the message is gone, its send right destroyed");
+    mr = msg_receive(&m, p, sizeof(m), MACH_RCV_TIMEOUT, 0);
+    tap_ok(mr == MACH_MSG_SUCCESS && m.h.msgh_id == 71 && m.h.msgh_size == 24
+           && m.h.msgh_bits == MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE)
+           && m.h.msgh_local_port == p && m.h.msgh_remote_port == MACH_PORT_NULL,
+           "its send-once reply right destroyed: a send-once notification (71) to p");
+    tap_ok(msg_receive(&m, p, sizeof(m), MACH_RCV_TIMEOUT, 0) == MACH_RCV_TIMED_OUT,
+           "and nothing else");
 }
 
 
@@ -400,7 +406,7 @@ main(int argc, char **argv, char **envp)
     (void)argc;
     (void)argv;
     (void)envp;
-    tap_plan(49);
+    tap_plan(51);
     self = mach_task_self();
     p = mach_reply_port();
     tap_ok(p != 0, "a receive right: %u", p);

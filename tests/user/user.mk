@@ -14,7 +14,7 @@ USER_PROGS := $(patsubst tests/user/%.c,$(B)/user/%,$(wildcard tests/user/*.c))
 # serve an interface the kernel calls (exc.defs: exception_raise)
 # include its server header "BASE_S.h" and link its server stub;
 # USER_MIG_SERVERS lists those interfaces.
-USER_MIG := mach_host mach_port device gnumach gnumach_ext mach_i386 mach_i386_ext \
+USER_MIG := mach mach_host mach_port device gnumach gnumach_ext mach_i386 mach_i386_ext \
 	mach_debug mach_host_ext
 USER_MIG_SERVERS := exc
 USER_MIG_DIR := $(B)/user/mig
