@@ -249,7 +249,7 @@ $(B)/k/device/device.o $(B)/k/tests/kernel/device_test.o: $(MIG_KDIR)/device_S.h
 $(B)/k/vm/vm_rpc.o $(B)/k/kern/task_rpc.o $(B)/k/kern/task.o $(B)/k/kern/task_control.o \
 	$(B)/k/kern/thread_control.o $(B)/k/kern/thread_state.o: \
 	$(MIG_KDIR)/mach_S.h
-$(B)/k/kern/host_calls.o $(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_S.h
+$(B)/k/kern/host_calls.o $(B)/k/kern/processor.o $(B)/k/vm/vm_rpc.o: $(MIG_KDIR)/mach_host_S.h
 
 $(B)/k/%.o: %.c $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)

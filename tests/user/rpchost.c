@@ -4,7 +4,8 @@
  * host_kernel_version, host_get_time, the processors and the default
  * processor set (host_processors and host_processor_sets: out-of-line
  * port arrays; processor_info, processor_set_info, the *_get_assignment
- * calls), task_priority and thread_priority, and host_reboot's
+ * calls), vm_wire through each kind of host port, task_priority and
+ * thread_priority, and host_reboot's
  * refusals (the unprivileged port, RB_DEBUGGER). With a second argument
  * "halt" it ends the machine with host_reboot(RB_HALT) once its results
  * are printed. Boot line:
@@ -102,6 +103,25 @@ test_processors(mach_port_t host, mach_port_t host_priv)
     tap_ok(kr == KERN_INVALID_ARGUMENT, "task_get_assignment on the host port: %d", kr);
 }
 
+/* vm_wire (2636): its host argument decides how much may be wired. */
+static void
+test_wire(mach_port_t host, mach_port_t host_priv)
+{
+    mach_port_t self = mach_task_self();
+    vm_address_t addr = 0;
+    kern_return_t kr;
+
+    kr = syscall_vm_allocate(self, &addr, 4 * 4096, 1);
+    tap_ok(kr == KERN_SUCCESS && vm_wire(host_priv, self, addr, 4 * 4096,
+                                         VM_PROT_READ | VM_PROT_WRITE) == KERN_SUCCESS,
+           "vm_wire of 4 pages through host-priv (%d)", kr);
+    kr = vm_wire(host, self, addr, 4096, VM_PROT_NONE);
+    tap_ok(kr == KERN_SUCCESS, "vm_wire (unwire) of a page through the host port (%d)", kr);
+    kr = vm_wire(self, self, addr, 4096, VM_PROT_READ);
+    tap_ok(kr == KERN_INVALID_HOST, "vm_wire through a task port: KERN_INVALID_HOST (%d)", kr);
+    syscall_vm_deallocate(self, addr, 4 * 4096);
+}
+
 static void
 test_priorities(void)
 {
@@ -126,9 +146,10 @@ main(int argc, char **argv)
     bool halt = argc > 2 && strcmp(argv[2], "halt") == 0;
     kern_return_t kr;
 
-    tap_plan(23);
+    tap_plan(26);
     test_host(host);
     test_processors(host, host_priv);
+    test_wire(host, host_priv);
     test_priorities();
     kr = host_reboot(host, RB_HALT);
     tap_ok(kr == KERN_INVALID_HOST, "host_reboot through the unprivileged port: %d", kr);
