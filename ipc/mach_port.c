@@ -28,26 +28,6 @@
 
 #include "mach_port_S.h"
 
-/*
- * Out-of-line reply data: count words of array in a new vm_copy stored
- * in *slot (NULL for none). Returns KERN_SUCCESS or
- * KERN_RESOURCE_SHORTAGE.
- */
-static kern_return_t
-mach_port_reply_array(const uint32_t *array, unsigned long count, void *slot)
-{
-    struct vm_copy *copy = NULL;
-
-    if (count != 0) {
-        if (vm_copy_create(count * sizeof(array[0]), &copy) != 0) {
-            return KERN_RESOURCE_SHORTAGE;
-        }
-        vm_copy_write(copy, 0, array, count * sizeof(array[0]));
-    }
-    *(struct vm_copy **)slot = copy;
-    return KERN_SUCCESS;
-}
-
 kern_return_t
 mach_port_names(ipc_space_t task, mach_port_name_array_t *names,
                 mach_msg_type_number_t *namesCnt, mach_port_type_array_t *types,
@@ -78,10 +58,10 @@ mach_port_names(ipc_space_t task, mach_port_name_array_t *names,
         }
     }
     if (kr == KERN_SUCCESS) {
-        kr = mach_port_reply_array(name_buf, count, names);
+        kr = mig_reply_ool(name_buf, count * sizeof(uint32_t), names);
     }
     if (kr == KERN_SUCCESS) {
-        kr = mach_port_reply_array(type_buf, count, types);
+        kr = mig_reply_ool(type_buf, count * sizeof(uint32_t), types);
         if (kr != KERN_SUCCESS && *names != NULL) {
             vm_copy_discard((struct vm_copy *)*names);
         }
@@ -250,7 +230,7 @@ mach_port_get_set_status(ipc_space_t task, mach_port_name_t name,
         }
     }
     if (kr == KERN_SUCCESS) {
-        kr = mach_port_reply_array(buf, count, members);
+        kr = mig_reply_ool(buf, count * sizeof(uint32_t), members);
     }
     if (kr == KERN_SUCCESS) {
         *membersCnt = count;

@@ -26,6 +26,7 @@
 #include <kern/processor.h>
 #include <kern/task.h>
 #include <kern/thread.h>
+#include <vm/vm_copy.h>
 
 void
 ipc_port_release_send(ipc_port_t port)
@@ -43,6 +44,21 @@ boolean_t
 ipc_port_check_circularity(ipc_port_t port, ipc_port_t dest)
 {
     return ipc_port_transit_set(port, dest);
+}
+
+kern_return_t
+mig_reply_ool(const void *data, size_t size, void *slot)
+{
+    struct vm_copy *copy = NULL;
+
+    if (size != 0) {
+        if (vm_copy_create(size, &copy) != 0) {
+            return KERN_RESOURCE_SHORTAGE;
+        }
+        vm_copy_write(copy, 0, data, size);
+    }
+    *(struct vm_copy **)slot = copy;
+    return KERN_SUCCESS;
 }
 
 /* A new send right for port (the kernel's own), or IP_NULL. */

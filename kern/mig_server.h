@@ -29,6 +29,7 @@
 #define KERN_MIG_SERVER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <include/device/device_types.h>
@@ -213,6 +214,15 @@ typedef filter_t *filter_array_t;
 void ipc_port_release_send(ipc_port_t port);
 void ipc_port_release_sonce(ipc_port_t port);
 boolean_t ipc_port_check_circularity(ipc_port_t port, ipc_port_t dest);
+
+/*
+ * Out-of-line reply data: size bytes of data in a new vm_copy stored
+ * in *(struct vm_copy **)slot, the array argument of a routine (NULL
+ * for 0 bytes). A port array is an array of ipc_port_t, each a right
+ * the routine made. Returns KERN_SUCCESS or KERN_RESOURCE_SHORTAGE
+ * (nothing made). Thread context.
+ */
+kern_return_t mig_reply_ool(const void *data, size_t size, void *slot);
 
 /* Conversions (kern/mig_convert.c): NULL for a port of another kind or a dead one. */
 ipc_space_t convert_port_to_space(ipc_port_t port);

@@ -63,23 +63,111 @@ processor_setup(void)
 
 /*
  * A reply's out-of-line port array: a send right for each of ports[0..n)
- * in a new vm_copy, stored in *slot. KERN_RESOURCE_SHORTAGE when memory
- * is out (no right made).
+ * (ports that live forever), stored in *slot. KERN_RESOURCE_SHORTAGE
+ * when memory is out (no right made).
  */
 static kern_return_t
 processor_reply_ports(struct ipc_port **ports, unsigned int n, void *slot)
 {
-    struct vm_copy *copy;
+    kern_return_t kr = mig_reply_ool(ports, n * sizeof(ports[0]), slot);
 
-    if (vm_copy_create(n * sizeof(ports[0]), &copy) != 0) {
-        return KERN_RESOURCE_SHORTAGE;
-    }
-    for (unsigned int i = 0; i < n; i++) {
+    for (unsigned int i = 0; kr == KERN_SUCCESS && i < n; i++) {
         ipc_right_make(ports[i], MACH_MSG_TYPE_PORT_SEND);
     }
-    vm_copy_write(copy, 0, ports, n * sizeof(ports[0]));
-    *(struct vm_copy **)slot = copy;
-    return KERN_SUCCESS;
+    return kr;
+}
+
+/* What processor_set_tasks and _threads collect: send rights to kernel ports. */
+struct processor_collect {
+    struct ipc_port **ports;
+    unsigned int room, n;
+    bool threads;                   /* the threads' ports, not the tasks' */
+    bool full;
+};
+
+/* One more right for port, made under its task's lock (which keeps it), if there is room. */
+static void
+processor_collect_port(struct processor_collect *c, struct ipc_port *port)
+{
+    if (port == NULL || c->full) {
+        return;
+    }
+    if (c->n == c->room) {
+        c->full = true;
+        return;
+    }
+    ipc_right_make(port, MACH_MSG_TYPE_PORT_SEND);
+    c->ports[c->n++] = port;
+}
+
+static void
+processor_collect_task(struct task *task, void *arg)
+{
+    struct processor_collect *c = arg;
+    struct thread *t;
+
+    spinlock_lock(&task->lock);
+    if (task->active && !c->threads) {
+        processor_collect_port(c, task->sself);
+    } else if (task->active) {
+        list_foreach_entry(&task->threads, t, task_node) {
+            processor_collect_port(c, t->sself);
+        }
+    }
+    spinlock_unlock(&task->lock);
+}
+
+/* processor_set_tasks and _threads: every task's or thread's port, out of line. */
+static kern_return_t
+processor_set_ports(struct processor_set *set, bool threads, void *slot, natural_t *countp)
+{
+    struct processor_collect c = { .room = task_count() + 8, .threads = threads };
+    kern_return_t kr;
+
+    if (set == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    for (;;) {
+        c.ports = kmem_alloc(c.room * sizeof(c.ports[0]));
+        if (c.ports == NULL) {
+            return KERN_RESOURCE_SHORTAGE;
+        }
+        c.n = 0;
+        c.full = false;
+        task_foreach(processor_collect_task, &c);
+        if (!c.full) {
+            break;
+        }
+        for (unsigned int i = 0; i < c.n; i++) {
+            ipc_right_release_send(c.ports[i], MACH_MSG_TYPE_PORT_SEND);
+        }
+        kmem_free(c.ports, c.room * sizeof(c.ports[0]));
+        c.room *= 2;
+    }
+    kr = mig_reply_ool(c.ports, c.n * sizeof(c.ports[0]), slot);
+    if (kr != KERN_SUCCESS) {
+        for (unsigned int i = 0; i < c.n; i++) {
+            ipc_right_release_send(c.ports[i], MACH_MSG_TYPE_PORT_SEND);
+        }
+    } else {
+        *countp = c.n;
+    }
+    kmem_free(c.ports, c.room * sizeof(c.ports[0]));
+    return kr;
+}
+
+kern_return_t
+processor_set_tasks(processor_set_t processor_set, task_array_t *task_list,
+                    mach_msg_type_number_t *task_listCnt)
+{
+    return processor_set_ports(processor_set, false, task_list, task_listCnt);
+}
+
+kern_return_t
+processor_set_threads(processor_set_t processor_set, thread_array_t *thread_list,
+                      mach_msg_type_number_t *thread_listCnt)
+{
+    return processor_set_ports(processor_set, true, thread_list, thread_listCnt);
 }
 
 static bool

@@ -137,6 +137,17 @@ kern_return_t host_processor_sets(struct host *host, struct processor_set ***pro
                                   natural_t *processor_setsCnt);
 
 /*
+ * processor_set_tasks, processor_set_threads (through the set's control
+ * port): send rights to the kernel port of every active task, or of
+ * every thread of one, out of line. KERN_INVALID_ARGUMENT for NULL,
+ * KERN_RESOURCE_SHORTAGE. Takes the task list lock and task locks.
+ */
+kern_return_t processor_set_tasks(struct processor_set *processor_set, struct task ***task_list,
+                                  natural_t *task_listCnt);
+kern_return_t processor_set_threads(struct processor_set *processor_set,
+                                    struct thread ***thread_list, natural_t *thread_listCnt);
+
+/*
  * processor_info: PROCESSOR_BASIC_INFO (CPU type as host_info gives
  * it, running, slot = CPU number, master = CPU 0); *host is the host.
  * KERN_INVALID_ARGUMENT for NULL or another flavor, KERN_FAILURE for

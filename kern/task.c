@@ -602,6 +602,18 @@ task_count(void)
 }
 
 void
+task_foreach(void (*fn)(struct task *task, void *arg), void *arg)
+{
+    struct task *task;
+
+    spinlock_lock(&task_list_lock);
+    list_foreach_entry(&task_list, task, node) {
+        fn(task, arg);
+    }
+    spinlock_unlock(&task_list_lock);
+}
+
+void
 task_info_threads(void)
 {
     struct task *task;

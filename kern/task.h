@@ -213,6 +213,13 @@ task_self(void)
 unsigned int task_count(void);
 
 /*
+ * Call fn(task, arg) for every task on the list (terminating ones
+ * included), with the task list lock held: fn may take task locks but
+ * must not sleep, and the task stays while fn runs.
+ */
+void task_foreach(void (*fn)(struct task *task, void *arg), void *arg);
+
+/*
  * For the shell's `threads`: one line per task listing its threads.
  * Takes the list lock and each task's lock in turn.
  */

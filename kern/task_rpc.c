@@ -36,26 +36,6 @@
 
 #include "mach_S.h"
 
-/*
- * A reply's port array: count pointers of ports in a new vm_copy in
- * *slot (NULL for none). Returns KERN_SUCCESS or KERN_RESOURCE_SHORTAGE
- * (ports untouched).
- */
-static kern_return_t
-task_rpc_port_array(ipc_port_t *ports, unsigned int count, void *slot)
-{
-    struct vm_copy *copy = NULL;
-
-    if (count != 0) {
-        if (vm_copy_create(count * sizeof(ports[0]), &copy) != 0) {
-            return KERN_RESOURCE_SHORTAGE;
-        }
-        vm_copy_write(copy, 0, ports, count * sizeof(ports[0]));
-    }
-    *(struct vm_copy **)slot = copy;
-    return KERN_SUCCESS;
-}
-
 /* A new send right for port, which holds a reference the caller gives up. */
 static ipc_port_t
 task_rpc_right_from_ref(struct ipc_port *port)
@@ -119,7 +99,7 @@ task_threads(task_t target_task, thread_array_t *thread_list,
     }
     spinlock_unlock(&target_task->lock);
     _Static_assert(sizeof(struct thread *) == sizeof(ipc_port_t), "the list holds ports now");
-    kr = task_rpc_port_array((ipc_port_t *)list, n, thread_list);
+    kr = mig_reply_ool((ipc_port_t *)list, n * sizeof(ipc_port_t), thread_list);
     if (kr != KERN_SUCCESS) {
         for (natural_t i = 0; i < n; i++) {
             ipc_port_release_send((ipc_port_t)list[i]);
@@ -185,7 +165,7 @@ mach_ports_lookup(task_t target_task, mach_port_array_t *init_port_set,
     for (natural_t i = 0; i < count; i++) {
         list[i] = task_rpc_right_from_ref(list[i]);
     }
-    kr = task_rpc_port_array(list, count, init_port_set);
+    kr = mig_reply_ool(list, count * sizeof(ipc_port_t), init_port_set);
     if (kr != KERN_SUCCESS) {
         for (natural_t i = 0; i < count; i++) {
             if (list[i] != NULL) {

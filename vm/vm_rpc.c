@@ -36,6 +36,7 @@
 #include <vm/vm_user.h>
 
 #include "mach_S.h"
+#include "mach_host_S.h"
 
 /* The map of target, or NULL (no task: the routine answers KERN_INVALID_ARGUMENT). */
 static struct vm_user_map *
@@ -251,4 +252,24 @@ vm_machine_attribute(vm_map_t target_task, vm_address_t address, vm_size_t size,
         return KERN_INVALID_ARGUMENT;
     }
     return vm_user_machine_attribute(map, address, size, (unsigned int)attribute, value);
+}
+
+/*
+ * vm_wire (mach_host.defs 2636): the host argument is a plain port, the
+ * privileged host port or the host port (which wires at most
+ * VM_USER_WIRE_MAX bytes); anything else is KERN_INVALID_HOST.
+ */
+kern_return_t
+vm_wire(ipc_port_t host, vm_map_t task, vm_address_t address, vm_size_t size, vm_prot_t access)
+{
+    struct vm_user_map *map = vm_rpc_map(task);
+    bool host_priv = convert_port_to_host_priv(host) != NULL;
+
+    if (!host_priv && convert_port_to_host(host) == NULL) {
+        return KERN_INVALID_HOST;
+    }
+    if (map == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    return vm_user_wire(map, host_priv, address, size, (unsigned int)access);
 }

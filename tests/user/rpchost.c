@@ -3,8 +3,10 @@
  * The mach_host.defs RPCs through GNU MIG's user stubs: host_info,
  * host_kernel_version, host_get_time, the processors and the default
  * processor set (host_processors and host_processor_sets: out-of-line
- * port arrays; processor_info, processor_set_info, the *_get_assignment
- * calls), task_priority and thread_priority, and host_reboot's
+ * port arrays; processor_set_tasks and processor_set_threads through
+ * the set's control port; processor_info, processor_set_info, the *_get_assignment
+ * calls), vm_wire through each kind of host port, task_priority and
+ * thread_priority, and host_reboot's
  * refusals (the unprivileged port, RB_DEBUGGER). With a second argument
  * "halt" it ends the machine with host_reboot(RB_HALT) once its results
  * are printed. Boot line:
@@ -94,12 +96,54 @@ test_processors(mach_port_t host, mach_port_t host_priv)
     kr = host_processor_set_priv(host_priv, pset, &control);
     tap_ok(kr == KERN_SUCCESS && MACH_PORT_VALID(control) && control != pset,
            "host_processor_set_priv: its control port (%d)", kr);
+    {
+        task_array_t tasks;
+        thread_array_t threads;
+        mach_msg_type_number_t nt = 0;
+        bool mine = false;
+
+        kr = processor_set_tasks(control, &tasks, &nt);
+        for (mach_msg_type_number_t i = 0; kr == KERN_SUCCESS && i < nt; i++) {
+            mine |= tasks[i] == mach_task_self();
+        }
+        tap_ok(kr == KERN_SUCCESS && nt >= 1 && mine,
+               "processor_set_tasks: %u tasks, this one among them (%d)", nt, kr);
+        mine = false;
+        kr = processor_set_threads(control, &threads, &nt);
+        for (mach_msg_type_number_t i = 0; kr == KERN_SUCCESS && i < nt; i++) {
+            mine |= threads[i] == mach_thread_self();
+        }
+        tap_ok(kr == KERN_SUCCESS && nt >= 1 && mine,
+               "processor_set_threads: %u threads, this one among them (%d)", nt, kr);
+        kr = processor_set_tasks(pset, &tasks, &nt);
+        tap_ok(kr == KERN_INVALID_ARGUMENT,
+               "processor_set_tasks through the name port: KERN_INVALID_ARGUMENT (%d)", kr);
+    }
     kr = task_get_assignment(mach_task_self(), &s);
     tap_ok(kr == KERN_SUCCESS && s == pset, "task_get_assignment: the default set (%d)", kr);
     kr = thread_get_assignment(mach_thread_self(), &s);
     tap_ok(kr == KERN_SUCCESS && s == pset, "thread_get_assignment: the default set (%d)", kr);
     kr = task_get_assignment(host, &s);
     tap_ok(kr == KERN_INVALID_ARGUMENT, "task_get_assignment on the host port: %d", kr);
+}
+
+/* vm_wire (2636): its host argument decides how much may be wired. */
+static void
+test_wire(mach_port_t host, mach_port_t host_priv)
+{
+    mach_port_t self = mach_task_self();
+    vm_address_t addr = 0;
+    kern_return_t kr;
+
+    kr = syscall_vm_allocate(self, &addr, 4 * 4096, 1);
+    tap_ok(kr == KERN_SUCCESS && vm_wire(host_priv, self, addr, 4 * 4096,
+                                         VM_PROT_READ | VM_PROT_WRITE) == KERN_SUCCESS,
+           "vm_wire of 4 pages through host-priv (%d)", kr);
+    kr = vm_wire(host, self, addr, 4096, VM_PROT_NONE);
+    tap_ok(kr == KERN_SUCCESS, "vm_wire (unwire) of a page through the host port (%d)", kr);
+    kr = vm_wire(self, self, addr, 4096, VM_PROT_READ);
+    tap_ok(kr == KERN_INVALID_HOST, "vm_wire through a task port: KERN_INVALID_HOST (%d)", kr);
+    syscall_vm_deallocate(self, addr, 4 * 4096);
 }
 
 static void
@@ -126,9 +170,10 @@ main(int argc, char **argv)
     bool halt = argc > 2 && strcmp(argv[2], "halt") == 0;
     kern_return_t kr;
 
-    tap_plan(23);
+    tap_plan(29);
     test_host(host);
     test_processors(host, host_priv);
+    test_wire(host, host_priv);
     test_priorities();
     kr = host_reboot(host, RB_HALT);
     tap_ok(kr == KERN_INVALID_HOST, "host_reboot through the unprivileged port: %d", kr);
