@@ -50,7 +50,7 @@ ipc_kmsg_alloc(mach_msg_size_t size)
     if (size > IPC_KMSG_MAX_SIZE) {
         return NULL;
     }
-    kmsg = kmem_alloc(IPC_KMSG_OVERHEAD + size);
+    kmsg = kmem_alloc(IPC_KMSG_OVERHEAD + size + IPC_KMSG_SLACK);
     if (kmsg == NULL) {
         return NULL;
     }
@@ -70,7 +70,7 @@ ipc_kmsg_free(struct ipc_kmsg *kmsg)
 {
     assert(kmsg->remote == NULL && kmsg->local == NULL && kmsg->ports == NULL
            && kmsg->copies == NULL);
-    kmem_free(kmsg, IPC_KMSG_OVERHEAD + kmsg->alloc_size);
+    kmem_free(kmsg, IPC_KMSG_OVERHEAD + kmsg->alloc_size + IPC_KMSG_SLACK);
 }
 
 /* Start a cursor over kmsg's body. */

@@ -38,6 +38,15 @@ struct vm_user_map;
 /* Largest message mach_msg accepts (header and body), in bytes. */
 #define IPC_KMSG_MAX_SIZE       (1024u * 1024u)
 
+/*
+ * Room after every message's last byte, zeroed before a kernel server
+ * reads the message (kern/ipc_kobject.c): MIG's stubs hand an inline
+ * string argument (c_string[*:N], N up to 128: dev_name_t) to the
+ * routine without checking that it ends within the message, so a
+ * routine reading up to N bytes stays in the buffer and finds a NUL.
+ */
+#define IPC_KMSG_SLACK          128u
+
 /* Most port rights one message carries, inline and out of line. */
 #define IPC_KMSG_MAX_PORTS      (1u << 20)
 

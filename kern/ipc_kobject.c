@@ -27,6 +27,7 @@
 #include <kern/ipc_kobject.h>
 #include <kern/macros.h>
 #include <kern/mig_server.h>
+#include <kern/string.h>
 
 /*
  * A reply buffer: room for the largest reply of the kernel's routines
@@ -88,6 +89,8 @@ ipc_kobject_server(struct ipc_kmsg *request)
         return MACH_SEND_NO_BUFFER;
     }
     ipc_kmsg_kernel_view(request);
+    /* An inline string that does not end in the message ends in the slack. */
+    memset((char *)&request->header + request->header.msgh_size, 0, IPC_KMSG_SLACK);
     for (i = 0; i < ARRAY_SIZE(ipc_kobject_demuxes); i++) {
         if (ipc_kobject_demuxes[i](&request->header, &reply->header)) {
             break;
