@@ -340,7 +340,8 @@ recv_case(struct ctl *c, mach_port_t q, vm_address_t *gotp, unsigned int *sizep)
  * outside the count (a copy-on-write fault after a copied send).
  */
 static void
-bench_one(mach_port_t p, mach_port_t q, mach_port_t r, unsigned int size, bool move)
+bench_one(mach_port_t p, mach_port_t q, mach_port_t r, unsigned int size, bool move,
+          mach_port_t right)
 {
     unsigned long long total = 0, all = 0, t0, a0;
     vm_address_t buf = 0;
@@ -375,6 +376,13 @@ bench_one(mach_port_t p, mach_port_t q, mach_port_t r, unsigned int size, bool m
         m.desc[1] = MACH_MSG_TYPE_BYTE | (8u << 16);
         m.desc[2] = size;
         m.desc[3] = (natural_t)buf;
+        if (right != MACH_PORT_NULL) {
+            /* Instead: one send right, inline (MAKE_SEND of a port of ours). */
+            m.desc[0] = MACH_MSGT_LONGFORM | MACH_MSGT_INLINE;
+            m.desc[1] = MACH_MSG_TYPE_MAKE_SEND | (32u << 16);
+            m.desc[2] = 1;
+            m.desc[3] = right;
+        }
         t0 = rdtsc();
         mr |= mach_msg_trap(&m.h, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m), sizeof(m), p, 0, 0);
         total += rdtsc() - t0;
@@ -386,6 +394,13 @@ bench_one(mach_port_t p, mach_port_t q, mach_port_t r, unsigned int size, bool m
     }
     mr |= mach_msg_trap(&c.h, MACH_RCV_MSG, 0, sizeof(c), p, 0, 0);  /* the rounds' end */
     mr |= c.v[0];
+    if (right != MACH_PORT_NULL) {
+        tap_diag("bench: RPC round trip between two tasks with one send right (MAKE_SEND, "
+                 "the receiver keeps it): %u TSC ticks (instructions under -icount)%s",
+                 (unsigned int)(total / BENCH_ROUNDS),
+                 (mr == MACH_MSG_SUCCESS && bad == 0) ? "" : " FAILED");
+        return;
+    }
     tap_diag("bench: RPC round trip between two tasks with %u KiB out of line, %s (the "
              "receiver deallocates it): %u TSC ticks (instructions under -icount); with the "
              "sender writing every page of it before%s: %u%s",
@@ -397,11 +412,12 @@ bench_one(mach_port_t p, mach_port_t q, mach_port_t r, unsigned int size, bool m
 static void
 bench(mach_port_t p, mach_port_t q, mach_port_t r)
 {
-    bench_one(p, q, r, 0, false);
-    bench_one(p, q, r, PAGE, false);
-    bench_one(p, q, r, PAGE, true);
-    bench_one(p, q, r, 1u << 20, false);
-    bench_one(p, q, r, 1u << 20, true);
+    bench_one(p, q, r, 0, false, MACH_PORT_NULL);
+    bench_one(p, q, r, 0, false, p);
+    bench_one(p, q, r, PAGE, false, MACH_PORT_NULL);
+    bench_one(p, q, r, PAGE, true, MACH_PORT_NULL);
+    bench_one(p, q, r, 1u << 20, false, MACH_PORT_NULL);
+    bench_one(p, q, r, 1u << 20, true, MACH_PORT_NULL);
 }
 
 static void
@@ -471,7 +487,9 @@ recv_bench(struct ctl *c, mach_port_t q)
 
     mr = mach_msg_trap(&m.h, MACH_RCV_MSG, 0, sizeof(m), q, 0, 0);
     for (unsigned int k = 0; k < c->v[0] && mr == MACH_MSG_SUCCESS; k++) {
-        syscall_vm_deallocate(self, m.desc[3], m.desc[2]);
+        if (!(m.desc[0] & MACH_MSGT_INLINE)) {
+            syscall_vm_deallocate(self, m.desc[3], m.desc[2]);  /* a port right is kept */
+        }
         m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
         m.h.msgh_local_port = 0;
         m.h.msgh_id = ID_BENCH + 100;
