@@ -61,6 +61,29 @@ mig_reply_ool(const void *data, size_t size, void *slot)
     return KERN_SUCCESS;
 }
 
+struct ipc_port *
+mig_right_keep(ipc_port_t right)
+{
+    if (!IP_VALID(right)) {
+        return NULL;
+    }
+    ipc_port_ref(right);
+    return right;
+}
+
+void
+mig_right_kept(struct ipc_port *port, kern_return_t kr)
+{
+    if (port == NULL) {
+        return;
+    }
+    if (kr == KERN_SUCCESS) {
+        ipc_port_release_send(port);
+    } else {
+        ipc_port_unref(port);
+    }
+}
+
 /* A new send right for port (the kernel's own), or IP_NULL. */
 static ipc_port_t
 mig_convert_send(struct ipc_port *port)

@@ -224,6 +224,17 @@ boolean_t ipc_port_check_circularity(ipc_port_t port, ipc_port_t dest);
  */
 kern_return_t mig_reply_ool(const void *data, size_t size, void *slot);
 
+/*
+ * A send right a routine keeps as a port reference (the kernel holds
+ * special and registered ports that way): mig_right_keep() takes the
+ * reference (NULL for no valid port), mig_right_kept() finishes once
+ * the routine knows its result: on success the right is released (the
+ * reference stays with the object), on failure the reference is dropped
+ * (the right stays the request's, destroyed with it).
+ */
+struct ipc_port *mig_right_keep(ipc_port_t right);
+void mig_right_kept(struct ipc_port *port, kern_return_t kr);
+
 /* Conversions (kern/mig_convert.c): NULL for a port of another kind or a dead one. */
 ipc_space_t convert_port_to_space(ipc_port_t port);
 void space_deallocate(ipc_space_t space);

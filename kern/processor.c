@@ -176,47 +176,43 @@ processor_priority_valid(int priority)
     return priority >= 0 && priority < PROCESSOR_NR_PRIORITIES;
 }
 
-kern_return_t
-host_processors(struct host *host_priv, struct processor ***processor_list,
-                natural_t *processor_listCnt)
+/* The ports of the online processors, out of line, in CPU order. */
+static kern_return_t
+processor_reply_all(void *slot, natural_t *countp)
 {
     struct ipc_port *ports[CONFIG_NCPUS];
     unsigned int n = smp_nr_cpus();
     kern_return_t kr;
 
-    if (host_priv == NULL) {
-        return KERN_INVALID_ARGUMENT;
-    }
     for (unsigned int i = 0; i < n; i++) {
         ports[i] = processor_all[i].port;
     }
-    kr = processor_reply_ports(ports, n, processor_list);
+    kr = processor_reply_ports(ports, n, slot);
     if (kr == KERN_SUCCESS) {
-        *processor_listCnt = n;
+        *countp = n;
     }
     return kr;
+}
+
+kern_return_t
+host_processors(struct host *host_priv, struct processor ***processor_list,
+                natural_t *processor_listCnt)
+{
+    if (host_priv == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    return processor_reply_all(processor_list, processor_listCnt);
 }
 
 kern_return_t
 processor_set_processors(struct processor_set *set, struct processor ***processor_list,
                          natural_t *processor_listCnt)
 {
-    struct ipc_port *ports[CONFIG_NCPUS];
-    unsigned int n = smp_nr_cpus();
-    kern_return_t kr;
-
     /* One set holds every CPU: host_processors' answer, through its control port. */
     if (set == NULL) {
         return KERN_INVALID_ARGUMENT;
     }
-    for (unsigned int i = 0; i < n; i++) {
-        ports[i] = processor_all[i].port;
-    }
-    kr = processor_reply_ports(ports, n, processor_list);
-    if (kr == KERN_SUCCESS) {
-        *processor_listCnt = n;
-    }
-    return kr;
+    return processor_reply_all(processor_list, processor_listCnt);
 }
 
 kern_return_t
@@ -258,34 +254,33 @@ processor_info(struct processor *processor, int flavor, struct host **host,
     return KERN_SUCCESS;
 }
 
-kern_return_t
-processor_get_assignment(struct processor *processor, struct processor_set **assigned_set)
+/* The *_get_assignment routines: object's set is the default one (NULL: none). */
+static kern_return_t
+processor_assignment(const void *object, struct processor_set **assigned_set)
 {
-    if (processor == NULL) {
+    if (object == NULL) {
         return KERN_INVALID_ARGUMENT;
     }
     *assigned_set = &processor_set_default_set;
     return KERN_SUCCESS;
+}
+
+kern_return_t
+processor_get_assignment(struct processor *processor, struct processor_set **assigned_set)
+{
+    return processor_assignment(processor, assigned_set);
 }
 
 kern_return_t
 thread_get_assignment(struct thread *thread, struct processor_set **assigned_set)
 {
-    if (thread == NULL) {
-        return KERN_INVALID_ARGUMENT;
-    }
-    *assigned_set = &processor_set_default_set;
-    return KERN_SUCCESS;
+    return processor_assignment(thread, assigned_set);
 }
 
 kern_return_t
 task_get_assignment(struct task *task, struct processor_set **assigned_set)
 {
-    if (task == NULL) {
-        return KERN_INVALID_ARGUMENT;
-    }
-    *assigned_set = &processor_set_default_set;
-    return KERN_SUCCESS;
+    return processor_assignment(task, assigned_set);
 }
 
 kern_return_t

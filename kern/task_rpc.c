@@ -198,23 +198,15 @@ task_get_special_port(task_t task, int which_port, ipc_port_t *special_port)
 kern_return_t
 task_set_special_port(task_t task, int which_port, ipc_port_t special_port)
 {
-    struct ipc_port *port = IP_VALID(special_port) ? special_port : NULL;
+    struct ipc_port *port;
     kern_return_t kr;
 
     if (task == NULL) {
         return KERN_INVALID_ARGUMENT;
     }
-    if (port != NULL) {
-        ipc_port_ref(port);             /* what the task keeps */
-    }
+    port = mig_right_keep(special_port);        /* what the task keeps */
     kr = task_special_port_set(task, which_port, port);
-    if (port != NULL) {
-        if (kr == KERN_SUCCESS) {
-            ipc_port_release_send(port);
-        } else {
-            ipc_port_unref(port);
-        }
-    }
+    mig_right_kept(port, kr);
     return kr;
 }
 

@@ -302,19 +302,10 @@ thread_get_special_port(thread_t thread, int which_port, ipc_port_t *special_por
 kern_return_t
 thread_set_special_port(thread_t thread, int which_port, ipc_port_t special_port)
 {
-    struct ipc_port *port = IP_VALID(special_port) ? special_port : NULL;
+    struct ipc_port *port = mig_right_keep(special_port);     /* what the thread keeps */
     kern_return_t kr;
 
-    if (port != NULL) {
-        ipc_port_ref(port);             /* what the thread keeps */
-    }
     kr = thread_special_port_set(thread, which_port, port);
-    if (port != NULL) {
-        if (kr == KERN_SUCCESS) {
-            ipc_port_release_send(port);
-        } else {
-            ipc_port_unref(port);
-        }
-    }
+    mig_right_kept(port, kr);
     return kr;
 }
