@@ -10,6 +10,7 @@
 #                   make debug-test: the same, paused for gdb
 #   make check      host unit tests, fuzzers (briefly), in-kernel and boot tests
 #   make fuzz       run every fuzzer for FUZZ_SECONDS (default 60) each
+#   make soak       long boots (minutes): random messages between tasks
 #   make bench      benchmarks: host (callgrind, peers) and kernel (-icount)
 #   make bench-smp  host scaling across CPUs (threads), kmem/vm_page/IPC vs peers
 #
@@ -456,6 +457,10 @@ check: deps
 	@$(MAKE) --no-print-directory -k $(CHECK_TAPS) || true
 	@tools/tap-summary $(CHECK_TAPS)
 
+# Long boots, minutes each (tests/boot/soak-configs); not part of check.
+soak: deps $(TEST_DIR)/mach $(PAE_DIR)/mach user
+	BOOT_TIMEOUT=1200 tests/boot/run tests/boot/soak-configs
+
 fuzz: deps $(FUZZERS:%=$(B)/fuzz/%)
 	@for f in $(FUZZERS); do mkdir -p $(B)/fuzz/$$f.corpus; \
 	  $(B)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) $(B)/fuzz/$$f.corpus || exit 1; done
@@ -504,6 +509,6 @@ distclean: clean
 	rm -rf config.mk config.h config.log config.status configure config.h.in \
 	    autom4te.cache
 
-.PHONY: all run debug run-test debug-test deps check fuzz bench bench-smp clean distclean FORCE
+.PHONY: all run debug run-test debug-test deps check fuzz soak bench bench-smp clean distclean FORCE
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
