@@ -390,6 +390,17 @@ thread_max_priority(struct thread *thread, struct processor_set *set, int max_pr
     return KERN_SUCCESS;
 }
 
+/*
+ * thread_depress_abort (mach_host.defs 2632): mach depresses no
+ * priority (swtch_pri and thread_switch's SWITCH_OPTION_DEPRESS only
+ * yield), so there is never a depression to end: success for a thread.
+ */
+kern_return_t
+thread_depress_abort(struct thread *thread)
+{
+    return thread == NULL ? KERN_INVALID_ARGUMENT : KERN_SUCCESS;
+}
+
 kern_return_t
 task_priority(struct task *task, int priority, boolean_t change_threads)
 {

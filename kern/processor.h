@@ -129,6 +129,9 @@ kern_return_t thread_max_priority(struct thread *thread, struct processor_set *s
  */
 kern_return_t task_priority(struct task *task, int priority, boolean_t change_threads);
 
+/* thread_depress_abort: nothing to end (no depression exists); KERN_INVALID_ARGUMENT for NULL. */
+kern_return_t thread_depress_abort(struct thread *thread);
+
 /*
  * host_processor_sets: the name ports of the sets (the default one) in
  * *processor_sets, as host_processors. KERN_INVALID_ARGUMENT for NULL.

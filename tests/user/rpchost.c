@@ -160,6 +160,10 @@ test_priorities(void)
     tap_ok(kr == KERN_INVALID_ARGUMENT, "thread_priority 50: out of range (%d)", kr);
     kr = thread_priority(mach_task_self(), 35, FALSE);
     tap_ok(kr == KERN_INVALID_ARGUMENT, "thread_priority on a task port: %d", kr);
+    kr = thread_depress_abort(thread);
+    tap_ok(kr == KERN_SUCCESS, "thread_depress_abort: no depression to end (%d)", kr);
+    kr = thread_depress_abort(mach_task_self());
+    tap_ok(kr == KERN_INVALID_ARGUMENT, "thread_depress_abort on a task port: %d", kr);
 }
 
 int
@@ -170,7 +174,7 @@ main(int argc, char **argv)
     bool halt = argc > 2 && strcmp(argv[2], "halt") == 0;
     kern_return_t kr;
 
-    tap_plan(29);
+    tap_plan(31);
     test_host(host);
     test_processors(host, host_priv);
     test_wire(host, host_priv);
