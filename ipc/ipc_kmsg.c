@@ -592,15 +592,22 @@ ipc_kmsg_from_kernel(struct ipc_kmsg *kmsg)
     return MACH_MSG_SUCCESS;
 }
 
-/* The receiver's name for the destination port, whose right kmsg consumes. */
+/*
+ * The receiver's name for the destination port, whose right kmsg
+ * consumes; with a protected payload, the payload, and *typep becomes
+ * MACH_MSG_TYPE_PROTECTED_PAYLOAD (else it is left as it is).
+ */
 static mach_port_name_t
-ipc_kmsg_dest_name(struct ipc_space *space, struct ipc_port *port)
+ipc_kmsg_dest_name(struct ipc_space *space, struct ipc_port *port, mach_msg_type_name_t *typep)
 {
     mach_port_name_t name;
 
     spinlock_lock(&port->lock);
     if (!port->active) {
         name = MACH_PORT_DEAD;
+    } else if (port->receiver == space && port->has_payload) {
+        name = port->payload;           /* MACH-ABI.md 2.6: the payload, type 23 */
+        *typep = MACH_MSG_TYPE_PROTECTED_PAYLOAD;
     } else if (port->receiver == space) {
         name = port->receiver_name;
     } else {
@@ -734,8 +741,8 @@ ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_user_
         body_mr = ipc_kmsg_body_copyout(kmsg, space, map);
     }
     /* Last: receive rights of the body linked to the destination (ipc_port_transit_set()). */
-    dest_name = ipc_kmsg_dest_name(space, kmsg->remote);
-    ipc_right_release_send(kmsg->remote, dest_type);
+    dest_name = ipc_kmsg_dest_name(space, kmsg->remote, &dest_type);
+    ipc_right_release_send(kmsg->remote, MACH_MSGH_BITS_REMOTE(h->msgh_bits));
     kmsg->remote = NULL;
     h->msgh_bits = MACH_MSGH_BITS_OTHER(h->msgh_bits)
                    | MACH_MSGH_BITS(reply_type, dest_type);
@@ -770,7 +777,7 @@ void
 ipc_kmsg_copyout_dest(struct ipc_kmsg *kmsg, struct ipc_space *space)
 {
     mach_msg_header_t *h = &kmsg->header;
-    mach_msg_type_name_t dest_type = MACH_MSGH_BITS_REMOTE(h->msgh_bits);
+    mach_msg_type_name_t dest_type = MACH_MSGH_BITS_REMOTE(h->msgh_bits), shown = dest_type;
     struct list dying;
 
     list_init(&dying);
@@ -778,11 +785,11 @@ ipc_kmsg_copyout_dest(struct ipc_kmsg *kmsg, struct ipc_space *space)
     kmsg->local = NULL;
     ipc_kmsg_release_body(kmsg, kmsg->nr_ports, &dying);
     ipc_kmsg_release_copies(kmsg);
-    h->msgh_local_port = ipc_kmsg_dest_name(space, kmsg->remote);
+    h->msgh_local_port = ipc_kmsg_dest_name(space, kmsg->remote, &shown);
     ipc_right_release_send(kmsg->remote, dest_type);
     kmsg->remote = NULL;
     ipc_kmsg_drain(&dying);
     h->msgh_bits = MACH_MSGH_BITS_OTHER(h->msgh_bits) & ~MACH_MSGH_BITS_COMPLEX;
-    h->msgh_bits |= MACH_MSGH_BITS(0, dest_type);
+    h->msgh_bits |= MACH_MSGH_BITS(0, shown);
     h->msgh_remote_port = MACH_PORT_NULL;
 }

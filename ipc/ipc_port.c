@@ -71,6 +71,8 @@ ipc_port_create(struct ipc_space *receiver, mach_port_name_t name)
     port->kotype = IPC_KOBJECT_NONE;
     port->kobject = NULL;
     port->mscount = 0;
+    port->has_payload = false;
+    port->payload = 0;
     port->nsrequest = NULL;
     port->pdrequest = NULL;
     list_init(&port->dnrequests);

@@ -72,6 +72,9 @@ struct ipc_port {
     void *kobject;                  /* the object, while the port is active */
     /* Notifications (ipc/ipc_notify.h): requests hold send-once rights. */
     mach_port_mscount_t mscount;    /* make-send count: MAKE_SEND rights made */
+    bool has_payload;               /* mach_port_set_protected_payload: receivers see */
+    natural_t payload;              /* payload instead of the port's name; cleared when
+                                       the receive right moves */
     struct ipc_port *nsrequest;     /* no-senders request, or NULL */
     struct ipc_port *pdrequest;     /* port-destroyed request, or NULL */
     struct list dnrequests;         /* dead-name requests (struct ipc_notify_dnrequest) */

@@ -903,6 +903,7 @@ ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
         port->receiver = NULL;
         port->receiver_name = MACH_PORT_NULL;
         port->mscount = 0;          /* a new receiver starts counting afresh */
+        port->has_payload = false;  /* the payload was the old receiver's */
         if (!(entry->type & MACH_PORT_TYPE_SEND)) {
             list_remove(&entry->holder_node);
         }

@@ -298,3 +298,34 @@ mach_port_extract_right(ipc_space_t task, mach_port_name_t name, mach_msg_type_n
     }
     return kr;
 }
+
+/* Set or clear the protected payload of the port whose receive right name is. */
+static kern_return_t
+mach_port_payload(ipc_space_t task, mach_port_name_t name, bool set, natural_t payload)
+{
+    struct ipc_port *port;
+    kern_return_t kr;
+
+    kr = mach_port_receive(task, name, &port);
+    if (kr != KERN_SUCCESS) {
+        return kr;
+    }
+    spinlock_lock(&port->lock);
+    port->has_payload = set;
+    port->payload = payload;
+    spinlock_unlock(&port->lock);
+    ipc_port_unref(port);
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+mach_port_set_protected_payload(ipc_space_t task, mach_port_name_t name, natural_t payload)
+{
+    return mach_port_payload(task, name, true, payload);
+}
+
+kern_return_t
+mach_port_clear_protected_payload(ipc_space_t task, mach_port_name_t name)
+{
+    return mach_port_payload(task, name, false, 0);
+}

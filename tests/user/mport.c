@@ -7,7 +7,8 @@
  * deallocate, destroy, insert_right (send, send-once, receive), extract_right
  * (every disposition), port sets (move_member, get_set_status: an
  * out-of-line array), names (two out-of-line arrays), set_qlimit (a
- * full queue), set_seqno (the next message's seqno), and the errors of
+ * full queue), set_seqno (the next message's seqno), protected payloads
+ * (set and cleared, seen in the received header), and the errors of
  * each. Boot line:
  *     mport $(task-create) $(task-resume)
  */
@@ -209,6 +210,25 @@ test_queue(void)
            "set_seqno 41: the next message has seqno %u", seqno);
     mr = receive_empty(p, &seqno);
     tap_ok(mr == MACH_MSG_SUCCESS && seqno == 42, "and the one after it %u", seqno);
+    kr = mach_port_set_protected_payload(self, p, 0xfeedf00d);
+    send_empty(p, 3);
+    {
+        mach_msg_header_t h;
+
+        mr = mach_msg(&h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(h), p, 0, MACH_PORT_NULL);
+        tap_ok(kr == KERN_SUCCESS && mr == MACH_MSG_SUCCESS && h.msgh_local_port == 0xfeedf00d
+               && MACH_MSGH_BITS_LOCAL(h.msgh_bits) == MACH_MSG_TYPE_PROTECTED_PAYLOAD,
+               "set_protected_payload: the receiver sees the payload, type 23 (%x, bits %x)",
+               h.msgh_local_port, h.msgh_bits);
+        kr = mach_port_clear_protected_payload(self, p);
+        send_empty(p, 4);
+        mr = mach_msg(&h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(h), p, 0, MACH_PORT_NULL);
+        tap_ok(kr == KERN_SUCCESS && mr == MACH_MSG_SUCCESS && h.msgh_local_port == p
+               && MACH_MSGH_BITS_LOCAL(h.msgh_bits) == MACH_MSG_TYPE_PORT_SEND,
+               "clear_protected_payload: the name again (%x)", h.msgh_local_port);
+    }
+    kr = mach_port_set_protected_payload(self, 0x7777, 1);
+    tap_ok(kr == KERN_INVALID_NAME, "set_protected_payload of an unused name: %d", kr);
     kr = mach_port_set_qlimit(self, 0x7777, 1);
     tap_ok(kr == KERN_INVALID_NAME, "set_qlimit of an unused name: KERN_INVALID_NAME (%d)", kr);
     mach_port_destroy(self, p);
@@ -275,7 +295,7 @@ int
 main(void)
 {
     self = mach_task_self();
-    tap_plan(51);
+    tap_plan(54);
     test_basic();
     test_extract();
     test_sets_and_names();
