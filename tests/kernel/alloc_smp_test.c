@@ -50,6 +50,9 @@
 #define ALLOC_SMP_MIX_MAX       8192
 #define ALLOC_SMP_TICKS         100     /* clock ticks (1 s) per path at most */
 
+/* Pages per refill/drain batch (alloc_smp_refill_size()). */
+static unsigned int alloc_smp_refill_pages = ALLOC_SMP_PAGES;
+
 enum {
     ALLOC_SMP_MAG_HIT,
     ALLOC_SMP_DEPOT,
@@ -284,7 +287,7 @@ alloc_smp_fn(void *arg)
         alloc_smp_pages(self, r, cpu, 0, VM_PAGE_SEL_DIRECTMAP, 1);
         break;
     case ALLOC_SMP_REFILL:
-        alloc_smp_pages(self, r, cpu, 0, VM_PAGE_SEL_DIRECTMAP, ALLOC_SMP_PAGES);
+        alloc_smp_pages(self, r, cpu, 0, VM_PAGE_SEL_DIRECTMAP, alloc_smp_refill_pages);
         break;
     case ALLOC_SMP_BUDDY0:
         alloc_smp_pages(self, r, cpu, 0, VM_PAGE_SEL_DMA, 1);
@@ -294,6 +297,31 @@ alloc_smp_fn(void *arg)
         break;
     }
     r->ticks = cpu_rdtsc() - start;
+}
+
+/*
+ * Pages per refill/drain batch: ALLOC_SMP_PAGES, or fewer on a machine
+ * whose direct-mapped segments cannot give every CPU a batch and leave
+ * as much free (mem-min boots with 4 MiB).
+ */
+static void
+alloc_smp_refill_size(unsigned int nr_cpus)
+{
+    static const unsigned int segs[] = { VM_PAGE_SEG_DMA, VM_PAGE_SEG_DIRECTMAP };
+    struct vm_page_seg_stats stats;
+    unsigned long free = 0, fit;
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(segs); i++) {
+        if (vm_page_seg_stats_get(segs[i], &stats) == 0) {
+            free += stats.nr_free;
+        }
+    }
+    fit = free / (2 * nr_cpus);
+    alloc_smp_refill_pages = (fit >= ALLOC_SMP_PAGES) ? ALLOC_SMP_PAGES : (fit > 0 ? fit : 1);
+    if (alloc_smp_refill_pages < ALLOC_SMP_PAGES) {
+        ktest_diag("alloc_smp: %lu free direct-mapped pages: refill/drain batches of %u pages",
+                   free, alloc_smp_refill_pages);
+    }
 }
 
 static void
@@ -319,6 +347,9 @@ alloc_smp_test(void)
         unsigned long ops = 0, failed = 0, errors = 0;
 
         alloc_smp_path = path;
+        if (path == ALLOC_SMP_REFILL) {
+            alloc_smp_refill_size(nr_cpus);     /* what the paths before left free */
+        }
         alloc_smp_deadline = cpu_rdtsc() + budget;
         __atomic_store_n(&alloc_smp_arrived, 0, __ATOMIC_RELEASE);
         smp_call_all(alloc_smp_fn, NULL);
