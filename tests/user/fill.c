@@ -4,9 +4,9 @@
  * address), printing the running total every 256 MiB (every 16 MiB past
  * GNU Mach's 2,560 MiB), until vm_allocate
  * finds no address space left or the kernel stops the task for lack of
- * memory. Then (if still alive) read every page back. A manual benchmark
- * of how much of RAM one task can use (doc/benchmarks.md): boot lines
- * "-build/user/fill fill $(task-create) $(task-resume)" at -m 3G.
+ * memory. Then (if still alive) read every page back. How much of RAM
+ * user tasks can use (doc/benchmarks.md): the boot lines fill-3G and
+ * fill-pae-6G of tests/boot/configs, and by hand at -m 16G.
  */
 #include "lib/ulib.h"
 
