@@ -27,7 +27,7 @@
 #include <kern/host.h>
 #include <kern/kmem.h>
 #include <kern/macros.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/panic.h>
 #include <kern/spinlock.h>
 #include <kern/string.h>

@@ -10,7 +10,7 @@
  * device_types.defs gives them: dev_port_lookup() (port to device_t,
  * with a reference), convert_device_to_port() (device_t to a send
  * right, consuming the reference) and device_deallocate() (drop a
- * reference); kern/mig_server.h maps the types.
+ * reference); kern/mig_kernel.h maps the types.
  *
  * A device is opened by name on the master port: the first open creates
  * its port (a kernel-object port of kind IPC_KOBJECT_DEVICE); each open

@@ -32,7 +32,7 @@
 #include <i386/pcb.h>
 #include <include/mach/kern_return.h>
 #include <kern/kmem.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/string.h>
 #include <kern/thread.h>
 #include <kern/thread_control.h>

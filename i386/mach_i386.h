@@ -50,7 +50,7 @@ kern_return_t i386_get_gdt(struct thread *thread, int selector, descriptor_t *de
  * the system-call gate), or a DPL-3 code or data segment, not 64-bit.
  * desc_list_inline false: desc_list is the request's out-of-line struct
  * vm_copy (at least count descriptors), consumed on success (MIG's
- * kernel view, kern/mig_server.h). Returns KERN_SUCCESS,
+ * kernel view, kern/mig_kernel.h). Returns KERN_SUCCESS,
  * KERN_INVALID_ARGUMENT (NULL thread, index below 4 or index + count
  * beyond 8191, a short copy, another descriptor: nothing changed; or
  * thread_suspend()'s refusal of a task-less thread other than the

@@ -142,7 +142,7 @@ void ipc_kmsg_copyout_dest(struct ipc_kmsg *kmsg, struct ipc_space *space);
 
 /*
  * The kernel's view of a copied-in kmsg, for a kernel server
- * (kern/mig_server.h): the header's port fields and the body's port
+ * (kern/mig_kernel.h): the header's port fields and the body's port
  * items are rewritten to hold struct ipc_port pointers, and out-of-line
  * items the struct vm_copy pointer (a port array's copy then holds
  * pointers). kmsg still carries its rights and copies in remote, local,

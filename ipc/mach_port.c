@@ -22,7 +22,7 @@
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
 #include <kern/kmem.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/spinlock.h>
 #include <vm/vm_copy.h>
 

@@ -39,7 +39,7 @@
 #include <kern/gnumach.h>
 #include <kern/gsync.h>
 #include <kern/kmem.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/panic.h>
 #include <kern/spinlock.h>
 #include <kern/task.h>

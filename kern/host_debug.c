@@ -22,7 +22,7 @@
 #include <kern/kmem.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/string.h>
 #include <vm/vm_copy.h>
 

@@ -26,7 +26,7 @@
 #include <ipc/ipc_right.h>
 #include <kern/ipc_kobject.h>
 #include <kern/macros.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/string.h>
 
 /*

@@ -8,7 +8,7 @@
  * the sender's mach_msg: the request is dispatched by its id, and the
  * reply (the request's id + 100) goes to the request's reply right.
  * The routines are MIG's stubs generated from GNU Mach's definitions
- * (kern/mig_server.h); an id no subsystem has, or a routine this kernel
+ * (kern/mig_kernel.h); an id no subsystem has, or a routine this kernel
  * lacks, is answered with RetCode MIG_BAD_ID.
  */
 #ifndef KERN_IPC_KOBJECT_H

@@ -19,7 +19,7 @@
 #include <include/mach/kern_return.h>
 #include <ipc/ipc_port.h>
 #include <kern/host_calls.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/processor.h>
 
 #include "mach_host_ext_S.h"

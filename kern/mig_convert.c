@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Conversions between ports and kernel objects, for the MIG-generated
- * kernel server stubs (kern/mig_server.h).
+ * kernel server stubs (kern/mig_kernel.h).
  *
  * Rationale. GNU Mach's interface definitions name these functions, so
  * the stubs call them as they are; each is a thin layer over the
@@ -21,7 +21,7 @@
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
 #include <kern/host.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/panic.h>
 #include <kern/processor.h>
 #include <kern/task.h>

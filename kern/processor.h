@@ -59,7 +59,7 @@ void processor_setup(void);
  * The routines below have the prototypes of GNU Mach's mach_host.defs
  * as MIG generates them (kern/processor.c checks them against
  * mach_host_S.h). Out-of-line arrays they return are struct vm_copy
- * objects of port pointers, each a send right (kern/mig_server.h).
+ * objects of port pointers, each a send right (kern/mig_kernel.h).
  */
 
 /*

@@ -15,7 +15,7 @@
  * released; a port the kernel gives becomes a new send right. As
  * everywhere in the MIG glue, a routine that fails consumes nothing.
  * Port arrays travel as a vm_copy of struct ipc_port pointers
- * (kern/mig_server.h).
+ * (kern/mig_kernel.h).
  */
 #include <stddef.h>
 
@@ -25,7 +25,7 @@
 #include <ipc/ipc_right.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/panic.h>
 #include <kern/spinlock.h>
 #include <kern/string.h>

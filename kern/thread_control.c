@@ -17,7 +17,7 @@
 #include <include/mach/message.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/spinlock.h>
 #include <kern/task.h>
 #include <kern/thread.h>

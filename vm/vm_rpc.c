@@ -29,7 +29,7 @@
 
 #include <device/dev_pager.h>
 #include <include/mach/kern_return.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/panic.h>
 #include <kern/task.h>
 #include <vm/vm_copy.h>

@@ -3,7 +3,7 @@
  * C types of the project's .defs for GNU Mach routines newer than the
  * packaged 1.8 headers (gnumach_ext.defs, mach_host_ext.defs), for user
  * programs built against those headers: the types as GNU Mach declares
- * them since. The kernel's stubs take them from <kern/mig_server.h>.
+ * them since. The kernel's stubs take them from <kern/mig_kernel.h>.
  */
 #ifndef MACH_GNUMACH_EXT_TYPES_H
 #define MACH_GNUMACH_EXT_TYPES_H

@@ -43,7 +43,7 @@
 #include <kern/host.h>
 #include <kern/host_calls.h>
 #include <kern/ktest.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/string.h>
 #include <kern/thread.h>
 #include <machine/param.h>

@@ -17,7 +17,7 @@
 #include <include/mach/port.h>
 #include <ipc/ipc_right.h>
 #include <kern/ktest.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/task.h>
 #include <kern/thread.h>
 #include <kern/thread_control.h>

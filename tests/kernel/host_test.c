@@ -172,7 +172,7 @@ processor_test_fn(void)
         struct ipc_port *port;
         struct processor *processor;
 
-        /* A vm_copy of send rights to the processors' ports (kern/mig_server.h). */
+        /* A vm_copy of send rights to the processors' ports (kern/mig_kernel.h). */
         vm_copy_read((struct vm_copy *)list, i * sizeof(port), &port, sizeof(port));
         processor = ipc_port_kobject(port, IPC_KOBJECT_PROCESSOR, NULL);
         KTEST_ASSERT(processor != NULL && processor->cpu == i);

@@ -32,7 +32,7 @@
 #include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_right.h>
 #include <kern/ktest.h>
-#include <kern/mig_server.h>
+#include <kern/mig_kernel.h>
 #include <kern/printf.h>
 #include <kern/string.h>
 #include <kern/task.h>

@@ -25,8 +25,8 @@
  * destructor call drops after the routine. ipc_space_t and vm_map_t are
  * held through their task (a task reference keeps its space and map).
  */
-#ifndef KERN_MIG_SERVER_H
-#define KERN_MIG_SERVER_H
+#ifndef KERN_MIG_KERNEL_H
+#define KERN_MIG_KERNEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -264,4 +264,4 @@ device_t dev_port_lookup(ipc_port_t port);              /* device/device.c */
 ipc_port_t convert_device_to_port(device_t device);
 void device_deallocate(device_t device);
 
-#endif /* KERN_MIG_SERVER_H */
+#endif /* KERN_MIG_KERNEL_H */
