@@ -716,8 +716,8 @@ ts_thread_info(void)
     KTEST_ASSERT(thread_info(ts_thread, THREAD_BASIC_INFO, info, &count) == KERN_SUCCESS);
     memcpy(&basic, info, sizeof(basic));
     KTEST_ASSERT(basic.run_state == TH_STATE_STOPPED && basic.suspend_count == 1);
-    KTEST_ASSERT(thread_resume(ts_thread) == KERN_SUCCESS);
 
+    /* Stopped, it stays on its last CPU while its scheduling info is compared. */
     count = THREAD_SCHED_INFO_COUNT - 1;
     KTEST_ASSERT(thread_info(ts_thread, THREAD_SCHED_INFO, info, &count)
                  == KERN_INVALID_ARGUMENT);
@@ -728,6 +728,7 @@ ts_thread_info(void)
     KTEST_ASSERT(sched.policy == POLICY_TIMESHARE && sched.depress_priority == -1
                  && sched.max_priority == PROCESSOR_SET_MAX_PRIORITY
                  && sched.last_processor == (integer_t)ts_thread->last_cpu);
+    KTEST_ASSERT(thread_resume(ts_thread) == KERN_SUCCESS);
 }
 
 static void
