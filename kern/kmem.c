@@ -195,11 +195,19 @@ static const unsigned int kmem_mag_sizes[] = { 2, 6, 14, 30, 62, 126, KMEM_MAG_R
 #define KMEM_DEPOT_CONTENDED    8
 #define KMEM_MAG_BYTES_MAX      (64 * 1024)
 
-/* Initial magazine sizes: caches of objects up to obj_size_max get type. */
+/*
+ * Initial magazine sizes: caches of objects up to obj_size_max get type,
+ * so that a magazine holds at most about 16 KiB of objects (254 rounds
+ * of 64 bytes, 62 of 256). Small objects used to stop at 62 rounds, and
+ * a CPU took the slow path (a magazine exchange) every 62 operations of
+ * a batch (doc/benchmarks.md, "kmem_alloc(size) against malloc").
+ */
 static const struct {
     size_t obj_size_max;
     unsigned int type;
 } kmem_mag_initial[] = {
+    { 64, 6 },                  /* 254 rounds */
+    { 128, 5 },                 /* 126 rounds */
     { 256, 4 },                 /* 62 rounds */
     { 512, 3 },
     { 1024, 2 },
