@@ -1422,6 +1422,64 @@ test_mag_growth(void)
               kmem_host_pages_used(), pages);
 }
 
+/*
+ * The other growth rule: one CPU whose batches do not fit in its
+ * magazines (2 + 4 of 62 rounds hold 372 objects of 256 bytes, a batch
+ * is 1000) trades with the depot on nearly every exchange; its trips are
+ * overflows, and the magazines grow with no contention at all, up to the
+ * largest size whose objects fit in KMEM_MAG_BYTES_MAX (254 rounds of
+ * 256 bytes), after which fewer trips are left.
+ */
+static void
+test_mag_overflow(void)
+{
+    static struct kmem_cache cache;
+    static void *objs[1000];
+    struct kmem_cache_stats st;
+    unsigned long pages = kmem_host_pages_used(), trips_first, trips_last;
+    unsigned int rounds = 0, bad = 0;
+
+    kmem_cache_init(&cache, "overflow_256", 256, 0, NULL, 0);
+    if (VERIFY_ALL) {
+        tap_check(stats_of(&cache).mag_size == 0, "overflow: no magazines in verify mode");
+        return;
+    }
+    percpu_host_set_cpu(0);
+    trips_first = 0;
+    trips_last = 0;
+    for (; rounds < 400; rounds++) {
+        unsigned long trips = stats_of(&cache).depot_nr_trips;
+
+        for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
+            objs[i] = kmem_cache_alloc(&cache);
+            kmem_pattern_fill(objs[i], 256, rounds * 1000 + i);
+        }
+        for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
+            bad += !kmem_pattern_intact(objs[i], 256, rounds * 1000 + i);
+            kmem_cache_free(&cache, objs[i]);
+        }
+        trips = stats_of(&cache).depot_nr_trips - trips;
+        if (rounds == 1) {
+            trips_first = trips;
+        }
+        trips_last = trips;
+        if (rounds > 1 && stats_of(&cache).mag_size == 254) {
+            break;
+        }
+    }
+    st = stats_of(&cache);
+    tap_check(st.mag_size == 254 && st.depot_nr_contended == 0 && bad == 0,
+              "overflow: batches beyond the magazines grow them, uncontended, to %u rounds "
+              "(%u batches, %lu busy, %u bad)", st.mag_size, rounds, st.depot_nr_contended, bad);
+    tap_check(trips_last < trips_first,
+              "overflow: depot trips per batch of 1000 from %lu at 62 rounds to %lu at 254",
+              trips_first, trips_last);
+    kmem_purge();
+    tap_check(kmem_host_pages_used() <= pages,
+              "overflow: every page back after kmem_purge (%lu, %lu before)",
+              kmem_host_pages_used(), pages);
+}
+
 int
 main(void)
 {
@@ -1441,6 +1499,7 @@ main(void)
     test_exhaust_repeat();
     test_threads();
     test_mag_growth();
+    test_mag_overflow();
     test_report();
     test_reinit();
     return tap_done();
