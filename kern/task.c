@@ -30,6 +30,7 @@
 #include <stddef.h>
 
 #include <include/mach/kern_return.h>
+#include <include/mach/policy.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_space.h>
 #include <kern/exception.h>
@@ -412,6 +413,8 @@ task_thread_enter(struct task *task)
     self->kport = kport;
     self->priority = task->priority;
     self->max_priority = processor_thread_max_priority(task->max_priority);
+    self->policy = POLICY_TIMESHARE;
+    self->sched_data = 0;
     ipc_port_ref(kport);
     self->sself = kport;
     __atomic_store_n(&self->task, task, __ATOMIC_RELEASE);
