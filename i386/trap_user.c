@@ -55,6 +55,7 @@
 #include <kern/percpu.h>
 #include <kern/syscall.h>
 #include <kern/task.h>
+#include <kern/task_emulation.h>
 #include <kern/thread.h>
 
 #define TRAP_EFLAGS_TF          0x00000100
@@ -169,6 +170,33 @@ trap_user(struct trap_frame *f)
     return true;
 }
 
+/*
+ * A system call the task emulates (task_set_emulation): as GNU Mach, the
+ * flags and the return address are pushed on the user stack (flags at
+ * the new top) and the thread resumes at the handler, %eax still the
+ * call's number. A stack that cannot take them: EXC_BAD_ACCESS. Returns
+ * whether the call was the task's to handle.
+ */
+static bool
+trap_syscall_emulated(struct trap_frame *f)
+{
+    uint32_t frame[2] = { f->eflags, f->eip };
+    uintptr_t pc;
+
+    if (!task_emulation_lookup(thread_self()->task, (int32_t)f->eax, &pc)) {
+        return false;
+    }
+    if (f->esp < sizeof(frame)) {
+        exception_user(EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, (int)f->esp);
+    } else if (copyout(frame, (void *)(f->esp - sizeof(frame)), sizeof(frame)) != 0) {
+        exception_user(EXC_BAD_ACCESS, copy_fault_code(), (int)copy_fault_addr());
+    } else {
+        f->esp -= sizeof(frame);
+        f->eip = (uint32_t)pc;
+    }
+    return true;
+}
+
 void
 trap_syscall(struct trap_frame *f)
 {
@@ -180,7 +208,9 @@ trap_syscall(struct trap_frame *f)
         pcb->syscall_step = false;
         f->eflags |= TRAP_EFLAGS_TF;
     }
-    if (e == NULL) {
+    if (trap_syscall_emulated(f)) {
+        /* The task's emulation table sent it to a user handler (kern/task_emulation.h). */
+    } else if (e == NULL) {
         exception_user(EXC_BAD_INSTRUCTION, EXC_I386_INVOP, 0);
     } else if (e->nargs != 0 && f->esp > UINTPTR_MAX - 4) {
         exception_user(EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, (int)f->esp);
