@@ -9,7 +9,10 @@
  *               version calls; host_get_time, host_get_time64 (a date
  *               after 2020 from the clock chip, consistent with each
  *               other) and host_get_uptime64, advancing with the tick;
- *               NULL hosts
+ *               NULL hosts; host_set_time64 and host_set_time seen by
+ *               host_get_time64 and the mapped "time" page (also before
+ *               the epoch), host_adjust_time64's slew and its OMIT
+ *               read, host_get_boot_info; the time set back after
  *  test=processor  host_processors (one per online CPU),
  *               processor_set_default, host_processor_set_priv,
  *               processor_set_info's two flavors and its errors
@@ -24,6 +27,7 @@
 #include <include/mach/time_value.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
+#include <device/dev_time.h>
 #include <kern/clock.h>
 #include <kern/host.h>
 #include <kern/host_calls.h>
@@ -142,15 +146,104 @@ host_test_time(struct host *host)
     }
 }
 
+/* The time of day minus the uptime, in nanoseconds, read within one tick. */
+static int64_t
+host_test_offset(struct host *host)
+{
+    time_value64_t t, u1, u2;
+
+    do {
+        host_get_uptime64(host, &u1);
+        host_get_time64(host, &t);
+        host_get_uptime64(host, &u2);
+    } while (u1.seconds != u2.seconds || u1.nanoseconds != u2.nanoseconds);
+    return (t.seconds - u1.seconds) * 1000000000LL + t.nanoseconds - u1.nanoseconds;
+}
+
+static void
+host_test_set_time(struct host *host, struct host *priv)
+{
+    const volatile mapped_time_value_t *page = dev_time_page();
+    int64_t offset = host_test_offset(host), offset2;
+    time_value64_t t64 = { 2000000000LL, 500000000LL }, old;
+    time_value_t t = { 1000, 0 }, old32;
+    kernel_boot_info_t info;
+
+    KTEST_ASSERT(host_set_time64(NULL, t64) == KERN_INVALID_HOST);
+    KTEST_ASSERT(host_set_time(NULL, t) == KERN_INVALID_HOST);
+    KTEST_ASSERT(host_adjust_time64(NULL, t64, &old) == KERN_INVALID_HOST);
+    KTEST_ASSERT(host_adjust_time(NULL, t, &old32) == KERN_INVALID_HOST);
+    KTEST_ASSERT(host_get_boot_info(NULL, info) == KERN_INVALID_HOST);
+    memset(info, 'x', sizeof(info));
+    KTEST_ASSERT(host_get_boot_info(priv, info) == KERN_SUCCESS);
+    KTEST_ASSERT(info[0] == 0 && info[sizeof(info) - 1] == 0);
+
+    /* Set: host_get_time64 at once, the mapped page from the next tick. */
+    KTEST_ASSERT(host_set_time64(priv, t64) == KERN_SUCCESS);
+    KTEST_ASSERT(host_get_time64(host, &t64) == KERN_SUCCESS);
+    KTEST_ASSERT(t64.seconds == 2000000000LL && t64.nanoseconds >= 500000000LL);
+    thread_delay(2);
+    KTEST_ASSERT(page->time_value.seconds == 2000000000LL && page->seconds == 2000000000);
+    KTEST_ASSERT(page->check_seconds64 == page->time_value.seconds);
+    /* Before the epoch: seconds -2, nanoseconds positive. */
+    t64.seconds = -1;
+    t64.nanoseconds = -500000000LL;
+    KTEST_ASSERT(host_set_time64(priv, t64) == KERN_SUCCESS);
+    KTEST_ASSERT(host_get_time64(host, &t64) == KERN_SUCCESS);
+    KTEST_ASSERT(t64.seconds == -2 && t64.nanoseconds >= 500000000LL);
+    thread_delay(2);
+    KTEST_ASSERT(page->time_value.seconds == -2 && page->time_value.nanoseconds >= 500000000LL);
+    t64.nanoseconds = 1000000001LL;
+    KTEST_ASSERT(host_set_time64(priv, t64) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(host_set_time(priv, t) == KERN_SUCCESS);
+    KTEST_ASSERT(host_get_time(host, &t) == KERN_SUCCESS && t.seconds == 1000);
+
+    /* Slew: 1 s is small, 5 us a tick; OMIT reads without changing. */
+    offset2 = host_test_offset(host);
+    t64.seconds = 1;
+    t64.nanoseconds = 0;
+    KTEST_ASSERT(host_adjust_time64(priv, t64, &old) == KERN_SUCCESS);
+    KTEST_ASSERT(old.seconds == 0 && old.nanoseconds == 0);
+    thread_delay(10);
+    t64.nanoseconds = MACH_ADJTIME_NSECS_OMIT;
+    KTEST_ASSERT(host_adjust_time64(priv, t64, &old) == KERN_SUCCESS);
+    KTEST_ASSERT(old.seconds == 0 && old.nanoseconds <= 999950000LL
+                 && old.nanoseconds % 5000 == 0);
+    t64.seconds = 0;
+    t64.nanoseconds = 0;
+    KTEST_ASSERT(host_adjust_time64(priv, t64, &old) == KERN_SUCCESS);
+    {
+        int64_t slewed = 1000000000LL - old.nanoseconds;
+        int64_t gained = host_test_offset(host) - offset2;
+
+        KTEST_ASSERT(gained >= slewed - 5000 && gained <= slewed + 5000);
+    }
+    KTEST_ASSERT(host_adjust_time64(priv, t64, &old) == KERN_SUCCESS && old.nanoseconds == 0);
+
+    /* Back to the time it was. */
+    KTEST_ASSERT(host_get_uptime64(host, &t64) == KERN_SUCCESS);
+    {
+        int64_t ns = t64.seconds * 1000000000LL + t64.nanoseconds + offset;
+
+        t64.seconds = ns / 1000000000LL;
+        t64.nanoseconds = ns % 1000000000LL;
+    }
+    KTEST_ASSERT(host_set_time64(priv, t64) == KERN_SUCCESS);
+    offset2 = host_test_offset(host);
+    KTEST_ASSERT(offset2 - offset < 20000000LL && offset - offset2 < 20000000LL);
+}
+
 static void
 host_test_fn(void)
 {
     struct host *host = host_port()->kobject;
+    struct host *priv = host_priv_port()->kobject;
 
-    KTEST_ASSERT(host != NULL);
+    KTEST_ASSERT(host != NULL && priv != NULL);
     host_test_info(host);
     host_test_version(host);
     host_test_time(host);
+    host_test_set_time(host, priv);
 }
 
 KTEST_DEFINE(host, host_test_fn, 0);
