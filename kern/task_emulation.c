@@ -211,6 +211,12 @@ task_emulation_lookup(struct task *task, int32_t number, uintptr_t *pc)
     return found;
 }
 
+bool
+task_emulation_present(struct task *task)
+{
+    return task != NULL && __atomic_load_n(&task->emulation, __ATOMIC_RELAXED) != NULL;
+}
+
 void
 task_emulation_inherit(struct task *child, struct task *parent)
 {

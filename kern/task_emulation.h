@@ -6,8 +6,9 @@
  * numbers (the value a program puts in %eax: Mach traps are negative).
  * A trap whose number has a non-zero entry does not run: the thread
  * goes to that address with its flags and return address pushed on its
- * stack (the machine layer's task_emulation_lookup() call). A child task
- * starts with its parent's table.
+ * stack (the machine layer's task_emulation_lookup() call); and in a task
+ * with a table `int $0x80` is a system call too. A child task starts
+ * with its parent's table.
  *
  *   kr = task_set_emulation(task, handler, 1000);   trap 1000 now calls handler
  *   if (task_emulation_lookup(task, eax, &pc)) ...  in the system-call path
@@ -65,6 +66,12 @@ kern_return_t task_get_emulation_vector(struct task *task, int *vector_start,
  * context.
  */
 bool task_emulation_lookup(struct task *task, int32_t number, uintptr_t *pc);
+
+/*
+ * Whether task has a table (even one without entries): GNU Mach then
+ * takes `int $0x80` as a system call. Lock-free; any thread context.
+ */
+bool task_emulation_present(struct task *task);
 
 /*
  * A new task's table: its parent's, shared (parent may be NULL). Takes

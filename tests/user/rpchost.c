@@ -14,8 +14,8 @@
  * thread_info), host_set_time / host_adjust_time and their 64-bit forms
  * (the time moves, the slew runs at GNU Mach's rate), host_get_boot_info,
  * thread_wire, task_set_essential (a child ends: the console names it),
- * and the emulation vectors (a trap number sent to a handler here, a
- * child sharing the table). With a second argument "halt" it ends the
+ * and the emulation vectors (a trap number sent to a handler here, by
+ * the call gate and by `int $0x80`; a child sharing the table). With a second argument "halt" it ends the
  * machine with host_reboot(RB_HALT) once its results are printed.
  * Without the host-priv argument it is the unprivileged task: every
  * privileged call through mach_host_self() is refused. Boot lines:
@@ -33,6 +33,7 @@
 #include "mach.h"
 #include "mach_host.h"
 #include "mach_host_ext.h"
+#include "mach_port.h"
 #include "lib/ulib.h"
 #include "lib/mach_traps.h"
 
@@ -441,6 +442,15 @@ emu_trap(unsigned int number)
     return eax;
 }
 
+static unsigned int
+emu_int80(unsigned int number)
+{
+    unsigned int eax = number;
+
+    __asm__ volatile("int $0x80" : "+a"(eax) : : "memory", "cc");
+    return eax;
+}
+
 static void
 test_emulation(void)
 {
@@ -457,6 +467,14 @@ test_emulation(void)
     kr = task_set_emulation(self, (vm_address_t)emu_handler, 1000);
     tap_ok(kr == KERN_SUCCESS, "task_set_emulation of trap 1000 (%d)", kr);
     tap_ok(emu_trap(1000) == 1007, "trap 1000 runs the handler, %%eax the number");
+    tap_ok(emu_int80(1000) == 1007, "int $0x80 in a task with a table: a system call too");
+    {
+        mach_port_t reply = emu_int80((unsigned int)-26);   /* mach_reply_port, native */
+
+        tap_ok(MACH_PORT_VALID(reply) && mach_port_destroy(self, reply) == KERN_SUCCESS,
+               "int $0x80 with trap -26 (no entry): the native mach_reply_port, name %u",
+               reply);
+    }
     kr = task_set_emulation_vector(self, 998, table, 2);
     kr = kr == KERN_SUCCESS ? task_get_emulation_vector(self, &start, &vec, &n) : kr;
     tap_ok(kr == KERN_SUCCESS && start == 998 && n == 3 && vec[0] == 0 && vec[1] == 0x1000
@@ -561,7 +579,7 @@ main(int argc, char **argv)
         test_unprivileged(host);
         tap_done();
     }
-    tap_plan(93);
+    tap_plan(95);
     test_host(host);
     test_processors(host, host_priv);
     test_wire(host, host_priv);
