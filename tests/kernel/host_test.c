@@ -15,7 +15,10 @@
  *               read, host_get_boot_info; the time set back after
  *  test=processor  host_processors (one per online CPU),
  *               processor_set_default, host_processor_set_priv,
- *               processor_set_info's two flavors and its errors
+ *               processor_set_info's two flavors and its errors; the
+ *               control routines' fixed answers, the set's policies
+ *               and maximum priority (seen by joining threads),
+ *               thread_policy's errors, thread_wire's flag
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,6 +26,7 @@
 
 #include <include/mach/host_info.h>
 #include <include/mach/kern_return.h>
+#include <include/mach/policy.h>
 #include <include/mach/processor_info.h>
 #include <include/mach/time_value.h>
 #include <ipc/ipc_port.h>
@@ -248,6 +252,54 @@ host_test_fn(void)
 
 KTEST_DEFINE(host, host_test_fn, 0);
 
+/* The control routines: GNU Mach without MACH_HOST; the set's policies and maximum. */
+static void
+processor_test_control(struct host *host, struct processor_set *pset)
+{
+    struct processor_set *s1 = NULL, *s2 = NULL;
+    struct thread *self = thread_self();
+    integer_t info[PROCESSOR_SET_SCHED_INFO_COUNT];
+    natural_t count = PROCESSOR_SET_SCHED_INFO_COUNT;
+    struct host *h;
+
+    KTEST_ASSERT(processor_start(NULL) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_exit(NULL) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_control(NULL, info, 1) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_create(host, &s1, &s2) == KERN_FAILURE && s1 == NULL);
+    KTEST_ASSERT(processor_set_destroy(pset) == KERN_FAILURE);
+    KTEST_ASSERT(processor_assign(NULL, pset, true) == KERN_FAILURE);
+    KTEST_ASSERT(thread_assign_default(NULL) == KERN_FAILURE);
+    KTEST_ASSERT(task_assign_default(NULL, false) == KERN_FAILURE);
+
+    /* Policies: FIXEDPRI on and off; TIMESHARE stays. A kernel thread has no policy. */
+    KTEST_ASSERT(processor_set_policy_enable(NULL, POLICY_FIXEDPRI) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_policy_enable(pset, POLICY_LAST + 1) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_policy_enable(pset, POLICY_FIXEDPRI) == KERN_SUCCESS);
+    KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_SCHED_INFO, &h, info, &count)
+                 == KERN_SUCCESS && info[0] == (POLICY_TIMESHARE | POLICY_FIXEDPRI));
+    KTEST_ASSERT(thread_policy(self, POLICY_FIXEDPRI, 10) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_policy(NULL, POLICY_TIMESHARE, 0) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_policy_disable(pset, POLICY_TIMESHARE, true)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_policy_disable(pset, POLICY_FIXEDPRI, true) == KERN_SUCCESS);
+    KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_SCHED_INFO, &h, info, &count)
+                 == KERN_SUCCESS && info[0] == POLICY_TIMESHARE);
+
+    /* The maximum of joining threads follows the set's, never above a task's. */
+    KTEST_ASSERT(processor_set_max_priority(NULL, 10, false) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_max_priority(pset, -1, false) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_max_priority(pset, 12, false) == KERN_SUCCESS);
+    KTEST_ASSERT(processor_thread_max_priority(0) == 12 && processor_thread_max_priority(20) == 20);
+    KTEST_ASSERT(processor_set_max_priority(pset, PROCESSOR_SET_MAX_PRIORITY, false)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(processor_thread_max_priority(0) == PROCESSOR_SET_MAX_PRIORITY);
+
+    /* thread_wire: the caller only, through host-priv (any non-NULL host here). */
+    KTEST_ASSERT(thread_wire(NULL, self, true) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_wire(host, self, true) == KERN_SUCCESS && self->vm_privileged);
+    KTEST_ASSERT(thread_wire(host, self, false) == KERN_SUCCESS && !self->vm_privileged);
+}
+
 static void
 processor_test_fn(void)
 {
@@ -303,6 +355,7 @@ processor_test_fn(void)
     count = PROCESSOR_SET_SCHED_INFO_COUNT;
     KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_SCHED_INFO, &h, info, &count)
                  == KERN_SUCCESS && info[0] == 1 && info[1] == PROCESSOR_SET_MAX_PRIORITY);
+    processor_test_control(host, pset);
 }
 
 KTEST_DEFINE(processor, processor_test_fn, 0);
