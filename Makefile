@@ -126,6 +126,7 @@ KERNEL_SRCS := \
 	kern/boot_script.c \
 	kern/boot_stack.c \
 	kern/bootstrap.c \
+	kern/account.c \
 	kern/clock.c \
 	kern/cmdline.c \
 	kern/date.c \

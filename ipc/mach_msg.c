@@ -115,10 +115,15 @@ mach_msg_trap(uintptr_t msg, mach_msg_option_t option, mach_msg_size_t send_size
         if (mr != MACH_MSG_SUCCESS) {
             return mr;
         }
+        __atomic_fetch_add(&task->messages_sent, 1, __ATOMIC_RELAXED);    /* task_info EVENTS */
     }
     if (option & MACH_RCV_MSG) {
-        return mach_msg_receive(task->space, task->map, msg, option, rcv_size, rcv_name,
-                                timeout);
+        mr = mach_msg_receive(task->space, task->map, msg, option, rcv_size, rcv_name,
+                              timeout);
+        if (mr == MACH_MSG_SUCCESS) {
+            __atomic_fetch_add(&task->messages_received, 1, __ATOMIC_RELAXED);
+        }
+        return mr;
     }
     return MACH_MSG_SUCCESS;
 }

@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kern/account.h>
 #include <kern/clock.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
@@ -349,7 +350,7 @@ preempt_check(void)
 }
 
 void
-thread_tick(void)
+thread_tick(bool user)
 {
     struct percpu *self = percpu_self();
     struct thread *t = self->current;
@@ -361,8 +362,11 @@ thread_tick(void)
         if (thread_runqs[self->id].nr_ready > 0 || smp_nr_cpus() > 1) {
             self->need_resched = true;      /* run work, or try to steal */
         }
-    } else if (t->slice > 0 && --t->slice == 0) {
-        self->need_resched = true;
+    } else {
+        account_tick(&t->account, user);
+        if (t->slice > 0 && --t->slice == 0) {
+            self->need_resched = true;
+        }
     }
 }
 
@@ -415,6 +419,7 @@ thread_alloc(const char *name, void (*fn)(void *arg), void *arg, unsigned int bo
     t->refs = 1;
     t->last_cpu = THREAD_ANY_CPU;
     t->slice = THREAD_SLICE_TICKS;
+    account_init(&t->account);
 
     /*
      * Registers popped by thread_switch_context, then its return

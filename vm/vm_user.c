@@ -130,6 +130,7 @@ vm_user_map_create(struct vm_user_map **mapp)
     map->size_cur_limit = VM_USER_SIZE_LIMIT_DEFAULT;
     map->size_max_limit = VM_USER_SIZE_LIMIT_DEFAULT;
     map->wire_future = false;
+    memset(&map->events, 0, sizeof(map->events));
     error = vm_map_init(&map->map, VM_USER_MIN, VM_USER_MAX);
     assert(error == 0);
     (void)error;

@@ -37,6 +37,7 @@
 
 #include <include/mach/kern_return.h>
 #include <kern/mutex.h>
+#include <vm/vm_fault.h>
 #include <vm/vm_map.h>
 
 /* The user range of every map: Mach's VM_MIN_ADDRESS and VM_MAX_ADDRESS on i386. */
@@ -77,6 +78,7 @@ struct vm_user_map {
     uintptr_t size_cur_limit;   /* vm_set_size_limit; locked by lock */
     uintptr_t size_max_limit;
     bool wire_future;           /* vm_wire_all(VM_WIRE_FUTURE): new entries wired */
+    struct vm_fault_counts events;  /* faults in this map (vm_fault.c), atomic */
 };
 
 /*
