@@ -208,7 +208,9 @@ vm_user_region(struct vm_user_map *map, uintptr_t addr, struct vm_user_region *r
         regionp->max_prot = entry->max_protection;
         regionp->inherit = entry->inheritance;
         regionp->shared = entry->object->shared;
+        regionp->wired = entry->wired_access != 0;
         regionp->offset = entry->offset;
+        regionp->object = (uintptr_t)entry->object;
     }
     mutex_unlock(&map->lock);
     return (entry != NULL) ? KERN_SUCCESS : KERN_NO_SPACE;

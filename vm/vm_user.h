@@ -432,7 +432,9 @@ struct vm_user_region {
     unsigned int max_prot;
     unsigned int inherit;       /* VM_MAP_INHERIT_* */
     bool shared;                /* its memory is mapped by another map too (SHARE) */
+    bool wired;                 /* vm_wire'd (mach_vm_region_info) */
     uint64_t offset;            /* of start in the region's object */
+    uintptr_t object;           /* the object's kernel address (mach_vm_region_info) */
 };
 
 /*
