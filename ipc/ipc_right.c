@@ -70,6 +70,15 @@ ipc_right_dncancel(struct ipc_space *space, struct ipc_entry *entry, struct ipc_
     return ipc_notify_dnrequest_cancel(space, entry->name, port);
 }
 
+/* Release notify (a send-once right, or NULL) unused and silently, as GNU Mach does. */
+static void
+ipc_right_notify_unused(struct ipc_port *notify)
+{
+    if (notify != NULL) {
+        ipc_right_release_send(notify, MACH_MSG_TYPE_PORT_SEND_ONCE);
+    }
+}
+
 /* Send a port-deleted notification for name to notify, if not NULL. */
 static void
 ipc_right_port_deleted(struct ipc_port *notify, mach_port_name_t name)
@@ -850,11 +859,14 @@ ipc_right_mscount_inc(struct ipc_port *port)
 
 /*
  * Take the right out of entry, which ipc_right_copyin_check() accepted.
- * Space locked. The entry is freed when it holds nothing more. Cannot fail.
+ * Space locked. The entry is freed when it holds nothing more; the
+ * port-deleted notification that then goes to its dead-name request is
+ * dropped instead when it would go to cancel (MACH_SEND_CANCEL; NULL:
+ * none). Cannot fail.
  */
 static struct ipc_port *
 ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
-                    mach_msg_type_name_t disposition)
+                    mach_msg_type_name_t disposition, struct ipc_port *cancel)
 {
     struct ipc_port *port = entry->object, *dnotify = NULL;
     mach_port_name_t name = entry->name;
@@ -918,6 +930,10 @@ ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
         entry->object = NULL;
         ipc_entry_free(space, entry);
     }
+    if (dnotify != NULL && dnotify == cancel) {
+        ipc_right_release_send(dnotify, MACH_MSG_TYPE_PORT_SEND_ONCE);  /* the sender's own */
+        dnotify = NULL;
+    }
     ipc_right_port_deleted(dnotify, name);
     return port;
 }
@@ -978,10 +994,11 @@ ipc_right_copyin_header_check(struct ipc_space *space, mach_port_name_t dest_nam
 mach_msg_return_t
 ipc_right_copyin_header(struct ipc_space *space, mach_port_name_t dest_name,
                         mach_msg_type_name_t dest_disp, mach_port_name_t reply_name,
-                        mach_msg_type_name_t reply_disp, struct ipc_port **destp,
-                        struct ipc_port **replyp)
+                        mach_msg_type_name_t reply_disp, mach_port_name_t cancel_name,
+                        struct ipc_port **destp, struct ipc_port **replyp)
 {
     struct ipc_entry *dest, *reply;
+    struct ipc_port *cancel = NULL;
     mach_msg_return_t mr;
     bool reply_first;
 
@@ -989,6 +1006,16 @@ ipc_right_copyin_header(struct ipc_space *space, mach_port_name_t dest_name,
     assert(reply_disp == 0 || MACH_MSG_TYPE_PORT_ANY_SEND(reply_disp));
     if (ipc_right_space_lock(space) != KERN_SUCCESS) {
         return MACH_SEND_INVALID_DEST;
+    }
+    if (cancel_name != MACH_PORT_NULL) {
+        /* GNU Mach checks the MACH_SEND_CANCEL port first: a receive right of space. */
+        struct ipc_entry *entry = ipc_right_lookup_locked(space, cancel_name);
+
+        if (entry == NULL || !(entry->type & MACH_PORT_TYPE_RECEIVE)) {
+            ipc_space_unlock(space);
+            return MACH_SEND_INVALID_NOTIFY;
+        }
+        cancel = entry->object;         /* alive while its receive right is in the locked space */
     }
     mr = ipc_right_copyin_header_check(space, dest_name, dest_disp, reply_name, reply_disp,
                                        &dest, &reply);
@@ -1003,11 +1030,11 @@ ipc_right_copyin_header(struct ipc_space *space, mach_port_name_t dest_name,
     reply_first = reply == dest && ipc_right_disposition_moves(dest_disp)
                   && !ipc_right_disposition_moves(reply_disp);
     if (reply != NULL && reply_first) {
-        *replyp = ipc_right_copyin_do(space, reply, reply_disp);
+        *replyp = ipc_right_copyin_do(space, reply, reply_disp, NULL);
     }
-    *destp = ipc_right_copyin_do(space, dest, dest_disp);
+    *destp = ipc_right_copyin_do(space, dest, dest_disp, cancel);
     if (reply != NULL && !reply_first) {
-        *replyp = ipc_right_copyin_do(space, reply, reply_disp);
+        *replyp = ipc_right_copyin_do(space, reply, reply_disp, NULL);
     } else if (reply == NULL) {
         *replyp = (reply_disp == 0 || reply_name == MACH_PORT_NULL) ? NULL : IPC_PORT_DEAD;
     }
@@ -1034,7 +1061,7 @@ ipc_right_copyin(struct ipc_space *space, mach_port_name_t name, mach_msg_type_n
     entry = ipc_right_lookup_locked(space, name);
     kr = ipc_right_copyin_check(entry, disposition, 1);
     if (kr == KERN_SUCCESS) {
-        *portp = ipc_right_copyin_do(space, entry, disposition);
+        *portp = ipc_right_copyin_do(space, entry, disposition, NULL);
     }
     ipc_space_unlock(space);
     return kr;
@@ -1088,13 +1115,54 @@ kern_return_t
 ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_type_name_t type,
                       mach_port_name_t *namep)
 {
+    return ipc_right_copyout_reply(space, port, type, NULL, namep);
+}
+
+/*
+ * MACH_RCV_NOTIFY: arm notify (a send-once right) as the dead-name
+ * request of entry, just made for port. Space locked. Returns notify when
+ * it was not consumed (no memory), else NULL; a port that died since the
+ * copyout sends its dead-name notification at once, as an armed request
+ * would have.
+ */
+static struct ipc_port *
+ipc_right_copyout_dnrequest(struct ipc_space *space, struct ipc_entry *entry,
+                            struct ipc_port *port, struct ipc_port *notify,
+                            bool *dead_nowp)
+{
+    struct ipc_port *previous;
+    kern_return_t kr;
+
+    kr = ipc_notify_dnrequest_arm(space, entry->name, port, notify, &previous);
+    if (kr == KERN_SUCCESS) {
+        assert(previous == NULL);       /* a new name has no request */
+        entry->dnrequest = true;
+        return NULL;
+    }
+    if (kr == KERN_INVALID_CAPABILITY) {
+        ipc_right_check(entry);         /* a dead name now */
+        if (ipc_right_urefs_add(&entry->urefs, 1) == KERN_SUCCESS) {
+            *dead_nowp = true;          /* the caller sends the notification, unlocked */
+            return NULL;
+        }
+    }
+    return notify;
+}
+
+kern_return_t
+ipc_right_copyout_reply(struct ipc_space *space, struct ipc_port *port,
+                        mach_msg_type_name_t type, struct ipc_port *notify,
+                        mach_port_name_t *namep)
+{
     struct ipc_entry *entry = NULL;
-    bool release = false;
+    bool release = false, dead_now = false, created = false;
     kern_return_t kr;
 
     assert(IPC_PORT_VALID(port));
+    assert(notify == NULL || type != MACH_MSG_TYPE_PORT_RECEIVE);
     kr = ipc_right_space_lock(space);
     if (kr != KERN_SUCCESS) {
+        ipc_right_notify_unused(notify);
         return kr;
     }
     spinlock_lock(&port->lock);
@@ -1102,6 +1170,7 @@ ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_t
         spinlock_unlock(&port->lock);
         ipc_space_unlock(space);
         ipc_right_release_send(port, type);
+        ipc_right_notify_unused(notify);
         *namep = MACH_PORT_DEAD;
         return KERN_SUCCESS;
     }
@@ -1122,11 +1191,13 @@ ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_t
         kr = ipc_entry_alloc(space, &entry);
         if (kr != KERN_SUCCESS) {
             ipc_space_unlock(space);
+            ipc_right_notify_unused(notify);
             *namep = MACH_PORT_NULL;
             return kr;
         }
         entry->object = port;
         entry->urefs = 1;
+        created = true;
         spinlock_lock(&port->lock);
         if (type == MACH_MSG_TYPE_PORT_SEND_ONCE) {
             entry->type = MACH_PORT_TYPE_SEND_ONCE;
@@ -1144,7 +1215,15 @@ ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_t
         spinlock_unlock(&port->lock);
     }
     *namep = entry->name;
+    if (notify != NULL && created) {
+        notify = ipc_right_copyout_dnrequest(space, entry, port, notify, &dead_now);
+    }
     ipc_space_unlock(space);
+    if (dead_now) {
+        ipc_notify_dead_name(notify, *namep);
+        notify = NULL;
+    }
+    ipc_right_notify_unused(notify);
     if (type == MACH_MSG_TYPE_PORT_RECEIVE) {
         ipc_port_transit_clear(port);   /* arrived */
     }
