@@ -20,6 +20,7 @@
 #include <include/mach/time_value.h>
 #include <kern/account.h>
 #include <kern/clock.h>
+#include <kern/panic.h>
 
 /* Ageing empties any count after this many seconds: (5/8)^48 of 2^32 is below 1. */
 #define ACCOUNT_AGE_MAX_SECONDS 48
@@ -128,4 +129,43 @@ account_tick_to_time_of_day(uint64_t tick, const time_value64_t *now, time_value
     }
     tv->seconds = ns / 1000000000LL;
     tv->nanoseconds = ns % 1000000000LL;
+}
+
+/* GNU Mach's weights of the old value, in thousandths: 5 s, 30 s and 1 min averages. */
+static const unsigned int account_load_fract[3] = { 800, 966, 983 };
+static unsigned int account_avenrun[3];
+static unsigned int account_mach_factor[3];
+
+#define ACCOUNT_LOAD_SCALE      1000
+
+void
+account_load_sample(unsigned int nthreads, unsigned int ncpus)
+{
+    unsigned int factor, load = nthreads * ACCOUNT_LOAD_SCALE;
+
+    assert(ncpus > 0);
+    if (nthreads > ncpus) {
+        factor = ncpus * ACCOUNT_LOAD_SCALE / (nthreads + 1);
+    } else {
+        factor = (ncpus - nthreads) * ACCOUNT_LOAD_SCALE;
+    }
+    for (int i = 0; i < 3; i++) {
+        unsigned int f = account_load_fract[i];
+
+        __atomic_store_n(&account_avenrun[i],
+                         (account_avenrun[i] * f + load * (ACCOUNT_LOAD_SCALE - f))
+                         / ACCOUNT_LOAD_SCALE, __ATOMIC_RELAXED);
+        __atomic_store_n(&account_mach_factor[i],
+                         (account_mach_factor[i] * f + factor * (ACCOUNT_LOAD_SCALE - f))
+                         / ACCOUNT_LOAD_SCALE, __ATOMIC_RELAXED);
+    }
+}
+
+void
+account_load_get(integer_t avenrun[3], integer_t mach_factor[3])
+{
+    for (int i = 0; i < 3; i++) {
+        avenrun[i] = (integer_t)__atomic_load_n(&account_avenrun[i], __ATOMIC_RELAXED);
+        mach_factor[i] = (integer_t)__atomic_load_n(&account_mach_factor[i], __ATOMIC_RELAXED);
+    }
 }

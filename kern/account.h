@@ -71,4 +71,17 @@ void account_ticks_to_time_value64(uint64_t ticks, time_value64_t *tv);
  */
 void account_tick_to_time_of_day(uint64_t tick, const time_value64_t *now, time_value64_t *tv);
 
+/*
+ * The load figures of host_info LOAD, as GNU Mach computes them once a
+ * second: nthreads running or ready on ncpus (online) CPUs gives a load
+ * of nthreads * 1000 and a Mach factor (the share of a CPU a new thread
+ * would get, in thousandths per CPU), each averaged with GNU Mach's
+ * weights over about 5 s, 30 s and 1 min. Sampled by CPU 0's clock
+ * interrupt only.
+ */
+void account_load_sample(unsigned int nthreads, unsigned int ncpus);
+
+/* The three averages of each, scaled by 1000 (LOAD_SCALE). Lock-free. */
+void account_load_get(integer_t avenrun[3], integer_t mach_factor[3]);
+
 #endif /* KERN_ACCOUNT_H */

@@ -100,6 +100,24 @@ thread_self(void)
     return percpu_read(current);
 }
 
+/* Threads running (not idle) or ready on every CPU. Lock-free: a snapshot. */
+static unsigned int
+thread_nr_runnable(void)
+{
+    unsigned int n = 0;
+
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        const struct percpu *pc = &percpu_table[cpu];
+
+        if (!pc->online) {
+            continue;
+        }
+        n += __atomic_load_n(&thread_runqs[cpu].nr_ready, __ATOMIC_RELAXED);
+        n += __atomic_load_n(&pc->current, __ATOMIC_RELAXED) != pc->idle;
+    }
+    return n;
+}
+
 unsigned int
 thread_runq_length(unsigned int cpu)
 {
@@ -367,6 +385,9 @@ thread_tick(bool user)
         if (t->slice > 0 && --t->slice == 0) {
             self->need_resched = true;
         }
+    }
+    if (self->id == 0 && clock_ticks() % CLOCK_HZ == 0) {
+        account_load_sample(thread_nr_runnable(), smp_nr_cpus());   /* host_info LOAD */
     }
 }
 

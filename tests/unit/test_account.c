@@ -135,6 +135,34 @@ test_time_of_day(void)
     tap_check(tv.seconds == 0 && tv.nanoseconds == 0, "before the epoch: 0");
 }
 
+/* The load averages against the same recurrence in floating point. */
+static void
+test_load(void)
+{
+    double avg[3] = { 0 }, mf[3] = { 0 };
+    static const double fract[3] = { 0.8, 0.966, 0.983 };
+    integer_t a[3], m[3];
+    bool ok = true;
+
+    for (int s = 0; s < 300; s++) {
+        unsigned int n = (unsigned int)(s / 50), cpus = 2;   /* 0..5 threads on 2 CPUs */
+        double f = n > cpus ? cpus * 1000.0 / (n + 1) : (cpus - n) * 1000.0;
+
+        account_load_sample(n, cpus);
+        account_load_get(a, m);
+        for (int i = 0; i < 3; i++) {
+            avg[i] = avg[i] * fract[i] + n * 1000.0 * (1 - fract[i]);
+            mf[i] = mf[i] * fract[i] + f * (1 - fract[i]);
+            ok = ok && a[i] <= avg[i] + 1 && a[i] >= avg[i] - 60
+                 && m[i] <= mf[i] + 1 && m[i] >= mf[i] - 60;
+        }
+    }
+    account_load_get(a, m);
+    tap_check(ok, "load and Mach factor follow the model (5 threads on 2 CPUs: %d, %d)", a[0], m[0]);
+    tap_check(a[0] > 4900 && a[0] <= 5000 && m[0] >= 333 && m[0] < 400,
+              "5 s average settles: load %d (5000), factor %d (333)", a[0], m[0]);
+}
+
 int
 main(void)
 {
@@ -147,5 +175,6 @@ main(void)
     test_usage(100, 1);
     test_usage_decay();
     test_time_of_day();
+    test_load();
     return tap_done();
 }

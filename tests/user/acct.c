@@ -11,6 +11,7 @@
  *     live ones);
  *   - EVENTS counts exactly the messages we send and receive, and the
  *     page faults, zero fills and copy-on-write faults we cause;
+ *   - host_info LOAD: the load average becomes non-zero while we run;
  *   - GNU Mach's counts: the 1.8 layouts are still accepted, the full
  *     ones add 64-bit times; short counts, bad flavors, bad ports.
  * The times are sampled by the clock tick (10 ms): every bound below
@@ -18,6 +19,7 @@
  * reply port of tests/user/lib is one per task). Boot line:
  *     acct $(task-create) $(task-resume)
  */
+#include <mach/host_info.h>
 #include <mach/message.h>
 #include <mach/task_info.h>
 #include <mach/thread_info.h>
@@ -184,6 +186,30 @@ test_dead_thread(void)
     vm_deallocate(self, stack, STACK_SIZE);
 }
 
+/* host_info LOAD: while we run, the 5 s load average becomes non-zero. */
+static void
+test_load(void)
+{
+    struct host_load_info load;
+    mach_msg_type_number_t count;
+    long long start = now_us();
+    kern_return_t kr;
+
+    do {
+        for (unsigned int i = 0; i < 200000; i++) {
+            spins++;
+        }
+        count = HOST_LOAD_INFO_COUNT;
+        kr = host_info(host, HOST_LOAD_INFO, (host_info_t)&load, &count);
+    } while (kr == KERN_SUCCESS && load.avenrun[0] == 0 && now_us() - start < LIMIT_US);
+    tap_ok(kr == KERN_SUCCESS && count == HOST_LOAD_INFO_COUNT && load.avenrun[0] > 0
+           && load.avenrun[0] <= 16 * LOAD_SCALE && load.mach_factor[0] >= 0
+           && load.mach_factor[0] <= 8 * LOAD_SCALE,
+           "host_info LOAD while we run: load %d %d %d, Mach factor %d %d %d (%d)",
+           load.avenrun[0], load.avenrun[1], load.avenrun[2], load.mach_factor[0],
+           load.mach_factor[1], load.mach_factor[2], kr);
+}
+
 static kern_return_t
 events(struct task_events_info *ev)
 {
@@ -314,10 +340,11 @@ main(int argc, char **argv)
     (void)argv;
     self = mach_task_self();
     host = mach_host_self();
-    tap_plan(23);
+    tap_plan(24);
     test_user_time();
     test_system_time();
     test_dead_thread();
+    test_load();
     test_events();
     test_counts();
     mach_port_deallocate(self, host);
