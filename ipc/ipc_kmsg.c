@@ -26,6 +26,7 @@
 #include <include/mach/kern_return.h>
 #include <include/mach/message.h>
 #include <ipc/ipc_kmsg.h>
+#include <ipc/ipc_marequest.h>
 #include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_msg.h>
 #include <ipc/ipc_notify.h>
@@ -60,6 +61,7 @@ ipc_kmsg_alloc(mach_msg_size_t size)
     kmsg->nr_ports = 0;
     kmsg->copies = NULL;
     kmsg->nr_copies = 0;
+    kmsg->marequest = NULL;
     kmsg->alloc_size = size;
     kmsg->header.msgh_size = size;
     return kmsg;
@@ -70,6 +72,9 @@ ipc_kmsg_free(struct ipc_kmsg *kmsg)
 {
     assert(kmsg->remote == NULL && kmsg->local == NULL && kmsg->ports == NULL
            && kmsg->copies == NULL);
+    if (kmsg->marequest != NULL) {
+        ipc_marequest_accepted(kmsg->marequest);   /* it left its queue: received or destroyed */
+    }
     kmem_free(kmsg, IPC_KMSG_OVERHEAD + kmsg->alloc_size + IPC_KMSG_SLACK);
 }
 

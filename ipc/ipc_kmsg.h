@@ -60,6 +60,8 @@ struct ipc_kmsg {
     uint32_t nr_copies;
     uint32_t alloc_size;                /* bytes of the message part of the buffer */
     unsigned long stamp;                /* queued on a set's member: its arrival in the set */
+    struct ipc_marequest *marequest;    /* MACH_SEND_NOTIFY's request (ipc/ipc_marequest.h),
+                                           answered when the message is freed; or NULL */
     mach_msg_header_t header;           /* then the body */
 };
 
@@ -77,7 +79,10 @@ ipc_kmsg_body(struct ipc_kmsg *kmsg)
  */
 struct ipc_kmsg *ipc_kmsg_alloc(mach_msg_size_t size);
 
-/* Free kmsg, which carries no right any more (after copyout, or a failed copyin). */
+/*
+ * Free kmsg, which carries no right any more (after copyout, or a failed
+ * copyin); a msg-accepted request it carries is answered (thread context).
+ */
 void ipc_kmsg_free(struct ipc_kmsg *kmsg);
 
 /*

@@ -27,6 +27,7 @@
 #include <include/mach/port.h>
 #include <ipc/ipc_entry.h>
 #include <ipc/ipc_kmsg.h>
+#include <ipc/ipc_marequest.h>
 #include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_notify.h>
 #include <ipc/ipc_port.h>
@@ -43,6 +44,27 @@
  * reference the notification stands for (GNU Mach's rule; kept at
  * MACH_PORT_UREFS_MAX if already there). Space locked.
  */
+/*
+ * Cancel entry's msg-accepted request, if any: its notification will name
+ * MACH_PORT_NULL (GNU Mach's ipc_marequest_cancel). Space locked.
+ */
+static void
+ipc_right_marequest_cancel(struct ipc_entry *entry)
+{
+    if (entry->marequest != NULL) {
+        ipc_marequest_entry_gone(entry->marequest);
+        entry->marequest = NULL;
+    }
+}
+
+/* Free entry (empty), cancelling its msg-accepted request. Space locked. */
+static void
+ipc_right_entry_free(struct ipc_space *space, struct ipc_entry *entry)
+{
+    ipc_right_marequest_cancel(entry);
+    ipc_entry_free(space, entry);
+}
+
 static void
 ipc_right_dnrequest_fired(struct ipc_entry *entry)
 {
@@ -206,6 +228,7 @@ ipc_right_drop_receive(struct ipc_space *space, struct ipc_entry *entry)
     mach_port_name_t name = entry->name;
     bool send = entry->type & MACH_PORT_TYPE_SEND;
 
+    ipc_right_marequest_cancel(entry);  /* before the queue dies, as GNU Mach */
     ipc_mqueue_pset_remove(port);
     if (!send) {
         dnotify = ipc_right_dncancel(space, entry, port);
@@ -248,7 +271,7 @@ ipc_right_release_name(struct ipc_space *space, struct ipc_entry *entry)
 {
     ipc_space_assert_locked(space);
     if (entry->type == MACH_PORT_TYPE_NONE) {
-        ipc_entry_free(space, entry);
+        ipc_right_entry_free(space, entry);
     }
 }
 
@@ -268,7 +291,7 @@ ipc_right_clean(struct ipc_space *space, struct ipc_entry *entry)
     }
     entry->type = MACH_PORT_TYPE_NONE;  /* what is left is a dead name, if anything */
     entry->urefs = 0;
-    ipc_entry_free(space, entry);
+    ipc_right_entry_free(space, entry);
 }
 
 /* urefs + delta in *urefsp, checked against 0..MACH_PORT_UREFS_MAX. */
@@ -376,7 +399,7 @@ ipc_right_alloc(struct ipc_space *space, mach_port_right_t right, mach_port_name
         if (kr == KERN_SUCCESS) {
             *namep = entry->name;
         } else {
-            ipc_entry_free(space, entry);
+            ipc_right_entry_free(space, entry);
         }
     }
     ipc_space_unlock(space);
@@ -400,7 +423,7 @@ ipc_right_alloc_name(struct ipc_space *space, mach_port_right_t right, mach_port
     if (kr == KERN_SUCCESS) {
         kr = ipc_right_fill_new(space, entry, right);
         if (kr != KERN_SUCCESS) {
-            ipc_entry_free(space, entry);
+            ipc_right_entry_free(space, entry);
         }
     }
     ipc_space_unlock(space);
@@ -492,7 +515,7 @@ ipc_right_give(struct ipc_space *space, mach_port_name_t name, struct ipc_port *
         }
         kr = ipc_right_attach(entry, port, right);
         if (kr != KERN_SUCCESS) {
-            ipc_entry_free(space, entry);
+            ipc_right_entry_free(space, entry);
             return kr;
         }
     }
@@ -572,7 +595,9 @@ ipc_right_port_of(struct ipc_space *space, mach_port_name_t name, mach_port_type
 static mach_port_type_t
 ipc_right_type_bits(const struct ipc_entry *entry)
 {
-    return entry->type | (entry->dnrequest ? MACH_PORT_TYPE_DNREQUEST : 0);
+    return entry->type | (entry->dnrequest ? MACH_PORT_TYPE_DNREQUEST : 0)
+           | (entry->marequest != NULL && ipc_marequest_pending(entry->marequest)
+              ? MACH_PORT_TYPE_MAREQUEST : 0);
 }
 
 kern_return_t
@@ -731,6 +756,9 @@ ipc_right_rename(struct ipc_space *space, mach_port_name_t old_name, mach_port_n
     if (kr == KERN_SUCCESS && entry->dnrequest) {
         ipc_notify_dnrequest_rename(space, old_name, new_name, entry->object);
     }
+    if (kr == KERN_SUCCESS && entry->marequest != NULL) {
+        ipc_marequest_rename(entry->marequest, new_name);
+    }
     ipc_space_unlock(space);
     return kr;
 }
@@ -874,7 +902,7 @@ ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
     if (entry->type & MACH_PORT_TYPE_DEAD_NAME) {
         if (ipc_right_disposition_moves(disposition) && --entry->urefs == 0) {
             entry->type = MACH_PORT_TYPE_NONE;
-            ipc_entry_free(space, entry);
+            ipc_right_entry_free(space, entry);
         }
         return IPC_PORT_DEAD;
     }
@@ -928,7 +956,7 @@ ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
     if (entry->type == MACH_PORT_TYPE_NONE) {
         dnotify = ipc_right_dncancel(space, entry, port);
         entry->object = NULL;
-        ipc_entry_free(space, entry);
+        ipc_right_entry_free(space, entry);
     }
     if (dnotify != NULL && dnotify == cancel) {
         ipc_right_release_send(dnotify, MACH_MSG_TYPE_PORT_SEND_ONCE);  /* the sender's own */
@@ -1426,4 +1454,48 @@ ipc_right_receive_status(struct ipc_space *space, mach_port_name_t name,
     status->pset = (pset == NULL) ? MACH_PORT_NULL : ipc_right_pset_name(space, pset);
     ipc_space_unlock(space);
     return KERN_SUCCESS;
+}
+
+mach_msg_return_t
+ipc_right_marequest(struct ipc_space *space, struct ipc_port *dest, mach_port_name_t notify,
+                    struct ipc_marequest **reqp)
+{
+    struct ipc_entry *entry, *nentry;
+    struct ipc_marequest *req;
+    struct ipc_port *nport;
+
+    assert(IPC_PORT_VALID(dest));
+    if (ipc_right_space_lock(space) != KERN_SUCCESS) {
+        return MACH_SEND_INVALID_DEST;
+    }
+    spinlock_lock(&dest->lock);
+    entry = dest->active ? ipc_right_reverse(space, dest) : NULL;
+    spinlock_unlock(&dest->lock);
+    if (entry != NULL && entry->marequest != NULL && ipc_marequest_pending(entry->marequest)) {
+        ipc_space_unlock(space);
+        return MACH_SEND_NOTIFY_IN_PROGRESS;
+    }
+    nentry = ipc_right_lookup_locked(space, notify);
+    if (nentry == NULL || !(nentry->type & MACH_PORT_TYPE_RECEIVE)) {
+        ipc_space_unlock(space);
+        return MACH_SEND_INVALID_NOTIFY;
+    }
+    nport = nentry->object;
+    ipc_right_make(nport, MACH_MSG_TYPE_PORT_SEND_ONCE);
+    req = ipc_marequest_create(nport, entry != NULL ? entry->name : MACH_PORT_NULL,
+                               entry != NULL ? 2 : 1);
+    if (req == NULL) {
+        ipc_space_unlock(space);
+        ipc_right_release_send(nport, MACH_MSG_TYPE_PORT_SEND_ONCE);
+        return MACH_SEND_NO_NOTIFY;
+    }
+    if (entry != NULL) {
+        if (entry->marequest != NULL) {
+            ipc_marequest_entry_gone(entry->marequest);     /* an old one, accepted */
+        }
+        entry->marequest = req;
+    }
+    ipc_space_unlock(space);
+    *reqp = req;
+    return MACH_MSG_SUCCESS;
 }

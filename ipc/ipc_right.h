@@ -333,4 +333,21 @@ void ipc_right_release_send(struct ipc_port *port, mach_msg_type_name_t type);
  */
 void ipc_right_make(struct ipc_port *port, mach_msg_type_name_t type);
 
+/*
+ * MACH_SEND_NOTIFY: a msg-accepted request for a message to dest that a
+ * full queue would hold up, in *reqp (the message's reference): its
+ * notification goes to a send-once right made from the receive right
+ * notify names, for space's name of dest (MACH_PORT_NULL if it has
+ * none), which is marked until then. Returns MACH_MSG_SUCCESS, or with
+ * nothing changed MACH_SEND_NOTIFY_IN_PROGRESS (that name has a request
+ * pending), MACH_SEND_INVALID_NOTIFY (notify is no receive right), both
+ * in GNU Mach's order, MACH_SEND_NO_NOTIFY (no memory; GNU Mach checks
+ * memory first) or
+ * MACH_SEND_INVALID_DEST (space dying). Takes the space lock and port
+ * locks.
+ */
+struct ipc_marequest;
+mach_msg_return_t ipc_right_marequest(struct ipc_space *space, struct ipc_port *dest,
+                                      mach_port_name_t notify, struct ipc_marequest **reqp);
+
 #endif /* IPC_IPC_RIGHT_H */

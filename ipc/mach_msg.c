@@ -21,7 +21,37 @@
 #include <ipc/ipc_space.h>
 #include <ipc/mach_msg.h>
 #include <kern/copy.h>
+#include <kern/panic.h>
 #include <kern/task.h>
+
+/*
+ * MACH_SEND_NOTIFY, as GNU Mach does it: wait for room only as long as
+ * MACH_SEND_TIMEOUT allows (without it, not at all); then, rather than
+ * fail, queue the message past the limit with a msg-accepted request to
+ * notify and answer MACH_SEND_WILL_NOTIFY. kmsg is the caller's again
+ * after MACH_SEND_INTERRUPTED and the request's errors.
+ */
+static mach_msg_return_t
+mach_msg_send_notify(struct ipc_space *space, struct ipc_kmsg *kmsg, mach_msg_option_t option,
+                     mach_msg_timeout_t timeout, mach_port_name_t notify)
+{
+    mach_msg_return_t mr;
+
+    mr = ipc_mqueue_send(kmsg, MACH_SEND_TIMEOUT, (option & MACH_SEND_TIMEOUT) ? timeout : 0);
+    if (mr != MACH_SEND_TIMED_OUT) {
+        return mr;
+    }
+    if (notify == MACH_PORT_NULL) {
+        return MACH_SEND_INVALID_NOTIFY;
+    }
+    mr = ipc_right_marequest(space, kmsg->remote, notify, &kmsg->marequest);
+    if (mr != MACH_MSG_SUCCESS) {
+        return mr;
+    }
+    mr = ipc_mqueue_send(kmsg, MACH_SEND_ALWAYS, 0);
+    assert(mr == MACH_MSG_SUCCESS);     /* queued (or destroyed with a dead port: answered) */
+    return MACH_SEND_WILL_NOTIFY;
+}
 
 /* The send phase. */
 static mach_msg_return_t
@@ -55,9 +85,15 @@ mach_msg_send(struct ipc_space *space, struct vm_user_map *map, uintptr_t msg, m
         ipc_kmsg_free(kmsg);
         return mr;
     }
-    mr = ipc_mqueue_send(kmsg, option & ~MACH_SEND_ALWAYS, timeout);
-    if (mr == MACH_SEND_TIMED_OUT || mr == MACH_SEND_INTERRUPTED) {
-        /* Timed out or interrupted: the message goes back to the sender. */
+    if (option & MACH_SEND_NOTIFY) {
+        mr = mach_msg_send_notify(space, kmsg, option, timeout, notify);
+    } else {
+        mr = ipc_mqueue_send(kmsg, option & ~MACH_SEND_ALWAYS, timeout);
+    }
+    if (mr == MACH_SEND_TIMED_OUT || mr == MACH_SEND_INTERRUPTED
+        || mr == MACH_SEND_INVALID_NOTIFY || mr == MACH_SEND_NOTIFY_IN_PROGRESS
+        || mr == MACH_SEND_NO_NOTIFY) {
+        /* Not queued: the message goes back to the sender. */
         mr |= ipc_kmsg_copyout_pseudo(kmsg, space, map);
         if (copyout(&kmsg->header, (void *)msg, kmsg->header.msgh_size) != 0) {
             mr |= MACH_MSG_VM_SPACE;
@@ -157,10 +193,12 @@ mach_msg_trap(uintptr_t msg, mach_msg_option_t option, mach_msg_size_t send_size
     }
     if (option & MACH_SEND_MSG) {
         mr = mach_msg_send(task->space, task->map, msg, option, send_size, timeout, notify);
+        if (mr == MACH_MSG_SUCCESS || mr == MACH_SEND_WILL_NOTIFY) {
+            __atomic_fetch_add(&task->messages_sent, 1, __ATOMIC_RELAXED);    /* task_info EVENTS */
+        }
         if (mr != MACH_MSG_SUCCESS) {
             return mr;
         }
-        __atomic_fetch_add(&task->messages_sent, 1, __ATOMIC_RELAXED);    /* task_info EVENTS */
     }
     if (option & MACH_RCV_MSG) {
         mr = mach_msg_receive(task->space, task->map, msg, option, rcv_size, rcv_name,

@@ -13,8 +13,9 @@
  * back with its queued message), and the errors, after which the
  * request's send-once right is destroyed and says so; mach_msg's notify
  * argument: MACH_RCV_NOTIFY (a dead-name request for a received reply
- * right) and MACH_SEND_CANCEL (no port-deleted for the destination),
- * with their errors. Boot line:
+ * right), MACH_SEND_CANCEL (no port-deleted for the destination) and
+ * MACH_SEND_NOTIFY (msg-accepted when a forced message leaves the
+ * queue), with their errors. Boot line:
  *     notify $(task-create) $(task-resume)
  */
 #include <mach/message.h>
@@ -433,6 +434,73 @@ test_send_cancel(mach_port_t n)
     mach_port_destroy(self, p);
 }
 
+/* Send a header-only message to p by COPY_SEND with options and notify. */
+static mach_msg_return_t
+send_copy(mach_port_t p, mach_msg_option_t option, mach_msg_timeout_t timeout,
+          mach_port_t notify, mach_msg_header_t *h)
+{
+    memset(h, 0, sizeof(*h));
+    h->msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+    h->msgh_remote_port = p;
+    h->msgh_id = 5050;
+    return mach_msg(h, MACH_SEND_MSG | option, sizeof(*h), 0, MACH_PORT_NULL, timeout, notify);
+}
+
+/*
+ * MACH_SEND_NOTIFY: a send that would wait is queued past the limit,
+ * MACH_SEND_WILL_NOTIFY, and msg-accepted (66) comes when that message
+ * leaves the queue; one request per name at a time.
+ */
+static void
+test_send_notify(mach_port_t n)
+{
+    mach_port_t p = new_port(), q = new_port();
+    mach_msg_header_t h;
+    union notification m;
+    mach_msg_return_t mr, mr2;
+
+    mach_port_insert_right(self, p, p, MACH_MSG_TYPE_MAKE_SEND);
+    mach_port_set_qlimit(self, p, 1);
+    mr = send_copy(p, MACH_SEND_NOTIFY, 0, n, &h);
+    tap_ok(mr == MACH_MSG_SUCCESS && empty(n), "MACH_SEND_NOTIFY with room: sent (0x%x)", mr);
+    mr = send_copy(p, MACH_SEND_NOTIFY, 0, n, &h);
+    tap_ok(mr == MACH_SEND_WILL_NOTIFY && (type(p) & MACH_PORT_TYPE_MAREQUEST),
+           "a full queue: MACH_SEND_WILL_NOTIFY at once, the name marked (0x%x)", mr);
+    mr = send_copy(p, MACH_SEND_NOTIFY | MACH_SEND_TIMEOUT, 20, n, &h);
+    tap_ok(mr == MACH_SEND_NOTIFY_IN_PROGRESS && h.msgh_remote_port == p,
+           "again: MACH_SEND_NOTIFY_IN_PROGRESS, the message back (0x%x)", mr);
+    mr = receive(p, &m);
+    tap_ok(mr == MACH_MSG_SUCCESS && empty(n), "the first message received: no notification yet");
+    mr = receive(p, &m);
+    tap_ok(mr == MACH_MSG_SUCCESS && m.h.msgh_id == 5050 && is_name(n, MACH_NOTIFY_MSG_ACCEPTED, p)
+           && !(type(p) & MACH_PORT_TYPE_MAREQUEST) && empty(p),
+           "the forced one received: msg-accepted (66) for our name, the mark gone");
+
+    /* Errors, with the message back: no notify port, or not a receive right. */
+    send_copy(p, 0, 0, MACH_PORT_NULL, &h);
+    mr = send_copy(p, MACH_SEND_NOTIFY, 0, MACH_PORT_NULL, &h);
+    mr2 = send_copy(p, MACH_SEND_NOTIFY, 0, 0x4321, &h);
+    tap_ok(mr == MACH_SEND_INVALID_NOTIFY && mr2 == MACH_SEND_INVALID_NOTIFY
+           && h.msgh_remote_port == p && !(type(p) & MACH_PORT_TYPE_MAREQUEST),
+           "full, with no notify port or a bad one: MACH_SEND_INVALID_NOTIFY (0x%x, 0x%x)", mr,
+           mr2);
+
+    /* The queued message destroyed with its port: msg-accepted, the name gone. */
+    mr = send_copy(p, MACH_SEND_NOTIFY | MACH_SEND_TIMEOUT, 10, n, &h);
+    mach_port_destroy(self, p);
+    tap_ok(mr == MACH_SEND_WILL_NOTIFY && is_name(n, MACH_NOTIFY_MSG_ACCEPTED, MACH_PORT_NULL),
+           "after a 10 ms wait: MACH_SEND_WILL_NOTIFY; the port destroyed: msg-accepted for "
+           "MACH_PORT_NULL (0x%x)", mr);
+
+    /* Without the option the notify argument is ignored: the send just waits. */
+    mach_port_insert_right(self, q, q, MACH_MSG_TYPE_MAKE_SEND);
+    mach_port_set_qlimit(self, q, 1);
+    send_copy(q, 0, 0, MACH_PORT_NULL, &h);
+    mr = send_copy(q, MACH_SEND_TIMEOUT, 10, n, &h);
+    tap_ok(mr == MACH_SEND_TIMED_OUT && empty(n), "without it: MACH_SEND_TIMED_OUT (0x%x)", mr);
+    mach_port_destroy(self, q);
+}
+
 static void
 test_errors(mach_port_t n)
 {
@@ -469,13 +537,14 @@ main(void)
     mach_port_t n;
 
     self = mach_task_self();
-    tap_plan(46);
+    tap_plan(54);
     n = new_port();
     test_no_senders(n);
     test_dead_name(n);
     test_port_destroyed(n);
     test_rcv_notify(n);
     test_send_cancel(n);
+    test_send_notify(n);
     test_errors(n);
     tap_ok(empty(n) && type(n) == MACH_PORT_TYPE_RECEIVE, "nothing left on the notify port");
     mach_port_destroy(self, n);
