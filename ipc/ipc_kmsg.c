@@ -655,7 +655,8 @@ ipc_kmsg_copyout_right(struct ipc_space *space, struct ipc_port *port,
         *namep = (port == NULL) ? MACH_PORT_NULL : MACH_PORT_DEAD;
         return MACH_MSG_SUCCESS;
     }
-    kr = ipc_right_copyout_reply(space, port, type, notify, namep);
+    kr = notify == NULL ? ipc_right_copyout_msg(space, port, type, namep)
+                        : ipc_right_copyout_reply(space, port, type, notify, namep);
     if (kr == KERN_SUCCESS) {
         return MACH_MSG_SUCCESS;
     }

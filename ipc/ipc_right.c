@@ -1139,12 +1139,6 @@ ipc_right_merge_send(struct ipc_entry *entry, bool *releasep)
     }
 }
 
-kern_return_t
-ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_type_name_t type,
-                      mach_port_name_t *namep)
-{
-    return ipc_right_copyout_reply(space, port, type, NULL, namep);
-}
 
 /*
  * MACH_RCV_NOTIFY: arm notify (a send-once right) as the dead-name
@@ -1177,10 +1171,15 @@ ipc_right_copyout_dnrequest(struct ipc_space *space, struct ipc_entry *entry,
     return notify;
 }
 
-kern_return_t
-ipc_right_copyout_reply(struct ipc_space *space, struct ipc_port *port,
-                        mach_msg_type_name_t type, struct ipc_port *notify,
-                        mach_port_name_t *namep)
+/*
+ * The body of ipc_right_copyout_msg() and ipc_right_copyout_reply(),
+ * inlined into both so that the common case (notify NULL) carries no
+ * MACH_RCV_NOTIFY test.
+ */
+static inline __attribute__((always_inline)) kern_return_t
+ipc_right_copyout_common(struct ipc_space *space, struct ipc_port *port,
+                         mach_msg_type_name_t type, struct ipc_port *notify,
+                         mach_port_name_t *namep)
 {
     struct ipc_entry *entry = NULL;
     bool release = false, dead_now = false, created = false;
@@ -1259,6 +1258,21 @@ ipc_right_copyout_reply(struct ipc_space *space, struct ipc_port *port,
         ipc_right_release_send(port, type);
     }
     return KERN_SUCCESS;
+}
+
+kern_return_t
+ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_type_name_t type,
+                      mach_port_name_t *namep)
+{
+    return ipc_right_copyout_common(space, port, type, NULL, namep);
+}
+
+kern_return_t
+ipc_right_copyout_reply(struct ipc_space *space, struct ipc_port *port,
+                        mach_msg_type_name_t type, struct ipc_port *notify,
+                        mach_port_name_t *namep)
+{
+    return ipc_right_copyout_common(space, port, type, notify, namep);
 }
 
 kern_return_t
