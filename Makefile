@@ -161,6 +161,7 @@ KERNEL_SRCS := \
 	kern/syscall_subr.c \
 	kern/task.c \
 	kern/task_control.c \
+	kern/task_emulation.c \
 	kern/task_rpc.c \
 	kern/thread_control.c \
 	kern/thread_state.c \
@@ -204,6 +205,7 @@ KTEST_SRCS := \
 	tests/kernel/smp_test.c \
 	tests/kernel/switch_wait_test.c \
 	tests/kernel/task_bench.c \
+	tests/kernel/task_emulation_test.c \
 	tests/kernel/task_test.c \
 	tests/kernel/thread_stack_test.c \
 	tests/kernel/thread_state_test.c \
@@ -258,10 +260,10 @@ KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS))) \
 $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
 $(B)/k/device/device.o $(B)/k/tests/kernel/device_test.o: $(MIG_KDIR)/device_S.h
 $(B)/k/vm/vm_rpc.o $(B)/k/kern/task_rpc.o $(B)/k/kern/task.o $(B)/k/kern/task_control.o \
-	$(B)/k/kern/thread_control.o $(B)/k/kern/thread_state.o: \
+	$(B)/k/kern/task_emulation.o $(B)/k/kern/thread_control.o $(B)/k/kern/thread_state.o: \
 	$(MIG_KDIR)/mach_S.h
 $(B)/k/kern/host_calls.o $(B)/k/kern/processor.o $(B)/k/vm/vm_rpc.o: $(MIG_KDIR)/mach_host_S.h
-$(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_ext_S.h
+$(B)/k/kern/processor.o $(B)/k/kern/host_calls.o: $(MIG_KDIR)/mach_host_ext_S.h
 $(B)/k/kern/gnumach.o: $(MIG_KDIR)/gnumach_S.h $(MIG_KDIR)/gnumach_ext_S.h
 $(B)/k/tests/kernel/gnumach_test.o: $(MIG_KDIR)/gnumach_S.h
 $(B)/k/kern/mach_host_ext.o: $(MIG_KDIR)/mach_host_ext_S.h
@@ -453,10 +455,18 @@ $(B)/check/shell.tap: mach.iso tests/boot/shell-test tools/tap-run
 	@mkdir -p $(@D)
 	@tools/tap-run shell $@ tests/boot/shell-test
 
-# Every level always runs; the summary decides the exit status.
+# Every level always runs; the summary decides the exit status. The builds
+# and host tests run CHECK_JOBS at a time (default: one per CPU); the QEMU
+# boots come after them, alone, since tests/boot/run spreads its guests
+# over the CPUs itself and SMP guests need the host's cores to themselves.
+CHECK_JOBS ?= $(shell nproc)
+CHECK_BOOTS := $(B)/check/boot.tap $(B)/check/shell.tap
 check: deps
 	@rm -f $(CHECK_TAPS)
-	@$(MAKE) --no-print-directory -k $(CHECK_TAPS) || true
+	@$(MAKE) --no-print-directory -k -j$(CHECK_JOBS) \
+	    $(filter-out $(CHECK_BOOTS),$(CHECK_TAPS)) \
+	    $(TEST_DIR)/mach $(PAE_DIR)/mach $(USER_PROGS) mach.iso || true
+	@$(MAKE) --no-print-directory -k $(CHECK_BOOTS) || true
 	@tools/tap-summary $(CHECK_TAPS)
 
 # Long boots, minutes each (tests/boot/soak-configs); not part of check.
