@@ -117,6 +117,7 @@ KERNEL_SRCS := \
 	ipc/ipc_kmsg.c \
 	ipc/ipc_mqueue.c \
 	ipc/ipc_msg.c \
+	ipc/ipc_marequest.c \
 	ipc/ipc_notify.c \
 	ipc/ipc_port.c \
 	ipc/ipc_right.c \
@@ -126,6 +127,7 @@ KERNEL_SRCS := \
 	kern/boot_script.c \
 	kern/boot_stack.c \
 	kern/bootstrap.c \
+	kern/account.c \
 	kern/clock.c \
 	kern/cmdline.c \
 	kern/date.c \

@@ -415,6 +415,53 @@ ds_device_get_status(device_t dev, dev_flavor_t flavor, dev_status_t status,
     return dev->ops->get_status(dev, flavor, status, statusCnt);
 }
 
+/*
+ * Packet filters exist only for network devices (GNU Mach's d_async_in);
+ * neither device here has one: the answer is GNU Mach's for its console
+ * and time devices. The receive_port right is not consumed on failure.
+ */
+io_return_t
+ds_device_set_filter(device_t dev, struct ipc_port *receive_port, int priority,
+                     const filter_array_t filter, mach_msg_type_number_t filterCnt)
+{
+    (void)receive_port;
+    (void)priority;
+    (void)filter;
+    (void)filterCnt;
+    if (dev == DEVICE_NULL || !device_is_open(dev)) {
+        return D_NO_SUCH_DEVICE;
+    }
+    return D_INVALID_OPERATION;
+}
+
+/*
+ * User interrupt handlers attach to GNU Mach's "irq" device only (with
+ * flags 0); there is none here (device_open("irq") is D_NO_SUCH_DEVICE),
+ * so an open device is never it: D_INVALID_OPERATION, as GNU Mach
+ * answers for any other device.
+ */
+io_return_t
+ds_device_intr_register(device_t dev, int id, int flags, struct ipc_port *receive_port)
+{
+    (void)id;
+    (void)flags;
+    (void)receive_port;
+    if (dev == DEVICE_NULL || !device_is_open(dev)) {
+        return D_NO_SUCH_DEVICE;
+    }
+    return D_INVALID_OPERATION;
+}
+
+io_return_t
+ds_device_intr_ack(device_t dev, struct ipc_port *receive_port)
+{
+    (void)receive_port;
+    if (dev == DEVICE_NULL || !device_is_open(dev)) {
+        return D_NO_SUCH_DEVICE;
+    }
+    return D_INVALID_OPERATION;
+}
+
 io_return_t
 device_status_size(dev_flavor_t flavor, int size, int record_size, int *status,
                    mach_msg_type_number_t *countp)

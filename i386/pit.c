@@ -20,9 +20,8 @@
 static void
 pit_intr(struct trap_frame *frame)
 {
-    (void)frame;
     clock_tick();
-    thread_tick();          /* the only timer when there is no local APIC */
+    thread_tick((frame->cs & 3) == 3);  /* the only timer when there is no local APIC */
 }
 
 void

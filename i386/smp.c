@@ -88,12 +88,11 @@ smp_timer_intr(struct trap_frame *frame)
 {
     struct percpu *self = percpu_self();
 
-    (void)frame;
     self->ticks++;
     if (self->id == 0) {
         clock_tick();
     }
-    thread_tick();
+    thread_tick((frame->cs & 3) == 3);     /* charged to user or system time */
 }
 
 static void

@@ -49,6 +49,7 @@ ipc_entry_ctor(void *obj)
     entry->urefs = 0;
     entry->object = NULL;
     entry->dnrequest = false;
+    entry->marequest = NULL;
 }
 
 void

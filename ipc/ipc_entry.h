@@ -47,6 +47,8 @@ struct ipc_entry {
     bool dnrequest;                 /* a dead-name request is registered for this name on
                                        its port (ipc/ipc_notify.h); stays set after the port
                                        died, until the entry turns into a dead name */
+    struct ipc_marequest *marequest;  /* the last msg-accepted request sent through this
+                                       name (ipc/ipc_marequest.h), a reference, or NULL */
 };
 
 /* Create the kmem cache of entries. Once, after kmem_setup(). */
@@ -138,7 +140,7 @@ ipc_entry_free(struct ipc_space *space, struct ipc_entry *entry)
     ipc_space_assert_locked(space);
     assert(entry->space == space);
     assert(entry->type == MACH_PORT_TYPE_NONE && entry->urefs == 0 && entry->object == NULL
-           && !entry->dnrequest);
+           && !entry->dnrequest && entry->marequest == NULL);
     rdxtree_remove(&space->names, entry->name - 1);
     kmem_cache_free(&ipc_entry_cache, entry);
 }

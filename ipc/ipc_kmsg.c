@@ -26,6 +26,7 @@
 #include <include/mach/kern_return.h>
 #include <include/mach/message.h>
 #include <ipc/ipc_kmsg.h>
+#include <ipc/ipc_marequest.h>
 #include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_msg.h>
 #include <ipc/ipc_notify.h>
@@ -60,6 +61,7 @@ ipc_kmsg_alloc(mach_msg_size_t size)
     kmsg->nr_ports = 0;
     kmsg->copies = NULL;
     kmsg->nr_copies = 0;
+    kmsg->marequest = NULL;
     kmsg->alloc_size = size;
     kmsg->header.msgh_size = size;
     return kmsg;
@@ -70,6 +72,9 @@ ipc_kmsg_free(struct ipc_kmsg *kmsg)
 {
     assert(kmsg->remote == NULL && kmsg->local == NULL && kmsg->ports == NULL
            && kmsg->copies == NULL);
+    if (kmsg->marequest != NULL) {
+        ipc_marequest_accepted(kmsg->marequest);   /* it left its queue: received or destroyed */
+    }
     kmem_free(kmsg, IPC_KMSG_OVERHEAD + kmsg->alloc_size + IPC_KMSG_SLACK);
 }
 
@@ -367,6 +372,13 @@ ipc_kmsg_body_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_u
 mach_msg_return_t
 ipc_kmsg_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_user_map *map)
 {
+    return ipc_kmsg_copyin_cancel(kmsg, space, map, MACH_PORT_NULL);
+}
+
+mach_msg_return_t
+ipc_kmsg_copyin_cancel(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_user_map *map,
+                       mach_port_name_t cancel)
+{
     mach_msg_header_t *h = &kmsg->header;
     mach_msg_type_name_t dest_disp, reply_disp;
     mach_msg_return_t mr;
@@ -381,7 +393,7 @@ ipc_kmsg_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_user_m
     dest_disp = MACH_MSGH_BITS_REMOTE(h->msgh_bits);
     reply_disp = MACH_MSGH_BITS_LOCAL(h->msgh_bits);
     mr = ipc_right_copyin_header(space, h->msgh_remote_port, dest_disp, h->msgh_local_port,
-                                 reply_disp, &kmsg->remote, &kmsg->local);
+                                 reply_disp, cancel, &kmsg->remote, &kmsg->local);
     if (mr != MACH_MSG_SUCCESS) {
         return mr;
     }
@@ -624,18 +636,27 @@ ipc_kmsg_copyout_error(kern_return_t kr)
     return kr == KERN_RESOURCE_SHORTAGE ? MACH_MSG_IPC_KERNEL : MACH_MSG_IPC_SPACE;
 }
 
-/* Give one right to space; a failure releases it and names it MACH_PORT_NULL. */
+/*
+ * Give one right to space; a failure releases it and names it
+ * MACH_PORT_NULL. notify: the MACH_RCV_NOTIFY request for a reply right
+ * (NULL: none), always consumed.
+ */
 static mach_msg_return_t
 ipc_kmsg_copyout_right(struct ipc_space *space, struct ipc_port *port,
-                       mach_msg_type_name_t type, mach_port_name_t *namep)
+                       mach_msg_type_name_t type, struct ipc_port *notify,
+                       mach_port_name_t *namep)
 {
     kern_return_t kr;
 
     if (!IPC_PORT_VALID(port)) {
+        if (notify != NULL) {
+            ipc_right_release_send(notify, MACH_MSG_TYPE_PORT_SEND_ONCE);  /* unused */
+        }
         *namep = (port == NULL) ? MACH_PORT_NULL : MACH_PORT_DEAD;
         return MACH_MSG_SUCCESS;
     }
-    kr = ipc_right_copyout_msg(space, port, type, namep);
+    kr = notify == NULL ? ipc_right_copyout_msg(space, port, type, namep)
+                        : ipc_right_copyout_reply(space, port, type, notify, namep);
     if (kr == KERN_SUCCESS) {
         return MACH_MSG_SUCCESS;
     }
@@ -691,7 +712,7 @@ ipc_kmsg_body_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_
             for (j = 0; j < item.number; j++, i++) {
                 mach_port_name_t name;
 
-                mr |= ipc_kmsg_copyout_right(space, kmsg->ports[i], item.name, &name);
+                mr |= ipc_kmsg_copyout_right(space, kmsg->ports[i], item.name, NULL, &name);
                 if (item.is_inline) {
                     names[j] = name;
                 } else {
@@ -720,6 +741,13 @@ ipc_kmsg_body_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_
 mach_msg_return_t
 ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_user_map *map)
 {
+    return ipc_kmsg_copyout_notify(kmsg, space, map, NULL);
+}
+
+mach_msg_return_t
+ipc_kmsg_copyout_notify(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_user_map *map,
+                        struct ipc_port *notify)
+{
     mach_msg_header_t *h = &kmsg->header;
     mach_msg_type_name_t dest_type = MACH_MSGH_BITS_REMOTE(h->msgh_bits);
     mach_msg_type_name_t reply_type = MACH_MSGH_BITS_LOCAL(h->msgh_bits);
@@ -727,7 +755,7 @@ ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space, struct vm_user_
     mach_msg_return_t header_mr, body_mr = MACH_MSG_SUCCESS;
 
     assert(IPC_PORT_VALID(kmsg->remote));
-    header_mr = ipc_kmsg_copyout_right(space, kmsg->local, reply_type, &reply_name);
+    header_mr = ipc_kmsg_copyout_right(space, kmsg->local, reply_type, notify, &reply_name);
     kmsg->local = NULL;
     if (header_mr != MACH_MSG_SUCCESS) {
         struct list dying;
@@ -764,8 +792,8 @@ ipc_kmsg_copyout_pseudo(struct ipc_kmsg *kmsg, struct ipc_space *space, struct v
     if (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) {
         mr |= ipc_kmsg_body_copyout(kmsg, space, map) & MACH_MSG_MASK;
     }
-    mr |= ipc_kmsg_copyout_right(space, kmsg->remote, dest_type, &dest_name);
-    mr |= ipc_kmsg_copyout_right(space, kmsg->local, reply_type, &reply_name);
+    mr |= ipc_kmsg_copyout_right(space, kmsg->remote, dest_type, NULL, &dest_name);
+    mr |= ipc_kmsg_copyout_right(space, kmsg->local, reply_type, NULL, &reply_name);
     kmsg->remote = NULL;
     kmsg->local = NULL;
     h->msgh_remote_port = dest_name;

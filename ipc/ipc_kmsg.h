@@ -60,6 +60,8 @@ struct ipc_kmsg {
     uint32_t nr_copies;
     uint32_t alloc_size;                /* bytes of the message part of the buffer */
     unsigned long stamp;                /* queued on a set's member: its arrival in the set */
+    struct ipc_marequest *marequest;    /* MACH_SEND_NOTIFY's request (ipc/ipc_marequest.h),
+                                           answered when the message is freed; or NULL */
     mach_msg_header_t header;           /* then the body */
 };
 
@@ -77,7 +79,10 @@ ipc_kmsg_body(struct ipc_kmsg *kmsg)
  */
 struct ipc_kmsg *ipc_kmsg_alloc(mach_msg_size_t size);
 
-/* Free kmsg, which carries no right any more (after copyout, or a failed copyin). */
+/*
+ * Free kmsg, which carries no right any more (after copyout, or a failed
+ * copyin); a msg-accepted request it carries is answered (thread context).
+ */
 void ipc_kmsg_free(struct ipc_kmsg *kmsg);
 
 /*
@@ -101,6 +106,15 @@ mach_msg_return_t ipc_kmsg_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space
                                   struct vm_user_map *map);
 
 /*
+ * ipc_kmsg_copyin() under MACH_SEND_CANCEL: cancel names a receive right
+ * of space (else MACH_SEND_INVALID_NOTIFY before anything else), and the
+ * port-deleted notification the destination's copyin would send to that
+ * port is dropped (ipc_right_copyin_header()).
+ */
+mach_msg_return_t ipc_kmsg_copyin_cancel(struct ipc_kmsg *kmsg, struct ipc_space *space,
+                                         struct vm_user_map *map, mach_port_name_t cancel);
+
+/*
  * Give kmsg's rights to space and its out-of-line memory to map, the
  * receiver's (the calling thread's), and write the receiver's view of
  * the message into kmsg: the header swapped (remote: the reply right's
@@ -116,6 +130,14 @@ mach_msg_return_t ipc_kmsg_copyin(struct ipc_kmsg *kmsg, struct ipc_space *space
  */
 mach_msg_return_t ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space,
                                    struct vm_user_map *map);
+
+/*
+ * ipc_kmsg_copyout() under MACH_RCV_NOTIFY: when the reply right gets a
+ * new name in space, notify (a send-once right, or NULL) becomes its
+ * dead-name request (ipc_right_copyout_reply()). notify is consumed.
+ */
+mach_msg_return_t ipc_kmsg_copyout_notify(struct ipc_kmsg *kmsg, struct ipc_space *space,
+                                          struct vm_user_map *map, struct ipc_port *notify);
 
 /*
  * Give kmsg's rights and memory back to space and map, the sender's,

@@ -161,6 +161,12 @@ ipc_notify_port_deleted(struct ipc_port *notify, mach_port_name_t name)
 }
 
 void
+ipc_notify_msg_accepted(struct ipc_port *notify, mach_port_name_t name)
+{
+    ipc_notify_word(notify, MACH_NOTIFY_MSG_ACCEPTED, MACH_MSG_TYPE_PORT_NAME, name);
+}
+
+void
 ipc_notify_dead_name(struct ipc_port *notify, mach_port_name_t name)
 {
     ipc_notify_word(notify, MACH_NOTIFY_DEAD_NAME, MACH_MSG_TYPE_PORT_NAME, name);

@@ -99,6 +99,9 @@ void ipc_notify_port_deleted(struct ipc_port *notify, mach_port_name_t name);
 /* MACH_NOTIFY_DEAD_NAME: the port name denoted died. */
 void ipc_notify_dead_name(struct ipc_port *notify, mach_port_name_t name);
 
+/* MACH_NOTIFY_MSG_ACCEPTED: a message sent with MACH_SEND_NOTIFY through name left its queue. */
+void ipc_notify_msg_accepted(struct ipc_port *notify, mach_port_name_t name);
+
 /* MACH_NOTIFY_NO_SENDERS: the last send right of the requester's port went. */
 void ipc_notify_no_senders(struct ipc_port *notify, mach_port_mscount_t mscount);
 

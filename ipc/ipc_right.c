@@ -27,6 +27,7 @@
 #include <include/mach/port.h>
 #include <ipc/ipc_entry.h>
 #include <ipc/ipc_kmsg.h>
+#include <ipc/ipc_marequest.h>
 #include <ipc/ipc_mqueue.h>
 #include <ipc/ipc_notify.h>
 #include <ipc/ipc_port.h>
@@ -43,6 +44,27 @@
  * reference the notification stands for (GNU Mach's rule; kept at
  * MACH_PORT_UREFS_MAX if already there). Space locked.
  */
+/*
+ * Cancel entry's msg-accepted request, if any: its notification will name
+ * MACH_PORT_NULL (GNU Mach's ipc_marequest_cancel). Space locked.
+ */
+static void
+ipc_right_marequest_cancel(struct ipc_entry *entry)
+{
+    if (entry->marequest != NULL) {
+        ipc_marequest_entry_gone(entry->marequest);
+        entry->marequest = NULL;
+    }
+}
+
+/* Free entry (empty), cancelling its msg-accepted request. Space locked. */
+static void
+ipc_right_entry_free(struct ipc_space *space, struct ipc_entry *entry)
+{
+    ipc_right_marequest_cancel(entry);
+    ipc_entry_free(space, entry);
+}
+
 static void
 ipc_right_dnrequest_fired(struct ipc_entry *entry)
 {
@@ -68,6 +90,15 @@ ipc_right_dncancel(struct ipc_space *space, struct ipc_entry *entry, struct ipc_
     }
     entry->dnrequest = false;
     return ipc_notify_dnrequest_cancel(space, entry->name, port);
+}
+
+/* Release notify (a send-once right, or NULL) unused and silently, as GNU Mach does. */
+static void
+ipc_right_notify_unused(struct ipc_port *notify)
+{
+    if (notify != NULL) {
+        ipc_right_release_send(notify, MACH_MSG_TYPE_PORT_SEND_ONCE);
+    }
 }
 
 /* Send a port-deleted notification for name to notify, if not NULL. */
@@ -197,6 +228,7 @@ ipc_right_drop_receive(struct ipc_space *space, struct ipc_entry *entry)
     mach_port_name_t name = entry->name;
     bool send = entry->type & MACH_PORT_TYPE_SEND;
 
+    ipc_right_marequest_cancel(entry);  /* before the queue dies, as GNU Mach */
     ipc_mqueue_pset_remove(port);
     if (!send) {
         dnotify = ipc_right_dncancel(space, entry, port);
@@ -239,7 +271,7 @@ ipc_right_release_name(struct ipc_space *space, struct ipc_entry *entry)
 {
     ipc_space_assert_locked(space);
     if (entry->type == MACH_PORT_TYPE_NONE) {
-        ipc_entry_free(space, entry);
+        ipc_right_entry_free(space, entry);
     }
 }
 
@@ -259,7 +291,7 @@ ipc_right_clean(struct ipc_space *space, struct ipc_entry *entry)
     }
     entry->type = MACH_PORT_TYPE_NONE;  /* what is left is a dead name, if anything */
     entry->urefs = 0;
-    ipc_entry_free(space, entry);
+    ipc_right_entry_free(space, entry);
 }
 
 /* urefs + delta in *urefsp, checked against 0..MACH_PORT_UREFS_MAX. */
@@ -367,7 +399,7 @@ ipc_right_alloc(struct ipc_space *space, mach_port_right_t right, mach_port_name
         if (kr == KERN_SUCCESS) {
             *namep = entry->name;
         } else {
-            ipc_entry_free(space, entry);
+            ipc_right_entry_free(space, entry);
         }
     }
     ipc_space_unlock(space);
@@ -391,7 +423,7 @@ ipc_right_alloc_name(struct ipc_space *space, mach_port_right_t right, mach_port
     if (kr == KERN_SUCCESS) {
         kr = ipc_right_fill_new(space, entry, right);
         if (kr != KERN_SUCCESS) {
-            ipc_entry_free(space, entry);
+            ipc_right_entry_free(space, entry);
         }
     }
     ipc_space_unlock(space);
@@ -483,7 +515,7 @@ ipc_right_give(struct ipc_space *space, mach_port_name_t name, struct ipc_port *
         }
         kr = ipc_right_attach(entry, port, right);
         if (kr != KERN_SUCCESS) {
-            ipc_entry_free(space, entry);
+            ipc_right_entry_free(space, entry);
             return kr;
         }
     }
@@ -563,7 +595,9 @@ ipc_right_port_of(struct ipc_space *space, mach_port_name_t name, mach_port_type
 static mach_port_type_t
 ipc_right_type_bits(const struct ipc_entry *entry)
 {
-    return entry->type | (entry->dnrequest ? MACH_PORT_TYPE_DNREQUEST : 0);
+    return entry->type | (entry->dnrequest ? MACH_PORT_TYPE_DNREQUEST : 0)
+           | (entry->marequest != NULL && ipc_marequest_pending(entry->marequest)
+              ? MACH_PORT_TYPE_MAREQUEST : 0);
 }
 
 kern_return_t
@@ -722,6 +756,9 @@ ipc_right_rename(struct ipc_space *space, mach_port_name_t old_name, mach_port_n
     if (kr == KERN_SUCCESS && entry->dnrequest) {
         ipc_notify_dnrequest_rename(space, old_name, new_name, entry->object);
     }
+    if (kr == KERN_SUCCESS && entry->marequest != NULL) {
+        ipc_marequest_rename(entry->marequest, new_name);
+    }
     ipc_space_unlock(space);
     return kr;
 }
@@ -850,11 +887,14 @@ ipc_right_mscount_inc(struct ipc_port *port)
 
 /*
  * Take the right out of entry, which ipc_right_copyin_check() accepted.
- * Space locked. The entry is freed when it holds nothing more. Cannot fail.
+ * Space locked. The entry is freed when it holds nothing more; the
+ * port-deleted notification that then goes to its dead-name request is
+ * dropped instead when it would go to cancel (MACH_SEND_CANCEL; NULL:
+ * none). Cannot fail.
  */
 static struct ipc_port *
 ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
-                    mach_msg_type_name_t disposition)
+                    mach_msg_type_name_t disposition, struct ipc_port *cancel)
 {
     struct ipc_port *port = entry->object, *dnotify = NULL;
     mach_port_name_t name = entry->name;
@@ -862,7 +902,7 @@ ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
     if (entry->type & MACH_PORT_TYPE_DEAD_NAME) {
         if (ipc_right_disposition_moves(disposition) && --entry->urefs == 0) {
             entry->type = MACH_PORT_TYPE_NONE;
-            ipc_entry_free(space, entry);
+            ipc_right_entry_free(space, entry);
         }
         return IPC_PORT_DEAD;
     }
@@ -916,7 +956,11 @@ ipc_right_copyin_do(struct ipc_space *space, struct ipc_entry *entry,
     if (entry->type == MACH_PORT_TYPE_NONE) {
         dnotify = ipc_right_dncancel(space, entry, port);
         entry->object = NULL;
-        ipc_entry_free(space, entry);
+        ipc_right_entry_free(space, entry);
+    }
+    if (dnotify != NULL && dnotify == cancel) {
+        ipc_right_release_send(dnotify, MACH_MSG_TYPE_PORT_SEND_ONCE);  /* the sender's own */
+        dnotify = NULL;
     }
     ipc_right_port_deleted(dnotify, name);
     return port;
@@ -978,10 +1022,11 @@ ipc_right_copyin_header_check(struct ipc_space *space, mach_port_name_t dest_nam
 mach_msg_return_t
 ipc_right_copyin_header(struct ipc_space *space, mach_port_name_t dest_name,
                         mach_msg_type_name_t dest_disp, mach_port_name_t reply_name,
-                        mach_msg_type_name_t reply_disp, struct ipc_port **destp,
-                        struct ipc_port **replyp)
+                        mach_msg_type_name_t reply_disp, mach_port_name_t cancel_name,
+                        struct ipc_port **destp, struct ipc_port **replyp)
 {
     struct ipc_entry *dest, *reply;
+    struct ipc_port *cancel = NULL;
     mach_msg_return_t mr;
     bool reply_first;
 
@@ -989,6 +1034,16 @@ ipc_right_copyin_header(struct ipc_space *space, mach_port_name_t dest_name,
     assert(reply_disp == 0 || MACH_MSG_TYPE_PORT_ANY_SEND(reply_disp));
     if (ipc_right_space_lock(space) != KERN_SUCCESS) {
         return MACH_SEND_INVALID_DEST;
+    }
+    if (cancel_name != MACH_PORT_NULL) {
+        /* GNU Mach checks the MACH_SEND_CANCEL port first: a receive right of space. */
+        struct ipc_entry *entry = ipc_right_lookup_locked(space, cancel_name);
+
+        if (entry == NULL || !(entry->type & MACH_PORT_TYPE_RECEIVE)) {
+            ipc_space_unlock(space);
+            return MACH_SEND_INVALID_NOTIFY;
+        }
+        cancel = entry->object;         /* alive while its receive right is in the locked space */
     }
     mr = ipc_right_copyin_header_check(space, dest_name, dest_disp, reply_name, reply_disp,
                                        &dest, &reply);
@@ -1003,11 +1058,11 @@ ipc_right_copyin_header(struct ipc_space *space, mach_port_name_t dest_name,
     reply_first = reply == dest && ipc_right_disposition_moves(dest_disp)
                   && !ipc_right_disposition_moves(reply_disp);
     if (reply != NULL && reply_first) {
-        *replyp = ipc_right_copyin_do(space, reply, reply_disp);
+        *replyp = ipc_right_copyin_do(space, reply, reply_disp, NULL);
     }
-    *destp = ipc_right_copyin_do(space, dest, dest_disp);
+    *destp = ipc_right_copyin_do(space, dest, dest_disp, cancel);
     if (reply != NULL && !reply_first) {
-        *replyp = ipc_right_copyin_do(space, reply, reply_disp);
+        *replyp = ipc_right_copyin_do(space, reply, reply_disp, NULL);
     } else if (reply == NULL) {
         *replyp = (reply_disp == 0 || reply_name == MACH_PORT_NULL) ? NULL : IPC_PORT_DEAD;
     }
@@ -1034,7 +1089,7 @@ ipc_right_copyin(struct ipc_space *space, mach_port_name_t name, mach_msg_type_n
     entry = ipc_right_lookup_locked(space, name);
     kr = ipc_right_copyin_check(entry, disposition, 1);
     if (kr == KERN_SUCCESS) {
-        *portp = ipc_right_copyin_do(space, entry, disposition);
+        *portp = ipc_right_copyin_do(space, entry, disposition, NULL);
     }
     ipc_space_unlock(space);
     return kr;
@@ -1084,17 +1139,57 @@ ipc_right_merge_send(struct ipc_entry *entry, bool *releasep)
     }
 }
 
-kern_return_t
-ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_type_name_t type,
-                      mach_port_name_t *namep)
+
+/*
+ * MACH_RCV_NOTIFY: arm notify (a send-once right) as the dead-name
+ * request of entry, just made for port. Space locked. Returns notify when
+ * it was not consumed (no memory), else NULL; a port that died since the
+ * copyout sends its dead-name notification at once, as an armed request
+ * would have.
+ */
+static struct ipc_port *
+ipc_right_copyout_dnrequest(struct ipc_space *space, struct ipc_entry *entry,
+                            struct ipc_port *port, struct ipc_port *notify,
+                            bool *dead_nowp)
+{
+    struct ipc_port *previous;
+    kern_return_t kr;
+
+    kr = ipc_notify_dnrequest_arm(space, entry->name, port, notify, &previous);
+    if (kr == KERN_SUCCESS) {
+        assert(previous == NULL);       /* a new name has no request */
+        entry->dnrequest = true;
+        return NULL;
+    }
+    if (kr == KERN_INVALID_CAPABILITY) {
+        ipc_right_check(entry);         /* a dead name now */
+        if (ipc_right_urefs_add(&entry->urefs, 1) == KERN_SUCCESS) {
+            *dead_nowp = true;          /* the caller sends the notification, unlocked */
+            return NULL;
+        }
+    }
+    return notify;
+}
+
+/*
+ * The body of ipc_right_copyout_msg() and ipc_right_copyout_reply(),
+ * inlined into both so that the common case (notify NULL) carries no
+ * MACH_RCV_NOTIFY test.
+ */
+static inline __attribute__((always_inline)) kern_return_t
+ipc_right_copyout_common(struct ipc_space *space, struct ipc_port *port,
+                         mach_msg_type_name_t type, struct ipc_port *notify,
+                         mach_port_name_t *namep)
 {
     struct ipc_entry *entry = NULL;
-    bool release = false;
+    bool release = false, dead_now = false, created = false;
     kern_return_t kr;
 
     assert(IPC_PORT_VALID(port));
+    assert(notify == NULL || type != MACH_MSG_TYPE_PORT_RECEIVE);
     kr = ipc_right_space_lock(space);
     if (kr != KERN_SUCCESS) {
+        ipc_right_notify_unused(notify);
         return kr;
     }
     spinlock_lock(&port->lock);
@@ -1102,6 +1197,7 @@ ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_t
         spinlock_unlock(&port->lock);
         ipc_space_unlock(space);
         ipc_right_release_send(port, type);
+        ipc_right_notify_unused(notify);
         *namep = MACH_PORT_DEAD;
         return KERN_SUCCESS;
     }
@@ -1122,11 +1218,13 @@ ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_t
         kr = ipc_entry_alloc(space, &entry);
         if (kr != KERN_SUCCESS) {
             ipc_space_unlock(space);
+            ipc_right_notify_unused(notify);
             *namep = MACH_PORT_NULL;
             return kr;
         }
         entry->object = port;
         entry->urefs = 1;
+        created = true;
         spinlock_lock(&port->lock);
         if (type == MACH_MSG_TYPE_PORT_SEND_ONCE) {
             entry->type = MACH_PORT_TYPE_SEND_ONCE;
@@ -1144,7 +1242,15 @@ ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_t
         spinlock_unlock(&port->lock);
     }
     *namep = entry->name;
+    if (notify != NULL && created) {
+        notify = ipc_right_copyout_dnrequest(space, entry, port, notify, &dead_now);
+    }
     ipc_space_unlock(space);
+    if (dead_now) {
+        ipc_notify_dead_name(notify, *namep);
+        notify = NULL;
+    }
+    ipc_right_notify_unused(notify);
     if (type == MACH_MSG_TYPE_PORT_RECEIVE) {
         ipc_port_transit_clear(port);   /* arrived */
     }
@@ -1152,6 +1258,21 @@ ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_t
         ipc_right_release_send(port, type);
     }
     return KERN_SUCCESS;
+}
+
+kern_return_t
+ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *port, mach_msg_type_name_t type,
+                      mach_port_name_t *namep)
+{
+    return ipc_right_copyout_common(space, port, type, NULL, namep);
+}
+
+kern_return_t
+ipc_right_copyout_reply(struct ipc_space *space, struct ipc_port *port,
+                        mach_msg_type_name_t type, struct ipc_port *notify,
+                        mach_port_name_t *namep)
+{
+    return ipc_right_copyout_common(space, port, type, notify, namep);
 }
 
 kern_return_t
@@ -1347,4 +1468,48 @@ ipc_right_receive_status(struct ipc_space *space, mach_port_name_t name,
     status->pset = (pset == NULL) ? MACH_PORT_NULL : ipc_right_pset_name(space, pset);
     ipc_space_unlock(space);
     return KERN_SUCCESS;
+}
+
+mach_msg_return_t
+ipc_right_marequest(struct ipc_space *space, struct ipc_port *dest, mach_port_name_t notify,
+                    struct ipc_marequest **reqp)
+{
+    struct ipc_entry *entry, *nentry;
+    struct ipc_marequest *req;
+    struct ipc_port *nport;
+
+    assert(IPC_PORT_VALID(dest));
+    if (ipc_right_space_lock(space) != KERN_SUCCESS) {
+        return MACH_SEND_INVALID_DEST;
+    }
+    spinlock_lock(&dest->lock);
+    entry = dest->active ? ipc_right_reverse(space, dest) : NULL;
+    spinlock_unlock(&dest->lock);
+    if (entry != NULL && entry->marequest != NULL && ipc_marequest_pending(entry->marequest)) {
+        ipc_space_unlock(space);
+        return MACH_SEND_NOTIFY_IN_PROGRESS;
+    }
+    nentry = ipc_right_lookup_locked(space, notify);
+    if (nentry == NULL || !(nentry->type & MACH_PORT_TYPE_RECEIVE)) {
+        ipc_space_unlock(space);
+        return MACH_SEND_INVALID_NOTIFY;
+    }
+    nport = nentry->object;
+    ipc_right_make(nport, MACH_MSG_TYPE_PORT_SEND_ONCE);
+    req = ipc_marequest_create(nport, entry != NULL ? entry->name : MACH_PORT_NULL,
+                               entry != NULL ? 2 : 1);
+    if (req == NULL) {
+        ipc_space_unlock(space);
+        ipc_right_release_send(nport, MACH_MSG_TYPE_PORT_SEND_ONCE);
+        return MACH_SEND_NO_NOTIFY;
+    }
+    if (entry != NULL) {
+        if (entry->marequest != NULL) {
+            ipc_marequest_entry_gone(entry->marequest);     /* an old one, accepted */
+        }
+        entry->marequest = req;
+    }
+    ipc_space_unlock(space);
+    *reqp = req;
+    return MACH_MSG_SUCCESS;
 }

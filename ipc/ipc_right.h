@@ -258,12 +258,16 @@ void ipc_right_clean(struct ipc_space *space, struct ipc_entry *entry);
  * dest_name denotes nothing, MACH_SEND_INVALID_REPLY when the reply
  * right is missing or of the wrong kind, MACH_SEND_INVALID_DEST when the
  * destination right is of the wrong kind or a dead name (or the space
- * is being destroyed). Takes the space lock and port locks.
+ * is being destroyed). cancel_name (MACH_SEND_CANCEL; MACH_PORT_NULL:
+ * none) must name a receive right of space, else MACH_SEND_INVALID_NOTIFY
+ * first of all; a port-deleted notification the destination's copyin
+ * would send to that port is dropped. Takes the space lock and port locks.
  */
 mach_msg_return_t ipc_right_copyin_header(struct ipc_space *space, mach_port_name_t dest_name,
                                           mach_msg_type_name_t dest_disp,
                                           mach_port_name_t reply_name,
                                           mach_msg_type_name_t reply_disp,
+                                          mach_port_name_t cancel_name,
                                           struct ipc_port **destp, struct ipc_port **replyp);
 
 /*
@@ -295,6 +299,19 @@ kern_return_t ipc_right_copyout_msg(struct ipc_space *space, struct ipc_port *po
                                     mach_msg_type_name_t type, mach_port_name_t *namep);
 
 /*
+ * ipc_right_copyout_msg() for a message's reply right (send or
+ * send-once) under MACH_RCV_NOTIFY: when the right gets a new name,
+ * notify (a send-once right, or NULL) becomes that name's dead-name
+ * request, as GNU Mach arms it. notify is always consumed: armed, sent
+ * at once if the port died meanwhile, or released unused (the right
+ * joined a name space already had, or went dead, or failed). Takes the
+ * space lock and port locks.
+ */
+kern_return_t ipc_right_copyout_reply(struct ipc_space *space, struct ipc_port *port,
+                                      mach_msg_type_name_t type, struct ipc_port *notify,
+                                      mach_port_name_t *namep);
+
+/*
  * Release a send (MACH_MSG_TYPE_PORT_SEND) or send-once right a message
  * carried for port (valid): the count and the reference go. A send right
  * that was the port's last sends its no-senders notification, if one is
@@ -315,5 +332,22 @@ void ipc_right_release_send(struct ipc_port *port, mach_msg_type_name_t type);
  * lock. Cannot fail.
  */
 void ipc_right_make(struct ipc_port *port, mach_msg_type_name_t type);
+
+/*
+ * MACH_SEND_NOTIFY: a msg-accepted request for a message to dest that a
+ * full queue would hold up, in *reqp (the message's reference): its
+ * notification goes to a send-once right made from the receive right
+ * notify names, for space's name of dest (MACH_PORT_NULL if it has
+ * none), which is marked until then. Returns MACH_MSG_SUCCESS, or with
+ * nothing changed MACH_SEND_NOTIFY_IN_PROGRESS (that name has a request
+ * pending), MACH_SEND_INVALID_NOTIFY (notify is no receive right), both
+ * in GNU Mach's order, MACH_SEND_NO_NOTIFY (no memory; GNU Mach checks
+ * memory first) or
+ * MACH_SEND_INVALID_DEST (space dying). Takes the space lock and port
+ * locks.
+ */
+struct ipc_marequest;
+mach_msg_return_t ipc_right_marequest(struct ipc_space *space, struct ipc_port *dest,
+                                      mach_port_name_t notify, struct ipc_marequest **reqp);
 
 #endif /* IPC_IPC_RIGHT_H */

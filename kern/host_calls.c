@@ -20,6 +20,7 @@
 #include <include/mach/host_info.h>
 #include <include/mach/kern_return.h>
 #include <include/mach/time_value.h>
+#include <kern/account.h>
 #include <kern/clock.h>
 #include <kern/host_calls.h>
 #include <kern/macros.h>
@@ -127,7 +128,7 @@ host_info(struct host *host, int flavor, integer_t *host_info_out, natural_t *ho
         if (*host_info_outCnt < HOST_LOAD_INFO_COUNT) {
             return KERN_FAILURE;
         }
-        memset(host_info_out, 0, HOST_LOAD_INFO_COUNT * sizeof(*host_info_out));
+        account_load_get(&host_info_out[0], &host_info_out[3]);   /* avenrun, mach_factor */
         *host_info_outCnt = HOST_LOAD_INFO_COUNT;
         return KERN_SUCCESS;
     default:

@@ -29,7 +29,8 @@ struct host;
  * kernel manages in bytes, capped below 4 GiB, CPU type),
  * HOST_PROCESSOR_SLOTS (the online CPUs' numbers; the room must be at
  * least CONFIG_NCPUS words), HOST_SCHED_INFO (the tick and the time
- * slice in milliseconds), HOST_LOAD_INFO (not computed yet: zeros).
+ * slice in milliseconds), HOST_LOAD_INFO (GNU Mach's load and Mach factor
+ * averages, kern/account.h).
  * Errors as GNU Mach: NULL host or unknown flavor →
  * KERN_INVALID_ARGUMENT; too little room → KERN_FAILURE, but
  * KERN_INVALID_ARGUMENT for the slots. Any thread context.

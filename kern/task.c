@@ -28,11 +28,14 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <include/mach/kern_return.h>
 #include <include/mach/policy.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_space.h>
+#include <kern/account.h>
+#include <kern/clock.h>
 #include <kern/exception.h>
 #include <kern/gnumach.h>
 #include <kern/kmem.h>
@@ -157,6 +160,7 @@ task_create_named(struct task *parent, bool inherit_memory, const char *name, st
     spinlock_init(&task->lock);
     task->refs = 1;
     strlcpy(task->name, name, sizeof(task->name));
+    task->created_tick = clock_ticks();
     task->priority = parent != NULL ? parent->priority : PROCESSOR_BASEPRI_USER;
     task->max_priority = parent != NULL ? parent->max_priority : PROCESSOR_SET_MAX_PRIORITY;
     list_init(&task->threads);
@@ -443,6 +447,7 @@ task_thread_leave(void)
     struct thread *self = thread_self();
     struct task *task = self->task;
     struct ipc_port *kport = self->kport, *sself, *exception;
+    uint64_t user, system;
 
     assert(task != NULL && kport != NULL);
     thread_pmap_set(NULL);
@@ -453,6 +458,9 @@ task_thread_leave(void)
     exception = self->exception;
     self->sself = self->exception = NULL;
     list_remove(&self->task_node);
+    account_ticks(&self->account, &user, &system);
+    task->dead_user_ticks += user;      /* its times stay in the task (task_info) */
+    task->dead_system_ticks += system;
     if (--task->nr_threads == 0) {
         waitq_wakeup_all(&task->exit_wq);
     }

@@ -36,6 +36,7 @@
 #define KERN_TASK_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <include/mach/kern_return.h>
 #include <kern/list.h>
@@ -82,7 +83,14 @@ struct task {
     struct task_emulation *emulation;   /* system-call emulation table (task->lock) */
     bool essential;                     /* task_set_essential: its end is reported */
     struct list node;                   /* list of all tasks */
+    /* Accounting (kern/account.h, task_info). */
+    uint64_t created_tick;              /* clock_ticks() at creation */
+    uint64_t dead_user_ticks;           /* times of the threads that left (lock) */
+    uint64_t dead_system_ticks;
+    unsigned long messages_sent;        /* mach_msg sends that succeeded (atomic) */
+    unsigned long messages_received;    /* and receives */
 };
+
 
 /* Create the kmem cache of tasks. Once, after the IPC and VM setups. */
 void task_setup(void);

@@ -15,9 +15,13 @@
 #include <include/mach/task_info.h>
 #include <include/mach/thread_info.h>
 #include <ipc/ipc_port.h>
+#include <kern/account.h>
 #include <kern/clock.h>
+#include <kern/host.h>
+#include <kern/host_calls.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
+#include <kern/mig_kernel.h>
 #include <kern/panic.h>
 #include <kern/spinlock.h>
 #include <kern/string.h>
@@ -25,28 +29,105 @@
 #include <kern/task_control.h>
 #include <kern/thread.h>
 #include <machine/param.h>
+#include <vm/vm_fault.h>
 #include <vm/vm_user.h>
 
 #include "mach_S.h"
 
+_Static_assert(sizeof(struct task_basic_info) == TASK_BASIC_INFO_COUNT * 4, "task_basic_info");
+_Static_assert(sizeof(struct task_thread_times_info) == TASK_THREAD_TIMES_INFO_COUNT * 4,
+               "task_thread_times_info");
+_Static_assert(sizeof(struct thread_basic_info) == THREAD_BASIC_INFO_COUNT * 4, "thread_basic_info");
+
+/* The time of day now, for creation times. */
+static void
+task_control_now(time_value64_t *now)
+{
+    kern_return_t kr = host_get_time64(convert_port_to_host(host_port()), now);
+
+    assert(kr == KERN_SUCCESS);
+    (void)kr;
+}
+
+/* Both forms of a time in ticks. */
+static void
+task_control_times(uint64_t ticks, time_value_t *tv, time_value64_t *tv64)
+{
+    account_ticks_to_time_value(ticks, tv);
+    account_ticks_to_time_value64(ticks, tv64);
+}
+
 static void
 task_info_basic(struct task *task, struct task_basic_info *info)
 {
+    time_value64_t now;
+    uint64_t user, system;
+
     memset(info, 0, sizeof(*info));
     info->suspend_count = (integer_t)task_suspend_count(task);
     spinlock_lock(&task->lock);
     info->base_priority = task->priority;
+    user = task->dead_user_ticks;
+    system = task->dead_system_ticks;
     spinlock_unlock(&task->lock);
+    task_control_times(user, &info->user_time, &info->user_time64);
+    task_control_times(system, &info->system_time, &info->system_time64);
+    task_control_now(&now);
+    account_tick_to_time_of_day(task->created_tick, &now, &info->creation_time64);
+    info->creation_time.seconds = (integer_t)info->creation_time64.seconds;
+    info->creation_time.microseconds = (integer_t)(info->creation_time64.nanoseconds / 1000);
     vm_user_map_lock(task->map);
     info->virtual_size = task->map->map.mapped;
     vm_user_map_unlock(task->map);
     info->resident_size = vm_user_map_resident(task->map) * PAGE_SIZE;
 }
 
+static void
+task_info_events(struct task *task, struct task_events_info *info)
+{
+    struct vm_fault_counts faults;
+
+    vm_fault_counts_get_map(task->map, &faults);
+    info->faults = faults.faults;
+    info->zero_fills = faults.zero_fill;
+    info->reactivations = 0;            /* no pageout: a page is never reactivated */
+    info->pageins = 0;                  /* no pager reads pages in */
+    info->cow_faults = faults.cow;
+    info->messages_sent = __atomic_load_n(&task->messages_sent, __ATOMIC_RELAXED);
+    info->messages_received = __atomic_load_n(&task->messages_received, __ATOMIC_RELAXED);
+}
+
+static void
+task_info_thread_times(struct task *task, struct task_thread_times_info *info)
+{
+    uint64_t user = 0, system = 0, u, s;
+    struct thread *t;
+
+    spinlock_lock(&task->lock);
+    list_foreach_entry(&task->threads, t, task_node) {
+        account_ticks(&t->account, &u, &s);
+        user += u;
+        system += s;
+    }
+    spinlock_unlock(&task->lock);
+    task_control_times(user, &info->user_time, &info->user_time64);
+    task_control_times(system, &info->system_time, &info->system_time64);
+}
+
+/*
+ * GNU Mach's counts: BASIC and THREAD_TIMES accept the 1.8 layout (the
+ * 64-bit times are filled only for the full count) and answer with the
+ * caller's count, cut to the full one; EVENTS wants its full count.
+ */
 kern_return_t
 task_info(struct task *task, int flavor, integer_t *task_info_out, natural_t *task_info_outCnt)
 {
-    natural_t n;
+    natural_t n, min;
+    union {
+        struct task_basic_info basic;
+        struct task_events_info events;
+        struct task_thread_times_info times;
+    } info;
 
     if (task == NULL) {
         return KERN_INVALID_ARGUMENT;
@@ -54,27 +135,33 @@ task_info(struct task *task, int flavor, integer_t *task_info_out, natural_t *ta
     switch (flavor) {
     case TASK_BASIC_INFO:
         n = TASK_BASIC_INFO_COUNT;
+        min = TASK_BASIC_INFO_COUNT_1_8;
         break;
     case TASK_EVENTS_INFO:
-        n = TASK_EVENTS_INFO_COUNT;
+        n = min = TASK_EVENTS_INFO_COUNT;
         break;
     case TASK_THREAD_TIMES_INFO:
         n = TASK_THREAD_TIMES_INFO_COUNT;
+        min = TASK_THREAD_TIMES_INFO_COUNT_1_8;
         break;
     default:
         return KERN_INVALID_ARGUMENT;
     }
-    if (*task_info_outCnt < n) {
+    if (*task_info_outCnt < min) {
         return KERN_INVALID_ARGUMENT;
     }
     if (flavor == TASK_BASIC_INFO) {
-        struct task_basic_info info;
-
-        task_info_basic(task, &info);
-        memcpy(task_info_out, &info, sizeof(info));
+        task_info_basic(task, &info.basic);
+    } else if (flavor == TASK_EVENTS_INFO) {
+        task_info_events(task, &info.events);
     } else {
-        memset(task_info_out, 0, n * sizeof(*task_info_out));   /* not counted yet */
+        task_info_thread_times(task, &info.times);
     }
+    if (*task_info_outCnt < n) {
+        n = *task_info_outCnt;          /* the 1.8 layout (and zeros up to the count) */
+        memset((char *)&info + min * sizeof(integer_t), 0, (n - min) * sizeof(integer_t));
+    }
+    memcpy(task_info_out, &info, n * sizeof(integer_t));
     *task_info_outCnt = n;
     return KERN_SUCCESS;
 }
@@ -282,18 +369,38 @@ thread_info(struct thread *thread, int flavor, integer_t *thread_info_out,
     }
     if (flavor == THREAD_BASIC_INFO) {
         struct thread_basic_info info;
+        natural_t n = THREAD_BASIC_INFO_COUNT;
+        time_value64_t now;
+        uint64_t user, system;
 
-        if (*thread_info_outCnt < THREAD_BASIC_INFO_COUNT) {
+        if (*thread_info_outCnt < THREAD_BASIC_INFO_COUNT_1_8) {
             return KERN_INVALID_ARGUMENT;
         }
         memset(&info, 0, sizeof(info));
+        account_ticks(&thread->account, &user, &system);
+        task_control_times(user, &info.user_time, &info.user_time64);
+        task_control_times(system, &info.system_time, &info.system_time64);
+        info.cpu_usage = account_cpu_usage(&thread->account);
         info.base_priority = __atomic_load_n(&thread->priority, __ATOMIC_RELAXED);
         info.cur_priority = info.base_priority;
         info.run_state = thread_info_run_state(thread);
         info.suspend_count = (integer_t)__atomic_load_n(&thread->suspend_count,
                                                         __ATOMIC_RELAXED);
-        memcpy(thread_info_out, &info, sizeof(info));
-        *thread_info_outCnt = THREAD_BASIC_INFO_COUNT;
+        /* GNU Mach: 0 while running, else the seconds since it last ran. */
+        info.sleep_time = info.run_state == TH_STATE_RUNNING
+                          ? 0 : account_sleep_seconds(&thread->account);
+        task_control_now(&now);
+        account_tick_to_time_of_day(thread->account.created_tick, &now, &info.creation_time64);
+        info.creation_time.seconds = (integer_t)info.creation_time64.seconds;
+        info.creation_time.microseconds = (integer_t)(info.creation_time64.nanoseconds / 1000);
+        if (*thread_info_outCnt < n) {
+            /* The 1.8 layout: no 64-bit times (GNU Mach's rule, as for task_info). */
+            n = *thread_info_outCnt;
+            memset((char *)&info + THREAD_BASIC_INFO_COUNT_1_8 * sizeof(integer_t), 0,
+                   sizeof(info) - THREAD_BASIC_INFO_COUNT_1_8 * sizeof(integer_t));
+        }
+        memcpy(thread_info_out, &info, n * sizeof(integer_t));
+        *thread_info_outCnt = n;
         return KERN_SUCCESS;
     }
     if (flavor == THREAD_SCHED_INFO) {

@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kern/account.h>
 #include <kern/clock.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
@@ -97,6 +98,24 @@ thread_self(void)
      * current thread.
      */
     return percpu_read(current);
+}
+
+/* Threads running (not idle) or ready on every CPU. Lock-free: a snapshot. */
+static unsigned int
+thread_nr_runnable(void)
+{
+    unsigned int n = 0;
+
+    for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
+        const struct percpu *pc = &percpu_table[cpu];
+
+        if (!pc->online) {
+            continue;
+        }
+        n += __atomic_load_n(&thread_runqs[cpu].nr_ready, __ATOMIC_RELAXED);
+        n += __atomic_load_n(&pc->current, __ATOMIC_RELAXED) != pc->idle;
+    }
+    return n;
 }
 
 unsigned int
@@ -349,7 +368,7 @@ preempt_check(void)
 }
 
 void
-thread_tick(void)
+thread_tick(bool user)
 {
     struct percpu *self = percpu_self();
     struct thread *t = self->current;
@@ -361,8 +380,14 @@ thread_tick(void)
         if (thread_runqs[self->id].nr_ready > 0 || smp_nr_cpus() > 1) {
             self->need_resched = true;      /* run work, or try to steal */
         }
-    } else if (t->slice > 0 && --t->slice == 0) {
-        self->need_resched = true;
+    } else {
+        account_tick(&t->account, user);
+        if (t->slice > 0 && --t->slice == 0) {
+            self->need_resched = true;
+        }
+    }
+    if (self->id == 0 && clock_ticks() % CLOCK_HZ == 0) {
+        account_load_sample(thread_nr_runnable(), smp_nr_cpus());   /* host_info LOAD */
     }
 }
 
@@ -415,6 +440,7 @@ thread_alloc(const char *name, void (*fn)(void *arg), void *arg, unsigned int bo
     t->refs = 1;
     t->last_cpu = THREAD_ANY_CPU;
     t->slice = THREAD_SLICE_TICKS;
+    account_init(&t->account);
 
     /*
      * Registers popped by thread_switch_context, then its return

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kern/account.h>
 #include <kern/list.h>
 #include <kern/spinlock.h>
 #include <machine/pcb.h>
@@ -68,6 +69,7 @@ struct thread {
     struct ipc_port *exception;     /* THREAD_EXCEPTION_PORT, a reference, or NULL */
     unsigned int refs;              /* atomic: its own until it is reaped, and those
                                        taken through its port (thread_ref()) */
+    struct account_thread account;  /* CPU time, sampled by the tick (kern/account.h) */
     struct pcb pcb;                 /* user-mode machine state */
 };
 
@@ -154,8 +156,12 @@ unsigned int thread_runq_length(unsigned int cpu);
  */
 void thread_idle(void) __attribute__((noreturn));
 
-/* Called from the timer interrupt of every CPU. */
-void thread_tick(void);
+/*
+ * Called from the timer interrupt of every CPU; user: the interrupted
+ * code ran in user mode (the tick is charged to the current thread's
+ * user time, else to its system time).
+ */
+void thread_tick(bool user);
 
 /*
  * Called at the end of every interrupt, with interrupts off: switch

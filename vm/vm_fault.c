@@ -33,6 +33,7 @@
  * reach here. Without NX, pages are always executable (i386).
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <kern/kmem.h>
@@ -56,6 +57,22 @@ vm_fault_count(unsigned long *counter)
     __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
 }
 
+/* Count one event of map's task (task_info EVENTS) and of the system (vm_statistics). */
+static void
+vm_fault_count_map(struct vm_user_map *map, size_t field)
+{
+    vm_fault_count((unsigned long *)((char *)&vm_fault_counts + field));
+    vm_fault_count((unsigned long *)((char *)&map->events + field));
+}
+
+void
+vm_fault_counts_get_map(const struct vm_user_map *map, struct vm_fault_counts *counts)
+{
+    counts->faults = __atomic_load_n(&map->events.faults, __ATOMIC_RELAXED);
+    counts->zero_fill = __atomic_load_n(&map->events.zero_fill, __ATOMIC_RELAXED);
+    counts->cow = __atomic_load_n(&map->events.cow, __ATOMIC_RELAXED);
+}
+
 void
 vm_fault_counts_get(struct vm_fault_counts *counts)
 {
@@ -74,13 +91,13 @@ vm_fault_reclaim(void)
 
 /* vm_object_page_get(), counting the pages it zero-fills. */
 static int
-vm_fault_page_zero(struct vm_object *object, uint64_t offset, struct vm_page **pagep,
-                   bool *createdp)
+vm_fault_page_zero(struct vm_user_map *map, struct vm_object *object, uint64_t offset,
+                   struct vm_page **pagep, bool *createdp)
 {
     int error = vm_object_page_get(object, offset, pagep, createdp);
 
     if (error == 0 && *createdp) {
-        vm_fault_count(&vm_fault_counts.zero_fill);
+        vm_fault_count_map(map, offsetof(struct vm_fault_counts, zero_fill));
     }
     return error;
 }
@@ -93,8 +110,9 @@ vm_fault_page_zero(struct vm_object *object, uint64_t offset, struct vm_page **p
  * Map locked. Returns 0 or ERROR_NOMEM.
  */
 static int
-vm_fault_page_cow(struct vm_object *object, uint64_t offset, unsigned int access,
-                  struct vm_page **pagep, bool *createdp, unsigned int *protp)
+vm_fault_page_cow(struct vm_user_map *map, struct vm_object *object, uint64_t offset,
+                  unsigned int access, struct vm_page **pagep, bool *createdp,
+                  unsigned int *protp)
 {
     struct vm_page *page;
     int error;
@@ -110,13 +128,13 @@ vm_fault_page_cow(struct vm_object *object, uint64_t offset, unsigned int access
     }
     page = vm_object_page_find(object->shadow, offset + object->shadow_offset, NULL);
     if (page == NULL) {
-        return vm_fault_page_zero(object, offset, pagep, createdp);
+        return vm_fault_page_zero(map, object, offset, pagep, createdp);
     }
     if ((access & VM_MAP_PROT_WRITE) || object->shared
         || (*protp & ~VM_MAP_PROT_WRITE) == 0) {
         error = vm_object_page_copy_in(object, offset, page, pagep, createdp);
         if (error == 0 && *createdp) {
-            vm_fault_count(&vm_fault_counts.cow);
+            vm_fault_count_map(map, offsetof(struct vm_fault_counts, cow));
         }
         return error;
     }
@@ -138,9 +156,9 @@ vm_fault_page(struct vm_user_map *map, const struct vm_map_entry *entry, uintptr
     int error;
 
     if (entry->object->shadow == NULL) {
-        error = vm_fault_page_zero(entry->object, offset, &page, &created);
+        error = vm_fault_page_zero(map, entry->object, offset, &page, &created);
     } else {
-        error = vm_fault_page_cow(entry->object, offset, access, &page, &created, &prot);
+        error = vm_fault_page_cow(map, entry->object, offset, access, &page, &created, &prot);
     }
     if (error != 0) {
         return error;
@@ -179,7 +197,7 @@ vm_fault(struct vm_user_map *map, uintptr_t addr, unsigned int access)
     int error;
 
     assert((access & ~VM_MAP_PROT_ALL) == 0);
-    vm_fault_count(&vm_fault_counts.faults);
+    vm_fault_count_map(map, offsetof(struct vm_fault_counts, faults));
     if (access == 0) {
         access = VM_MAP_PROT_READ;
     }

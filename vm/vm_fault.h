@@ -48,4 +48,7 @@ struct vm_fault_counts {
 
 void vm_fault_counts_get(struct vm_fault_counts *counts);
 
+/* The same counts for the faults in one map (its task's, task_info EVENTS). Lock-free. */
+void vm_fault_counts_get_map(const struct vm_user_map *map, struct vm_fault_counts *counts);
+
 #endif /* VM_VM_FAULT_H */

@@ -130,6 +130,7 @@ vm_user_map_create(struct vm_user_map **mapp)
     map->size_cur_limit = VM_USER_SIZE_LIMIT_DEFAULT;
     map->size_max_limit = VM_USER_SIZE_LIMIT_DEFAULT;
     map->wire_future = false;
+    memset(&map->events, 0, sizeof(map->events));
     error = vm_map_init(&map->map, VM_USER_MIN, VM_USER_MAX);
     assert(error == 0);
     (void)error;
@@ -207,7 +208,9 @@ vm_user_region(struct vm_user_map *map, uintptr_t addr, struct vm_user_region *r
         regionp->max_prot = entry->max_protection;
         regionp->inherit = entry->inheritance;
         regionp->shared = entry->object->shared;
+        regionp->wired = entry->wired_access != 0;
         regionp->offset = entry->offset;
+        regionp->object = (uintptr_t)entry->object;
     }
     mutex_unlock(&map->lock);
     return (entry != NULL) ? KERN_SUCCESS : KERN_NO_SPACE;

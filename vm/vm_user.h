@@ -37,6 +37,7 @@
 
 #include <include/mach/kern_return.h>
 #include <kern/mutex.h>
+#include <vm/vm_fault.h>
 #include <vm/vm_map.h>
 
 /* The user range of every map: Mach's VM_MIN_ADDRESS and VM_MAX_ADDRESS on i386. */
@@ -77,6 +78,7 @@ struct vm_user_map {
     uintptr_t size_cur_limit;   /* vm_set_size_limit; locked by lock */
     uintptr_t size_max_limit;
     bool wire_future;           /* vm_wire_all(VM_WIRE_FUTURE): new entries wired */
+    struct vm_fault_counts events;  /* faults in this map (vm_fault.c), atomic */
 };
 
 /*
@@ -430,7 +432,9 @@ struct vm_user_region {
     unsigned int max_prot;
     unsigned int inherit;       /* VM_MAP_INHERIT_* */
     bool shared;                /* its memory is mapped by another map too (SHARE) */
+    bool wired;                 /* vm_wire'd (mach_vm_region_info) */
     uint64_t offset;            /* of start in the region's object */
+    uintptr_t object;           /* the object's kernel address (mach_vm_region_info) */
 };
 
 /*

@@ -17,7 +17,7 @@
 
 #define MACH_NOTIFY_FIRST               0100
 #define MACH_NOTIFY_PORT_DELETED        0101    /* a right with a dead-name request went away */
-#define MACH_NOTIFY_MSG_ACCEPTED        0102    /* MACH_SEND_NOTIFY (not sent by this kernel) */
+#define MACH_NOTIFY_MSG_ACCEPTED        0102    /* MACH_SEND_NOTIFY (ipc/ipc_marequest.h) */
 #define MACH_NOTIFY_PORT_DESTROYED      0105    /* a receive right, instead of its death */
 #define MACH_NOTIFY_NO_SENDERS          0106    /* the last send right went; the make-send count */
 #define MACH_NOTIFY_SEND_ONCE           0107    /* a send-once right was destroyed unused */

@@ -21,8 +21,13 @@ struct task_basic_info {
     time_value_t user_time;             /* of terminated threads */
     time_value_t system_time;
     time_value_t creation_time;
+    /* GNU Mach after 1.8: the same times in 64 bits, filled for a full count only. */
+    time_value64_t user_time64;
+    time_value64_t system_time64;
+    time_value64_t creation_time64;
 };
-#define TASK_BASIC_INFO_COUNT           10
+#define TASK_BASIC_INFO_COUNT           22
+#define TASK_BASIC_INFO_COUNT_1_8       10  /* the layout up to creation_time: still accepted */
 
 #define TASK_EVENTS_INFO                2
 struct task_events_info {
@@ -40,7 +45,10 @@ struct task_events_info {
 struct task_thread_times_info {
     time_value_t user_time;             /* of live threads */
     time_value_t system_time;
+    time_value64_t user_time64;         /* GNU Mach after 1.8, as in task_basic_info */
+    time_value64_t system_time64;
 };
-#define TASK_THREAD_TIMES_INFO_COUNT    4
+#define TASK_THREAD_TIMES_INFO_COUNT    12
+#define TASK_THREAD_TIMES_INFO_COUNT_1_8 4
 
 #endif /* MACH_TASK_INFO_H */

@@ -25,8 +25,13 @@ struct thread_basic_info {
     integer_t suspend_count;
     integer_t sleep_time;               /* seconds asleep */
     time_value_t creation_time;
+    /* GNU Mach after 1.8: the same times in 64 bits, filled for a full count only. */
+    time_value64_t user_time64;
+    time_value64_t system_time64;
+    time_value64_t creation_time64;
 };
-#define THREAD_BASIC_INFO_COUNT         13
+#define THREAD_BASIC_INFO_COUNT         25
+#define THREAD_BASIC_INFO_COUNT_1_8     13  /* the layout up to creation_time: still accepted */
 
 #define TH_USAGE_SCALE                  1000
 

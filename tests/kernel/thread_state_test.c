@@ -624,12 +624,17 @@ ts_task_info(void)
     count = TASK_BASIC_INFO_COUNT;
     KTEST_ASSERT(task_info(NULL, TASK_BASIC_INFO, info, &count) == KERN_INVALID_ARGUMENT);
     KTEST_ASSERT(task_info(ts_task, 4, info, &count) == KERN_INVALID_ARGUMENT);
-    count = TASK_BASIC_INFO_COUNT - 1;
+    count = TASK_BASIC_INFO_COUNT_1_8 - 1;
     KTEST_ASSERT(task_info(ts_task, TASK_BASIC_INFO, info, &count) == KERN_INVALID_ARGUMENT
-                 && count == TASK_BASIC_INFO_COUNT - 1);
+                 && count == TASK_BASIC_INFO_COUNT_1_8 - 1);
     count = TASK_INFO_MAX;
     KTEST_ASSERT(task_info(ts_task, TASK_BASIC_INFO, info, &count) == KERN_SUCCESS
                  && count == TASK_BASIC_INFO_COUNT);
+    /* GNU Mach 1.8's count: the old layout, no 64-bit times. */
+    count = TASK_BASIC_INFO_COUNT_1_8;
+    info[TASK_BASIC_INFO_COUNT_1_8] = 0x5a5a;
+    KTEST_ASSERT(task_info(ts_task, TASK_BASIC_INFO, info, &count) == KERN_SUCCESS
+                 && count == TASK_BASIC_INFO_COUNT_1_8 && info[TASK_BASIC_INFO_COUNT_1_8] == 0x5a5a);
     memcpy(&basic, info, sizeof(basic));
     KTEST_ASSERT(basic.suspend_count == 0 && basic.base_priority == PROCESSOR_BASEPRI_USER
                  && basic.virtual_size == 0 && basic.resident_size == 0);
@@ -648,9 +653,12 @@ ts_task_info(void)
     info[0] = 0x5a5a;
     KTEST_ASSERT(task_info(ts_task, TASK_EVENTS_INFO, info, &count) == KERN_SUCCESS
                  && count == TASK_EVENTS_INFO_COUNT && info[0] == 0);
-    count = TASK_THREAD_TIMES_INFO_COUNT - 1;
+    count = TASK_THREAD_TIMES_INFO_COUNT_1_8 - 1;
     KTEST_ASSERT(task_info(ts_task, TASK_THREAD_TIMES_INFO, info, &count)
                  == KERN_INVALID_ARGUMENT);
+    count = TASK_THREAD_TIMES_INFO_COUNT_1_8;
+    KTEST_ASSERT(task_info(ts_task, TASK_THREAD_TIMES_INFO, info, &count) == KERN_SUCCESS
+                 && count == TASK_THREAD_TIMES_INFO_COUNT_1_8);
     count = TASK_THREAD_TIMES_INFO_COUNT;
     KTEST_ASSERT(task_info(ts_task, TASK_THREAD_TIMES_INFO, info, &count) == KERN_SUCCESS
                  && count == TASK_THREAD_TIMES_INFO_COUNT);
@@ -701,15 +709,23 @@ ts_thread_info(void)
 
     KTEST_ASSERT(thread_info(NULL, THREAD_BASIC_INFO, info, &count) == KERN_INVALID_ARGUMENT);
     KTEST_ASSERT(thread_info(ts_thread, 3, info, &count) == KERN_INVALID_ARGUMENT);
-    count = THREAD_BASIC_INFO_COUNT - 1;
+    count = THREAD_BASIC_INFO_COUNT_1_8 - 1;
     KTEST_ASSERT(thread_info(ts_thread, THREAD_BASIC_INFO, info, &count)
                  == KERN_INVALID_ARGUMENT);
+    count = THREAD_BASIC_INFO_COUNT_1_8;
+    KTEST_ASSERT(thread_info(ts_thread, THREAD_BASIC_INFO, info, &count) == KERN_SUCCESS
+                 && count == THREAD_BASIC_INFO_COUNT_1_8);
     count = THREAD_INFO_MAX;
     KTEST_ASSERT(thread_info(ts_thread, THREAD_BASIC_INFO, info, &count) == KERN_SUCCESS
                  && count == THREAD_BASIC_INFO_COUNT);
     memcpy(&basic, info, sizeof(basic));
     KTEST_ASSERT(basic.run_state != TH_STATE_STOPPED && basic.run_state != TH_STATE_HALTED
                  && basic.suspend_count == 0 && basic.base_priority == PROCESSOR_BASEPRI_USER);
+    /* A creation time of day (QEMU's clock is the host's: long after 2001), both forms. */
+    KTEST_ASSERT(basic.creation_time.seconds > 1000000000
+                 && basic.creation_time64.seconds == basic.creation_time.seconds
+                 && basic.user_time64.seconds == basic.user_time.seconds
+                 && basic.system_time.microseconds < 1000000 && basic.cpu_usage >= 0);
 
     KTEST_ASSERT(thread_suspend(ts_thread) == KERN_SUCCESS);
     count = THREAD_BASIC_INFO_COUNT;

@@ -5,7 +5,9 @@
  * boot script gives it: device_open's errors; "console" written in band
  * and out of line (the lines "device: ..." on the console), read with
  * D_NOWAIT (nothing typed: D_WOULD_BLOCK), its status, closed (the right
- * becomes a dead name); "time" opened read-only, device_map, vm_map of
+ * becomes a dead name), device_set_filter, device_intr_register and
+ * device_intr_ack refused as GNU Mach refuses them for such devices;
+ * "time" opened read-only, device_map, vm_map of
  * the pager (the syscall_vm_map trap), the mapped seconds and
  * microseconds advancing across a 200 ms wait, vm_map's refusal of
  * write access. Boot line:
@@ -17,6 +19,7 @@
 #include <device/device_types.h>
 
 #include "device.h"
+#include "mach_port.h"
 #include "lib/ulib.h"
 #include "lib/mach_traps.h"
 
@@ -46,6 +49,39 @@ sample(volatile const mapped_time_value_t *t, struct sample *s)
         up_ns = *(volatile const long long *)(raw + 44);
     } while (up_s != *(volatile const long long *)(raw + 52));
     s->up_ms = (unsigned long long)up_s * 1000 + (unsigned long long)up_ns / 1000000;
+}
+
+/*
+ * Packet filters and user interrupts: GNU Mach's answers for a device
+ * that has neither (D_INVALID_OPERATION) and for a port that is no open
+ * device (D_NO_SUCH_DEVICE); the rights sent along come back to nobody
+ * and leave nothing behind.
+ */
+static void
+test_no_filter(mach_port_t master, mach_port_t con)
+{
+    filter_t filter[2] = { 0, 0 };
+    mach_port_urefs_t refs = 99;
+    mach_port_t rp;
+    kern_return_t kr;
+
+    mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &rp);
+    kr = device_set_filter(con, rp, MACH_MSG_TYPE_MAKE_SEND, 0, filter, 2);
+    tap_ok(kr == D_INVALID_OPERATION, "device_set_filter on the console: %d", kr);
+    kr = device_set_filter(master, rp, MACH_MSG_TYPE_MAKE_SEND, 0, filter, 2);
+    tap_ok(kr == D_NO_SUCH_DEVICE, "device_set_filter on the master port: %d", kr);
+    kr = device_intr_register(con, 1, 0, rp, MACH_MSG_TYPE_MAKE_SEND);
+    tap_ok(kr == D_INVALID_OPERATION, "device_intr_register on the console: %d", kr);
+    kr = device_intr_register(mach_task_self(), 1, 0, rp, MACH_MSG_TYPE_MAKE_SEND);
+    tap_ok(kr == D_NO_SUCH_DEVICE, "device_intr_register on the task port: %d", kr);
+    mach_port_insert_right(mach_task_self(), rp, rp, MACH_MSG_TYPE_MAKE_SEND);
+    kr = device_intr_ack(con, rp, MACH_MSG_TYPE_COPY_SEND);
+    tap_ok(kr == D_INVALID_OPERATION, "device_intr_ack on the console: %d", kr);
+    kr = device_intr_ack(master, rp, MACH_MSG_TYPE_COPY_SEND);
+    tap_ok(kr == D_NO_SUCH_DEVICE, "device_intr_ack on the master port: %d", kr);
+    kr = mach_port_get_refs(mach_task_self(), rp, MACH_PORT_RIGHT_SEND, &refs);
+    tap_ok(kr == KERN_SUCCESS && refs == 1, "our send right is untouched: %u uref(s)", refs);
+    mach_port_destroy(mach_task_self(), rp);
 }
 
 static void
@@ -88,6 +124,8 @@ test_console(mach_port_t master)
     count = DEV_STATUS_MAX;
     kr = device_get_status(con, 42, status, &count);
     tap_ok(kr == D_INVALID_OPERATION, "device_get_status flavor 42: %d", kr);
+
+    test_no_filter(master, con);
 
     kr = device_close(con);
     tap_ok(kr == D_SUCCESS, "device_close: %d", kr);
@@ -154,7 +192,7 @@ main(int argc, char **argv)
 {
     mach_port_t master = argc > 1 ? u_parse_uint(argv[1]) : MACH_PORT_NULL;
 
-    tap_plan(21);
+    tap_plan(28);
     tap_ok(MACH_PORT_VALID(master), "the device master port: %u", master);
     test_console(master);
     test_time(master);

@@ -11,7 +11,11 @@
  * a second task's port dying with it), send-once (a send-once right
  * deallocated), port-deleted, port-destroyed (the receive right comes
  * back with its queued message), and the errors, after which the
- * request's send-once right is destroyed and says so. Boot line:
+ * request's send-once right is destroyed and says so; mach_msg's notify
+ * argument: MACH_RCV_NOTIFY (a dead-name request for a received reply
+ * right), MACH_SEND_CANCEL (no port-deleted for the destination) and
+ * MACH_SEND_NOTIFY (msg-accepted when a forced message leaves the
+ * queue), with their errors. Boot line:
  *     notify $(task-create) $(task-resume)
  */
 #include <mach/message.h>
@@ -299,6 +303,204 @@ test_port_destroyed(mach_port_t n)
     tap_ok(empty(n), "destroyed again without a request: it dies, nothing sent");
 }
 
+/* Send a header-only message to dest (MAKE_SEND) with reply right reply (reply_disp). */
+static mach_msg_return_t
+send_with_reply(mach_port_t dest, mach_port_t reply, mach_msg_type_name_t reply_disp)
+{
+    mach_msg_header_t h = {
+        .msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, reply_disp),
+        .msgh_remote_port = dest,
+        .msgh_local_port = reply,
+        .msgh_id = 4343,
+    };
+
+    return mach_msg(&h, MACH_SEND_MSG, sizeof(h), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
+/* Receive on port with MACH_RCV_NOTIFY and notify; the header in *h. */
+static mach_msg_return_t
+receive_notify(mach_port_t port, mach_port_t notify, mach_msg_header_t *h)
+{
+    memset(h, 0, sizeof(*h));
+    return mach_msg(h, MACH_RCV_MSG | MACH_RCV_TIMEOUT | MACH_RCV_NOTIFY, 0, sizeof(*h), port, 0,
+                    notify);
+}
+
+/*
+ * MACH_RCV_NOTIFY: the reply right of a received message, when it gets a
+ * new name, comes with a dead-name request to the notify port.
+ */
+static void
+test_rcv_notify(mach_port_t n)
+{
+    mach_port_t p = new_port(), r = new_port(), sr;
+    mach_msg_header_t h;
+    mach_msg_return_t mr;
+
+    send_with_reply(p, r, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+    mr = receive_notify(p, n, &h);
+    sr = h.msgh_remote_port;
+    tap_ok(mr == MACH_MSG_SUCCESS && MACH_PORT_VALID(sr)
+           && type(sr) == (MACH_PORT_TYPE_SEND_ONCE | MACH_PORT_TYPE_DNREQUEST),
+           "MACH_RCV_NOTIFY: the reply right comes with a dead-name request (0x%x)", mr);
+    mach_port_destroy(self, r);
+    tap_ok(is_name(n, MACH_NOTIFY_DEAD_NAME, sr) && dead_refs(sr) == 2,
+           "its port destroyed: dead-name (72) for the reply name on the notify port");
+    mach_port_deallocate(self, sr);
+    mach_port_deallocate(self, sr);
+
+    /* A send right to a port we hold: it joins our name, no request. */
+    r = new_port();
+    send_with_reply(p, r, MACH_MSG_TYPE_MAKE_SEND);
+    mr = receive_notify(p, n, &h);
+    tap_ok(mr == MACH_MSG_SUCCESS && h.msgh_remote_port == r
+           && type(r) == (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_RECEIVE) && empty(n),
+           "a reply right joining our own name: no request (0x%x)", mr);
+    mach_port_destroy(self, r);
+
+    /* No reply right: the notify name is not even looked at (GNU Mach). */
+    send_with_reply(p, MACH_PORT_NULL, 0);
+    mr = receive_notify(p, 0x4321, &h);
+    tap_ok(mr == MACH_MSG_SUCCESS && h.msgh_id == 4343,
+           "no reply right: a bad notify name does not matter (0x%x)", mr);
+
+    r = new_port();
+    send_with_reply(p, r, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+    mr = receive_notify(p, MACH_PORT_NULL, &h);
+    tap_ok(mr == MACH_RCV_INVALID_NOTIFY && h.msgh_id == 4343 && empty(p) && is_send_once(r),
+           "notify MACH_PORT_NULL: MACH_RCV_INVALID_NOTIFY, the message consumed, its reply "
+           "right destroyed (0x%x)", mr);
+    send_with_reply(p, r, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+    mr = receive_notify(p, 0x4321, &h);
+    tap_ok(mr == MACH_RCV_INVALID_NOTIFY && empty(p) && is_send_once(r),
+           "a notify name that is no receive right: MACH_RCV_INVALID_NOTIFY (0x%x)", mr);
+    mach_port_destroy(self, r);
+    mach_port_destroy(self, p);
+}
+
+/*
+ * MACH_SEND_CANCEL: a message that takes a name's last send right sends
+ * no port-deleted notification to the port given as notify.
+ */
+static void
+test_send_cancel(mach_port_t n)
+{
+    mach_port_t p = new_port(), prev;
+    mach_msg_header_t h;
+    mach_msg_return_t mr;
+    kern_return_t kr;
+    int i;
+
+    /* A name holding only a send right: the host port's, down to one user reference. */
+    mach_port_t host = mach_host_self();
+    mach_port_urefs_t refs = 0;
+
+    mach_port_get_refs(self, host, MACH_PORT_RIGHT_SEND, &refs);
+    mach_port_mod_refs(self, host, MACH_PORT_RIGHT_SEND, 1 - (int)refs);
+    kr = request(host, MACH_NOTIFY_DEAD_NAME, 0, n, &prev);
+    memset(&h, 0, sizeof(h));
+    h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0);
+    h.msgh_remote_port = host;
+    h.msgh_id = 999999;                 /* no routine: dropped, there is no reply port */
+    mr = mach_msg(&h, MACH_SEND_MSG | MACH_SEND_CANCEL, sizeof(h), 0, MACH_PORT_NULL, 0, n);
+    tap_ok(kr == KERN_SUCCESS && mr == MACH_MSG_SUCCESS && type(host) == 0 && empty(n),
+           "MACH_SEND_CANCEL: the last send right moved, no port-deleted on the notify port "
+           "(0x%x)", mr);
+
+    /* The same without the option: port-deleted (65) comes. */
+    host = mach_host_self();
+    mach_port_get_refs(self, host, MACH_PORT_RIGHT_SEND, &refs);
+    mach_port_mod_refs(self, host, MACH_PORT_RIGHT_SEND, 1 - (int)refs);
+    request(host, MACH_NOTIFY_DEAD_NAME, 0, n, &prev);
+    h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0);
+    h.msgh_remote_port = host;
+    mr = mach_msg(&h, MACH_SEND_MSG, sizeof(h), 0, MACH_PORT_NULL, 0, n);
+    tap_ok(mr == MACH_MSG_SUCCESS && is_name(n, MACH_NOTIFY_PORT_DELETED, host),
+           "without it: port-deleted (65) for the name (0x%x)", mr);
+
+    /* The notify port of MACH_SEND_CANCEL: a receive right, checked first. */
+    for (i = 0; i < 2; i++) {
+        memset(&h, 0, sizeof(h));
+        h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0);
+        h.msgh_remote_port = i == 0 ? p : 0x4321;      /* a bad destination too */
+        mr = mach_msg(&h, MACH_SEND_MSG | MACH_SEND_CANCEL, sizeof(h), 0, MACH_PORT_NULL, 0,
+                      i == 0 ? MACH_PORT_NULL : 0x4322);
+        tap_ok(mr == MACH_SEND_INVALID_NOTIFY && empty(p),
+               "MACH_SEND_CANCEL with %s: MACH_SEND_INVALID_NOTIFY (0x%x)",
+               i == 0 ? "notify MACH_PORT_NULL" : "a notify name that is no receive right", mr);
+    }
+    mr = mach_msg(&h, MACH_SEND_MSG, sizeof(h), 0, MACH_PORT_NULL, 0, 0x4322);
+    tap_ok(mr == MACH_SEND_INVALID_DEST, "without the option notify is not looked at (0x%x)", mr);
+    mach_port_destroy(self, p);
+}
+
+/* Send a header-only message to p by COPY_SEND with options and notify. */
+static mach_msg_return_t
+send_copy(mach_port_t p, mach_msg_option_t option, mach_msg_timeout_t timeout,
+          mach_port_t notify, mach_msg_header_t *h)
+{
+    memset(h, 0, sizeof(*h));
+    h->msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+    h->msgh_remote_port = p;
+    h->msgh_id = 5050;
+    return mach_msg(h, MACH_SEND_MSG | option, sizeof(*h), 0, MACH_PORT_NULL, timeout, notify);
+}
+
+/*
+ * MACH_SEND_NOTIFY: a send that would wait is queued past the limit,
+ * MACH_SEND_WILL_NOTIFY, and msg-accepted (66) comes when that message
+ * leaves the queue; one request per name at a time.
+ */
+static void
+test_send_notify(mach_port_t n)
+{
+    mach_port_t p = new_port(), q = new_port();
+    mach_msg_header_t h;
+    union notification m;
+    mach_msg_return_t mr, mr2;
+
+    mach_port_insert_right(self, p, p, MACH_MSG_TYPE_MAKE_SEND);
+    mach_port_set_qlimit(self, p, 1);
+    mr = send_copy(p, MACH_SEND_NOTIFY, 0, n, &h);
+    tap_ok(mr == MACH_MSG_SUCCESS && empty(n), "MACH_SEND_NOTIFY with room: sent (0x%x)", mr);
+    mr = send_copy(p, MACH_SEND_NOTIFY, 0, n, &h);
+    tap_ok(mr == MACH_SEND_WILL_NOTIFY && (type(p) & MACH_PORT_TYPE_MAREQUEST),
+           "a full queue: MACH_SEND_WILL_NOTIFY at once, the name marked (0x%x)", mr);
+    mr = send_copy(p, MACH_SEND_NOTIFY | MACH_SEND_TIMEOUT, 20, n, &h);
+    tap_ok(mr == MACH_SEND_NOTIFY_IN_PROGRESS && h.msgh_remote_port == p,
+           "again: MACH_SEND_NOTIFY_IN_PROGRESS, the message back (0x%x)", mr);
+    mr = receive(p, &m);
+    tap_ok(mr == MACH_MSG_SUCCESS && empty(n), "the first message received: no notification yet");
+    mr = receive(p, &m);
+    tap_ok(mr == MACH_MSG_SUCCESS && m.h.msgh_id == 5050 && is_name(n, MACH_NOTIFY_MSG_ACCEPTED, p)
+           && !(type(p) & MACH_PORT_TYPE_MAREQUEST) && empty(p),
+           "the forced one received: msg-accepted (66) for our name, the mark gone");
+
+    /* Errors, with the message back: no notify port, or not a receive right. */
+    send_copy(p, 0, 0, MACH_PORT_NULL, &h);
+    mr = send_copy(p, MACH_SEND_NOTIFY, 0, MACH_PORT_NULL, &h);
+    mr2 = send_copy(p, MACH_SEND_NOTIFY, 0, 0x4321, &h);
+    tap_ok(mr == MACH_SEND_INVALID_NOTIFY && mr2 == MACH_SEND_INVALID_NOTIFY
+           && h.msgh_remote_port == p && !(type(p) & MACH_PORT_TYPE_MAREQUEST),
+           "full, with no notify port or a bad one: MACH_SEND_INVALID_NOTIFY (0x%x, 0x%x)", mr,
+           mr2);
+
+    /* The queued message destroyed with its port: msg-accepted, the name gone. */
+    mr = send_copy(p, MACH_SEND_NOTIFY | MACH_SEND_TIMEOUT, 10, n, &h);
+    mach_port_destroy(self, p);
+    tap_ok(mr == MACH_SEND_WILL_NOTIFY && is_name(n, MACH_NOTIFY_MSG_ACCEPTED, MACH_PORT_NULL),
+           "after a 10 ms wait: MACH_SEND_WILL_NOTIFY; the port destroyed: msg-accepted for "
+           "MACH_PORT_NULL (0x%x)", mr);
+
+    /* Without the option the notify argument is ignored: the send just waits. */
+    mach_port_insert_right(self, q, q, MACH_MSG_TYPE_MAKE_SEND);
+    mach_port_set_qlimit(self, q, 1);
+    send_copy(q, 0, 0, MACH_PORT_NULL, &h);
+    mr = send_copy(q, MACH_SEND_TIMEOUT, 10, n, &h);
+    tap_ok(mr == MACH_SEND_TIMED_OUT && empty(n), "without it: MACH_SEND_TIMED_OUT (0x%x)", mr);
+    mach_port_destroy(self, q);
+}
+
 static void
 test_errors(mach_port_t n)
 {
@@ -335,11 +537,14 @@ main(void)
     mach_port_t n;
 
     self = mach_task_self();
-    tap_plan(35);
+    tap_plan(54);
     n = new_port();
     test_no_senders(n);
     test_dead_name(n);
     test_port_destroyed(n);
+    test_rcv_notify(n);
+    test_send_cancel(n);
+    test_send_notify(n);
     test_errors(n);
     tap_ok(empty(n) && type(n) == MACH_PORT_TYPE_RECEIVE, "nothing left on the notify port");
     mach_port_destroy(self, n);
