@@ -9,7 +9,9 @@
  * switch work is small: TSS esp0 and the two TLS descriptors are stored
  * for every thread switched in (four stores in all), and the FPU state
  * is saved only for a thread that used the FPU since it was switched in
- * (i386/fpu.c).
+ * (i386/fpu.c). The I/O bitmap is copied into the TSS only when the
+ * TSS does not hold the incoming task's version of it (i386/io_perm.c);
+ * a task without one costs a compare.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,6 +19,7 @@
 #include <i386/cpu.h>
 #include <i386/fpu.h>
 #include <i386/gdt.h>
+#include <i386/io_perm.h>
 #include <i386/param.h>
 #include <i386/pcb.h>
 #include <i386/trap.h>
@@ -54,6 +57,13 @@ pcb_switch(struct thread *prev, struct thread *next)
     }
     gdt_user_tls_load(next->pcb.user_tls);
     gdt_ldt_load(next->pcb.ldt, next->pcb.ldt_entries);
+    io_perm_switch(next->task);
+}
+
+void
+pcb_task_free(struct pcb_task *pt)
+{
+    io_perm_task_free(pt);
 }
 
 void

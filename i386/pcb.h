@@ -28,6 +28,20 @@
 
 struct thread;
 
+/*
+ * The machine's part of a task (struct task's member machine): its I/O
+ * permission bitmap, made by the first i386_io_perm_modify that enables
+ * a port (i386/io_perm.c, which reads and writes it). All zero: none.
+ */
+struct pcb_task {
+    uint8_t *iopb;              /* GDT_IOPB_BYTES, bit clear = allowed; NULL: none */
+    unsigned int iopb_gen;      /* version of its contents (atomic); 0 while iopb is NULL */
+    unsigned int iopb_size;     /* bytes up to the last allowed port; all ones past it */
+};
+
+/* Free what task's pcb_task holds (the task is being freed, no thread of it runs). */
+void pcb_task_free(struct pcb_task *pt);
+
 struct pcb {
     uintptr_t recover;          /* where a faulting copyin/copyout resumes, or 0 */
     uintptr_t fault_addr;       /* user address of the last fault a copy recovered from */
@@ -52,8 +66,9 @@ uintptr_t pcb_user_pc(const struct thread *t);
 
 /*
  * Make next's machine state current on this CPU before the switch to
- * it: TSS esp0 (the top of its kernel stack), its TLS descriptors, and
- * prev's FPU state saved if it is live. Interrupts off.
+ * it: TSS esp0 (the top of its kernel stack), its TLS descriptors and
+ * LDT, its task's I/O bitmap (io_perm_switch()), and prev's FPU state
+ * saved if it is live. Interrupts off.
  */
 void pcb_switch(struct thread *prev, struct thread *next);
 

@@ -37,8 +37,9 @@
  * The debug registers are not switched per thread yet: i386_DEBUG_STATE
  * keeps the values set, but refuses a DR7 that enables a breakpoint.
  * i386_V86_ASSIST_STATE is stored and read back, with no effect (no
- * v86 mode). i386_ISA_PORT_MAP_STATE reads all ones (no I/O
- * permission) and set does nothing, as in GNU Mach.
+ * v86 mode). i386_ISA_PORT_MAP_STATE reads the first 1024 ports of the
+ * task's I/O bitmap (all ones without one: i386/io_perm.c); set does
+ * nothing, as in GNU Mach.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,6 +47,7 @@
 
 #include <i386/fpu.h>
 #include <i386/gdt.h>
+#include <i386/io_perm.h>
 #include <i386/param.h>
 #include <i386/pcb.h>
 #include <i386/trap.h>
@@ -550,7 +552,7 @@ pcb_state_get(struct thread *t, int flavor, uint32_t *state, unsigned int *count
         break;
     }
     case i386_ISA_PORT_MAP_STATE:
-        memset(state, 0xff, n * 4);         /* no port allowed (no io_perm yet) */
+        io_perm_map_read(t->task, (uint8_t *)state, n * 4);
         break;
     case i386_V86_ASSIST_STATE:
         memcpy(state, t->pcb.v86, sizeof(t->pcb.v86));

@@ -79,6 +79,7 @@ struct task {
     struct ipc_port *bootstrap;         /* TASK_BOOTSTRAP_PORT, or NULL */
     struct ipc_port *registered[TASK_PORT_REGISTER_MAX];
     struct list node;                   /* list of all tasks */
+    struct pcb_task machine;            /* the machine's part (<machine/pcb.h>): I/O bitmap */
 };
 
 /* Create the kmem cache of tasks. Once, after the IPC and VM setups. */
