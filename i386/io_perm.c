@@ -336,19 +336,29 @@ io_perm_map_change(struct task *task, unsigned int from, unsigned int to, bool a
     return KERN_SUCCESS;
 }
 
-kern_return_t
-i386_io_perm_modify(task_t target_task, io_perm_t io_perm, boolean_t enable)
+/*
+ * io_perm_map_change(), then every CPU running a thread of task reloads
+ * the bitmap before this returns. Thread context, interrupts enabled.
+ */
+static kern_return_t
+io_perm_task_change(struct task *task, unsigned int from, unsigned int to, bool allow)
 {
     kern_return_t kr;
 
+    kr = io_perm_map_change(task, from, to, allow);
+    if (kr == KERN_SUCCESS) {
+        smp_call_all(io_perm_reload, task);
+    }
+    return kr;
+}
+
+kern_return_t
+i386_io_perm_modify(task_t target_task, io_perm_t io_perm, boolean_t enable)
+{
     if (target_task == NULL || io_perm == NULL) {
         return KERN_INVALID_ARGUMENT;
     }
-    kr = io_perm_map_change(target_task, io_perm->from, io_perm->to, enable);
-    if (kr == KERN_SUCCESS) {
-        smp_call_all(io_perm_reload, target_task);
-    }
-    return kr;
+    return io_perm_task_change(target_task, io_perm->from, io_perm->to, enable);
 }
 
 void
@@ -439,4 +449,89 @@ io_perm_switch_test(void)
     KTEST_ASSERT(b.machine.iopb == NULL && b.machine.iopb_gen == 0);
 }
 KTEST_DEFINE(io_perm_switch, io_perm_switch_test, 0);
+
+#define IO_PERM_TEST_POLLS      100000000u
+
+/* A kernel thread on CPU 1 standing for a thread of task (io_perm_reload() looks at ->task). */
+struct io_perm_test_remote {
+    struct task *task;
+    bool ready, done, left;             /* atomic */
+    unsigned int gen;                   /* what CPU 1's TSS held, read there */
+    uint8_t byte;
+};
+
+static void
+io_perm_test_remote_fn(void *arg)
+{
+    struct io_perm_test_remote *r = arg;
+    struct thread *self = thread_self();
+    uint32_t flags;
+
+    flags = cpu_intr_save();
+    self->task = r->task;
+    io_perm_switch(r->task);
+    cpu_intr_restore(flags);
+    __atomic_store_n(&r->ready, true, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE)) {
+        cpu_pause();                    /* interrupts on: the reload comes in */
+    }
+    flags = cpu_intr_save();
+    self->task = NULL;
+    cpu_intr_restore(flags);
+    __atomic_store_n(&r->left, true, __ATOMIC_RELEASE);
+}
+
+/* smp_call() on CPU 1: what its TSS holds now. */
+static void
+io_perm_test_remote_read(void *arg)
+{
+    struct io_perm_test_remote *r = arg;
+
+    r->gen = io_perm_cpus[cpu_id()].gen;
+    r->byte = gdt_iopb()[0x80 / 8];
+}
+
+static bool
+io_perm_test_wait(bool *flag)
+{
+    for (unsigned int i = 0; i < IO_PERM_TEST_POLLS; i++) {
+        if (__atomic_load_n(flag, __ATOMIC_ACQUIRE)) {
+            return true;
+        }
+        cpu_pause();
+    }
+    return false;
+}
+
+/*
+ * A change reaches a CPU running a thread of the task at once, before
+ * the call returns, with no switch there: read on CPU 1 right after
+ * (through a cross-CPU call, not a switch). Needs two CPUs; on one it
+ * checks nothing more than io_perm_switch.
+ */
+static void
+io_perm_reload_test(void)
+{
+    static struct task t;
+    static struct io_perm_test_remote r;
+
+    if (smp_nr_cpus() < 2) {
+        return;
+    }
+    memset(&t, 0, sizeof(t));
+    memset(&r, 0, sizeof(r));
+    r.task = &t;
+    KTEST_ASSERT(io_perm_map_change(&t, 0x80, 0x80, true) == KERN_SUCCESS);
+    KTEST_ASSERT(thread_create_kernel("io_perm_remote", io_perm_test_remote_fn, &r, 1) != NULL);
+    KTEST_ASSERT(io_perm_test_wait(&r.ready));
+    KTEST_ASSERT(smp_call(1, io_perm_test_remote_read, &r));
+    KTEST_ASSERT(r.gen == t.machine.iopb_gen && r.byte == 0xfe);
+    KTEST_ASSERT(io_perm_task_change(&t, 0x81, 0x81, true) == KERN_SUCCESS);
+    KTEST_ASSERT(smp_call(1, io_perm_test_remote_read, &r));
+    KTEST_ASSERT(r.gen == t.machine.iopb_gen && r.byte == 0xfc);
+    __atomic_store_n(&r.done, true, __ATOMIC_RELEASE);
+    KTEST_ASSERT(io_perm_test_wait(&r.left));
+    io_perm_task_free(&t.machine);
+}
+KTEST_DEFINE(io_perm_reload, io_perm_reload_test, 0);
 #endif
