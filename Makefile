@@ -90,6 +90,7 @@ KERNEL_SRCS := \
 	i386/fpu.c \
 	i386/gdt.c \
 	i386/intr.c \
+	i386/io_perm.c \
 	i386/lapic.c \
 	i386/mach_i386.c \
 	i386/machine.c \
@@ -269,6 +270,7 @@ $(B)/k/tests/kernel/gnumach_test.o: $(MIG_KDIR)/gnumach_S.h
 $(B)/k/kern/mach_host_ext.o: $(MIG_KDIR)/mach_host_ext_S.h
 $(B)/k/kern/host_debug.o: $(MIG_KDIR)/mach_debug_S.h
 $(B)/k/i386/mach_i386.o: $(MIG_KDIR)/mach_i386_S.h $(MIG_KDIR)/mach_i386_ext_S.h
+$(B)/k/i386/io_perm.o: $(MIG_KDIR)/mach_i386_S.h
 
 $(B)/k/%.o: %.c $(CONFIG_DIR)/config.h
 	@mkdir -p $(@D)

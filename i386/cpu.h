@@ -41,6 +41,18 @@ CPU_CR_ACCESSORS(2)
 CPU_CR_ACCESSORS(3)
 CPU_CR_ACCESSORS(4)
 
+#define CPU_DR_ACCESSORS(n) \
+static inline uint32_t cpu_get_dr##n(void) \
+{ uint32_t v; __asm__ volatile("mov %%db" #n ", %0" : "=r"(v)); return v; } \
+static inline void cpu_set_dr##n(uint32_t v) \
+{ __asm__ volatile("mov %0, %%db" #n : : "r"(v) : "memory"); }
+CPU_DR_ACCESSORS(0)
+CPU_DR_ACCESSORS(1)
+CPU_DR_ACCESSORS(2)
+CPU_DR_ACCESSORS(3)
+CPU_DR_ACCESSORS(6)
+CPU_DR_ACCESSORS(7)
+
 static inline void
 cpu_cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {

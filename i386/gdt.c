@@ -24,6 +24,13 @@
  * the shared table and switches to a thread without one does nothing;
  * any other switch reloads, so no CPU keeps a freed table loaded.
  *
+ * Each CPU's TSS carries a full I/O permission bitmap (8 KiB after the
+ * 104-byte TSS, and the all-ones byte the CPU may read past it), always
+ * inside the segment limit. Whether the CPU consults it is the TSS's
+ * iomap_base alone: at the bitmap, or past the limit, where every I/O
+ * instruction at CPL 3 faults. Switching that is one 2-byte store; what
+ * the bitmap holds is i386/io_perm.c's business (gdt_iopb()).
+ *
  * Hardware task switching is used for one thing only: the double fault.
  * A kernel stack overflow runs into the unmapped guard page below the
  * stack; the page fault cannot push its frame there, which makes it a
@@ -46,6 +53,7 @@
 #include <i386/trap.h>
 #include <kern/panic.h>
 #include <kern/percpu.h>
+#include <kern/string.h>
 
 /* The 32-bit task state segment (Intel SDM vol. 3, 8.2.1). */
 struct gdt_tss {
@@ -59,12 +67,28 @@ struct gdt_tss {
 
 _Static_assert(sizeof(struct gdt_tss) == 104, "a 32-bit TSS is 104 bytes");
 
+/*
+ * A CPU's TSS with room for a full I/O permission bitmap (one bit per
+ * port, 0 = allowed) and the all-ones byte the CPU may read past its
+ * end. The segment limit always covers the bitmap; whether the CPU
+ * consults it is iomap_base alone: at iopb (the running task has a
+ * bitmap) or past the limit (no port allowed at CPL 3).
+ */
+struct gdt_tss_io {
+    struct gdt_tss tss;
+    uint8_t iopb[GDT_IOPB_BYTES];
+    uint8_t iopb_end;
+} __attribute__((packed));
+
+#define GDT_IOPB_ON             offsetof(struct gdt_tss_io, iopb)
+#define GDT_IOPB_OFF            sizeof(struct gdt_tss_io)   /* beyond the limit */
+
 #define GDT_DOUBLE_FAULT_STACK_SIZE 8192
 
 static uint64_t gdt_tables[CONFIG_NCPUS][GDT_NR_ENTRIES] __attribute__((aligned(64)));
 static uint64_t gdt_ldt[LDT_NR_ENTRIES] __attribute__((aligned(8)));
 static bool gdt_ldt_private[CONFIG_NCPUS];    /* the CPU runs a thread's own LDT */
-static struct gdt_tss gdt_tss_table[CONFIG_NCPUS];
+static struct gdt_tss_io gdt_tss_table[CONFIG_NCPUS] __attribute__((aligned(64)));
 static struct gdt_tss gdt_double_fault_tss;
 static char gdt_double_fault_stack[GDT_DOUBLE_FAULT_STACK_SIZE] __attribute__((aligned(16)));
 
@@ -116,9 +140,9 @@ gdt_double_fault_origin(struct gdt_fault_origin *origin)
         return false;
     }
     origin->cpu = cpu;
-    origin->eip = gdt_tss_table[cpu].eip;
-    origin->esp = gdt_tss_table[cpu].esp;
-    origin->ebp = gdt_tss_table[cpu].ebp;
+    origin->eip = gdt_tss_table[cpu].tss.eip;
+    origin->esp = gdt_tss_table[cpu].tss.esp;
+    origin->ebp = gdt_tss_table[cpu].tss.ebp;
     return true;
 }
 
@@ -145,19 +169,22 @@ gdt_setup(void)
     gdt_double_fault_setup();
     for (unsigned int cpu = 0; cpu < CONFIG_NCPUS; cpu++) {
         uint64_t *gdt = gdt_tables[cpu];
-        struct gdt_tss *tss = &gdt_tss_table[cpu];
+        struct gdt_tss_io *tio = &gdt_tss_table[cpu];
+        struct gdt_tss *tss = &tio->tss;
         struct percpu *pc = &percpu_table[cpu];
 
         tss->ss0 = GDT_KERNEL_DS;
-        tss->iomap_base = sizeof(*tss);     /* no I/O bitmap */
+        tss->iomap_base = GDT_IOPB_OFF;     /* no I/O bitmap until a task has one */
+        memset(tio->iopb, 0xff, sizeof(tio->iopb));
+        tio->iopb_end = 0xff;
         gdt[GDT_KERNEL_CS >> 3] = gdt_desc_make(0, 0xfffff, 0x9a, 0xc);
         gdt[GDT_KERNEL_DS >> 3] = gdt_desc_make(0, 0xfffff, 0x92, 0xc);
         gdt[GDT_LDT >> 3] = gdt_desc_make((uint32_t)(uintptr_t)gdt_ldt,
                                           sizeof(gdt_ldt) - 1, 0x82, 0);
         gdt[GDT_DOUBLE_FAULT_TSS >> 3] = gdt_desc_make((uint32_t)(uintptr_t)dtss,
                                                        sizeof(*dtss) - 1, 0x89, 0);
-        gdt[GDT_TSS >> 3] = gdt_desc_make((uint32_t)(uintptr_t)tss,
-                                          sizeof(*tss) - 1, 0x89, 0);
+        gdt[GDT_TSS >> 3] = gdt_desc_make((uint32_t)(uintptr_t)tio,
+                                          sizeof(*tio) - 1, 0x89, 0);
         gdt[GDT_PERCPU >> 3] = gdt_desc_make((uint32_t)(uintptr_t)pc,
                                              sizeof(*pc) - 1, 0x92, 0x4);
         pc->self = pc;
@@ -193,7 +220,19 @@ gdt_load(unsigned int cpu)
 void
 gdt_set_kernel_stack(unsigned int cpu, uint32_t esp0)
 {
-    gdt_tss_table[cpu].esp0 = esp0;
+    gdt_tss_table[cpu].tss.esp0 = esp0;
+}
+
+uint8_t *
+gdt_iopb(void)
+{
+    return gdt_tss_table[cpu_id()].iopb;
+}
+
+void
+gdt_iopb_enable(bool on)
+{
+    gdt_tss_table[cpu_id()].tss.iomap_base = on ? GDT_IOPB_ON : GDT_IOPB_OFF;
 }
 
 void

@@ -71,6 +71,22 @@ void gdt_load(unsigned int cpu);
  */
 bool gdt_double_fault_origin(struct gdt_fault_origin *origin);
 
+#define GDT_IOPB_BYTES          8192        /* one bit per I/O port, 0 to 0xffff */
+
+/*
+ * The I/O permission bitmap of the calling CPU's TSS (GDT_IOPB_BYTES,
+ * bit clear = port allowed), for the switch to fill (i386/io_perm.c).
+ * Interrupts off (the caller stays on the CPU).
+ */
+uint8_t *gdt_iopb(void);
+
+/*
+ * Make the calling CPU's TSS point at its I/O bitmap (on), or past its
+ * limit, so that every in/out at CPL 3 faults (off: no bitmap to read,
+ * the state of every CPU at boot). One store. Interrupts off.
+ */
+void gdt_iopb_enable(bool on);
+
 /* Set the stack the CPU switches to on a trap from user mode. */
 void gdt_set_kernel_stack(unsigned int cpu, uint32_t esp0);
 

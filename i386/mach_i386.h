@@ -5,8 +5,8 @@
  * MIG server stubs: the per-thread TLS slots of the GDT (selectors 0x4b
  * and 0x53, loaded at every switch: i386/pcb.h) and the size of the
  * extended FPU state, and per-thread LDT entries (i386_set_ldt,
- * i386_get_ldt). The I/O permission calls are not implemented yet
- * (doc/interface.md).
+ * i386_get_ldt). The I/O permission calls are in i386/io_perm.c
+ * (declared by the generated mach_i386_S.h).
  *
  * Threads other than the caller are suspended for the call and resumed
  * after it (kern/thread_control.h), so the slot never changes under a

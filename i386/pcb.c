@@ -9,7 +9,13 @@
  * switch work is small: TSS esp0 and the two TLS descriptors are stored
  * for every thread switched in (four stores in all), and the FPU state
  * is saved only for a thread that used the FPU since it was switched in
- * (i386/fpu.c).
+ * (i386/fpu.c). The I/O bitmap is copied into the TSS only when the
+ * TSS does not hold the incoming task's version of it (i386/io_perm.c);
+ * a task without one costs a compare. The debug registers are written
+ * only when the incoming thread enables a breakpoint or this CPU still
+ * has one enabled from the thread before (five and one register writes;
+ * moves to debug registers are slow, serializing instructions), so
+ * threads that never use them pay a load and a test.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,6 +23,7 @@
 #include <i386/cpu.h>
 #include <i386/fpu.h>
 #include <i386/gdt.h>
+#include <i386/io_perm.h>
 #include <i386/param.h>
 #include <i386/pcb.h>
 #include <i386/trap.h>
@@ -43,6 +50,36 @@ pcb_user_pc(const struct thread *t)
     return t->pcb.user ? pcb_user_frame(t)->eip : 0;
 }
 
+/* This CPU's DR7 enables a breakpoint (a thread using them ran last). */
+static bool pcb_debug_live[CONFIG_NCPUS];
+
+void
+pcb_debug_load(const struct thread *t)
+{
+    unsigned int cpu = cpu_id();
+    const uint32_t *dr = t->pcb.debug;
+
+    if (dr[7] & PCB_DR7_ENABLE) {
+        cpu_set_dr7(0);             /* no half-loaded set may trigger */
+        cpu_set_dr0(dr[0]);
+        cpu_set_dr1(dr[1]);
+        cpu_set_dr2(dr[2]);
+        cpu_set_dr3(dr[3]);
+        cpu_set_dr7(dr[7]);
+        pcb_debug_live[cpu] = true;
+    } else if (pcb_debug_live[cpu]) {
+        cpu_set_dr7(0);
+        pcb_debug_live[cpu] = false;
+    }
+}
+
+void
+pcb_debug_trap(void)
+{
+    thread_self()->pcb.debug[6] = cpu_get_dr6() & 0x600f;
+    cpu_set_dr6(0);
+}
+
 void
 pcb_switch(struct thread *prev, struct thread *next)
 {
@@ -54,6 +91,14 @@ pcb_switch(struct thread *prev, struct thread *next)
     }
     gdt_user_tls_load(next->pcb.user_tls);
     gdt_ldt_load(next->pcb.ldt, next->pcb.ldt_entries);
+    io_perm_switch(next->task);
+    pcb_debug_load(next);
+}
+
+void
+pcb_task_free(struct pcb_task *pt)
+{
+    io_perm_task_free(pt);
 }
 
 void

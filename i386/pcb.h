@@ -28,6 +28,22 @@
 
 struct thread;
 
+#define PCB_DR7_ENABLE          0x000000ff  /* L0-L3, G0-G3 */
+
+/*
+ * The machine's part of a task (struct task's member machine): its I/O
+ * permission bitmap, made by the first i386_io_perm_modify that enables
+ * a port (i386/io_perm.c, which reads and writes it). All zero: none.
+ */
+struct pcb_task {
+    uint8_t *iopb;              /* GDT_IOPB_BYTES, bit clear = allowed; NULL: none */
+    unsigned int iopb_gen;      /* version of its contents (atomic); 0 while iopb is NULL */
+    unsigned int iopb_size;     /* bytes up to the last allowed port; all ones past it */
+};
+
+/* Free what task's pcb_task holds (the task is being freed, no thread of it runs). */
+void pcb_task_free(struct pcb_task *pt);
+
 struct pcb {
     uintptr_t recover;          /* where a faulting copyin/copyout resumes, or 0 */
     uintptr_t fault_addr;       /* user address of the last fault a copy recovered from */
@@ -39,7 +55,9 @@ struct pcb {
     uint64_t user_tls[GDT_USER_TLS_SLOTS];  /* loaded in the GDT at every switch */
     uint64_t *ldt;              /* its own LDT (kmem), NULL: the shared one */
     unsigned int ldt_entries;   /* descriptors in ldt */
-    uint32_t debug[8];          /* i386_DEBUG_STATE as set (no breakpoint enabled) */
+    uint32_t debug[8];          /* i386_DEBUG_STATE: DR0-DR3 and DR7 as set (loaded
+                                   while it runs when DR7 enables one), DR6 as the
+                                   last debug trap left it, DR4/DR5 0 */
     uint32_t v86[2];            /* i386_V86_ASSIST_STATE as set (no v86 mode) */
     uint8_t fpu[PCB_FPU_AREA_SIZE] __attribute__((aligned(16)));
 };
@@ -52,10 +70,25 @@ uintptr_t pcb_user_pc(const struct thread *t);
 
 /*
  * Make next's machine state current on this CPU before the switch to
- * it: TSS esp0 (the top of its kernel stack), its TLS descriptors, and
- * prev's FPU state saved if it is live. Interrupts off.
+ * it: TSS esp0 (the top of its kernel stack), its TLS descriptors and
+ * LDT, its task's I/O bitmap (io_perm_switch()), its debug registers
+ * when it or the thread before uses them, and prev's FPU state saved if
+ * it is live. Interrupts off.
  */
 void pcb_switch(struct thread *prev, struct thread *next);
+
+/*
+ * Load t's debug registers on this CPU (t runs here next, or is the
+ * caller): DR0-DR3 and DR7 when its DR7 enables a breakpoint, else DR7
+ * cleared if this CPU had one enabled. Interrupts off.
+ */
+void pcb_debug_load(const struct thread *t);
+
+/*
+ * A debug trap (#DB) of the calling thread: record DR6 (the bits GNU
+ * Mach keeps, 0x600f) in its i386_DEBUG_STATE and clear DR6.
+ */
+void pcb_debug_trap(void);
 
 /*
  * Free what t's pcb allocated (its own LDT). t runs nowhere any more

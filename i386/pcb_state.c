@@ -34,18 +34,28 @@
  * An "initialized" of 0 on set drops the state: the thread starts its
  * next FPU use from the clean initial state.
  *
- * The debug registers are not switched per thread yet: i386_DEBUG_STATE
- * keeps the values set, but refuses a DR7 that enables a breakpoint.
+ * i386_DEBUG_STATE: DR0-DR3, DR6 and DR7 of the thread, loaded by the
+ * switch (pcb_debug_load()). GNU Mach checks that DR0-DR3 are user
+ * addresses (below 0xC0000000) and nothing else; mach also refuses a
+ * DR7 the CPU would take as more than user breakpoints: GD (general
+ * detect: a fault on the kernel's own debug register moves), the
+ * reserved bits, an enabled I/O breakpoint (RW 10), an 8-byte length
+ * (LEN 10, undefined on i386) and an instruction breakpoint whose
+ * length is not 1 byte (LEN 00). DR4/DR5 read 0; DR6 is what the
+ * thread's last debug trap left (pcb_debug_trap()), or as set.
  * i386_V86_ASSIST_STATE is stored and read back, with no effect (no
- * v86 mode). i386_ISA_PORT_MAP_STATE reads all ones (no I/O
- * permission) and set does nothing, as in GNU Mach.
+ * v86 mode). i386_ISA_PORT_MAP_STATE reads the first 1024 ports of the
+ * task's I/O bitmap (all ones without one: i386/io_perm.c); set does
+ * nothing, as in GNU Mach.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <i386/fpu.h>
+#include <i386/cpu.h>
 #include <i386/gdt.h>
+#include <i386/io_perm.h>
 #include <i386/param.h>
 #include <i386/pcb.h>
 #include <i386/trap.h>
@@ -58,7 +68,9 @@
 
 #define PCB_EFLAGS_USER_BITS    0x00240dd5  /* CF PF AF ZF SF TF DF OF AC ID */
 #define PCB_EFLAGS_FORCED       0x00000202  /* IF and the reserved bit 1 */
-#define PCB_DR7_ENABLE          0x000000ff  /* L0-L3, G0-G3 */
+#define PCB_DR7_ALLOWED         0xffff07ff  /* enables, LE/GE, bit 10, RW/LEN fields */
+#define PCB_DR7_RW_IO           2           /* an I/O breakpoint (CR4.DE) */
+#define PCB_DR7_LEN_8           2           /* 8 bytes: undefined on a 32-bit CPU */
 
 #define PCB_FX_MXCSR            24          /* offsets in the FXSAVE image */
 #define PCB_FX_REGS             32
@@ -491,6 +503,48 @@ pcb_xfloat_state_set(struct thread *t, const uint32_t *state)
     return KERN_SUCCESS;
 }
 
+/* ------------------------------------------------------------ debug registers */
+
+/* Whether dr[8] is a debug state a user thread may have (see the top). */
+static bool
+pcb_debug_state_valid(const uint32_t *dr)
+{
+    uint32_t dr7 = dr[7];
+
+    for (unsigned int i = 0; i < 4; i++) {
+        unsigned int rw = (dr7 >> (16 + 4 * i)) & 3, len = (dr7 >> (18 + 4 * i)) & 3;
+
+        if (dr[i] >= KERNBASE) {
+            return false;                   /* GNU Mach's one check */
+        }
+        if (!(dr7 & (3u << (2 * i)))) {
+            continue;                       /* not enabled: its fields do not matter */
+        }
+        if (rw == PCB_DR7_RW_IO || len == PCB_DR7_LEN_8 || (rw == 0 && len != 0)) {
+            return false;
+        }
+    }
+    return (dr7 & ~PCB_DR7_ALLOWED) == 0;
+}
+
+static kern_return_t
+pcb_debug_state_set(struct thread *t, const uint32_t *dr)
+{
+    uint32_t flags;
+
+    if (!pcb_debug_state_valid(dr)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    flags = cpu_intr_save();
+    memcpy(t->pcb.debug, dr, sizeof(t->pcb.debug));
+    t->pcb.debug[4] = t->pcb.debug[5] = 0;
+    if (t == thread_self()) {
+        pcb_debug_load(t);                  /* others load theirs at their switch-in */
+    }
+    cpu_intr_restore(flags);
+    return KERN_SUCCESS;
+}
+
 /* ------------------------------------------------------------ flavors */
 
 /* The word count of flavor, or 0 for one that is not known. */
@@ -550,7 +604,7 @@ pcb_state_get(struct thread *t, int flavor, uint32_t *state, unsigned int *count
         break;
     }
     case i386_ISA_PORT_MAP_STATE:
-        memset(state, 0xff, n * 4);         /* no port allowed (no io_perm yet) */
+        io_perm_map_read(t->task, (uint8_t *)state, n * 4);
         break;
     case i386_V86_ASSIST_STATE:
         memcpy(state, t->pcb.v86, sizeof(t->pcb.v86));
@@ -596,12 +650,7 @@ pcb_state_set(struct thread *t, int flavor, const uint32_t *state, unsigned int 
         memcpy(t->pcb.v86, state, sizeof(t->pcb.v86));
         return KERN_SUCCESS;
     case i386_DEBUG_STATE:
-        if (state[7] & PCB_DR7_ENABLE) {
-            return KERN_INVALID_ARGUMENT;   /* no per-thread breakpoints yet */
-        }
-        memcpy(t->pcb.debug, state, sizeof(t->pcb.debug));
-        t->pcb.debug[4] = t->pcb.debug[5] = 0;
-        return KERN_SUCCESS;
+        return pcb_debug_state_set(t, state);
     case i386_XFLOAT_STATE:
         return pcb_xfloat_state_set(t, state);
     default:

@@ -194,7 +194,7 @@ trap_dispatch(struct trap_frame *f)
     if (f->vector == TRAP_PAGE_FAULT && trap_user_copy_fault(f)) {
         return;
     }
-    if (f->vector == TRAP_DEBUG && trap_user_syscall_step(f)) {
+    if (f->vector == TRAP_DEBUG && (trap_user_syscall_step(f) || trap_user_kernel_watch(f))) {
         return;
     }
     if (f->vector < TRAP_NR_EXCEPTIONS && trap_user_exit_fault(f)) {

@@ -31,6 +31,15 @@
  * is, and every source of a bad value (TLS slots now, thread_set_state
  * later) is covered at once.
  *
+ * Debug registers: a user thread's breakpoints (i386_DEBUG_STATE) stay
+ * loaded while the kernel runs for it, and a data breakpoint on a user
+ * address also fires when the kernel itself touches it (copyin,
+ * copyout). Such a hit is a trap after the access, in kernel mode:
+ * trap_user_kernel_watch() clears DR6 and the kernel goes on; the
+ * thread is not told (it did not make the access; GNU Mach has no such
+ * case and would stop in its kernel debugger). Its own accesses raise
+ * EXC_BREAKPOINT / EXC_I386_SGL with DR6 kept for thread_get_state.
+ *
  * The way back to user mode (from an exception, a system call or an
  * interrupt) first handles the thread's ASTs (thread_ast_check(): its
  * task was terminated or suspended), then checks for a pending
@@ -150,6 +159,7 @@ trap_user(struct trap_frame *f)
         trap_user_raise(EXC_ARITHMETIC, EXC_I386_DIV, 0);
         break;
     case TRAP_DEBUG:
+        pcb_debug_trap();           /* DR6 for thread_get_state, as GNU Mach */
         trap_user_raise(EXC_BREAKPOINT, EXC_I386_SGL, 0);
         break;
     case TRAP_BREAKPOINT:
@@ -360,6 +370,19 @@ trap_user_exit_fault(struct trap_frame *f)
     /* Below uf, this stack holds nothing but the C frames from here on. */
     trap_user(uf);
     trap_return_to(uf);
+}
+
+bool
+trap_user_kernel_watch(struct trap_frame *f)
+{
+    struct thread *t = thread_self();
+
+    if ((f->cs & 3) != 0 || t == NULL || !(t->pcb.debug[7] & PCB_DR7_ENABLE)
+        || !(cpu_get_dr6() & 0xf)) {
+        return false;
+    }
+    cpu_set_dr6(0);
+    return true;
 }
 
 bool

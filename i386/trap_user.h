@@ -61,6 +61,14 @@ bool trap_user_copy_fault(struct trap_frame *frame);
 bool trap_user_syscall_step(struct trap_frame *frame);
 
 /*
+ * A kernel-mode debug trap from a data breakpoint of the running user
+ * thread, hit by the kernel's own access to the user address (copyin,
+ * copyout): DR6 cleared, the kernel goes on, the thread is not told.
+ * Returns false for any other debug trap.
+ */
+bool trap_user_kernel_watch(struct trap_frame *frame);
+
+/*
  * A kernel-mode #TS, #NP, #SS or #GP at one of the exit's segment pops or
  * at its iret, while it restores the running thread's user frame: raise
  * the user exception the same fault would give in user mode

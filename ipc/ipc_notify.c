@@ -44,6 +44,7 @@
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
 #include <ipc/ipc_space.h>
+#include <kern/ipc_kobject.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
 #include <kern/panic.h>
@@ -175,6 +176,9 @@ ipc_notify_dead_name(struct ipc_port *notify, mach_port_name_t name)
 void
 ipc_notify_no_senders(struct ipc_port *notify, mach_port_mscount_t mscount)
 {
+    if (ipc_kobject_no_senders(notify)) {
+        return;                     /* a kernel object's own request: cleaned up */
+    }
     ipc_notify_word(notify, MACH_NOTIFY_NO_SENDERS, MACH_MSG_TYPE_INTEGER_32, mscount);
 }
 

@@ -50,6 +50,7 @@ enum ipc_kobject_type {
     IPC_KOBJECT_PROCESSOR,
     IPC_KOBJECT_PSET,               /* a processor set's control port */
     IPC_KOBJECT_PSET_NAME,          /* its name port */
+    IPC_KOBJECT_IO_PERM,            /* an I/O permission (i386_io_perm_create) */
 };
 
 struct ipc_port {

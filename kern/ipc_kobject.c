@@ -14,6 +14,12 @@
  * routine that succeeds has consumed the request's body; otherwise the
  * body is destroyed. The destination right is released without a
  * notification.
+ *
+ * Kernel objects that live only as long as someone holds a send right
+ * to them (I/O permissions) arm their port's no-senders request with a
+ * send-once right to the port itself, as GNU Mach does; instead of a
+ * message to a port nobody receives, ipc_kobject_no_senders() calls the
+ * object's cleanup directly.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -121,4 +127,18 @@ ipc_kobject_server(struct ipc_kmsg *request)
         return MACH_MSG_SUCCESS;
     }
     return ipc_mqueue_send(reply, MACH_SEND_ALWAYS, 0);
+}
+
+bool
+ipc_kobject_no_senders(struct ipc_port *notify)
+{
+    void *kobject;
+
+    kobject = ipc_port_kobject(notify, IPC_KOBJECT_IO_PERM, NULL);
+    if (kobject == NULL) {
+        return false;
+    }
+    /* Its port had no send right left: nobody can reach the object meanwhile. */
+    io_perm_no_senders(kobject);
+    return true;
 }

@@ -14,6 +14,8 @@
 #ifndef KERN_IPC_KOBJECT_H
 #define KERN_IPC_KOBJECT_H
 
+#include <stdbool.h>
+
 #include <include/mach/message.h>
 #include <ipc/ipc_kmsg.h>
 
@@ -26,5 +28,15 @@
  * can be had. Thread context of the sender; takes port locks.
  */
 mach_msg_return_t ipc_kobject_server(struct ipc_kmsg *request);
+
+/*
+ * A no-senders notification is due through the send-once right notify
+ * (ipc_notify_no_senders()). If notify is a live kernel-object port of a
+ * kind that cleans up on no-senders (an I/O permission), its object's
+ * handler runs and consumes the right, and this returns true; otherwise
+ * false, and the caller sends the notification as usual. Thread
+ * context, no port lock held.
+ */
+bool ipc_kobject_no_senders(struct ipc_port *notify);
 
 #endif /* KERN_IPC_KOBJECT_H */

@@ -282,24 +282,3 @@ vm_object_deallocate(vm_object_t object)
 {
     assert(object == NULL);
 }
-
-/* No I/O permission objects yet (i386_io_perm_create answers MIG_BAD_ID). */
-io_perm_t
-convert_port_to_io_perm(ipc_port_t port)
-{
-    (void)port;
-    return NULL;
-}
-
-ipc_port_t
-convert_io_perm_to_port(io_perm_t io_perm)
-{
-    assert(io_perm == NULL);
-    return IP_NULL;
-}
-
-void
-io_perm_deallocate(io_perm_t io_perm)
-{
-    assert(io_perm == NULL);
-}

@@ -178,7 +178,7 @@ typedef struct vm_cache_statistics {    /* GNU Mach's 11 counters */
 
 /* memory_object_name_t: no port names a VM object yet (vm_object_t above). */
 
-/* mach_i386.defs: I/O permission objects do not exist yet. */
+/* mach_i386.defs: I/O permission objects, the machine's (i386/io_perm.c). */
 struct io_perm;
 typedef const descriptor_t *const_descriptor_list_t;
 typedef unsigned short io_port_t;
@@ -256,9 +256,15 @@ ipc_port_t convert_pset_name_to_port(processor_set_t pset);
 void pset_deallocate(processor_set_t pset);
 vm_object_t vm_object_lookup_name(ipc_port_t port);
 void vm_object_deallocate(vm_object_t object);
-io_perm_t convert_port_to_io_perm(ipc_port_t port);
+io_perm_t convert_port_to_io_perm(ipc_port_t port);     /* i386/io_perm.c */
 ipc_port_t convert_io_perm_to_port(io_perm_t io_perm);
 void io_perm_deallocate(io_perm_t io_perm);
+/*
+ * The last send right to io_perm's port is gone (ipc_kobject_no_senders()):
+ * the port dies, the object is dropped. Consumes the no-senders request's
+ * send-once right. Thread context, no port lock held.
+ */
+void io_perm_no_senders(io_perm_t io_perm);
 device_t dev_port_lookup(ipc_port_t port);              /* device/device.c */
 ipc_port_t convert_device_to_port(device_t device);
 void device_deallocate(device_t device);

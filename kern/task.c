@@ -128,6 +128,7 @@ task_free(struct task *task)
     if (task->map != NULL) {
         vm_user_map_destroy(task->map);
     }
+    pcb_task_free(&task->machine);
     task_emulation_release(task);
     kmem_cache_free(&task_cache, task);
     __atomic_fetch_sub(&task_nr, 1, __ATOMIC_RELAXED);

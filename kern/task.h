@@ -89,6 +89,7 @@ struct task {
     uint64_t dead_system_ticks;
     unsigned long messages_sent;        /* mach_msg sends that succeeded (atomic) */
     unsigned long messages_received;    /* and receives */
+    struct pcb_task machine;            /* the machine's part (<machine/pcb.h>): I/O bitmap */
 };
 
 

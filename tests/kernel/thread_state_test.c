@@ -15,7 +15,8 @@
  *                      FXSAVE image with each tag class, XFLOAT_STATE
  *                      round trip and its MXCSR and kind checks,
  *                      "initialized" 0 dropping the state, the flavor
- *                      list, port map, v86, debug (enabling refused),
+ *                      list, port map, v86, debug (a breakpoint taken,
+ *                      kernel addresses, I/O breakpoints and GD refused),
  *                      FSGS and unknown flavors, a NULL thread; a
  *                      running thread is suspended for the call and
  *                      goes on after it
@@ -395,8 +396,20 @@ ts_other_flavors(void)
     KTEST_ASSERT(ts_get(i386_DEBUG_STATE, 8) == KERN_SUCCESS);
     KTEST_ASSERT(ts_buf[0] == 0x1000 && ts_buf[3] == 0x4000 && ts_buf[4] == 0 && ts_buf[5] == 0
                  && ts_buf[6] == 0xffff0ff0 && ts_buf[7] == 0);
-    words[7] = 0x1;                         /* L0: a breakpoint */
+    words[7] = 0x1;                         /* L0: a breakpoint at 0x1000, per thread */
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_DEBUG_STATE, words, 8) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_get(i386_DEBUG_STATE, 8) == KERN_SUCCESS);
+    KTEST_ASSERT(ts_buf[0] == 0x1000 && ts_buf[7] == 0x1);
+    words[0] = 0xc0000000;                  /* not a user address (GNU Mach's check) */
     KTEST_ASSERT(thread_set_state(ts_thread, i386_DEBUG_STATE, words, 8) == KERN_INVALID_ARGUMENT);
+    words[0] = 0x1000;
+    words[7] = 0x1 | 0x2u << 16;            /* an I/O breakpoint */
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_DEBUG_STATE, words, 8) == KERN_INVALID_ARGUMENT);
+    words[7] = 0x1 | 0x2000;                /* GD */
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_DEBUG_STATE, words, 8) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(ts_get(i386_DEBUG_STATE, 8) == KERN_SUCCESS && ts_buf[7] == 0x1);
+    words[7] = 0;
+    KTEST_ASSERT(thread_set_state(ts_thread, i386_DEBUG_STATE, words, 8) == KERN_SUCCESS);
 
     KTEST_ASSERT(ts_get(i386_FSGS_BASE_STATE, 2) == KERN_INVALID_ARGUMENT);
     KTEST_ASSERT(thread_set_state(ts_thread, i386_FSGS_BASE_STATE, words, 2)
