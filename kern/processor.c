@@ -26,6 +26,7 @@
 #include <include/mach/thread_info.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
+#include <kern/account.h>
 #include <kern/clock.h>
 #include <kern/host.h>
 #include <kern/kmem.h>
@@ -321,10 +322,16 @@ processor_set_info(struct processor_set *set_name, int flavor, struct host **hos
         return KERN_INVALID_ARGUMENT;
     }
     if (flavor == PROCESSOR_SET_BASIC_INFO) {
+        integer_t avenrun[3], mach_factor[3];
+
+        /* The one set's load is the host's, over the shortest window. */
+        account_load_get(avenrun, mach_factor);
         struct processor_set_basic_info info = {
             .processor_count = (integer_t)smp_nr_cpus(),
             .task_count = (integer_t)task_count(),
             .thread_count = (integer_t)thread_count(),
+            .load_average = avenrun[0],
+            .mach_factor = mach_factor[0],
         };
 
         if (*info_outCnt < PROCESSOR_SET_BASIC_INFO_COUNT) {

@@ -12,6 +12,7 @@
  *   - EVENTS counts exactly the messages we send and receive, and the
  *     page faults, zero fills and copy-on-write faults we cause;
  *   - host_info LOAD: the load average becomes non-zero while we run;
+ *     processor_set_info BASIC reports the same (shortest) averages;
  *   - GNU Mach's counts: the 1.8 layouts are still accepted, the full
  *     ones add 64-bit times; short counts, bad flavors, bad ports.
  * The times are sampled by the clock tick (10 ms): every bound below
@@ -208,6 +209,31 @@ test_load(void)
            "host_info LOAD while we run: load %d %d %d, Mach factor %d %d %d (%d)",
            load.avenrun[0], load.avenrun[1], load.avenrun[2], load.mach_factor[0],
            load.mach_factor[1], load.mach_factor[2], kr);
+
+    /* The one processor set reports the host's shortest averages: read
+     * host, set, host until no sample (once a second) fell in between. */
+    struct host_load_info again;
+    struct processor_set_basic_info set;
+    mach_port_t pset = MACH_PORT_NULL, h = MACH_PORT_NULL;
+    unsigned int tries = 0;
+
+    kr = processor_set_default(host, &pset);
+    do {
+        count = HOST_LOAD_INFO_COUNT;
+        host_info(host, HOST_LOAD_INFO, (host_info_t)&load, &count);
+        count = PROCESSOR_SET_BASIC_INFO_COUNT;
+        kr = processor_set_info(pset, PROCESSOR_SET_BASIC_INFO, &h, (processor_set_info_t)&set,
+                                &count);
+        count = HOST_LOAD_INFO_COUNT;
+        host_info(host, HOST_LOAD_INFO, (host_info_t)&again, &count);
+    } while (kr == KERN_SUCCESS && ++tries < 10
+             && (load.avenrun[0] != again.avenrun[0] || load.mach_factor[0] != again.mach_factor[0]));
+    tap_ok(kr == KERN_SUCCESS && set.load_average == load.avenrun[0]
+           && set.mach_factor == load.mach_factor[0] && set.load_average > 0,
+           "processor_set_info BASIC: load %d, Mach factor %d, the host's (%d)",
+           set.load_average, set.mach_factor, kr);
+    mach_port_deallocate(mach_task_self(), pset);
+    mach_port_deallocate(mach_task_self(), h);
 }
 
 static kern_return_t
