@@ -363,10 +363,10 @@ thread_priority(struct thread *thread, int priority, boolean_t set_max)
     struct task *task;
     kern_return_t kr;
 
-    if (thread == NULL || (task = thread->task) == NULL || !processor_priority_valid(priority)) {
+    if (thread == NULL || !processor_priority_valid(priority)
+        || (task = task_thread_lock(thread)) == NULL) {
         return KERN_INVALID_ARGUMENT;
     }
-    spinlock_lock(&task->lock);
     kr = processor_thread_priority_locked(thread, priority, set_max);
     spinlock_unlock(&task->lock);
     return kr;
@@ -377,11 +377,10 @@ thread_max_priority(struct thread *thread, struct processor_set *set, int max_pr
 {
     struct task *task;
 
-    if (thread == NULL || set == NULL || (task = thread->task) == NULL
-        || !processor_priority_valid(max_priority)) {
+    if (thread == NULL || set == NULL || !processor_priority_valid(max_priority)
+        || (task = task_thread_lock(thread)) == NULL) {
         return KERN_INVALID_ARGUMENT;
     }
-    spinlock_lock(&task->lock);
     thread->max_priority = max_priority;
     if (thread->priority < max_priority) {
         thread->priority = max_priority;

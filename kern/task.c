@@ -4,14 +4,19 @@
  *
  * Rationale. A task is little more than the owner of an IPC space and a
  * user map: both already lock themselves, so the task lock only guards
- * what is the task's own (threads, counts, special ports). The space
- * and map are freed with the last reference rather than at termination
- * so that a trap holding a reference (it translated a task port a
- * moment ago) never uses freed memory; termination instead kills the
- * task's kernel port first, after which no new reference can be made,
- * and then waits for the threads. In the common case the terminator
- * holds the last reference and everything is back when it returns,
- * which the tests count page by page.
+ * what is the task's own (threads, counts, special ports). Its death is
+ * in two steps, as in GNU Mach. The contents (rights, ports, memory) go
+ * as soon as the task is terminated and its threads have left, because
+ * others count on that: a peer's send right turns into a dead name at
+ * once, out-of-memory recovery needs the pages back at once. The
+ * structure, with its inactive space and empty map, goes with the last
+ * reference, because others may still hold one: a trap that translated
+ * a task port a moment ago, and every thread until it is freed, so that
+ * code holding a thread (an RPC on its port) may follow thread->task and
+ * lock the task without racing with its free. Termination kills the
+ * kernel port first, after which no new reference can be made; the
+ * teardown runs once, by whoever sees the task inactive with no thread
+ * (task_terminate() or the last thread to leave), under no lock.
  *
  * Threads are stopped the Mach way, with an AST checked on the way back
  * to user mode rather than by reaching into another CPU's registers: a
@@ -103,22 +108,63 @@ task_port_copy(struct ipc_port *port)
     return port;
 }
 
+/* Release the special and registered ports the task holds. No lock held. */
+static void
+task_ports_release(struct task *task)
+{
+    struct ipc_port *ports[3 + TASK_PORT_REGISTER_MAX];
+
+    spinlock_lock(&task->lock);
+    ports[0] = task->sself;
+    ports[1] = task->exception;
+    ports[2] = task->bootstrap;
+    task->sself = task->exception = task->bootstrap = NULL;
+    for (unsigned int i = 0; i < TASK_PORT_REGISTER_MAX; i++) {
+        ports[3 + i] = task->registered[i];
+        task->registered[i] = NULL;
+    }
+    spinlock_unlock(&task->lock);
+    for (unsigned int i = 0; i < ARRAY_SIZE(ports); i++) {
+        task_port_release(&ports[i]);
+    }
+}
+
+/*
+ * Tear down a terminated task that has no thread left: its ports, every
+ * right of its space (which stays, inactive, for those holding the
+ * task) and every page of its map (which stays, empty). Called once, by
+ * whoever saw the task inactive with no thread, with no lock held; wakes
+ * task_terminate() waiting for it.
+ */
+static void
+task_teardown(struct task *task)
+{
+    assert(!task->active && task->nr_threads == 0 && !task->torn_down);
+    task_ports_release(task);
+    ipc_space_ref(task->space);         /* the task's, until task_free() */
+    ipc_space_destroy(task->space);
+    vm_user_deallocate(task->map, VM_USER_MIN, VM_USER_MAX - VM_USER_MIN);
+    spinlock_lock(&task->lock);
+    task->torn_down = true;
+    waitq_wakeup_all(&task->exit_wq);
+    spinlock_unlock(&task->lock);
+}
+
 /* Free a task that is off the list (or never was on it) and has no thread. */
 static void
 task_free(struct task *task)
 {
     assert(task->nr_threads == 0 && list_empty(&task->threads));
-    task_port_release(&task->sself);
-    task_port_release(&task->exception);
-    task_port_release(&task->bootstrap);
-    for (unsigned int i = 0; i < TASK_PORT_REGISTER_MAX; i++) {
-        task_port_release(&task->registered[i]);
-    }
+    task_ports_release(task);           /* none left after a teardown */
     if (task->kport != NULL) {
         ipc_port_kobject_destroy(task->kport);
     }
     if (task->space != NULL) {
-        ipc_space_destroy(task->space);
+        if (task->torn_down) {
+            ipc_space_unref(task->space);
+        } else {
+            ipc_space_destroy(task->space);
+        }
     }
     if (task->map != NULL) {
         vm_user_map_destroy(task->map);
@@ -211,6 +257,7 @@ task_terminate(struct task *task)
 {
     struct thread *t;
     struct ipc_port *kport;
+    bool empty;
 
     if (task == NULL) {
         return KERN_INVALID_ARGUMENT;
@@ -227,14 +274,17 @@ task_terminate(struct task *task)
         thread_ast_post(t, THREAD_AST_TERMINATE);
     }
     waitq_wakeup_all(&task->stop_wq);
+    empty = (task->nr_threads == 0);    /* else the last thread out tears down */
     spinlock_unlock(&task->lock);
 
     /* No new reference from now on: the port no longer leads here. */
     ipc_port_kobject_destroy(kport);
 
-    if (task_self() != task) {
+    if (empty) {
+        task_teardown(task);
+    } else if (task_self() != task) {
         spinlock_lock(&task->lock);
-        while (task->nr_threads > 0) {
+        while (!task->torn_down) {
             waitq_sleep(&task->exit_wq, &task->lock);
         }
         spinlock_unlock(&task->lock);
@@ -408,13 +458,14 @@ task_thread_enter(struct task *task)
         ipc_port_kobject_destroy(kport);
         return KERN_FAILURE;
     }
-    task_ref(task);
+    task_ref(task);                     /* held until the thread is freed */
     self->kport = kport;
     self->priority = task->priority;
     self->max_priority = processor_thread_max_priority(task->max_priority);
     ipc_port_ref(kport);
     self->sself = kport;
     __atomic_store_n(&self->task, task, __ATOMIC_RELEASE);
+    self->in_task = true;
     list_insert_tail(&task->threads, &self->task_node);
     task->nr_threads++;
     if (task->suspend_count > 0) {
@@ -426,13 +477,14 @@ task_thread_enter(struct task *task)
 }
 
 void
-task_thread_leave(void)
+task_thread_exit(void)
 {
     struct thread *self = thread_self();
     struct task *task = self->task;
     struct ipc_port *kport = self->kport, *sself, *exception;
+    bool teardown;
 
-    assert(task != NULL && kport != NULL);
+    assert(task != NULL && self->in_task && kport != NULL);
     thread_pmap_set(NULL);
     self->kport = NULL;
     ipc_port_kobject_destroy(kport);
@@ -441,16 +493,47 @@ task_thread_leave(void)
     exception = self->exception;
     self->sself = self->exception = NULL;
     list_remove(&self->task_node);
-    if (--task->nr_threads == 0) {
-        waitq_wakeup_all(&task->exit_wq);
-    }
+    self->in_task = false;
+    teardown = (--task->nr_threads == 0 && !task->active);
     waitq_wakeup_all(&task->stop_wq);   /* one less thread to stop */
-    __atomic_store_n(&self->task, NULL, __ATOMIC_RELEASE);
     spinlock_unlock(&task->lock);
     thread_ast_clear(THREAD_AST_TERMINATE | THREAD_AST_SUSPEND);
     task_port_release(&sself);
     task_port_release(&exception);
+    if (teardown) {
+        task_teardown(task);
+    }
+}
+
+void
+task_thread_leave(void)
+{
+    struct thread *self = thread_self();
+    struct task *task = self->task;
+
+    task_thread_exit();
+    /* Its port is dead: no new reference; those taken through it end soon. */
+    while (__atomic_load_n(&self->refs, __ATOMIC_ACQUIRE) > 1) {
+        thread_yield();
+    }
+    __atomic_store_n(&self->task, NULL, __ATOMIC_RELEASE);
     task_unref(task);
+}
+
+struct task *
+task_thread_lock(struct thread *thread)
+{
+    struct task *task = __atomic_load_n(&thread->task, __ATOMIC_ACQUIRE);
+
+    if (task == NULL) {
+        return NULL;
+    }
+    spinlock_lock(&task->lock);
+    if (!thread->in_task) {
+        spinlock_unlock(&task->lock);
+        return NULL;
+    }
+    return task;
 }
 
 /*
@@ -489,7 +572,7 @@ thread_ast_check(void)
     unsigned int ast;
 
     while ((ast = __atomic_load_n(&self->ast, __ATOMIC_ACQUIRE)) != 0) {
-        if (self->task == NULL) {
+        if (!self->in_task) {
             thread_ast_clear(ast);  /* left its task meanwhile: nothing to do */
         } else if (ast & THREAD_AST_TERMINATE) {
             thread_exit();          /* leaves the task first */
