@@ -202,6 +202,7 @@ KTEST_SRCS := \
 	tests/kernel/smp_test.c \
 	tests/kernel/switch_wait_test.c \
 	tests/kernel/task_bench.c \
+	tests/kernel/task_life_test.c \
 	tests/kernel/task_test.c \
 	tests/kernel/thread_stack_test.c \
 	tests/kernel/thread_state_test.c \
