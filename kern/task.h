@@ -7,7 +7,7 @@
  *   kr = task_create_named(NULL, false, "init", &task);    one reference: the task's life
  *   kr = task_thread_enter(task);                     the caller joins it
  *   ...                                               user mode, traps
- *   kr = task_terminate(task);                        threads stopped, all freed
+ *   kr = task_terminate(task);                        threads stopped, contents gone
  *
  * Lifetime (doc/user.md, "Life and death"): a task holds one reference
  * for being alive (dropped by task_terminate()), each thread one from
