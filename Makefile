@@ -452,10 +452,18 @@ $(B)/check/shell.tap: mach.iso tests/boot/shell-test tools/tap-run
 	@mkdir -p $(@D)
 	@tools/tap-run shell $@ tests/boot/shell-test
 
-# Every level always runs; the summary decides the exit status.
+# Every level always runs; the summary decides the exit status. The builds
+# and host tests run CHECK_JOBS at a time (default: one per CPU); the QEMU
+# boots come after them, alone, since tests/boot/run spreads its guests
+# over the CPUs itself and SMP guests need the host's cores to themselves.
+CHECK_JOBS ?= $(shell nproc)
+CHECK_BOOTS := $(B)/check/boot.tap $(B)/check/shell.tap
 check: deps
 	@rm -f $(CHECK_TAPS)
-	@$(MAKE) --no-print-directory -k $(CHECK_TAPS) || true
+	@$(MAKE) --no-print-directory -k -j$(CHECK_JOBS) \
+	    $(filter-out $(CHECK_BOOTS),$(CHECK_TAPS)) \
+	    $(TEST_DIR)/mach $(PAE_DIR)/mach $(USER_PROGS) mach.iso || true
+	@$(MAKE) --no-print-directory -k $(CHECK_BOOTS) || true
 	@tools/tap-summary $(CHECK_TAPS)
 
 # Long boots, minutes each (tests/boot/soak-configs); not part of check.
