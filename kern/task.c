@@ -64,6 +64,9 @@ static struct spinlock task_list_lock = SPINLOCK_INITIALIZER;
 static struct list task_list = LIST_INITIALIZER(task_list);
 static unsigned int task_nr;
 
+/* How long a fault out of memory waits for terminated tasks' pages (vm_fault_user()). */
+#define TASK_OOM_DYING_TICKS    100
+
 /* One out-of-memory stop at a time (taken with trylock only: see vm_fault_user()). */
 static struct mutex task_oom_lock;
 
@@ -591,14 +594,17 @@ _Static_assert(EXCEPTION_ACCESS_READ == VM_MAP_PROT_READ
 /*
  * The task to stop when memory runs out: the active task with the most
  * resident pages (its end gives back the most), or self when no other
- * has more. Returns it with a reference when it is not self.
+ * has more. Returns it with a reference when it is not self. *dyingp
+ * tells whether a terminated task still holds pages (its teardown is
+ * under way: they are coming back).
  */
 static struct task *
-task_oom_victim(struct task *self)
+task_oom_victim(struct task *self, bool *dyingp)
 {
     unsigned long best = vm_user_map_resident(self->map), resident;
     struct task *task, *victim = self;
 
+    *dyingp = false;
     spinlock_lock(&task_list_lock);
     list_foreach_entry(&task_list, task, node) {
         if (task == self) {
@@ -609,6 +615,8 @@ task_oom_victim(struct task *self)
         if (task->active && resident > best) {
             best = resident;
             victim = task;
+        } else if (!task->active && !task->torn_down && resident > 0) {
+            *dyingp = true;
         }
         spinlock_unlock(&task->lock);
     }
@@ -637,25 +645,39 @@ task_oom_victim(struct task *self)
  * waited for it could belong to the task being stopped, whose
  * termination would wait for it in turn. A fault that finds a stop in
  * progress waits a tick (the memory may be coming back) and retries a
- * few times before it stops its own task.
+ * few times before it stops its own task; so does one that finds a
+ * terminated task whose teardown has not yet given its pages back (a
+ * task that stopped itself tears down when its thread leaves, a moment
+ * later), for up to TASK_OOM_DYING_TICKS.
  */
 kern_return_t
 vm_fault_user(uintptr_t addr, unsigned int access)
 {
     struct task *task = task_self(), *victim;
+    unsigned int dying_ticks = 0;
+    bool dying;
     int error;
 
     if (task == NULL) {
         return KERN_INVALID_ADDRESS;    /* a hand-built user thread: no map */
     }
     error = vm_fault(task->map, addr, access);
-    for (unsigned int tries = 0; error == ERROR_NOMEM && tries < 8; tries++) {
+    for (unsigned int tries = 0; error == ERROR_NOMEM && tries < 8;) {
         if (!mutex_trylock(&task_oom_lock)) {
             thread_delay(1);
             error = vm_fault(task->map, addr, access);
+            tries++;
             continue;
         }
-        victim = task_oom_victim(task);
+        victim = task_oom_victim(task, &dying);
+        if (victim == task && dying && task->active && dying_ticks < TASK_OOM_DYING_TICKS) {
+            mutex_unlock(&task_oom_lock);
+            thread_delay(1);            /* a teardown is giving pages back */
+            dying_ticks++;
+            error = vm_fault(task->map, addr, access);
+            continue;
+        }
+        tries++;
         if (victim != task) {
             printf("task '%s' stopped: out of memory (the largest: %lu KiB resident; "
                    "fault by task '%s' at 0x%08lx)\n", victim->name,
