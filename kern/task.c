@@ -146,7 +146,7 @@ task_teardown(struct task *task)
     task_ports_release(task);
     ipc_space_ref(task->space);         /* the task's, until task_free() */
     ipc_space_destroy(task->space);
-    vm_user_deallocate(task->map, VM_USER_MIN, VM_USER_MAX - VM_USER_MIN);
+    vm_user_map_empty(task->map);
     spinlock_lock(&task->lock);
     task->torn_down = true;
     waitq_wakeup_all(&task->exit_wq);
