@@ -6,7 +6,8 @@
  *                        a task through the routines that follow
  *                        thread->task and lock the task (thread_suspend/
  *                        resume, thread_get_state, thread_info,
- *                        thread_priority, thread_special_port_get,
+ *                        thread_priority, thread_special_port_get and
+ *                        a lookup of the port it gives,
  *                        convert_thread_to_port, thread_get_assignment)
  *                        while the task is terminated, then on the dead
  *                        threads; each thread reference must keep the
@@ -164,6 +165,15 @@ life_read(struct thread *t, unsigned int op)
     case 4:
         kr = thread_special_port_get(t, THREAD_KERNEL_PORT, &port);
         if (kr == KERN_SUCCESS && port != NULL) {
+            /* The port lookup, racing with the thread leaving (its port dies). */
+            struct thread *found = task_thread_from_port(port);
+
+            if (found != NULL) {
+                if (found != t) {
+                    __atomic_fetch_add(&life_bad, 1, __ATOMIC_RELAXED);
+                }
+                thread_unref(found);
+            }
             ipc_port_unref(port);
         }
         break;
@@ -269,9 +279,11 @@ static void
 life_race_fn(void)
 {
     unsigned int threads_before = thread_count(), tasks_before = task_count();
+    struct ipc_port_stats ports_before, ports_after;
     unsigned int nr_cpus = smp_nr_cpus();
     unsigned int nr_readers = nr_cpus > 1 ? MIN(nr_cpus - 1, LIFE_MAX_READERS) : 1;
 
+    ipc_port_stats_get(&ports_before);
     life_quit = 0;
     life_round = 0;
     life_calls = 0;
@@ -323,6 +335,9 @@ life_race_fn(void)
                      thread_count(), threads_before);
     ktest_assert_msg(task_count() == tasks_before, "%u tasks, %u before", task_count(),
                      tasks_before);
+    ipc_port_stats_get(&ports_after);
+    ktest_assert_msg(ports_after.nr_ports == ports_before.nr_ports, "%lu ports, %lu before",
+                     ports_after.nr_ports, ports_before.nr_ports);
     printf("task_life_race: %u rounds, %lu reader calls on %u CPUs\n", LIFE_ROUNDS,
            life_calls, nr_cpus);
 }
