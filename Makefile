@@ -159,6 +159,7 @@ KERNEL_SRCS := \
 	kern/syscall_subr.c \
 	kern/task.c \
 	kern/task_control.c \
+	kern/task_emulation.c \
 	kern/task_rpc.c \
 	kern/thread_control.c \
 	kern/thread_state.c \
@@ -202,6 +203,7 @@ KTEST_SRCS := \
 	tests/kernel/smp_test.c \
 	tests/kernel/switch_wait_test.c \
 	tests/kernel/task_bench.c \
+	tests/kernel/task_emulation_test.c \
 	tests/kernel/task_life_test.c \
 	tests/kernel/task_test.c \
 	tests/kernel/thread_stack_test.c \
@@ -257,10 +259,10 @@ KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS))) \
 $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
 $(B)/k/device/device.o $(B)/k/tests/kernel/device_test.o: $(MIG_KDIR)/device_S.h
 $(B)/k/vm/vm_rpc.o $(B)/k/kern/task_rpc.o $(B)/k/kern/task.o $(B)/k/kern/task_control.o \
-	$(B)/k/kern/thread_control.o $(B)/k/kern/thread_state.o: \
+	$(B)/k/kern/task_emulation.o $(B)/k/kern/thread_control.o $(B)/k/kern/thread_state.o: \
 	$(MIG_KDIR)/mach_S.h
 $(B)/k/kern/host_calls.o $(B)/k/kern/processor.o $(B)/k/vm/vm_rpc.o: $(MIG_KDIR)/mach_host_S.h
-$(B)/k/kern/processor.o: $(MIG_KDIR)/mach_host_ext_S.h
+$(B)/k/kern/processor.o $(B)/k/kern/host_calls.o: $(MIG_KDIR)/mach_host_ext_S.h
 $(B)/k/kern/gnumach.o: $(MIG_KDIR)/gnumach_S.h $(MIG_KDIR)/gnumach_ext_S.h
 $(B)/k/tests/kernel/gnumach_test.o: $(MIG_KDIR)/gnumach_S.h
 $(B)/k/kern/mach_host_ext.o: $(MIG_KDIR)/mach_host_ext_S.h

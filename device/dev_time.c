@@ -7,10 +7,11 @@
  * and owned by a shared VM object that the device keeps forever: user
  * mappings fault it in like any object page, and unmapping one never
  * frees it. The tick runs in the clock interrupt, so it takes no lock
- * and reads no clock chip: the time of day is the boot-time offset
- * host_get_time64 also uses (read once, at setup, in thread context)
- * plus the tick count (the same sum host_get_time64 makes, to the
- * nanosecond). Each group of fields is written check word
+ * and reads no clock chip: the time of day is kern/clock.c's offset,
+ * which host_get_time64 also uses (set from the clock chip by the first
+ * read, at setup at the latest, in thread context; moved by
+ * host_set_time and host_adjust_time), plus the tick count: the same sum
+ * host_get_time64 makes, to the nanosecond. Each group of fields is written check word
  * first, then the value, then the seconds, with compiler and store
  * barriers between (x86 keeps stores in order), so a reader that finds
  * the seconds equal to the check word read a consistent value.
@@ -47,16 +48,17 @@ _Static_assert(offsetof(mapped_time_value_t, check_upseconds64) == 52, "check_up
 #define DEV_TIME_NS_PER_SEC     1000000000LL
 
 static volatile mapped_time_value_t *dev_time_mtime;
-static int64_t dev_time_offset_ns;     /* time of day - uptime; set before dev_time_ready */
 static bool dev_time_ready;            /* atomic */
 static struct dev_pager dev_time_pager;
 
-/* Split ns (>= 0) into seconds and nanoseconds. */
+/* Split ns into seconds and nanoseconds 0..999999999 (seconds < 0 before the epoch). */
 static void
 dev_time_split(int64_t ns, time_value64_t *tv)
 {
-    tv->seconds = ns / DEV_TIME_NS_PER_SEC;
-    tv->nanoseconds = ns % DEV_TIME_NS_PER_SEC;
+    int64_t rem = ns % DEV_TIME_NS_PER_SEC;
+
+    tv->seconds = ns / DEV_TIME_NS_PER_SEC - (rem < 0 ? 1 : 0);
+    tv->nanoseconds = rem < 0 ? rem + DEV_TIME_NS_PER_SEC : rem;
 }
 
 static void
@@ -80,14 +82,18 @@ void
 dev_time_tick(void)
 {
     time_value64_t tod, up;
-    int64_t uptime_ns;
+    uint64_t ticks;
+    int64_t tod_ns;
 
     if (!__atomic_load_n(&dev_time_ready, __ATOMIC_ACQUIRE)) {
         return;
     }
-    uptime_ns = (int64_t)clock_ticks() * DEV_TIME_NS_PER_TICK;
-    dev_time_split(uptime_ns, &up);
-    dev_time_split(dev_time_offset_ns + uptime_ns, &tod);
+    ticks = clock_ticks();
+    if (!clock_tod_read(ticks, &tod_ns)) {
+        return;                         /* set before dev_time_ready */
+    }
+    dev_time_split((int64_t)ticks * DEV_TIME_NS_PER_TICK, &up);
+    dev_time_split(tod_ns, &tod);
     dev_time_store(dev_time_mtime, &tod, &up);
 }
 
@@ -97,7 +103,7 @@ dev_time_setup(void)
     struct host *host = ipc_port_kobject(host_port(), IPC_KOBJECT_HOST, NULL);
     struct vm_object *object;
     struct vm_page *page;
-    time_value64_t tod, up, up2;
+    time_value64_t tod;
     kern_return_t kr;
     uint32_t flags;
 
@@ -114,25 +120,10 @@ dev_time_setup(void)
         panic("dev_time: no memory for the time pager");
     }
 
-    /*
-     * The offset host_get_time64 uses: its time minus the uptime of the
-     * same tick. The first call reads the clock chip (ticks may pass);
-     * later ones are taken again until no tick fell between the uptimes
-     * read on either side.
-     */
+    /* The first read of the time of day sets kern/clock.c's offset from the clock chip. */
     kr = host_get_time64(host, &tod);
     assert(kr == KERN_SUCCESS);
-    do {
-        kr = host_get_uptime64(host, &up);
-        assert(kr == KERN_SUCCESS);
-        kr = host_get_time64(host, &tod);
-        assert(kr == KERN_SUCCESS);
-        kr = host_get_uptime64(host, &up2);
-        assert(kr == KERN_SUCCESS);
-    } while (up.seconds != up2.seconds || up.nanoseconds != up2.nanoseconds);
     (void)kr;
-    dev_time_offset_ns = (tod.seconds - up.seconds) * DEV_TIME_NS_PER_SEC
-                         + (tod.nanoseconds - up.nanoseconds);
     /* The first value now, not at the next tick; the tick cannot interleave. */
     flags = cpu_intr_save();
     __atomic_store_n(&dev_time_ready, true, __ATOMIC_RELEASE);

@@ -12,7 +12,10 @@
  * is read before that. Choices where GNU Mach says nothing: an SSE
  * floating-point error (#XM) is EXC_ARITHMETIC / EXC_I386_EXTERR with
  * MXCSR as subcode; an instruction fetch asks vm_fault_user() for
- * execute access (NX is enforced, MACH-ABI.md 8).
+ * execute access (NX is enforced, MACH-ABI.md 8). As in GNU Mach, the
+ * #GP of an `int $0x80` in a task with a system-call emulation table is a
+ * system call (kern/task_emulation.h), and a system call whose number
+ * the table holds goes to the task's handler instead of the trap table.
  *
  * Faults of the exit itself: the exit pops the user's %gs, %fs, %es and
  * %ds and irets to its CS:EIP and SS:ESP in kernel mode, so a selector
@@ -55,6 +58,7 @@
 #include <kern/percpu.h>
 #include <kern/syscall.h>
 #include <kern/task.h>
+#include <kern/task_emulation.h>
 #include <kern/thread.h>
 
 #define TRAP_EFLAGS_TF          0x00000100
@@ -112,6 +116,26 @@ trap_user_page_fault(struct trap_frame *f)
     }
 }
 
+/*
+ * The #GP of an `int $0x80` in a task with an emulation table: as GNU
+ * Mach, a system call (the table first, then the trap table), returning
+ * past the instruction. Reads the instruction from user memory:
+ * interrupts enabled.
+ */
+static bool
+trap_user_int80(struct trap_frame *f)
+{
+    uint8_t insn[2];
+
+    if (!task_emulation_present(thread_self()->task)
+        || copyin((const void *)(uintptr_t)f->eip, insn, sizeof(insn)) != 0
+        || insn[0] != 0xcd || insn[1] != 0x80) {
+        return false;
+    }
+    f->eip += sizeof(insn);
+    return true;
+}
+
 bool
 trap_user(struct trap_frame *f)
 {
@@ -150,7 +174,12 @@ trap_user(struct trap_frame *f)
         trap_user_raise(EXC_BAD_INSTRUCTION, EXC_I386_STKFLT, err);
         break;
     case TRAP_GENERAL_PROTECTION:
-        trap_user_raise(EXC_BAD_INSTRUCTION, EXC_I386_GPFLT, err);
+        cpu_intr_enable();
+        if (trap_user_int80(f)) {
+            trap_syscall(f);            /* returns through trap_user_return() */
+            return true;
+        }
+        exception_user(EXC_BAD_INSTRUCTION, EXC_I386_GPFLT, err);
         break;
     case TRAP_PAGE_FAULT:
         trap_user_page_fault(f);
@@ -169,6 +198,33 @@ trap_user(struct trap_frame *f)
     return true;
 }
 
+/*
+ * A system call the task emulates (task_set_emulation): as GNU Mach, the
+ * flags and the return address are pushed on the user stack (flags at
+ * the new top) and the thread resumes at the handler, %eax still the
+ * call's number. A stack that cannot take them: EXC_BAD_ACCESS. Returns
+ * whether the call was the task's to handle.
+ */
+static bool
+trap_syscall_emulated(struct trap_frame *f)
+{
+    uint32_t frame[2] = { f->eflags, f->eip };
+    uintptr_t pc;
+
+    if (!task_emulation_lookup(thread_self()->task, (int32_t)f->eax, &pc)) {
+        return false;
+    }
+    if (f->esp < sizeof(frame)) {
+        exception_user(EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, (int)f->esp);
+    } else if (copyout(frame, (void *)(f->esp - sizeof(frame)), sizeof(frame)) != 0) {
+        exception_user(EXC_BAD_ACCESS, copy_fault_code(), (int)copy_fault_addr());
+    } else {
+        f->esp -= sizeof(frame);
+        f->eip = (uint32_t)pc;
+    }
+    return true;
+}
+
 void
 trap_syscall(struct trap_frame *f)
 {
@@ -180,7 +236,9 @@ trap_syscall(struct trap_frame *f)
         pcb->syscall_step = false;
         f->eflags |= TRAP_EFLAGS_TF;
     }
-    if (e == NULL) {
+    if (trap_syscall_emulated(f)) {
+        /* The task's emulation table sent it to a user handler (kern/task_emulation.h). */
+    } else if (e == NULL) {
         exception_user(EXC_BAD_INSTRUCTION, EXC_I386_INVOP, 0);
     } else if (e->nargs != 0 && f->esp > UINTPTR_MAX - 4) {
         exception_user(EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, (int)f->esp);

@@ -9,6 +9,12 @@
  * counted from March), and leap days are only the year's last day.
  * Whole 400-year cycles have 146097 days. The epoch is that count for
  * 1970-01-01.
+ *
+ * The slew (host_adjust_time) keeps GNU Mach's arithmetic, so that a
+ * program sees the same old adjustments and the same rate: the step is
+ * fixed when a slew starts from none, and every delta is truncated to a
+ * multiple of it, so each tick takes exactly one step and the last one
+ * ends at zero.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -51,4 +57,31 @@ date_to_epoch(unsigned int year, unsigned int month, unsigned int day,
     days = (int64_t)era * DATE_DAYS_PER_ERA + year_of_era * 365 + year_of_era / 4
            - year_of_era / 100 + day_of_year;
     return (days - DATE_EPOCH_DAYS) * 86400 + hour * 3600 + min * 60 + sec;
+}
+
+int64_t
+date_slew_set(struct date_slew *slew, int64_t new_us)
+{
+    int64_t old = slew->delta_us;
+
+    if (old == 0) {
+        slew->step_us = (new_us > DATE_SLEW_BIG_US || new_us < -DATE_SLEW_BIG_US)
+                        ? 10 * DATE_SLEW_STEP_US : DATE_SLEW_STEP_US;
+    }
+    slew->delta_us = new_us / slew->step_us * slew->step_us;   /* C truncates toward 0 */
+    return old;
+}
+
+int64_t
+date_slew_tick(struct date_slew *slew, int64_t tick_us)
+{
+    if (slew->delta_us > 0) {
+        slew->delta_us -= slew->step_us;
+        return tick_us + slew->step_us;
+    }
+    if (slew->delta_us < 0) {
+        slew->delta_us += slew->step_us;
+        return tick_us - slew->step_us;
+    }
+    return tick_us;
 }

@@ -272,6 +272,24 @@ vm_get_size_limit(vm_map_t map, vm_size_t *current_limit, vm_size_t *max_limit)
     return vm_user_get_size_limit(map->map, current_limit, max_limit);
 }
 
+/*
+ * task_set_essential (4211, a simpleroutine): GNU Mach marks the task,
+ * and its kernel debugger takes over when such a task dies of an
+ * exception. mach keeps the mark and task_terminate() prints a console
+ * line naming the task whenever it ends (exception, out of memory,
+ * terminate); the system goes on (doc/interface.md). The task port is
+ * all the call takes, as in GNU Mach: KERN_INVALID_ARGUMENT for NULL.
+ */
+kern_return_t
+task_set_essential(task_t task, boolean_t essential)
+{
+    if (task == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    __atomic_store_n(&task->essential, essential != 0, __ATOMIC_RELAXED);
+    return KERN_SUCCESS;
+}
+
 kern_return_t
 register_new_task_notification(host_t host_priv, ipc_port_t notification)
 {

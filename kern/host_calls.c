@@ -2,14 +2,16 @@
 /*
  * Host calls (see host_calls.h).
  *
- * The time of day is kept as an offset: the clock chip's time minus the
- * uptime at the moment it was read, taken once (the chip's one-second
+ * The time of day is kern/clock.c's: an offset from the uptime, which
+ * the first read sets from the clock chip (read once: its one-second
  * resolution would make every later read a port-I/O round trip for no
- * gain); time = offset + uptime. The uptime is the tick count, so both
- * advance in 10 ms steps. The 64-bit offset is read and published
- * under a spinlock (i386 has no plain 64-bit atomics); concurrent first
- * calls each read the chip, outside the lock, and the first to publish
- * wins, so every caller sees one offset.
+ * gain), host_set_time sets again and host_adjust_time slews. The
+ * uptime is the tick count, so both advance in 10 ms steps. Concurrent
+ * first reads each read the chip, and the first to publish wins, so
+ * every caller sees one offset.
+ *
+ * Setting the time does not write the clock chip (GNU Mach's resettodr):
+ * the new time lasts until the machine restarts.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,7 +24,6 @@
 #include <kern/host_calls.h>
 #include <kern/macros.h>
 #include <kern/printf.h>
-#include <kern/spinlock.h>
 #include <kern/string.h>
 #include <kern/task.h>
 #include <kern/thread.h>
@@ -32,51 +33,35 @@
 #include <vm/vm_page.h>
 
 #include "mach_host_S.h"
+#include "mach_host_ext_S.h"
 
 #define HOST_VERSION            PACKAGE_STRING " (i386)"
-#define HOST_NS_PER_TICK        (1000000000ULL / CLOCK_HZ)
-
-static struct spinlock host_tod_lock = SPINLOCK_INITIALIZER;
-static bool host_tod_valid;
-static int64_t host_tod_offset_ns;      /* time of day - uptime (host_tod_lock) */
-
-/* Nanoseconds since boot. */
-static uint64_t
-host_uptime_ns(void)
-{
-    return clock_ticks() * HOST_NS_PER_TICK;
-}
+#define HOST_NS_PER_SEC         1000000000LL
+#define HOST_TIME_SECONDS_MAX   (INT64_MAX / HOST_NS_PER_SEC - 1)
+#define HOST_ADJUST_SECONDS_MAX (INT32_MAX / 1000000 - 1)
 
 /* Nanoseconds since the epoch. */
 static int64_t
 host_time_ns(void)
 {
-    int64_t offset, secs;
-    bool valid;
+    int64_t ns, secs;
 
-    spinlock_lock(&host_tod_lock);
-    valid = host_tod_valid;
-    offset = host_tod_offset_ns;
-    spinlock_unlock(&host_tod_lock);
-    if (!valid) {
+    if (!clock_tod_read(clock_ticks(), &ns)) {
         secs = machine_time_of_day();
-        offset = (secs < 0 ? 0 : secs * 1000000000LL) - (int64_t)host_uptime_ns();
-        spinlock_lock(&host_tod_lock);
-        if (!host_tod_valid) {
-            host_tod_offset_ns = offset;
-            host_tod_valid = true;
-        }
-        offset = host_tod_offset_ns;
-        spinlock_unlock(&host_tod_lock);
+        clock_tod_set(secs < 0 ? 0 : secs * HOST_NS_PER_SEC, true);
+        clock_tod_read(clock_ticks(), &ns);
     }
-    return offset + (int64_t)host_uptime_ns();
+    return ns;
 }
 
+/* ns as seconds and nanoseconds in 0..999999999 (the seconds negative before the epoch). */
 static void
 host_time_value64(int64_t ns, time_value64_t *tv)
 {
-    tv->seconds = ns / 1000000000LL;
-    tv->nanoseconds = ns % 1000000000LL;
+    int64_t rem = ns % HOST_NS_PER_SEC;
+
+    tv->seconds = ns / HOST_NS_PER_SEC - (rem < 0 ? 1 : 0);
+    tv->nanoseconds = rem < 0 ? rem + HOST_NS_PER_SEC : rem;
 }
 
 /* Bytes the kernel manages, capped to what a 32-bit memory_size holds. */
@@ -197,7 +182,87 @@ host_get_uptime64(struct host *host, time_value64_t *uptime)
     if (host == NULL) {
         return KERN_INVALID_HOST;
     }
-    host_time_value64((int64_t)host_uptime_ns(), uptime);
+    host_time_value64((int64_t)clock_ticks() * CLOCK_NS_PER_TICK, uptime);
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+host_set_time64(struct host *host_priv, time_value64_t new_time)
+{
+    if (host_priv == NULL) {
+        return KERN_INVALID_HOST;
+    }
+    /* Nanoseconds in 64 bits: about 292 years either side of the epoch. */
+    if (new_time.seconds > HOST_TIME_SECONDS_MAX || new_time.seconds < -HOST_TIME_SECONDS_MAX
+        || new_time.nanoseconds > HOST_NS_PER_SEC || new_time.nanoseconds < -HOST_NS_PER_SEC) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    clock_tod_set(new_time.seconds * HOST_NS_PER_SEC + new_time.nanoseconds, false);
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+host_set_time(struct host *host_priv, time_value_t new_time)
+{
+    time_value64_t tv = {
+        .seconds = new_time.seconds,
+        .nanoseconds = (long long)new_time.microseconds * 1000,
+    };
+
+    return host_set_time64(host_priv, tv);
+}
+
+kern_return_t
+host_adjust_time64(struct host *host_priv, time_value64_t new_adjustment,
+                   time_value64_t *old_adjustment)
+{
+    bool change = new_adjustment.nanoseconds != MACH_ADJTIME_NSECS_OMIT;
+    int64_t new_us = 0, old_us;
+
+    if (host_priv == NULL) {
+        return KERN_INVALID_HOST;
+    }
+    if (change) {
+        /* GNU Mach keeps the adjustment in an int of microseconds: no more fits. */
+        if (new_adjustment.seconds > HOST_ADJUST_SECONDS_MAX
+            || new_adjustment.seconds < -HOST_ADJUST_SECONDS_MAX
+            || new_adjustment.nanoseconds > HOST_NS_PER_SEC
+            || new_adjustment.nanoseconds < -HOST_NS_PER_SEC) {
+            return KERN_INVALID_ARGUMENT;
+        }
+        new_us = new_adjustment.seconds * 1000000 + new_adjustment.nanoseconds / 1000;
+    }
+    old_us = clock_tod_adjust(new_us, change);
+    /* As GNU Mach: both parts carry the sign of a negative adjustment. */
+    old_adjustment->seconds = old_us / 1000000;
+    old_adjustment->nanoseconds = old_us % 1000000 * 1000;
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+host_adjust_time(struct host *host_priv, time_value_t new_adjustment,
+                 time_value_t *old_adjustment)
+{
+    time_value64_t new64 = {
+        .seconds = new_adjustment.seconds,
+        .nanoseconds = (long long)new_adjustment.microseconds * 1000,
+    }, old64;
+    kern_return_t kr = host_adjust_time64(host_priv, new64, &old64);
+
+    if (kr == KERN_SUCCESS) {
+        old_adjustment->seconds = (integer_t)old64.seconds;
+        old_adjustment->microseconds = (integer_t)(old64.nanoseconds / 1000);
+    }
+    return kr;
+}
+
+kern_return_t
+host_get_boot_info(struct host *host_priv, kernel_boot_info_t boot_info)
+{
+    if (host_priv == NULL) {
+        return KERN_INVALID_HOST;
+    }
+    memset(boot_info, 0, sizeof(kernel_boot_info_t));
     return KERN_SUCCESS;
 }
 

@@ -9,7 +9,8 @@
  * Time: the time of day is the machine's clock (the CMOS clock on a
  * PC), read once at the first call and carried on by the clock tick
  * (CLOCK_HZ, 10 ms); without a valid clock it starts at the epoch.
- * host_set_time and host_adjust_time are not implemented yet.
+ * host_set_time sets it and host_adjust_time slews it (kern/clock.h);
+ * the clock chip is never written.
  *
  * kern/host_calls.c checks these prototypes against the MIG-generated
  * mach_host_S.h.
@@ -54,6 +55,40 @@ kern_return_t host_get_kernel_version(struct host *host, kernel_version_t kernel
 kern_return_t host_get_time(struct host *host, time_value_t *current_time);
 kern_return_t host_get_time64(struct host *host, time_value64_t *current_time);
 kern_return_t host_get_uptime64(struct host *host, time_value64_t *uptime);
+
+/*
+ * host_set_time, host_set_time64 (host-priv): the time of day becomes
+ * new_time, for host_get_time, host_get_time64 and the mapped "time"
+ * page alike (the clock chip keeps its time). KERN_INVALID_HOST for
+ * NULL; KERN_INVALID_ARGUMENT for a time 64-bit nanoseconds cannot hold
+ * (about 292 years from the epoch; GNU Mach stores anything) or
+ * sub-second parts beyond a second either way. Any thread context.
+ */
+kern_return_t host_set_time(struct host *host_priv, time_value_t new_time);
+kern_return_t host_set_time64(struct host *host_priv, time_value64_t new_time);
+
+/*
+ * host_adjust_time, host_adjust_time64 (host-priv): slew the time of day
+ * by new_adjustment (microsecond precision) from now on, replacing what
+ * was left of the last one, which goes back in *old_adjustment (both
+ * parts negative for a negative one, as GNU Mach). GNU Mach's rate: 5 us
+ * a 10 ms tick, 50 us when the new adjustment is over a second and none
+ * was under way; truncated to a multiple of that step. Nanoseconds of
+ * MACH_ADJTIME_NSECS_OMIT (host_adjust_time: 1000000 microseconds, as in
+ * GNU Mach) only report. KERN_INVALID_HOST for NULL;
+ * KERN_INVALID_ARGUMENT beyond what GNU Mach's int of microseconds holds
+ * (2147 s; it would wrap). Any thread context.
+ */
+kern_return_t host_adjust_time(struct host *host_priv, time_value_t new_adjustment,
+                               time_value_t *old_adjustment);
+kern_return_t host_adjust_time64(struct host *host_priv, time_value64_t new_adjustment,
+                                 time_value64_t *old_adjustment);
+
+/*
+ * host_get_boot_info (host-priv): GNU Mach's answer, an empty string
+ * (the whole buffer zeroed). KERN_INVALID_HOST for NULL.
+ */
+kern_return_t host_get_boot_info(struct host *host_priv, kernel_boot_info_t boot_info);
 
 /* host_reboot options (GNU Mach's <sys/reboot.h>). */
 #define RB_AUTOBOOT     0x0000

@@ -4,15 +4,14 @@
  * 2643-2649, newer than the packaged definitions), as the MIG-generated
  * kernel server calls them (doc/interface.md).
  *
- * Rationale. host_get_time64, host_get_kernel_version and
- * host_get_uptime64 are kern/host_calls.c's functions, and
+ * Rationale. host_get_time64, host_set_time64, host_adjust_time64,
+ * host_get_kernel_version and host_get_uptime64 are kern/host_calls.c's
+ * functions, and
  * processor_set_processors kern/processor.c's, called by the stubs
  * directly; including their headers beside the generated one makes the
  * compiler check their prototypes against GNU Mach's (processor.c
  * includes it too). task_max_priority takes a plain port, host or
- * host-priv, and tells kern/processor.c which it was. host_set_time64
- * and host_adjust_time64 are answered by the stubs' weak default
- * (MIG_BAD_ID) for now, as host_set_time and host_adjust_time are.
+ * host-priv, and tells kern/processor.c which it was.
  */
 #include <stdbool.h>
 

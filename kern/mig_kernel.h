@@ -151,8 +151,7 @@ struct vm_object;
 typedef struct vm_object *vm_object_t;
 vm_object_t vm_object_lookup(ipc_port_t port);
 
-/* mach_host.defs */
-typedef char kernel_boot_info_t[4096];
+/* mach_host.defs (kernel_boot_info_t: include/mach/host_info.h) */
 typedef struct time_value rpc_time_value_t;
 #define convert_time_value_from_user(t) (t)
 #define convert_time_value_to_user(t)   (t)

@@ -6,21 +6,27 @@
  * The objects are static: one per possible CPU and the one set, made
  * at build time, never freed, so their ports (made once by
  * processor_setup()) live forever and conversions take no references.
- * Assigning threads, tasks or processors to other sets, and creating
- * sets, are not implemented (GNU Mach without MACH_HOST has one set
- * too); doc/interface.md lists those routines. Priorities live in struct task and
- * struct thread under the task lock, as the other per-thread Mach
- * state does (kern/thread_control.c).
+ * Creating sets and assigning threads, tasks or processors to them
+ * answer KERN_FAILURE, and starting, stopping or controlling a
+ * processor on request too: that is what GNU Mach answers as Debian
+ * builds it (one CPU configured, hence no MACH_HOST: one set; see
+ * doc/interface.md). The set's maximum priority and enabled policies are
+ * kept (atomics: one word each, read without a lock); priorities and
+ * policies live in struct task and struct thread under the task lock,
+ * as the other per-thread Mach state does (kern/thread_control.c).
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <include/mach/host_info.h>
 #include <include/mach/kern_return.h>
+#include <include/mach/policy.h>
 #include <include/mach/processor_info.h>
 #include <include/mach/thread_info.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
+#include <kern/clock.h>
 #include <kern/host.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
@@ -40,6 +46,7 @@
 static struct processor processor_all[CONFIG_NCPUS];
 static struct processor_set processor_set_default_set = {
     .max_priority = PROCESSOR_SET_MAX_PRIORITY,
+    .policies = POLICY_TIMESHARE,
 };
 
 void
@@ -327,8 +334,8 @@ processor_set_info(struct processor_set *set_name, int flavor, struct host **hos
         *info_outCnt = PROCESSOR_SET_BASIC_INFO_COUNT;
     } else if (flavor == PROCESSOR_SET_SCHED_INFO) {
         struct processor_set_sched_info info = {
-            .policies = POLICY_TIMESHARE,
-            .max_priority = set_name->max_priority,
+            .policies = __atomic_load_n(&set_name->policies, __ATOMIC_RELAXED),
+            .max_priority = __atomic_load_n(&set_name->max_priority, __ATOMIC_RELAXED),
         };
 
         if (*info_outCnt < PROCESSOR_SET_SCHED_INFO_COUNT) {
@@ -449,5 +456,206 @@ processor_task_max_priority(struct host *host, bool host_priv, struct task *task
         }
     }
     spinlock_unlock(&task->lock);
+    return KERN_SUCCESS;
+}
+
+int
+processor_thread_max_priority(int task_max)
+{
+    int set_max = __atomic_load_n(&processor_set_default_set.max_priority, __ATOMIC_RELAXED);
+
+    return task_max > set_max ? task_max : set_max;
+}
+
+kern_return_t
+processor_start(struct processor *processor)
+{
+    return processor == NULL ? KERN_INVALID_ARGUMENT : KERN_FAILURE;
+}
+
+kern_return_t
+processor_exit(struct processor *processor)
+{
+    return processor == NULL ? KERN_INVALID_ARGUMENT : KERN_FAILURE;
+}
+
+kern_return_t
+processor_control(struct processor *processor, integer_t *processor_cmd,
+                  natural_t processor_cmdCnt)
+{
+    (void)processor_cmd;
+    (void)processor_cmdCnt;
+    return processor == NULL ? KERN_INVALID_ARGUMENT : KERN_FAILURE;
+}
+
+kern_return_t
+processor_set_create(struct host *host, struct processor_set **new_set,
+                     struct processor_set **new_name)
+{
+    (void)host;
+    (void)new_set;
+    (void)new_name;
+    return KERN_FAILURE;
+}
+
+kern_return_t
+processor_set_destroy(struct processor_set *set)
+{
+    (void)set;
+    return KERN_FAILURE;
+}
+
+kern_return_t
+processor_assign(struct processor *processor, struct processor_set *new_set, boolean_t wait)
+{
+    (void)processor;
+    (void)new_set;
+    (void)wait;
+    return KERN_FAILURE;
+}
+
+kern_return_t
+thread_assign(struct thread *thread, struct processor_set *new_set)
+{
+    (void)thread;
+    (void)new_set;
+    return KERN_FAILURE;
+}
+
+kern_return_t
+thread_assign_default(struct thread *thread)
+{
+    return thread_assign(thread, &processor_set_default_set);
+}
+
+kern_return_t
+task_assign(struct task *task, struct processor_set *new_set, boolean_t assign_threads)
+{
+    (void)task;
+    (void)new_set;
+    (void)assign_threads;
+    return KERN_FAILURE;
+}
+
+kern_return_t
+task_assign_default(struct task *task, boolean_t assign_threads)
+{
+    return task_assign(task, &processor_set_default_set, assign_threads);
+}
+
+/* What a change to the set does to each thread (processor_set_threads_change()). */
+struct processor_change {
+    int max_priority;               /* >= 0: lower thread maxima above it to it */
+    int policy;                     /* > 0: threads with it go back to timesharing */
+};
+
+static void
+processor_change_task(struct task *task, void *arg)
+{
+    const struct processor_change *c = arg;
+    struct thread *t;
+
+    spinlock_lock(&task->lock);
+    list_foreach_entry(&task->threads, t, task_node) {
+        if (c->max_priority >= 0 && t->max_priority < c->max_priority) {
+            t->max_priority = c->max_priority;
+            if (t->priority < c->max_priority) {
+                t->priority = c->max_priority;
+            }
+        }
+        if (c->policy > 0 && t->policy == c->policy) {
+            t->policy = POLICY_TIMESHARE;
+        }
+    }
+    spinlock_unlock(&task->lock);
+}
+
+kern_return_t
+processor_set_max_priority(struct processor_set *processor_set, int max_priority,
+                           boolean_t change_threads)
+{
+    if (processor_set == NULL || !processor_priority_valid(max_priority)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    __atomic_store_n(&processor_set->max_priority, max_priority, __ATOMIC_RELAXED);
+    if (change_threads) {
+        struct processor_change c = { .max_priority = max_priority, .policy = 0 };
+
+        task_foreach(processor_change_task, &c);
+    }
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+processor_set_policy_enable(struct processor_set *processor_set, int policy)
+{
+    if (processor_set == NULL || invalid_policy(policy)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    __atomic_fetch_or(&processor_set->policies, policy, __ATOMIC_RELAXED);
+    return KERN_SUCCESS;
+}
+
+kern_return_t
+processor_set_policy_disable(struct processor_set *processor_set, int policy,
+                             boolean_t change_threads)
+{
+    int old;
+
+    if (processor_set == NULL || policy == POLICY_TIMESHARE || invalid_policy(policy)) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    old = __atomic_fetch_and(&processor_set->policies, ~policy, __ATOMIC_RELAXED);
+    if ((old & policy) != 0 && change_threads) {
+        struct processor_change c = { .max_priority = -1, .policy = policy };
+
+        task_foreach(processor_change_task, &c);
+    }
+    return KERN_SUCCESS;
+}
+
+/* A POLICY_FIXEDPRI quantum of ms milliseconds in ticks, rounded up (0 for ms <= 0). */
+static unsigned int
+processor_quantum_ticks(int ms)
+{
+    const int64_t tick_us = 1000000 / CLOCK_HZ;
+    int64_t us = (int64_t)ms * 1000;
+
+    if (us <= 0) {
+        return 0;
+    }
+    return (unsigned int)((us + tick_us - 1) / tick_us);
+}
+
+kern_return_t
+thread_policy(struct thread *thread, int policy, int data)
+{
+    struct task *task;
+    kern_return_t kr = KERN_SUCCESS;
+
+    if (thread == NULL || invalid_policy(policy) || (task = task_thread_lock(thread)) == NULL) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    if (policy != thread->policy
+        && (__atomic_load_n(&processor_set_default_set.policies, __ATOMIC_RELAXED) & policy)
+           == 0) {
+        kr = KERN_FAILURE;
+    } else {
+        thread->policy = policy;
+        if (policy == POLICY_FIXEDPRI) {
+            thread->sched_data = processor_quantum_ticks(data);
+        }
+    }
+    spinlock_unlock(&task->lock);
+    return kr;
+}
+
+kern_return_t
+thread_wire(struct host *host_priv, struct thread *thread, boolean_t wired)
+{
+    if (host_priv == NULL || thread == NULL || thread != thread_self()) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    __atomic_store_n(&thread->vm_privileged, wired != 0, __ATOMIC_RELAXED);
     return KERN_SUCCESS;
 }

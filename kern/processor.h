@@ -44,7 +44,8 @@ struct processor {
 };
 
 struct processor_set {
-    int max_priority;
+    int max_priority;               /* for threads joining it; atomic */
+    int policies;                   /* POLICY_* bits enabled (timesharing always); atomic */
     struct ipc_port *port;          /* IPC_KOBJECT_PSET: the control port, forever */
     struct ipc_port *name_port;     /* IPC_KOBJECT_PSET_NAME */
 };
@@ -187,11 +188,78 @@ kern_return_t processor_task_max_priority(struct host *host, bool host_priv, str
                                           int max_priority, bool set_priority,
                                           bool change_threads);
 
-/* The maximum priority of a thread in a task whose maximum is task_max. Pure. */
-static inline int
-processor_thread_max_priority(int task_max)
-{
-    return task_max > PROCESSOR_SET_MAX_PRIORITY ? task_max : PROCESSOR_SET_MAX_PRIORITY;
-}
+/*
+ * The maximum priority of a thread joining a task whose maximum is
+ * task_max: that, never above (numerically below) the default set's
+ * maximum (processor_set_max_priority may have changed it). Lock-free.
+ */
+int processor_thread_max_priority(int task_max);
+
+/*
+ * The processor-set control routines of a kernel without MACH_HOST
+ * (GNU Mach as Debian builds it, one CPU configured: one set, nothing
+ * to assign, no CPU to start or stop by request): processor_set_create,
+ * processor_set_destroy, processor_assign, thread_assign,
+ * thread_assign_default, task_assign and task_assign_default answer
+ * KERN_FAILURE whatever their arguments; processor_start,
+ * processor_exit and processor_control KERN_INVALID_ARGUMENT for a NULL
+ * processor, KERN_FAILURE otherwise. Nothing changes.
+ */
+kern_return_t processor_start(struct processor *processor);
+kern_return_t processor_exit(struct processor *processor);
+kern_return_t processor_control(struct processor *processor, integer_t *processor_cmd,
+                                natural_t processor_cmdCnt);
+kern_return_t processor_set_create(struct host *host, struct processor_set **new_set,
+                                   struct processor_set **new_name);
+kern_return_t processor_set_destroy(struct processor_set *set);
+kern_return_t processor_assign(struct processor *processor, struct processor_set *new_set,
+                               boolean_t wait);
+kern_return_t thread_assign(struct thread *thread, struct processor_set *new_set);
+kern_return_t thread_assign_default(struct thread *thread);
+kern_return_t task_assign(struct task *task, struct processor_set *new_set,
+                          boolean_t assign_threads);
+kern_return_t task_assign_default(struct task *task, boolean_t assign_threads);
+
+/*
+ * processor_set_max_priority (the set's control port): the maximum
+ * priority of threads joining the set becomes max_priority; with
+ * change_threads, every thread whose maximum is above it (numerically
+ * below) gets it as maximum, and its priority too when above it.
+ * KERN_INVALID_ARGUMENT for a NULL set or a priority out of range.
+ * Takes the task list lock and task locks.
+ */
+kern_return_t processor_set_max_priority(struct processor_set *processor_set, int max_priority,
+                                         boolean_t change_threads);
+
+/*
+ * processor_set_policy_enable: allow policy (POLICY_TIMESHARE or
+ * POLICY_FIXEDPRI) in the set. processor_set_policy_disable: forbid
+ * POLICY_FIXEDPRI (timesharing cannot be forbidden: KERN_INVALID_ARGUMENT);
+ * with change_threads, threads using it go back to timesharing.
+ * KERN_INVALID_ARGUMENT for a NULL set or an unknown policy.
+ */
+kern_return_t processor_set_policy_enable(struct processor_set *processor_set, int policy);
+kern_return_t processor_set_policy_disable(struct processor_set *processor_set, int policy,
+                                           boolean_t change_threads);
+
+/*
+ * thread_policy: thread's scheduling policy becomes policy, which its
+ * set must allow (KERN_FAILURE otherwise); for POLICY_FIXEDPRI, data is
+ * the quantum in milliseconds, kept in ticks rounded up (also when the
+ * policy does not change). KERN_INVALID_ARGUMENT for NULL, a task-less
+ * thread or an unknown policy. Kept and reported by thread_info; the
+ * scheduler does not use it yet (round robin). Takes the task lock.
+ */
+kern_return_t thread_policy(struct thread *thread, int policy, int data);
+
+/*
+ * thread_wire (host-priv): mark thread, which must be the caller, as
+ * VM-privileged (wired) or not. GNU Mach lets such a thread take pages
+ * from the free-page reserve and keeps its kernel stack; mach has no
+ * reserve for it to use and no stack swapping, so the flag is kept
+ * (thread->vm_privileged) and changes nothing yet. KERN_INVALID_ARGUMENT
+ * for a NULL host or thread, or another thread than the caller.
+ */
+kern_return_t thread_wire(struct host *host_priv, struct thread *thread, boolean_t wired);
 
 #endif /* KERN_PROCESSOR_H */

@@ -35,6 +35,7 @@
 #include <stddef.h>
 
 #include <include/mach/kern_return.h>
+#include <include/mach/policy.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_space.h>
 #include <kern/exception.h>
@@ -51,6 +52,7 @@
 #include <kern/spinlock.h>
 #include <kern/string.h>
 #include <kern/task.h>
+#include <kern/task_emulation.h>
 #include <kern/thread.h>
 #include <vm/vm_fault.h>
 #include <vm/vm_map.h>
@@ -172,6 +174,7 @@ task_free(struct task *task)
     if (task->map != NULL) {
         vm_user_map_destroy(task->map);
     }
+    task_emulation_release(task);
     kmem_cache_free(&task_cache, task);
     __atomic_fetch_sub(&task_nr, 1, __ATOMIC_RELAXED);
 }
@@ -245,6 +248,7 @@ task_create_named(struct task *parent, bool inherit_memory, const char *name, st
         }
         spinlock_unlock(&parent->lock);
     }
+    task_emulation_inherit(task, parent);   /* GNU Mach: the parent's table, shared */
 
     task->active = true;
     spinlock_lock(&task_list_lock);
@@ -279,6 +283,12 @@ task_terminate(struct task *task)
     waitq_wakeup_all(&task->stop_wq);
     empty = (task->nr_threads == 0);    /* else the last thread out tears down */
     spinlock_unlock(&task->lock);
+
+    if (__atomic_load_n(&task->essential, __ATOMIC_RELAXED)) {
+        /* task_set_essential: GNU Mach's debugger would take over; mach says so and goes on. */
+        printf("task '%s' is essential and ends: the system may not work without it\n",
+               task->name);
+    }
 
     /* No new reference from now on: the port no longer leads here. */
     ipc_port_kobject_destroy(kport);
@@ -465,6 +475,8 @@ task_thread_enter(struct task *task)
     self->kport = kport;
     self->priority = task->priority;
     self->max_priority = processor_thread_max_priority(task->max_priority);
+    self->policy = POLICY_TIMESHARE;
+    self->sched_data = 0;
     ipc_port_ref(kport);
     self->sself = kport;
     __atomic_store_n(&self->task, task, __ATOMIC_RELEASE);

@@ -52,6 +52,7 @@
 
 struct ipc_port;
 struct ipc_space;
+struct task_emulation;
 struct vm_user_map;
 
 #define TASK_NAME_SIZE          32
@@ -87,6 +88,8 @@ struct task {
     struct ipc_port *exception;         /* TASK_EXCEPTION_PORT, or NULL */
     struct ipc_port *bootstrap;         /* TASK_BOOTSTRAP_PORT, or NULL */
     struct ipc_port *registered[TASK_PORT_REGISTER_MAX];
+    struct task_emulation *emulation;   /* system-call emulation table (task->lock) */
+    bool essential;                     /* task_set_essential: its end is reported */
     struct list node;                   /* list of all tasks */
 };
 

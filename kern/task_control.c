@@ -15,6 +15,7 @@
 #include <include/mach/task_info.h>
 #include <include/mach/thread_info.h>
 #include <ipc/ipc_port.h>
+#include <kern/clock.h>
 #include <kern/kmem.h>
 #include <kern/list.h>
 #include <kern/panic.h>
@@ -302,8 +303,12 @@ thread_info(struct thread *thread, int flavor, integer_t *thread_info_out,
         if (*thread_info_outCnt < THREAD_SCHED_INFO_COUNT) {
             return KERN_INVALID_ARGUMENT;
         }
-        info.policy = POLICY_TIMESHARE;
-        info.data = 0;
+        /* thread_policy's choice; a fixed-priority quantum in milliseconds. */
+        info.policy = __atomic_load_n(&thread->policy, __ATOMIC_RELAXED);
+        info.data = info.policy == POLICY_FIXEDPRI
+                    ? (integer_t)(__atomic_load_n(&thread->sched_data, __ATOMIC_RELAXED)
+                                  * (1000 / CLOCK_HZ))
+                    : 0;
         info.base_priority = __atomic_load_n(&thread->priority, __ATOMIC_RELAXED);
         info.max_priority = __atomic_load_n(&thread->max_priority, __ATOMIC_RELAXED);
         info.cur_priority = info.base_priority;

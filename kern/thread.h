@@ -64,6 +64,9 @@ struct thread {
     bool stopped;                   /* stopped by a suspension (task->lock) */
     unsigned int suspend_count;     /* thread_suspend()s not resumed (task->lock) */
     int priority, max_priority;     /* Mach's, not used by the scheduler (task->lock) */
+    int policy;                     /* POLICY_TIMESHARE or _FIXEDPRI (thread_policy, task->lock) */
+    unsigned int sched_data;        /* POLICY_FIXEDPRI's quantum, ticks (task->lock) */
+    bool vm_privileged;             /* thread_wire: may use memory reserves (kern/processor.h) */
     struct ipc_port *sself;         /* THREAD_KERNEL_PORT, a reference (task->lock) */
     struct ipc_port *exception;     /* THREAD_EXCEPTION_PORT, a reference, or NULL */
     unsigned int refs;              /* atomic: its own until it is reaped, and those

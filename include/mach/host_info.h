@@ -13,6 +13,8 @@ typedef integer_t *host_info_t;
 
 #define KERNEL_VERSION_MAX              512
 typedef char kernel_version_t[KERNEL_VERSION_MAX];
+#define KERNEL_BOOT_INFO_MAX            4096
+typedef char kernel_boot_info_t[KERNEL_BOOT_INFO_MAX];
 
 #define HOST_BASIC_INFO                 1
 #define HOST_PROCESSOR_SLOTS            2

@@ -7,6 +7,7 @@
 #define MACH_THREAD_INFO_H
 
 #include "machine/vm_types.h"
+#include "policy.h"
 #include "time_value.h"
 
 typedef integer_t *thread_info_t;
@@ -50,7 +51,5 @@ struct thread_sched_info {
     integer_t last_processor;
 };
 #define THREAD_SCHED_INFO_COUNT         8
-
-#define POLICY_TIMESHARE                1
 
 #endif /* MACH_THREAD_INFO_H */

@@ -23,6 +23,9 @@ typedef struct time_value64 {
 
 #define TIME_NANOS_MAX                  1000000000
 
+/* host_adjust_time64 with these nanoseconds only reports the adjustment left. */
+#define MACH_ADJTIME_NSECS_OMIT         TIME_NANOS_MAX
+
 /*
  * The page device "time" maps (device_map, then vm_map): the time of day
  * and the uptime, rewritten by the kernel at every clock tick. 60 bytes

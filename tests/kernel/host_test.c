@@ -9,10 +9,16 @@
  *               version calls; host_get_time, host_get_time64 (a date
  *               after 2020 from the clock chip, consistent with each
  *               other) and host_get_uptime64, advancing with the tick;
- *               NULL hosts
+ *               NULL hosts; host_set_time64 and host_set_time seen by
+ *               host_get_time64 and the mapped "time" page (also before
+ *               the epoch), host_adjust_time64's slew and its OMIT
+ *               read, host_get_boot_info; the time set back after
  *  test=processor  host_processors (one per online CPU),
  *               processor_set_default, host_processor_set_priv,
- *               processor_set_info's two flavors and its errors
+ *               processor_set_info's two flavors and its errors; the
+ *               control routines' fixed answers, the set's policies
+ *               and maximum priority (seen by joining threads),
+ *               thread_policy's errors, thread_wire's flag
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,10 +26,12 @@
 
 #include <include/mach/host_info.h>
 #include <include/mach/kern_return.h>
+#include <include/mach/policy.h>
 #include <include/mach/processor_info.h>
 #include <include/mach/time_value.h>
 #include <ipc/ipc_port.h>
 #include <ipc/ipc_right.h>
+#include <device/dev_time.h>
 #include <kern/clock.h>
 #include <kern/host.h>
 #include <kern/host_calls.h>
@@ -142,18 +150,155 @@ host_test_time(struct host *host)
     }
 }
 
+/* The time of day minus the uptime, in nanoseconds, read within one tick. */
+static int64_t
+host_test_offset(struct host *host)
+{
+    time_value64_t t, u1, u2;
+
+    do {
+        host_get_uptime64(host, &u1);
+        host_get_time64(host, &t);
+        host_get_uptime64(host, &u2);
+    } while (u1.seconds != u2.seconds || u1.nanoseconds != u2.nanoseconds);
+    return (t.seconds - u1.seconds) * 1000000000LL + t.nanoseconds - u1.nanoseconds;
+}
+
+static void
+host_test_set_time(struct host *host, struct host *priv)
+{
+    const volatile mapped_time_value_t *page = dev_time_page();
+    int64_t offset = host_test_offset(host), offset2;
+    time_value64_t t64 = { 2000000000LL, 500000000LL }, old;
+    time_value_t t = { 1000, 0 }, old32;
+    kernel_boot_info_t info;
+
+    KTEST_ASSERT(host_set_time64(NULL, t64) == KERN_INVALID_HOST);
+    KTEST_ASSERT(host_set_time(NULL, t) == KERN_INVALID_HOST);
+    KTEST_ASSERT(host_adjust_time64(NULL, t64, &old) == KERN_INVALID_HOST);
+    KTEST_ASSERT(host_adjust_time(NULL, t, &old32) == KERN_INVALID_HOST);
+    KTEST_ASSERT(host_get_boot_info(NULL, info) == KERN_INVALID_HOST);
+    memset(info, 'x', sizeof(info));
+    KTEST_ASSERT(host_get_boot_info(priv, info) == KERN_SUCCESS);
+    KTEST_ASSERT(info[0] == 0 && info[sizeof(info) - 1] == 0);
+
+    /* Set: host_get_time64 at once, the mapped page from the next tick. */
+    KTEST_ASSERT(host_set_time64(priv, t64) == KERN_SUCCESS);
+    KTEST_ASSERT(host_get_time64(host, &t64) == KERN_SUCCESS);
+    KTEST_ASSERT(t64.seconds == 2000000000LL && t64.nanoseconds >= 500000000LL);
+    thread_delay(2);
+    KTEST_ASSERT(page->time_value.seconds == 2000000000LL && page->seconds == 2000000000);
+    KTEST_ASSERT(page->check_seconds64 == page->time_value.seconds);
+    /* Before the epoch: seconds -2, nanoseconds positive. */
+    t64.seconds = -1;
+    t64.nanoseconds = -500000000LL;
+    KTEST_ASSERT(host_set_time64(priv, t64) == KERN_SUCCESS);
+    KTEST_ASSERT(host_get_time64(host, &t64) == KERN_SUCCESS);
+    KTEST_ASSERT(t64.seconds == -2 && t64.nanoseconds >= 500000000LL);
+    thread_delay(2);
+    KTEST_ASSERT(page->time_value.seconds == -2 && page->time_value.nanoseconds >= 500000000LL);
+    t64.nanoseconds = 1000000001LL;
+    KTEST_ASSERT(host_set_time64(priv, t64) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(host_set_time(priv, t) == KERN_SUCCESS);
+    KTEST_ASSERT(host_get_time(host, &t) == KERN_SUCCESS && t.seconds == 1000);
+
+    /* Slew: 1 s is small, 5 us a tick; OMIT reads without changing. */
+    offset2 = host_test_offset(host);
+    t64.seconds = 1;
+    t64.nanoseconds = 0;
+    KTEST_ASSERT(host_adjust_time64(priv, t64, &old) == KERN_SUCCESS);
+    KTEST_ASSERT(old.seconds == 0 && old.nanoseconds == 0);
+    thread_delay(4);                    /* 3 ticks at least: 3 steps of 5 us */
+    t64.nanoseconds = MACH_ADJTIME_NSECS_OMIT;
+    KTEST_ASSERT(host_adjust_time64(priv, t64, &old) == KERN_SUCCESS);
+    KTEST_ASSERT(old.seconds == 0 && old.nanoseconds <= 999985000LL
+                 && old.nanoseconds % 5000 == 0);
+    t64.seconds = 0;
+    t64.nanoseconds = 0;
+    KTEST_ASSERT(host_adjust_time64(priv, t64, &old) == KERN_SUCCESS);
+    {
+        int64_t slewed = 1000000000LL - old.nanoseconds;
+        int64_t gained = host_test_offset(host) - offset2;
+
+        KTEST_ASSERT(gained >= slewed - 5000 && gained <= slewed + 5000);
+    }
+    KTEST_ASSERT(host_adjust_time64(priv, t64, &old) == KERN_SUCCESS && old.nanoseconds == 0);
+
+    /* Back to the time it was. */
+    KTEST_ASSERT(host_get_uptime64(host, &t64) == KERN_SUCCESS);
+    {
+        int64_t ns = t64.seconds * 1000000000LL + t64.nanoseconds + offset;
+
+        t64.seconds = ns / 1000000000LL;
+        t64.nanoseconds = ns % 1000000000LL;
+    }
+    KTEST_ASSERT(host_set_time64(priv, t64) == KERN_SUCCESS);
+    offset2 = host_test_offset(host);
+    KTEST_ASSERT(offset2 - offset < 20000000LL && offset - offset2 < 20000000LL);
+}
+
 static void
 host_test_fn(void)
 {
     struct host *host = host_port()->kobject;
+    struct host *priv = host_priv_port()->kobject;
 
-    KTEST_ASSERT(host != NULL);
+    KTEST_ASSERT(host != NULL && priv != NULL);
     host_test_info(host);
     host_test_version(host);
     host_test_time(host);
+    host_test_set_time(host, priv);
 }
 
 KTEST_DEFINE(host, host_test_fn, 0);
+
+/* The control routines: GNU Mach without MACH_HOST; the set's policies and maximum. */
+static void
+processor_test_control(struct host *host, struct processor_set *pset)
+{
+    struct processor_set *s1 = NULL, *s2 = NULL;
+    struct thread *self = thread_self();
+    integer_t info[PROCESSOR_SET_SCHED_INFO_COUNT];
+    natural_t count = PROCESSOR_SET_SCHED_INFO_COUNT;
+    struct host *h;
+
+    KTEST_ASSERT(processor_start(NULL) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_exit(NULL) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_control(NULL, info, 1) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_create(host, &s1, &s2) == KERN_FAILURE && s1 == NULL);
+    KTEST_ASSERT(processor_set_destroy(pset) == KERN_FAILURE);
+    KTEST_ASSERT(processor_assign(NULL, pset, true) == KERN_FAILURE);
+    KTEST_ASSERT(thread_assign_default(NULL) == KERN_FAILURE);
+    KTEST_ASSERT(task_assign_default(NULL, false) == KERN_FAILURE);
+
+    /* Policies: FIXEDPRI on and off; TIMESHARE stays. A kernel thread has no policy. */
+    KTEST_ASSERT(processor_set_policy_enable(NULL, POLICY_FIXEDPRI) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_policy_enable(pset, POLICY_LAST + 1) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_policy_enable(pset, POLICY_FIXEDPRI) == KERN_SUCCESS);
+    KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_SCHED_INFO, &h, info, &count)
+                 == KERN_SUCCESS && info[0] == (POLICY_TIMESHARE | POLICY_FIXEDPRI));
+    KTEST_ASSERT(thread_policy(self, POLICY_FIXEDPRI, 10) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_policy(NULL, POLICY_TIMESHARE, 0) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_policy_disable(pset, POLICY_TIMESHARE, true)
+                 == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_policy_disable(pset, POLICY_FIXEDPRI, true) == KERN_SUCCESS);
+    KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_SCHED_INFO, &h, info, &count)
+                 == KERN_SUCCESS && info[0] == POLICY_TIMESHARE);
+
+    /* The maximum of joining threads follows the set's, never above a task's. */
+    KTEST_ASSERT(processor_set_max_priority(NULL, 10, false) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_max_priority(pset, -1, false) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(processor_set_max_priority(pset, 12, false) == KERN_SUCCESS);
+    KTEST_ASSERT(processor_thread_max_priority(0) == 12 && processor_thread_max_priority(20) == 20);
+    KTEST_ASSERT(processor_set_max_priority(pset, PROCESSOR_SET_MAX_PRIORITY, false)
+                 == KERN_SUCCESS);
+    KTEST_ASSERT(processor_thread_max_priority(0) == PROCESSOR_SET_MAX_PRIORITY);
+
+    /* thread_wire: the caller only, through host-priv (any non-NULL host here). */
+    KTEST_ASSERT(thread_wire(NULL, self, true) == KERN_INVALID_ARGUMENT);
+    KTEST_ASSERT(thread_wire(host, self, true) == KERN_SUCCESS && self->vm_privileged);
+    KTEST_ASSERT(thread_wire(host, self, false) == KERN_SUCCESS && !self->vm_privileged);
+}
 
 static void
 processor_test_fn(void)
@@ -210,6 +355,7 @@ processor_test_fn(void)
     count = PROCESSOR_SET_SCHED_INFO_COUNT;
     KTEST_ASSERT(processor_set_info(pset, PROCESSOR_SET_SCHED_INFO, &h, info, &count)
                  == KERN_SUCCESS && info[0] == 1 && info[1] == PROCESSOR_SET_MAX_PRIORITY);
+    processor_test_control(host, pset);
 }
 
 KTEST_DEFINE(processor, processor_test_fn, 0);

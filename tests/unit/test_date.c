@@ -3,7 +3,9 @@
  * Host test of kern/date.c: fixed dates (the epoch, leap days, century
  * and 400-year rules, the last second of 9999), every invalid field,
  * and 100000 random valid dates checked against the C library's timegm()
- * as the reference model.
+ * as the reference model; the clock slew (host_adjust_time's rules):
+ * steps, truncation, the old value returned, and random adjustments run
+ * tick by tick against a model that adds the steps up.
  */
 #define _DEFAULT_SOURCE
 #include <stdbool.h>
@@ -82,11 +84,85 @@ test_random(void)
     TAP_CHECK(bad == 0);
 }
 
+/* Ticks until the slew ends, and the microseconds the clock gained meanwhile. */
+static int64_t
+slew_run(struct date_slew *s, int64_t *gained)
+{
+    int64_t ticks = 0;
+
+    *gained = 0;
+    while (s->delta_us != 0 && ticks < 100000000) {
+        *gained += date_slew_tick(s, 10000) - 10000;
+        ticks++;
+    }
+    return ticks;
+}
+
+static void
+test_slew(void)
+{
+    struct date_slew s = { 0, 0 };
+    int64_t gained, old;
+
+    /* Small: 5 us a tick, truncated to a multiple of 5. */
+    TAP_CHECK(date_slew_set(&s, 1003) == 0);
+    TAP_CHECK(s.step_us == 5 && s.delta_us == 1000);
+    TAP_CHECK(date_slew_tick(&s, 10000) == 10005 && s.delta_us == 995);
+    TAP_CHECK(slew_run(&s, &gained) == 199 && gained == 995);
+    TAP_CHECK(date_slew_tick(&s, 10000) == 10000);
+    /* Negative: slower, truncated toward zero. */
+    TAP_CHECK(date_slew_set(&s, -1009) == 0 && s.delta_us == -1005);
+    TAP_CHECK(date_slew_tick(&s, 10000) == 9995 && s.delta_us == -1000);
+    /* A new value while one runs: the step stays, the old value comes back. */
+    old = date_slew_set(&s, 3000001);
+    TAP_CHECK(old == -1000 && s.step_us == 5 && s.delta_us == 3000000);
+    TAP_CHECK(date_slew_set(&s, 0) == 3000000 && s.delta_us == 0);
+    /* Big (over a second) from none: 50 us a tick. */
+    TAP_CHECK(date_slew_set(&s, 2000049) == 0 && s.step_us == 50 && s.delta_us == 2000000);
+    TAP_CHECK(slew_run(&s, &gained) == 40000 && gained == 2000000);
+    TAP_CHECK(date_slew_set(&s, -1000001) == 0 && s.step_us == 50 && s.delta_us == -1000000);
+    TAP_CHECK(slew_run(&s, &gained) == 20000 && gained == -1000000);
+    /* Exactly one second is not big. */
+    TAP_CHECK(date_slew_set(&s, 1000000) == 0 && s.step_us == 5);
+    date_slew_set(&s, 0);
+}
+
+/* Random adjustments, replaced at random: the gain always equals what was slewed. */
+static void
+test_slew_random(void)
+{
+    struct date_slew s = { 0, 0 };
+    int64_t set_total = 0, gained = 0;
+    unsigned int bad = 0;
+
+    srandom(2633);
+    for (int i = 0; i < 2000; i++) {
+        int64_t want = (int64_t)(random() % 4000001) - 2000000;
+        int64_t left = date_slew_set(&s, want), ticks = random() % 3000;
+
+        set_total -= left;                  /* what was not slewed in is dropped */
+        set_total += s.delta_us;
+        if (s.delta_us % s.step_us != 0 || (s.delta_us > 0) != (want >= s.step_us)) {
+            bad++;
+        }
+        for (int64_t t = 0; t < ticks; t++) {
+            gained += date_slew_tick(&s, 10000) - 10000;
+        }
+    }
+    int64_t rest;
+
+    slew_run(&s, &rest);
+    TAP_CHECK(bad == 0);
+    TAP_CHECK(gained + rest == set_total);
+}
+
 int
 main(void)
 {
     test_fixed();
     test_invalid();
     test_random();
+    test_slew();
+    test_slew_random();
     return tap_done();
 }
