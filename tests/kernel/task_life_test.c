@@ -32,7 +32,7 @@
  * build, whose kmem verify mode fills freed objects with a pattern and
  * checks it at the next allocation: on the kernel before this test,
  * "panic: kmem: write after free in cache task" at offset 0 (the task
- * lock), in the next round's task_create, 2 boots out of 2.
+ * lock), in the next round's task_create, in 6 boots out of 6.
  */
 #include <stdbool.h>
 #include <stddef.h>
