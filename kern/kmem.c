@@ -52,8 +52,10 @@
  * which frees without allocating). A cache's first
  * magazine size depends on the object size: the bigger the objects, the
  * fewer a magazine caches. Sizes grow when the depot lock is contended
- * (Bonwick's rule; kmem_mag_sizes): every CPU then goes to the depot
- * less often per object, which is what makes the depot scale. Each
+ * (Bonwick's rule; kmem_mag_sizes), or when CPUs trade with the depot
+ * on nearly every exchange because their objects do not fit in their
+ * magazines: every CPU then goes to the depot less often per object,
+ * which is what makes the depot scale, and exchanges less often. Each
  * magazine records its size; after a growth, smaller empty magazines
  * are freed as they reach the depot and full ones serve until emptied.
  *
@@ -183,8 +185,13 @@ typedef uint32_t __attribute__((__may_alias__)) kmem_word_t;
  * the objects, the fewer a magazine caches) and moves up one size each
  * time its depot lock is found busy on at least 1 trip in
  * KMEM_DEPOT_CONTENDED of a window of KMEM_DEPOT_WINDOW trips (Bonwick's
- * rule: larger magazines, fewer trips to the depot per object), as long
- * as a magazine's objects take at most KMEM_MAG_BYTES_MAX.
+ * rule: larger magazines, fewer trips to the depot per object), or when
+ * at least 1 trip in KMEM_DEPOT_OVERFLOW of the window was an overflow,
+ * a trip by a CPU that made fewer exchanges of its own since its last
+ * trip than it has magazines (its objects in use, or the batches it
+ * allocates and frees, do not fit in them, and each magazine exchange
+ * costs about as much as a dozen hits), as long as a magazine's objects
+ * take at most KMEM_MAG_BYTES_MAX.
  */
 #define KMEM_MAG_ROUNDS_MAX     254     /* fits struct kmem_magazine's rounds */
 
@@ -193,13 +200,22 @@ static const unsigned int kmem_mag_sizes[] = { 2, 6, 14, 30, 62, 126, KMEM_MAG_R
 #define KMEM_NR_MAG_TYPES       ARRAY_SIZE(kmem_mag_sizes)
 #define KMEM_DEPOT_WINDOW       256
 #define KMEM_DEPOT_CONTENDED    8
+#define KMEM_DEPOT_OVERFLOW     2
 #define KMEM_MAG_BYTES_MAX      (64 * 1024)
 
-/* Initial magazine sizes: caches of objects up to obj_size_max get type. */
+/*
+ * Initial magazine sizes: caches of objects up to obj_size_max get type,
+ * so that a magazine holds at most about 16 KiB of objects (254 rounds
+ * of 64 bytes, 62 of 256). Small objects used to stop at 62 rounds, and
+ * a CPU took the slow path (a magazine exchange) every 62 operations of
+ * a batch (doc/benchmarks.md, "kmem_alloc(size) against malloc").
+ */
 static const struct {
     size_t obj_size_max;
     unsigned int type;
 } kmem_mag_initial[] = {
+    { 64, 6 },                  /* 254 rounds */
+    { 128, 5 },                 /* 126 rounds */
     { 256, 4 },                 /* 62 rounds */
     { 512, 3 },
     { 1024, 2 },
@@ -709,7 +725,8 @@ kmem_cache_spares_max(const struct kmem_cache *cache)
 /*
  * Take the depot lock, counting the trip and whether the lock was busy;
  * at the end of each window of trips, grow the magazines if the lock was
- * busy often enough. Returns the empty magazines that a growth retired
+ * busy, or the trips were overflows (kmem_cpu_pool_traded()), often
+ * enough. Returns the empty magazines that a growth retired
  * (a list through next, to free once the lock is released), or NULL.
  */
 static struct kmem_magazine *
@@ -727,7 +744,8 @@ kmem_depot_lock(struct kmem_cache *cache)
     if (++cache->depot_window < KMEM_DEPOT_WINDOW) {
         return NULL;
     }
-    if (cache->depot_window_contended * KMEM_DEPOT_CONTENDED >= KMEM_DEPOT_WINDOW
+    if ((cache->depot_window_contended * KMEM_DEPOT_CONTENDED >= KMEM_DEPOT_WINDOW
+         || cache->depot_window_overflow * KMEM_DEPOT_OVERFLOW >= KMEM_DEPOT_WINDOW)
         && cache->mag_type < cache->mag_type_max) {
         cache->mag_type++;
         __atomic_store_n(&cache->mag_size, kmem_mag_sizes[cache->mag_type],
@@ -740,7 +758,35 @@ kmem_depot_lock(struct kmem_cache *cache)
     }
     cache->depot_window = 0;
     cache->depot_window_contended = 0;
+    cache->depot_window_overflow = 0;
     return retired;
+}
+
+/*
+ * A magazine was loaded from previous or the CPU's spares, without the
+ * depot. Interrupts disabled.
+ */
+static void
+kmem_cpu_pool_exchanged(struct kmem_cpu_pool *pool)
+{
+    if (pool->nr_exchanges != UINT16_MAX) {
+        pool->nr_exchanges++;
+    }
+}
+
+/*
+ * The CPU traded a magazine with the depot. If it made fewer exchanges
+ * of its own since its last trip than it has magazines (loaded,
+ * previous and its spares), its objects in use do not fit in them: the
+ * trip counts as an overflow, for the growth rule. Depot lock held.
+ */
+static void
+kmem_cpu_pool_traded(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
+{
+    if (pool->nr_exchanges < 2 + __atomic_load_n(&cache->spares_max, __ATOMIC_RELAXED)) {
+        cache->depot_window_overflow++;
+    }
+    pool->nr_exchanges = 0;
 }
 
 /*
@@ -836,6 +882,7 @@ kmem_cpu_pool_fill(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
 
     if (prev != NULL && prev->rounds != 0) {
         kmem_cpu_pool_swap(cache, pool);
+        kmem_cpu_pool_exchanged(pool);
         return;
     }
     mag = kmem_cpu_pool_spare_pop(pool, true);
@@ -852,6 +899,7 @@ kmem_cpu_pool_fill(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
                 old = kmem_depot_push_empty(cache, prev);
                 prev = NULL;
             }
+            kmem_cpu_pool_traded(cache, pool);
         }
         spinlock_unlock(&cache->depot_lock);
         kmem_magazines_free(retired);
@@ -863,10 +911,13 @@ kmem_cpu_pool_fill(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
         /* The CPU has all the spare empty magazines it may keep. */
         retired = kmem_depot_lock(cache);
         old = kmem_depot_push_empty(cache, prev);
+        kmem_cpu_pool_traded(cache, pool);
         spinlock_unlock(&cache->depot_lock);
         kmem_magazines_free(retired);
         kmem_magazines_free(old);
         prev = NULL;
+    } else {
+        kmem_cpu_pool_exchanged(pool);
     }
     if (prev != NULL) {
         kmem_cpu_pool_spare_push(pool, prev);
@@ -889,6 +940,7 @@ kmem_cpu_pool_drain(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
 
     if (prev != NULL && prev->rounds == 0) {
         kmem_cpu_pool_swap(cache, pool);
+        kmem_cpu_pool_exchanged(pool);
         return;
     }
     mag = kmem_cpu_pool_spare_pop(pool, false);
@@ -921,7 +973,10 @@ kmem_cpu_pool_drain(struct kmem_cache *cache, struct kmem_cpu_pool *pool)
         }
     }
     if (locked) {
+        kmem_cpu_pool_traded(cache, pool);
         spinlock_unlock(&cache->depot_lock);
+    } else {
+        kmem_cpu_pool_exchanged(pool);
     }
     pool->previous = kmem_cpu_pool_unload(pool);
     kmem_cpu_pool_load(cache, pool, mag);

@@ -58,8 +58,9 @@ struct kmem_cpu_pool {
     struct kmem_magazine *previous; /* NULL, full or empty */
     struct kmem_magazine *spare_full;   /* the CPU's own depot: full... */
     struct kmem_magazine *spare_empty;  /* ...and empty magazines, through next */
-    uint16_t nr_spare_full;         /* at most KMEM_CPU_SPARES_MAX each */
-    uint16_t nr_spare_empty;
+    uint8_t nr_spare_full;          /* at most KMEM_CPU_SPARES_MAX each */
+    uint8_t nr_spare_empty;
+    uint16_t nr_exchanges;          /* since the CPU's last depot trip, saturating */
     uint32_t nr_spare_objs;         /* in spare_full */
 } __aligned(CPU_CACHE_LINE);
 
@@ -91,6 +92,7 @@ struct kmem_cache {
     unsigned long depot_nr_contended; /* of those, found busy */
     unsigned int depot_window;      /* trips in the current window */
     unsigned int depot_window_contended;
+    unsigned int depot_window_overflow; /* trips of CPUs beyond their magazines */
     unsigned int mag_type;          /* current magazine size (index) */
     unsigned int mag_type_max;      /* largest it may grow to */
 

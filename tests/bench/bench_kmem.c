@@ -10,7 +10,9 @@
  * shorter than a scheduler time slice, so that even on a loaded machine
  * some runs go uninterrupted), in nanoseconds per pair, printed with the
  * ratio kmem / peer, since the wall clock of a shared machine swings from
- * run to run but the ratio of runs made side by side much less. Then, unless --no-callgrind is given
+ * run to run but the ratio of runs made side by side much less. The
+ * allocators take turns, one run each, so that a change of the load
+ * during the measurement reaches all of them. Then, unless --no-callgrind is given
  * or valgrind is missing, the program runs itself under callgrind once
  * per (allocator, pattern, size) and prints the instructions per pair,
  * which do not swing at all.
@@ -230,21 +232,27 @@ bench_setup(void)
     kmem_cache_init(&bench_cache_256, "bench_256", 256, 0, NULL, 0);
 }
 
-/* Best time of BENCH_RUNS runs, in ns per pair. */
-static double
-bench_time(unsigned int alloc, unsigned int pattern, unsigned int size)
+/*
+ * Best time of BENCH_RUNS runs of each allocator, in ns per pair, into
+ * ns[]. The allocators take turns, one run each, so that a change of the
+ * machine's load during the measurement (other programs on a shared
+ * machine) reaches all of them alike, and the ratios stay comparable.
+ */
+static void
+bench_time(unsigned int pattern, unsigned int size, double ns[BENCH_NR_ALLOCATORS])
 {
-    bench_fn fn = bench_get(alloc, pattern, size);
-    double best = 1e30;
-
-    fn(bench_sizes[size], 2 * BENCH_BATCH);     /* warm up */
-    for (unsigned int run = 0; run < BENCH_RUNS; run++) {
-        double start = bench_now();
-
-        fn(bench_sizes[size], BENCH_PAIRS);
-        best = MIN(best, (bench_now() - start) / BENCH_PAIRS);
+    for (unsigned int a = 0; a < BENCH_NR_ALLOCATORS; a++) {
+        bench_get(a, pattern, size)(bench_sizes[size], 2 * BENCH_BATCH);     /* warm up */
+        ns[a] = 1e30;
     }
-    return best;
+    for (unsigned int run = 0; run < BENCH_RUNS; run++) {
+        for (unsigned int a = 0; a < BENCH_NR_ALLOCATORS; a++) {
+            double start = bench_now();
+
+            bench_get(a, pattern, size)(bench_sizes[size], BENCH_PAIRS);
+            ns[a] = MIN(ns[a], (bench_now() - start) / BENCH_PAIRS);
+        }
+    }
 }
 
 /* Child side of --count: measure one loop under callgrind. */
@@ -348,7 +356,7 @@ bench_kmem_alloc_report(double ns[2][2][BENCH_NR_ALLOCATORS])
     }
     for (unsigned int m = 0; m < 2; m++) {
         uint64_t x = 0x2545f4914f6cdd1dull;
-        double requested = 0, kmem_ns = 0;
+        double requested = 0, best[BENCH_NR_ALLOCATORS];
 
         for (unsigned int i = 0; i < BENCH_MIX_SIZES; i++) {
             bench_mix[i] = 16 + host_xorshift64(&x) % (maxima[m] - 15);
@@ -357,20 +365,20 @@ bench_kmem_alloc_report(double ns[2][2][BENCH_NR_ALLOCATORS])
         printf("bench: size mix 16-%zu B, %d live, ns per free+alloc (x: kmem_alloc / it), "
                "bytes used / requested:\n", maxima[m], BENCH_LIVE);
         for (unsigned int a = BENCH_KMEM_ALLOC; a < BENCH_NR_ALLOCATORS; a++) {
-            double best = 1e30;
-
             bench_allocators[a].mix(2 * BENCH_MIX_SIZES);       /* warm up */
-            for (unsigned int run = 0; run < BENCH_RUNS; run++) {
+            best[a] = 1e30;
+        }
+        for (unsigned int run = 0; run < BENCH_RUNS; run++) {   /* taking turns */
+            for (unsigned int a = BENCH_KMEM_ALLOC; a < BENCH_NR_ALLOCATORS; a++) {
                 double start = bench_now();
 
                 bench_allocators[a].mix(BENCH_PAIRS / 4);
-                best = MIN(best, (bench_now() - start) / (BENCH_PAIRS / 4));
+                best[a] = MIN(best[a], (bench_now() - start) / (BENCH_PAIRS / 4));
             }
-            if (a == BENCH_KMEM_ALLOC) {
-                kmem_ns = best;
-            }
+        }
+        for (unsigned int a = BENCH_KMEM_ALLOC; a < BENCH_NR_ALLOCATORS; a++) {
             printf("bench:   %-10s %7.2f ns (%.2fx)  used/requested %.3f\n",
-                   bench_allocators[a].name, best, kmem_ns / best,
+                   bench_allocators[a].name, best[a], best[BENCH_KMEM_ALLOC] / best[a],
                    bench_mix_used(a) / requested);
         }
     }
@@ -408,10 +416,10 @@ main(int argc, char **argv)
 
             snprintf(label, sizeof(label), "%s %zu B", bench_patterns[p], bench_sizes[s]);
             printf("bench: %-13s", label);
+            bench_time(p, s, ns[p][s]);
             for (unsigned int a = 0; a < BENCH_NR_ALLOCATORS; a++) {
                 char cell[32] = "-";
 
-                ns[p][s][a] = bench_time(a, p, s);
                 if (a == BENCH_KMEM_CACHE) {
                     snprintf(cell, sizeof(cell), "%.2f", ns[p][s][a]);
                 } else {

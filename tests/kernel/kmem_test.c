@@ -786,7 +786,7 @@ KTEST_DEFINE(kmem_exhaust_classes, kmem_exhaust_classes_test, KTEST_MANUAL);
 static struct kmem_cache kmem_bench_cache;
 static struct kmem_cache kmem_bench_slab_cache;
 static struct kmem_cache kmem_bench_verify_cache;
-static void *kmem_bench_objs[4 * 62];
+static void *kmem_bench_objs[4 * 254];      /* 4 magazines of the largest size */
 
 /* Keep the compiler from dropping or merging an allocation. */
 #define kmem_bench_use(p)       __asm__ volatile("" : : "r"(p) : "memory")
@@ -890,7 +890,8 @@ kmem_bench_test(void)
         caches_ready = true;
     }
     kmem_cache_stats_get(&kmem_bench_cache, &st);
-    batch = (st.mag_size != 0) ? 4 * st.mag_size : ARRAY_SIZE(kmem_bench_objs);
+    batch = (st.mag_size != 0) ? MIN(4 * st.mag_size, ARRAY_SIZE(kmem_bench_objs))
+                               : ARRAY_SIZE(kmem_bench_objs);
 
     /* Warm up: slabs, magazines and depot in place. */
     kmem_bench_batches(&kmem_bench_cache, batch, 2);

@@ -231,7 +231,7 @@ test_layout(void)
         st = stats_of(cache);
         tap_check(strcmp(st.name, "a_name_longer_than_thirty_one_c") == 0,
                   "init: long name truncated to %d characters", KMEM_NAME_SIZE - 1);
-        tap_check(st.verify == VERIFY_ALL && st.mag_size == (VERIFY_ALL ? 0 : 62),
+        tap_check(st.verify == VERIFY_ALL && st.mag_size == (VERIFY_ALL ? 0 : 254),
                   "init: verify %s, magazines of %u for 64-byte objects",
                   VERIFY_ALL ? "on (CONFIG_DEBUG)" : "off", st.mag_size);
     }
@@ -554,7 +554,9 @@ test_magazines(void)
     static struct kmem_cache cache, slab_only;
     unsigned long pages;
     struct kmem_cache_stats st;
-    void *objs[(2 + KMEM_CPU_SPARES_MAX + 3) * 62];
+    /* 64-byte objects: magazines of 254 rounds, 4 spares of each kind. */
+    enum { MAG = 254, SPARES = KMEM_CPU_SPARE_BYTES / (MAG * 64) };
+    static void *objs[(2 + SPARES + 3) * MAG];
     void *p;
     bool no_growth = true;
     unsigned long trips;
@@ -571,9 +573,9 @@ test_magazines(void)
     st = stats_of(&cache);
     tap_check(st.nr_slabs == 1 && st.nr_allocated == 1 && st.nr_in_use == 1,
               "magazines: first allocation creates a slab");
-    tap_check(st.mag_size == 62 && st.spares_max == KMEM_CPU_SPARE_BYTES / (62 * 64),
-              "magazines: 62 rounds, %u spare magazines per CPU (64 KiB of 64-byte objects)",
-              st.spares_max);
+    tap_check(st.mag_size == MAG && st.spares_max == SPARES,
+              "magazines: %u rounds, %u spare magazines per CPU (64 KiB of 64-byte objects)",
+              st.mag_size, st.spares_max);
     kmem_cache_free(&cache, p);
     st = stats_of(&cache);
     tap_check(st.nr_free_slabs == 0 && st.nr_allocated == 1 && st.nr_cached == 1
@@ -596,11 +598,10 @@ test_magazines(void)
         kmem_cache_free(&cache, objs[i]);
     }
     st = stats_of(&cache);
-    tap_check(st.mag_size == 62 && st.depot_nr_full == 3 && st.nr_cached == ARRAY_SIZE(objs)
+    tap_check(st.mag_size == MAG && st.depot_nr_full == 3 && st.nr_cached == ARRAY_SIZE(objs)
               && st.nr_free_slabs == 0,
               "magazines: %u magazines of frees: 2 per CPU and %u spares, 3 full in the "
-              "depot (%lu), slabs untouched", 2 + KMEM_CPU_SPARES_MAX + 3, KMEM_CPU_SPARES_MAX,
-              st.depot_nr_full);
+              "depot (%lu), slabs untouched", 2 + SPARES + 3, SPARES, st.depot_nr_full);
     pages = kmem_host_pages_used();
     for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
         objs[i] = kmem_cache_alloc(&cache);
@@ -616,10 +617,10 @@ test_magazines(void)
     /* Batches of the CPU's own magazines, spares included: no depot trip. */
     trips = stats_of(&cache).depot_nr_trips;
     for (unsigned int r = 0; r < 10; r++) {
-        for (unsigned int i = 0; i < (2 + KMEM_CPU_SPARES_MAX) * 62; i++) {
+        for (unsigned int i = 0; i < (2 + SPARES) * MAG; i++) {
             objs[i] = kmem_cache_alloc(&cache);
         }
-        for (unsigned int i = 0; i < (2 + KMEM_CPU_SPARES_MAX) * 62; i++) {
+        for (unsigned int i = 0; i < (2 + SPARES) * MAG; i++) {
             kmem_cache_free(&cache, objs[i]);
         }
     }
@@ -627,7 +628,7 @@ test_magazines(void)
     tap_check(st.depot_nr_trips == trips && st.depot_nr_full == 3
               && st.nr_cached == ARRAY_SIZE(objs) && kmem_host_pages_used() == pages,
               "magazines: 10 rounds of %u allocations then frees take no depot trip (%lu)",
-              (2 + KMEM_CPU_SPARES_MAX) * 62, st.depot_nr_trips - trips);
+              (2 + SPARES) * MAG, st.depot_nr_trips - trips);
 
     /* Another CPU sees the depot, not this CPU's magazines. */
     percpu_host_set_cpu(1);
@@ -1305,6 +1306,7 @@ test_reinit(void)
 /* ---------------------------------------------------------------- magazine growth */
 
 #define GROW_BATCH              256     /* over two magazines of 62 or 126 */
+#define GROW_OBJ_SIZE           256     /* magazines of 62 rounds, may grow to 254 */
 
 static struct kmem_cache grow_cache;
 static unsigned int grow_stop, grow_bad;
@@ -1331,10 +1333,10 @@ grow_worker(void *arg)
     while (!__atomic_load_n(&grow_stop, __ATOMIC_ACQUIRE)) {
         for (unsigned int i = 0; i < GROW_BATCH; i++) {
             objs[i] = kmem_cache_alloc(&grow_cache);
-            kmem_pattern_fill(objs[i], 64, id + i);
+            kmem_pattern_fill(objs[i], GROW_OBJ_SIZE, id + i);
         }
         for (unsigned int i = 0; i < GROW_BATCH; i++) {
-            if (!kmem_pattern_intact(objs[i], 64, id + i)) {
+            if (!kmem_pattern_intact(objs[i], GROW_OBJ_SIZE, id + i)) {
                 grow_bad++;
             }
             kmem_cache_free(&grow_cache, objs[i]);
@@ -1346,7 +1348,7 @@ grow_worker(void *arg)
 
 /*
  * Bonwick's rule: a cache whose depot lock is found busy grows its
- * magazines (62 to 126 rounds for 64-byte objects), one whose lock never
+ * magazines (62 to 126 rounds for 256-byte objects), one whose lock never
  * is keeps them. The contention is made on purpose: this thread holds
  * the depot lock most of the time while a worker goes through the depot.
  */
@@ -1358,7 +1360,7 @@ test_mag_growth(void)
     pthread_t worker;
     double start;
 
-    kmem_cache_init(&grow_cache, "grow_64", 64, 0, NULL, 0);
+    kmem_cache_init(&grow_cache, "grow_256", GROW_OBJ_SIZE, 0, NULL, 0);
     if (VERIFY_ALL) {
         tap_check(stats_of(&grow_cache).mag_size == 0, "grow: no magazines in verify mode");
         return;
@@ -1420,6 +1422,64 @@ test_mag_growth(void)
               kmem_host_pages_used(), pages);
 }
 
+/*
+ * The other growth rule: one CPU whose batches do not fit in its
+ * magazines (2 + 4 of 62 rounds hold 372 objects of 256 bytes, a batch
+ * is 1000) trades with the depot on nearly every exchange; its trips are
+ * overflows, and the magazines grow with no contention at all, up to the
+ * largest size whose objects fit in KMEM_MAG_BYTES_MAX (254 rounds of
+ * 256 bytes), after which fewer trips are left.
+ */
+static void
+test_mag_overflow(void)
+{
+    static struct kmem_cache cache;
+    static void *objs[1000];
+    struct kmem_cache_stats st;
+    unsigned long pages = kmem_host_pages_used(), trips_first, trips_last;
+    unsigned int rounds = 0, bad = 0;
+
+    kmem_cache_init(&cache, "overflow_256", 256, 0, NULL, 0);
+    if (VERIFY_ALL) {
+        tap_check(stats_of(&cache).mag_size == 0, "overflow: no magazines in verify mode");
+        return;
+    }
+    percpu_host_set_cpu(0);
+    trips_first = 0;
+    trips_last = 0;
+    for (; rounds < 400; rounds++) {
+        unsigned long trips = stats_of(&cache).depot_nr_trips;
+
+        for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
+            objs[i] = kmem_cache_alloc(&cache);
+            kmem_pattern_fill(objs[i], 256, rounds * 1000 + i);
+        }
+        for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
+            bad += !kmem_pattern_intact(objs[i], 256, rounds * 1000 + i);
+            kmem_cache_free(&cache, objs[i]);
+        }
+        trips = stats_of(&cache).depot_nr_trips - trips;
+        if (rounds == 1) {
+            trips_first = trips;
+        }
+        trips_last = trips;
+        if (rounds > 1 && stats_of(&cache).mag_size == 254) {
+            break;
+        }
+    }
+    st = stats_of(&cache);
+    tap_check(st.mag_size == 254 && st.depot_nr_contended == 0 && bad == 0,
+              "overflow: batches beyond the magazines grow them, uncontended, to %u rounds "
+              "(%u batches, %lu busy, %u bad)", st.mag_size, rounds, st.depot_nr_contended, bad);
+    tap_check(trips_last < trips_first,
+              "overflow: depot trips per batch of 1000 from %lu at 62 rounds to %lu at 254",
+              trips_first, trips_last);
+    kmem_purge();
+    tap_check(kmem_host_pages_used() <= pages,
+              "overflow: every page back after kmem_purge (%lu, %lu before)",
+              kmem_host_pages_used(), pages);
+}
+
 int
 main(void)
 {
@@ -1439,6 +1499,7 @@ main(void)
     test_exhaust_repeat();
     test_threads();
     test_mag_growth();
+    test_mag_overflow();
     test_report();
     test_reinit();
     return tap_done();
