@@ -207,6 +207,7 @@ KTEST_SRCS := \
 	tests/kernel/switch_wait_test.c \
 	tests/kernel/task_bench.c \
 	tests/kernel/task_emulation_test.c \
+	tests/kernel/task_life_test.c \
 	tests/kernel/task_test.c \
 	tests/kernel/thread_stack_test.c \
 	tests/kernel/thread_state_test.c \

@@ -173,7 +173,7 @@ thread_deallocate(thread_t thread)
     }
 }
 
-/* The routine returning thread holds its task (task_threads, thread_create): task stays. */
+/* The thread reference keeps thread->task (kern/task.h, "Lifetime"). */
 ipc_port_t
 convert_thread_to_port(thread_t thread)
 {
@@ -183,12 +183,9 @@ convert_thread_to_port(thread_t thread)
     if (thread == NULL) {
         return IP_NULL;
     }
-    task = thread->task;
+    task = task_thread_lock(thread);
     if (task != NULL) {
-        spinlock_lock(&task->lock);
-        if (thread->task == task) {
-            port = mig_convert_send(thread->sself);
-        }
+        port = mig_convert_send(thread->sself);
         spinlock_unlock(&task->lock);
     }
     thread_unref(thread);

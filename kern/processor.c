@@ -377,10 +377,10 @@ thread_priority(struct thread *thread, int priority, boolean_t set_max)
     struct task *task;
     kern_return_t kr;
 
-    if (thread == NULL || (task = thread->task) == NULL || !processor_priority_valid(priority)) {
+    if (thread == NULL || !processor_priority_valid(priority)
+        || (task = task_thread_lock(thread)) == NULL) {
         return KERN_INVALID_ARGUMENT;
     }
-    spinlock_lock(&task->lock);
     kr = processor_thread_priority_locked(thread, priority, set_max);
     spinlock_unlock(&task->lock);
     return kr;
@@ -391,11 +391,10 @@ thread_max_priority(struct thread *thread, struct processor_set *set, int max_pr
 {
     struct task *task;
 
-    if (thread == NULL || set == NULL || (task = thread->task) == NULL
-        || !processor_priority_valid(max_priority)) {
+    if (thread == NULL || set == NULL || !processor_priority_valid(max_priority)
+        || (task = task_thread_lock(thread)) == NULL) {
         return KERN_INVALID_ARGUMENT;
     }
-    spinlock_lock(&task->lock);
     thread->max_priority = max_priority;
     if (thread->priority < max_priority) {
         thread->priority = max_priority;
@@ -641,10 +640,9 @@ thread_policy(struct thread *thread, int policy, int data)
     struct task *task;
     kern_return_t kr = KERN_SUCCESS;
 
-    if (thread == NULL || (task = thread->task) == NULL || invalid_policy(policy)) {
+    if (thread == NULL || invalid_policy(policy) || (task = task_thread_lock(thread)) == NULL) {
         return KERN_INVALID_ARGUMENT;
     }
-    spinlock_lock(&task->lock);
     if (policy != thread->policy
         && (__atomic_load_n(&processor_set_default_set.policies, __ATOMIC_RELAXED) & policy)
            == 0) {

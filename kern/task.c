@@ -4,14 +4,19 @@
  *
  * Rationale. A task is little more than the owner of an IPC space and a
  * user map: both already lock themselves, so the task lock only guards
- * what is the task's own (threads, counts, special ports). The space
- * and map are freed with the last reference rather than at termination
- * so that a trap holding a reference (it translated a task port a
- * moment ago) never uses freed memory; termination instead kills the
- * task's kernel port first, after which no new reference can be made,
- * and then waits for the threads. In the common case the terminator
- * holds the last reference and everything is back when it returns,
- * which the tests count page by page.
+ * what is the task's own (threads, counts, special ports). Its death is
+ * in two steps, as in GNU Mach. The contents (rights, ports, memory) go
+ * as soon as the task is terminated and its threads have left, because
+ * others count on that: a peer's send right turns into a dead name at
+ * once, out-of-memory recovery needs the pages back at once. The
+ * structure, with its inactive space and empty map, goes with the last
+ * reference, because others may still hold one: a trap that translated
+ * a task port a moment ago, and every thread until it is freed, so that
+ * code holding a thread (an RPC on its port) may follow thread->task and
+ * lock the task without racing with its free. Termination kills the
+ * kernel port first, after which no new reference can be made; the
+ * teardown runs once, by whoever sees the task inactive with no thread
+ * (task_terminate() or the last thread to leave), under no lock.
  *
  * Threads are stopped the Mach way, with an AST checked on the way back
  * to user mode rather than by reaching into another CPU's registers: a
@@ -64,6 +69,9 @@ static struct spinlock task_list_lock = SPINLOCK_INITIALIZER;
 static struct list task_list = LIST_INITIALIZER(task_list);
 static unsigned int task_nr;
 
+/* How long a fault out of memory waits for terminated tasks' pages (vm_fault_user()). */
+#define TASK_OOM_DYING_TICKS    100
+
 /* One out-of-memory stop at a time (taken with trylock only: see vm_fault_user()). */
 static struct mutex task_oom_lock;
 
@@ -108,22 +116,63 @@ task_port_copy(struct ipc_port *port)
     return port;
 }
 
+/* Release the special and registered ports the task holds. No lock held. */
+static void
+task_ports_release(struct task *task)
+{
+    struct ipc_port *ports[3 + TASK_PORT_REGISTER_MAX];
+
+    spinlock_lock(&task->lock);
+    ports[0] = task->sself;
+    ports[1] = task->exception;
+    ports[2] = task->bootstrap;
+    task->sself = task->exception = task->bootstrap = NULL;
+    for (unsigned int i = 0; i < TASK_PORT_REGISTER_MAX; i++) {
+        ports[3 + i] = task->registered[i];
+        task->registered[i] = NULL;
+    }
+    spinlock_unlock(&task->lock);
+    for (unsigned int i = 0; i < ARRAY_SIZE(ports); i++) {
+        task_port_release(&ports[i]);
+    }
+}
+
+/*
+ * Tear down a terminated task that has no thread left: its ports, every
+ * right of its space (which stays, inactive, for those holding the
+ * task) and every page of its map (which stays, empty). Called once, by
+ * whoever saw the task inactive with no thread, with no lock held; wakes
+ * task_terminate() waiting for it.
+ */
+static void
+task_teardown(struct task *task)
+{
+    assert(!task->active && task->nr_threads == 0 && !task->torn_down);
+    task_ports_release(task);
+    ipc_space_ref(task->space);         /* the task's, until task_free() */
+    ipc_space_destroy(task->space);
+    vm_user_map_empty(task->map);
+    spinlock_lock(&task->lock);
+    task->torn_down = true;
+    waitq_wakeup_all(&task->exit_wq);
+    spinlock_unlock(&task->lock);
+}
+
 /* Free a task that is off the list (or never was on it) and has no thread. */
 static void
 task_free(struct task *task)
 {
     assert(task->nr_threads == 0 && list_empty(&task->threads));
-    task_port_release(&task->sself);
-    task_port_release(&task->exception);
-    task_port_release(&task->bootstrap);
-    for (unsigned int i = 0; i < TASK_PORT_REGISTER_MAX; i++) {
-        task_port_release(&task->registered[i]);
-    }
+    task_ports_release(task);           /* none left after a teardown */
     if (task->kport != NULL) {
         ipc_port_kobject_destroy(task->kport);
     }
     if (task->space != NULL) {
-        ipc_space_destroy(task->space);
+        if (task->torn_down) {
+            ipc_space_unref(task->space);
+        } else {
+            ipc_space_destroy(task->space);
+        }
     }
     if (task->map != NULL) {
         vm_user_map_destroy(task->map);
@@ -220,6 +269,7 @@ task_terminate(struct task *task)
 {
     struct thread *t;
     struct ipc_port *kport;
+    bool empty;
 
     if (task == NULL) {
         return KERN_INVALID_ARGUMENT;
@@ -236,6 +286,7 @@ task_terminate(struct task *task)
         thread_ast_post(t, THREAD_AST_TERMINATE);
     }
     waitq_wakeup_all(&task->stop_wq);
+    empty = (task->nr_threads == 0);    /* else the last thread out tears down */
     spinlock_unlock(&task->lock);
 
     if (__atomic_load_n(&task->essential, __ATOMIC_RELAXED)) {
@@ -247,9 +298,11 @@ task_terminate(struct task *task)
     /* No new reference from now on: the port no longer leads here. */
     ipc_port_kobject_destroy(kport);
 
-    if (task_self() != task) {
+    if (empty) {
+        task_teardown(task);
+    } else if (task_self() != task) {
         spinlock_lock(&task->lock);
-        while (task->nr_threads > 0) {
+        while (!task->torn_down) {
             waitq_sleep(&task->exit_wq, &task->lock);
         }
         spinlock_unlock(&task->lock);
@@ -423,7 +476,7 @@ task_thread_enter(struct task *task)
         ipc_port_kobject_destroy(kport);
         return KERN_FAILURE;
     }
-    task_ref(task);
+    task_ref(task);                     /* held until the thread is freed */
     self->kport = kport;
     self->priority = task->priority;
     self->max_priority = processor_thread_max_priority(task->max_priority);
@@ -432,6 +485,7 @@ task_thread_enter(struct task *task)
     ipc_port_ref(kport);
     self->sself = kport;
     __atomic_store_n(&self->task, task, __ATOMIC_RELEASE);
+    self->in_task = true;
     list_insert_tail(&task->threads, &self->task_node);
     task->nr_threads++;
     if (task->suspend_count > 0) {
@@ -443,14 +497,15 @@ task_thread_enter(struct task *task)
 }
 
 void
-task_thread_leave(void)
+task_thread_exit(void)
 {
     struct thread *self = thread_self();
     struct task *task = self->task;
     struct ipc_port *kport = self->kport, *sself, *exception;
     uint64_t user, system;
+    bool teardown;
 
-    assert(task != NULL && kport != NULL);
+    assert(task != NULL && self->in_task && kport != NULL);
     thread_pmap_set(NULL);
     self->kport = NULL;
     ipc_port_kobject_destroy(kport);
@@ -462,16 +517,47 @@ task_thread_leave(void)
     account_ticks(&self->account, &user, &system);
     task->dead_user_ticks += user;      /* its times stay in the task (task_info) */
     task->dead_system_ticks += system;
-    if (--task->nr_threads == 0) {
-        waitq_wakeup_all(&task->exit_wq);
-    }
+    self->in_task = false;
+    teardown = (--task->nr_threads == 0 && !task->active);
     waitq_wakeup_all(&task->stop_wq);   /* one less thread to stop */
-    __atomic_store_n(&self->task, NULL, __ATOMIC_RELEASE);
     spinlock_unlock(&task->lock);
     thread_ast_clear(THREAD_AST_TERMINATE | THREAD_AST_SUSPEND);
     task_port_release(&sself);
     task_port_release(&exception);
+    if (teardown) {
+        task_teardown(task);
+    }
+}
+
+void
+task_thread_leave(void)
+{
+    struct thread *self = thread_self();
+    struct task *task = self->task;
+
+    task_thread_exit();
+    /* Its port is dead: no new reference; those taken through it end soon. */
+    while (__atomic_load_n(&self->refs, __ATOMIC_ACQUIRE) > 1) {
+        thread_yield();
+    }
+    __atomic_store_n(&self->task, NULL, __ATOMIC_RELEASE);
     task_unref(task);
+}
+
+struct task *
+task_thread_lock(struct thread *thread)
+{
+    struct task *task = __atomic_load_n(&thread->task, __ATOMIC_ACQUIRE);
+
+    if (task == NULL) {
+        return NULL;
+    }
+    spinlock_lock(&task->lock);
+    if (!thread->in_task) {
+        spinlock_unlock(&task->lock);
+        return NULL;
+    }
+    return task;
 }
 
 /*
@@ -510,7 +596,7 @@ thread_ast_check(void)
     unsigned int ast;
 
     while ((ast = __atomic_load_n(&self->ast, __ATOMIC_ACQUIRE)) != 0) {
-        if (self->task == NULL) {
+        if (!self->in_task) {
             thread_ast_clear(ast);  /* left its task meanwhile: nothing to do */
         } else if (ast & THREAD_AST_TERMINATE) {
             thread_exit();          /* leaves the task first */
@@ -529,14 +615,17 @@ _Static_assert(EXCEPTION_ACCESS_READ == VM_MAP_PROT_READ
 /*
  * The task to stop when memory runs out: the active task with the most
  * resident pages (its end gives back the most), or self when no other
- * has more. Returns it with a reference when it is not self.
+ * has more. Returns it with a reference when it is not self. *dyingp
+ * tells whether a terminated task still holds pages (its teardown is
+ * under way: they are coming back).
  */
 static struct task *
-task_oom_victim(struct task *self)
+task_oom_victim(struct task *self, bool *dyingp)
 {
     unsigned long best = vm_user_map_resident(self->map), resident;
     struct task *task, *victim = self;
 
+    *dyingp = false;
     spinlock_lock(&task_list_lock);
     list_foreach_entry(&task_list, task, node) {
         if (task == self) {
@@ -547,6 +636,8 @@ task_oom_victim(struct task *self)
         if (task->active && resident > best) {
             best = resident;
             victim = task;
+        } else if (!task->active && !task->torn_down && resident > 0) {
+            *dyingp = true;
         }
         spinlock_unlock(&task->lock);
     }
@@ -575,25 +666,39 @@ task_oom_victim(struct task *self)
  * waited for it could belong to the task being stopped, whose
  * termination would wait for it in turn. A fault that finds a stop in
  * progress waits a tick (the memory may be coming back) and retries a
- * few times before it stops its own task.
+ * few times before it stops its own task; so does one that finds a
+ * terminated task whose teardown has not yet given its pages back (a
+ * task that stopped itself tears down when its thread leaves, a moment
+ * later), for up to TASK_OOM_DYING_TICKS.
  */
 kern_return_t
 vm_fault_user(uintptr_t addr, unsigned int access)
 {
     struct task *task = task_self(), *victim;
+    unsigned int dying_ticks = 0;
+    bool dying;
     int error;
 
     if (task == NULL) {
         return KERN_INVALID_ADDRESS;    /* a hand-built user thread: no map */
     }
     error = vm_fault(task->map, addr, access);
-    for (unsigned int tries = 0; error == ERROR_NOMEM && tries < 8; tries++) {
+    for (unsigned int tries = 0; error == ERROR_NOMEM && tries < 8;) {
         if (!mutex_trylock(&task_oom_lock)) {
             thread_delay(1);
             error = vm_fault(task->map, addr, access);
+            tries++;
             continue;
         }
-        victim = task_oom_victim(task);
+        victim = task_oom_victim(task, &dying);
+        if (victim == task && dying && task->active && dying_ticks < TASK_OOM_DYING_TICKS) {
+            mutex_unlock(&task_oom_lock);
+            thread_delay(1);            /* a teardown is giving pages back */
+            dying_ticks++;
+            error = vm_fault(task->map, addr, access);
+            continue;
+        }
+        tries++;
         if (victim != task) {
             printf("task '%s' stopped: out of memory (the largest: %lu KiB resident; "
                    "fault by task '%s' at 0x%08lx)\n", victim->name,

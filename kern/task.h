@@ -7,15 +7,23 @@
  *   kr = task_create_named(NULL, false, "init", &task);    one reference: the task's life
  *   kr = task_thread_enter(task);                     the caller joins it
  *   ...                                               user mode, traps
- *   kr = task_terminate(task);                        threads stopped, all freed
+ *   kr = task_terminate(task);                        threads stopped, contents gone
  *
- * Lifetime: a task holds one reference for being alive (dropped by
- * task_terminate()), one per thread, and one per temporary user (e.g. a
- * trap that translated a port name). Its space, map and memory go with
- * the last reference, so whatever holds one may use them; after
- * termination they only refuse new work (KERN_INVALID_TASK from the
- * space, no new threads). A task whose last thread leaves lives on,
- * empty, until it is terminated (as in Mach).
+ * Lifetime (doc/user.md, "Life and death"): a task holds one reference
+ * for being alive (dropped by task_terminate()), each thread one from
+ * task_thread_enter() until the thread structure is freed (so that
+ * thread->task stays valid for whoever holds the thread), and each
+ * temporary user one (e.g. a trap that translated a port name).
+ * Termination is in two steps. task_terminate() kills the kernel port
+ * (no new reference can be made) and stops the threads; once the task
+ * is inactive and has no thread left (task_terminate() itself, or the
+ * last thread to leave), its contents are torn down at once: the
+ * special and registered ports released, the IPC space destroyed (every
+ * right released, ports destroyed, notifications sent) and the address
+ * map emptied. What stays is the struct task with an inactive space and
+ * an empty map, which refuse new work, until the last reference goes.
+ * A task whose last thread leaves lives on, empty, until it is
+ * terminated (as in Mach).
  *
  * Stopping threads: termination and suspension post an AST to every
  * thread of the task (kern/thread.h): a flag, an IPI to a CPU running
@@ -62,6 +70,7 @@ struct task {
     struct spinlock lock;
     unsigned int refs;                  /* atomic */
     bool active;                        /* false once termination began */
+    bool torn_down;                     /* space destroyed, map emptied, ports released */
     char name[TASK_NAME_SIZE];
     struct ipc_space *space;
     struct vm_user_map *map;
@@ -114,20 +123,22 @@ kern_return_t task_create_named(struct task *parent, bool inherit_memory, const 
 void task_ref(struct task *task);
 
 /*
- * Drop a reference. The last one destroys the space (every right),
- * the map (every page), the ports held and the task. Thread context, no
- * spinlock held, and the task's pmap loaded on no CPU by then.
+ * Drop a reference. The last one frees the task with its (inactive)
+ * space and (empty) map, or, for a task that was never terminated
+ * (creation failed), destroys them first. Thread context, no spinlock
+ * held, and the task's pmap loaded on no CPU by then.
  */
 void task_unref(struct task *task);
 
 /*
- * task_terminate: mark the task dead, kill its kernel port, stop every
- * thread (an AST each), and drop the task's life reference. When the
- * caller is not one of its threads, wait until every thread has left
- * first, so that the memory is back on return if nobody else holds a
- * reference. When it is, return at once: the caller stops in its next
- * thread_ast_check() (the trap's return path), and the last thread to
- * leave frees the task. Returns KERN_SUCCESS, KERN_FAILURE when the
+ * task_terminate: mark the task dead, kill its kernel port (send rights
+ * to it become dead names), stop every thread (an AST each), tear the
+ * task down once no thread is left (see "Lifetime" above) and drop the
+ * task's life reference. When the caller is not one of its threads, it
+ * waits for the teardown, so that the task's memory and rights are gone
+ * on return. When it is, it returns at once: the caller stops in its
+ * next thread_ast_check() (the trap's return path), and the last thread
+ * to leave tears the task down. Returns KERN_SUCCESS, KERN_FAILURE when the
  * task is already terminated, or KERN_INVALID_ARGUMENT for NULL (an RPC
  * to a port that is no task's; also task_suspend and task_resume). Thread context, no lock held.
  */
@@ -190,13 +201,30 @@ struct task *task_from_port(struct ipc_port *port);
 kern_return_t task_thread_enter(struct task *task);
 
 /*
- * The calling thread leaves its task: back to the kernel pmap, its
- * kernel port killed, off the thread list (the last one to leave a
- * terminated task wakes task_terminate()), and its task reference
- * dropped (the last frees the task). thread_exit() calls it for task
- * threads. Thread context, no lock held.
+ * The calling thread, ending, leaves its task: back to the kernel pmap,
+ * its kernel port killed, off the thread list (the last one to leave a
+ * terminated task tears it down). It keeps thread->task and its
+ * reference, which go when the thread structure is freed. thread_exit()
+ * calls it. Thread context, no lock held.
+ */
+void task_thread_exit(void);
+
+/*
+ * A kernel thread that goes on (tests, the boot loader's helper) leaves
+ * its task as task_thread_exit() does, then waits until nobody else
+ * holds a reference to it (RPCs that found it through its port, now
+ * dead, finish soon), then drops its task reference and belongs to no
+ * task again: it may enter another. Thread context, no lock held.
  */
 void task_thread_leave(void);
+
+/*
+ * The task thread is in, locked, or NULL when it is in none (a kernel
+ * thread, or one that left its task; thread->task tells them apart).
+ * The caller holds a reference to thread, which keeps thread->task
+ * valid (see "Lifetime"). Unlock with spinlock_unlock(&task->lock).
+ */
+struct task *task_thread_lock(struct thread *thread);
 
 /*
  * The thread a port stands for (its kernel port), with a reference

@@ -33,7 +33,8 @@
  * puts it on the reaper's list, and the reaper thread drops the dead
  * thread's own reference; the structure and stack are freed when the
  * last reference goes (an RPC may still hold one through the thread's
- * port, kern/mig_convert.c).
+ * port, kern/mig_convert.c), and with them the thread's reference to its
+ * task, so that whoever holds a thread may follow thread->task.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -251,7 +252,10 @@ thread_unref(struct thread *t)
     if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) != 0) {
         return;
     }
-    assert(t->state == THREAD_DEAD && t->stack != NULL);
+    assert(t->state == THREAD_DEAD && t->stack != NULL && !t->in_task);
+    if (t->task != NULL) {
+        task_unref(t->task);        /* the reference it took entering the task */
+    }
     pcb_thread_free(t);
     vm_kmem_free_guarded(t->stack, KERNEL_STACK_SIZE);
     kmem_cache_free(&thread_cache, t);
@@ -481,8 +485,8 @@ thread_create_kernel(const char *name, void (*fn)(void *arg), void *arg, unsigne
 void
 thread_exit(void)
 {
-    if (thread_self()->task != NULL) {
-        task_thread_leave();
+    if (thread_self()->in_task) {
+        task_thread_exit();
     }
     cpu_intr_disable();
     if (percpu_self()->preempt_count != 0) {

@@ -50,7 +50,10 @@ struct thread {
     void (*fn)(void *arg);
     void *arg;
     char name[THREAD_NAME_SIZE];
-    struct task *task;              /* NULL: a kernel thread (kern/task.h) */
+    struct task *task;              /* the task it is or was in, with a reference held
+                                       until the thread is freed; NULL: a kernel thread
+                                       (kern/task.h, "Lifetime") */
+    bool in_task;                   /* on task->threads (task->lock; the thread's own) */
     struct list task_node;          /* in task->threads */
     struct ipc_port *kport;         /* the thread's kernel port, while in a task */
     unsigned int ast;               /* THREAD_AST_* bits pending, atomic */
@@ -128,9 +131,11 @@ void thread_exit(void) __attribute__((noreturn));
 /*
  * Take or drop a reference on t (the caller holds one already, or finds
  * t under a lock that keeps it, such as its port's): t's structure and
- * stack stay until the last reference goes, even after t exited. A dead
+ * stack stay until the last reference goes, even after t exited, and so
+ * does t->task (the thread's reference to its task goes with it). A dead
  * thread's fields keep their last values. Lock-free; the last drop frees
- * (thread context: it may unmap the stack).
+ * (thread context, no spinlock held: it may unmap the stack and free the
+ * task).
  */
 void thread_ref(struct thread *t);
 void thread_unref(struct thread *t);

@@ -92,44 +92,22 @@ thread_create(struct task *parent_task, struct thread **child_thread)
     return start.kr;
 }
 
-/* Whether t is one of task's threads. Task locked. */
-static bool
-thread_control_in_task(struct task *task, const struct thread *t)
-{
-    struct thread *member;
-
-    list_foreach_entry(&task->threads, member, task_node) {
-        if (member == t) {
-            return true;
-        }
-    }
-    return false;
-}
-
 kern_return_t
 thread_terminate(struct thread *thread)
 {
     struct task *task;
     kern_return_t kr = KERN_SUCCESS;
 
-    if (thread == NULL || (task = thread->task) == NULL) {
-        return KERN_INVALID_ARGUMENT;
-    }
-    spinlock_lock(&task->lock);
-    if (thread->task != task) {
-        spinlock_unlock(&task->lock);
-        return KERN_FAILURE;            /* leaving already */
+    if (thread == NULL || (task = task_thread_lock(thread)) == NULL) {
+        return KERN_INVALID_ARGUMENT;   /* a kernel thread, or it left its task */
     }
     if (!task->active) {
         kr = KERN_FAILURE;              /* it ends with its task */
     }
     thread_ast_post(thread, THREAD_AST_TERMINATE);
     if (thread != thread_self()) {
-        /*
-         * Wait by list membership, never through the pointer: the thread
-         * is freed soon after it left.
-         */
-        while (thread_control_in_task(task, thread)) {
+        /* Our reference keeps thread (and thread->task) while we wait. */
+        while (thread->in_task) {
             if (waitq_sleep_intr(&task->stop_wq, &task->lock) == THREAD_INTERRUPTED) {
                 break;
             }
@@ -142,8 +120,9 @@ thread_terminate(struct thread *thread)
 kern_return_t
 thread_abort(struct thread *thread)
 {
-    if (thread == NULL || thread == thread_self() || thread->task == NULL) {
-        return KERN_INVALID_ARGUMENT;
+    if (thread == NULL || thread == thread_self()
+        || !__atomic_load_n(&thread->in_task, __ATOMIC_RELAXED)) {
+        return KERN_INVALID_ARGUMENT;   /* a kernel thread, or it left its task */
     }
     thread_interrupt(thread);
     return KERN_SUCCESS;
@@ -154,11 +133,10 @@ thread_suspend(struct thread *thread)
 {
     struct task *task;
 
-    if (thread == NULL || (task = thread->task) == NULL) {
-        return KERN_INVALID_ARGUMENT;
+    if (thread == NULL || (task = task_thread_lock(thread)) == NULL) {
+        return KERN_INVALID_ARGUMENT;   /* a kernel thread, or it left its task */
     }
-    spinlock_lock(&task->lock);
-    if (!task->active || thread->task != task) {
+    if (!task->active) {
         spinlock_unlock(&task->lock);
         return KERN_FAILURE;
     }
@@ -167,7 +145,7 @@ thread_suspend(struct thread *thread)
         thread_ast_post(thread, THREAD_AST_SUSPEND);    /* a stopped one stays stopped */
     }
     if (thread != thread_self()) {
-        while (task->active && thread->task == task && thread->suspend_count > 0
+        while (task->active && thread->in_task && thread->suspend_count > 0
                && !thread->stopped) {
             if (waitq_sleep_intr(&task->stop_wq, &task->lock) == THREAD_INTERRUPTED) {
                 break;
@@ -184,11 +162,10 @@ thread_resume(struct thread *thread)
     struct task *task;
     kern_return_t kr = KERN_SUCCESS;
 
-    if (thread == NULL || (task = thread->task) == NULL) {
-        return KERN_INVALID_ARGUMENT;
+    if (thread == NULL || (task = task_thread_lock(thread)) == NULL) {
+        return KERN_INVALID_ARGUMENT;   /* a kernel thread, or it left its task */
     }
-    spinlock_lock(&task->lock);
-    if (!task->active || thread->task != task || thread->suspend_count == 0) {
+    if (!task->active || thread->suspend_count == 0) {
         kr = KERN_FAILURE;
     } else if (--thread->suspend_count == 0) {
         waitq_wakeup_all(&task->suspend_wq);
@@ -224,12 +201,11 @@ thread_control_special_lock(struct thread *thread, int which, struct task **task
     if (thread == NULL || thread_control_special_slot(thread, which) == NULL) {
         return KERN_INVALID_ARGUMENT;
     }
-    task = __atomic_load_n(&thread->task, __ATOMIC_ACQUIRE);
+    task = task_thread_lock(thread);
     if (task == NULL) {
         return KERN_FAILURE;
     }
-    spinlock_lock(&task->lock);
-    if (thread->task != task || thread->sself == NULL) {
+    if (thread->sself == NULL) {
         spinlock_unlock(&task->lock);
         return KERN_FAILURE;
     }

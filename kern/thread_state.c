@@ -63,18 +63,15 @@ thread_state_call(struct thread *thread, int flavor, uint32_t *state, natural_t 
     if (thread == thread_self()) {
         return thread_state_do(thread, flavor, state, count, set);
     }
-    task = thread->task;
-    if (task == NULL) {
-        return KERN_INVALID_ARGUMENT;
-    }
     held = thread_suspend(thread) == KERN_SUCCESS;
-    spinlock_lock(&task->lock);
-    if (held && thread->stopped && thread->task == task) {
-        kr = thread_state_do(thread, flavor, state, count, set);
+    task = task_thread_lock(thread);
+    if (task == NULL) {
+        kr = KERN_INVALID_ARGUMENT;     /* a kernel thread, or it left its task */
     } else {
-        kr = KERN_FAILURE;
+        kr = (held && thread->stopped) ? thread_state_do(thread, flavor, state, count, set)
+                                       : KERN_FAILURE;
+        spinlock_unlock(&task->lock);
     }
-    spinlock_unlock(&task->lock);
     if (held) {
         thread_resume(thread);
     }

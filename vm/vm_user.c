@@ -191,6 +191,17 @@ vm_user_map_destroy(struct vm_user_map *map)
     kmem_cache_free(&vm_user_map_cache, map);
 }
 
+void
+vm_user_map_empty(struct vm_user_map *map)
+{
+    kern_return_t kr;
+
+    kr = vm_user_deallocate(map, VM_USER_MIN, VM_USER_MAX - VM_USER_MIN);
+    assert(kr == KERN_SUCCESS);     /* whole entries: nothing to clip */
+    (void)kr;
+    assert(vm_map_first(&map->map) == NULL);
+}
+
 kern_return_t
 vm_user_region(struct vm_user_map *map, uintptr_t addr, struct vm_user_region *regionp)
 {

@@ -104,6 +104,14 @@ int vm_user_map_create(struct vm_user_map **mapp);
  */
 void vm_user_map_destroy(struct vm_user_map *map);
 
+/*
+ * Empty map (a terminated task's, kern/task.c): every entry goes with
+ * its object reference and the pages only this map held, as a
+ * vm_deallocate of the whole range; the map and its pmap stay, usable
+ * and empty, until vm_user_map_destroy(). Takes the map's mutex.
+ */
+void vm_user_map_empty(struct vm_user_map *map);
+
 /* The map's pmap, for thread_pmap_set(). */
 static inline struct pmap *
 vm_user_map_pmap(const struct vm_user_map *map)

@@ -1548,6 +1548,103 @@ test_extract(void)
               "extract: every object and page back");
 }
 
+/* Write value into the page at va of map, faulting it in writable. */
+static bool
+empty_write(struct vm_user_map *map, uintptr_t va, uint32_t value)
+{
+    phys_addr_t pa;
+
+    if (vm_fault(map, va, VM_MAP_PROT_WRITE) != 0 || !pmap_extract(map->pmap, va, &pa)) {
+        return false;
+    }
+    page_value[pa >> PAGE_SHIFT] = value;
+    return true;
+}
+
+/* The value of the page at va of map as a read fault finds it; ~0 when unmapped. */
+static uint32_t
+empty_read(struct vm_user_map *map, uintptr_t va)
+{
+    phys_addr_t pa;
+
+    if (vm_fault(map, va, VM_MAP_PROT_READ) != 0 || !pmap_extract(map->pmap, va, &pa)) {
+        return ~0u;
+    }
+    return page_value[pa >> PAGE_SHIFT];
+}
+
+/*
+ * vm_user_map_empty (a terminated task's teardown, kern/task.c): a map
+ * with private, shared (inherited SHARE by a child), copy-on-write
+ * (shared with a child's copy) and wired memory is emptied: no entry, no
+ * page in its pmap, its own pages back at once, the child's view
+ * unchanged; the map stays usable; destroying both then gives back
+ * every page, kmem page and object.
+ */
+static void
+test_empty(void)
+{
+    unsigned long dm_free = free_pages(VM_PAGE_SEG_DIRECTMAP);
+    unsigned long hi_free = free_pages(VM_PAGE_SEG_HIGHMEM);
+    unsigned long kmem_before = kmem_pages(), before_empty;
+    const uintptr_t priv = 0x10000, shared = 0x200000, cow = 0x400000, wired = 0x600000;
+    struct vm_user_map *map, *child;
+    uintptr_t addr;
+    unsigned int bad = 0;
+
+    tap_check(vm_user_map_create(&map) == 0 && vm_user_map_create(&child) == 0,
+              "empty: two maps");
+    addr = priv;
+    bad += vm_user_allocate(map, &addr, 8 * PAGE_SIZE, false) != KERN_SUCCESS;
+    addr = shared;
+    bad += vm_user_allocate(map, &addr, 4 * PAGE_SIZE, false) != KERN_SUCCESS;
+    bad += vm_user_inherit(map, shared, 4 * PAGE_SIZE, VM_MAP_INHERIT_SHARE) != KERN_SUCCESS;
+    addr = cow;
+    bad += vm_user_allocate(map, &addr, 4 * PAGE_SIZE, false) != KERN_SUCCESS;
+    addr = wired;
+    bad += vm_user_allocate(map, &addr, 2 * PAGE_SIZE, false) != KERN_SUCCESS;
+    bad += vm_user_inherit(map, wired, 2 * PAGE_SIZE, VM_MAP_INHERIT_NONE) != KERN_SUCCESS;
+    for (unsigned int p = 0; p < 8; p++) {
+        bad += !empty_write(map, priv + p * PAGE_SIZE, 100 + p);
+    }
+    for (unsigned int p = 0; p < 4; p++) {
+        bad += !empty_write(map, shared + p * PAGE_SIZE, 200 + p);
+        bad += !empty_write(map, cow + p * PAGE_SIZE, 300 + p);
+    }
+    bad += vm_user_wire(map, true, wired, 2 * PAGE_SIZE, VM_MAP_PROT_READ | VM_MAP_PROT_WRITE)
+           != KERN_SUCCESS;
+    bad += vm_user_inherit(map, priv, 8 * PAGE_SIZE, VM_MAP_INHERIT_NONE) != KERN_SUCCESS;
+    bad += vm_user_map_fork(map, child) != 0;
+    tap_check(bad == 0 && vm_user_map_resident(map) == 8 + 4 + 4 + 2,
+              "empty: private, shared, copy-on-write and wired memory, %lu pages resident",
+              vm_user_map_resident(map));
+
+    before_empty = free_pages(VM_PAGE_SEG_DIRECTMAP) + free_pages(VM_PAGE_SEG_HIGHMEM);
+    vm_user_map_empty(map);
+    tap_check(vm_map_first(&map->map) == NULL && vm_user_map_resident(map) == 0
+              && map->map.mapped == 0, "empty: no entry, no page mapped");
+    /* Its own pages back at once: the private and wired ones (8 + 2). */
+    tap_check(free_pages(VM_PAGE_SEG_DIRECTMAP) + free_pages(VM_PAGE_SEG_HIGHMEM)
+              == before_empty + 8 + 2, "empty: the pages only it held are free (%lu more)",
+              free_pages(VM_PAGE_SEG_DIRECTMAP) + free_pages(VM_PAGE_SEG_HIGHMEM) - before_empty);
+    bad = 0;
+    for (unsigned int p = 0; p < 4; p++) {
+        bad += empty_read(child, shared + p * PAGE_SIZE) != 200 + p;
+        bad += empty_read(child, cow + p * PAGE_SIZE) != 300 + p;
+    }
+    bad += empty_read(child, priv) != ~0u || empty_read(child, wired) != ~0u;
+    tap_check(bad == 0, "empty: the child still sees the shared and copied pages");
+    addr = 0;
+    tap_check(vm_user_allocate(map, &addr, PAGE_SIZE, true) == KERN_SUCCESS && addr == 0
+              && empty_write(map, 0, 7) && empty_read(map, 0) == 7,
+              "empty: the map stays usable");
+    vm_user_map_destroy(map);
+    vm_user_map_destroy(child);
+    tap_check(free_pages(VM_PAGE_SEG_DIRECTMAP) == dm_free
+              && free_pages(VM_PAGE_SEG_HIGHMEM) == hi_free && kmem_pages() == kmem_before
+              && vm_object_count() == 0, "empty: every page back once both maps are destroyed");
+}
+
 int
 main(void)
 {
@@ -1576,5 +1673,6 @@ main(void)
     test_write();
     test_map_object();
     test_extract();
+    test_empty();
     return tap_done();
 }
