@@ -366,7 +366,7 @@ main(int argc, char **argv)
     (void)argv;
     self = mach_task_self();
     host = mach_host_self();
-    tap_plan(24);
+    tap_plan(25);
     test_user_time();
     test_system_time();
     test_dead_thread();
