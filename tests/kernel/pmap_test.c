@@ -225,12 +225,21 @@ vm_kmem_test_fn(void)
     size_t total = 0;
 
     vm_map_stats_get(vm_kmem_map(), &before);
+    size_t size = 0;
+
     while (n < VM_KMEM_TEST_MAX) {
-        size_t size = (1 + pmap_test_rand(&seed) % 64) * PAGE_SIZE;
+        if (size == 0) {
+            size = (1 + pmap_test_rand(&seed) % 64) * PAGE_SIZE;
+        }
         uint32_t *p = vm_kmem_alloc(size);
 
         if (p == NULL) {
-            break;
+            /* Too large for what is left: halve it, down to one page. */
+            if (size == PAGE_SIZE) {
+                break;
+            }
+            size = ((size >> PAGE_SHIFT) / 2) << PAGE_SHIFT;
+            continue;
         }
         for (size_t off = 0; off < size; off += PAGE_SIZE) {
             bad += p[off / 4] != 0;             /* zero-filled */
@@ -240,6 +249,7 @@ vm_kmem_test_fn(void)
         vm_kmem_test_allocs[n].size = size;
         total += size;
         n++;
+        size = 0;
     }
     ktest_diag("vm_kmem: %u allocations, %zu MiB of %u MiB of kernel virtual "
                "space, %lu MiB of memory free before", n, total >> 20,
