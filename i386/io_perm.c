@@ -388,6 +388,7 @@ io_perm_task_free(struct pcb_task *pt)
 }
 
 #ifdef CONFIG_KTEST
+#include <kern/clock.h>
 #include <kern/ktest.h>
 
 /*
@@ -450,7 +451,7 @@ io_perm_switch_test(void)
 }
 KTEST_DEFINE(io_perm_switch, io_perm_switch_test, 0);
 
-#define IO_PERM_TEST_POLLS      100000000u
+#define IO_PERM_TEST_TICKS      (30 * CLOCK_HZ)    /* vCPUs may wait long for a host core */
 
 /* A kernel thread on CPU 1 standing for a thread of task (io_perm_reload() looks at ->task). */
 struct io_perm_test_remote {
@@ -494,13 +495,15 @@ io_perm_test_remote_read(void *arg)
 static bool
 io_perm_test_wait(bool *flag)
 {
-    for (unsigned int i = 0; i < IO_PERM_TEST_POLLS; i++) {
-        if (__atomic_load_n(flag, __ATOMIC_ACQUIRE)) {
-            return true;
+    uint64_t end = clock_ticks() + IO_PERM_TEST_TICKS;
+
+    while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE)) {
+        if (clock_ticks() > end) {
+            return false;
         }
-        cpu_pause();
+        thread_yield();
     }
-    return false;
+    return true;
 }
 
 /*

@@ -7,6 +7,6 @@
 BENCHES += ipc
 bench_ipc_SRCS := tests/bench/bench_ipc.c kern/kmem.c tests/unit/kmem_host.c kern/qsbr.c \
 	kern/rdxtree.c kern/error.c ipc/ipc_entry.c ipc/ipc_port.c ipc/ipc_right.c ipc/ipc_space.c \
-	ipc/ipc_kmsg.c ipc/ipc_mqueue.c ipc/ipc_msg.c ipc/ipc_notify.c tests/unit/kobject_host.c tests/unit/thread_host.c \
+	ipc/ipc_kmsg.c ipc/ipc_marequest.c ipc/ipc_mqueue.c ipc/ipc_msg.c ipc/ipc_notify.c tests/unit/kobject_host.c tests/unit/thread_host.c \
 	tests/unit/vm_copy_host.c
 bench_ipc_LIBS :=

@@ -9,7 +9,7 @@ BENCHES += smp
 bench_smp_SRCS := tests/bench/bench_smp.c kern/kmem.c tests/unit/kmem_host.c vm/vm_page.c \
 	kern/qsbr.c kern/rdxtree.c kern/error.c ipc/ipc_entry.c ipc/ipc_port.c ipc/ipc_right.c \
 	ipc/ipc_space.c \
-	ipc/ipc_kmsg.c ipc/ipc_mqueue.c ipc/ipc_msg.c ipc/ipc_notify.c tests/unit/kobject_host.c tests/unit/thread_host.c \
+	ipc/ipc_kmsg.c ipc/ipc_marequest.c ipc/ipc_mqueue.c ipc/ipc_msg.c ipc/ipc_notify.c tests/unit/kobject_host.c tests/unit/thread_host.c \
 	tests/unit/vm_copy_host.c
 bench_smp_CFLAGS := -pthread
 bench_smp_LIBS := -ljemalloc -lmimalloc -ltcmalloc_minimal -lm
