@@ -28,6 +28,7 @@
 #include <ipc/ipc_port.h>
 #include <kern/clock.h>
 #include <kern/host.h>
+#include <kern/spinlock.h>
 #include <kern/host_calls.h>
 #include <kern/macros.h>
 #include <kern/panic.h>
@@ -44,22 +45,11 @@ _Static_assert(offsetof(mapped_time_value_t, check_seconds64) == 28, "check_seco
 _Static_assert(offsetof(mapped_time_value_t, uptime_value) == 36, "uptime_value at 36");
 _Static_assert(offsetof(mapped_time_value_t, check_upseconds64) == 52, "check_upseconds64 at 52");
 
-#define DEV_TIME_NS_PER_TICK    (1000000000LL / CLOCK_HZ)
-#define DEV_TIME_NS_PER_SEC     1000000000LL
 
 static volatile mapped_time_value_t *dev_time_mtime;
 static bool dev_time_ready;            /* atomic */
 static struct dev_pager dev_time_pager;
-
-/* Split ns into seconds and nanoseconds 0..999999999 (seconds < 0 before the epoch). */
-static void
-dev_time_split(int64_t ns, time_value64_t *tv)
-{
-    int64_t rem = ns % DEV_TIME_NS_PER_SEC;
-
-    tv->seconds = ns / DEV_TIME_NS_PER_SEC - (rem < 0 ? 1 : 0);
-    tv->nanoseconds = rem < 0 ? rem + DEV_TIME_NS_PER_SEC : rem;
-}
+static struct spinlock dev_time_lock = SPINLOCK_INITIALIZER;   /* one writer at a time */
 
 static void
 dev_time_store(volatile mapped_time_value_t *t, const time_value64_t *tod,
@@ -79,22 +69,25 @@ dev_time_store(volatile mapped_time_value_t *t, const time_value64_t *tod,
 }
 
 void
-dev_time_tick(void)
+dev_time_update(void)
 {
     time_value64_t tod, up;
     uint64_t ticks;
     int64_t tod_ns;
+    uint32_t flags;
 
     if (!__atomic_load_n(&dev_time_ready, __ATOMIC_ACQUIRE)) {
         return;
     }
+    /* Read and store under the lock: the page never goes back a tick. */
+    flags = spinlock_lock_intr_save(&dev_time_lock);
     ticks = clock_ticks();
-    if (!clock_tod_read(ticks, &tod_ns)) {
-        return;                         /* set before dev_time_ready */
+    if (clock_tod_read(ticks, &tod_ns)) {   /* else not set yet */
+        clock_ns_split((int64_t)ticks * CLOCK_NS_PER_TICK, &up);
+        clock_ns_split(tod_ns, &tod);
+        dev_time_store(dev_time_mtime, &tod, &up);
     }
-    dev_time_split((int64_t)ticks * DEV_TIME_NS_PER_TICK, &up);
-    dev_time_split(tod_ns, &tod);
-    dev_time_store(dev_time_mtime, &tod, &up);
+    spinlock_unlock_intr_restore(&dev_time_lock, flags);
 }
 
 void
@@ -127,7 +120,7 @@ dev_time_setup(void)
     /* The first value now, not at the next tick; the tick cannot interleave. */
     flags = cpu_intr_save();
     __atomic_store_n(&dev_time_ready, true, __ATOMIC_RELEASE);
-    dev_time_tick();
+    dev_time_update();
     cpu_intr_restore(flags);
 }
 

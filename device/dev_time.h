@@ -19,8 +19,13 @@ extern struct device dev_time;
 /* Make the page, its object and its pager. Once, from device_setup(). */
 void dev_time_setup(void);
 
-/* Rewrite the page (clock tick, interrupt context). Nothing before dev_time_setup(). */
-void dev_time_tick(void);
+/*
+ * Rewrite the page from the clock: every tick, and when the time is set
+ * (GNU Mach updates the mapped time then too). Any context; writers are
+ * serialised by a spinlock, readers use the page's check fields. Does
+ * nothing before dev_time_setup().
+ */
+void dev_time_update(void);
 
 /* The page, as the kernel writes it (for tests and the shell). */
 const volatile struct mapped_time_value *dev_time_page(void);

@@ -60,7 +60,7 @@ device_setup(void)
 void
 device_tick(void)
 {
-    dev_time_tick();
+    dev_time_update();
     dev_console_tick();
 }
 

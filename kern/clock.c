@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <device/dev_time.h>
 #include <device/device.h>
 #include <kern/clock.h>
 #include <kern/date.h>
@@ -94,6 +95,7 @@ clock_tod_set(int64_t ns, bool if_unset)
         clock_tod_valid = true;
     }
     spinlock_unlock_intr_restore(&clock_tod_lock, flags);
+    dev_time_update();                  /* the mapped time shows it at once */
 }
 
 int64_t

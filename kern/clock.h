@@ -16,8 +16,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <include/mach/time_value.h>
+
 #define CLOCK_HZ                100
-#define CLOCK_NS_PER_TICK       (1000000000LL / CLOCK_HZ)
+#define CLOCK_NS_PER_SEC        1000000000LL
+#define CLOCK_NS_PER_TICK       (CLOCK_NS_PER_SEC / CLOCK_HZ)
+
+/* ns as seconds and nanoseconds 0..999999999 (the seconds negative before the epoch). */
+static inline void
+clock_ns_split(int64_t ns, time_value64_t *tv)
+{
+    int64_t rem = ns % CLOCK_NS_PER_SEC;
+
+    tv->seconds = ns / CLOCK_NS_PER_SEC - (rem < 0 ? 1 : 0);
+    tv->nanoseconds = rem < 0 ? rem + CLOCK_NS_PER_SEC : rem;
+}
 
 /* Count one tick. Called by the tick source's interrupt handler only. */
 void clock_tick(void);

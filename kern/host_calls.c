@@ -37,8 +37,7 @@
 #include "mach_host_ext_S.h"
 
 #define HOST_VERSION            PACKAGE_STRING " (i386)"
-#define HOST_NS_PER_SEC         1000000000LL
-#define HOST_TIME_SECONDS_MAX   (INT64_MAX / HOST_NS_PER_SEC - 1)
+#define HOST_TIME_SECONDS_MAX   (INT64_MAX / CLOCK_NS_PER_SEC - 1)
 #define HOST_ADJUST_SECONDS_MAX (INT32_MAX / 1000000 - 1)
 
 /* Nanoseconds since the epoch. */
@@ -49,20 +48,10 @@ host_time_ns(void)
 
     if (!clock_tod_read(clock_ticks(), &ns)) {
         secs = machine_time_of_day();
-        clock_tod_set(secs < 0 ? 0 : secs * HOST_NS_PER_SEC, true);
+        clock_tod_set(secs < 0 ? 0 : secs * CLOCK_NS_PER_SEC, true);
         clock_tod_read(clock_ticks(), &ns);
     }
     return ns;
-}
-
-/* ns as seconds and nanoseconds in 0..999999999 (the seconds negative before the epoch). */
-static void
-host_time_value64(int64_t ns, time_value64_t *tv)
-{
-    int64_t rem = ns % HOST_NS_PER_SEC;
-
-    tv->seconds = ns / HOST_NS_PER_SEC - (rem < 0 ? 1 : 0);
-    tv->nanoseconds = rem < 0 ? rem + HOST_NS_PER_SEC : rem;
 }
 
 /* Bytes the kernel manages, capped to what a 32-bit memory_size holds. */
@@ -160,7 +149,7 @@ host_get_time64(struct host *host, time_value64_t *current_time)
     if (host == NULL) {
         return KERN_INVALID_HOST;
     }
-    host_time_value64(host_time_ns(), current_time);
+    clock_ns_split(host_time_ns(), current_time);
     return KERN_SUCCESS;
 }
 
@@ -183,7 +172,7 @@ host_get_uptime64(struct host *host, time_value64_t *uptime)
     if (host == NULL) {
         return KERN_INVALID_HOST;
     }
-    host_time_value64((int64_t)clock_ticks() * CLOCK_NS_PER_TICK, uptime);
+    clock_ns_split((int64_t)clock_ticks() * CLOCK_NS_PER_TICK, uptime);
     return KERN_SUCCESS;
 }
 
@@ -195,10 +184,10 @@ host_set_time64(struct host *host_priv, time_value64_t new_time)
     }
     /* Nanoseconds in 64 bits: about 292 years either side of the epoch. */
     if (new_time.seconds > HOST_TIME_SECONDS_MAX || new_time.seconds < -HOST_TIME_SECONDS_MAX
-        || new_time.nanoseconds > HOST_NS_PER_SEC || new_time.nanoseconds < -HOST_NS_PER_SEC) {
+        || new_time.nanoseconds > CLOCK_NS_PER_SEC || new_time.nanoseconds < -CLOCK_NS_PER_SEC) {
         return KERN_INVALID_ARGUMENT;
     }
-    clock_tod_set(new_time.seconds * HOST_NS_PER_SEC + new_time.nanoseconds, false);
+    clock_tod_set(new_time.seconds * CLOCK_NS_PER_SEC + new_time.nanoseconds, false);
     return KERN_SUCCESS;
 }
 
@@ -227,8 +216,8 @@ host_adjust_time64(struct host *host_priv, time_value64_t new_adjustment,
         /* GNU Mach keeps the adjustment in an int of microseconds: no more fits. */
         if (new_adjustment.seconds > HOST_ADJUST_SECONDS_MAX
             || new_adjustment.seconds < -HOST_ADJUST_SECONDS_MAX
-            || new_adjustment.nanoseconds > HOST_NS_PER_SEC
-            || new_adjustment.nanoseconds < -HOST_NS_PER_SEC) {
+            || new_adjustment.nanoseconds > CLOCK_NS_PER_SEC
+            || new_adjustment.nanoseconds < -CLOCK_NS_PER_SEC) {
             return KERN_INVALID_ARGUMENT;
         }
         new_us = new_adjustment.seconds * 1000000 + new_adjustment.nanoseconds / 1000;
