@@ -6,14 +6,16 @@
  * vm/vm_page.c and ipc/ built as the unit tests build them.
  *
  * Each path runs with 1, 2 and N threads (N = the host's CPUs, at most
- * CONFIG_NCPUS), every thread doing the same fixed number of operations
- * from a common start (a barrier); the throughput is all operations over
- * the time from the first thread's start to the last one's end, the best of a few
- * runs. The printed figure is the throughput with T threads over the
- * throughput with one: 2.0 on two threads is perfect scaling, below 1.0
- * means two CPUs together do less than one alone. Wall-clock ratios
- * need idle cores, so the load average (/proc/loadavg) is printed at the
- * start and at the end of the run.
+ * CONFIG_NCPUS), every thread pinned to its own CPU and doing the same
+ * fixed number of operations from a common start (a barrier). Each CPU's
+ * rate while T threads run is divided by its own rate alone, and the
+ * printed figure is the sum over the T CPUs, the best of a few runs: 2.0
+ * on two threads is perfect scaling, below 1.0 means two CPUs together
+ * do less than one alone. The solo and the T-thread runs, of kmem and of
+ * every peer, are interleaved, so that both sides of each ratio come from
+ * the same stretches of the machine's time (smp_measure()). Wall-clock
+ * ratios need idle cores, so the load average (/proc/loadavg) is printed
+ * at the start and at the end of the run.
  *
  * Two figures describe the machine rather than the allocators, so that a
  * run tells its own noise from kmem's limits: the path "machine-private"
@@ -81,6 +83,7 @@
 #include "tests/unit/kmem_host.h"
 
 #define SMP_MAX_THREADS     CONFIG_NCPUS
+#define SMP_MAX_COUNTS      3           /* thread counts: 1, 2 and N */
 #define SMP_RUNS            5           /* best of */
 #define SMP_SMOKE_RUNS      1
 #define SMP_LIVE            64          /* live blocks of the size mixes */
@@ -364,11 +367,17 @@ smp_ipc_names(unsigned int self, unsigned long ops, const struct smp_path *path)
     }
 }
 
-/* A run of nr_threads threads over one path. */
+/*
+ * The CPUs: thread (CPU) i is pinned to the host CPU smp_cpus[i] when
+ * smp_pinned, so that every figure of CPU i comes from one host CPU.
+ */
+static int smp_cpus[SMP_MAX_THREADS];
+static bool smp_pinned;
+
+/* A run of nr_threads threads over one path, as CPUs first.. */
 struct smp_run {
     const struct smp_path *path;
     pthread_barrier_t start;
-    unsigned int nr_threads;
 };
 
 struct smp_thread {
@@ -388,12 +397,27 @@ smp_thread_cpu_now(void)
     return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+static void
+smp_pin(unsigned int self)
+{
+    cpu_set_t set;
+
+    CPU_ZERO(&set);
+    CPU_SET(smp_cpus[self], &set);
+    if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0) {
+        panic("bench_smp: cannot pin a thread to CPU %d", smp_cpus[self]);
+    }
+}
+
 static void *
 smp_thread_main(void *arg)
 {
     struct smp_thread *t = arg;
 
     percpu_host_set_cpu(t->self);
+    if (smp_pinned) {
+        smp_pin(t->self);
+    }
     pthread_barrier_wait(&t->run->start);
     t->cpu_start = smp_thread_cpu_now();
     t->start = bench_now();
@@ -404,52 +428,106 @@ smp_thread_main(void *arg)
 }
 
 /*
- * Operations per nanosecond of nr_threads threads on path, best of runs:
- * wall is all operations over the wall-clock span of the run; cpu is the
- * sum over the threads of each one's operations over its own CPU time,
- * which time spent descheduled does not count (what the threads would do
- * on idle CPUs, if they overlapped: it overstates the threads of a run
- * that mostly ran one at a time, as a loaded machine makes them).
+ * A thread's operations per nanosecond: wall over its wall-clock span,
+ * cpu over its own CPU time, which time spent descheduled does not count
+ * (a bound, on a loaded machine: it overstates threads that mostly ran
+ * one at a time).
  */
 struct smp_rate {
     double wall, cpu;
 };
 
-static struct smp_rate
-smp_throughput(const struct smp_path *path, unsigned int nr_threads, unsigned int runs)
+/* One run of path on CPUs first..first+nr_threads-1; each one's rate. */
+static void
+smp_run_once(const struct smp_path *path, unsigned int first, unsigned int nr_threads,
+             struct smp_rate *rates)
 {
     pthread_t threads[SMP_MAX_THREADS];
     struct smp_thread ts[SMP_MAX_THREADS];
-    struct smp_rate best = { 0, 0 };
+    struct smp_run run = { .path = path };
 
+    pthread_barrier_init(&run.start, NULL, nr_threads + 1);
+    for (unsigned int i = 0; i < nr_threads; i++) {
+        ts[i] = (struct smp_thread){ .run = &run, .self = first + i };
+        if (pthread_create(&threads[i], NULL, smp_thread_main, &ts[i]) != 0) {
+            panic("bench_smp: pthread_create");
+        }
+    }
+    pthread_barrier_wait(&run.start);
+    for (unsigned int i = 0; i < nr_threads; i++) {
+        pthread_join(threads[i], NULL);
+        rates[i].wall = path->ops / (ts[i].end - ts[i].start);
+        rates[i].cpu = path->ops / (ts[i].cpu_end - ts[i].cpu_start);
+    }
+    pthread_barrier_destroy(&run.start);
+    if (path->alloc == SMP_KMEM) {
+        smp_ops_done += path->ops * nr_threads;
+    }
+}
+
+/*
+ * One allocator's figures on a path: solo[i], the best rate of one
+ * thread alone on CPU i; scaling[c], the best over the runs of
+ * sum_i rate(i) / solo[i], rate(i) being CPU i's rate while counts[c]
+ * threads run at once (counts[0] is 1: its scaling is 1).
+ */
+struct smp_figures {
+    struct smp_rate solo[SMP_MAX_THREADS];
+    struct smp_rate scaling[SMP_MAX_COUNTS];
+};
+
+/*
+ * The figures of path for allocators kmem..last (last is SMP_KMEM for a
+ * path without peers), over runs rounds. Each round runs every
+ * allocator alone on each CPU, then with every thread count, so that
+ * both sides of each ratio sample the same stretches of the machine's
+ * time, and each CPU's rate with the others running is divided by its
+ * own rate alone: the two virtual CPUs of the machine this was written
+ * on differ by up to 1.5x in speed, and which one is slower changes over
+ * minutes, so a figure over "one thread, wherever it ran" said more
+ * about the host than about the allocator.
+ */
+static void
+smp_measure(const struct smp_path *path, enum smp_alloc last, const unsigned int *counts,
+            unsigned int nr_counts, unsigned int runs, struct smp_figures figs[SMP_NR_ALLOCS])
+{
+    static struct smp_rate multi[SMP_NR_ALLOCS][SMP_MAX_COUNTS][SMP_RUNS][SMP_MAX_THREADS];
+    unsigned int nr_solo = counts[nr_counts - 1];
+
+    assert(runs <= SMP_RUNS && counts[0] == 1);
+    memset(figs, 0, sizeof(figs[0]) * (last + 1));
     for (unsigned int r = 0; r < runs; r++) {
-        struct smp_run run = { .path = path, .nr_threads = nr_threads };
-        double start = INFINITY, end = 0, cpu = 0;
+        for (int a = SMP_KMEM; a <= (int)last; a++) {
+            struct smp_path variant = *path;
 
-        pthread_barrier_init(&run.start, NULL, nr_threads + 1);
-        for (unsigned int i = 0; i < nr_threads; i++) {
-            ts[i] = (struct smp_thread){ .run = &run, .self = i };
-            if (pthread_create(&threads[i], NULL, smp_thread_main, &ts[i]) != 0) {
-                panic("bench_smp: pthread_create");
+            variant.alloc = a;
+            for (unsigned int i = 0; i < nr_solo; i++) {
+                struct smp_rate rate;
+
+                smp_run_once(&variant, i, 1, &rate);
+                figs[a].solo[i].wall = MAX(figs[a].solo[i].wall, rate.wall);
+                figs[a].solo[i].cpu = MAX(figs[a].solo[i].cpu, rate.cpu);
+            }
+            for (unsigned int c = 1; c < nr_counts; c++) {
+                smp_run_once(&variant, 0, counts[c], multi[a][c][r]);
             }
         }
-        pthread_barrier_wait(&run.start);
-        for (unsigned int i = 0; i < nr_threads; i++) {
-            pthread_join(threads[i], NULL);
-            start = ts[i].start < start ? ts[i].start : start;
-            end = ts[i].end > end ? ts[i].end : end;
-            cpu += path->ops / (ts[i].cpu_end - ts[i].cpu_start);
-        }
-        pthread_barrier_destroy(&run.start);
-        if (path->alloc == SMP_KMEM) {
-            smp_ops_done += path->ops * nr_threads;
-        }
-        if (path->ops * nr_threads / (end - start) > best.wall) {
-            best.wall = path->ops * nr_threads / (end - start);
-        }
-        best.cpu = cpu > best.cpu ? cpu : best.cpu;
     }
-    return best;
+    for (int a = SMP_KMEM; a <= (int)last; a++) {
+        figs[a].scaling[0] = (struct smp_rate){ 1, 1 };
+        for (unsigned int c = 1; c < nr_counts; c++) {
+            for (unsigned int r = 0; r < runs; r++) {
+                struct smp_rate sum = { 0, 0 };
+
+                for (unsigned int i = 0; i < counts[c]; i++) {
+                    sum.wall += multi[a][c][r][i].wall / figs[a].solo[i].wall;
+                    sum.cpu += multi[a][c][r][i].cpu / figs[a].solo[i].cpu;
+                }
+                figs[a].scaling[c].wall = MAX(figs[a].scaling[c].wall, sum.wall);
+                figs[a].scaling[c].cpu = MAX(figs[a].scaling[c].cpu, sum.cpu);
+            }
+        }
+    }
 }
 
 /* Depot lock acquisitions and busy ones, summed over every kmem cache. */
@@ -541,6 +619,27 @@ smp_loadavg(const char *when)
     printf("loadavg at %s: %s", when, line);
 }
 
+/* The host CPUs this process may run on, into smp_cpus; their number. */
+static long
+smp_cpus_find(void)
+{
+    cpu_set_t set;
+    long n = 0;
+
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) {
+        return 1;
+    }
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+        if (CPU_ISSET(cpu, &set)) {
+            if (n < SMP_MAX_THREADS) {
+                smp_cpus[n] = cpu;
+            }
+            n++;
+        }
+    }
+    return n;
+}
+
 static void
 smp_setup(unsigned int nr_threads)
 {
@@ -603,8 +702,8 @@ main(int argc, char **argv)
     bool smoke = argc > 1 && strcmp(argv[1], "--smoke") == 0;
     unsigned long scale = smoke ? 200 : 1;   /* divides the counts */
     unsigned int runs = smoke ? SMP_SMOKE_RUNS : SMP_RUNS;
-    unsigned int counts[3] = { 1, 2, 0 }, nr_counts = 2, nr_cpus, mag2, tests = 0;
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned int counts[SMP_MAX_COUNTS] = { 1, 2, 0 }, nr_counts = 2, nr_cpus, mag2, tests = 0;
+    long n = smp_cpus_find();
     bool failed = false;
     struct smp_path kpaths[17];
     unsigned int nr_kpaths = 0;
@@ -613,6 +712,7 @@ main(int argc, char **argv)
     if (nr_cpus > 2) {
         counts[nr_counts++] = nr_cpus;
     }
+    smp_pinned = nr_cpus >= 2;
     smp_setup(counts[nr_counts - 1]);
     mag2 = 2 * smp_cache_mag.mag_size;
 
@@ -653,7 +753,7 @@ main(int argc, char **argv)
         bool wanted = smoke || argc == 1;
         bool has_peers = path->fn == smp_pairs ? path->batch == 0
                          : path->fn == smp_batches || path->fn == smp_size_mix;
-        struct smp_rate kbase, pbase[SMP_NR_ALLOCS];
+        struct smp_figures figs[SMP_NR_ALLOCS];
         struct smp_depot depot;
         unsigned long ops;
 
@@ -665,32 +765,20 @@ main(int argc, char **argv)
         }
         depot = smp_depot_get();
         ops = smp_ops_done;
-        kbase = smp_throughput(path, 1, runs);
-
-        for (int a = SMP_GLIBC; has_peers && a < SMP_NR_ALLOCS; a++) {
-            struct smp_path peer = *path;
-
-            peer.alloc = a;
-            pbase[a] = smp_throughput(&peer, 1, runs);
-        }
+        smp_measure(path, has_peers ? SMP_NR_ALLOCS - 1 : SMP_KMEM, counts, nr_counts, runs,
+                    figs);
         for (unsigned int c = 1; c < nr_counts; c++) {
-            struct smp_rate kr = smp_throughput(path, counts[c], runs);
-            double k = kr.wall / kbase.wall, kc = kr.cpu / kbase.cpu;
+            double k = figs[SMP_KMEM].scaling[c].wall, kc = figs[SMP_KMEM].scaling[c].cpu;
             double best = 0, best_c = 0;
             int best_a = -1, best_ca = -1;
 
             for (int a = SMP_GLIBC; has_peers && a < SMP_NR_ALLOCS; a++) {
-                struct smp_path peer = *path;
-                struct smp_rate r;
-
-                peer.alloc = a;
-                r = smp_throughput(&peer, counts[c], runs);
-                if (r.wall / pbase[a].wall > best) {
-                    best = r.wall / pbase[a].wall;
+                if (figs[a].scaling[c].wall > best) {
+                    best = figs[a].scaling[c].wall;
                     best_a = a;
                 }
-                if (r.cpu / pbase[a].cpu > best_c) {
-                    best_c = r.cpu / pbase[a].cpu;
+                if (figs[a].scaling[c].cpu > best_c) {
+                    best_c = figs[a].scaling[c].cpu;
                     best_ca = a;
                 }
             }
@@ -716,8 +804,12 @@ main(int argc, char **argv)
             struct smp_depot now = smp_depot_get();
 
             ops = smp_ops_done - ops;
-            printf("  %s 1 thread: %.1f Mops/s; kmem depot: %.2f trips per 1000 ops, "
-                   "%.1f%% busy; smp_mag magazines now %u rounds\n", path->name, kbase.wall * 1e3,
+            printf("  %s 1 thread, Mops/s:", path->name);
+            for (unsigned int i = 0; i < counts[nr_counts - 1]; i++) {
+                printf(" %.1f (CPU %u)", figs[SMP_KMEM].solo[i].wall * 1e3, i);
+            }
+            printf("; kmem depot: %.2f trips per 1000 ops, "
+                   "%.1f%% busy; smp_mag magazines now %u rounds\n",
                    1000.0 * (double)(now.trips - depot.trips) / (double)(ops ? ops : 1),
                    100.0 * (double)(now.busy - depot.busy)
                    / (double)(now.trips > depot.trips ? now.trips - depot.trips : 1),
