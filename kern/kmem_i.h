@@ -45,7 +45,8 @@
 
 struct kmem_magazine {
     uint16_t rounds;                /* objects, while not loaded */
-    uint16_t type;                  /* its size: index of kmem_mag_sizes[] */
+    uint8_t type;                   /* its size: index of kmem_mag_sizes[] */
+    uint8_t cpu;                    /* whose kmem_magazine cache it came from */
     struct kmem_magazine *next;     /* depot stacks */
     void *objs[];
 };

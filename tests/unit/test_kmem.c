@@ -651,6 +651,78 @@ test_magazines(void)
     check_all_returned("magazines");
 }
 
+/*
+ * The magazines of two CPUs never share a page, even when the CPUs
+ * allocate them in turns: a CPU's prefetcher, walking its magazine,
+ * would otherwise take the other CPU's lines away.
+ */
+static unsigned int
+cpu_magazine_pages(const struct kmem_cpu_pool *pool, uintptr_t *pages, unsigned int max)
+{
+    const struct kmem_magazine *lists[] = { pool->spare_full, pool->spare_empty };
+    unsigned int n = 0;
+
+    if (pool->loaded != NULL && n < max) {
+        pages[n++] = (uintptr_t)pool->loaded / PAGE_SIZE;
+    }
+    if (pool->previous != NULL && n < max) {
+        pages[n++] = (uintptr_t)pool->previous / PAGE_SIZE;
+    }
+    for (unsigned int l = 0; l < ARRAY_SIZE(lists); l++) {
+        for (const struct kmem_magazine *mag = lists[l]; mag != NULL && n < max; mag = mag->next) {
+            pages[n++] = (uintptr_t)mag / PAGE_SIZE;
+        }
+    }
+    return n;
+}
+
+static void
+test_mag_pages(void)
+{
+    static struct kmem_cache cache;
+    enum { MAG = 254, ROUNDS = 4 };
+    static void *objs[2][ROUNDS * MAG];
+    uintptr_t pages[2][16];
+    unsigned int n[2], shared = 0;
+
+    if (VERIFY_ALL) {
+        return;
+    }
+    kmem_cache_init(&cache, "mag_pages", 64, 0, NULL, 0);
+    /* Both CPUs allocate, then free a magazine's worth each in turn. */
+    for (unsigned int cpu = 0; cpu < 2; cpu++) {
+        percpu_host_set_cpu(cpu);
+        for (unsigned int i = 0; i < ROUNDS * MAG; i++) {
+            objs[cpu][i] = kmem_cache_alloc(&cache);
+        }
+    }
+    for (unsigned int r = 0; r < ROUNDS; r++) {
+        for (unsigned int cpu = 0; cpu < 2; cpu++) {
+            percpu_host_set_cpu(cpu);
+            for (unsigned int i = 0; i < MAG; i++) {
+                kmem_cache_free(&cache, objs[cpu][r * MAG + i]);
+            }
+        }
+    }
+    for (unsigned int cpu = 0; cpu < 2; cpu++) {
+        n[cpu] = cpu_magazine_pages(&cache.cpu_pools[cpu], pages[cpu], ARRAY_SIZE(pages[cpu]));
+    }
+    for (unsigned int i = 0; i < n[0]; i++) {
+        for (unsigned int j = 0; j < n[1]; j++) {
+            shared += pages[0][i] == pages[1][j];
+        }
+    }
+    tap_check(n[0] >= ROUNDS && n[1] >= ROUNDS && shared == 0,
+              "magazines: two CPUs making magazines in turns get them on pages of their "
+              "own (%u and %u magazines, %u on a page of the other CPU's)", n[0], n[1], shared);
+    for (unsigned int cpu = 0; cpu < 2; cpu++) {
+        percpu_host_set_cpu(cpu);
+        kmem_purge();
+    }
+    percpu_host_set_cpu(0);
+    check_all_returned("magazine pages");
+}
+
 /* ---------------------------------------------------------------- slab policies */
 
 static void
@@ -1500,6 +1572,7 @@ main(void)
     test_threads();
     test_mag_growth();
     test_mag_overflow();
+    test_mag_pages();
     test_report();
     test_reinit();
     return tap_done();
