@@ -222,7 +222,6 @@ vm_map(vm_map_t target_task, vm_address_t *address, vm_size_t size, vm_address_t
        vm_prot_t cur_protection, vm_prot_t max_protection, vm_inherit_t inheritance)
 {
     struct vm_user_map *map = vm_rpc_map(target_task);
-    kern_return_t kr;
 
     if (map == NULL) {
         return KERN_INVALID_ARGUMENT;
@@ -232,14 +231,10 @@ vm_map(vm_map_t target_task, vm_address_t *address, vm_size_t size, vm_address_t
                            (unsigned int)cur_protection, (unsigned int)max_protection,
                            (unsigned int)inheritance);
     }
-    /* The only memory objects: device pagers (device_map); the right is consumed on success. */
-    kr = dev_pager_vm_map(memory_object, map, address, size, mask, anywhere != 0, copy != 0,
-                          offset, (unsigned int)cur_protection, (unsigned int)max_protection,
-                          (unsigned int)inheritance);
-    if (kr == KERN_SUCCESS) {
-        ipc_port_release_send(memory_object);
-    }
-    return kr;
+    /* The only memory objects: device pagers (device_map); on success the stub releases the right. */
+    return dev_pager_vm_map(memory_object, map, address, size, mask, anywhere != 0,
+                            copy != 0, offset, (unsigned int)cur_protection,
+                            (unsigned int)max_protection, (unsigned int)inheritance);
 }
 
 kern_return_t
