@@ -173,6 +173,7 @@ KERNEL_SRCS := \
 	vm/vm_map.c \
 	vm/vm_object.c \
 	vm/vm_page.c \
+	vm/vm_pager.c \
 	vm/vm_rpc.c \
 	vm/vm_user.c
 
@@ -261,7 +262,7 @@ KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS))) \
 # Sources that include generated headers wait for them.
 $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
 $(B)/k/device/device.o $(B)/k/tests/kernel/device_test.o: $(MIG_KDIR)/device_S.h
-$(B)/k/vm/vm_rpc.o $(B)/k/kern/task_rpc.o $(B)/k/kern/task.o $(B)/k/kern/task_control.o \
+$(B)/k/vm/vm_rpc.o $(B)/k/vm/vm_pager.o $(B)/k/kern/task_rpc.o $(B)/k/kern/task.o $(B)/k/kern/task_control.o \
 	$(B)/k/kern/task_emulation.o $(B)/k/kern/thread_control.o $(B)/k/kern/thread_state.o: \
 	$(MIG_KDIR)/mach_S.h
 $(B)/k/kern/host_calls.o $(B)/k/kern/processor.o $(B)/k/vm/vm_rpc.o: $(MIG_KDIR)/mach_host_S.h

@@ -34,6 +34,7 @@
 #include <vm/vm_fault.h>
 #include <vm/vm_map.h>
 #include <vm/vm_object.h>
+#include <vm/vm_pager.h>
 #include <vm/vm_page.h>
 #include <vm/vm_user.h>
 
@@ -99,6 +100,41 @@ bool
 mutex_owned(const struct mutex *mutex)
 {
     return mutex->owner == test_thread;
+}
+
+/* ---------------------------------------------------------------- vm_pager */
+
+/*
+ * External pagers need IPC, which the host does not have: no object
+ * here ever has a pager, so vm_object.c and vm_fault.c never call these.
+ */
+int
+vm_pager_page_get(struct vm_object *object, uint64_t offset, unsigned int access,
+                  struct vm_page **pagep, struct vm_pager_request **waitp)
+{
+    (void)object, (void)offset, (void)access, (void)pagep, (void)waitp;
+    abort();
+}
+
+int
+vm_pager_wait(struct vm_object *object, struct vm_pager_request *wait)
+{
+    (void)object, (void)wait;
+    abort();
+}
+
+bool
+vm_pager_object_release(struct vm_object *object)
+{
+    (void)object;
+    abort();
+}
+
+void
+vm_pager_object_terminate(struct vm_object *object)
+{
+    (void)object;
+    abort();
 }
 
 /* ---------------------------------------------------------------- pmap */
