@@ -21,6 +21,8 @@
  *  - two threads faulting on one page: one request, both see the data;
  *    a thread waiting for a page survives thread_abort (no second
  *    request) and thread_terminate;
+ *  - 64 faults served by the pager, then 64 on pages the object holds,
+ *    timed (tools/bench-user pager: instructions);
  *  - bad input: each routine on a port of another kind, unaligned
  *    offsets and sizes, a bad copy strategy or lock value, data already
  *    present (GNU Mach's codes, seen through a reply port), vm_map with
@@ -50,13 +52,15 @@
 #define NPAGES              8u
 #define STACK_SIZE          (16 * PAGE)
 #define POLL_MAX            200000u
+#define BENCH_PAGES         64u
+#define BENCH_OFFSET        (64u * PAGE)      /* past the pages the other tests use */
 /* A short type descriptor as a word: one inline 32-bit item of type name. */
 #define TYPE_WORD(name)     ((uint32_t)(name) | 32u << 8 | 1u << 16 | 0x10000000u)
 #define INT32               TYPE_WORD(MACH_MSG_TYPE_INTEGER_32)
 #define RECV_BITS           (MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND))
 
 /* How the server answers the next data_request. */
-enum answer { ANSWER_SUPPLY, ANSWER_UNAVAILABLE, ANSWER_ERROR, ANSWER_HOLD };
+enum answer { ANSWER_SUPPLY, ANSWER_SUPPLY_AS_IS, ANSWER_UNAVAILABLE, ANSWER_ERROR, ANSWER_HOLD };
 
 struct mo_init {
     mach_msg_header_t h;
@@ -206,6 +210,10 @@ server_request(const struct mo_request *m)
     switch (srv.answer) {
     case ANSWER_SUPPLY:
         supply(m->control, m->offset);
+        break;
+    case ANSWER_SUPPLY_AS_IS:           /* the buffer as it is: no pattern to compute */
+        memory_object_data_supply(m->control, m->offset, (vm_offset_t)supply_buf, PAGE, FALSE,
+                                  VM_PROT_NONE, FALSE, MACH_PORT_NULL);
         break;
     case ANSWER_UNAVAILABLE:
         memory_object_data_unavailable(m->control, m->offset, m->length);
@@ -587,6 +595,53 @@ test_threads(void)
     mach_port_deallocate(self, t3);
 }
 
+/*
+ * The cost of a fault the pager serves (data_request to the server
+ * thread, its data_supply, the wakeup, the mapping) and of a fault on a
+ * page the object already holds, per page: instructions under -icount
+ * (tools/bench-user pager), cycles otherwise.
+ */
+static void
+test_bench(void)
+{
+    const volatile unsigned char *c, *d;
+    vm_address_t ca = 0, da = 0;
+    uint64_t served, resident, empty = u_bench_empty(BENCH_PAGES);
+    unsigned int before = srv.requests;
+    bool good = true;
+    kern_return_t kr;
+
+    for (unsigned int i = 0; i < PAGE; i++) {
+        supply_buf[i] = pattern(BENCH_OFFSET, i);
+    }
+    srv.answer = ANSWER_SUPPLY_AS_IS;
+    kr = vm_map(self, &ca, BENCH_PAGES * PAGE, 0, TRUE, mo, BENCH_OFFSET, FALSE,
+                VM_PROT_DEFAULT, VM_PROT_ALL, VM_INHERIT_SHARE);
+    kr |= vm_map(self, &da, BENCH_PAGES * PAGE, 0, TRUE, mo, BENCH_OFFSET, FALSE,
+                 VM_PROT_DEFAULT, VM_PROT_ALL, VM_INHERIT_SHARE);
+    c = (const volatile unsigned char *)ca;
+    d = (const volatile unsigned char *)da;
+    served = u_rdtsc();
+    for (unsigned int i = 0; i < BENCH_PAGES; i++) {
+        good &= c[i * PAGE + 9] == pattern(BENCH_OFFSET, 9);
+    }
+    served = u_rdtsc() - served;
+    resident = u_rdtsc();
+    for (unsigned int i = 0; i < BENCH_PAGES; i++) {
+        good &= d[i * PAGE + 9] == pattern(BENCH_OFFSET, 9);
+    }
+    resident = u_rdtsc() - resident;
+    tap_ok(kr == KERN_SUCCESS && good && srv.requests == before + BENCH_PAGES,
+           "%u pages faulted through the pager, one request each, then through a second "
+           "mapping with none", BENCH_PAGES);
+    u_bench_report("pager fault (data_request, data_supply by a thread of the task, map)",
+                   served, empty, BENCH_PAGES);
+    u_bench_report("fault on a page the pager object holds", resident, empty, BENCH_PAGES);
+    vm_deallocate(self, ca, BENCH_PAGES * PAGE);
+    vm_deallocate(self, da, BENCH_PAGES * PAGE);
+    srv.answer = ANSWER_SUPPLY;
+}
+
 /* Every routine's errors. */
 static void
 test_errors(void)
@@ -707,7 +762,7 @@ main(void)
     vm_address_t b = 0;
 
     self = mach_task_self();
-    tap_plan(41);
+    tap_plan(42);
     mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &mo);
     mach_port_insert_right(self, mo, mo, MACH_MSG_TYPE_MAKE_SEND);
     server = thread_start(server_main, (vm_address_t)server_stack);
@@ -715,6 +770,7 @@ main(void)
     test_second_map(&b);
     test_unavailable_error();
     test_threads();
+    test_bench();
     test_errors();
     test_terminate(b);
     tap_ok(srv.bad == 0, "the server saw no unexpected message (%u)", srv.bad);
