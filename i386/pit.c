@@ -11,6 +11,7 @@
 #include <i386/trap.h>
 #include <kern/clock.h>
 #include <kern/thread.h>
+#include <vm/vm_page.h>
 
 #define PIT_CHANNEL0            0x40
 #define PIT_COMMAND             0x43
@@ -22,6 +23,7 @@ pit_intr(struct trap_frame *frame)
 {
     clock_tick();
     thread_tick((frame->cs & 3) == 3);  /* the only timer when there is no local APIC */
+    vm_page_tick();                     /* pool drain requests */
 }
 
 void

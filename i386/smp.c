@@ -37,6 +37,7 @@
 #include <kern/spinlock.h>
 #include <kern/string.h>
 #include <kern/thread.h>
+#include <vm/vm_page.h>
 
 #define SMP_TRAMPOLINE_LIMIT    0x100000    /* real mode reaches 1 MiB */
 #define SMP_START_TIMEOUT_MS    1000
@@ -93,6 +94,7 @@ smp_timer_intr(struct trap_frame *frame)
         clock_tick();
     }
     thread_tick((frame->cs & 3) == 3);     /* charged to user or system time */
+    vm_page_tick();                         /* pool drain requests */
 }
 
 static void

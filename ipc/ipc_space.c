@@ -41,8 +41,12 @@ static unsigned int ipc_space_next_id = 1;
 void
 ipc_space_setup(void)
 {
-    if (kmem_cache_init(&ipc_space_cache, "ipc_space", sizeof(struct ipc_space), 0, NULL,
-                        0) != 0) {
+    /*
+     * A line each: every name operation writes its space's lock, and two
+     * tasks' spaces side by side in a slab made their CPUs trade the line.
+     */
+    if (kmem_cache_init(&ipc_space_cache, "ipc_space", sizeof(struct ipc_space),
+                        CPU_CACHE_LINE, NULL, 0) != 0) {
         panic("ipc: cannot create the space cache");
     }
 }

@@ -1304,6 +1304,15 @@ kmem_cache_init(struct kmem_cache *cache, const char *name, size_t obj_size,
         cache->bufctl_off = 0;
         cache->buf_size = P2ROUND(MAX(obj_size, sizeof(struct kmem_bufctl)),
                                   cache->align);
+        /*
+         * Buffers that fill whole cache lines get line alignment, which
+         * costs no memory: otherwise colouring in KMEM_ALIGN_MIN steps
+         * makes each one straddle two lines, which it shares with its
+         * neighbours, objects that other CPUs may be writing.
+         */
+        if (cache->buf_size % CPU_CACHE_LINE == 0) {
+            cache->align = MAX(cache->align, (size_t)CPU_CACHE_LINE);
+        }
     }
     kmem_cache_layout_slabs(cache);
 

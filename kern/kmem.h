@@ -103,7 +103,8 @@ void kmem_setup(void);
 /*
  * Initialize the cache at cache for objects of obj_size bytes aligned
  * to align (a power of two up to PAGE_SIZE; 0 means KMEM_ALIGN_MIN,
- * smaller values are raised to it). ctor, if not NULL, is applied to an
+ * smaller values are raised to it, and to CPU_CACHE_LINE when the
+ * buffers fill whole lines). ctor, if not NULL, is applied to an
  * object whenever it is handed out fresh from a slab; objects should be
  * freed in their constructed state, since a free object may be handed
  * out again without the constructor. name is copied (truncated to

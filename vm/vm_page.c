@@ -75,9 +75,17 @@
  * the largest blocks that fit the batch (one split instead of one per
  * page); a drain returns the bottom of the stack (the coldest pages) and
  * keeps the recently freed ones. Pools are sized from the segment (1 page
- * per 1024, at most 128); segments too small for a pool of 8 pages get
- * none, which keeps the scarce DMA pages in the free blocks where any
- * CPU can find them.
+ * per 32, at most 1024: a CPU allocating and freeing batches of up to
+ * about a thousand pages then rarely takes the segment lock, whose trips
+ * move the lock's and the pages' lines between CPUs and cost far more than
+ * the buddy work; doc/benchmarks.md); segments under 32 MiB get none,
+ * which keeps the scarce DMA pages in the free blocks where any CPU can
+ * find them. Below a segment's high threshold refills take 16 pages, not
+ * half a pool. Pages stay in one CPU's pool only until memory runs short:
+ * an allocation that fails, or leaves a segment below its low threshold,
+ * asks every CPU to drain its pools at its next clock tick
+ * (vm_page_pool_drain_all(), vm_page_tick()), which bounds the pages
+ * stranded in other CPUs' pools to a tick's worth of waiting.
  *
  * Segments are numbered in address order, so the fallback order of the
  * selectors (HIGHMEM -> [DMA32] -> DIRECTMAP -> DMA) is a countdown from
@@ -147,10 +155,16 @@ _Static_assert((sizeof(struct vm_page) & (sizeof(struct vm_page) - 1)) == 0,
 /* Bytes of the descriptors of a maximum-order block (32 KiB on i386). */
 #define VM_PAGE_BLOCK_DESC_SIZE (sizeof(struct vm_page) << VM_PAGE_ORDER_MAX)
 
-/* Per-CPU pool capacity: one page per RATIO pages of the segment. */
-#define VM_PAGE_POOL_RATIO      1024
-#define VM_PAGE_POOL_MAX        128
-#define VM_PAGE_POOL_MIN        8
+/*
+ * Per-CPU pool capacity: one page per RATIO pages of the segment, at
+ * most MAX (4 MiB); segments under SEG_MIN pages (32 MiB: DMA) have none.
+ * Below the segment's high threshold a refill takes at most LOW_BATCH
+ * pages, so that one CPU does not pull half of what is left into its pool.
+ */
+#define VM_PAGE_POOL_RATIO      32
+#define VM_PAGE_POOL_MAX        1024
+#define VM_PAGE_POOL_SEG_MIN    8192
+#define VM_PAGE_POOL_LOW_BATCH  16
 
 /*
  * Bytes the descriptor arrays may take: half of the direct map. Host
@@ -692,7 +706,8 @@ vm_page_seg_free_range(struct vm_page_seg *seg, unsigned long start,
 /* ---------------------------------------------------------------- pools */
 
 /*
- * Move half a pool of pages from the free blocks, taking the largest
+ * Move half a pool of pages from the free blocks (at most
+ * VM_PAGE_POOL_LOW_BATCH below the high threshold), taking the largest
  * blocks that fit (one split instead of one per page). Interrupts
  * disabled.
  */
@@ -703,6 +718,9 @@ vm_page_pool_fill(struct vm_page_cpu_pool *pool, struct vm_page_seg *seg)
     struct vm_page *page;
 
     spinlock_lock_intr_off(&seg->lock);
+    if (seg->nr_free < seg->high) {
+        count = MIN(count, VM_PAGE_POOL_LOW_BATCH);
+    }
     while (count != 0) {
         order = MIN(31 - __builtin_clz(count), VM_PAGE_ORDER_MAX);
         for (;;) {
@@ -751,6 +769,35 @@ vm_page_pool_drain_to(struct vm_page_cpu_pool *pool, struct vm_page_seg *seg,
         vm_page_seg_free_block(seg, page, 0);
     }
     spinlock_unlock_intr_off(&seg->lock);
+}
+
+/*
+ * Drain requests to every CPU: a generation, bumped by
+ * vm_page_pool_drain_all(), that each CPU compares with the last one it
+ * served at its next clock tick (vm_page_tick()). Pools hold up to 4 MiB
+ * per CPU and segment; an allocation that fails, or leaves a segment
+ * below its low threshold, gets the other CPUs' pooled pages back within
+ * a tick instead of leaving them stranded.
+ */
+static unsigned int vm_page_drain_gen;
+static unsigned int vm_page_drain_seen[CONFIG_NCPUS];
+
+void
+vm_page_pool_drain_all(void)
+{
+    __atomic_add_fetch(&vm_page_drain_gen, 1, __ATOMIC_RELEASE);
+}
+
+void
+vm_page_tick(void)
+{
+    unsigned int gen = __atomic_load_n(&vm_page_drain_gen, __ATOMIC_ACQUIRE);
+    unsigned int cpu = cpu_id();
+
+    if (gen != vm_page_drain_seen[cpu]) {
+        vm_page_drain_seen[cpu] = gen;
+        vm_page_pool_drain();
+    }
 }
 
 unsigned long
@@ -854,9 +901,11 @@ static inline void
 vm_page_low_check(const struct vm_page_seg *seg)
 {
     if (unlikely(seg->nr_free < seg->low)) {
-        if (vm_page_low_hook != NULL
-            && !__atomic_exchange_n(&vm_page_low_signalled, true, __ATOMIC_RELAXED)) {
-            vm_page_low_hook();
+        if (!__atomic_exchange_n(&vm_page_low_signalled, true, __ATOMIC_RELAXED)) {
+            vm_page_pool_drain_all();
+            if (vm_page_low_hook != NULL) {
+                vm_page_low_hook();
+            }
         }
     } else if (unlikely(vm_page_low_signalled) && seg->nr_free > seg->high) {
         vm_page_low_signalled = false;      /* re-armed */
@@ -911,6 +960,8 @@ vm_page_alloc_miss(unsigned int first, unsigned int type, uint32_t flags)
     cpu_intr_restore(flags);
     if (page != NULL) {
         page->type = type;
+    } else {
+        vm_page_pool_drain_all();
     }
     if (likely(vm_page_is_ready)) {
         vm_page_low_check(seg);
@@ -946,6 +997,8 @@ vm_page_alloc_slow(unsigned int order, unsigned int selector, unsigned int type,
     cpu_intr_restore(flags);
     if (page != NULL) {
         vm_page_set_type(page, 1UL << order, type);
+    } else {
+        vm_page_pool_drain_all();
     }
     if (likely(selector < VM_PAGE_NR_SEGS && vm_page_is_ready)) {
         vm_page_low_check(&vm_page_segs[vm_page_sel_first[selector]]);
@@ -1152,6 +1205,9 @@ vm_page_alloc_contig(unsigned long npages, phys_addr_t align, phys_addr_t low,
     if (page == NULL && vm_page_pool_drain() != 0) {
         page = vm_page_alloc_contig_from(npages, align, low, high);
     }
+    if (page == NULL) {
+        vm_page_pool_drain_all();
+    }
     if (page != NULL) {
         vm_page_seg_set_type(&vm_page_segs[page->seg_index], page->index, npages, type);
     }
@@ -1283,11 +1339,12 @@ vm_page_seg_fit(struct vm_page_seg *seg, unsigned long *budget)
 static unsigned int
 vm_page_pool_size(const struct vm_page_seg *seg)
 {
-    uint64_t size;
+    uint64_t pages = (seg->end - seg->start) >> PAGE_SHIFT;
 
-    size = ((seg->end - seg->start) >> PAGE_SHIFT) / VM_PAGE_POOL_RATIO;
-    size = MIN(size, VM_PAGE_POOL_MAX) & ~UINT64_C(1);
-    return (size < VM_PAGE_POOL_MIN) ? 0 : size;
+    if (pages < VM_PAGE_POOL_SEG_MIN) {
+        return 0;
+    }
+    return (unsigned int)MIN(pages / VM_PAGE_POOL_RATIO, VM_PAGE_POOL_MAX) & ~1U;
 }
 
 /* Bytes of the block table, listed masks and index of nr_blocks blocks. */

@@ -309,6 +309,19 @@ void *vm_page_direct_va(const struct vm_page *page);
 unsigned long vm_page_pool_drain(void);
 
 /*
+ * Ask every CPU to drain its pools at its next clock tick. Any context;
+ * called by the allocator itself when an allocation fails or a segment
+ * runs low.
+ */
+void vm_page_pool_drain_all(void);
+
+/*
+ * Serve a drain request of vm_page_pool_drain_all() on this CPU, if one
+ * came since the last tick. Called by each CPU's clock interrupt.
+ */
+void vm_page_tick(void);
+
+/*
  * Copy the counters of segment seg into *stats (a consistent snapshot of
  * the free blocks; the pool counts of other CPUs may be slightly stale).
  * Returns 0, or ERROR_NOENT when seg is not below VM_PAGE_NR_SEGS.

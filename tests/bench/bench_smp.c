@@ -322,17 +322,21 @@ smp_pool_hit(unsigned int self, unsigned long ops, const struct smp_path *path)
 static void
 smp_refill_drain(unsigned int self, unsigned long ops, const struct smp_path *path)
 {
-    static struct vm_page *pages[SMP_MAX_THREADS][SMP_BATCH_MAX];
+    /* Pages of their own: neighbours would share the prefetcher's pages. */
+    static struct {
+        _Alignas(PAGE_SIZE) struct vm_page *pages[SMP_BATCH_MAX];
+    } held[SMP_MAX_THREADS];
+    struct vm_page **pages = held[self].pages;
 
     for (unsigned long r = 0; r < ops / path->batch; r++) {
         for (unsigned int i = 0; i < path->batch; i++) {
-            pages[self][i] = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
-            if (pages[self][i] == NULL) {
+            pages[i] = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+            if (pages[i] == NULL) {
                 panic("bench_smp: %s: out of pages", path->name);
             }
         }
         for (unsigned int i = 0; i < path->batch; i++) {
-            vm_page_free(pages[self][i], 0);
+            vm_page_free(pages[i], 0);
         }
     }
 }

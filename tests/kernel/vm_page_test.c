@@ -16,6 +16,9 @@
  *                  frees pages other CPUs allocated; no page may be handed
  *                  out twice, and once all is freed and every CPU drained
  *                  its pool, the free lists must be back as they were
+ * vm_page_drain_ticks  every CPU fills its DIRECTMAP pool; after
+ *                  vm_page_pool_drain_all() each CPU's clock tick must
+ *                  drain it, within a few ticks, while the CPUs idle
  * vm_page_bench    (manual) instruction counts per alloc+free pair, with
  *                  rdtsc: run under QEMU -icount shift=0,sleep=off, where
  *                  the time stamp counter counts guest instructions
@@ -30,12 +33,14 @@
 #include <i386/cpu.h>
 #include <i386/param.h>
 #include <i386/smp.h>
+#include <kern/clock.h>
 #include <kern/ktest.h>
 #include <kern/list.h>
 #include <kern/macros.h>
 #include <kern/percpu.h>
 #include <kern/printf.h>
 #include <kern/spinlock.h>
+#include <kern/thread.h>
 #include <vm/vm_page.h>
 
 #include <tests/bench/vm_page_loops.h>
@@ -435,6 +440,60 @@ vm_page_test_smp_fn(void)
     KTEST_ASSERT(vm_page_check() == 0);
 }
 
+/* ---------------------------------------------------------------- drain at ticks */
+
+#define VM_PAGE_DRAIN_TICKS     10      /* a request is served within a tick */
+
+/* Leave a refill's worth of pages in this CPU's DIRECTMAP pool. */
+static void
+vm_page_drain_fill(void *arg)
+{
+    struct vm_page *page = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KERNEL);
+
+    (void)arg;
+    if (page != NULL) {
+        vm_page_free(page, 0);
+    }
+}
+
+static unsigned long
+vm_page_drain_pooled(void)
+{
+    struct vm_page_seg_stats stats;
+
+    vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
+    return stats.nr_pooled;
+}
+
+static void
+vm_page_test_drain_ticks_fn(void)
+{
+    struct vm_page_seg_stats stats;
+    unsigned long pooled;
+    uint64_t start;
+
+    vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
+    if (stats.pool_size == 0) {
+        ktest_diag("vm_page_drain_ticks: no DIRECTMAP pool below 32 MiB, nothing to drain");
+        return;
+    }
+    smp_call_all(vm_page_test_drain, NULL);
+    KTEST_ASSERT(vm_page_drain_pooled() == 0);
+    smp_call_all(vm_page_drain_fill, NULL);
+    pooled = vm_page_drain_pooled();
+    KTEST_ASSERT(pooled >= smp_nr_cpus() * 16);     /* at least a low-memory refill each */
+    vm_page_pool_drain_all();
+    start = clock_ticks();
+    while (vm_page_drain_pooled() != 0 && clock_ticks() - start <= VM_PAGE_DRAIN_TICKS) {
+        thread_yield();
+    }
+    ktest_diag("vm_page_drain_ticks: %u CPUs, %lu pooled pages drained in %llu ticks",
+               smp_nr_cpus(), pooled, (unsigned long long)(clock_ticks() - start));
+    ktest_assert_msg(vm_page_drain_pooled() == 0, "%lu pages still pooled after %u ticks",
+                     vm_page_drain_pooled(), VM_PAGE_DRAIN_TICKS);
+    KTEST_ASSERT(vm_page_check() == 0);
+}
+
 /* ---------------------------------------------------------------- bench */
 
 #define VM_PAGE_BENCH_POOL      10000
@@ -520,4 +579,5 @@ KTEST_DEFINE(vm_page_exhaust, vm_page_test_exhaust_fn, 0);
 KTEST_DEFINE(vm_page_contig, vm_page_test_contig_fn, 0);
 KTEST_DEFINE(vm_page_exhaust_orders, vm_page_test_exhaust_orders_fn, KTEST_MANUAL);
 KTEST_DEFINE(vm_page_smp, vm_page_test_smp_fn, 0);
+KTEST_DEFINE(vm_page_drain_ticks, vm_page_test_drain_ticks_fn, 0);
 KTEST_DEFINE(vm_page_bench, vm_page_test_bench_fn, KTEST_MANUAL);

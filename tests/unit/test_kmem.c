@@ -543,6 +543,32 @@ test_ctor_align(void)
     }
     tap_check(aligned, "align: objects aligned to 16, 64, 512, 4096 bytes");
     tap_check(distinct, "align: aligned objects do not overlap");
+
+    /* Objects that fill whole lines never straddle two; others keep the minimum. */
+    if (!VERIFY_ALL) {
+        static const size_t line_sizes[] = { CPU_CACHE_LINE, 3 * CPU_CACHE_LINE,
+                                             CPU_CACHE_LINE - 8 };
+        bool lines_ok = true;
+
+        for (unsigned int s = 0; s < ARRAY_SIZE(line_sizes); s++) {
+            struct kmem_cache *cache = cache_new();
+            bool whole = line_sizes[s] % CPU_CACHE_LINE == 0;
+            void *ptrs[100];
+
+            kmem_cache_init(cache, "lines", line_sizes[s], 0, NULL, 0);
+            lines_ok = lines_ok && stats_of(cache).align == (whole ? CPU_CACHE_LINE : KMEM_ALIGN_MIN);
+            for (unsigned int i = 0; i < ARRAY_SIZE(ptrs); i++) {
+                ptrs[i] = kmem_cache_alloc(cache);
+                lines_ok = lines_ok && ptrs[i] != NULL
+                           && (!whole || (uintptr_t)ptrs[i] % CPU_CACHE_LINE == 0);
+            }
+            for (unsigned int i = 0; i < ARRAY_SIZE(ptrs); i++) {
+                kmem_cache_free(cache, ptrs[i]);
+            }
+        }
+        tap_check(lines_ok, "align: objects of whole cache lines are line-aligned with no "
+                  "padding, a 56-byte object keeps 8");
+    }
     check_all_returned("ctor/align");
 }
 

@@ -548,11 +548,8 @@ test_boot_state(void)
     for (unsigned int i = 0; i < VM_PAGE_NR_SEGS; i++) {
         vm_page_seg_stats_get(i, &stats);
         unsigned long span = (layout_small.segs[i].end - layout_small.segs[i].start) >> PAGE_SHIFT;
-        unsigned long expect_pool = MIN(span / 1024, 128) & ~1UL;
+        unsigned long expect_pool = span < 8192 ? 0 : MIN(span / 32, 1024) & ~1UL;
 
-        if (expect_pool < 8) {
-            expect_pool = 0;
-        }
         ok &= stats.nr_pages == span && stats.nr_managed == model_free(i)
               && stats.nr_free == stats.nr_managed && stats.nr_pooled == 0
               && stats.pool_size == expect_pool
@@ -569,7 +566,7 @@ test_boot_state(void)
     vm_page_seg_stats_get(VM_PAGE_SEG_DMA, &stats);
     TAP_CHECK(stats.pool_size == 0);
     vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
-    TAP_CHECK(stats.pool_size == 14);
+    TAP_CHECK(stats.pool_size == 510);
     TAP_CHECK(vm_page_seg_stats_get(VM_PAGE_NR_SEGS, &stats) == ERROR_NOENT);
 
     /* Boot report and shell output. */
@@ -592,7 +589,7 @@ test_boot_state(void)
         tap_check(report_has(expect), "report: %s", expect);
     }
     snprintf(expect, sizeof(expect), "vm_page: segment DIRECTMAP 0x1000000-0x4fe0000: "
-             "%lu pages, %lu free, pool 14", model_free(VM_PAGE_SEG_DIRECTMAP),
+             "%lu pages, %lu free, pool 510", model_free(VM_PAGE_SEG_DIRECTMAP),
              model_free(VM_PAGE_SEG_DIRECTMAP));
     tap_check(report_has(expect), "report line of DIRECTMAP (%s)",
               report_nr > 1 ? report_lines[1] : "");
@@ -907,20 +904,28 @@ test_index(void)
               && vm_page_check() == 0, "then the order-1 block is split");
 }
 
-/* Pool refill and drain in batches of half a pool; double free. */
+#define VM_PAGE_BLOCK_PAGES_TEST (1UL << VM_PAGE_ORDER_MAX)
+
+/*
+ * Pool refill and drain in batches of half a pool, small refills below
+ * the high threshold, drains at other CPUs' ticks when memory runs out;
+ * double free.
+ */
 static void
 test_pools(void)
 {
     struct vm_page_seg_stats stats;
-    struct vm_page *pages[64];
-    unsigned int size, expect;
+    static struct vm_page *pages[3 * 1024 + 4];
+    unsigned int size, expect, nr;
     bool ok = true;
 
     boot(&layout_directmap);
     percpu_host_set_cpu(2);
     vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
     size = stats.pool_size;
-    TAP_CHECK(size == 12);
+    nr = 3 * size + 4;
+    tap_check(size == 384 && nr <= ARRAY_SIZE(pages),
+              "pool of 1 page per 32 of the segment (%u)", size);
     pages[0] = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KMEM);
     vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
     TAP_CHECK(pages[0]->type == VM_PAGE_KMEM);
@@ -931,13 +936,13 @@ test_pools(void)
     }
     vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
     TAP_CHECK(stats.pool_fill[2] == 0);
-    for (unsigned int i = size / 2; i < 40; i++) {
+    for (unsigned int i = size / 2; i < nr; i++) {
         pages[i] = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KMEM);
     }
     /* A full pool drains all but half a pool, then takes the page. */
     vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
     expect = stats.pool_fill[2];
-    for (unsigned int i = 0; i < 40 && ok; i++) {
+    for (unsigned int i = 0; i < nr && ok; i++) {
         expect = (expect == size) ? size - size / 2 + 1 : expect + 1;
         vm_page_free(pages[i], 0);
         vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
@@ -945,7 +950,7 @@ test_pools(void)
     }
     tap_check(ok, "drain keeps half a pool (%u pages, expected %u)", stats.pool_fill[2], expect);
     TAP_CHECK(vm_page_check() == 0);
-    TAP_CHECK(pages[39]->type == VM_PAGE_POOL);
+    TAP_CHECK(pages[nr - 1]->type == VM_PAGE_POOL);
     TAP_CHECK(vm_page_pool_drain() == expect && vm_page_pool_drain() == 0);
     TAP_CHECK(vm_page_check() == 0);
 
@@ -967,6 +972,54 @@ test_pools(void)
     vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
     tap_check((pages[1] != NULL) == buddy_free && stats.pool_fill[2] == 0,
               "order 1 after exhaustion: pool drained, %s", buddy_free ? "merged" : "no buddy");
+
+    /*
+     * Below the high threshold a refill takes 16 pages, not half a pool;
+     * another CPU's pooled pages come back at its next tick once an
+     * allocation fails.
+     */
+    boot(&layout_directmap);
+    vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
+    while (stats.nr_free >= stats.high) {
+        unsigned int order = stats.nr_free >= stats.high + 2 * VM_PAGE_BLOCK_PAGES_TEST
+                             ? VM_PAGE_ORDER_MAX : 2;
+
+        if (vm_page_alloc(order, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KMEM) == NULL) {
+            break;
+        }
+        vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
+    }
+    percpu_host_set_cpu(3);
+    pages[0] = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KMEM);
+    vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
+    tap_check(pages[0] != NULL && stats.pool_fill[3] == 16 - 1,
+              "below the high threshold a refill takes 16 pages (%u pooled)",
+              stats.pool_fill[3]);
+    percpu_host_set_cpu(2);
+    vm_page_tick();
+    nr = 0;
+    while (vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KMEM) != NULL) {
+        nr++;
+    }
+    vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
+    tap_check(stats.pool_fill[3] == 15 && stats.nr_pooled == 15,
+              "exhaustion leaves CPU 3's pool alone (%u pages after %u allocations)",
+              stats.pool_fill[3], nr);
+    percpu_host_set_cpu(3);
+    vm_page_tick();
+    vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
+    tap_check(stats.pool_fill[3] == 0 && stats.nr_pooled == 0,
+              "until CPU 3's next tick drains it (%lu pooled)", stats.nr_pooled);
+    percpu_host_set_cpu(2);
+    pages[0] = vm_page_alloc(0, VM_PAGE_SEL_DIRECTMAP, VM_PAGE_KMEM);
+    tap_check(pages[0] != NULL, "then CPU 2 allocates one of them");
+    percpu_host_set_cpu(3);
+    vm_page_free(pages[0], 0);
+    vm_page_tick();
+    vm_page_seg_stats_get(VM_PAGE_SEG_DIRECTMAP, &stats);
+    tap_check(stats.pool_fill[3] == 1, "a tick without a new request drains nothing (%u)",
+              stats.pool_fill[3]);
+    TAP_CHECK(vm_page_check() == 0);
 
     /* Double free and free of a reserved page are caught. */
     boot(&layout_directmap);
