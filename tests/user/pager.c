@@ -23,6 +23,8 @@
  *    request) and thread_terminate;
  *  - 64 faults served by the pager, then 64 on pages the object holds,
  *    timed (tools/bench-user pager: instructions);
+ *  - vm_write over the mapping: a page the object holds is written, one
+ *    it lacks gives KERN_MEMORY_ERROR (that path cannot wait);
  *  - bad input: each routine on a port of another kind, unaligned
  *    offsets and sizes, a bad copy strategy or lock value, data already
  *    present (GNU Mach's codes, seen through a reply port), vm_map with
@@ -642,6 +644,27 @@ test_bench(void)
     srv.answer = ANSWER_SUPPLY;
 }
 
+/*
+ * vm_write over a pager mapping: a page the object holds is overwritten;
+ * one it lacks cannot be waited for there (KERN_MEMORY_ERROR, no request).
+ */
+static void
+test_write(void)
+{
+    volatile unsigned char *a = (volatile unsigned char *)map_base;
+    unsigned int before = srv.requests;
+    kern_return_t kr, kr2;
+
+    for (unsigned int i = 0; i < PAGE; i++) {
+        supply_buf[i] = (unsigned char)(i ^ 0x5a);
+    }
+    kr = vm_write(self, map_base + 2 * PAGE, (vm_offset_t)supply_buf, PAGE);
+    kr2 = vm_write(self, map_base + 7 * PAGE, (vm_offset_t)supply_buf, PAGE);
+    tap_ok(kr == KERN_SUCCESS && a[2 * PAGE + 3] == (3 ^ 0x5a) && kr2 == KERN_MEMORY_ERROR
+           && srv.requests == before, "vm_write: a page the object holds written (%d), one "
+           "it lacks KERN_MEMORY_ERROR with no request (%d)", kr, kr2);
+}
+
 /* Every routine's errors. */
 static void
 test_errors(void)
@@ -762,7 +785,7 @@ main(void)
     vm_address_t b = 0;
 
     self = mach_task_self();
-    tap_plan(42);
+    tap_plan(43);
     mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &mo);
     mach_port_insert_right(self, mo, mo, MACH_MSG_TYPE_MAKE_SEND);
     server = thread_start(server_main, (vm_address_t)server_stack);
@@ -771,6 +794,7 @@ main(void)
     test_unavailable_error();
     test_threads();
     test_bench();
+    test_write();
     test_errors();
     test_terminate(b);
     tap_ok(srv.bad == 0, "the server saw no unexpected message (%u)", srv.bad);
