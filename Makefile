@@ -218,6 +218,7 @@ KTEST_SRCS := \
 	tests/kernel/vm_copy_test.c \
 	tests/kernel/vm_map_test.c \
 	tests/kernel/vm_page_test.c \
+	tests/kernel/vm_pager_test.c \
 	tests/kernel/vm_user_test.c
 
 ifeq ($(KTEST),1)
@@ -269,6 +270,7 @@ $(B)/k/kern/host_calls.o $(B)/k/kern/processor.o $(B)/k/vm/vm_rpc.o: $(MIG_KDIR)
 $(B)/k/kern/processor.o $(B)/k/kern/host_calls.o: $(MIG_KDIR)/mach_host_ext_S.h
 $(B)/k/kern/gnumach.o: $(MIG_KDIR)/gnumach_S.h $(MIG_KDIR)/gnumach_ext_S.h
 $(B)/k/tests/kernel/gnumach_test.o: $(MIG_KDIR)/gnumach_S.h
+$(B)/k/tests/kernel/vm_pager_test.o: $(MIG_KDIR)/mach_S.h
 $(B)/k/kern/mach_host_ext.o: $(MIG_KDIR)/mach_host_ext_S.h
 $(B)/k/kern/host_debug.o: $(MIG_KDIR)/mach_debug_S.h
 $(B)/k/i386/mach_i386.o: $(MIG_KDIR)/mach_i386_S.h $(MIG_KDIR)/mach_i386_ext_S.h
