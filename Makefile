@@ -173,6 +173,7 @@ KERNEL_SRCS := \
 	vm/vm_map.c \
 	vm/vm_object.c \
 	vm/vm_page.c \
+	vm/vm_pager.c \
 	vm/vm_rpc.c \
 	vm/vm_user.c
 
@@ -217,6 +218,7 @@ KTEST_SRCS := \
 	tests/kernel/vm_copy_test.c \
 	tests/kernel/vm_map_test.c \
 	tests/kernel/vm_page_test.c \
+	tests/kernel/vm_pager_test.c \
 	tests/kernel/vm_user_test.c
 
 ifeq ($(KTEST),1)
@@ -261,13 +263,14 @@ KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS))) \
 # Sources that include generated headers wait for them.
 $(B)/k/ipc/mach_port.o: $(MIG_KDIR)/mach_port_S.h
 $(B)/k/device/device.o $(B)/k/tests/kernel/device_test.o: $(MIG_KDIR)/device_S.h
-$(B)/k/vm/vm_rpc.o $(B)/k/kern/task_rpc.o $(B)/k/kern/task.o $(B)/k/kern/task_control.o \
+$(B)/k/vm/vm_rpc.o $(B)/k/vm/vm_pager.o $(B)/k/kern/task_rpc.o $(B)/k/kern/task.o $(B)/k/kern/task_control.o \
 	$(B)/k/kern/task_emulation.o $(B)/k/kern/thread_control.o $(B)/k/kern/thread_state.o: \
 	$(MIG_KDIR)/mach_S.h
 $(B)/k/kern/host_calls.o $(B)/k/kern/processor.o $(B)/k/vm/vm_rpc.o: $(MIG_KDIR)/mach_host_S.h
 $(B)/k/kern/processor.o $(B)/k/kern/host_calls.o: $(MIG_KDIR)/mach_host_ext_S.h
 $(B)/k/kern/gnumach.o: $(MIG_KDIR)/gnumach_S.h $(MIG_KDIR)/gnumach_ext_S.h
 $(B)/k/tests/kernel/gnumach_test.o: $(MIG_KDIR)/gnumach_S.h
+$(B)/k/tests/kernel/vm_pager_test.o: $(MIG_KDIR)/mach_S.h
 $(B)/k/kern/mach_host_ext.o: $(MIG_KDIR)/mach_host_ext_S.h
 $(B)/k/kern/host_debug.o: $(MIG_KDIR)/mach_debug_S.h
 $(B)/k/i386/mach_i386.o: $(MIG_KDIR)/mach_i386_S.h $(MIG_KDIR)/mach_i386_ext_S.h

@@ -120,6 +120,9 @@ trap_user_page_fault(struct trap_frame *f)
     }
     cpu_intr_enable();
     kr = vm_fault_user(addr, trap_user_fault_access(f->error));
+    if (kr == KERN_ABORTED) {
+        return;         /* a wait for a pager interrupted: the ASTs, then the fault again */
+    }
     if (kr != KERN_SUCCESS) {
         exception_user(EXC_BAD_ACCESS, kr, (int)addr);
     }

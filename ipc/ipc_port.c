@@ -111,6 +111,20 @@ ipc_port_kobject(struct ipc_port *port, enum ipc_kobject_type kotype, void (*ref
     return obj;
 }
 
+void *
+ipc_port_kobject_tryref(struct ipc_port *port, enum ipc_kobject_type kotype,
+                        bool (*tryref)(void *obj))
+{
+    void *obj = NULL;
+
+    spinlock_lock(&port->lock);
+    if (port->active && port->kotype == kotype && tryref(port->kobject)) {
+        obj = port->kobject;
+    }
+    spinlock_unlock(&port->lock);
+    return obj;
+}
+
 void
 ipc_port_kobject_destroy(struct ipc_port *port)
 {
@@ -124,6 +138,16 @@ ipc_port_kobject_destroy(struct ipc_port *port)
     port->kobject = NULL;
     spinlock_unlock(&port->lock);
     ipc_port_unref(port);
+}
+
+void
+ipc_port_kobject_detach(struct ipc_port *port)
+{
+    spinlock_lock(&port->lock);
+    assert(port->active && port->kotype != IPC_KOBJECT_NONE && port->receiver == NULL);
+    port->kotype = IPC_KOBJECT_NONE;
+    port->kobject = NULL;
+    spinlock_unlock(&port->lock);
 }
 
 void

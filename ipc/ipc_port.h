@@ -51,6 +51,8 @@ enum ipc_kobject_type {
     IPC_KOBJECT_PSET,               /* a processor set's control port */
     IPC_KOBJECT_PSET_NAME,          /* its name port */
     IPC_KOBJECT_IO_PERM,            /* an I/O permission (i386_io_perm_create) */
+    IPC_KOBJECT_PAGER_CONTROL,      /* an external pager's control port (vm/vm_pager.h) */
+    IPC_KOBJECT_PAGER_NAME,         /* its name port */
 };
 
 struct ipc_port {
@@ -145,11 +147,29 @@ void *ipc_port_kobject(struct ipc_port *port, enum ipc_kobject_type kotype,
                        void (*ref)(void *obj));
 
 /*
+ * As ipc_port_kobject(), for objects that may be dying: tryref(obj),
+ * called under the port lock, takes a reference or returns false (the
+ * object is going: NULL is returned). Takes the port lock.
+ */
+void *ipc_port_kobject_tryref(struct ipc_port *port, enum ipc_kobject_type kotype,
+                              bool (*tryref)(void *obj));
+
+/*
  * Kill the kernel-object port port (its object is going away): it turns
  * inactive and forgets its object, send rights to it become dead names,
  * and the creator's reference is dropped. Takes the port lock.
  */
 void ipc_port_kobject_destroy(struct ipc_port *port);
+
+/*
+ * The kernel-object port port stops standing for its object and becomes
+ * an ordinary port whose receive right is in nobody's space yet: the
+ * creator's reference becomes that right's, for the caller to move in
+ * a message (memory_object_terminate hands a pager its control and
+ * name ports so). Messages sent from now on are queued on it. Takes
+ * the port lock.
+ */
+void ipc_port_kobject_detach(struct ipc_port *port);
 
 /* Take a reference on port. Lock-free; the caller holds a reference already. */
 void ipc_port_ref(struct ipc_port *port);

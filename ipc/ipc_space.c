@@ -119,7 +119,8 @@ ipc_space_port_kind(const struct ipc_port *port)
         [IPC_KOBJECT_HOST] = "host", [IPC_KOBJECT_HOST_PRIV] = "host-priv",
         [IPC_KOBJECT_DEVICE_MASTER] = "device-master", [IPC_KOBJECT_PROCESSOR] = "processor",
         [IPC_KOBJECT_PSET] = "pset", [IPC_KOBJECT_PSET_NAME] = "pset-name",
-        [IPC_KOBJECT_IO_PERM] = "io-perm",
+        [IPC_KOBJECT_IO_PERM] = "io-perm", [IPC_KOBJECT_PAGER_CONTROL] = "pager-control",
+        [IPC_KOBJECT_PAGER_NAME] = "pager-name",
     };
 
     return (size_t)port->kotype < ARRAY_SIZE(kinds) && kinds[port->kotype] != NULL

@@ -25,6 +25,8 @@ static const struct error_info error_table[] = {
     [-ERROR_TOOBIG] = { "too big",          KERN_INVALID_VALUE },
     [-ERROR_FAULT]  = { "bad address",      KERN_INVALID_ADDRESS },
     [-ERROR_PROT]   = { "protection failure", KERN_PROTECTION_FAILURE },
+    [-ERROR_INTR]   = { "interrupted",      KERN_ABORTED },
+    [-ERROR_IO]     = { "data unavailable", KERN_MEMORY_ERROR },
 };
 
 _Static_assert(ARRAY_SIZE(error_table) == 1 - ERROR_MIN,

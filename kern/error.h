@@ -24,9 +24,11 @@
 #define ERROR_TOOBIG    (-6)    /* does not fit in the buffer or limit given */
 #define ERROR_FAULT     (-7)    /* an access to the address faulted */
 #define ERROR_PROT      (-8)    /* an access beyond a protection */
+#define ERROR_INTR      (-9)    /* a sleep was interrupted (thread_abort, termination) */
+#define ERROR_IO        (-10)   /* the data could not be had (a pager's data_error) */
 
 /* Lowest code: every code lies in [ERROR_MIN, -1]. */
-#define ERROR_MIN       ERROR_PROT
+#define ERROR_MIN       ERROR_IO
 
 #ifndef __ASSEMBLER__
 
@@ -45,7 +47,8 @@ const char *error_str(int error);
  * ERROR_NOSPC -> KERN_NO_SPACE, ERROR_EXIST -> KERN_NAME_EXISTS,
  * ERROR_NOENT -> KERN_INVALID_NAME, ERROR_TOOBIG -> KERN_INVALID_VALUE,
  * ERROR_FAULT -> KERN_INVALID_ADDRESS,
- * ERROR_PROT -> KERN_PROTECTION_FAILURE, KERN_FAILURE for anything else. Calls whose Mach definition gives a
+ * ERROR_PROT -> KERN_PROTECTION_FAILURE, ERROR_INTR -> KERN_ABORTED,
+ * ERROR_IO -> KERN_MEMORY_ERROR, KERN_FAILURE for anything else. Calls whose Mach definition gives a
  * code another meaning (vm_allocate at a fixed address in use returns
  * KERN_NO_SPACE, not KERN_NAME_EXISTS) test for it before converting.
  * Any context.

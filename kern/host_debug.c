@@ -149,7 +149,9 @@ host_slab_info(host_t host, cache_info_array_t *info, mach_msg_type_number_t *in
 #define HOST_DEBUG_IKOT_PSET            6
 #define HOST_DEBUG_IKOT_PSET_NAME       7
 #define HOST_DEBUG_IKOT_PAGER           8
+#define HOST_DEBUG_IKOT_PAGING_REQUEST  9
 #define HOST_DEBUG_IKOT_DEVICE          10
+#define HOST_DEBUG_IKOT_PAGING_NAME     16
 
 /* The IKOT_ number of a mach port kind. GNU Mach's master device port is a plain kernel port. */
 static unsigned int
@@ -168,6 +170,10 @@ host_debug_ikot(enum ipc_kobject_type kotype)
         return HOST_DEBUG_IKOT_DEVICE;
     case IPC_KOBJECT_PAGER:
         return HOST_DEBUG_IKOT_PAGER;
+    case IPC_KOBJECT_PAGER_CONTROL:
+        return HOST_DEBUG_IKOT_PAGING_REQUEST;
+    case IPC_KOBJECT_PAGER_NAME:
+        return HOST_DEBUG_IKOT_PAGING_NAME;
     case IPC_KOBJECT_PROCESSOR:
         return HOST_DEBUG_IKOT_PROCESSOR;
     case IPC_KOBJECT_PSET:

@@ -259,14 +259,7 @@ pset_deallocate(processor_set_t pset)
     (void)pset;
 }
 
-vm_object_t
-vm_object_lookup(ipc_port_t port)
-{
-    (void)port;
-    return NULL;
-}
-
-/* No memory objects yet: no port names one. */
+/* No routine takes a memory object's name port yet (vm/vm_pager.c keeps them). */
 vm_object_t
 vm_object_lookup_name(ipc_port_t port)
 {
@@ -274,8 +267,3 @@ vm_object_lookup_name(ipc_port_t port)
     return NULL;
 }
 
-void
-vm_object_deallocate(vm_object_t object)
-{
-    assert(object == NULL);
-}

@@ -142,9 +142,9 @@ typedef struct vm_statistics {          /* GNU Mach's layout (mach/vm_statistics
 } vm_statistics_data_t;
 
 /*
- * Memory control ports (memory_object_* calls of mach.defs): mach has
- * no external pagers, so no port is one and this gives NULL
- * (kern/mig_convert.c); those routines answer MIG_BAD_ID.
+ * Memory control ports (memory_object_* calls of mach.defs): the VM
+ * object of an external pager, with a reference the routine drops
+ * (vm/vm_pager.c), or NULL.
  */
 struct vm_object;
 #define null_conversion(port)           (port)      /* vm_map's memory_object: the port itself */
@@ -254,8 +254,8 @@ processor_set_t convert_port_to_pset_name(ipc_port_t port);
 ipc_port_t convert_pset_to_port(processor_set_t pset);
 ipc_port_t convert_pset_name_to_port(processor_set_t pset);
 void pset_deallocate(processor_set_t pset);
-vm_object_t vm_object_lookup_name(ipc_port_t port);
-void vm_object_deallocate(vm_object_t object);
+vm_object_t vm_object_lookup_name(ipc_port_t port);    /* NULL: no routine uses names yet */
+void vm_object_deallocate(vm_object_t object);          /* vm/vm_pager.c */
 io_perm_t convert_port_to_io_perm(ipc_port_t port);     /* i386/io_perm.c */
 ipc_port_t convert_io_perm_to_port(io_perm_t io_perm);
 void io_perm_deallocate(io_perm_t io_perm);

@@ -52,6 +52,7 @@
 #include <machine/smp.h>
 #include <vm/vm_kmem.h>
 #include <vm/vm_object.h>
+#include <vm/vm_pager.h>
 #include <vm/vm_page.h>
 #include <vm/vm_user.h>
 
@@ -252,6 +253,7 @@ startup(const struct startup_info *info)
      * from host_get_time64) and need VM objects for the time page.
      */
     vm_object_setup();
+    vm_pager_setup();
     vm_user_setup();
     host_setup();
     device_setup();

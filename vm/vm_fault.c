@@ -26,6 +26,14 @@
  * fault on a shadowing object first collapses backing objects that only
  * it uses.
  *
+ * External pagers (vm/vm_pager.h): a page of a pager object is mapped
+ * when the object has it; otherwise vm_pager_page_get() asks the pager
+ * (once per page, whoever faults first) and the fault sleeps for the
+ * answer with the map's mutex released, then starts again from the
+ * lookup: the entry may have changed meanwhile. Paths that fault with
+ * the mutex held (vm_write, wiring) cannot wait: a page the pager has
+ * not supplied yet is ERROR_IO for them.
+ *
  * Execute permission: the caller passes VM_MAP_PROT_EXECUTE for an
  * instruction fetch (the page-fault error code's I/D bit, which the CPU
  * sets only with NX). An entry without EXECUTE then fails with a
@@ -46,6 +54,7 @@
 #include <vm/vm_map.h>
 #include <vm/vm_object.h>
 #include <vm/vm_page.h>
+#include <vm/vm_pager.h>
 #include <vm/vm_user.h>
 
 static struct vm_fault_counts vm_fault_counts;
@@ -155,7 +164,10 @@ vm_fault_page(struct vm_user_map *map, const struct vm_map_entry *entry, uintptr
     bool created;
     int error;
 
-    if (entry->object->shadow == NULL) {
+    if (entry->object->pager != NULL) {
+        page = vm_object_page_lookup(entry->object, offset);
+        error = page == NULL ? ERROR_IO : 0;    /* no waiting with the mutex held */
+    } else if (entry->object->shadow == NULL) {
         error = vm_fault_page_zero(map, entry->object, offset, &page, &created);
     } else {
         error = vm_fault_page_cow(map, entry->object, offset, access, &page, &created, &prot);
@@ -188,10 +200,47 @@ vm_fault_page_locked(struct vm_user_map *map, const struct vm_map_entry *entry,
     return error;
 }
 
+/*
+ * The fault on a pager object's page: map it if the object has it,
+ * else set *waitp (and take a reference to the object in *objectp) for
+ * the caller to wait once the mutex is released. Map locked.
+ */
+static int
+vm_fault_page_pager(struct vm_user_map *map, const struct vm_map_entry *entry, uintptr_t addr,
+                    unsigned int access, struct vm_object **objectp,
+                    struct vm_pager_request **waitp)
+{
+    uint64_t offset = entry->offset + (addr - entry->start);
+    struct vm_page *page;
+    int error;
+
+    error = vm_pager_page_get(entry->object, offset, access, &page, waitp);
+    if (error == ERROR_NOMEM) {
+        vm_fault_reclaim();
+        error = vm_pager_page_get(entry->object, offset, access, &page, waitp);
+    }
+    if (error != 0) {
+        return error;
+    }
+    if (page == NULL) {
+        vm_object_ref(entry->object);
+        *objectp = entry->object;
+        return 0;
+    }
+    error = pmap_enter(map->pmap, addr, vm_page_to_pa(page), entry->protection);
+    if (error == ERROR_NOMEM) {
+        vm_fault_reclaim();
+        error = pmap_enter(map->pmap, addr, vm_page_to_pa(page), entry->protection);
+    }
+    return error;
+}
+
 int
 vm_fault(struct vm_user_map *map, uintptr_t addr, unsigned int access)
 {
     const struct vm_map_entry *entry;
+    struct vm_pager_request *wait;
+    struct vm_object *waiting;
     struct vm_page *page;
     unsigned int allowed;
     int error;
@@ -206,21 +255,33 @@ vm_fault(struct vm_user_map *map, uintptr_t addr, unsigned int access)
         return ERROR_FAULT;
     }
 
-    mutex_lock(&map->lock);
-    entry = vm_map_lookup(&map->map, addr);
-    if (entry == NULL) {
-        error = ERROR_FAULT;
-    } else {
-        allowed = entry->protection;
-        if (allowed & VM_MAP_PROT_EXECUTE) {
-            allowed |= VM_MAP_PROT_READ;
-        }
-        if ((access & ~allowed) != 0) {
-            error = ERROR_PROT;
+    for (;;) {
+        waiting = NULL;
+        mutex_lock(&map->lock);
+        entry = vm_map_lookup(&map->map, addr);
+        if (entry == NULL) {
+            error = ERROR_FAULT;
         } else {
-            error = vm_fault_page_locked(map, entry, addr, access, &page);
+            allowed = entry->protection;
+            if (allowed & VM_MAP_PROT_EXECUTE) {
+                allowed |= VM_MAP_PROT_READ;
+            }
+            if ((access & ~allowed) != 0) {
+                error = ERROR_PROT;
+            } else if (entry->object->pager != NULL) {
+                error = vm_fault_page_pager(map, entry, addr, access, &waiting, &wait);
+            } else {
+                error = vm_fault_page_locked(map, entry, addr, access, &page);
+            }
+        }
+        mutex_unlock(&map->lock);
+        if (waiting == NULL) {
+            return error;
+        }
+        error = vm_pager_wait(waiting, wait);
+        vm_object_unref(waiting);
+        if (error != 0) {
+            return error;
         }
     }
-    mutex_unlock(&map->lock);
-    return error;
 }

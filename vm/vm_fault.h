@@ -23,7 +23,12 @@ struct vm_user_map;
  * preemption enabled, no spinlock held. Returns 0, ERROR_FAULT (no
  * entry: KERN_INVALID_ADDRESS), ERROR_PROT (protection:
  * KERN_PROTECTION_FAILURE) or ERROR_NOMEM (no memory after reclaim:
- * the caller stops the thread's task; nothing has changed).
+ * the caller stops the thread's task; nothing has changed). A page of
+ * an external pager's object that the object lacks is asked for and
+ * waited for with the mutex released (vm/vm_pager.h): then also
+ * ERROR_IO (the pager answered data_error, or is gone:
+ * KERN_MEMORY_ERROR) or ERROR_INTR (the sleep was interrupted:
+ * KERN_ABORTED; the thread returns to user mode and its ASTs).
  */
 int vm_fault(struct vm_user_map *map, uintptr_t addr, unsigned int access);
 

@@ -51,6 +51,7 @@
 #include <vm/vm_map.h>
 #include <vm/vm_object.h>
 #include <vm/vm_page.h>
+#include <vm/vm_pager.h>
 
 static struct kmem_cache vm_object_cache;
 static unsigned long vm_object_nr_alive;
@@ -85,6 +86,7 @@ vm_object_create(uint64_t size, struct vm_object **objectp)
     object->shadow = NULL;
     object->shadow_offset = 0;
     object->copy_mark = 0;
+    object->pager = NULL;
     __atomic_fetch_add(&vm_object_nr_alive, 1, __ATOMIC_RELAXED);
     *objectp = object;
     return 0;
@@ -139,13 +141,23 @@ vm_object_unref(struct vm_object *object)
 
     /* The chain below is released in a loop: a long chain costs no stack. */
     while (object != NULL) {
-        old = __atomic_fetch_sub(&object->nr_refs, 1, __ATOMIC_ACQ_REL);
-        assert(old != 0);
-        if (old != 1) {
-            return;
+        if (object->pager != NULL) {
+            /* Its count drops under the pager table's lock, which lookups take. */
+            if (!vm_pager_object_release(object)) {
+                return;
+            }
+        } else {
+            old = __atomic_fetch_sub(&object->nr_refs, 1, __ATOMIC_ACQ_REL);
+            assert(old != 0);
+            if (old != 1) {
+                return;
+            }
         }
         shadow = object->shadow;
         vm_object_pages_free(object, 0, object->size);
+        if (object->pager != NULL) {
+            vm_pager_object_terminate(object);
+        }
         vm_object_free(object);
         object = shadow;
     }
@@ -188,9 +200,9 @@ vm_object_page_insert(struct vm_object *object, uint64_t offset, struct vm_page 
     error = rdxtree_insert(&object->pages, key, page);
     spinlock_unlock(&object->lock);
     if (error != 0) {
-        assert(error == ERROR_NOMEM);
+        assert(error == ERROR_NOMEM || error == ERROR_EXIST);
         page->priv = NULL;
-        return ERROR_NOMEM;
+        return error;
     }
     vm_object_pages_count(1);
     return 0;

@@ -48,6 +48,8 @@
 #include <kern/spinlock.h>
 #include <vm/vm_page.h>
 
+struct vm_pager;
+
 /* Largest object: offsets in pages must fit in 32 bits (page->owner_index). */
 #define VM_OBJECT_SIZE_MAX      ((uint64_t)1 << (32 + PAGE_SHIFT))
 
@@ -60,6 +62,7 @@ struct vm_object {
     struct vm_object *shadow;   /* backing object (one reference), or NULL */
     uint64_t shadow_offset;     /* offset o here is shadow_offset + o in shadow */
     unsigned long copy_mark;    /* scratch for vm_user_map_fork(), under the map lock */
+    struct vm_pager *pager;     /* an external memory manager's object (vm/vm_pager.h), or NULL */
 };
 
 /* Create the kmem cache of objects. Once, after kmem_setup() and rdxtree_setup(). */
@@ -78,7 +81,9 @@ void vm_object_ref(struct vm_object *object);
 
 /*
  * Drop a reference. The last one frees every page of the object (no
- * pmap may map any of them any more) and the object itself.
+ * pmap may map any of them any more) and the object itself; an external
+ * pager's object is first terminated (vm_pager_object_release()).
+ * Thread context for pager objects (the termination sends a message).
  */
 void vm_object_unref(struct vm_object *object);
 
@@ -97,8 +102,9 @@ int vm_object_page_get(struct vm_object *object, uint64_t offset,
  * Insert page (an allocated page of type VM_PAGE_OBJECT, contents the
  * caller's) at offset (page-aligned, below the size, free in the
  * object): from then on the object owns it and frees it like its own
- * (vm_user_allocate_contiguous()). Returns 0 or ERROR_NOMEM (no radix
- * tree node; page still the caller's).
+ * (vm_user_allocate_contiguous()). Returns 0, ERROR_EXIST (the object
+ * has a page there already) or ERROR_NOMEM (no radix tree node); on an
+ * error the page is still the caller's.
  */
 int vm_object_page_insert(struct vm_object *object, uint64_t offset, struct vm_page *page);
 

@@ -21,18 +21,23 @@
  * (vm_user_write_reader()), after checking the whole range, as GNU
  * Mach's overwrite does; no kernel buffer of the data's size.
  *
- * vm_map maps anonymous memory only: mach has no memory objects, so a
- * memory_object port answers KERN_INVALID_ARGUMENT, as the trap does.
+ * vm_map of a memory object: a device pager's port maps its object
+ * (device/dev_pager.h); an ordinary port is an external pager's memory
+ * object (vm/vm_pager.h), other kernel-object ports are refused.
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include <device/dev_pager.h>
 #include <include/mach/kern_return.h>
+#include <ipc/ipc_port.h>
 #include <kern/mig_kernel.h>
 #include <kern/panic.h>
 #include <kern/task.h>
 #include <vm/vm_copy.h>
+#include <vm/vm_map.h>
+#include <vm/vm_object.h>
+#include <vm/vm_pager.h>
 #include <vm/vm_user.h>
 
 #include "mach_S.h"
@@ -216,13 +221,40 @@ vm_statistics(vm_map_t target_task, vm_statistics_data_t *vm_stats)
     return KERN_SUCCESS;
 }
 
+/*
+ * vm_map of an external pager's memory object port: its object (made
+ * now, or the one other mappings use) mapped as vm_user_map_object()
+ * does. copy=TRUE is refused for now (KERN_INVALID_ARGUMENT): a private
+ * copy would need the pages the pager has not supplied yet.
+ */
+static kern_return_t
+vm_rpc_map_pager(struct vm_user_map *map, uintptr_t *addrp, uintptr_t size, uintptr_t mask,
+                 bool anywhere, bool copy, struct ipc_port *port, uint64_t offset,
+                 unsigned int cur_prot, unsigned int max_prot, unsigned int inherit)
+{
+    struct vm_object *object;
+    kern_return_t kr;
+    int error;
+
+    if (copy) {
+        return KERN_INVALID_ARGUMENT;
+    }
+    error = vm_pager_object_get(port, &object);
+    if (error != 0) {
+        return vm_user_kern_return(error);
+    }
+    kr = vm_user_map_object(map, addrp, size, mask, anywhere, false, object, offset,
+                            VM_MAP_PROT_ALL, cur_prot, max_prot, inherit);
+    vm_object_unref(object);            /* the mapping holds its own */
+    return kr;
+}
+
 kern_return_t
 vm_map(vm_map_t target_task, vm_address_t *address, vm_size_t size, vm_address_t mask,
        boolean_t anywhere, ipc_port_t memory_object, vm_offset_t offset, boolean_t copy,
        vm_prot_t cur_protection, vm_prot_t max_protection, vm_inherit_t inheritance)
 {
     struct vm_user_map *map = vm_rpc_map(target_task);
-    kern_return_t kr;
 
     if (map == NULL) {
         return KERN_INVALID_ARGUMENT;
@@ -232,14 +264,15 @@ vm_map(vm_map_t target_task, vm_address_t *address, vm_size_t size, vm_address_t
                            (unsigned int)cur_protection, (unsigned int)max_protection,
                            (unsigned int)inheritance);
     }
-    /* The only memory objects: device pagers (device_map); the right is consumed on success. */
-    kr = dev_pager_vm_map(memory_object, map, address, size, mask, anywhere != 0, copy != 0,
-                          offset, (unsigned int)cur_protection, (unsigned int)max_protection,
-                          (unsigned int)inheritance);
-    if (kr == KERN_SUCCESS) {
-        ipc_port_release_send(memory_object);
+    /* On success the stub releases the caller's right: an object holds its own. */
+    if (ipc_port_kobject(memory_object, IPC_KOBJECT_PAGER, NULL) != NULL) {
+        return dev_pager_vm_map(memory_object, map, address, size, mask, anywhere != 0,
+                                copy != 0, offset, (unsigned int)cur_protection,
+                                (unsigned int)max_protection, (unsigned int)inheritance);
     }
-    return kr;
+    return vm_rpc_map_pager(map, address, size, mask, anywhere != 0, copy != 0, memory_object,
+                            offset, (unsigned int)cur_protection, (unsigned int)max_protection,
+                            (unsigned int)inheritance);
 }
 
 kern_return_t
