@@ -25,7 +25,7 @@
 #include <vm/vm_copy.h>
 
 #define SLAB_TEST_OBJS          5
-#define SLAB_TEST_MAX_CACHES    256         /* 175 today: 56 are per-CPU magazine caches */
+#define SLAB_TEST_MAX_CACHES    256         /* 177 today: 56 are per-CPU magazine caches */
 #define SLAB_TEST_FIELDS        8   /* objsize slab objs inuse total slabs free mag */
 
 /* kmem_info() lines, parsed: the name and the first eight numbers. */
