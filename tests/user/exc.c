@@ -52,6 +52,7 @@
 #include <mach/task_special_ports.h>
 
 #include "exc_S.h"
+#include "lib/exc_msg.h"
 #include "lib/ulib.h"
 #include "lib/mach_traps.h"
 
@@ -69,23 +70,6 @@
 
 /* GNU MIG's demultiplexer for exc.defs (excServer.c; glibc programs declare it too). */
 boolean_t exc_server(mach_msg_header_t *in, mach_msg_header_t *out);
-
-/* exception_raise as the server receives it (exc.defs). */
-struct exc_request {
-    mach_msg_header_t h;
-    uint32_t thread_type;               /* type descriptors as words */
-    mach_port_t thread;
-    uint32_t task_type;
-    mach_port_t task;
-    uint32_t exception_type;
-    int exception;
-    uint32_t code_type;
-    int code;
-    uint32_t subcode_type;
-    int subcode;
-};
-
-_Static_assert(sizeof(struct exc_request) == 64, "exception_raise is 64 bytes");
 
 static mach_port_t self;
 

@@ -47,6 +47,7 @@
 
 #include "mach.h"
 #include "mach_port.h"
+#include "lib/exc_msg.h"
 #include "lib/ulib.h"
 #include "lib/mach_traps.h"
 
@@ -92,20 +93,6 @@ struct mo_terminate {
     mach_port_t control;
     uint32_t name_type;
     mach_port_t name;
-};
-
-struct exc_request {
-    mach_msg_header_t h;
-    uint32_t thread_type;
-    mach_port_t thread;
-    uint32_t task_type;
-    mach_port_t task;
-    uint32_t exception_type;
-    int exception;
-    uint32_t code_type;
-    int code;
-    uint32_t subcode_type;
-    int subcode;
 };
 
 /* What the server saw: written by the server thread, polled by the main thread. */
