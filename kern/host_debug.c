@@ -187,16 +187,24 @@ host_debug_ikot(enum ipc_kobject_type kotype)
     }
 }
 
+/* The port task names with one of the rights in type, referenced (ipc_right_port_of()). */
+static kern_return_t
+host_debug_port_of(ipc_space_t task, mach_port_name_t name, mach_port_type_t type,
+                   struct ipc_port **portp)
+{
+    if (task == NULL) {
+        return KERN_INVALID_TASK;
+    }
+    return ipc_right_port_of(task, name, type, portp);
+}
+
 kern_return_t
 mach_port_get_srights(ipc_space_t task, mach_port_name_t name, mach_port_rights_t *srights)
 {
     struct ipc_port *port;
     kern_return_t kr;
 
-    if (task == NULL) {
-        return KERN_INVALID_TASK;
-    }
-    kr = ipc_right_port_of(task, name, MACH_PORT_TYPE_RECEIVE, &port);
+    kr = host_debug_port_of(task, name, MACH_PORT_TYPE_RECEIVE, &port);
     if (kr != KERN_SUCCESS) {
         return kr;
     }
@@ -216,10 +224,7 @@ mach_port_dnrequest_info(ipc_space_t task, mach_port_name_t name, unsigned *tota
     unsigned int n = 0;
     kern_return_t kr;
 
-    if (task == NULL) {
-        return KERN_INVALID_TASK;
-    }
-    kr = ipc_right_port_of(task, name, MACH_PORT_TYPE_RECEIVE, &port);
+    kr = host_debug_port_of(task, name, MACH_PORT_TYPE_RECEIVE, &port);
     if (kr != KERN_SUCCESS) {
         return kr;
     }
@@ -242,10 +247,7 @@ mach_port_kernel_object(ipc_space_t task, mach_port_name_t name, unsigned *objec
     struct ipc_port *port;
     kern_return_t kr;
 
-    if (task == NULL) {
-        return KERN_INVALID_TASK;
-    }
-    kr = ipc_right_port_of(task, name, MACH_PORT_TYPE_SEND_RECEIVE, &port);
+    kr = host_debug_port_of(task, name, MACH_PORT_TYPE_SEND_RECEIVE, &port);
     if (kr != KERN_SUCCESS) {
         return kr;
     }
